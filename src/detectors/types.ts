@@ -1,0 +1,97 @@
+/**
+ * The detector interface. A detector reads one call (or, for window detectors, a population of
+ * calls) and returns a {@link Signal}. Scores are in [0, 1]; each detector documents what its
+ * score means.
+ */
+
+/** Request-scoped context a call carries: from the HTTP integration, `options.context(args)`, or `guarded.with({ context })`. */
+export type CallContext = Readonly<Record<string, unknown>>;
+
+/** What a detector says about one output. */
+export interface Signal {
+  /** The detector's name, as used in metrics and events. */
+  readonly detector: string;
+  /** In [0, 1]; the meaning is the detector's own (documented per detector). */
+  readonly score: number;
+  /** Counts against the model in the breaker's windows. */
+  readonly flagged: boolean;
+  /** This single output must not reach the caller. Implies `flagged`. */
+  readonly blocked?: boolean;
+  /** Short human-readable reason; never contains the output text unless the operator opted in. */
+  readonly reason?: string;
+  /** Optional per-category scores, for detectors that score several things at once. */
+  readonly scores?: Readonly<Record<string, number>>;
+}
+
+/** What hot-path and async detectors read. */
+export interface DetectorInput {
+  /** The text extracted from the output by the guard's `text(output)`. Empty for errors. */
+  readonly text: string;
+  /** The raw output of the route (undefined when the call failed). */
+  readonly output: unknown;
+  /** Wall-clock duration of the route call in milliseconds. */
+  readonly latencyMs: number;
+  /** The route that produced the output: `primary`, a fallback's name. */
+  readonly route: string;
+  /** The breaker's name. */
+  readonly breaker: string;
+  /** The call's context. */
+  readonly context: CallContext;
+}
+
+/**
+ * A synchronous detector run inline on every output, inside the per-call time budget.
+ * Keep it fast (microseconds): it runs on the response path.
+ */
+export interface HotPathDetector {
+  readonly name: string;
+  readonly kind?: 'hot-path';
+  detect(input: DetectorInput): Signal;
+}
+
+/**
+ * A detector that runs off the response path (a remote moderation API, a heavy model). Its
+ * signals feed only the breaker's windows; it can never block the output it reads.
+ */
+export interface AsyncDetector {
+  readonly name: string;
+  readonly kind: 'async';
+  detect(input: DetectorInput, signal: AbortSignal): Promise<Signal>;
+}
+
+/** One finished call as a window detector sees it. */
+export interface CallRecord extends DetectorInput {
+  /** Signals from the hot-path detectors of this call. */
+  readonly signals: readonly Signal[];
+  /** The output was blocked. */
+  readonly blocked: boolean;
+  /** The call failed (provider error or timeout). */
+  readonly failed: boolean;
+  /** Monotonic time of the call's end, in milliseconds. */
+  readonly now: number;
+}
+
+/**
+ * A detector that judges a population of calls (fairness across groups). It sees every primary
+ * call after the verdict and may return a signal that trips the breaker on its own.
+ */
+export interface WindowDetector {
+  readonly name: string;
+  readonly kind: 'window';
+  observe(call: CallRecord): Signal | undefined;
+  reset(): void;
+}
+
+export type Detector = HotPathDetector | AsyncDetector | WindowDetector;
+
+export function isAsyncDetector(d: Detector): d is AsyncDetector {
+  return d.kind === 'async';
+}
+
+export function isWindowDetector(d: Detector): d is WindowDetector {
+  return d.kind === 'window';
+}
+
+export function isHotPathDetector(d: Detector): d is HotPathDetector {
+  return d.kind === undefined || d.kind === 'hot-path';
+}
