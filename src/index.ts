@@ -1,1 +1,18 @@
+export { guard } from './guard.js';
+export type { BreakerStats, CallOptions, GuardEvents, GuardHandle, Guarded } from './guard.js';
+export type { ArgsOf, GuardOptions, Mode, ModelFunction, OutputOf, SafeReplyInfo } from './options.js';
+export { callSignal, currentContext, runWithContext } from './context.js';
+export * from './errors.js';
 export * from './detectors/types.js';
+export { latency, type LatencyOptions } from './detectors/latency.js';
+export type { BreakerState, RecoveryOptions, Transition } from './breaker/state-machine.js';
+export { BREAKER_STATES } from './breaker/state-machine.js';
+export type { Observation, PolicySnapshot, TripDecision, TripPolicy, TripPolicySpec } from './breaker/policies/index.js';
+export type { WindowSpec } from './breaker/window.js';
+export type { Fallback, FireableBreaker, NamedFallback } from './routing/routes.js';
+export type { RetryOptions } from './routing/invoke.js';
+export type { AsyncQueueOptions } from './detectors/async-queue.js';
+export { isTransientError } from './routing/transient.js';
+export { defaultText } from './text/extract.js';
+export type { Logger } from './telemetry/logging.js';
+export type { CallOutcome, DetectorVerdict } from './telemetry/metrics.js';

@@ -1,0 +1,150 @@
+/**
+ * Sliding windows of call outcomes. Both kinds keep running totals, so recording and reading
+ * are O(1) per call (a time window may clear a few expired buckets), and memory is fixed by
+ * configuration, never by traffic.
+ */
+
+/** What a window counts for one call. */
+export interface Outcome {
+  /** A detector flagged the output, or the call failed. */
+  readonly bad: boolean;
+  /** The call failed (provider error or timeout). */
+  readonly failed: boolean;
+  /** The call was slower than the slow-call threshold (when a policy sets one). */
+  readonly slow: boolean;
+}
+
+export interface WindowTotals {
+  calls: number;
+  bad: number;
+  failed: number;
+  slow: number;
+}
+
+export interface OutcomeWindow {
+  record(outcome: Outcome, now: number): void;
+  totals(now: number): Readonly<WindowTotals>;
+  reset(): void;
+}
+
+export type WindowSpec = { readonly kind: 'count'; readonly size: number } | { readonly kind: 'time'; readonly durationMs: number; readonly buckets?: number };
+
+export function createWindow(spec: WindowSpec): OutcomeWindow {
+  return spec.kind === 'count' ? new CountWindow(spec.size) : new TimeWindow(spec.durationMs, spec.buckets ?? 10);
+}
+
+const BAD = 1;
+const FAILED = 2;
+const SLOW = 4;
+
+/** The last `size` calls exactly: a ring of one byte per call. */
+export class CountWindow implements OutcomeWindow {
+  private readonly ring: Uint8Array;
+  private next = 0;
+  private readonly sums: WindowTotals = { calls: 0, bad: 0, failed: 0, slow: 0 };
+
+  constructor(readonly size: number) {
+    this.ring = new Uint8Array(size);
+  }
+
+  record(outcome: Outcome): void {
+    const sums = this.sums;
+    if (sums.calls === this.size) {
+      const old = this.ring[this.next]!;
+      sums.bad -= old & BAD;
+      sums.failed -= (old & FAILED) >> 1;
+      sums.slow -= (old & SLOW) >> 2;
+    } else {
+      sums.calls++;
+    }
+    const bits = (outcome.bad ? BAD : 0) | (outcome.failed ? FAILED : 0) | (outcome.slow ? SLOW : 0);
+    this.ring[this.next] = bits;
+    sums.bad += bits & BAD;
+    sums.failed += (bits & FAILED) >> 1;
+    sums.slow += (bits & SLOW) >> 2;
+    this.next = this.next + 1 === this.size ? 0 : this.next + 1;
+  }
+
+  totals(): Readonly<WindowTotals> {
+    return this.sums;
+  }
+
+  reset(): void {
+    this.ring.fill(0);
+    this.next = 0;
+    this.sums.calls = this.sums.bad = this.sums.failed = this.sums.slow = 0;
+  }
+}
+
+/** Calls of the last `durationMs`, in `buckets` buckets: a bucket expires whole. */
+export class TimeWindow implements OutcomeWindow {
+  private readonly bucketMs: number;
+  private readonly counts: Float64Array; // 4 counters per bucket: calls, bad, failed, slow
+  private readonly starts: Float64Array;
+  private readonly sums: WindowTotals = { calls: 0, bad: 0, failed: 0, slow: 0 };
+
+  constructor(
+    readonly durationMs: number,
+    readonly buckets: number,
+  ) {
+    this.bucketMs = durationMs / buckets;
+    this.counts = new Float64Array(buckets * 4);
+    this.starts = new Float64Array(buckets).fill(-Infinity);
+  }
+
+  record(outcome: Outcome, now: number): void {
+    const i = this.bucketFor(now);
+    const o = i * 4;
+    this.counts[o]!++;
+    this.sums.calls++;
+    if (outcome.bad) {
+      this.counts[o + 1]!++;
+      this.sums.bad++;
+    }
+    if (outcome.failed) {
+      this.counts[o + 2]!++;
+      this.sums.failed++;
+    }
+    if (outcome.slow) {
+      this.counts[o + 3]!++;
+      this.sums.slow++;
+    }
+  }
+
+  totals(now: number): Readonly<WindowTotals> {
+    this.expire(now);
+    return this.sums;
+  }
+
+  reset(): void {
+    this.counts.fill(0);
+    this.starts.fill(-Infinity);
+    this.sums.calls = this.sums.bad = this.sums.failed = this.sums.slow = 0;
+  }
+
+  private bucketFor(now: number): number {
+    const start = Math.floor(now / this.bucketMs) * this.bucketMs;
+    const i = Math.floor(now / this.bucketMs) % this.buckets;
+    if (this.starts[i] !== start) {
+      this.clear(i);
+      this.starts[i] = start;
+    }
+    return i;
+  }
+
+  private expire(now: number): void {
+    const oldest = now - this.durationMs;
+    for (let i = 0; i < this.buckets; i++) {
+      if (this.starts[i]! + this.bucketMs <= oldest && this.counts[i * 4]! > 0) this.clear(i);
+    }
+  }
+
+  private clear(i: number): void {
+    const o = i * 4;
+    this.sums.calls -= this.counts[o]!;
+    this.sums.bad -= this.counts[o + 1]!;
+    this.sums.failed -= this.counts[o + 2]!;
+    this.sums.slow -= this.counts[o + 3]!;
+    this.counts.fill(0, o, o + 4);
+  }
+}

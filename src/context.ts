@@ -1,0 +1,58 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { CallContext } from './detectors/types.js';
+
+/**
+ * Request context shared between the HTTP integrations and guarded calls. The integrations run
+ * each request inside {@link runWithContext}; a guarded call anywhere in the handler reads it.
+ */
+const requestContext = new AsyncLocalStorage<CallContext>();
+
+/** Runs `fn` with `context` visible to every guarded call it makes (merged over any outer context). */
+export function runWithContext<T>(context: CallContext, fn: () => T): T {
+  const outer = requestContext.getStore();
+  return requestContext.run(outer ? { ...outer, ...context } : context, fn);
+}
+
+/** The request context of the current async scope, if any. */
+export function currentContext(): CallContext | undefined {
+  return requestContext.getStore();
+}
+
+/**
+ * The abort signal of the route call in progress: aborted on the guard's timeout or when the
+ * caller's signal aborts. Pass it to your model client so an abandoned call stops:
+ *
+ * ```ts
+ * const chat = guard((req) => openai.chat.completions.create(req, { signal: callSignal() }), { name: 'chat' });
+ * ```
+ *
+ * Outside a guarded call it returns a signal that never aborts.
+ */
+export function callSignal(): AbortSignal {
+  const scope = routeScope.getStore();
+  return scope ? scope.signal() : NEVER_ABORTED;
+}
+
+const NEVER_ABORTED = new AbortController().signal;
+
+/** Per route attempt; the AbortController is created only if the model function asks for it. */
+export class RouteScope {
+  private controller: AbortController | undefined;
+  private abortedWith: { reason: unknown } | undefined;
+
+  signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.abortedWith) this.controller.abort(this.abortedWith.reason);
+    }
+    return this.controller.signal;
+  }
+
+  abort(reason: unknown): void {
+    if (this.abortedWith) return;
+    this.abortedWith = { reason };
+    this.controller?.abort(reason);
+  }
+}
+
+export const routeScope = new AsyncLocalStorage<RouteScope>();

@@ -1,0 +1,134 @@
+import type { Registry } from 'prom-client';
+import { z } from 'zod';
+import { isTripPolicy, tripPolicySpecSchema, type TripPolicy, type TripPolicySpec } from './breaker/policies/index.js';
+import type { RecoveryOptions } from './breaker/state-machine.js';
+import type { AsyncQueueOptions } from './detectors/async-queue.js';
+import type { CallContext, Detector } from './detectors/types.js';
+import type { RetryOptions } from './routing/invoke.js';
+import type { Fallback } from './routing/routes.js';
+import { isLogger, type Logger } from './telemetry/logging.js';
+
+/** A function that calls a model. Its parameters and result type carry through `guard()`. */
+export type ModelFunction = (...args: never[]) => Promise<unknown>;
+export type ArgsOf<F extends ModelFunction> = Parameters<F>;
+export type OutputOf<F extends ModelFunction> = Awaited<ReturnType<F>>;
+
+/** enforce: detect, block and route; shadow: detect and record only, never switch traffic; disabled: pass straight through. */
+export type Mode = 'enforce' | 'shadow' | 'disabled';
+
+export interface SafeReplyInfo {
+  readonly breaker: string;
+  /** The breaker's state when every route was exhausted. */
+  readonly state: string;
+  readonly context: CallContext;
+}
+
+export interface GuardOptions<F extends ModelFunction> {
+  /** The breaker's name: a metric label, so take it from configuration, never from a request. */
+  name: string;
+  /** Hot-path, async and window detectors. Default: `[toxicity()]`. Pass `[]` for none. */
+  detectors?: readonly Detector[];
+  /** Routes tried in order when the primary is open, fails or is blocked: functions, opossum breakers, or `{ name, call }`. */
+  fallbacks?: readonly Fallback<ArgsOf<F>, OutputOf<F>>[];
+  /** Returned when every route is exhausted, instead of throwing. */
+  safeReply?: OutputOf<F> | ((info: SafeReplyInfo) => OutputOf<F>);
+  /** What detectors read from an output. Default understands strings, OpenAI, Anthropic and Vercel AI SDK results. */
+  text?: (output: OutputOf<F>) => string;
+  /** Trip policy (or several: any one trips). Default: `{ policy: 'rate', threshold: 0.2, minimumCalls: 20, window: { kind: 'count', size: 100 } }`. */
+  trip?: TripPolicySpec | TripPolicy | readonly (TripPolicySpec | TripPolicy)[];
+  /** Recovery after a trip. Defaults: `afterMs` 30 s, `backoff` 2, `capMs` 5 min, `probes` 3. */
+  recovery?: Partial<RecoveryOptions>;
+  /** Time budget of the hot-path detectors per call, ms (default 5): overruns emit `budget-exceeded`. */
+  budgetMs?: number;
+  /** Timeout of each attempt on each route, ms (default 60 000; 0 = none). */
+  timeoutMs?: number;
+  /** Retries of transient provider errors (429, 5xx, network) before a call counts as failed. Default `{ retries: 2, minTimeoutMs: 200, maxTimeoutMs: 2000 }`; `false` for none. */
+  retry?: Partial<RetryOptions> | false;
+  /** What a throwing detector means for the output: `pass` (default) or `block`. Either way it is counted. */
+  onDetectorError?: 'pass' | 'block';
+  /** Default `enforce`. */
+  mode?: Mode;
+  /** Adds call context from the call's arguments (merged over the HTTP integration's context). */
+  context?: (...args: ArgsOf<F>) => CallContext;
+  /** The app's prom-client registry. Without it, no metrics are written (the global registry is never used). */
+  registry?: Registry;
+  /** A pino (or compatible) logger. Default: silent. Prompts and outputs are never logged. */
+  logger?: Logger;
+  /** The queue of async detectors. Defaults: `size` 1 000, `concurrency` 4, `timeoutMs` 10 000. */
+  asyncQueue?: Partial<AsyncQueueOptions>;
+  /** Clock in ms (default `Date.now`); replay and tests pass a virtual one. */
+  clock?: () => number;
+}
+
+const fn = (what: string) => z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', { message: `must be ${what}` });
+
+const detectorSchema = z.custom<Detector>(
+  (v) => {
+    if (typeof v !== 'object' || v === null) return false;
+    const d = v as Record<string, unknown>;
+    if (typeof d.name !== 'string' || d.name === '') return false;
+    return d.kind === 'window' ? typeof d.observe === 'function' && typeof d.reset === 'function' : typeof d.detect === 'function';
+  },
+  { message: 'must be a detector: { name, detect(input) } (or { name, kind: "window", observe, reset })' },
+);
+
+const fallbackSchema = z.custom<Fallback<never[], unknown>>(
+  (v) =>
+    typeof v === 'function' ||
+    (typeof v === 'object' && v !== null && (typeof (v as { fire?: unknown }).fire === 'function' || (typeof (v as { name?: unknown }).name === 'string' && typeof (v as { call?: unknown }).call === 'function'))),
+  { message: 'must be a function, an opossum CircuitBreaker, or { name, call }' },
+);
+
+const policySchema = z.union([z.custom<TripPolicy>(isTripPolicy), tripPolicySpecSchema]);
+
+export const guardOptionsSchema = z.strictObject({
+  name: z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(/^[A-Za-z0-9_.:-]+$/, 'must contain only letters, digits and _ . : -'),
+  detectors: z.array(detectorSchema).optional(),
+  fallbacks: z.array(fallbackSchema).default([]),
+  safeReply: z.unknown().optional(),
+  text: fn('a function (output) => string').optional(),
+  trip: z.union([policySchema, z.array(policySchema).min(1)]).default({ policy: 'rate', threshold: 0.2, minimumCalls: 20, window: { kind: 'count', size: 100 } }),
+  recovery: z
+    .strictObject({
+      afterMs: z.number().min(0).default(30_000),
+      backoff: z.number().min(1).default(2),
+      capMs: z.number().min(0).default(300_000),
+      probes: z.number().int().min(1).max(1_000).default(3),
+    })
+    .default({ afterMs: 30_000, backoff: 2, capMs: 300_000, probes: 3 }),
+  budgetMs: z.number().positive().default(5),
+  timeoutMs: z.number().min(0).default(60_000),
+  retry: z
+    .union([
+      z.literal(false),
+      z.strictObject({
+        retries: z.number().int().min(0).max(10).default(2),
+        minTimeoutMs: z.number().min(0).default(200),
+        maxTimeoutMs: z.number().min(0).default(2_000),
+      }),
+    ])
+    .default({ retries: 2, minTimeoutMs: 200, maxTimeoutMs: 2_000 }),
+  onDetectorError: z.enum(['pass', 'block']).default('pass'),
+  mode: z.enum(['enforce', 'shadow', 'disabled']).default('enforce'),
+  context: fn('a function (...args) => context object').optional(),
+  registry: z
+    .custom<Registry>((v) => typeof v === 'object' && v !== null && typeof (v as Registry).registerMetric === 'function' && typeof (v as Registry).getSingleMetric === 'function', {
+      message: 'must be a prom-client Registry',
+    })
+    .optional(),
+  logger: z.custom<Logger>(isLogger, { message: 'must be a pino-compatible logger (debug, info, warn, error)' }).optional(),
+  asyncQueue: z
+    .strictObject({
+      size: z.number().int().min(1).default(1_000),
+      concurrency: z.number().int().min(1).default(4),
+      timeoutMs: z.number().positive().default(10_000),
+    })
+    .default({ size: 1_000, concurrency: 4, timeoutMs: 10_000 }),
+  clock: fn('a function () => milliseconds').optional(),
+});
+
+export type ParsedGuardOptions = z.output<typeof guardOptionsSchema>;

@@ -1,0 +1,35 @@
+/**
+ * Transient provider errors are worth retrying before a call counts as failed: rate limits
+ * (429), server errors (5xx), request timeouts (408) and network failures.
+ */
+const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/** The HTTP status an error carries (openai, Anthropic, fetch wrappers, axios), if any. */
+export function statusOf(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const e = error as { status?: unknown; statusCode?: unknown; response?: { status?: unknown } };
+  const status = e.status ?? e.statusCode ?? e.response?.status;
+  return typeof status === 'number' ? status : undefined;
+}
+
+export function isTransientError(error: unknown): boolean {
+  const status = statusOf(error);
+  if (status !== undefined) return status === 408 || status === 429 || status >= 500;
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as { code?: unknown; name?: unknown; cause?: unknown; message?: unknown };
+  if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) return true;
+  // openai / Anthropic SDKs: connection errors carry no status.
+  if (e.name === 'APIConnectionError') return true;
+  // fetch: TypeError('fetch failed') with the socket error as cause.
+  if (e.name === 'TypeError' && typeof e.message === 'string' && /fetch failed|network/i.test(e.message)) return true;
+  return e.cause !== undefined && e.cause !== error && isTransientError(e.cause);
+}
+
+/**
+ * Errors the caller made (400, 401, 403, 404, 422): the model is not at fault, so they are
+ * rethrown at once, never counted against the breaker and never sent to a fallback.
+ */
+export function isCallerError(error: unknown): boolean {
+  const status = statusOf(error);
+  return status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429;
+}
