@@ -6,6 +6,8 @@ export default defineConfig({
   dts: true,
   clean: true,
   sourcemap: true,
+  // import.meta.url (used to load optional peers lazily) needs a shim in the CommonJS build.
+  shims: true,
   target: 'node20',
   // p-retry is ESM-only; bundling it keeps the CommonJS build loadable by require() on every Node >= 20.
   noExternal: ['p-retry', 'is-network-error'],
