@@ -1,23 +1,42 @@
 import type * as PromClient from 'prom-client';
+import type { PolicySnapshot } from '../breaker/policies/types.js';
 import type { BreakerState } from '../breaker/state-machine.js';
 import { BREAKER_STATES } from '../breaker/state-machine.js';
 import { loadOptionalPeer } from './optional-peer.js';
+import { packageVersion } from './version.js';
 
 /** How a call ended on one route. */
 export type CallOutcome = 'success' | 'blocked' | 'error' | 'timeout' | 'rejected';
 /** What a detector said about one output. */
 export type DetectorVerdict = 'pass' | 'flag' | 'block' | 'error';
+/**
+ * How a call that the primary did not serve ended: a fallback route `served` it, the static
+ * `safe_reply` did, or every route was `exhausted` (the caller got an error).
+ */
+export type FallbackResult = 'served' | 'safe_reply' | 'exhausted';
+
+/** What the breaker shows at scrape time: read lazily, so the hot path pays nothing for it. */
+export interface MetricsSnapshot {
+  readonly state: BreakerState;
+  readonly policies: readonly PolicySnapshot[];
+}
 
 /** The metrics one breaker writes. A no-op without a registry. */
 export interface BreakerMetrics {
   state(state: BreakerState): void;
   transition(from: BreakerState, to: BreakerState): void;
   call(route: string, outcome: CallOutcome, seconds: number): void;
+  /** The breaker refused the primary (open, forced open, or half-open with every probe slot taken). */
+  notPermitted(): void;
+  /** A call the primary did not serve: who served it, or that nobody did. */
+  fallback(result: FallbackResult): void;
   detector(detector: string, verdict: DetectorVerdict, seconds: number): void;
   blocked(route: string, detector: string): void;
   budgetOverrun(detector: string): void;
   asyncDropped(): void;
   asyncQueueDepth(depth: number): void;
+  /** Registers the reader of the breaker's state and windows, called at scrape time; returns the function that unregisters it (call it on dispose). */
+  source(read: () => MetricsSnapshot): () => void;
 }
 
 /** Buckets for model calls: 50 ms to 2 minutes. */
@@ -25,48 +44,100 @@ export const CALL_DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 3
 /** Buckets for hot-path detectors: 1 µs to 100 ms. */
 export const DETECTOR_DURATION_BUCKETS = [1e-6, 5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 1e-3, 5e-3, 0.025, 0.1];
 
+const FALLBACK_RESULTS: readonly FallbackResult[] = ['served', 'safe_reply', 'exhausted'];
+
 type Families = ReturnType<typeof createFamilies>;
 const familiesByRegistry = new WeakMap<PromClient.Registry, Families>();
 
 function createFamilies(registry: PromClient.Registry) {
   const prom = loadOptionalPeer<typeof PromClient>('prom-client', 'metrics');
   const registers = [registry];
+  /** Readers of every live breaker on this registry, by breaker name. */
+  const sources = new Map<string, () => MetricsSnapshot>();
   // Reuse a family another breaker (or another copy of this package) registered on this registry.
   const get = <M>(name: string, make: () => M): M => (registry.getSingleMetric(name) as M | undefined) ?? make();
-  return {
-    state: get('safety_breaker_state', () => new prom.Gauge({ name: 'safety_breaker_state', help: 'Breaker state: 1 for the current state, 0 for the others.', labelNames: ['breaker', 'state'], registers })),
+  // Scrape-time refresh: reading each breaker's state applies lazy transitions (open → half-open) before the state series are serialised.
+  const refresh = (): void => refreshWindows(families, sources);
+  const families = {
+    sources,
+    state: get('safety_breaker_state', () => new prom.Gauge({ name: 'safety_breaker_state', help: 'Breaker state: 1 for the current state, 0 for the others.', labelNames: ['breaker', 'state'], registers, collect: refresh })),
     transitions: get('safety_breaker_transitions_total', () => new prom.Counter({ name: 'safety_breaker_transitions_total', help: 'State transitions of the breaker.', labelNames: ['breaker', 'from', 'to'], registers })),
+    lastTransition: get('safety_breaker_last_transition_timestamp_seconds', () => new prom.Gauge({ name: 'safety_breaker_last_transition_timestamp_seconds', help: 'Unix time of the last state change (or of the breaker\'s creation), in seconds.', labelNames: ['breaker'], registers })),
     calls: get('safety_breaker_calls_total', () => new prom.Counter({ name: 'safety_breaker_calls_total', help: 'Route calls by route and outcome (success, blocked, error, timeout, rejected).', labelNames: ['breaker', 'route', 'outcome'], registers })),
     callDuration: get('safety_breaker_call_duration_seconds', () => new prom.Histogram({ name: 'safety_breaker_call_duration_seconds', help: 'Duration of route calls, in seconds.', labelNames: ['breaker', 'route'], buckets: CALL_DURATION_BUCKETS, registers })),
+    notPermitted: get('safety_breaker_calls_not_permitted_total', () => new prom.Counter({ name: 'safety_breaker_calls_not_permitted_total', help: 'Calls the breaker did not let reach the primary because it was open, forced open, or out of half-open probe slots.', labelNames: ['breaker'], registers })),
+    fallback: get('safety_breaker_fallback_calls_total', () => new prom.Counter({ name: 'safety_breaker_fallback_calls_total', help: 'Calls the primary did not serve, by result: served (by a fallback route), safe_reply, exhausted (the caller got an error).', labelNames: ['breaker', 'result'], registers })),
     evaluations: get('safety_breaker_detector_evaluations_total', () => new prom.Counter({ name: 'safety_breaker_detector_evaluations_total', help: 'Detector evaluations by verdict (pass, flag, block, error).', labelNames: ['breaker', 'detector', 'verdict'], registers })),
     detectorDuration: get('safety_breaker_detector_duration_seconds', () => new prom.Histogram({ name: 'safety_breaker_detector_duration_seconds', help: 'Duration of hot-path detector evaluations, in seconds.', labelNames: ['breaker', 'detector'], buckets: DETECTOR_DURATION_BUCKETS, registers })),
     blocked: get('safety_breaker_blocked_outputs_total', () => new prom.Counter({ name: 'safety_breaker_blocked_outputs_total', help: 'Outputs blocked before reaching the caller, by route and detector.', labelNames: ['breaker', 'route', 'detector'], registers })),
     budgetOverruns: get('safety_breaker_budget_overruns_total', () => new prom.Counter({ name: 'safety_breaker_budget_overruns_total', help: 'Calls whose hot-path detectors ran past the time budget, by the detector that crossed it.', labelNames: ['breaker', 'detector'], registers })),
+    windowRatio: get('safety_breaker_window_flag_ratio', () => new prom.Gauge({ name: 'safety_breaker_window_flag_ratio', help: 'The statistic each trip policy compares with its threshold over the current window: the flag ratio (rate) or its Wilson lower bound (wilson), 0 to 1.', labelNames: ['breaker', 'policy'], registers, collect: refresh })),
+    windowCalls: get('safety_breaker_window_calls', () => new prom.Gauge({ name: 'safety_breaker_window_calls', help: 'Calls in the current window of each trip policy.', labelNames: ['breaker', 'policy'], registers, collect: refresh })),
+    threshold: get('safety_breaker_trip_threshold_ratio', () => new prom.Gauge({ name: 'safety_breaker_trip_threshold_ratio', help: 'The configured trip threshold of each policy, 0 to 1: the breaker trips when safety_breaker_window_flag_ratio reaches it.', labelNames: ['breaker', 'policy'], registers, collect: refresh })),
     asyncDropped: get('safety_breaker_async_detector_dropped_total', () => new prom.Counter({ name: 'safety_breaker_async_detector_dropped_total', help: 'Async detector evaluations dropped because the queue was full.', labelNames: ['breaker'], registers })),
     asyncDepth: get('safety_breaker_async_detector_queue_depth', () => new prom.Gauge({ name: 'safety_breaker_async_detector_queue_depth', help: 'Async detector evaluations waiting or running.', labelNames: ['breaker'], registers })),
+    buildInfo: get('safety_breaker_build_info', () => new prom.Gauge({ name: 'safety_breaker_build_info', help: 'Always 1; the version label says which safety-breaker wrote these metrics.', labelNames: ['version'], registers })),
   } as {
+    sources: Map<string, () => MetricsSnapshot>;
     state: PromClient.Gauge<'breaker' | 'state'>;
     transitions: PromClient.Counter<'breaker' | 'from' | 'to'>;
+    lastTransition: PromClient.Gauge<'breaker'>;
     calls: PromClient.Counter<'breaker' | 'route' | 'outcome'>;
     callDuration: PromClient.Histogram<'breaker' | 'route'>;
+    notPermitted: PromClient.Counter<'breaker'>;
+    fallback: PromClient.Counter<'breaker' | 'result'>;
     evaluations: PromClient.Counter<'breaker' | 'detector' | 'verdict'>;
     detectorDuration: PromClient.Histogram<'breaker' | 'detector'>;
     blocked: PromClient.Counter<'breaker' | 'route' | 'detector'>;
     budgetOverruns: PromClient.Counter<'breaker' | 'detector'>;
+    windowRatio: PromClient.Gauge<'breaker' | 'policy'>;
+    windowCalls: PromClient.Gauge<'breaker' | 'policy'>;
+    threshold: PromClient.Gauge<'breaker' | 'policy'>;
     asyncDropped: PromClient.Counter<'breaker'>;
     asyncDepth: PromClient.Gauge<'breaker'>;
+    buildInfo: PromClient.Gauge<'version'>;
   };
+  families.buildInfo.set({ version: packageVersion() }, 1);
+  return families;
+}
+
+/** Sets the window gauges from every live breaker's policies; series of disposed breakers disappear. */
+function refreshWindows(f: Families, sources: Map<string, () => MetricsSnapshot>): void {
+  f.windowRatio.reset();
+  f.windowCalls.reset();
+  f.threshold.reset();
+  for (const [breaker, read] of sources) {
+    let snapshot: MetricsSnapshot;
+    try {
+      snapshot = read();
+    } catch {
+      continue; // a disposed or broken breaker must not break the scrape
+    }
+    const seen = new Map<string, number>();
+    for (const p of snapshot.policies) {
+      // Two policies of the same kind on one breaker get distinct labels: rate, rate-2, …
+      const n = (seen.get(p.policy) ?? 0) + 1;
+      seen.set(p.policy, n);
+      const labels = { breaker, policy: n === 1 ? p.policy : `${p.policy}-${n}` };
+      f.windowRatio.set(labels, p.value);
+      f.windowCalls.set(labels, p.calls);
+      f.threshold.set(labels, p.threshold);
+    }
+  }
 }
 
 const NOOP: BreakerMetrics = {
   state() {},
   transition() {},
   call() {},
+  notPermitted() {},
+  fallback() {},
   detector() {},
   blocked() {},
   budgetOverrun() {},
   asyncDropped() {},
   asyncQueueDepth() {},
+  source: () => () => {},
 };
 
 /** Metrics for one breaker on the app's registry; label children are cached so the hot path does no label lookups twice. */
@@ -82,9 +153,15 @@ export function createBreakerMetrics(registry: PromClient.Registry | undefined, 
     return c;
   };
 
+  // Every series an alert needs exists from the start, so rate() and absent() behave.
   for (const state of BREAKER_STATES) f.state.set({ breaker, state }, state === 'closed' ? 1 : 0);
+  f.lastTransition.set({ breaker }, Date.now() / 1000);
+  f.notPermitted.inc({ breaker }, 0);
+  for (const result of FALLBACK_RESULTS) f.fallback.inc({ breaker, result }, 0);
   f.asyncDepth.set({ breaker }, 0);
   f.asyncDropped.inc({ breaker }, 0);
+  const notPermitted = f.notPermitted.labels({ breaker });
+  const rejected = f.calls.labels({ breaker, route: 'primary', outcome: 'rejected' });
 
   return {
     state(current) {
@@ -92,10 +169,19 @@ export function createBreakerMetrics(registry: PromClient.Registry | undefined, 
     },
     transition(from, to) {
       f.transitions.inc({ breaker, from, to });
+      // Wall time, not the guard's clock: the series says when it happened in the world.
+      f.lastTransition.set({ breaker }, Date.now() / 1000);
     },
     call(route, outcome, seconds) {
       child(`c|${route}|${outcome}`, () => f.calls.labels({ breaker, route, outcome })).inc();
       child(`d|${route}`, () => f.callDuration.labels({ breaker, route })).observe(seconds);
+    },
+    notPermitted() {
+      notPermitted.inc();
+      rejected.inc();
+    },
+    fallback(result) {
+      child(`f|${result}`, () => f.fallback.labels({ breaker, result })).inc();
     },
     detector(detector, verdict, seconds) {
       child(`e|${detector}|${verdict}`, () => f.evaluations.labels({ breaker, detector, verdict })).inc();
@@ -112,6 +198,12 @@ export function createBreakerMetrics(registry: PromClient.Registry | undefined, 
     },
     asyncQueueDepth(depth) {
       f.asyncDepth.set({ breaker }, depth);
+    },
+    source(read) {
+      f.sources.set(breaker, read);
+      return () => {
+        if (f.sources.get(breaker) === read) f.sources.delete(breaker);
+      };
     },
   };
 }
