@@ -1,0 +1,161 @@
+/**
+ * The `toxicity()` hot-path detector: scans `input.text` once and turns the five category scores
+ * into a signal with per-category `flag` and `block` thresholds.
+ */
+import { z } from 'zod';
+import type { DetectorInput, HotPathDetector, Signal } from '../types.js';
+import { CATEGORIES, scanToxicity, type ToxicityCategory, type ToxicityScores, type ToxicitySpan } from './scanner.js';
+
+/** A threshold in [0, 1], or `false` to never act on that category. */
+export type ToxicityThreshold = number | false;
+export type ToxicityThresholds = Partial<Record<ToxicityCategory, ToxicityThreshold>>;
+
+export interface ToxicityOptions {
+  /**
+   * Block (withhold the output) when a category's score is at least this. Defaults to
+   * {@link DEFAULT_BLOCK}: hate, threats and directed insults — never a cheerful swear word.
+   * Categories you pass replace the default for that category only; `false` disables one.
+   */
+  readonly block?: ToxicityThresholds;
+  /**
+   * Flag (count against the model in the breaker's window) when a category's score is at least
+   * this. Defaults to {@link DEFAULT_FLAG}; profanity alone is not flagged by default.
+   */
+  readonly flag?: ToxicityThresholds;
+  /**
+   * Put the matched span's own text in `reason` (never more than the span). Default `false`:
+   * the reason gives the category, score, offsets and the kind of evidence only.
+   */
+  readonly echoSpan?: boolean;
+  /** Detector name in signals and metrics. Default `toxicity`. */
+  readonly name?: string;
+}
+
+/** Default block thresholds. */
+export const DEFAULT_BLOCK: Readonly<Record<ToxicityCategory, ToxicityThreshold>> = Object.freeze({
+  toxicity: false,
+  insult: 0.85,
+  profanity: false,
+  identity_attack: 0.8,
+  threat: 0.8,
+});
+
+/** Default flag thresholds. */
+export const DEFAULT_FLAG: Readonly<Record<ToxicityCategory, ToxicityThreshold>> = Object.freeze({
+  toxicity: 0.5,
+  insult: 0.5,
+  profanity: false,
+  identity_attack: 0.5,
+  threat: 0.5,
+});
+
+const threshold = z.union([z.number().min(0).max(1), z.literal(false)]);
+const thresholds = z.strictObject(Object.fromEntries(CATEGORIES.map((c) => [c, threshold.optional()])) as Record<ToxicityCategory, z.ZodOptional<typeof threshold>>);
+const schema = z.strictObject({
+  block: thresholds.optional(),
+  flag: thresholds.optional(),
+  echoSpan: z.boolean().optional(),
+  name: z.string().min(1).optional(),
+});
+
+function describe(path: readonly PropertyKey[], code: string): string {
+  const key = path.map(String).join('.');
+  const [first] = path;
+  if ((first === 'block' || first === 'flag') && path.length === 2) {
+    if (code === 'unrecognized_keys') return `option "${key}" is not a category (use ${CATEGORIES.join(', ')})`;
+    return `option "${key}" must be a number in [0, 1] or false`;
+  }
+  if (first === 'echoSpan') return `option "echoSpan" must be a boolean`;
+  if (first === 'name') return `option "name" must be a non-empty string`;
+  return `option "${key || 'options'}" is invalid`;
+}
+
+function validate(options: unknown): ToxicityOptions {
+  const r = schema.safeParse(options ?? {});
+  if (r.success) return r.data as ToxicityOptions;
+  const issue = r.error.issues[0];
+  if (!issue) throw new TypeError('toxicity: invalid options');
+  let path = issue.path;
+  if (issue.code === 'unrecognized_keys' && issue.keys.length > 0) path = [...path, issue.keys[0] as string];
+  throw new TypeError(`toxicity: ${describe(path, issue.code)}`);
+}
+
+function resolve(defaults: Readonly<Record<ToxicityCategory, ToxicityThreshold>>, given: ToxicityThresholds | undefined): [ToxicityCategory, number][] {
+  const out: [ToxicityCategory, number][] = [];
+  for (const c of CATEGORIES) {
+    const t = given && given[c] !== undefined ? given[c] : defaults[c];
+    if (t !== false && t !== undefined) out.push([c, t]);
+  }
+  return out;
+}
+
+function spanFor(spans: readonly ToxicitySpan[], c: ToxicityCategory): ToxicitySpan | undefined {
+  let best: ToxicitySpan | undefined;
+  for (const s of spans) if (s.category === c && (!best || s.score > best.score)) best = s;
+  if (!best && c === 'toxicity') for (const s of spans) if (!best || s.score > best.score) best = s;
+  return best;
+}
+
+/**
+ * A hot-path toxicity detector.
+ *
+ * `score` is the overall toxicity in [0, 1]; `scores` holds the five categories (see
+ * docs/toxicity.md for what each means). `flagged` when any category reaches its `flag`
+ * threshold, `blocked` when any reaches its `block` threshold. `reason` names the category, its
+ * score, the span (offsets into the original text) and why it counts.
+ *
+ * @example
+ * const detector = toxicity({ block: { insult: false }, flag: { profanity: 0.9 } });
+ * detector.detect({ text: 'that song is fucking awesome', ... }).flagged // false
+ *
+ * @throws {TypeError} when an option is invalid; the message names the option.
+ */
+export function toxicity(options?: ToxicityOptions): HotPathDetector {
+  const o = validate(options);
+  const name = o.name ?? 'toxicity';
+  const block = resolve(DEFAULT_BLOCK, o.block);
+  const flag = resolve(DEFAULT_FLAG, o.flag);
+  const echo = o.echoSpan === true;
+
+  return {
+    name,
+    kind: 'hot-path',
+    detect(input: DetectorInput): Signal {
+      const text = typeof input.text === 'string' ? input.text : '';
+      const { scores, spans } = scanToxicity(text);
+      let blocked: ToxicityCategory | undefined;
+      let blockedBy = 0;
+      for (const [c, t] of block) {
+        const s = scores[c];
+        if (s >= t && s - t >= blockedBy - (blocked ? 0 : 1)) {
+          if (!blocked || s > (scores[blocked] ?? 0)) {
+            blocked = c;
+            blockedBy = s - t;
+          }
+        }
+      }
+      let flagged: ToxicityCategory | undefined;
+      for (const [c, t] of flag) if (scores[c] >= t && (!flagged || scores[c] > scores[flagged])) flagged = c;
+      const why = blocked ?? flagged;
+      const signal: { -readonly [K in keyof Signal]: Signal[K] } = {
+        detector: name,
+        score: scores.toxicity,
+        flagged: blocked !== undefined || flagged !== undefined,
+        scores: scores as Readonly<ToxicityScores>,
+      };
+      if (blocked) signal.blocked = true;
+      if (why) signal.reason = reasonFor(why, scores, spanFor(spans, why), blocked !== undefined, echo ? text : undefined);
+      return signal;
+    },
+  };
+}
+
+function reasonFor(c: ToxicityCategory, scores: ToxicityScores, span: ToxicitySpan | undefined, blocked: boolean, text: string | undefined): string {
+  const verb = blocked ? 'blocked' : 'flagged';
+  let r = `${verb}: ${c} ${scores[c].toFixed(2)}`;
+  if (span) {
+    r += ` at [${span.start}, ${span.end}): ${span.why}`;
+    if (text !== undefined) r += ` ${JSON.stringify(text.slice(span.start, span.end))}`;
+  }
+  return r;
+}

@@ -1,0 +1,229 @@
+/**
+ * Word lists used by the toxicity scanner. Content warning: slurs and profanity.
+ *
+ * The lexicon is not a blocklist: a word here is only *evidence* that the scanner combines with
+ * its context (who is addressed, what verb, which group) and with the trained model. Entries
+ * are matched as whole words of the normalised text (never as substrings, so "Scunthorpe",
+ * "cockpit" and "shiitake" are safe), after the scanner has undone leetspeak, masks, separators
+ * and repeated letters — and only when that undoing produces a word listed here.
+ */
+
+/** Role bits: what a word can do in a pattern. */
+export const R = {
+  PROF: 1, // a swear word / obscenity (profanity score)
+  EXPLETIVE: 2, // pure intensifier/expletive: hidden from the model so "fucking awesome" is not toxic
+  INSULT: 4, // an insult word (insult score when aimed at someone)
+  SLUR: 8, // an identity slur (identity_attack)
+  GROUP: 16, // names a group of people defined by identity
+  PERSON: 32, // a person or people (object of a threat)
+  SECOND: 64, // addresses the reader: you, u, ya, yall
+  VIOLENT: 128, // a violent verb
+  INTENT: 256, // will, gonna, should, must, going
+  DIE: 512, // die, perish, rot
+  ALL: 1024, // all, every, those, these
+  DEHUMAN: 2048, // vermin, animals, subhuman … (said of a group)
+  BE: 4096, // are, is, r, be
+  NEG: 8192, // not, never, no, dont
+  FILLER: 16384, // articles and intensifiers allowed between "you" and the insult
+  SELF: 32768, // yourself, urself
+  HOPE: 65536, // hope, wish
+  THIRD: 131072, // he, she, they, this guy
+  NAMEABLE: 262144, // also a given name or an innocent word when capitalised ("Dick Cheney")
+  THREATWORD: 524288, // complete threat by itself ("kys")
+  FIRST: 1048576, // i, we, im, ill
+} as const;
+
+export interface LexEntry {
+  readonly word: string;
+  readonly roles: number;
+  /** Profanity severity in [0, 1] (how strong a swear word it is). */
+  readonly prof: number;
+  /** Insult severity in [0, 1] when aimed at someone. */
+  readonly insult: number;
+  /** Identity-attack severity in [0, 1] for a slur. */
+  readonly slur: number;
+  /** Canonical word (for reasons): "fucking" → "fuck". */
+  readonly base: string;
+}
+
+/** Suffixes generated for a stem written as `stem+`. */
+const SUFFIXES = ['', 's', 'es', 'ed', 'er', 'ers', 'ing', 'in', 'y', 'ier', 'iest', 'head', 'heads', 'face', 'wit', 'tard'];
+
+// Each line: roles | profanity | insult | slur | words (stem+ expands with SUFFIXES)
+// Numbers are severities in [0, 1]; roles are names from R joined by commas.
+const TABLE: readonly (readonly [string, number, number, number, string])[] = [
+  // Pure expletives: profane, hidden from the model.
+  ['PROF,EXPLETIVE', 0.95, 0, 0, 'fuck+ fck fcking fckin fkn fking fkin fuk fuks fukin fuking fukn fukk fukking fucc fuccing phuck phucking fuckn fucken fuckery fuckity effing'],
+  ['PROF,EXPLETIVE', 0.9, 0, 0, 'shit shits shitty shite shitting shitted bullshit horseshit batshit shitshow shitload shittier shittiest'],
+  ['PROF,EXPLETIVE', 0.7, 0, 0, 'wtf omfg lmfao stfu gtfo'],
+  ['PROF,EXPLETIVE', 0.45, 0, 0, 'goddamn goddamned goddammit goddamnit dammit damnit bollocks'],
+  ['PROF,EXPLETIVE', 0.35, 0, 0, 'damn damned crap crappy crapping frickin fricking freakin'],
+  ['PROF,EXPLETIVE', 0.2, 0, 0, 'hell bloody'],
+  // Obscene but not insults by themselves.
+  ['PROF', 0.7, 0, 0, 'piss pissed pissing arse tits titties jizz wank wanking blowjob handjob dildo boner cocks'],
+  ['PROF,NAMEABLE', 0.7, 0.75, 0, 'dick dicks'],
+  ['PROF,NAMEABLE', 0.7, 0.7, 0, 'cock pussy pussies'],
+  ['PROF,INSULT', 0.6, 0.6, 0, 'ass asses'],
+  // Insults that are also profane.
+  ['PROF,INSULT', 0.95, 0.95, 0, 'cunt cunts motherfucker motherfuckers motherfucking muthafucka muthafuckas mothafucka fucker fuckers fuckface fuckhead fuckwit cocksucker cocksuckers'],
+  ['PROF,INSULT', 0.85, 0.9, 0, 'asshole assholes arsehole dickhead dickheads shithead shitheads dipshit dipshits dumbass dumbasses jackass twat twats wanker wankers prick pricks douchebag douchebags douche'],
+  ['PROF,INSULT', 0.85, 0.85, 0, 'bitch bitches bitchy bitchin bitching whore whores slut sluts skank skanks hoe hoes thot thots'],
+  ['PROF,INSULT', 0.6, 0.75, 0, 'bastard bastards'],
+  // Insults (not profane).
+  ['INSULT', 0, 0.85, 0, 'idiot idiots moron morons imbecile imbeciles cretin cretins numbskull dimwit dimwits halfwit nitwit scumbag scumbags lowlife lowlifes'],
+  ['INSULT', 0, 0.75, 0, 'stupid stupidest idiotic moronic brainless braindead scum degenerate degenerates loser losers jerk jerks pathetic worthless'],
+  ['INSULT', 0, 0.6, 0, 'dumb dumber dumbest fool fools clown clowns freak freaks ugly pig pigs coward cowards trash garbage disgusting useless ignorant incompetent failure sissy'],
+  // Identity slurs.
+  ['SLUR,PROF,GROUP', 0.95, 0.9, 0.98, 'nigger niggers nigguh sandnigger faggot faggots fagot kike kikes kyke wetback wetbacks raghead ragheads towelhead towelheads'],
+  ['SLUR,PROF,GROUP', 0.9, 0.85, 0.9, 'nigga niggas niggaz fag fags chink chinks gook gooks spic spics beaner beaners muzzie muzzies paki pakis wop wops dago dagos heeb heebs hymie shemale shemales'],
+  ['SLUR,PROF,GROUP,INSULT', 0.7, 0.85, 0.85, 'retard retards retarded tranny trannies dyke dykes mongoloid mongoloids'],
+  ['SLUR,GROUP', 0.3, 0.5, 0.6, 'coon coons honky honkies redskin redskins spastic'],
+  // Groups defined by identity (targets of hate; never toxic by themselves).
+  ['GROUP,PERSON', 0, 0, 0, 'jews jew jewish muslims muslim moslems islamists arabs arab blacks whites asians mexicans immigrants migrants refugees illegals foreigners africans hispanics latinos latinas gays lesbians homosexuals queers trans transgender transgenders transsexuals women woman females girls men males christians catholics hindus sikhs atheists feminists gypsies negroes indians chinese'],
+  // People in general (objects of threats).
+  ['PERSON', 0, 0, 0, 'people humans everyone everybody someone anyone kids children cops police him her them ppl folks'],
+  ['PERSON,SECOND', 0, 0, 0, 'you u ya yall youse'],
+  ['PERSON,SECOND,BE', 0, 0, 0, 'youre ur yer'],
+  ['PERSON,SECOND,SELF', 0, 0, 0, 'yourself urself yourselves yaself'],
+  ['THIRD', 0, 0, 0, 'he she they hes shes theyre'],
+  ['FIRST', 0, 0, 0, 'i we im ima imma ill iam weve well'],
+  // Threats.
+  ['VIOLENT', 0, 0, 0, 'kill murder shoot stab hang lynch gas exterminate slaughter behead decapitate burn rape strangle choke bomb massacre execute torture slit butcher drown eradicate annihilate genocide hunt beat hurt punch'],
+  ['THREATWORD', 0, 0, 0, 'kys'],
+  ['INTENT', 0, 0, 0, 'will gonna going gon shall wanna must should ought need gotta deserve deserves'],
+  ['DIE', 0, 0, 0, 'die dies rot perish'],
+  ['ALL', 0, 0, 0, 'all every those these'],
+  ['DEHUMAN', 0, 0, 0, 'vermin animals subhuman subhumans parasites savages cockroaches rats roaches apes monkeys filth inferior mongrels'],
+  ['BE,FILLER', 0, 0, 0, 'are is r be am was were'],
+  ['NEG', 0, 0, 0, 'not never no dont isnt arent wasnt werent aint nor'],
+  ['FILLER', 0, 0, 0, 'a an the such so one some total complete absolute real fat little big damn really fucking stupid dumb ugly lazy worthless pathetic disgusting dirty filthy'],
+  ['HOPE', 0, 0, 0, 'hope wish pray'],
+];
+
+/** Words with no role of their own that patterns look for by spelling. */
+export const PATTERN_WORDS = ['to', 'of', 'up', 'off', 'go', 'piece', 'back', 'your', 'their', 'country', 'death', 'know', 'where', 'live', 'find', 'and', 'get', 'suck', 'my', 'shut', 'screw', 'eat', 'in', 'fire', 'cancer', 'bleach', 'drink', 'neck', 'out', 'wipe', 'process', 'processes'];
+
+const ROLE_NAMES = R as Readonly<Record<string, number>>;
+
+function parseRoles(spec: string): number {
+  let r = 0;
+  for (const name of spec.split(',')) {
+    const bit = ROLE_NAMES[name];
+    if (bit === undefined) throw new Error(`toxicity lexicon: unknown role ${name}`);
+    r |= bit;
+  }
+  return r;
+}
+
+/** FNV-1a over UTF-16 code units. The scanner computes the same hash incrementally. */
+export function hashWord(word: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** Collapse runs of the same letter to one ("fuuuck" → "fuck"). */
+export function collapseRepeats(word: string): string {
+  let out = '';
+  let last = -1;
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (c !== last) out += word[i];
+    last = c;
+  }
+  return out;
+}
+
+export interface Lexicon {
+  /** Exact spelling → entry. */
+  readonly exact: ReadonlyMap<string, LexEntry>;
+  /** hash(exact spelling) → entry (verified by spelling before use). */
+  readonly byHash: ReadonlyMap<number, LexEntry>;
+  /** hash(collapsed spelling) → entry, for "fuuuuck", "idiooot". */
+  readonly byCollapsedHash: ReadonlyMap<number, LexEntry>;
+  /** Bloom-style filter over both hashes: `filter[h & FILTER_MASK]` is 1 when h may be a word here. */
+  readonly filter: Uint8Array;
+  /** Profane/insult/slur entries grouped by length, for masked words ("f***", "motherf***er"). */
+  readonly maskable: ReadonlyMap<number, readonly LexEntry[]>;
+  /** Words built from letter runs must be one of these ("f u c k", "k y s"). */
+  readonly bad: ReadonlySet<string>;
+}
+
+export const FILTER_BITS = 16;
+export const FILTER_MASK = (1 << FILTER_BITS) - 1;
+
+let cached: Lexicon | undefined;
+
+/** Builds the lexicon once, on first use (nothing happens at import time). */
+export function lexicon(): Lexicon {
+  if (cached) return cached;
+  const exact = new Map<string, LexEntry>();
+  const add = (word: string, roles: number, prof: number, insult: number, slur: number, base: string): void => {
+    const prev = exact.get(word);
+    if (prev) {
+      exact.set(word, {
+        word,
+        roles: prev.roles | roles,
+        prof: Math.max(prev.prof, prof),
+        insult: Math.max(prev.insult, insult),
+        slur: Math.max(prev.slur, slur),
+        base: prev.base,
+      });
+    } else {
+      exact.set(word, { word, roles, prof, insult, slur, base });
+    }
+  };
+  for (const [roleSpec, prof, insult, slur, words] of TABLE) {
+    const roles = parseRoles(roleSpec);
+    for (const w of words.split(/\s+/)) {
+      if (!w) continue;
+      if (w.endsWith('+')) {
+        const stem = w.slice(0, -1);
+        for (const s of SUFFIXES) add(stem + s, roles, prof, insult, slur, stem);
+      } else {
+        add(w, roles, prof, insult, slur, w);
+      }
+    }
+  }
+  for (const w of PATTERN_WORDS) add(w, 0, 0, 0, 0, w);
+  // Verbs: inflections count as the verb ("killing", "shot").
+  const verbForms: Record<string, string> = {
+    kills: 'kill', killing: 'kill', killed: 'kill', murdered: 'murder', murdering: 'murder', shooting: 'shoot', shot: 'shoot',
+    stabbed: 'stab', stabbing: 'stab', hanged: 'hang', hanging: 'hang', lynched: 'lynch', gassed: 'gas', gassing: 'gas',
+    exterminated: 'exterminate', exterminating: 'exterminate', slaughtered: 'slaughter', beheaded: 'behead', burned: 'burn',
+    raped: 'rape', raping: 'rape', strangled: 'strangle', bombed: 'bomb', executed: 'execute', tortured: 'torture', hunted: 'hunt',
+    killin: 'kill', eradicated: 'eradicate', wiped: 'wipe', died: 'die', dying: 'die', hurting: 'hurt', beaten: 'beat',
+  };
+  for (const [form, base] of Object.entries(verbForms)) {
+    const e = exact.get(base);
+    if (e) add(form, e.roles, 0, 0, 0, base);
+  }
+
+  const byHash = new Map<number, LexEntry>();
+  const byCollapsedHash = new Map<number, LexEntry>();
+  const filter = new Uint8Array(1 << FILTER_BITS);
+  const maskable = new Map<number, LexEntry[]>();
+  const bad = new Set<string>();
+  const badRoles = R.PROF | R.INSULT | R.SLUR | R.VIOLENT | R.THREATWORD | R.DEHUMAN;
+  for (const e of exact.values()) {
+    const h = hashWord(e.word);
+    if (!byHash.has(h)) byHash.set(h, e);
+    filter[h & FILTER_MASK] = 1;
+    if (e.roles & badRoles) {
+      bad.add(e.word);
+      // Only words with a recognisable shape are repeat-collapsed: "shiitake" must stay itself.
+      const c = hashWord(collapseRepeats(e.word));
+      if (!byCollapsedHash.has(c)) byCollapsedHash.set(c, e);
+      filter[c & FILTER_MASK] = 1;
+    }
+    if (e.roles & (R.PROF | R.SLUR) || (e.roles & R.INSULT && e.prof > 0)) {
+      let list = maskable.get(e.word.length);
+      if (!list) maskable.set(e.word.length, (list = []));
+      list.push(e);
+    }
+  }
+  // Strongest first: "f***" is read as the most severe word it can be.
+  for (const list of maskable.values()) list.sort((a, b) => Math.max(b.prof, b.slur) - Math.max(a.prof, a.slur));
+  cached = { exact, byHash, byCollapsedHash, filter, maskable, bad };
+  return cached;
+}

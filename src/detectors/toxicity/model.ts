@@ -1,0 +1,73 @@
+/**
+ * The shipped linear model: int8 weights over hashed word unigrams and bigrams of the
+ * normalised, de-obfuscated text, two heads (`toxic`, `hate`), scored over sliding windows of
+ * {@link WINDOW} words (the highest-scoring window wins, so the score does not grow with the
+ * length of a benign text). `scripts/train-toxicity.ts` writes `weights.ts`.
+ */
+import { WEIGHTS } from './weights.js';
+
+/** Hash buckets are `2 ** BITS`; each bucket holds one int8 weight per head. */
+export const BITS = 18;
+export const MASK = (1 << BITS) - 1;
+/** Words per scored window. */
+export const WINDOW = 24;
+/** Number of heads: 0 = toxic (hate or offensive), 1 = hate (identity attack). */
+export const HEADS = 2;
+/** The "previous word" of the first word. */
+export const BOS = 0x2545f491;
+
+/** Hash of the bigram (a, b). */
+export function bigramHash(a: number, b: number): number {
+  let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13) ^ b, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+export interface Model {
+  /** `table[bucket * HEADS + head]`, int8. */
+  readonly table: Int8Array;
+  /** Real weight = int8 × scale[head]. */
+  readonly scale: readonly number[];
+  /** Logit offset per head (includes the calibration shift). */
+  readonly bias: readonly number[];
+  /** Slope applied to (window logit) before the sigmoid, per head. */
+  readonly slope: readonly number[];
+}
+
+let model: Model | undefined;
+
+/** Decodes the weights once, on first use. */
+export function loadModel(): Model {
+  if (model) return model;
+  const table = new Int8Array(HEADS << BITS);
+  if (WEIGHTS.data.length > 0) {
+    const bytes = decodeBase64(WEIGHTS.data);
+    if (bytes.length !== table.length) throw new Error('toxicity: weights do not match the model shape');
+    table.set(new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length));
+  }
+  model = { table, scale: WEIGHTS.scale, bias: WEIGHTS.bias, slope: WEIGHTS.slope };
+  return model;
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** Base64 decoding without Buffer or atob, so the bundle has no runtime dependency. */
+export function decodeBase64(s: string): Uint8Array {
+  const lut = new Uint8Array(128);
+  for (let i = 0; i < 64; i++) lut[B64.charCodeAt(i)] = i;
+  let len = s.length;
+  while (len > 0 && s.charCodeAt(len - 1) === 61) len--;
+  const out = new Uint8Array(Math.floor((len * 3) / 4));
+  let o = 0;
+  for (let i = 0; i < len; i += 4) {
+    const a = lut[s.charCodeAt(i)] ?? 0;
+    const b = lut[s.charCodeAt(i + 1)] ?? 0;
+    const c = i + 2 < len ? (lut[s.charCodeAt(i + 2)] ?? 0) : 0;
+    const d = i + 3 < len ? (lut[s.charCodeAt(i + 3)] ?? 0) : 0;
+    const n = (a << 18) | (b << 12) | (c << 6) | d;
+    if (o < out.length) out[o++] = (n >> 16) & 255;
+    if (o < out.length) out[o++] = (n >> 8) & 255;
+    if (o < out.length) out[o++] = n & 255;
+  }
+  return out;
+}

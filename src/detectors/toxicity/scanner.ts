@@ -1,0 +1,873 @@
+/**
+ * The toxicity scanner: one pass over the text, character by character, with bounded state.
+ *
+ * Stage 1 (every character): character normalisation, tokenisation, an incremental word hash
+ * and a 64 Ki-entry filter that clears almost every word of ordinary text with one array read.
+ * Per word, the model adds two int8 weights (unigram, bigram) to a sliding-window sum.
+ * Stage 2 (only for words that pass the filter, or look obfuscated): lexicon look-up, leetspeak,
+ * masks, letter runs and repeated letters — each applied only when it produces a known word —
+ * and the context patterns (who is addressed, which verb, which group).
+ *
+ * Because all state is carried across `push` calls and the per-character work never looks
+ * ahead beyond bounded buffers, feeding a text in chunks gives exactly the result of feeding it
+ * at once, with O(chunk) work per chunk.
+ */
+import { FILTER_MASK, R, collapseRepeats, hashWord, lexicon, type LexEntry, type Lexicon } from './lexicon.js';
+import { BOS, HEADS, MASK, WINDOW, bigramHash, loadModel, type Model } from './model.js';
+import { mapCodePoint } from './normalize.js';
+
+/** The five categories, each scored in [0, 1]. */
+export const CATEGORIES = ['toxicity', 'insult', 'profanity', 'identity_attack', 'threat'] as const;
+export type ToxicityCategory = (typeof CATEGORIES)[number];
+export type ToxicityScores = Record<ToxicityCategory, number>;
+
+/** A piece of the original text that contributed to a score. */
+export interface ToxicitySpan {
+  readonly category: ToxicityCategory;
+  /** Offsets in the ORIGINAL text (UTF-16 code units), end exclusive. */
+  readonly start: number;
+  readonly end: number;
+  /** The canonical word or phrase recognised (after de-obfuscation), e.g. "fuck" for "f.u.c.k". */
+  readonly match: string;
+  readonly score: number;
+  /** Why this span counts, in a few words. */
+  readonly why: string;
+}
+
+export interface ToxicityResult {
+  readonly scores: ToxicityScores;
+  /** Contributing spans, strongest per category first; at most {@link MAX_SPANS}. */
+  readonly spans: readonly ToxicitySpan[];
+}
+
+export const MAX_SPANS = 32;
+const TOKEN_CAP = 48; // longer "words" are hashed but never looked up
+const RUN_CAP = 24; // letters in a run of single letters ("f u c k")
+const HIST = 8; // words of context kept for patterns
+const SYM_CAP = 8;
+
+// ASCII character classes.
+const SEP = 0;
+const LET = 1; // lower-case letter after folding
+const DIG = 2;
+const APOS = 3;
+const SYM = 4; // leet / mask symbols that may sit inside a word: @ $ * # | + !
+const DROP = 5; // control characters
+const END = 6; // sentence end: . ? ! newline
+const CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  let k = SEP;
+  if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) k = LET;
+  else if (c >= 48 && c <= 57) k = DIG;
+  else if (c === 39 || c === 96) k = APOS;
+  else if (c === 64 || c === 36 || c === 42 || c === 35 || c === 124 || c === 43 || c === 33) k = SYM;
+  else if (c === 46 || c === 63 || c === 10 || c === 59) k = END;
+  else if (c < 32 && c !== 9 && c !== 13) k = DROP;
+  else if (c === 127) k = DROP;
+  CLASS[c] = k;
+}
+const IS_MASK = (c: number): boolean => c === 42 || c === 35; // * #
+const LEET_A: Record<number, number> = { 48: 111, 49: 105, 51: 101, 52: 97, 53: 115, 55: 116, 56: 98, 57: 103, 64: 97, 36: 115, 33: 105, 124: 108, 43: 116 };
+const LEET_B: Record<number, number> = { ...LEET_A, 49: 108, 124: 105, 48: 111 };
+
+const H = {
+  cat: hashWord('cat'),
+  cats: hashWord('cats'),
+  willow: hashWord('willow'),
+  riot: hashWord('riot'),
+};
+const STRONG_VERBS = new Set(['kill', 'murder', 'shoot', 'stab', 'hang', 'lynch', 'gas', 'exterminate', 'slaughter', 'behead', 'decapitate', 'rape', 'strangle', 'massacre', 'execute', 'torture', 'butcher', 'eradicate', 'annihilate', 'genocide', 'slit', 'drown', 'burn']);
+
+const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+
+interface Hit {
+  category: ToxicityCategory;
+  start: number;
+  end: number;
+  match: string;
+  score: number;
+  why: string;
+}
+
+/**
+ * Incremental scanner. `push` text in any chunks; `scores()`/`result()` give the scores of
+ * everything pushed so far (exactly those of scanning it at once); `end()` finishes.
+ */
+export class ToxicityScanner {
+  private readonly lex: Lexicon = lexicon();
+  private readonly model: Model = loadModel();
+  private readonly sink: ((hash: number) => void) | undefined;
+
+  private pos = 0; // global offset of the next code unit
+  private high = -1; // pending high surrogate
+  // Current word
+  private tLen = 0;
+  private tStart = 0;
+  private tEnd = 0;
+  private tHash = 0x811c9dc5;
+  private tCHash = 0x811c9dc5; // hash with repeated letters collapsed
+  private tAHash = 0x811c9dc5; // hash of letters/digits only (symbols removed)
+  private tLast = -1;
+  private tRepeat = false;
+  private tDigit = false;
+  private tSym = false;
+  private tLetters = 0;
+  private tUpper = false;
+  private tOther = false; // letters of non-Latin scripts
+  private tBuf = new Uint16Array(TOKEN_CAP);
+  // Symbols after a word that join it only if a letter follows ("sh!t" but not "hi!")
+  private sLen = 0;
+  private sBuf = new Uint16Array(SYM_CAP);
+  private sEnd = 0;
+  // Gap since the last word
+  private gapLen = 0;
+  private gapEnd = true; // sentence ended in the gap (true at the start)
+  private gapNewline = false;
+  // Run of single letters
+  private rLen = 0;
+  private rBuf = new Uint16Array(RUN_CAP);
+  private rStart = new Int32Array(RUN_CAP);
+  private rEnd = new Int32Array(RUN_CAP);
+  private rSent = new Uint8Array(RUN_CAP);
+  private rUpper = new Uint8Array(RUN_CAP);
+  // A capitalised ambiguous word ("Dick") waiting for the next word
+  private pEntry: LexEntry | undefined = undefined;
+  private pStart = 0;
+  private pEnd = 0;
+  private pSent = false;
+  private pUpper = false;
+  private pHash = 0;
+  private pPrevUpperMid = false;
+  // Word history for patterns
+  private hCount = 0;
+  private sentLen = 0; // words before the current one in this sentence
+  private hRoles = new Int32Array(HIST);
+  private hWord: (string | undefined)[] = new Array<string | undefined>(HIST).fill(undefined);
+  private hStart = new Int32Array(HIST);
+  private hEnd = new Int32Array(HIST);
+  private hUpper = new Uint8Array(HIST);
+  private hSent = new Uint8Array(HIST);
+  // Model
+  private mCount = 0;
+  private mPrev = BOS;
+  private mPref = new Float64Array(HEADS);
+  private mRing = new Float64Array(HEADS * WINDOW);
+  private mStarts = new Int32Array(WINDOW);
+  private mMax = new Float64Array(HEADS).fill(-Infinity);
+  private mMaxStart = new Int32Array(HEADS);
+  private mMaxEnd = new Int32Array(HEADS);
+  // Evidence
+  private best: Record<ToxicityCategory, Hit | undefined> = { toxicity: undefined, insult: undefined, profanity: undefined, identity_attack: undefined, threat: undefined };
+  private spans: Hit[] = [];
+  private sawGroup = false;
+  private insultWord = 0; // strongest insult word seen, aimed or not
+  private ended = false;
+
+  /** @param sink internal: receives the model's word hashes (the trainer uses it). */
+  constructor(sink?: (hash: number) => void) {
+    this.sink = sink;
+  }
+
+  /** Feeds the next chunk of text. Work is linear in the chunk's length. */
+  push(chunk: string): void {
+    if (this.ended) throw new Error('toxicity scanner: push() after end()');
+    const n = chunk.length;
+    const base = this.pos;
+    for (let i = 0; i < n; i++) {
+      const c = chunk.charCodeAt(i);
+      if (this.high >= 0) {
+        const hi = this.high;
+        this.high = -1;
+        if (c >= 0xdc00 && c <= 0xdfff) {
+          this.mapped(0x10000 + ((hi - 0xd800) << 10) + (c - 0xdc00), base + i - 1);
+          continue;
+        }
+        this.mapped(hi, base + i - 1); // lone high surrogate
+      }
+      if (c < 128) {
+        const k = CLASS[c] as number;
+        if (k === LET) {
+          if (c < 97) this.letter(c | 32, base + i, true);
+          else this.letter(c, base + i, false);
+        } else this.ascii(c, k, base + i);
+      } else if (c >= 0xd800 && c <= 0xdbff) {
+        this.high = c;
+      } else {
+        this.mapped(c, base + i);
+      }
+    }
+    this.pos = base + n;
+  }
+
+  /** Scores of everything pushed so far (does not end the scan). */
+  scores(): ToxicityScores {
+    return this.result().scores;
+  }
+
+  /** Scores and spans of everything pushed so far (does not end the scan). */
+  result(): ToxicityResult {
+    if (this.ended) return this.finish();
+    return this.clone().finishNow();
+  }
+
+  /** Ends the text and returns the final result. Further `push` calls throw. */
+  end(): ToxicityResult {
+    if (!this.ended) {
+      this.flushAll();
+      this.ended = true;
+    }
+    return this.finish();
+  }
+
+  private finishNow(): ToxicityResult {
+    this.flushAll();
+    this.ended = true;
+    return this.finish();
+  }
+
+  private flushAll(): void {
+    if (this.high >= 0) {
+      const hi = this.high;
+      this.high = -1;
+      this.mapped(hi, this.pos - 1);
+    }
+    this.endWord(true);
+    this.flushRun();
+    this.flushPending(false, false, 0);
+  }
+
+  private clone(): ToxicityScanner {
+    const c = Object.create(ToxicityScanner.prototype) as ToxicityScanner;
+    Object.assign(c, this);
+    const self = this as unknown as Record<string, unknown>;
+    const other = c as unknown as Record<string, unknown>;
+    for (const key of Object.keys(self)) {
+      const v = self[key];
+      if (ArrayBuffer.isView(v) && !(v instanceof DataView)) other[key] = (v as Uint8Array).slice();
+      else if (Array.isArray(v)) other[key] = v.slice();
+    }
+    other.best = { ...this.best };
+    return c;
+  }
+
+  // ---- characters -------------------------------------------------------------------------
+
+  private mapped(cp: number, at: number): void {
+    const s = mapCodePoint(cp);
+    for (let j = 0; j < s.length; j++) {
+      const c = s.charCodeAt(j);
+      if (c < 128) {
+        const k = CLASS[c] as number;
+        if (k === LET) this.letter(c | 32, at, false);
+        else this.ascii(c, k, at);
+      } else {
+        this.letter(c, at, false);
+        this.tOther = true;
+      }
+    }
+  }
+
+  private letter(c: number, at: number, upper: boolean): void {
+    if (this.tLen === 0) this.startWord(at, upper);
+    else if (this.sLen > 0) this.commitSyms();
+    this.add(c, at);
+    this.tLetters++;
+  }
+
+  private startWord(at: number, upper: boolean): void {
+    this.tStart = at;
+    this.tHash = this.tCHash = this.tAHash = 0x811c9dc5;
+    this.tLast = -1;
+    this.tRepeat = this.tDigit = this.tSym = this.tOther = false;
+    this.tLetters = 0;
+    this.tUpper = upper;
+  }
+
+  private add(c: number, at: number): void {
+    if (this.tLen < TOKEN_CAP) this.tBuf[this.tLen] = c;
+    this.tLen++;
+    this.tEnd = at + 1;
+    this.tHash = Math.imul(this.tHash ^ c, 0x01000193);
+    if (c !== this.tLast) this.tCHash = Math.imul(this.tCHash ^ c, 0x01000193);
+    else this.tRepeat = true;
+    this.tLast = c;
+    if (c !== 42 && c !== 35 && c !== 64 && c !== 36 && c !== 33 && c !== 124 && c !== 43) this.tAHash = Math.imul(this.tAHash ^ c, 0x01000193);
+  }
+
+  private commitSyms(): void {
+    for (let j = 0; j < this.sLen; j++) this.add(this.sBuf[j] as number, this.sEnd - 1);
+    this.tSym = true;
+    this.sLen = 0;
+  }
+
+  private ascii(c: number, k: number, at: number): void {
+    switch (k) {
+      case DIG:
+        if (this.tLen === 0) this.startWord(at, false);
+        else if (this.sLen > 0) this.commitSyms();
+        this.add(c, at);
+        this.tDigit = true;
+        return;
+      case APOS:
+        return; // "don't" → "dont"; a leading apostrophe is ignored
+      case SYM:
+        if (this.tLen > 0) {
+          if (this.sLen < SYM_CAP) {
+            this.sBuf[this.sLen++] = c;
+            this.sEnd = at + 1;
+            return;
+          }
+          this.endWord(false);
+        } else if (c !== 33 && c !== 124 && c !== 43) {
+          // A word may start with a mask or leet symbol: "@ss", "$hit", "*ss".
+          this.startWord(at, false);
+          this.add(c, at);
+          this.tSym = true;
+          return;
+        }
+        if (c === 33) this.gapEnd = true;
+        this.gapLen++;
+        return;
+      case DROP:
+        return;
+      default:
+        if (this.tLen > 0) this.endWord(false);
+        this.gapLen++;
+        if (k === END) {
+          this.gapEnd = true;
+          if (c === 10) this.gapNewline = true;
+        }
+    }
+  }
+
+  // ---- words -------------------------------------------------------------------------------
+
+  private endWord(atEnd: boolean): void {
+    if (this.tLen === 0) return;
+    // Trailing masks belong to the word ("f***", "a$$"); trailing "!" ends a sentence.
+    if (this.sLen > 0) {
+      let masks = true;
+      for (let j = 0; j < this.sLen; j++) {
+        const s = this.sBuf[j] as number;
+        if (s !== 42 && s !== 35 && s !== 36) masks = false;
+      }
+      if (masks && this.tLetters > 0) this.commitSyms();
+      else {
+        for (let j = 0; j < this.sLen; j++) if (this.sBuf[j] === 33) this.gapEnd = true;
+        this.gapLen += this.sLen;
+        this.sLen = 0;
+      }
+    }
+    const len = this.tLen;
+    const start = this.tStart;
+    const end = this.tEnd;
+    const sent = this.gapEnd;
+    const gap = this.gapLen;
+    const newline = this.gapNewline;
+    this.tLen = 0;
+    this.gapLen = 0;
+    this.gapEnd = false;
+    this.gapNewline = false;
+    void atEnd;
+
+    if (this.tLetters === 0) {
+      // Numbers and symbol-only words: model feature only.
+      if (this.rLen > 0) this.flushRun();
+      this.word(undefined, this.tDigit ? this.tAHash >>> 0 : this.tHash >>> 0, start, end, sent, false);
+      return;
+    }
+    const h = this.tHash >>> 0;
+    // Single letter: maybe part of "f u c k" / "f.u.c.k".
+    if (len === 1 && !this.tOther) {
+      if (this.rLen > 0 && !this.isRunSep(gap, newline)) this.flushRun();
+      if (this.rLen === RUN_CAP) this.flushRun();
+      const i = this.rLen++;
+      this.rBuf[i] = this.tBuf[0] as number;
+      this.rStart[i] = start;
+      this.rEnd[i] = end;
+      this.rSent[i] = sent ? 1 : 0;
+      this.rUpper[i] = this.tUpper ? 1 : 0;
+      return;
+    }
+    if (this.rLen > 0) this.flushRun();
+    const lex = this.lex;
+    let entry: LexEntry | undefined;
+    let modelHash = h;
+    if (len <= TOKEN_CAP) {
+      if (lex.filter[h & FILTER_MASK] === 1) entry = this.verify(lex.byHash.get(h), len);
+      if (!entry && (this.tSym || this.tDigit)) {
+        entry = this.deobfuscate(len);
+        if (!entry) modelHash = this.tAHash >>> 0;
+      }
+      if (!entry && this.tRepeat) {
+        const ch = this.tCHash >>> 0;
+        if (lex.filter[ch & FILTER_MASK] === 1) {
+          const e = lex.byCollapsedHash.get(ch);
+          if (e && collapseRepeats(this.tokenString(len)) === collapseRepeats(e.word)) entry = e;
+        }
+      }
+      if (entry) modelHash = hashWord(entry.word);
+    } else if (this.tSym) modelHash = this.tAHash >>> 0;
+    this.word(entry, modelHash, start, end, sent, this.tUpper);
+  }
+
+  private isRunSep(gap: number, newline: boolean): boolean {
+    // "f.u.c.k": a '.' between single letters is a separator, not a sentence end.
+    return gap <= 3 && !newline;
+  }
+
+  private tokenString(len: number): string {
+    return String.fromCharCode.apply(null, Array.from(this.tBuf.subarray(0, Math.min(len, TOKEN_CAP))));
+  }
+
+  private verify(e: LexEntry | undefined, len: number): LexEntry | undefined {
+    if (!e || e.word.length !== len) return undefined;
+    const w = e.word;
+    for (let j = 0; j < len; j++) if (w.charCodeAt(j) !== this.tBuf[j]) return undefined;
+    return e;
+  }
+
+  /** Leetspeak and masks, accepted only when they produce a known word. */
+  private deobfuscate(len: number): LexEntry | undefined {
+    const lex = this.lex;
+    const raw = this.tokenString(len);
+    // 1. Leading/trailing symbols are punctuation: "**kill**", "@you".
+    const stripped = raw.replace(/^[^a-z0-9\u0080-\uffff]+|[^a-z0-9\u0080-\uffff]+$/g, '');
+    if (stripped !== raw && stripped.length > 1) {
+      const e = lex.exact.get(stripped);
+      if (e) return e;
+    }
+    // 2. Leetspeak: digits and symbols read as letters ("k1ll", "sh!t", "a$$", "1d10t").
+    for (const table of [LEET_A, LEET_B]) {
+      let s = '';
+      for (let j = 0; j < raw.length; j++) {
+        const c = raw.charCodeAt(j);
+        const m = table[c];
+        s += m !== undefined ? String.fromCharCode(m) : raw[j];
+      }
+      const e = lex.exact.get(s) ?? lex.exact.get(collapseRepeats(s));
+      if (e && lex.bad.has(e.word)) return e;
+    }
+    // 3. Symbols inside a word dropped: "f*u*c*k", "f#ck" is handled by masks below.
+    const inner = raw.replace(/[^a-z0-9\u0080-\uffff]/g, '');
+    if (inner.length >= 3 && inner !== stripped) {
+      const e = lex.exact.get(inner);
+      if (e && lex.bad.has(e.word) && e.prof > 0) return e;
+    }
+    // 4. Masks: "f***", "sh*t", "motherf***er", "b***h". The first character must be a letter.
+    const first = raw.charCodeAt(0);
+    if (first >= 97 && first <= 122 && (raw.includes('*') || raw.includes('#'))) {
+      const cands = lex.maskable.get(raw.length);
+      if (cands) {
+        let letters = 0;
+        for (let j = 0; j < raw.length; j++) if (!IS_MASK(raw.charCodeAt(j))) letters++;
+        if (letters >= 1 && raw.length - letters <= Math.max(3, letters + 1)) {
+          for (const e of cands) {
+            let ok = true;
+            for (let j = 0; j < raw.length && ok; j++) {
+              const c = raw.charCodeAt(j);
+              if (!IS_MASK(c)) {
+                const m = LEET_A[c];
+                if (c !== e.word.charCodeAt(j) && (m === undefined || m !== e.word.charCodeAt(j))) ok = false;
+              }
+            }
+            if (ok) return e;
+          }
+        }
+      }
+    }
+    return undefined;
+  }
+
+  /** Ends a run of single letters: one known word ("k y s"), or the letters as they are. */
+  private flushRun(): void {
+    const n = this.rLen;
+    if (n === 0) return;
+    this.rLen = 0;
+    if (n >= 3) {
+      const s = String.fromCharCode.apply(null, Array.from(this.rBuf.subarray(0, n)));
+      const e = this.lex.exact.get(s) ?? this.lex.exact.get(collapseRepeats(s));
+      if (e && this.lex.bad.has(e.word)) {
+        this.word(e, hashWord(e.word), this.rStart[0] as number, this.rEnd[n - 1] as number, this.rSent[0] === 1, false);
+        return;
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      const c = this.rBuf[i] as number;
+      const h = Math.imul(0x811c9dc5 ^ c, 0x01000193) >>> 0;
+      const e = this.lex.filter[h & FILTER_MASK] === 1 ? this.lex.byHash.get(h) : undefined;
+      this.word(e && e.word.length === 1 && e.word.charCodeAt(0) === c ? e : undefined, h, this.rStart[i] as number, this.rEnd[i] as number, this.rSent[i] === 1, this.rUpper[i] === 1);
+    }
+  }
+
+  /** A word, after de-obfuscation. Ambiguous capitalised words wait for the next word. */
+  private word(e: LexEntry | undefined, hash: number, start: number, end: number, sent: boolean, upper: boolean): void {
+    if (this.pEntry) this.flushPending(true, upper && !sent, hash);
+    if (e && e.roles & R.NAMEABLE) {
+      const prev = this.hCount > 0 ? (this.hCount - 1) % HIST : -1;
+      this.pEntry = e;
+      this.pStart = start;
+      this.pEnd = end;
+      this.pSent = sent;
+      this.pUpper = upper;
+      this.pHash = hash;
+      this.pPrevUpperMid = upper && !sent && prev >= 0 && this.hUpper[prev] === 1 && this.hSent[prev] === 0;
+      return;
+    }
+    this.emit(e, hash, start, end, sent, upper);
+  }
+
+  private flushPending(hasNext: boolean, nextUpperMid: boolean, nextHash: number): void {
+    const e = this.pEntry;
+    if (!e) return;
+    this.pEntry = undefined;
+    let name = false;
+    if (this.pUpper && (this.pPrevUpperMid || nextUpperMid)) name = true; // "Dick Cheney", "Moby Dick"
+    if (hasNext && (nextHash === H.cat || nextHash === H.cats || nextHash === H.willow || (this.pUpper && nextHash === H.riot))) name = true;
+    this.emit(name ? undefined : e, this.pHash, this.pStart, this.pEnd, this.pSent, this.pUpper);
+  }
+
+  // ---- per-word scoring ---------------------------------------------------------------------
+
+  private emit(e: LexEntry | undefined, hash: number, start: number, end: number, sent: boolean, upper: boolean): void {
+    const roles = e ? e.roles : 0;
+    // Model: every word except pure expletives.
+    if (!(roles & R.EXPLETIVE)) this.modelWord(hash, start, end);
+    if (sent) this.sentLen = 0;
+    if (e) this.patterns(e, roles, start, end);
+    const i = this.hCount % HIST;
+    this.hRoles[i] = roles;
+    this.hWord[i] = e ? e.word : undefined;
+    this.hStart[i] = start;
+    this.hEnd[i] = end;
+    this.hUpper[i] = upper ? 1 : 0;
+    this.hSent[i] = sent ? 1 : 0;
+    this.hCount++;
+    this.sentLen++;
+  }
+
+  private modelWord(hash: number, start: number, end: number): void {
+    if (this.sink) this.sink(hash);
+    const m = this.model;
+    const t = m.table;
+    const u = (hash & MASK) * HEADS;
+    const b = (bigramHash(this.mPrev, hash) & MASK) * HEADS;
+    this.mPrev = hash;
+    const i = ++this.mCount;
+    const slot = i % WINDOW;
+    this.mStarts[slot] = start;
+    const windowStart = this.mStarts[(i >= WINDOW ? i - WINDOW + 1 : 1) % WINDOW] as number;
+    for (let k = 0; k < HEADS; k++) {
+      const pref = (this.mPref[k] as number) + (t[u + k] as number) + (t[b + k] as number);
+      const r = k * WINDOW + slot;
+      const lo = i >= WINDOW ? (this.mRing[r] as number) : 0;
+      this.mRing[r] = pref;
+      this.mPref[k] = pref;
+      const sum = pref - lo;
+      if (sum > (this.mMax[k] as number)) {
+        this.mMax[k] = sum;
+        this.mMaxStart[k] = windowStart;
+        this.mMaxEnd[k] = end;
+      }
+    }
+  }
+
+  /** Index of the k-th previous word in the same sentence (k ≥ 1), or -1. */
+  private back(k: number): number {
+    if (k > this.sentLen || k > this.hCount || k > HIST) return -1;
+    return (this.hCount - k) % HIST;
+  }
+
+  private roleAt(k: number): number {
+    const i = this.back(k);
+    return i < 0 ? -1 : (this.hRoles[i] as number);
+  }
+
+  private wordAt(k: number): string | undefined {
+    const i = this.back(k);
+    return i < 0 ? undefined : this.hWord[i];
+  }
+
+  private startAt(k: number): number {
+    return this.hStart[this.back(k)] as number;
+  }
+
+  private hit(category: ToxicityCategory, score: number, start: number, end: number, match: string, why: string): void {
+    const h: Hit = { category, start, end, match, score, why };
+    const prev = this.best[category];
+    if (!prev || score > prev.score) this.best[category] = h;
+    if (this.spans.length < MAX_SPANS * 4) this.spans.push(h);
+    else if (this.spans.length === MAX_SPANS * 4) {
+      // Keep memory bounded on hostile input: keep the strongest.
+      this.spans.sort((a, b) => b.score - a.score);
+      this.spans.length = MAX_SPANS;
+      this.spans.push(h);
+    }
+  }
+
+  /**
+   * Finds the nearest previous word (within `max`, same sentence) whose roles include `want`,
+   * allowing only words with roles in `allow` (or up to `unknown` words with no role) between.
+   * Returns k or -1. A negation in between fails the match.
+   */
+  private find(want: number, allow: number, max: number, unknown: number): number {
+    for (let k = 1; k <= max; k++) {
+      const r = this.roleAt(k);
+      if (r < 0) return -1;
+      if (r & want) return k;
+      if (r & R.NEG) return -1;
+      if (r === 0) {
+        if (unknown-- <= 0) return -1;
+      } else if (!(r & allow)) return -1;
+    }
+    return -1;
+  }
+
+  private patterns(e: LexEntry, roles: number, start: number, end: number): void {
+    const w = e.word;
+    const base = e.base;
+    if (roles & R.PROF) this.hit('profanity', e.prof, start, end, base, 'swear word');
+    if (roles & R.GROUP) this.sawGroup = true;
+    if (roles & R.SLUR) this.hit('identity_attack', e.slur, start, end, base, 'identity slur');
+    if (roles & R.INSULT) {
+      this.insultWord = Math.max(this.insultWord, e.insult);
+      const filler = R.BE | R.FILLER | R.PROF | R.INSULT | R.ALL;
+      const k = this.find(R.SECOND, filler, 5, 2);
+      if (k > 0 && !(this.roleAt(k + 1) > 0 && (this.roleAt(k + 1) & R.NEG))) {
+        this.hit('insult', 0.5 + 0.5 * e.insult, this.startAt(k), end, base, 'insult aimed at the reader');
+      } else {
+        const g = this.find(R.GROUP, filler, 4, 1);
+        if (g > 0 && this.find(R.BE, R.FILLER | R.ALL | R.PROF | R.INSULT, g, 1) > 0) {
+          this.hit('insult', 0.4 + 0.4 * e.insult, this.startAt(g), end, base, 'insult aimed at a group');
+          this.hit('identity_attack', 0.45 + 0.45 * e.insult, this.startAt(g), end, base, 'group called an insult');
+        } else {
+          const t = this.find(R.THIRD, filler, 4, 1);
+          if (t > 0 && this.find(R.BE, filler, t, 1) > 0) this.hit('insult', 0.4 + 0.4 * e.insult, this.startAt(t), end, base, 'insult aimed at a person');
+        }
+      }
+    }
+    // Phrases.
+    if (roles & (R.SECOND | R.SELF) && this.wordAt(1) !== undefined) {
+      const p = this.hWord[this.back(1)] as string;
+      if (p === 'fuck' || p === 'screw' || p === 'fck' || p === 'fuk') this.hit('insult', 0.9, this.startAt(1), end, `${p} ${w}`, 'abuse aimed at the reader');
+    }
+    if (w === 'off' && this.wordAt(1) !== undefined && this.lex.exact.get(this.wordAt(1) as string)?.base === 'fuck') this.hit('insult', 0.85, this.startAt(1), end, 'fuck off', 'abuse aimed at the reader');
+    if (w === 'up') {
+      if (this.wordAt(1) === 'shut') this.hit('insult', 0.6, this.startAt(1), end, 'shut up', 'telling the reader to shut up');
+      else if (this.wordAt(3) === 'shut' && this.roleAt(1) & R.PROF) this.hit('insult', 0.85, this.startAt(3), end, 'shut the fuck up', 'abuse aimed at the reader');
+    }
+    if (w === 'stfu' || w === 'gtfo') this.hit('insult', 0.8, start, end, w, 'abuse aimed at the reader');
+    if (w === 'hell' && this.wordAt(1) === 'to' && this.wordAt(2) === 'go') this.hit('insult', 0.75, this.startAt(2), end, 'go to hell', 'abuse aimed at the reader');
+    if (base === 'shit' && this.wordAt(1) === 'of' && this.wordAt(2) === 'piece') this.hit('insult', 0.9, this.startAt(2), end, 'piece of shit', 'insult');
+    if ((base === 'dick' || base === 'cock' || w === 'dicks' || w === 'cocks') && this.wordAt(1) === 'my' && this.wordAt(2) === 'suck') this.hit('insult', 0.9, this.startAt(2), end, 'suck my dick', 'abuse aimed at the reader');
+
+    // Threats.
+    if (roles & R.THREATWORD) this.hit('threat', 0.95, start, end, w, 'telling the reader to kill themselves');
+    if (roles & R.SELF) {
+      const v = this.wordAt(1);
+      const vb = v ? this.lex.exact.get(v)?.base : undefined;
+      if (vb === 'kill' || vb === 'hang' || w === 'neck' || vb === 'shoot' || vb === 'drown') this.hit('threat', 0.95, this.startAt(1), end, `${vb} ${w}`, 'telling the reader to harm themselves');
+    }
+    if (roles & R.DIE) this.dieThreat(start, end);
+    if (w === 'fire' && this.wordAt(1) === 'a' && this.wordAt(2) === 'in' && this.wordAt(3) === 'die') this.hit('threat', 0.85, this.startAt(3), end, 'die in a fire', 'wishing death');
+    if (w === 'live' && this.wordAt(1) === 'you' && this.wordAt(2) === 'where' && this.wordAt(3) === 'know') this.hit('threat', 0.8, this.startAt(3), end, 'i know where you live', 'intimidation');
+    if (w === 'bleach' && this.wordAt(1) === 'drink') this.hit('threat', 0.85, this.startAt(1), end, 'drink bleach', 'telling the reader to harm themselves');
+    if (roles & (R.PERSON | R.GROUP | R.SLUR)) this.violenceAgainst(e, roles, start, end);
+    if (roles & R.VIOLENT) this.shouldBeKilled(e, start, end);
+
+    // Identity attacks by pattern.
+    if (roles & R.DEHUMAN) {
+      const g = this.find(R.GROUP | R.SLUR, R.BE | R.FILLER | R.ALL | R.PROF | R.INSULT, 4, 1);
+      if (g > 0) this.hit('identity_attack', 0.9, this.startAt(g), end, `${this.wordAt(g) ?? ''} … ${w}`, 'group called vermin or animals');
+    }
+    if (w === 'country' && (this.wordAt(1) === 'your' || this.wordAt(1) === 'their' || this.wordAt(2) === 'your' || this.wordAt(2) === 'their')) {
+      for (let k = 2; k <= 5; k++) {
+        if (this.wordAt(k) === 'back' && this.wordAt(k + 1) === 'go') {
+          this.hit('identity_attack', 0.8, this.startAt(k + 1), end, 'go back to your country', 'telling people to leave the country');
+          break;
+        }
+      }
+    }
+  }
+
+  private dieThreat(start: number, end: number): void {
+    if (this.wordAt(1) === 'go') {
+      this.hit('threat', 0.9, this.startAt(1), end, 'go die', 'wishing death');
+      return;
+    }
+    // "(i hope) you (should|deserve to|need to|must) die", "jews must die", "they should all die"
+    for (let k = 1; k <= 5; k++) {
+      const r = this.roleAt(k);
+      if (r < 0 || r & R.NEG) return;
+      if (r & (R.SECOND | R.GROUP | R.THIRD | R.PERSON | R.SLUR)) {
+        let normative = false;
+        for (let j = 1; j < k; j++) {
+          const x = this.wordAt(j);
+          if (x === 'should' || x === 'must' || x === 'deserve' || x === 'deserves' || x === 'need' || x === 'gotta' || x === 'ought') normative = true;
+        }
+        const h = this.wordAt(k + 1);
+        const h2 = this.wordAt(k + 2);
+        const hope = h === 'hope' || h === 'wish' || h === 'pray' || h2 === 'hope' || h2 === 'wish';
+        if (normative || hope) {
+          const group = (r & (R.GROUP | R.SLUR)) !== 0;
+          this.hit('threat', 0.9, this.startAt(hope ? (h === 'hope' || h === 'wish' || h === 'pray' ? k + 1 : k + 2) : k), end, `${this.wordAt(k) ?? ''} … die`, group ? 'wishing death on a group' : 'wishing death');
+          if (group) this.hit('identity_attack', 0.9, this.startAt(k), end, `${this.wordAt(k) ?? ''} … die`, 'wishing death on a group');
+        }
+        return;
+      }
+    }
+  }
+
+  /** "i will kill you", "kill all jews", "kill them all", "death to …". */
+  private violenceAgainst(e: LexEntry, roles: number, start: number, end: number): void {
+    const group = (roles & (R.GROUP | R.SLUR)) !== 0;
+    if (this.wordAt(1) === 'to' && this.wordAt(2) === 'death') {
+      this.hit('threat', 0.9, this.startAt(2), end, `death to ${e.word}`, 'calling for deaths');
+      if (group) this.hit('identity_attack', 0.9, this.startAt(2), end, `death to ${e.word}`, 'calling for deaths of a group');
+      return;
+    }
+    let v = -1;
+    let sawAll = false;
+    for (let k = 1; k <= 4; k++) {
+      const r = this.roleAt(k);
+      if (r < 0 || r & R.NEG) return;
+      if (r & R.VIOLENT) {
+        v = k;
+        break;
+      }
+      if (r & R.ALL) sawAll = true;
+      else if (this.wordAt(k) === 'of' || this.wordAt(k) === 'the' || this.wordAt(k) === 'and' || r & (R.FILLER | R.PROF)) continue;
+      else if (r === 0 && k === 1 && !group) continue;
+      else return;
+    }
+    if (v < 0) return;
+    const verb = this.lex.exact.get(this.wordAt(v) as string)?.base ?? '';
+    const strong = STRONG_VERBS.has(verb);
+    const vs = this.startAt(v);
+    // Intent: a first person and a future/intent word before the verb ("i will", "im gonna", "we're going to").
+    let intent = false;
+    let subject = -1;
+    for (let k = v + 1; k <= v + 4; k++) {
+      const r = this.roleAt(k);
+      if (r < 0) break;
+      if (r & R.INTENT) intent = true;
+      if (r & R.FIRST) {
+        subject = k;
+        break;
+      }
+    }
+    const firstPerson = subject > 0 && (intent || this.wordAt(subject) === 'ill' || this.wordAt(subject) === 'ima' || this.wordAt(subject) === 'imma');
+    if (firstPerson) {
+      this.hit('threat', strong ? 0.95 : 0.7, this.startAt(subject), end, `${verb} ${e.word}`, 'threat of violence');
+      if (group && strong) this.hit('identity_attack', 0.9, this.startAt(subject), end, `${verb} ${e.word}`, 'threat of violence against a group');
+      return;
+    }
+    if (sawAll && (roles & (R.GROUP | R.SLUR) || e.word === 'people' || e.word === 'them' || e.word === 'you' || e.word === 'humans' || e.word === 'everyone')) {
+      this.hit('threat', strong ? 0.9 : 0.65, vs, end, `${verb} all ${e.word}`, 'incitement to violence');
+      if (group && strong) this.hit('identity_attack', 0.9, vs, end, `${verb} all ${e.word}`, 'incitement to violence against a group');
+      return;
+    }
+    if (strong && (v === this.sentLen || (this.roleAt(v + 1) & R.NEG) === 0 && group)) {
+      // Imperative at the start of a sentence ("kill them"), or a strong verb aimed at a group.
+      const imperative = v === this.sentLen;
+      if (imperative || group) {
+        this.hit('threat', group ? 0.85 : 0.7, vs, end, `${verb} ${e.word}`, group ? 'violence against a group' : 'call to violence');
+        if (group) this.hit('identity_attack', 0.85, vs, end, `${verb} ${e.word}`, 'violence against a group');
+      }
+    }
+  }
+
+  /** "(jews|they|you) should be (killed|shot|gassed)". */
+  private shouldBeKilled(e: LexEntry, start: number, end: number): void {
+    if (!STRONG_VERBS.has(e.base) || e.word === e.base) return; // needs a participle: "killed", "shot"
+    if (this.wordAt(1) !== 'be' && !(this.wordAt(2) === 'be' && this.roleAt(1) & R.ALL)) return;
+    for (let k = 2; k <= 6; k++) {
+      const r = this.roleAt(k);
+      if (r < 0 || r & R.NEG) return;
+      if (r & (R.SECOND | R.GROUP | R.THIRD | R.PERSON | R.SLUR)) {
+        let normative = false;
+        for (let j = 1; j < k; j++) {
+          const x = this.wordAt(j);
+          if (x === 'should' || x === 'must' || x === 'deserve' || x === 'deserves' || x === 'need' || x === 'ought' || x === 'gotta') normative = true;
+        }
+        if (!normative) return;
+        const group = (r & (R.GROUP | R.SLUR)) !== 0;
+        this.hit('threat', 0.9, this.startAt(k), end, `${this.wordAt(k) ?? ''} should be ${e.word}`, group ? 'calling for violence against a group' : 'calling for violence');
+        if (group) this.hit('identity_attack', 0.9, this.startAt(k), end, `${this.wordAt(k) ?? ''} should be ${e.word}`, 'calling for violence against a group');
+        return;
+      }
+    }
+    void start;
+  }
+
+  // ---- result -------------------------------------------------------------------------------
+
+  private finish(): ToxicityResult {
+    const m = this.model;
+    const modelScore = (k: number): number => {
+      const x = this.mMax[k] as number;
+      if (x === -Infinity) return 0;
+      return sigmoid((m.slope[k] ?? 1) * ((m.bias[k] ?? 0) + x * (m.scale[k] ?? 0)));
+    };
+    const tox = modelScore(0);
+    const hate = modelScore(1);
+    const b = this.best;
+    const get = (c: ToxicityCategory): number => b[c]?.score ?? 0;
+    const profanity = get('profanity');
+    let threat = get('threat');
+    let insult = get('insult');
+    let identity = get('identity_attack');
+    const extra: Hit[] = [];
+    // The model's identity-attack head counts only when a group is named.
+    const hateScore = this.sawGroup ? hate : hate * 0.5;
+    if (hateScore > identity && hateScore >= 0.05) {
+      identity = hateScore;
+      extra.push({ category: 'identity_attack', start: this.mMaxStart[1] as number, end: this.mMaxEnd[1] as number, match: '', score: hateScore, why: 'the model reads hostility toward a group' });
+    }
+    if (this.insultWord > 0) {
+      const s = tox * this.insultWord;
+      if (s > insult && s >= 0.05) {
+        insult = s;
+        extra.push({ category: 'insult', start: this.mMaxStart[0] as number, end: this.mMaxEnd[0] as number, match: '', score: s, why: 'the model reads an insult' });
+      }
+    }
+    let toxicity = Math.max(insult, identity, threat);
+    if (tox > toxicity) {
+      toxicity = tox;
+      if (tox >= 0.05) extra.push({ category: 'toxicity', start: this.mMaxStart[0] as number, end: this.mMaxEnd[0] as number, match: '', score: tox, why: 'the model reads the text as hateful or offensive' });
+    }
+    threat = Math.min(1, threat);
+    insult = Math.min(1, insult);
+    identity = Math.min(1, identity);
+    const all = this.spans.concat(extra);
+    all.sort((x, y) => y.score - x.score || x.start - y.start);
+    const spans = all.slice(0, MAX_SPANS).map((s) => Object.freeze({ ...s }));
+    return {
+      scores: { toxicity: round(toxicity), insult: round(insult), profanity: round(profanity), identity_attack: round(identity), threat: round(threat) },
+      spans,
+    };
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}
+
+/** Scans a whole text at once. */
+export function scanToxicity(text: string): ToxicityResult {
+  const s = new ToxicityScanner();
+  s.push(text);
+  return s.end();
+}
+
+/** @internal The model's word hashes for a text, in order (used by the trainer). */
+export function modelWords(text: string): number[] {
+  const out: number[] = [];
+  const s = new ToxicityScanner((h) => out.push(h));
+  s.push(text);
+  s.end();
+  return out;
+}
+
+/** @internal Lexicon/pattern evidence without the model, for the trainer's features. */
+export type { Hit as ToxicityHit };
