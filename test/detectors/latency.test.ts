@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { latency } from '../../src/detectors/latency.js';
+
+const input = (latencyMs: number) => ({ text: '', output: undefined, latencyMs, route: 'primary', breaker: 'b', context: {} });
+
+describe('latency()', () => {
+  it('flags calls at or past slowMs with score 1 and never blocks', () => {
+    const d = latency({ slowMs: 1_000 });
+    expect(d.name).toBe('latency');
+    const slow = d.detect(input(1_000));
+    expect(slow).toMatchObject({ detector: 'latency', score: 1, flagged: true });
+    expect(slow.blocked).toBeFalsy();
+    expect(slow.reason).toMatch(/1000 ms/);
+    expect(d.detect(input(60_000)).score).toBe(1);
+  });
+
+  it('scores faster calls as the fraction of slowMs, unflagged', () => {
+    const d = latency({ slowMs: 1_000 });
+    expect(d.detect(input(250))).toEqual({ detector: 'latency', score: 0.25, flagged: false });
+    expect(d.detect(input(0))).toEqual({ detector: 'latency', score: 0, flagged: false });
+    expect(d.detect(input(-5)).score).toBe(0);
+  });
+
+  it('rejects bad options with a TypeError naming slowMs', () => {
+    expect(() => latency({ slowMs: 0 })).toThrow(TypeError);
+    expect(() => latency({ slowMs: -1 })).toThrow(/slowMs/);
+    expect(() => latency({} as never)).toThrow(/slowMs/);
+    expect(() => latency({ slowMs: 10, slow: 1 } as never)).toThrow(/unknown option "slow"/);
+  });
+});
