@@ -7,6 +7,7 @@ import type { CallContext, Detector } from './detectors/types.js';
 import type { RetryOptions } from './routing/invoke.js';
 import type { Fallback } from './routing/routes.js';
 import { isLogger, type Logger } from './telemetry/logging.js';
+import type { TracingOptions } from './telemetry/tracing.js';
 
 /** A function that calls a model. Its parameters and result type carry through `guard()`. */
 export type ModelFunction = (...args: never[]) => Promise<unknown>;
@@ -58,6 +59,8 @@ export interface GuardOptions<F extends ModelFunction> {
   asyncQueue?: Partial<AsyncQueueOptions>;
   /** Clock in ms (default `Date.now`); replay and tests pass a virtual one. */
   clock?: () => number;
+  /** OpenTelemetry spans per route call (GenAI conventions), `true` for defaults. Needs `@opentelemetry/api`. Off by default. */
+  tracing?: boolean | TracingOptions<ArgsOf<F>>;
 }
 
 const fn = (what: string) => z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', { message: `must be ${what}` });
@@ -129,6 +132,18 @@ export const guardOptionsSchema = z.strictObject({
     })
     .default({ size: 1_000, concurrency: 4, timeoutMs: 10_000 }),
   clock: fn('a function () => milliseconds').optional(),
+  tracing: z
+    .union([
+      z.boolean(),
+      z.strictObject({
+        tracer: z.custom<object>((v) => typeof v === 'object' && v !== null && typeof (v as { startSpan?: unknown }).startSpan === 'function', { message: 'must be an OpenTelemetry Tracer' }).optional(),
+        provider: z.union([z.string().min(1), fn('a function (route) => provider name')]).optional(),
+        operation: z.string().min(1).optional(),
+        model: fn('a function (args, route) => model name').optional(),
+        recordContent: z.union([z.boolean(), z.strictObject({ redact: fn('a function (text) => redacted text').optional() })]).optional(),
+      }),
+    ])
+    .optional(),
 });
 
 export type ParsedGuardOptions = z.output<typeof guardOptionsSchema>;
