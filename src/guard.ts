@@ -2,18 +2,20 @@ import { createPolicy, isTripPolicy, type PolicySnapshot, type TripDecision, typ
 import type { Observation } from './breaker/policies/types.js';
 import { BreakerStateMachine, type Admission, type BreakerState, type Transition } from './breaker/state-machine.js';
 import { currentContext } from './context.js';
-import { AsyncDetectorQueue } from './detectors/async-queue.js';
-import { HotPathRunner } from './detectors/hot-path.js';
+import { AsyncDetectorQueue, type AsyncQueueHooks } from './detectors/async-queue.js';
+import { HotPathRunner, type HotPathHooks } from './detectors/hot-path.js';
 import { defaultDetectors } from './detectors/defaults.js';
-import { isAsyncDetector, isHotPathDetector, isWindowDetector, type CallContext, type DetectorInput, type Signal, type WindowDetector } from './detectors/types.js';
+import { isAsyncDetector, isHotPathDetector, isWindowDetector, type AsyncDetector, type CallContext, type Detector, type DetectorInput, type Signal, type WindowDetector } from './detectors/types.js';
 import { BreakerOpenError, DisposedError, OutputBlockedError, isTimeoutError } from './errors.js';
 import { TypedEmitter } from './events.js';
-import { guardOptionsSchema, type ArgsOf, type GuardOptions, type Mode, type ModelFunction, type SafeReplyInfo } from './options.js';
+import { guardOptionsSchema, type ArgsOf, type GuardOptions, type Mode, type ModelFunction, type ParsedGuardOptions, type SafeReplyInfo } from './options.js';
+import { DeadlineQueue } from './routing/deadlines.js';
 import { invokeRoute, type InvokeOptions } from './routing/invoke.js';
 import { isRouteUnavailable, toRoute, type Route } from './routing/routes.js';
 import { isCallerError } from './routing/transient.js';
 import { describeError, silentLogger } from './telemetry/logging.js';
 import { createBreakerMetrics, type CallOutcome } from './telemetry/metrics.js';
+import { createTracing, type RouteSpan } from './telemetry/tracing.js';
 import { defaultText } from './text/extract.js';
 import { parseOptions } from './validation.js';
 
@@ -74,10 +76,40 @@ export interface GuardHandle<F extends ModelFunction> {
   /** enforce, shadow (detect and record, never switch traffic) or disabled (pass straight through). */
   setMode(mode: Mode, reason?: string): void;
   stats(): BreakerStats;
+  /**
+   * Applies new settings atomically (hot reload): the next call uses them; a call in flight
+   * finishes with the detectors, routes and timeouts it started with, and its outcome is counted
+   * once, in the current windows. A trip policy whose spec is unchanged keeps its window (a
+   * changed one starts empty); the breaker's state and backoff are kept. Bad options throw a
+   * `TypeError` naming the option, and nothing changes.
+   */
+  reconfigure(changes: ReconfigureOptions<F>): void;
   /** The guarded function with a per-call abort signal and context. */
   with(options: CallOptions): (...args: ArgsOf<F>) => ReturnType<F>;
   /** Releases every listener and abandons queued async detectors; later calls throw `DisposedError`. */
   dispose(): void;
+}
+
+/** The options `reconfigure()` can change at run time. */
+export type ReconfigureOptions<F extends ModelFunction> = Partial<Pick<GuardOptions<F>, 'detectors' | 'fallbacks' | 'trip' | 'recovery' | 'budgetMs' | 'timeoutMs' | 'retry' | 'onDetectorError' | 'mode' | 'asyncQueue'>>;
+
+const RECONFIGURABLE = new Set(['detectors', 'fallbacks', 'trip', 'recovery', 'budgetMs', 'timeoutMs', 'retry', 'onDetectorError', 'mode', 'asyncQueue']);
+
+/** What `reconfigure()` swaps as one unit. A call keeps the unit it started with. */
+interface Live {
+  readonly o: ParsedGuardOptions;
+  readonly detectors: readonly Detector[];
+  readonly asyncDetectors: readonly AsyncDetector[];
+  readonly windowDetectors: readonly WindowDetector[];
+  readonly policies: readonly TripPolicy[];
+  /** JSON of each policy's spec ('' for a policy instance), to keep unchanged policies across a reconfigure. */
+  readonly policySpecs: readonly string[];
+  readonly hotPath: HotPathRunner;
+  readonly asyncQueue: AsyncDetectorQueue | undefined;
+  /** The primary, then the fallbacks. */
+  readonly routes: readonly Route<unknown[], unknown>[];
+  /** Timeout, retry and deadline queue shared by this unit's calls. */
+  readonly invoke: InvokeOptions;
 }
 
 /** The guarded function: exactly `F`'s call signature, plus the breaker's handle. */
@@ -104,29 +136,35 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
   const o = parseOptions(guardOptionsSchema, options, where);
   const name = o.name;
   const clock = (o.clock as (() => number) | undefined) ?? Date.now;
+  // A virtual clock also times the calls, so replay sees recorded latencies.
+  const elapsed = o.clock ? clock : () => performance.now();
   const logger = o.logger ?? silentLogger;
   const metrics = createBreakerMetrics(o.registry, name);
+  const tracing = createTracing(o.tracing as Parameters<typeof createTracing>[0], name);
   const textOf = (o.text as ((output: unknown) => string) | undefined) ?? defaultText;
   const contextOf = o.context as ((...args: unknown[]) => CallContext) | undefined;
   const safeReply = o.safeReply as SafeReplyInfo | ((info: SafeReplyInfo) => unknown) | undefined;
   const hasSafeReply = 'safeReply' in options && options.safeReply !== undefined;
 
-  const detectors = o.detectors ?? defaultDetectors();
-  const names = new Set<string>();
-  for (const d of detectors) {
-    if (names.has(d.name)) throw new TypeError(`${where}: option "detectors": two detectors are named "${d.name}"; names must be unique (they are metric labels)`);
-    names.add(d.name);
-  }
-  const windowDetectors = detectors.filter(isWindowDetector) as WindowDetector[];
-  const policies: TripPolicy[] = (Array.isArray(o.trip) ? o.trip : [o.trip]).map((p) => (isTripPolicy(p) ? p : createPolicy(p)));
+  let raw = options as unknown as Record<string, unknown>;
+  const checkDetectors = (list: readonly Detector[], at: string): void => {
+    const names = new Set<string>();
+    for (const d of list) {
+      if (names.has(d.name)) throw new TypeError(`${at}: option "detectors": two detectors are named "${d.name}"; names must be unique (they are metric labels)`);
+      names.add(d.name);
+    }
+  };
+  const toFallbacks = (list: ParsedGuardOptions['fallbacks'], at: string): Route<unknown[], unknown>[] => {
+    const routes = (list as Parameters<typeof toRoute<unknown[], unknown>>[0][]).map(toRoute);
+    const routeNames = new Set(['primary']);
+    for (const route of routes) {
+      if (routeNames.has(route.name)) throw new TypeError(`${at}: option "fallbacks": two routes are named "${route.name}"; give each fallback a unique name`);
+      routeNames.add(route.name);
+    }
+    return routes;
+  };
 
   const primary: Route<unknown[], unknown> = { name: 'primary', call: (args) => (fn as unknown as (...a: unknown[]) => unknown)(...args) };
-  const fallbacks = (o.fallbacks as Parameters<typeof toRoute<unknown[], unknown>>[0][]).map(toRoute);
-  const routeNames = new Set(['primary']);
-  for (const route of fallbacks) {
-    if (routeNames.has(route.name)) throw new TypeError(`${where}: option "fallbacks": two routes are named "${route.name}"; give each fallback a unique name`);
-    routeNames.add(route.name);
-  }
 
   let mode: Mode = o.mode;
   let disposed = false;
@@ -145,16 +183,22 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
     events.emit('transition', { ...t, breaker: name });
     if (t.to === 'open') {
       counts.trips++;
-      for (const p of policies) p.reset();
-      for (const w of windowDetectors) w.reset();
+      tracing?.trip({ from: t.from, policy: t.decision?.policy ?? 'unknown', reason: t.reason, openForMs: t.openForMs ?? 0, details: t.decision?.details ?? {} });
+      for (const p of live.policies) p.reset();
+      for (const w of live.windowDetectors) w.reset();
       events.emit('trip', { breaker: name, from: t.from, decision: t.decision!, openForMs: t.openForMs!, at: t.at });
     } else if (t.to === 'half-open') events.emit('half-open', { breaker: name, at: t.at, reason: t.reason });
     else if (t.to === 'closed') events.emit('close', { breaker: name, at: t.at, reason: t.reason, from: t.from });
     else if (t.to === 'forced-open') events.emit('forced-open', { breaker: name, at: t.at, reason: t.reason });
   });
   if (mode === 'disabled') machine.disable('created disabled', clock());
+  // Read at scrape time only: state (applying lazy open → half-open) and each policy's window.
+  const stopMetrics = metrics.source(() => {
+    const now = clock();
+    return { state: machine.state(now), policies: live.policies.map((p) => p.snapshot(now)) };
+  });
 
-  const hotPath = new HotPathRunner(detectors.filter(isHotPathDetector), o.budgetMs, o.onDetectorError, metrics, {
+  const hotPathHooks: HotPathHooks = {
     onDetectorError(detector, error, input) {
       counts.detectorErrors++;
       logger.error({ breaker: name, detector, route: input.route, ...describeError(error) }, 'detector threw');
@@ -164,24 +208,58 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
       counts.budgetOverruns++;
       events.emit('budget-exceeded', { breaker: name, detector, route: input.route, elapsedMs, budgetMs });
     },
-  });
+  };
 
-  const asyncDetectors = detectors.filter(isAsyncDetector);
-  const asyncQueue =
-    asyncDetectors.length === 0
-      ? undefined
-      : new AsyncDetectorQueue(asyncDetectors, o.asyncQueue, {
-          onSignals(signals) {
-            for (const s of signals) metrics.detector(s.detector, s.blocked ? 'block' : s.flagged ? 'flag' : 'pass', 0);
-          },
-          onDetectorError(detector, error) {
-            counts.detectorErrors++;
-            metrics.detector(detector, 'error', 0);
-            logger.error({ breaker: name, detector, ...describeError(error) }, 'async detector failed');
-            events.emit('detector-error', { breaker: name, detector, route: 'primary', error });
-          },
-          onDepth: (depth) => metrics.asyncQueueDepth(depth),
-        });
+  const asyncHooks: AsyncQueueHooks = {
+    onSignals(signals) {
+      for (const s of signals) metrics.detector(s.detector, s.blocked ? 'block' : s.flagged ? 'flag' : 'pass', 0);
+    },
+    onDetectorError(detector, error) {
+      counts.detectorErrors++;
+      metrics.detector(detector, 'error', 0);
+      logger.error({ breaker: name, detector, ...describeError(error) }, 'async detector failed');
+      events.emit('detector-error', { breaker: name, detector, route: 'primary', error });
+    },
+    onDepth: (depth) => metrics.asyncQueueDepth(depth),
+  };
+
+  // Every async queue and deadline queue ever built: a replaced one drains its calls, and dispose() releases them all.
+  const queues = new Set<AsyncDetectorQueue>();
+  const deadlineQueues = new Set<DeadlineQueue>();
+  /** Builds what options decide. Throws before building anything on bad input; keeps policies (and their windows) whose spec is unchanged. */
+  function build(next: ParsedGuardOptions, at: string, previous?: Live): Live {
+    const detectors = next.detectors ?? previous?.detectors ?? defaultDetectors();
+    checkDetectors(detectors, at);
+    const fallbacks = toFallbacks(next.fallbacks, at);
+    const used = new Set<number>();
+    const policySpecs: string[] = [];
+    const policies = (Array.isArray(next.trip) ? next.trip : [next.trip]).map((p: TripPolicy | Parameters<typeof createPolicy>[0]) => {
+      if (isTripPolicy(p)) {
+        policySpecs.push('');
+        return p;
+      }
+      const key = JSON.stringify(p);
+      policySpecs.push(key);
+      const i = previous ? previous.policySpecs.findIndex((k, j) => k === key && !used.has(j)) : -1;
+      if (i < 0) return createPolicy(p);
+      used.add(i);
+      return previous!.policies[i]!;
+    });
+    const asyncDetectors = detectors.filter(isAsyncDetector);
+    const sameAsync =
+      previous?.asyncQueue !== undefined &&
+      previous.asyncDetectors.length === asyncDetectors.length &&
+      asyncDetectors.every((d, i) => d === previous.asyncDetectors[i]) &&
+      JSON.stringify(next.asyncQueue) === JSON.stringify(previous.o.asyncQueue);
+    const asyncQueue = asyncDetectors.length === 0 ? undefined : sameAsync ? previous.asyncQueue : new AsyncDetectorQueue(asyncDetectors, next.asyncQueue, asyncHooks);
+    if (asyncQueue) queues.add(asyncQueue);
+    const hotPath = new HotPathRunner(detectors.filter(isHotPathDetector), next.budgetMs, next.onDetectorError, metrics, hotPathHooks);
+    const deadlines = next.timeoutMs === 0 ? undefined : previous?.invoke.timeoutMs === next.timeoutMs ? previous.invoke.deadlines : new DeadlineQueue(next.timeoutMs);
+    if (deadlines) deadlineQueues.add(deadlines);
+    const invoke: InvokeOptions = { breaker: name, deadlines, timeoutMs: next.timeoutMs, retry: next.retry, signal: undefined };
+    return { o: next, detectors, asyncDetectors, windowDetectors: detectors.filter(isWindowDetector) as WindowDetector[], policies, policySpecs, hotPath, asyncQueue, routes: [primary, ...fallbacks], invoke };
+  }
+  let live = build(o, where);
 
   /** Feeds one primary call into the breaker: probe verdict, trip policies, window detectors. */
   function recordPrimary(admission: Admission, observation: Observation, record: () => Parameters<WindowDetector['observe']>[0], signals: readonly Signal[]): void {
@@ -192,6 +270,8 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
       return;
     }
     if (admission !== 'primary' || machine.state(observation.now) !== 'closed') return;
+    // The current windows, even for a call that started before a reconfigure: counted once, never lost.
+    const { policies, windowDetectors } = live;
     for (const policy of policies) {
       const decision = policy.observe(observation);
       if (decision && machine.trip(decision, observation.now)) return;
@@ -204,32 +284,30 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
     }
   }
 
-  async function tryRoute(route: Route<unknown[], unknown>, args: unknown[], context: CallContext, invoke: InvokeOptions, admission: Admission | undefined, shadow: boolean): Promise<RouteResult<unknown>> {
-    const started = performance.now();
-    let output: unknown;
-    try {
-      output = await invokeRoute(route, args, invoke);
-    } catch (error) {
-      const latencyMs = performance.now() - started;
-      if ((invoke.signal?.aborted && error === invoke.signal.reason) || (admission && isCallerError(error))) {
-        // The caller aborted, or sent a bad request: not the model's fault.
-        if (admission === 'probe') machine.probeAbandoned();
-        throw error;
-      }
-      const outcome: CallOutcome = isTimeoutError(error) ? 'timeout' : isRouteUnavailable(error) ? 'rejected' : 'error';
-      metrics.call(route.name, outcome, latencyMs / 1000);
-      logger.warn({ breaker: name, route: route.name, outcome, latencyMs, ...describeError(error) }, 'route call failed');
-      events.emit('outcome', { breaker: name, route: route.name, outcome, latencyMs, signals: [], probe: admission === 'probe', context });
-      if (admission) {
-        counts.failed++;
-        const now = clock();
-        const input = { text: '', output: undefined, latencyMs, route: route.name, breaker: name, context };
-        recordPrimary(admission, { bad: true, failed: true, slow: false, latencyMs, now }, () => ({ ...input, signals: [], blocked: false, failed: true, now }), []);
-      }
-      return { ok: false, error };
+  /** A route call failed: count it, feed the breaker (primary only), or rethrow when it is not the model's fault. */
+  function judgeError(route: Route<unknown[], unknown>, error: unknown, latencyMs: number, context: CallContext, signal: AbortSignal | undefined, admission: Admission | undefined, span?: RouteSpan): RouteResult<unknown> {
+    if ((signal?.aborted && error === signal.reason) || (admission && isCallerError(error))) {
+      span?.failed(error, 'caller_error');
+      // The caller aborted, or sent a bad request: not the model's fault.
+      if (admission === 'probe') machine.probeAbandoned();
+      throw error;
     }
-    const latencyMs = performance.now() - started;
+    const outcome: CallOutcome = isTimeoutError(error) ? 'timeout' : isRouteUnavailable(error) ? 'rejected' : 'error';
+    metrics.call(route.name, outcome, latencyMs / 1000);
+    span?.failed(error, outcome);
+    logger.warn({ breaker: name, route: route.name, outcome, latencyMs, ...describeError(error) }, 'route call failed');
+    events.emit('outcome', { breaker: name, route: route.name, outcome, latencyMs, signals: [], probe: admission === 'probe', context });
+    if (admission) {
+      counts.failed++;
+      const now = clock();
+      const input = { text: '', output: undefined, latencyMs, route: route.name, breaker: name, context };
+      recordPrimary(admission, { bad: true, failed: true, slow: false, latencyMs, now }, () => ({ ...input, signals: [], blocked: false, failed: true, now }), []);
+    }
+    return { ok: false, error };
+  }
 
+  /** A route answered: scan the output, count it, feed the breaker (primary only). */
+  function judgeOutput(l: Live, route: Route<unknown[], unknown>, output: unknown, latencyMs: number, context: CallContext, admission: Admission | undefined, shadow: boolean, span?: RouteSpan): RouteResult<unknown> {
     let text: string;
     try {
       text = textOf(output);
@@ -239,9 +317,10 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
       text = defaultText(output);
     }
     const input: DetectorInput = { text, output, latencyMs, route: route.name, breaker: name, context };
-    const verdict = hotPath.run(input);
+    const verdict = l.hotPath.run(input);
     const blocked = verdict.blockedBy.length > 0;
     metrics.call(route.name, blocked ? 'blocked' : 'success', latencyMs / 1000);
+    span?.scanned(output, text, verdict.signals, verdict.blockedBy);
     if (blocked) {
       counts.blocked++;
       for (const d of verdict.blockedBy) metrics.blocked(route.name, d);
@@ -257,6 +336,7 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
         recordPrimary(admission, { bad: flagged, failed: false, slow, latencyMs, now }, () => ({ ...input, signals, blocked, failed: false, now }), signals);
       };
       // Async detectors finish first when the call is an ordinary primary call; probes are judged on the hot path.
+      const asyncQueue = l.asyncQueue;
       if (asyncQueue && admission === 'primary') {
         const queued = asyncQueue.enqueue({ input, done: (signals) => record(verdict.flagged || signals.some((s) => s.flagged || s.blocked), [...verdict.signals, ...signals]) });
         if (!queued) {
@@ -273,6 +353,8 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
     return { ok: true, output };
   }
 
+  // One async function per call: routes are awaited inline and judged synchronously, because
+  // every extra async layer costs more than the rest of the guard's work on a healthy call.
   async function call(args: unknown[], perCall: CallOptions | undefined): Promise<unknown> {
     if (disposed) throw new DisposedError(name);
     counts.total++;
@@ -281,31 +363,45 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
     const outer = currentContext();
     const fromArgs = contextOf?.(...args);
     const context: CallContext = fromArgs || perCall?.context ? { ...outer, ...fromArgs, ...perCall?.context } : (outer ?? EMPTY_CONTEXT);
-    const invoke: InvokeOptions = { breaker: name, timeoutMs: o.timeoutMs, retry: o.retry, signal: perCall?.signal };
+    const l = live; // this call keeps the settings it started with, even across a reconfigure
+    const signal = perCall?.signal;
+    const invoke: InvokeOptions = signal ? { ...l.invoke, signal } : l.invoke;
+    const routes = l.routes;
     const shadow = mode === 'shadow';
     const admission = machine.admit(clock());
+    const first = admission !== 'rejected' || shadow ? 0 : 1;
+    if (first === 1) metrics.notPermitted();
 
     let lastError: unknown;
     let blockedBy: string[] | undefined;
-    if (admission !== 'rejected' || shadow) {
-      const result = await tryRoute(primary, args, context, invoke, admission, shadow);
+    for (let i = first; i < routes.length; i++) {
+      const route = routes[i]!;
+      const routeAdmission = i === 0 ? admission : undefined;
+      const started = elapsed();
+      let output: unknown;
+      let failure: { error: unknown } | undefined;
+      const span = tracing?.start(route.name, args, routeAdmission === 'probe');
+      try {
+        output = await (span ? span.run(() => invokeRoute(route, args, invoke)) : invokeRoute(route, args, invoke));
+      } catch (error) {
+        failure = { error };
+      }
+      const latencyMs = elapsed() - started;
+      let result: RouteResult<unknown>;
+      try {
+        result = failure ? judgeError(route, failure.error, latencyMs, context, signal, routeAdmission, span) : judgeOutput(l, route, output, latencyMs, context, routeAdmission, shadow && i === 0, span);
+      } finally {
+        span?.end();
+      }
       if (result.ok) {
-        counts.servedByPrimary++;
+        if (i === 0) counts.servedByPrimary++;
+        else {
+          counts.servedByFallback++;
+          metrics.fallback('served');
+        }
         return result.output;
       }
-      if (shadow) throw result.error;
-      lastError = result.error;
-      blockedBy = result.blockedBy;
-    } else {
-      metrics.call('primary', 'rejected', 0);
-    }
-
-    for (const route of fallbacks) {
-      const result = await tryRoute(route, args, context, invoke, undefined, false);
-      if (result.ok) {
-        counts.servedByFallback++;
-        return result.output;
-      }
+      if (shadow && i === 0) throw result.error;
       lastError = result.error ?? lastError;
       blockedBy ??= result.blockedBy;
     }
@@ -314,8 +410,10 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
     const state = machine.state(clock());
     if (hasSafeReply) {
       counts.servedBySafeReply++;
+      metrics.fallback('safe_reply');
       return typeof safeReply === 'function' ? safeReply({ breaker: name, state, context }) : safeReply;
     }
+    metrics.fallback('exhausted');
     const cause = lastError === undefined ? {} : { cause: lastError };
     if (admission === 'rejected') throw new BreakerOpenError(name, state, machine.retryAfterMs(clock()), cause);
     if (blockedBy) throw new OutputBlockedError(name, blockedBy, cause);
@@ -345,8 +443,8 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
     },
     reset(reason = 'manual reset') {
       logger.info({ breaker: name, reason, action: 'reset' }, `breaker ${name} reset`);
-      for (const p of policies) p.reset();
-      for (const w of windowDetectors) w.reset();
+      for (const p of live.policies) p.reset();
+      for (const w of live.windowDetectors) w.reset();
       machine.reset(reason, clock());
       if (mode === 'disabled') machine.disable('mode is disabled', clock());
     },
@@ -371,16 +469,34 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
         trips,
         detectorErrors,
         budgetOverruns,
-        asyncQueue: { depth: asyncQueue?.depth ?? 0, dropped: asyncDropped },
-        policies: policies.map((p) => p.snapshot(now)),
+        asyncQueue: { depth: live.asyncQueue?.depth ?? 0, dropped: asyncDropped },
+        policies: live.policies.map((p) => p.snapshot(now)),
         lastTransition,
       };
+    },
+    reconfigure(changes) {
+      if (disposed) throw new DisposedError(name);
+      const at = `${where}.reconfigure()`;
+      if (typeof changes !== 'object' || changes === null) throw new TypeError(`${at}: expected an object of options to change`);
+      const fixed = Object.keys(changes).filter((k) => !RECONFIGURABLE.has(k));
+      if (fixed.length > 0) throw new TypeError(`${at}: ${fixed.map((k) => `"${k}"`).join(', ')} cannot change at run time (can: ${[...RECONFIGURABLE].join(', ')})`);
+      const c = changes as Record<string, unknown>;
+      const merged = { ...raw, ...c, ...(c.recovery !== undefined && { recovery: { ...(raw.recovery as object | undefined), ...(c.recovery as object) } }) };
+      const next = parseOptions(guardOptionsSchema, merged, at);
+      const built = build(next, at, live); // throws before anything changes
+      raw = merged;
+      live = built;
+      machine.setRecovery(next.recovery);
+      if ('mode' in c && next.mode !== mode) handle.setMode(next.mode, 'reconfigured');
+      logger.info({ breaker: name, action: 'reconfigure', changed: Object.keys(c) }, `breaker ${name} reconfigured`);
     },
     with: (callOptions) => ((...args: unknown[]) => call(args, callOptions)) as never,
     dispose() {
       if (disposed) return;
       disposed = true;
-      asyncQueue?.dispose();
+      stopMetrics();
+      for (const q of queues) q.dispose();
+      for (const d of deadlineQueues) d.dispose();
       events.clear();
     },
   };

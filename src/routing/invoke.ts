@@ -1,6 +1,7 @@
 import pRetry from 'p-retry';
 import { RouteScope, routeScope } from '../context.js';
 import { TimeoutError } from '../errors.js';
+import type { DeadlineQueue } from './deadlines.js';
 import type { Route } from './routes.js';
 import { isTransientError } from './transient.js';
 
@@ -13,34 +14,36 @@ export interface RetryOptions {
 
 export interface InvokeOptions {
   readonly breaker: string;
-  /** Per attempt; 0 = none. */
+  /** Times each attempt; undefined = no timeout. */
+  readonly deadlines: DeadlineQueue | undefined;
   readonly timeoutMs: number;
   readonly retry: RetryOptions | false;
   readonly signal: AbortSignal | undefined;
 }
 
 /**
- * Calls one route: timeout per attempt, the caller's abort signal, and retries of transient
- * provider errors. The first attempt runs without p-retry, so a healthy call pays nothing for it.
+ * Calls one route: a timeout per attempt, the caller's abort signal, and retries of transient
+ * provider errors. The first attempt runs without p-retry and without an extra async layer, so a
+ * healthy call pays almost nothing for either.
  */
-export async function invokeRoute<Args extends unknown[], Output>(route: Route<Args, Output>, args: Args, options: InvokeOptions): Promise<Output> {
-  try {
-    return await attempt(route, args, options);
-  } catch (error) {
-    const { retry, signal } = options;
-    if (!retry || retry.retries === 0 || signal?.aborted || !isTransientError(error)) throw error;
+export function invokeRoute<Args extends unknown[], Output>(route: Route<Args, Output>, args: Args, options: InvokeOptions): Promise<Output> {
+  const first = attempt(route, args, options);
+  const { retry } = options;
+  if (!retry || retry.retries === 0) return first;
+  return first.catch((error: unknown) => {
+    if (options.signal?.aborted || !isTransientError(error)) throw error;
     return pRetry(() => attempt(route, args, options), {
       retries: retry.retries - 1,
       minTimeout: retry.minTimeoutMs,
       maxTimeout: retry.maxTimeoutMs,
       shouldRetry: ({ error: next }) => isTransientError(next),
-      ...(signal && { signal }),
+      ...(options.signal && { signal: options.signal }),
     });
-  }
+  });
 }
 
 function attempt<Args extends unknown[], Output>(route: Route<Args, Output>, args: Args, options: InvokeOptions): Promise<Output> {
-  const { timeoutMs, signal } = options;
+  const { deadlines, signal } = options;
   if (signal?.aborted) return Promise.reject(signal.reason);
   const scope = new RouteScope();
   let pending: Promise<Output>;
@@ -49,31 +52,30 @@ function attempt<Args extends unknown[], Output>(route: Route<Args, Output>, arg
   } catch (error) {
     return Promise.reject(error);
   }
-  if (timeoutMs <= 0 && !signal) return pending;
+  if (!deadlines && !signal) return pending;
 
   return new Promise<Output>((resolve, reject) => {
-    let timer: NodeJS.Timeout | undefined;
-    const onAbort = (): void => {
+    const fail = (error: unknown): void => {
       cleanup();
-      scope.abort(signal!.reason);
-      reject(signal!.reason);
+      scope.abort(error);
+      reject(error);
     };
+    const onAbort = (): void => fail(signal!.reason);
+    const deadline = deadlines?.add(() => fail(new TimeoutError(options.breaker, route.name, options.timeoutMs)));
     const cleanup = (): void => {
-      if (timer) clearTimeout(timer);
+      if (deadline) deadlines!.delete(deadline);
       signal?.removeEventListener('abort', onAbort);
     };
-    if (timeoutMs > 0) {
-      timer = setTimeout(() => {
-        const error = new TimeoutError(options.breaker, route.name, timeoutMs);
-        cleanup();
-        scope.abort(error);
-        reject(error);
-      }, timeoutMs);
-    }
     signal?.addEventListener('abort', onAbort, { once: true });
     pending.then(
-      (value) => (cleanup(), resolve(value)),
-      (error: unknown) => (cleanup(), reject(error)),
+      (value) => {
+        cleanup();
+        resolve(value);
+      },
+      (error: unknown) => {
+        cleanup();
+        reject(error);
+      },
     );
   });
 }
