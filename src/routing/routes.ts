@@ -10,6 +10,8 @@ export interface FireableBreaker<Args extends unknown[], Output> {
 export interface NamedFallback<Args extends unknown[], Output> {
   readonly name: string;
   call(...args: Args): Promise<Output> | Output;
+  /** Never set: every function has `name` and `call`, so without this any function (whatever it returns) would type-check as a NamedFallback. */
+  readonly apply?: never;
 }
 
 export type Fallback<Args extends unknown[], Output> =
