@@ -189,3 +189,13 @@ export function bernoulliCusumThreshold(p0: number, up: number, targetArl: numbe
   }
   return { h: hi, arl0: bernoulliCusumArl(p0, up, hi) };
 }
+
+/** Upper bound of the Wilson score interval for `successes` of `n` at one-sided normal quantile `z`. */
+export function wilsonUpperBound(successes: number, n: number, z: number): number {
+  if (n === 0) return 1;
+  const p = successes / n;
+  const z2 = z * z;
+  const centre = p + z2 / (2 * n);
+  const margin = z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  return Math.min(1, (centre + margin) / (1 + z2 / n));
+}

@@ -19,6 +19,8 @@ export type FallbackResult = 'served' | 'safe_reply' | 'exhausted';
 export interface MetricsSnapshot {
   readonly state: BreakerState;
   readonly policies: readonly PolicySnapshot[];
+  /** Window detectors (fairness) with their groups: sufficient vs insufficient data. */
+  readonly windows?: readonly { readonly detector: string; readonly groups: readonly { readonly insufficient: boolean }[] }[];
 }
 
 /** The metrics one breaker writes. A no-op without a registry. */
@@ -35,6 +37,8 @@ export interface BreakerMetrics {
   budgetOverrun(detector: string): void;
   asyncDropped(): void;
   asyncQueueDepth(depth: number): void;
+  /** A trip whose policy estimated the change's onset: time to detect, in calls and (when known) seconds. */
+  detectionDelay(policy: string, calls: number, seconds: number | undefined): void;
   /** Registers the reader of the breaker's state and windows, called at scrape time; returns the function that unregisters it (call it on dispose). */
   source(read: () => MetricsSnapshot): () => void;
 }
@@ -43,6 +47,11 @@ export interface BreakerMetrics {
 export const CALL_DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120];
 /** Buckets for hot-path detectors: 1 µs to 100 ms. */
 export const DETECTOR_DURATION_BUCKETS = [1e-6, 5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 1e-3, 5e-3, 0.025, 0.1];
+
+/** Buckets for time to detect: 1 s to 6 h. */
+export const DETECTION_DELAY_BUCKETS = [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 10800, 21600];
+/** Buckets for calls to detect: 10 to 100 000 calls. */
+export const DETECTION_DELAY_CALL_BUCKETS = [10, 25, 50, 100, 200, 400, 800, 1600, 3200, 10000, 100000];
 
 const FALLBACK_RESULTS: readonly FallbackResult[] = ['served', 'safe_reply', 'exhausted'];
 
@@ -76,6 +85,9 @@ function createFamilies(registry: PromClient.Registry) {
     threshold: get('safety_breaker_trip_threshold_ratio', () => new prom.Gauge({ name: 'safety_breaker_trip_threshold_ratio', help: 'The configured trip threshold of each policy, 0 to 1: the breaker trips when safety_breaker_window_flag_ratio reaches it.', labelNames: ['breaker', 'policy'], registers, collect: refresh })),
     asyncDropped: get('safety_breaker_async_detector_dropped_total', () => new prom.Counter({ name: 'safety_breaker_async_detector_dropped_total', help: 'Async detector evaluations dropped because the queue was full.', labelNames: ['breaker'], registers })),
     asyncDepth: get('safety_breaker_async_detector_queue_depth', () => new prom.Gauge({ name: 'safety_breaker_async_detector_queue_depth', help: 'Async detector evaluations waiting or running.', labelNames: ['breaker'], registers })),
+    detectionDelay: get('safety_breaker_detection_delay_seconds', () => new prom.Histogram({ name: 'safety_breaker_detection_delay_seconds', help: 'Time from the estimated onset of a change (CUSUM change point) to the trip, in seconds.', labelNames: ['breaker', 'policy'], buckets: DETECTION_DELAY_BUCKETS, registers })),
+    detectionDelayCalls: get('safety_breaker_detection_delay_calls', () => new prom.Histogram({ name: 'safety_breaker_detection_delay_calls', help: 'Calls from the estimated onset of a change (CUSUM change point) to the trip.', labelNames: ['breaker', 'policy'], buckets: DETECTION_DELAY_CALL_BUCKETS, registers })),
+    windowGroups: get('safety_breaker_window_groups', () => new prom.Gauge({ name: 'safety_breaker_window_groups', help: 'Groups a window detector (fairness) sees in its window, by status: sufficient (compared) or insufficient (fewer calls than minPerGroup: reported, never compared).', labelNames: ['breaker', 'detector', 'status'], registers, collect: refresh })),
     buildInfo: get('safety_breaker_build_info', () => new prom.Gauge({ name: 'safety_breaker_build_info', help: 'Always 1; the version label says which safety-breaker wrote these metrics.', labelNames: ['version'], registers })),
   } as {
     sources: Map<string, () => MetricsSnapshot>;
@@ -95,6 +107,9 @@ function createFamilies(registry: PromClient.Registry) {
     threshold: PromClient.Gauge<'breaker' | 'policy'>;
     asyncDropped: PromClient.Counter<'breaker'>;
     asyncDepth: PromClient.Gauge<'breaker'>;
+    detectionDelay: PromClient.Histogram<'breaker' | 'policy'>;
+    detectionDelayCalls: PromClient.Histogram<'breaker' | 'policy'>;
+    windowGroups: PromClient.Gauge<'breaker' | 'detector' | 'status'>;
     buildInfo: PromClient.Gauge<'version'>;
   };
   families.buildInfo.set({ version: packageVersion() }, 1);
@@ -106,6 +121,7 @@ function refreshWindows(f: Families, sources: Map<string, () => MetricsSnapshot>
   f.windowRatio.reset();
   f.windowCalls.reset();
   f.threshold.reset();
+  f.windowGroups.reset();
   for (const [breaker, read] of sources) {
     let snapshot: MetricsSnapshot;
     try {
@@ -123,6 +139,11 @@ function refreshWindows(f: Families, sources: Map<string, () => MetricsSnapshot>
       f.windowCalls.set(labels, p.calls);
       f.threshold.set(labels, p.threshold);
     }
+    for (const w of snapshot.windows ?? []) {
+      const insufficient = w.groups.filter((g) => g.insufficient).length;
+      f.windowGroups.set({ breaker, detector: w.detector, status: 'sufficient' }, w.groups.length - insufficient);
+      f.windowGroups.set({ breaker, detector: w.detector, status: 'insufficient' }, insufficient);
+    }
   }
 }
 
@@ -137,6 +158,7 @@ const NOOP: BreakerMetrics = {
   budgetOverrun() {},
   asyncDropped() {},
   asyncQueueDepth() {},
+  detectionDelay() {},
   source: () => () => {},
 };
 
@@ -198,6 +220,10 @@ export function createBreakerMetrics(registry: PromClient.Registry | undefined, 
     },
     asyncQueueDepth(depth) {
       f.asyncDepth.set({ breaker }, depth);
+    },
+    detectionDelay(policy, calls, seconds) {
+      f.detectionDelayCalls.observe({ breaker, policy }, calls);
+      if (seconds !== undefined) f.detectionDelay.observe({ breaker, policy }, seconds);
     },
     source(read) {
       f.sources.set(breaker, read);

@@ -1,4 +1,4 @@
-import { bernoulliCusumArl, bernoulliCusumStep, bernoulliCusumThreshold } from '../stats.js';
+import { bernoulliCusumArl, bernoulliCusumStep, bernoulliCusumThreshold, wilsonUpperBound } from '../stats.js';
 import { pct } from './rate.js';
 import type { Observation, PolicySnapshot, TripDecision, TripPolicy } from './types.js';
 
@@ -18,6 +18,7 @@ export interface CusumPolicyOptions {
 /** Learned rates are clamped here: below 0.1 % the integer CUSUM needs a very large state and the shift is tiny. */
 export const CUSUM_MIN_P0 = 0.001;
 const MAX_P1 = 0.99;
+const LEARNED_P0_Z = 1.2816;
 
 interface Design {
   readonly p0: number;
@@ -31,10 +32,14 @@ interface Design {
   readonly arl0: number;
 }
 
-/** Designs the integer Bernoulli CUSUM for p0 → p1 at a target ARL₀ (see `bernoulliCusumThreshold`). */
-export function designCusum(p0: number, p1: number, falseTripEvery: number): Design {
+/**
+ * Designs the integer Bernoulli CUSUM for p0 → p1 at a target ARL₀ (see `bernoulliCusumThreshold`).
+ * `arlAt` is the in-control rate the ARL₀ must hold at: p0 itself, or for a learned p0 an upper
+ * confidence bound, so that an underestimated baseline does not multiply false trips.
+ */
+export function designCusum(p0: number, p1: number, falseTripEvery: number, arlAt = p0): Design {
   const { up, llrPerStep } = bernoulliCusumStep(p0, p1);
-  const { h, arl0 } = bernoulliCusumThreshold(p0, up, falseTripEvery);
+  const { h, arl0 } = bernoulliCusumThreshold(Math.max(p0, arlAt), up, falseTripEvery);
   return { p0, p1, up, h, llrPerStep, arl0 };
 }
 
@@ -77,7 +82,9 @@ export class CusumPolicy implements TripPolicy {
       if (this.warmCalls >= this.options.warmupCalls) {
         // Jeffreys-style estimate: never zero, so a warm-up without flags still gives a usable p0.
         const p0 = Math.min(0.5, Math.max(CUSUM_MIN_P0, (this.warmBad + 0.5) / (this.warmCalls + 1)));
-        this.design = designCusum(p0, this.p1For(p0), this.options.falseTripEvery);
+        // The threshold holds ARL₀ at the one-sided 90 % upper bound of p0 (z = 1.2816).
+        const upper = Math.min(0.5, wilsonUpperBound(this.warmBad, this.warmCalls, LEARNED_P0_Z));
+        this.design = designCusum(p0, this.p1For(p0), this.options.falseTripEvery, upper);
       }
       return undefined;
     }
@@ -96,6 +103,7 @@ export class CusumPolicy implements TripPolicy {
       reason: `CUSUM for a bad-call rate shift from ${pct(d.p0)} to ${pct(d.p1)} crossed its threshold (${(this.c * d.llrPerStep).toFixed(1)} ≥ ${(d.h * d.llrPerStep).toFixed(1)} nats; ≤ 1 false trip per ${d.arl0.toExponential(1)} calls); the change began about ${onset} calls ago`,
       details: { statistic: this.c * d.llrPerStep, threshold: d.h * d.llrPerStep, p0: d.p0, p1: d.p1, arl0: d.arl0, onsetCallsAgo: onset, onsetAt: this.onsetAt },
       onsetCallsAgo: onset,
+      onsetAt: this.onsetAt,
     };
     return decision;
   }

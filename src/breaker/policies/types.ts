@@ -18,6 +18,8 @@ export interface TripDecision {
   readonly details: Readonly<Record<string, number>>;
   /** How many calls ago the change began, when the policy can estimate it (CUSUM does). */
   readonly onsetCallsAgo?: number;
+  /** Clock time (ms) of the call at the estimated onset, when the policy knows it: time to detect = trip time − onsetAt. */
+  readonly onsetAt?: number;
 }
 
 /** What a policy shows about how close the breaker is to tripping. */
