@@ -1,0 +1,43 @@
+/**
+ * The detector registry: the one place that maps a detector's name in a config file to its
+ * factory and to the zod schema of its options. Plain data only, so a YAML file can carry it.
+ */
+import { z } from 'zod';
+import { latency } from '../detectors/latency.js';
+import { toxicity, TOXICITY_CATEGORIES } from '../detectors/toxicity/index.js';
+import type { Detector } from '../detectors/types.js';
+
+/** How a config file builds one detector. */
+export interface DetectorFactory {
+  /** Schema of the options under `detectors.<name>` (plain data). Used for errors with line and column, and for `safety-breaker schema`. */
+  readonly options: z.ZodType;
+  /** Builds the detector from options that passed `options`. */
+  create(options: unknown): Detector;
+  /** One line for `safety-breaker schema` and the docs. */
+  readonly description?: string;
+}
+
+/** Detector factories by the name a config file uses. */
+export type DetectorRegistry = Readonly<Record<string, DetectorFactory>>;
+
+const threshold = z.union([z.number().min(0).max(1), z.literal(false)]);
+const toxicityThresholds = z.strictObject(Object.fromEntries(TOXICITY_CATEGORIES.map((c) => [c, threshold.optional()])) as Record<string, z.ZodOptional<typeof threshold>>);
+
+/** The detectors every config file can name. */
+export const builtinDetectors: DetectorRegistry = {
+  latency: {
+    description: 'Flags calls at least `slowMs` slow; never blocks.',
+    options: z.strictObject({ slowMs: z.number().positive() }),
+    create: (options) => latency(options as Parameters<typeof latency>[0]),
+  },
+  toxicity: {
+    description: 'Per-category toxicity scores; `block` withholds an output, `flag` counts it against the model.',
+    options: z.strictObject({ block: toxicityThresholds.optional(), flag: toxicityThresholds.optional(), echoSpan: z.boolean().optional() }).default({}),
+    create: (options) => toxicity(options as Parameters<typeof toxicity>[0]),
+  },
+};
+
+/** The built-in detectors plus the app's own (an app's factory replaces a built-in of the same name). */
+export function detectorRegistry(extra?: DetectorRegistry): DetectorRegistry {
+  return extra ? { ...builtinDetectors, ...extra } : builtinDetectors;
+}

@@ -1,0 +1,330 @@
+/**
+ * Reads a config file (YAML, or JSON — which YAML reads too) keeping every node's position, so
+ * each error names the file, line, column, path, what was expected and what was found.
+ */
+import { readFile } from 'node:fs/promises';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import { detectorRegistry, type DetectorRegistry } from './detectors.js';
+import { ConfigError, type ConfigIssue } from './errors.js';
+import { configSchema, type SafetyBreakerConfig } from './schema.js';
+
+export interface LoadConfigOptions {
+  /** The app's own detector factories, by the name the config file uses. */
+  readonly detectors?: DetectorRegistry;
+}
+
+/**
+ * Reads and validates a config file.
+ *
+ * ```ts
+ * const config = await loadConfig('safety-breaker.yaml');
+ * ```
+ * @throws {ConfigError} listing every problem with its file, line, column and path.
+ */
+export async function loadConfig(file: string, options: LoadConfigOptions = {}): Promise<SafetyBreakerConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'an error';
+    throw new ConfigError([{ file, line: 0, column: 0, path: '', expected: 'a readable file', found: code, message: `cannot read the config file` }]);
+  }
+  return parseConfig(text, file, options);
+}
+
+/** Validates config text; `file` is only used in error messages. */
+export function parseConfig(text: string, file = '<config>', options: LoadConfigOptions = {}): SafetyBreakerConfig {
+  const registry = detectorRegistry(options.detectors);
+  const { doc, lines, value } = parseYaml(text, file);
+  if (value === undefined || value === null) {
+    throw new ConfigError([{ file, line: 1, column: 1, path: '', expected: 'a mapping with "breakers"', found: 'an empty file', message: 'the config file is empty' }]);
+  }
+  normalizeEmptyDetectors(value);
+  const result = configSchema(registry).safeParse(value);
+  if (!result.success) {
+    const schema = configSchema(registry);
+    throw new ConfigError(result.error.issues.flatMap(unwrapUnion).map((issue) => describeIssue(issue, { file, doc, lines, value, schema })));
+  }
+  // A detector's own checks (beyond its schema) run now, not at the first call.
+  const issues: ConfigIssue[] = [];
+  for (const [breaker, b] of Object.entries(result.data.breakers)) {
+    for (const [name, opts] of Object.entries(b.detectors ?? {})) {
+      if (opts === undefined) continue;
+      try {
+        registry[name]!.create(opts);
+      } catch (error) {
+        const path = ['breakers', breaker, 'detectors', name];
+        const at = position(doc, lines, path);
+        issues.push({ file, ...at, path: path.join('.'), expected: `valid ${name} options`, found: show(opts), message: error instanceof Error ? error.message : String(error) });
+      }
+    }
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  return result.data;
+}
+
+interface Parsed {
+  readonly doc: Document.Parsed;
+  readonly lines: LineCounter;
+  readonly value: unknown;
+}
+
+/** Parses YAML keeping positions; syntax errors become `ConfigError`s with line and column. */
+export function parseYaml(text: string, file: string): Parsed {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      doc.errors.map((e) => {
+        const pos = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
+        const message = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+        return { file, line: pos.line, column: pos.col, path: '', expected: 'valid YAML or JSON', found: e.code, message };
+      }),
+    );
+  }
+  return { doc, lines, value: doc.toJS({ maxAliasCount: 100 }) };
+}
+
+/** `toxicity:` with nothing after it means "default options", as `toxicity: {}` does. */
+function normalizeEmptyDetectors(value: unknown): void {
+  const breakers = (value as { breakers?: unknown }).breakers;
+  if (typeof breakers !== 'object' || breakers === null) return;
+  for (const b of Object.values(breakers)) {
+    const detectors = (b as { detectors?: unknown } | null)?.detectors;
+    if (typeof detectors !== 'object' || detectors === null) continue;
+    for (const [k, v] of Object.entries(detectors)) if (v === null) (detectors as Record<string, unknown>)[k] = {};
+  }
+}
+
+/**
+ * A value that fits no member of a union: report the member it came closest to (the one whose
+ * first problem lies deepest), so `trip: [{ policy: ratee }]` says "unknown policy", not "no form matches".
+ */
+export function unwrapUnion(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== 'invalid_union' || issue.discriminator || issue.errors.length === 0) return [issue];
+  const typeOnly = (branch: readonly z.core.$ZodIssue[]) => branch.length === 1 && branch[0]!.code === 'invalid_type' && branch[0]!.path.length === 0;
+  const depth = (branch: readonly z.core.$ZodIssue[]) => (typeOnly(branch) ? -1 : Math.max(...branch.map((i) => i.path.length)));
+  let best = issue.errors[0]!;
+  for (const branch of issue.errors) if (depth(branch) > depth(best)) best = branch;
+  if (typeOnly(best)) return [issue];
+  return best.flatMap((inner) => unwrapUnion({ ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue));
+}
+
+interface IssueContext {
+  readonly file: string;
+  readonly doc: Document.Parsed;
+  readonly lines: LineCounter;
+  readonly value: unknown;
+  readonly schema: z.ZodType;
+}
+
+type Key = string | number;
+
+/** Turns one zod issue into a located, readable `ConfigIssue`. */
+export function describeIssue(issue: z.core.$ZodIssue, ctx: IssueContext): ConfigIssue {
+  const path = issue.path.map((k) => (typeof k === 'symbol' ? String(k) : k)) as Key[];
+  const dotted = (p: readonly Key[]) => p.map(String).join('.');
+  const found = valueAt(ctx.value, path);
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const key = issue.keys[0]!;
+      const known = knownKeys(ctx.schema, path, ctx.value);
+      const guess = closest(key, known);
+      const at = position(ctx.doc, ctx.lines, [...path, key], true);
+      const more = issue.keys.length > 1 ? ` (and ${issue.keys.slice(1).map((k) => `"${k}"`).join(', ')})` : '';
+      return {
+        file: ctx.file,
+        ...at,
+        path: dotted([...path, key]),
+        expected: known.length > 0 ? `one of ${known.join(', ')}` : 'no other keys',
+        found: `"${key}"`,
+        message: `unknown key "${key}"${more}${guess ? ` — did you mean "${guess}"?` : ''}`,
+      };
+    }
+    case 'invalid_key':
+      return { file: ctx.file, ...position(ctx.doc, ctx.lines, path, true), path: dotted(path), expected: 'a name of letters, digits and _ . : -', found: JSON.stringify(String(path.at(-1))), message: 'invalid name' };
+    default: {
+      const at = position(ctx.doc, ctx.lines, path);
+      return { file: ctx.file, ...at, path: dotted(path), expected: expectation(issue), found: found === MISSING ? 'nothing (the key is missing)' : show(found), message: headline(issue) };
+    }
+  }
+}
+
+function headline(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return 'wrong type';
+    case 'too_small':
+    case 'too_big':
+      return 'out of range';
+    case 'invalid_value':
+      return 'not an allowed value';
+    case 'invalid_union':
+      return issue.discriminator ? `unknown ${issue.discriminator}` : 'matches none of the allowed forms';
+    default:
+      return issue.message;
+  }
+}
+
+function expectation(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.expected === 'object' ? 'a mapping' : issue.expected === 'array' ? 'a list' : `a ${issue.expected}`;
+    case 'too_small':
+    case 'too_big': {
+      const small = issue.code === 'too_small';
+      const bound = small ? (issue as z.core.$ZodIssueTooSmall).minimum : (issue as z.core.$ZodIssueTooBig).maximum;
+      const op = small ? (issue.inclusive ? '>=' : '>') : issue.inclusive ? '<=' : '<';
+      if (issue.origin === 'array') return `${small ? 'at least' : 'at most'} ${bound} item(s)`;
+      if (issue.origin === 'string') return `${small ? 'at least' : 'at most'} ${bound} character(s)`;
+      return `a number ${op} ${bound}`;
+    }
+    case 'invalid_value':
+      return `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'invalid_union':
+      if (issue.discriminator) return `one of ${(issue as { options?: unknown[] }).options?.map((o) => JSON.stringify(o)).join(', ') ?? '(see the schema)'}`;
+      return 'one of the forms in the schema (`safety-breaker schema`)';
+    case 'invalid_format':
+      return issue.format === 'regex' ? `a string matching ${(issue as { pattern?: string }).pattern}` : `a ${issue.format}`;
+    case 'not_multiple_of':
+      return `a multiple of ${String(issue.divisor)}`;
+    default:
+      return issue.message;
+  }
+}
+
+const MISSING = Symbol('missing');
+
+function valueAt(value: unknown, path: readonly Key[]): unknown {
+  let v = value;
+  for (const k of path) {
+    if (typeof v !== 'object' || v === null || !(k in v)) return MISSING;
+    v = (v as Record<Key, unknown>)[k];
+  }
+  return v;
+}
+
+/** A short rendering of a found value: `"high" (a string)`, `12 (a number)`, `a list`. */
+export function show(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return `${JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)} (a string)`;
+  return `${String(value)} (a ${typeof value})`;
+}
+
+/** Line and column of the node at `path`, or of its deepest existing ancestor. `keyNode`: the key itself. */
+export function position(doc: Document.Parsed, lines: LineCounter, path: readonly Key[], keyNode = false): { line: number; column: number } {
+  let node: unknown = doc.contents;
+  let best: unknown = node;
+  for (let i = 0; i < path.length; i++) {
+    const k = path[i]!;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(k));
+      if (!pair) break;
+      const last = i === path.length - 1;
+      if (last && keyNode) {
+        best = pair.key;
+        break;
+      }
+      best = pair.value ?? pair.key;
+      node = pair.value;
+    } else if (isSeq(node) && typeof k === 'number') {
+      const item = node.items[k];
+      if (!item) break;
+      best = item;
+      node = item;
+    } else break;
+  }
+  const range = (best as { range?: [number, number, number] } | null | undefined)?.range;
+  if (!range) return { line: 1, column: 1 };
+  const pos = lines.linePos(range[0]);
+  return { line: pos.line, column: pos.col };
+}
+
+interface Def {
+  type: string;
+  shape?: Record<string, z.ZodType>;
+  valueType?: z.ZodType;
+  element?: z.ZodType;
+  innerType?: z.ZodType;
+  options?: z.ZodType[];
+  in?: z.ZodType;
+}
+const defOf = (s: z.ZodType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
+
+/** The keys the schema allows at `path` (following the input through unions). */
+function knownKeys(schema: z.ZodType, path: readonly Key[], input: unknown): string[] {
+  let s: z.ZodType | undefined = schema;
+  let value: unknown = input;
+  const step = (key: Key | undefined): void => {
+    for (let guard = 0; s && guard < 20; guard++) {
+      const d = defOf(s);
+      if (d.innerType) s = d.innerType;
+      else if (d.type === 'pipe' && d.in) s = d.in;
+      else if (d.type === 'union' && d.options) s = pickOption(d.options, value);
+      else break;
+    }
+    if (!s || key === undefined) return;
+    const d = defOf(s);
+    s = d.type === 'object' ? d.shape?.[String(key)] : d.type === 'record' ? d.valueType : d.type === 'array' ? d.element : undefined;
+    value = typeof value === 'object' && value !== null ? (value as Record<Key, unknown>)[key] : undefined;
+  };
+  for (const k of path) step(k);
+  step(undefined);
+  if (!s) return [];
+  const d = defOf(s);
+  return d.type === 'object' && d.shape ? Object.keys(d.shape) : [];
+}
+
+/** The union member the input most likely meant: an object whose discriminator matches, else the first object. */
+function pickOption(options: readonly z.ZodType[], value: unknown): z.ZodType | undefined {
+  const isObj = typeof value === 'object' && value !== null && !Array.isArray(value);
+  const candidates = options.filter((o) => {
+    let d = defOf(o);
+    while (d.innerType) d = defOf(d.innerType);
+    if (Array.isArray(value)) return d.type === 'array';
+    return isObj ? d.type === 'object' || d.type === 'union' : false;
+  });
+  for (const o of candidates) {
+    let d = defOf(o);
+    while (d.innerType) d = defOf(d.innerType);
+    if (d.type === 'union' && d.options) {
+      const inner = pickOption(d.options, value);
+      if (inner) return inner;
+      continue;
+    }
+    const policy = d.shape?.policy ?? d.shape?.kind;
+    const disc = d.shape?.policy ? 'policy' : 'kind';
+    if (!policy) return o;
+    const literal = (defOf(policy) as { values?: unknown[] }).values;
+    if (literal?.includes((value as Record<string, unknown>)[disc])) return o;
+  }
+  return candidates[0];
+}
+
+/** The known key nearest to a typo (edit distance ≤ 2). */
+function closest(key: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = 3;
+  for (const k of known) {
+    const d = distance(key.toLowerCase(), k.toLowerCase());
+    if (d < bestD) [best, bestD] = [k, d];
+  }
+  return best;
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length]!;
+}
