@@ -5,6 +5,7 @@ import { currentContext } from './context.js';
 import { AsyncDetectorQueue, type AsyncQueueHooks } from './detectors/async-queue.js';
 import { HotPathRunner, type HotPathHooks } from './detectors/hot-path.js';
 import { defaultDetectors } from './detectors/defaults.js';
+import type { FairnessDetector, FairnessSnapshot } from './detectors/fairness.js';
 import { isAsyncDetector, isHotPathDetector, isWindowDetector, type AsyncDetector, type CallContext, type Detector, type DetectorInput, type Signal, type WindowDetector } from './detectors/types.js';
 import { BreakerOpenError, DisposedError, OutputBlockedError, isTimeoutError } from './errors.js';
 import { TypedEmitter } from './events.js';
@@ -28,7 +29,9 @@ export interface GuardEvents {
   /** Any state change. */
   transition: Transition & { breaker: string };
   /** A trip policy (or a failed probe) opened the breaker. */
-  trip: { breaker: string; from: BreakerState; decision: TripDecision; openForMs: number; at: number };
+  trip: { breaker: string; from: BreakerState; decision: TripDecision; openForMs: number; at: number; detectionDelay?: DetectionDelay };
+  /** The half-open probe suite finished: passed (real probes may now reach the primary) or failed (the breaker reopened). */
+  'probe-suite': { breaker: string; at: number; passed: boolean; probes: number; failedProbe?: number; reason?: string };
   'half-open': { breaker: string; at: number; reason: string };
   close: { breaker: string; at: number; reason: string; from: BreakerState };
   'forced-open': { breaker: string; at: number; reason: string };
@@ -51,6 +54,18 @@ export interface BreakerStats {
   readonly asyncQueue: { depth: number; dropped: number };
   readonly policies: readonly PolicySnapshot[];
   readonly lastTransition: Transition | undefined;
+  /** Time to detect of the last trip whose policy estimated the onset (CUSUM). */
+  readonly lastDetectionDelay: DetectionDelay | undefined;
+  /** Window detectors that report their window (fairness): groups, rates, insufficient data. */
+  readonly windows: readonly FairnessSnapshot[];
+}
+
+/** From the estimated onset of a change to the trip. */
+export interface DetectionDelay {
+  readonly policy: string;
+  readonly calls: number;
+  /** Undefined when the policy gave no onset time. */
+  readonly seconds: number | undefined;
 }
 
 export interface CallOptions {
@@ -170,6 +185,11 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
   let disposed = false;
   const counts = { total: 0, servedByPrimary: 0, servedByFallback: 0, servedBySafeReply: 0, failed: 0, blocked: 0, exhausted: 0, trips: 0, detectorErrors: 0, budgetOverruns: 0, asyncDropped: 0 };
   let lastTransition: Transition | undefined;
+  let lastDetectionDelay: DetectionDelay | undefined;
+  // Probe suite: which half-open episode it is running for / has passed.
+  let halfOpenEpoch = 0;
+  let suiteRunning = -1;
+  let suitePassed = -1;
 
   const events = new TypedEmitter<GuardEvents>((error, event) => logger.warn({ breaker: name, event, ...describeError(error) }, 'event listener threw'));
 
@@ -186,8 +206,18 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
       tracing?.trip({ from: t.from, policy: t.decision?.policy ?? 'unknown', reason: t.reason, openForMs: t.openForMs ?? 0, details: t.decision?.details ?? {} });
       for (const p of live.policies) p.reset();
       for (const w of live.windowDetectors) w.reset();
-      events.emit('trip', { breaker: name, from: t.from, decision: t.decision!, openForMs: t.openForMs!, at: t.at });
-    } else if (t.to === 'half-open') events.emit('half-open', { breaker: name, at: t.at, reason: t.reason });
+      const d = t.decision;
+      const detectionDelay: DetectionDelay | undefined =
+        d?.onsetCallsAgo === undefined ? undefined : { policy: d.policy, calls: d.onsetCallsAgo, seconds: d.onsetAt === undefined ? undefined : Math.max(0, t.at - d.onsetAt) / 1000 };
+      if (detectionDelay) {
+        lastDetectionDelay = detectionDelay;
+        metrics.detectionDelay(detectionDelay.policy, detectionDelay.calls, detectionDelay.seconds);
+      }
+      events.emit('trip', { breaker: name, from: t.from, decision: t.decision!, openForMs: t.openForMs!, at: t.at, ...(detectionDelay && { detectionDelay }) });
+    } else if (t.to === 'half-open') {
+      halfOpenEpoch++;
+      events.emit('half-open', { breaker: name, at: t.at, reason: t.reason });
+    }
     else if (t.to === 'closed') events.emit('close', { breaker: name, at: t.at, reason: t.reason, from: t.from });
     else if (t.to === 'forced-open') events.emit('forced-open', { breaker: name, at: t.at, reason: t.reason });
   });
@@ -195,7 +225,7 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
   // Read at scrape time only: state (applying lazy open → half-open) and each policy's window.
   const stopMetrics = metrics.source(() => {
     const now = clock();
-    return { state: machine.state(now), policies: live.policies.map((p) => p.snapshot(now)) };
+    return { state: machine.state(now), policies: live.policies.map((p) => p.snapshot(now)), windows: windowSnapshots(now) };
   });
 
   const hotPathHooks: HotPathHooks = {
@@ -260,6 +290,50 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
     return { o: next, detectors, asyncDetectors, windowDetectors: detectors.filter(isWindowDetector) as WindowDetector[], policies, policySpecs, hotPath, asyncQueue, routes: [primary, ...fallbacks], invoke };
   }
   let live = build(o, where);
+
+  function windowSnapshots(now: number): FairnessSnapshot[] {
+    const out: FairnessSnapshot[] = [];
+    for (const w of live.windowDetectors) if (typeof (w as Partial<FairnessDetector>).snapshot === 'function') out.push((w as FairnessDetector).snapshot(now));
+    return out;
+  }
+
+  /** Runs the probe suite through the primary and every detector; any failure reopens the breaker. */
+  async function runProbeSuite(epoch: number, probes: readonly unknown[][]): Promise<void> {
+    suiteRunning = epoch;
+    const l = live;
+    let failure: { index: number; reason: string } | undefined;
+    for (const [index, args] of probes.entries()) {
+      if (disposed || halfOpenEpoch !== epoch) return;
+      const started = elapsed();
+      try {
+        const output = await invokeRoute(primary, args, l.invoke);
+        let text: string;
+        try {
+          text = textOf(output);
+          if (typeof text !== 'string') text = defaultText(text);
+        } catch {
+          text = defaultText(output);
+        }
+        const input: DetectorInput = { text, output, latencyMs: elapsed() - started, route: 'primary', breaker: name, context: PROBE_CONTEXT };
+        const signals = [...l.hotPath.run(input).signals];
+        for (const d of l.asyncDetectors) signals.push(await d.detect(input, AbortSignal.timeout(l.o.asyncQueue.timeoutMs)));
+        const bad = signals.filter((s) => s.flagged || s.blocked).map((s) => s.detector);
+        if (bad.length > 0) failure = { index, reason: `probe ${index + 1} of ${probes.length} was flagged by ${bad.join(', ')}` };
+      } catch (error) {
+        failure = { index, reason: `probe ${index + 1} of ${probes.length} failed: ${error instanceof Error ? error.message : String(error)}` };
+      }
+      if (failure) break;
+    }
+    if (disposed || halfOpenEpoch !== epoch) return;
+    const at = clock();
+    if (failure) {
+      events.emit('probe-suite', { breaker: name, at, passed: false, probes: probes.length, failedProbe: failure.index, reason: failure.reason });
+      machine.probeDone(false, at, { policy: 'probe-suite', reason: failure.reason, details: { failedProbe: failure.index, probes: probes.length } });
+    } else {
+      suitePassed = epoch;
+      events.emit('probe-suite', { breaker: name, at, passed: true, probes: probes.length });
+    }
+  }
 
   /** Feeds one primary call into the breaker: probe verdict, trip policies, window detectors. */
   function recordPrimary(admission: Admission, observation: Observation, record: () => Parameters<WindowDetector['observe']>[0], signals: readonly Signal[]): void {
@@ -368,7 +442,14 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
     const invoke: InvokeOptions = signal ? { ...l.invoke, signal } : l.invoke;
     const routes = l.routes;
     const shadow = mode === 'shadow';
-    const admission = machine.admit(clock());
+    let admission = machine.admit(clock());
+    const probes = l.o.probes as unknown[][] | undefined;
+    if (admission === 'probe' && probes && suitePassed !== halfOpenEpoch) {
+      // No real call reaches the primary until the probe suite passed in this half-open episode.
+      machine.probeAbandoned();
+      if (suiteRunning !== halfOpenEpoch) void runProbeSuite(halfOpenEpoch, probes);
+      admission = 'rejected';
+    }
     const first = admission !== 'rejected' || shadow ? 0 : 1;
     if (first === 1) metrics.notPermitted();
 
@@ -472,6 +553,8 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
         asyncQueue: { depth: live.asyncQueue?.depth ?? 0, dropped: asyncDropped },
         policies: live.policies.map((p) => p.snapshot(now)),
         lastTransition,
+        lastDetectionDelay,
+        windows: windowSnapshots(now),
       };
     },
     reconfigure(changes) {
@@ -504,3 +587,4 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
 }
 
 const EMPTY_CONTEXT: CallContext = Object.freeze({});
+const PROBE_CONTEXT: CallContext = Object.freeze({ probe: true });

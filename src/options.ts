@@ -37,6 +37,13 @@ export interface GuardOptions<F extends ModelFunction> {
   text?: (output: OutputOf<F>) => string;
   /** Trip policy (or several: any one trips). Default: `{ policy: 'rate', threshold: 0.2, minimumCalls: 20, window: { kind: 'count', size: 100 } }`. */
   trip?: TripPolicySpec | TripPolicy | readonly (TripPolicySpec | TripPolicy)[];
+  /**
+   * Probe suite for half-open: argument lists for the primary (one array per probe, e.g.
+   * `[[{ model, messages }], …]`). After the recovery delay, no real call reaches the primary
+   * until every probe's output passes every detector; then the usual `recovery.probes` real calls
+   * are admitted. A failing probe reopens the breaker (with backoff).
+   */
+  probes?: readonly NoInfer<ArgsOf<F>>[];
   /** Recovery after a trip. Defaults: `afterMs` 30 s, `backoff` 2, `capMs` 5 min, `probes` 3. */
   recovery?: Partial<RecoveryOptions>;
   /** Time budget of the hot-path detectors per call, ms (default 5): overruns emit `budget-exceeded`. */
@@ -103,6 +110,7 @@ export const guardOptionsSchema = z.strictObject({
       probes: z.number().int().min(1).max(1_000).default(3),
     })
     .default({ afterMs: 30_000, backoff: 2, capMs: 300_000, probes: 3 }),
+  probes: z.array(z.array(z.unknown(), { message: 'each probe must be an array of arguments for the guarded function' })).min(1).max(100).optional(),
   budgetMs: z.number().positive().default(5),
   timeoutMs: z.number().min(0).default(60_000),
   retry: z
