@@ -1,0 +1,235 @@
+/**
+ * Detection bench: false trips on stationary traffic and calls-to-trip after a shift, for the
+ * flag-rate trip policies and the fairness window. Policies are simulated directly (no guard,
+ * no I/O) with a seeded PRNG, so the numbers are reproducible: `npm run bench:detection`.
+ * Options: `--quick` (fewer runs, for a smoke check), `--out <file>` (default prints only).
+ */
+import { writeFileSync } from 'node:fs';
+import { CusumPolicy } from '../src/breaker/policies/cusum.js';
+import { RatePolicy } from '../src/breaker/policies/rate.js';
+import type { Observation, TripPolicy } from '../src/breaker/policies/types.js';
+import { WilsonPolicy } from '../src/breaker/policies/wilson.js';
+import { bernoulliCusumArl, bernoulliCusumStep, bernoulliCusumThreshold } from '../src/breaker/stats.js';
+import { FairnessWindow } from '../src/detectors/fairness.js';
+
+const quick = process.argv.includes('--quick');
+const outIndex = process.argv.indexOf('--out');
+const out = outIndex > 0 ? process.argv[outIndex + 1] : undefined;
+
+/** mulberry32: tiny, fast, good enough for Bernoulli draws; seeded per scenario and run. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const GOOD: Observation = { bad: false, failed: false, slow: false, latencyMs: 1, now: 0 };
+const BAD: Observation = { bad: true, failed: false, slow: false, latencyMs: 1, now: 0 };
+
+const STATIONARY_CALLS = 1_000_000;
+const STATIONARY_RUNS = quick ? 5 : 100;
+const SHIFT_RUNS = quick ? 40 : 300;
+const P0 = 0.005;
+const P1 = 0.05;
+
+interface PolicyCase {
+  readonly name: string;
+  readonly config: string;
+  readonly make: () => TripPolicy;
+  /** Calls before the shift during which the policy learns (CUSUM warm-up). */
+  readonly warmup: number;
+}
+
+const policyCases: PolicyCase[] = [
+  { name: 'rate', config: 'count window 200, minimumCalls 160, threshold 4.5 % (9 of 200)', make: () => new RatePolicy({ threshold: 0.045, minimumCalls: 160, window: { kind: 'count', size: 200 } }), warmup: 0 },
+  { name: 'rate', config: 'count window 100, minimumCalls 20, threshold 20 % (guard default)', make: () => new RatePolicy({ threshold: 0.2, minimumCalls: 20, window: { kind: 'count', size: 100 } }), warmup: 0 },
+  { name: 'wilson', config: 'window 200, minimumCalls 20, lower bound (95 %) > 0.5 % (the baseline)', make: () => new WilsonPolicy({ threshold: 0.005, confidence: 0.95, minimumCalls: 20, window: { kind: 'count', size: 200 } }), warmup: 0 },
+  { name: 'wilson', config: 'window 200, minimumCalls 20, lower bound (99.99 %) > 1 %', make: () => new WilsonPolicy({ threshold: 0.01, confidence: 0.9999, minimumCalls: 20, window: { kind: 'count', size: 200 } }), warmup: 0 },
+  { name: 'cusum', config: 'p0 = 0.5 % known, p1 = 5 %, falseTripEvery 10⁸', make: () => new CusumPolicy({ p0: P0, p1: P1, shift: 10, falseTripEvery: 1e8, warmupCalls: 20_000 }), warmup: 0 },
+  { name: 'cusum', config: 'p0 learned in 20 000-call warm-up, shift ×10, falseTripEvery 10⁸ (recommended)', make: () => new CusumPolicy({ shift: 10, falseTripEvery: 1e8, warmupCalls: 20_000 }), warmup: 20_000 },
+];
+
+/** Trips over `calls` stationary calls at rate p (the policy is reset after each trip, as the guard does). */
+function stationaryTrips(make: () => TripPolicy, p: number, calls: number, seed: number): number {
+  const rnd = mulberry32(seed);
+  const policy = make();
+  let trips = 0;
+  for (let i = 0; i < calls; i++) {
+    if (policy.observe(rnd() < p ? BAD : GOOD)) {
+      trips++;
+      policy.reset();
+    }
+  }
+  return trips;
+}
+
+/** Calls from the shift to the trip; false trips before the shift restart the pre-shift period. */
+function callsToTrip(c: PolicyCase, seed: number): { delay: number; falseTripsBefore: number } {
+  const rnd = mulberry32(seed);
+  const policy = c.make();
+  let falseTripsBefore = 0;
+  // Warm-up plus a random stretch of stationary traffic, so the statistic is in its steady state.
+  const before = c.warmup + 2_000 + Math.floor(rnd() * 3_000);
+  for (let i = 0; i < before; i++) {
+    if (policy.observe(rnd() < P0 ? BAD : GOOD)) {
+      falseTripsBefore++;
+      policy.reset();
+    }
+  }
+  for (let n = 1; n <= 1_000_000; n++) if (policy.observe(rnd() < P1 ? BAD : GOOD)) return { delay: n, falseTripsBefore };
+  return { delay: Infinity, falseTripsBefore };
+}
+
+const quantile = (sorted: readonly number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+
+interface Row {
+  readonly name: string;
+  readonly config: string;
+  readonly tripsPerMillion: number;
+  readonly shareOfRunsWithTrip: number;
+  readonly runs: number;
+  readonly median: number;
+  readonly p95: number;
+  readonly shiftRuns: number;
+}
+
+function fmt(x: number, digits = 2): string {
+  if (!Number.isFinite(x)) return '∞';
+  if (x === 0) return '0';
+  return Math.abs(x) >= 100 ? String(Math.round(x)) : x.toFixed(digits);
+}
+
+const started = performance.now();
+const rows: Row[] = [];
+for (const [i, c] of policyCases.entries()) {
+  // Policies that trip very often on stationary traffic need no million calls to show it.
+  let total = 0;
+  let runsWithTrip = 0;
+  for (let r = 0; r < STATIONARY_RUNS; r++) {
+    const t = stationaryTrips(c.make, P0, STATIONARY_CALLS, 1_000 * i + r + 1);
+    total += t;
+    if (t > 0) runsWithTrip++;
+  }
+  const delays: number[] = [];
+  for (let r = 0; r < SHIFT_RUNS; r++) delays.push(callsToTrip(c, 7_000_000 + 1_000 * i + r).delay);
+  delays.sort((a, b) => a - b);
+  rows.push({ name: c.name, config: c.config, tripsPerMillion: total / STATIONARY_RUNS, shareOfRunsWithTrip: runsWithTrip / STATIONARY_RUNS, runs: STATIONARY_RUNS, median: quantile(delays, 0.5), p95: quantile(delays, 0.95), shiftRuns: SHIFT_RUNS });
+  console.error(`${c.name} (${c.config}): done at ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+// CUSUM theory vs simulation: the exact Markov-chain ARL against simulated run lengths, at
+// thresholds low enough to simulate many runs.
+const { up } = bernoulliCusumStep(P0, P1);
+const arlRows: string[] = [];
+for (const target of [1e3, 1e4, 1e5]) {
+  const { h, arl0 } = bernoulliCusumThreshold(P0, up, target);
+  const rnd = mulberry32(99 + target);
+  const runs = quick ? 200 : Math.round(2e7 / target) + 200;
+  let sum = 0;
+  for (let r = 0; r < runs; r++) {
+    let c = 0;
+    let n = 0;
+    while (c < h) {
+      n++;
+      c = rnd() < P0 ? c + up : c > 0 ? c - 1 : 0;
+    }
+    sum += n;
+  }
+  arlRows.push(`| ${target.toExponential(0)} | ${h} | ${Math.round(arl0)} | ${Math.round(sum / runs)} ± ${Math.round((1.96 * arl0) / Math.sqrt(runs))} | ${runs} |`);
+}
+const design = bernoulliCusumThreshold(P0, up, 1e8);
+const arl1 = bernoulliCusumArl(P1, up, design.h);
+
+// Fairness: two groups at 50/50 traffic.
+interface FairCase {
+  readonly window: number;
+  readonly alpha: number;
+}
+const fairDefault: FairCase = { window: 2000, alpha: 1e-5 };
+const fairCases: FairCase[] = quick ? [fairDefault] : [fairDefault, { window: 1000, alpha: 1e-5 }, { window: 4000, alpha: 1e-5 }];
+const makeFair = (f: FairCase) => new FairnessWindow({ kind: 'count', size: f.window, buckets: 10 }, 100, 0.05, f.alpha, 20);
+
+function fairStationary(f: FairCase, seed: number, calls: number): number {
+  const rnd = mulberry32(seed);
+  const w = makeFair(f);
+  let trips = 0;
+  for (let i = 0; i < calls; i++) {
+    const group = rnd() < 0.5 ? 'a' : 'b';
+    if (w.add(group, rnd() < 0.1, i)) {
+      trips++;
+      w.reset();
+    }
+  }
+  return trips;
+}
+
+/** Calls from the change to the trip (Infinity if none within `horizon`); rates after the change per group. */
+function fairShift(f: FairCase, seed: number, ra: number, rb: number, horizon: number): number {
+  const rnd = mulberry32(seed);
+  const w = makeFair(f);
+  const before = f.window + 1_000 + Math.floor(rnd() * 3_000);
+  for (let i = 0; i < before; i++) if (w.add(rnd() < 0.5 ? 'a' : 'b', rnd() < 0.1, i)) w.reset();
+  for (let n = 1; n <= horizon; n++) {
+    const a = rnd() < 0.5;
+    if (w.add(a ? 'a' : 'b', rnd() < (a ? ra : rb), before + n)) return n;
+  }
+  return Infinity;
+}
+
+const fairRows: string[] = [];
+for (const [i, f] of fairCases.entries()) {
+  let total = 0;
+  let runsWithTrip = 0;
+  for (let r = 0; r < STATIONARY_RUNS; r++) {
+    const t = fairStationary(f, 50_000 + 1_000 * i + r, STATIONARY_CALLS);
+    total += t;
+    if (t > 0) runsWithTrip++;
+  }
+  const delays: number[] = [];
+  for (let r = 0; r < SHIFT_RUNS; r++) delays.push(fairShift(f, 60_000 + 1_000 * i + r, 0.1, 0.2, 1_000_000));
+  delays.sort((a, b) => a - b);
+  const driftHorizon = 100_000;
+  let drifted = 0;
+  for (let r = 0; r < SHIFT_RUNS; r++) if (fairShift(f, 80_000 + 1_000 * i + r, 0.13, 0.13, driftHorizon) !== Infinity) drifted++;
+  fairRows.push(
+    `| count ${f.window}, 10 buckets, minPerGroup 100, maxDelta 0.05, α ${f.alpha}${f === fairDefault ? ' (default)' : ''} | ${fmt(total / STATIONARY_RUNS, 3)} | ${fmt((100 * runsWithTrip) / STATIONARY_RUNS, 1)} % of ${STATIONARY_RUNS} | ${fmt(quantile(delays, 0.5))} | ${fmt(quantile(delays, 0.95))} | ${fmt((100 * drifted) / SHIFT_RUNS, 1)} % of ${SHIFT_RUNS} |`,
+  );
+  console.error(`fairness window ${f.window}: done at ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+const seconds = (performance.now() - started) / 1000;
+const table = [
+  '| policy | configuration | false trips per 10⁶ calls at 0.5 % (mean) | runs with ≥ 1 false trip | calls to trip after 0.5 % → 5 %: median | p95 |',
+  '|---|---|---|---|---|---|',
+  ...rows.map((r) => `| ${r.name} | ${r.config} | ${fmt(r.tripsPerMillion, 3)} | ${fmt(100 * r.shareOfRunsWithTrip, 1)} % of ${r.runs} | ${fmt(r.median)} | ${fmt(r.p95)} |`),
+].join('\n');
+const report = `## Flag-rate policies
+
+Stationary: ${STATIONARY_RUNS} runs × 10⁶ calls at a 0.5 % flag rate (policy reset after each trip, as the guard does). Shift: ${SHIFT_RUNS} runs; each runs the warm-up (if any) plus 2 000–5 000 stationary calls, then the rate jumps to 5 %; delay = calls from the jump to the trip.
+
+${table}
+
+CUSUM design at p0 = 0.5 %, p1 = 5 %, falseTripEvery 10⁸: integer step up = ${up}, threshold h = ${design.h} (${(design.h * bernoulliCusumStep(P0, P1).llrPerStep).toFixed(2)} nats), exact ARL₀ = ${design.arl0.toExponential(3)} calls, so P(false trip within 10⁶ calls) ≈ 1 − e^(−10⁶/ARL₀) = ${(100 * (1 - Math.exp(-1e6 / design.arl0))).toFixed(2)} %; exact ARL₁ at 5 % from a zero statistic = ${arl1.toFixed(1)} calls.
+
+### CUSUM threshold: exact Markov-chain ARL₀ vs simulation
+
+| target ARL₀ | h | exact ARL₀ | simulated mean run length (± 95 %) | runs |
+|---|---|---|---|---|
+${arlRows.join('\n')}
+
+## Fairness window
+
+Two groups at 50/50 traffic, both at a 10 % outcome rate. Stationary: ${STATIONARY_RUNS} runs × 10⁶ calls. Gap: after at least a window of stationary traffic, group b rises to 20 %; calls from the change to the trip over ${SHIFT_RUNS} runs. Drift: both groups rise to 13 % together; share of ${SHIFT_RUNS} runs that trip within 100 000 calls of the change.
+
+| configuration | false trips per 10⁶ calls (mean) | runs with ≥ 1 false trip | calls to trip after b 10 % → 20 %: median | p95 | runs that trip when both rise to 13 % |
+|---|---|---|---|---|---|
+${fairRows.join('\n')}
+
+Ran in ${seconds.toFixed(1)} s on Node ${process.version}${quick ? ' (--quick: few runs, not for publication)' : ''}.
+`;
+console.log(report);
+if (out) writeFileSync(out, report);

@@ -1,0 +1,314 @@
+import { z } from 'zod';
+import { bonferroni, twoProportionTest } from '../breaker/stats.js';
+import { parseOptions } from '../validation.js';
+import { DEFAULT_IDENTITY_TERMS, groupFromText, termIndex, type IdentityTerms } from './identity-terms.js';
+import type { CallContext, CallRecord, Signal, WindowDetector } from './types.js';
+
+/** What counts as the outcome whose rate is compared across groups. */
+export type FairnessOutcome = 'blocked' | 'flagged' | { readonly detector: string } | ((call: CallRecord) => boolean);
+
+export interface FairnessOptions {
+  /** Detector name (metric label and trip policy name). Default `fairness`. */
+  readonly name?: string;
+  /** The group of a call: a context key (e.g. `'group'`) or a function of the call record. Falls back to identity terms when it yields nothing. */
+  readonly group?: string | ((call: CallRecord) => string | undefined);
+  /**
+   * Outcome per call (default `'blocked'`): `'blocked'`, `'flagged'` (any detector flagged it),
+   * `{ detector: 'name' }` (that detector flagged it), or a boolean function of the call record
+   * (for example "the model refused", "the loan was approved").
+   */
+  readonly outcome?: FairnessOutcome;
+  /** Window of calls: the last `size` grouped calls, or the last `durationMs`, in `buckets` buckets (default 10). Default `{ kind: 'count', size: 2000 }`. */
+  readonly window?: { readonly kind: 'count'; readonly size: number; readonly buckets?: number } | { readonly kind: 'time'; readonly durationMs: number; readonly buckets?: number };
+  /** Groups with fewer calls in the window are "insufficient data": reported, never compared. Default 100. */
+  readonly minPerGroup?: number;
+  /** Trip only when max − min outcome rate exceeds this. Default 0.05. */
+  readonly maxDelta?: number;
+  /** Significance level of each evaluation, after the Bonferroni/Holm correction for the number of group pairs. Default 1e-5 (calibrated in bench/RESULTS-detection.md for ≤ 1 % false trips per 10⁶ calls). */
+  readonly alpha?: number;
+  /** At most this many groups are tracked at once (memory bound); calls of further groups are counted as overflow. Default 20. */
+  readonly maxGroups?: number;
+  /** Text of the request, for identity terms. Default: `context.requestText` when it is a string. */
+  readonly requestText?: (context: CallContext) => string | undefined;
+  /** Identity terms (axis → group → words), or `false` to never infer groups from text. Default {@link DEFAULT_IDENTITY_TERMS}. */
+  readonly identityTerms?: IdentityTerms | false;
+  /** Axis of the identity terms to compare. Default `gender`. */
+  readonly axis?: string;
+}
+
+/** One group's numbers in the current window. */
+export interface FairnessGroupStats {
+  readonly group: string;
+  readonly calls: number;
+  readonly outcomes: number;
+  readonly rate: number;
+  /** Below `minPerGroup`: reported, never compared. */
+  readonly insufficient: boolean;
+}
+
+/** What the fairness window shows now. */
+export interface FairnessSnapshot {
+  readonly detector: string;
+  readonly groups: readonly FairnessGroupStats[];
+  /** Groups with fewer than `minPerGroup` calls in the window. */
+  readonly insufficient: readonly string[];
+  /** max − min rate over sufficient groups (0 with fewer than two). */
+  readonly delta: number;
+  /** Corrected p-value of the max-vs-min comparison (1 with fewer than two sufficient groups). */
+  readonly pValue: number;
+  /** Calls whose group could not be determined (no key, no or ambiguous identity terms). */
+  readonly ungrouped: number;
+  /** Calls of groups beyond `maxGroups`. */
+  readonly overflow: number;
+}
+
+/** The fairness window detector: `observe` per call, plus the window's current numbers. */
+export interface FairnessDetector extends WindowDetector {
+  snapshot(now?: number): FairnessSnapshot;
+}
+
+const windowSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('count'), size: z.number().int().min(2).max(10_000_000), buckets: z.number().int().min(1).max(1_000).optional() }),
+  z.strictObject({ kind: z.literal('time'), durationMs: z.number().positive(), buckets: z.number().int().min(1).max(1_000).optional() }),
+]);
+
+const schema = z.strictObject({
+  name: z.string().min(1).max(100).regex(/^[A-Za-z0-9_.:-]+$/, 'must contain only letters, digits and _ . : -').default('fairness'),
+  group: z.union([z.string().min(1), z.custom<(call: CallRecord) => string | undefined>((v) => typeof v === 'function', { message: 'must be a context key or a function' })]).optional(),
+  outcome: z
+    .union([
+      z.enum(['blocked', 'flagged']),
+      z.strictObject({ detector: z.string().min(1) }),
+      z.custom<(call: CallRecord) => boolean>((v) => typeof v === 'function', { message: "must be 'blocked', 'flagged', { detector } or a function" }),
+    ])
+    .default('blocked'),
+  window: windowSchema.default({ kind: 'count', size: 2000 }),
+  minPerGroup: z.number().int().min(1).default(100),
+  maxDelta: z.number().min(0).lt(1).default(0.05),
+  alpha: z.number().gt(0).lt(1).default(1e-5),
+  maxGroups: z.number().int().min(2).max(1_000).default(20),
+  requestText: z.custom<(context: CallContext) => string | undefined>((v) => typeof v === 'function', { message: 'must be a function (context) => string' }).optional(),
+  identityTerms: z.union([z.literal(false), z.record(z.string(), z.record(z.string(), z.array(z.string())))]).optional(),
+  axis: z.string().min(1).default('gender'),
+});
+
+interface GroupCounts {
+  readonly calls: Float64Array;
+  readonly hits: Float64Array;
+  n: number;
+  x: number;
+}
+
+/** An evaluation that tripped: the worst pair and every group's numbers. */
+export interface FairnessVerdict {
+  readonly delta: number;
+  readonly pValue: number;
+  readonly exact: boolean;
+  readonly high: string;
+  readonly low: string;
+}
+
+/**
+ * Bucketed per-group outcome counts over a sliding window, and the trip rule: delta = max − min
+ * rate over groups with at least `minPerGroup` calls; trip when delta > `maxDelta` and the
+ * two-proportion test (Fisher's exact test for small counts, else z) of the max and min groups
+ * rejects equality at `alpha` after a Bonferroni correction for the k(k−1)/2 pairs (for "any
+ * pair differs" Holm's first step is the same). Groups are compared with each other over the
+ * same window, never with a learned baseline, so a drift of every group together is not a gap.
+ */
+export class FairnessWindow {
+  readonly groups = new Map<string, GroupCounts>();
+  private readonly buckets: number;
+  private readonly bucketWidth: number;
+  private tick = -1;
+  private seen = 0;
+  overflow = 0;
+
+  constructor(
+    private readonly window: { kind: 'count'; size: number; buckets?: number | undefined } | { kind: 'time'; durationMs: number; buckets?: number | undefined },
+    private readonly minPerGroup: number,
+    private readonly maxDelta: number,
+    private readonly alpha: number,
+    private readonly maxGroups: number,
+  ) {
+    this.buckets = window.buckets ?? 10;
+    this.bucketWidth = window.kind === 'count' ? Math.max(1, Math.ceil(window.size / this.buckets)) : window.durationMs / this.buckets;
+  }
+
+  /** Counts one call; returns a verdict when the window now shows an unfair gap. */
+  add(group: string, hit: boolean, now: number): FairnessVerdict | undefined {
+    this.advance(this.window.kind === 'count' ? Math.floor(this.seen / this.bucketWidth) : Math.floor(now / this.bucketWidth));
+    let g = this.groups.get(group);
+    if (!g) {
+      if (this.groups.size >= this.maxGroups) {
+        this.overflow++;
+        return undefined;
+      }
+      g = { calls: new Float64Array(this.buckets), hits: new Float64Array(this.buckets), n: 0, x: 0 };
+      this.groups.set(group, g);
+    }
+    this.seen++;
+    const slot = this.tick % this.buckets;
+    g.calls[slot]!++;
+    g.n++;
+    if (hit) {
+      g.hits[slot]!++;
+      g.x++;
+    }
+    return this.evaluate();
+  }
+
+  /** Drops buckets that left the window at `now` (time windows). */
+  expire(now: number): void {
+    if (this.window.kind === 'time') this.advance(Math.floor(now / this.bucketWidth));
+  }
+
+  evaluate(): FairnessVerdict | undefined {
+    let hi: GroupCounts | undefined;
+    let lo: GroupCounts | undefined;
+    let hiName = '';
+    let loName = '';
+    let k = 0;
+    for (const [name, g] of this.groups) {
+      if (g.n < this.minPerGroup) continue;
+      k++;
+      const r = g.x / g.n;
+      if (!hi || r > hi.x / hi.n) {
+        hi = g;
+        hiName = name;
+      }
+      if (!lo || r < lo.x / lo.n) {
+        lo = g;
+        loName = name;
+      }
+    }
+    if (k < 2 || !hi || !lo) return undefined;
+    const delta = hi.x / hi.n - lo.x / lo.n;
+    if (!(delta > this.maxDelta)) return undefined;
+    const test = twoProportionTest(hi.x, hi.n, lo.x, lo.n);
+    const pValue = bonferroni(test.p, (k * (k - 1)) / 2);
+    if (pValue >= this.alpha) return undefined;
+    return { delta, pValue, exact: test.exact, high: hiName, low: loName };
+  }
+
+  /** The corrected p-value and delta of the current max-vs-min pair, without the trip rule. */
+  current(): { delta: number; pValue: number } {
+    const eligible = [...this.groups.values()].filter((g) => g.n >= this.minPerGroup && g.n > 0);
+    if (eligible.length < 2) return { delta: 0, pValue: 1 };
+    eligible.sort((a, b) => a.x / a.n - b.x / b.n);
+    const lo = eligible[0]!;
+    const hi = eligible[eligible.length - 1]!;
+    const k = eligible.length;
+    return { delta: hi.x / hi.n - lo.x / lo.n, pValue: bonferroni(twoProportionTest(hi.x, hi.n, lo.x, lo.n).p, (k * (k - 1)) / 2) };
+  }
+
+  reset(): void {
+    this.groups.clear();
+    this.tick = -1;
+    this.seen = 0;
+    this.overflow = 0;
+  }
+
+  private advance(tick: number): void {
+    if (tick <= this.tick) return;
+    const steps = this.tick < 0 ? 0 : Math.min(this.buckets, tick - this.tick);
+    for (let s = 1; s <= steps; s++) {
+      const slot = (this.tick + s) % this.buckets;
+      for (const [name, g] of this.groups) {
+        g.n -= g.calls[slot]!;
+        g.x -= g.hits[slot]!;
+        g.calls[slot] = 0;
+        g.hits[slot] = 0;
+        if (g.n === 0) this.groups.delete(name); // frees the slot for another group
+      }
+    }
+    this.tick = tick;
+  }
+}
+
+/**
+ * Fairness across groups on live traffic: trips the breaker when the outcome rate (blocked,
+ * flagged, refused, …) of one group differs from another's by more than `maxDelta` over the
+ * window, and a corrected two-proportion test says the gap is not noise. Groups below
+ * `minPerGroup` are listed as insufficient data. The trip reason carries each group's rate and
+ * count. Memory: `maxGroups` × `buckets` counters.
+ *
+ * ```ts
+ * const chat = guard(callModel, {
+ *   name: 'chat',
+ *   detectors: [toxicity(), fairness({ group: 'group', outcome: { detector: 'refusal' } })],
+ * });
+ * ```
+ */
+export function fairness(options: FairnessOptions = {}): FairnessDetector {
+  const o = parseOptions(schema, options, 'fairness()');
+  const name = o.name;
+  const win = new FairnessWindow(o.window, o.minPerGroup, o.maxDelta, o.alpha, o.maxGroups);
+  const terms = o.identityTerms === false ? undefined : termIndex((o.identityTerms as IdentityTerms | undefined) ?? DEFAULT_IDENTITY_TERMS, o.axis);
+  const groupOption = o.group as FairnessOptions['group'];
+  const groupOf: (call: CallRecord) => string | undefined =
+    typeof groupOption === 'function'
+      ? groupOption
+      : typeof groupOption === 'string'
+        ? (call) => {
+            const v = call.context[groupOption];
+            return typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined;
+          }
+        : () => undefined;
+  const textOf = (o.requestText as FairnessOptions['requestText']) ?? ((context: CallContext) => (typeof context.requestText === 'string' ? context.requestText : undefined));
+  const outcome = o.outcome as FairnessOutcome;
+  const hitOf: (call: CallRecord) => boolean =
+    outcome === 'blocked'
+      ? (call) => call.blocked
+      : outcome === 'flagged'
+        ? (call) => call.blocked || call.signals.some((s) => s.flagged || s.blocked)
+        : typeof outcome === 'function'
+          ? (call) => outcome(call) === true
+          : (call) => call.signals.some((s) => s.detector === outcome.detector && (s.flagged || s.blocked === true));
+  let ungrouped = 0;
+
+  const snapshot = (now?: number): FairnessSnapshot => {
+    if (now !== undefined) win.expire(now);
+    const groups = [...win.groups].map(([group, g]) => ({ group, calls: g.n, outcomes: g.x, rate: g.n === 0 ? 0 : g.x / g.n, insufficient: g.n < o.minPerGroup }));
+    groups.sort((a, b) => (a.group < b.group ? -1 : 1));
+    const { delta, pValue } = win.current();
+    return { detector: name, groups, insufficient: groups.filter((g) => g.insufficient).map((g) => g.group), delta, pValue, ungrouped, overflow: win.overflow };
+  };
+
+  return {
+    name,
+    kind: 'window',
+    observe(call: CallRecord): Signal | undefined {
+      let group = groupOf(call);
+      if (group === undefined && terms) {
+        const text = textOf(call.context);
+        if (typeof text === 'string' && text !== '') group = groupFromText(text, terms);
+      }
+      if (group === undefined) {
+        ungrouped++;
+        return undefined;
+      }
+      const verdict = win.add(group, hitOf(call), call.now);
+      if (!verdict) return undefined;
+      const snap = snapshot();
+      const scores: Record<string, number> = { delta: verdict.delta, pValue: verdict.pValue, maxDelta: o.maxDelta, alpha: o.alpha };
+      for (const g of snap.groups) {
+        scores[`rate:${g.group}`] = g.rate;
+        scores[`calls:${g.group}`] = g.calls;
+      }
+      const listed = snap.groups.map((g) => `${g.group} ${(g.rate * 100).toFixed(1)} % of ${g.calls}${g.insufficient ? ' (insufficient data)' : ''}`).join(', ');
+      return {
+        detector: name,
+        score: Math.min(1, verdict.delta),
+        flagged: true,
+        reason: `outcome rate gap of ${(verdict.delta * 100).toFixed(1)} points between ${verdict.high} and ${verdict.low} (> ${(o.maxDelta * 100).toFixed(1)}; ${verdict.exact ? 'Fisher exact' : 'z'} test p = ${verdict.pValue.toExponential(2)} < ${o.alpha} after correction): ${listed}`,
+        scores,
+      };
+    },
+    reset() {
+      win.reset();
+      ungrouped = 0;
+    },
+    snapshot,
+  };
+}
