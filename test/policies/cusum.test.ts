@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { CusumPolicy, designCusum } from '../../src/breaker/policies/cusum.js';
+import { createPolicy, tripPolicySpecSchema } from '../../src/breaker/policies/index.js';
+import type { Observation } from '../../src/breaker/policies/types.js';
+import { bernoulliCusumArl, bernoulliCusumThreshold, fisherExactTest, holm, twoProportionTest, twoProportionZTest } from '../../src/breaker/stats.js';
+
+const obs = (bad: boolean, now = 0): Observation => ({ bad, failed: false, slow: false, latencyMs: 1, now });
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('stats', () => {
+  it('Fisher exact test matches textbook values', () => {
+    expect(fisherExactTest(3, 4, 1, 4)).toBeCloseTo(0.4857, 4); // the tea-tasting table
+    expect(fisherExactTest(1, 10, 8, 10)).toBeCloseTo(0.005477, 5);
+    expect(fisherExactTest(0, 0, 3, 10)).toBe(1);
+  });
+  it('uses the exact test for small counts and z for large ones', () => {
+    expect(twoProportionTest(1, 10, 5, 10).exact).toBe(true);
+    const large = twoProportionTest(50, 500, 100, 500);
+    expect(large.exact).toBe(false);
+    expect(large.p).toBeCloseTo(twoProportionZTest(50, 500, 100, 500).p, 12);
+    expect(large.p).toBeLessThan(1e-4);
+  });
+  it('Holm adjusts step-down and keeps order', () => {
+    expect(holm([0.01, 0.04, 0.03])).toEqual([0.03, 0.06, 0.06]);
+  });
+  it('CUSUM ARL: exact computation agrees with simulation', () => {
+    const up = 50;
+    const h = 60;
+    const rnd = mulberry32(7);
+    let sum = 0;
+    const runs = 4000;
+    for (let r = 0; r < runs; r++) {
+      let c = 0;
+      let n = 0;
+      while (c < h) {
+        n++;
+        c = rnd() < 0.005 ? c + up : Math.max(0, c - 1);
+      }
+      sum += n;
+    }
+    const exact = bernoulliCusumArl(0.005, up, h);
+    expect(Math.abs(sum / runs - exact) / exact).toBeLessThan(0.05);
+  });
+  it('the threshold is the smallest one reaching the target ARL', () => {
+    const { h, arl0 } = bernoulliCusumThreshold(0.005, 50, 1e8);
+    expect(arl0).toBeGreaterThanOrEqual(1e8);
+    expect(bernoulliCusumArl(0.005, 50, h - 1)).toBeLessThan(1e8);
+  });
+});
+
+describe('cusum policy', () => {
+  it('derives its threshold from falseTripEvery and detects 0.5 % → 5 % in about 200 calls on average', () => {
+    const d = designCusum(0.005, 0.05, 1e8);
+    expect(d.arl0).toBeGreaterThanOrEqual(1e8);
+    expect(bernoulliCusumArl(0.05, d.up, d.h)).toBeLessThan(220);
+  });
+
+  it('never trips with no traffic, and never while learning p0', () => {
+    const p = new CusumPolicy({ shift: 10, falseTripEvery: 1e8, warmupCalls: 1_000 });
+    expect(p.snapshot().calls).toBe(0);
+    for (let i = 0; i < 999; i++) expect(p.observe(obs(true))).toBeUndefined(); // all flagged during warm-up
+    expect(p.parameters).toBeUndefined();
+    p.observe(obs(false));
+    expect(p.parameters?.p0).toBeCloseTo(0.5, 1); // learned, clamped to 0.5
+  });
+
+  it('a warm-up without flags still yields a usable design (p0 floored)', () => {
+    const p = new CusumPolicy({ shift: 10, falseTripEvery: 1e6, warmupCalls: 500 });
+    for (let i = 0; i < 500; i++) p.observe(obs(false));
+    expect(p.parameters?.p0).toBeGreaterThanOrEqual(0.001);
+    let n = 0;
+    while (!p.observe(obs(true, n))) n++;
+    expect(n).toBeLessThan(50);
+  });
+
+  it('all calls flagged: trips, with the change-point estimate as onset', () => {
+    const p = createPolicy(tripPolicySpecSchema.parse({ policy: 'cusum', p0: 0.005, p1: 0.05 }));
+    for (let i = 0; i < 1000; i++) expect(p.observe(obs(false, i))).toBeUndefined();
+    let decision;
+    let i = 1000;
+    while (!(decision = p.observe(obs(true, i * 10)))) i++;
+    expect(decision.policy).toBe('cusum');
+    expect(decision.onsetCallsAgo).toBe(i - 1000 + 1);
+    expect(decision.onsetAt).toBe(10_000);
+    expect(decision.reason).toMatch(/0\.50 % to 5\.00 %/);
+    expect(decision.details.arl0).toBeGreaterThanOrEqual(1e8);
+  });
+
+  it('reset restarts the statistic but keeps the learned baseline', () => {
+    const p = new CusumPolicy({ p0: 0.01, shift: 10, falseTripEvery: 1e6, warmupCalls: 100 });
+    p.observe(obs(true));
+    expect(p.snapshot().value).toBeGreaterThan(0);
+    p.reset();
+    expect(p.snapshot().value).toBe(0);
+    expect(p.parameters?.p0).toBe(0.01);
+  });
+
+  it('is quiet on stationary traffic at p0 (seeded, 200 000 calls)', () => {
+    const p = new CusumPolicy({ p0: 0.005, p1: 0.05, shift: 10, falseTripEvery: 1e8, warmupCalls: 100 });
+    const rnd = mulberry32(42);
+    const good = obs(false);
+    const bad = obs(true);
+    let trips = 0;
+    for (let i = 0; i < 200_000; i++) if (p.observe(rnd() < 0.005 ? bad : good)) trips++;
+    expect(trips).toBe(0);
+  });
+
+  it('rejects bad specs with a message naming the field', () => {
+    expect(tripPolicySpecSchema.safeParse({ policy: 'cusum', p0: 0.1, p1: 0.05 }).error?.issues[0]?.path).toEqual(['p1']);
+    expect(tripPolicySpecSchema.safeParse({ policy: 'cusum', falseTripEvery: 10 }).success).toBe(false);
+  });
+});
