@@ -1,0 +1,206 @@
+import type { BreakerStats } from '../guard.js';
+import type { Mode } from '../options.js';
+import type { BreakerState } from '../breaker/state-machine.js';
+import { silentLogger, isLogger, type Logger } from '../telemetry/logging.js';
+import { redact } from '../telemetry/redact.js';
+import { problem, type ProblemResponse } from './problem.js';
+
+/** What the admin routes need of a guarded function: its handle (every `guard()` result has it). */
+export interface AdminBreaker {
+  readonly breakerName: string;
+  readonly state: BreakerState;
+  readonly mode: Mode;
+  forceOpen(reason: string): void;
+  reset(reason?: string): void;
+  setMode(mode: Mode, reason?: string): void;
+  stats(): BreakerStats;
+}
+
+/** The breakers the admin routes manage: a list, a map, or a function returning the current list. */
+export type AdminBreakers = Iterable<AdminBreaker> | Readonly<Record<string, AdminBreaker>> | (() => Iterable<AdminBreaker>);
+
+/**
+ * The answer of `authorize(req)`: `{ actor }` to allow (the actor goes into the audit record),
+ * `{ deny: 401 }` when the caller is not authenticated, `{ deny: 403 }` (or `false`) when the
+ * caller may not manage breakers.
+ */
+export type AdminAuthorization = { readonly actor: string } | { readonly deny: 401 | 403; readonly reason?: string } | false;
+
+/** One manual action: who did what to which breaker, and why. */
+export interface AuditRecord {
+  readonly audit: true;
+  /** ISO time of the action. */
+  readonly at: string;
+  readonly actor: string;
+  readonly action: 'force-open' | 'reset' | 'shadow-on' | 'shadow-off';
+  readonly breaker: string;
+  /** The operator's reason, with personal data redacted. */
+  readonly reason: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+export interface AdminOptions<Req> {
+  /** The breakers to list and manage. Names must be unique. */
+  breakers: AdminBreakers;
+  /** Required: the admin routes refuse to mount without it. Runs before every admin request. */
+  authorize: (req: Req) => AdminAuthorization | Promise<AdminAuthorization>;
+  /** Where audit records go (info level, `audit: true`). Default: silent; pass the app's pino logger. */
+  logger?: Logger;
+  /** Called with every audit record, e.g. to store it or notify a channel. */
+  onAudit?: (record: AuditRecord) => void;
+}
+
+/** The result of one admin request. */
+export interface AdminResult {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: unknown;
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
+const MAX_REASON = 500;
+
+/** The framework-neutral admin logic shared by the Express router and the Fastify plugin. */
+export interface AdminCore<Req> {
+  /** `{ actor }` when allowed, else the 401/403 response to send. */
+  authorize(req: Req): Promise<{ actor: string } | ProblemResponse>;
+  /** Handles `GET /breakers`, `GET /breakers/:name`, `POST /breakers/:name/{force-open,reset,shadow}`. */
+  handle(method: string, path: string, body: unknown, actor: string): AdminResult;
+}
+
+/** Validates the options (throwing a TypeError that names the bad one) and builds the admin logic. */
+export function createAdminCore<Req>(options: AdminOptions<Req>, where: string): AdminCore<Req> {
+  if (typeof options !== 'object' || options === null) throw new TypeError(`${where}: options are required ({ breakers, authorize })`);
+  if (typeof options.authorize !== 'function') {
+    throw new TypeError(`${where}: option "authorize" is required: a function (req) => { actor } | { deny: 401 | 403 }. Admin routes can force breakers open; they never mount without authorisation.`);
+  }
+  if (options.logger !== undefined && !isLogger(options.logger)) throw new TypeError(`${where}: option "logger" must be a pino-compatible logger (debug, info, warn, error)`);
+  if (options.onAudit !== undefined && typeof options.onAudit !== 'function') throw new TypeError(`${where}: option "onAudit" must be a function (record) => void`);
+  const listBreakers = breakerLister(options.breakers, where);
+  listBreakers(); // validates names now, at mount time
+  const logger = options.logger ?? silentLogger;
+  const authorizeFn = options.authorize;
+
+  const find = (name: string): AdminBreaker | undefined => {
+    for (const b of listBreakers()) if (b.breakerName === name) return b;
+    return undefined;
+  };
+
+  const audit = (record: Omit<AuditRecord, 'audit' | 'at'>): void => {
+    const full: AuditRecord = { audit: true, at: new Date().toISOString(), ...record };
+    logger.info({ ...full }, `admin: ${full.actor} ${full.action} ${full.breaker}: ${full.reason}`);
+    try {
+      options.onAudit?.(full);
+    } catch (error) {
+      logger.warn({ audit: true, err: { message: error instanceof Error ? error.message : String(error) } }, 'admin: onAudit threw');
+    }
+  };
+
+  return {
+    async authorize(req) {
+      let decision: AdminAuthorization;
+      try {
+        decision = await authorizeFn(req);
+      } catch (error) {
+        logger.warn({ audit: true, err: { message: error instanceof Error ? error.message : String(error) } }, 'admin: authorize(req) threw; request refused');
+        return problem(403, 'Forbidden', 'authorisation failed', 'SAFETY_BREAKER_ADMIN_FORBIDDEN');
+      }
+      if (decision && typeof decision === 'object' && 'actor' in decision && typeof decision.actor === 'string' && decision.actor.trim() !== '') return { actor: decision.actor };
+      if (decision && typeof decision === 'object' && 'deny' in decision && decision.deny === 401) {
+        const p = problem(401, 'Unauthorized', decision.reason ?? 'authentication required', 'SAFETY_BREAKER_ADMIN_UNAUTHORIZED');
+        return { ...p, headers: { ...p.headers, 'www-authenticate': 'Bearer' } };
+      }
+      const reason = decision && typeof decision === 'object' && 'deny' in decision ? decision.reason : undefined;
+      return problem(403, 'Forbidden', reason ?? 'not allowed to manage breakers', 'SAFETY_BREAKER_ADMIN_FORBIDDEN');
+    },
+
+    handle(method, path, body, actor) {
+      const parts = path.split('?')[0]!.split('/').filter(Boolean).map(decodeSegment);
+      if (parts[0] !== 'breakers' || parts.length > 3 || parts.includes(undefined)) return notFound(path);
+      if (parts.length === 1) {
+        if (method !== 'GET') return methodNotAllowed('GET');
+        return ok({ breakers: [...listBreakers()].map((b) => b.stats()) });
+      }
+      const name = parts[1]!;
+      const breaker = find(name);
+      if (!breaker) return toResult(problem(404, 'Not Found', `no breaker named "${name}"`, 'SAFETY_BREAKER_ADMIN_UNKNOWN_BREAKER'));
+      if (parts.length === 2) {
+        if (method !== 'GET') return methodNotAllowed('GET');
+        return ok(breaker.stats());
+      }
+      if (method !== 'POST') return methodNotAllowed('POST');
+      const action = parts[2]!;
+      const input = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+      const rawReason = input.reason;
+      if (typeof rawReason !== 'string' || rawReason.trim() === '') return badRequest('body field "reason" is required: a short sentence saying why, for the audit record');
+      if (rawReason.length > MAX_REASON) return badRequest(`body field "reason" is longer than ${MAX_REASON} characters`);
+      const reason = redact(rawReason.trim());
+      const who = `${reason} (by ${actor})`;
+      switch (action) {
+        case 'force-open': {
+          const from = breaker.state;
+          breaker.forceOpen(who);
+          audit({ actor, action: 'force-open', breaker: name, reason, from, to: breaker.state });
+          return ok(breaker.stats());
+        }
+        case 'reset': {
+          const from = breaker.state;
+          breaker.reset(who);
+          audit({ actor, action: 'reset', breaker: name, reason, from, to: breaker.state });
+          return ok(breaker.stats());
+        }
+        case 'shadow': {
+          if (typeof input.enabled !== 'boolean') return badRequest('body field "enabled" is required: true (shadow: detect and record only) or false (enforce)');
+          const from = breaker.mode;
+          breaker.setMode(input.enabled ? 'shadow' : 'enforce', who);
+          audit({ actor, action: input.enabled ? 'shadow-on' : 'shadow-off', breaker: name, reason, from, to: breaker.mode });
+          return ok(breaker.stats());
+        }
+        default:
+          return notFound(path);
+      }
+    },
+  };
+}
+
+function breakerLister(input: AdminBreakers, where: string): () => AdminBreaker[] {
+  const isBreaker = (b: unknown): b is AdminBreaker =>
+    (typeof b === 'object' || typeof b === 'function') && b !== null && typeof (b as AdminBreaker).breakerName === 'string' && typeof (b as AdminBreaker).stats === 'function' && typeof (b as AdminBreaker).forceOpen === 'function';
+  const check = (list: unknown[]): AdminBreaker[] => {
+    const names = new Set<string>();
+    list.forEach((b, i) => {
+      if (!isBreaker(b)) throw new TypeError(`${where}: option "breakers"[${i}] is not a guarded function (pass what guard() returned)`);
+      if (names.has(b.breakerName)) throw new TypeError(`${where}: option "breakers": two breakers are named "${b.breakerName}"`);
+      names.add(b.breakerName);
+    });
+    return list as AdminBreaker[];
+  };
+  if (typeof input === 'function' && !isBreaker(input)) return () => check([...(input as () => Iterable<AdminBreaker>)()]);
+  if (input !== null && typeof input === 'object' && typeof (input as Iterable<unknown>)[Symbol.iterator] === 'function') {
+    const list = check([...(input as Iterable<unknown>)]);
+    return () => list;
+  }
+  if (input !== null && typeof input === 'object') {
+    const list = check(Object.values(input));
+    return () => list;
+  }
+  throw new TypeError(`${where}: option "breakers" is required: a list or map of guarded functions, or a function returning them`);
+}
+
+function decodeSegment(s: string): string | undefined {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return undefined;
+  }
+}
+
+const ok = (body: unknown): AdminResult => ({ status: 200, headers: JSON_HEADERS, body });
+const toResult = (p: ProblemResponse): AdminResult => ({ status: p.status, headers: p.headers, body: p.body });
+const badRequest = (detail: string): AdminResult => toResult(problem(400, 'Bad Request', detail, 'SAFETY_BREAKER_ADMIN_BAD_REQUEST'));
+const notFound = (path: string): AdminResult => toResult(problem(404, 'Not Found', `no admin route ${path}`, 'SAFETY_BREAKER_ADMIN_NOT_FOUND'));
+const methodNotAllowed = (allow: string): AdminResult => {
+  const p = problem(405, 'Method Not Allowed', `use ${allow}`, 'SAFETY_BREAKER_ADMIN_METHOD_NOT_ALLOWED');
+  return { status: 405, headers: { ...p.headers, allow }, body: p.body };
+};
