@@ -52,7 +52,7 @@ function attempt<Args extends unknown[], Output>(route: Route<Args, Output>, arg
   } catch (error) {
     return Promise.reject(error);
   }
-  if (!deadlines && !signal) return pending;
+  if (!signal) return deadlines ? withDeadline(pending, deadlines, scope, route.name, options) : pending;
 
   return new Promise<Output>((resolve, reject) => {
     const fail = (error: unknown): void => {
@@ -60,13 +60,13 @@ function attempt<Args extends unknown[], Output>(route: Route<Args, Output>, arg
       scope.abort(error);
       reject(error);
     };
-    const onAbort = (): void => fail(signal!.reason);
+    const onAbort = (): void => fail(signal.reason);
     const deadline = deadlines?.add(() => fail(new TimeoutError(options.breaker, route.name, options.timeoutMs)));
     const cleanup = (): void => {
       if (deadline) deadlines!.delete(deadline);
-      signal?.removeEventListener('abort', onAbort);
+      signal.removeEventListener('abort', onAbort);
     };
-    signal?.addEventListener('abort', onAbort, { once: true });
+    signal.addEventListener('abort', onAbort, { once: true });
     pending.then(
       (value) => {
         cleanup();
@@ -74,6 +74,27 @@ function attempt<Args extends unknown[], Output>(route: Route<Args, Output>, arg
       },
       (error: unknown) => {
         cleanup();
+        reject(error);
+      },
+    );
+  });
+}
+
+/** The common case, kept lean: a timeout and no caller signal. */
+function withDeadline<Output>(pending: Promise<Output>, deadlines: DeadlineQueue, scope: RouteScope, route: string, options: InvokeOptions): Promise<Output> {
+  return new Promise<Output>((resolve, reject) => {
+    const deadline = deadlines.add(() => {
+      const error = new TimeoutError(options.breaker, route, options.timeoutMs);
+      scope.abort(error);
+      reject(error);
+    });
+    pending.then(
+      (value) => {
+        deadlines.delete(deadline);
+        resolve(value);
+      },
+      (error: unknown) => {
+        deadlines.delete(deadline);
         reject(error);
       },
     );
