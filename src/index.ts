@@ -24,3 +24,5 @@ export { LatencyQuantilePolicy, type LatencyQuantilePolicyOptions } from './brea
 export { QuantileSketch, SlidingQuantiles, type QuantileSketchOptions } from './breaker/quantile-sketch.js';
 export { bernoulliCusumArl, bernoulliCusumThreshold, fisherExactTest, holm, twoProportionTest } from './breaker/stats.js';
 export type { DetectionDelay } from './guard.js';
+export { toxicity, scanToxicity, createToxicityScanner, normalize, ToxicityScanner, TOXICITY_CATEGORIES, DEFAULT_BLOCK as TOXICITY_DEFAULT_BLOCK, DEFAULT_FLAG as TOXICITY_DEFAULT_FLAG } from './detectors/toxicity/index.js';
+export type { ToxicityOptions, ToxicityThreshold, ToxicityThresholds, ToxicityCategory, ToxicityResult, ToxicityScores, ToxicitySpan, Normalized } from './detectors/toxicity/index.js';

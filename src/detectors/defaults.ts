@@ -1,6 +1,7 @@
+import { toxicity } from './toxicity/index.js';
 import type { Detector } from './types.js';
 
-/** The detectors a guard runs when `detectors` is not given. */
+/** The detectors a guard runs when `detectors` is not given: toxicity with its default thresholds. */
 export function defaultDetectors(): Detector[] {
-  return [];
+  return [toxicity()];
 }
