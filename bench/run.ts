@@ -1,0 +1,156 @@
+/**
+ * `npm run bench`: ns per call of guard() against a direct call, opossum 9 and cockatiel 3, all
+ * in one run, plus heap growth after 1,000,000 guarded calls. Prints a table and writes
+ * bench/RESULTS.md.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConsecutiveBreaker, circuitBreaker, handleAll } from 'cockatiel';
+import CircuitBreaker from 'opossum';
+import { guard as guardFromSource } from '../src/index.js';
+import { buildForBench } from './build.js';
+import { measure, type Case, type CaseResult } from './measure.js';
+import { benchDetectors } from './subjects.js';
+import { benignText } from './texts.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const built = await buildForBench(join(here, '..'));
+const { guard } = built.index;
+const ROUNDS = 11;
+const HEAP_CALLS = 1_000_000;
+
+const KB1 = benignText(1024);
+const KB16 = benignText(16 * 1024);
+const model1k = async (): Promise<string> => KB1;
+const model16k = async (): Promise<string> => KB16;
+
+const opossumDefaults = new CircuitBreaker(model1k);
+const opossumNoTimeout = new CircuitBreaker(model1k, { timeout: false });
+const cockatiel = circuitBreaker(handleAll, { halfOpenAfter: 10_000, breaker: new ConsecutiveBreaker(5) });
+const guardBare = guard(model1k, { name: 'bench-bare', detectors: [] });
+const guardTsx = guardFromSource(model1k, { name: 'bench-tsx', detectors: [] });
+const { detectors, label: detectorsLabel } = benchDetectors(built);
+const withDetectors = detectors ? { detectors } : {};
+const guard1k = guard(model1k, { name: 'bench-1k', ...withDetectors });
+const guard16k = guard(model16k, { name: 'bench-16k', ...withDetectors });
+
+const cases: Case[] = [
+  { name: 'direct async call (1 KB string)', call: model1k },
+  { name: 'opossum 9, defaults', call: () => opossumDefaults.fire() },
+  { name: 'opossum 9, timeout: false', call: () => opossumNoTimeout.fire() },
+  { name: 'cockatiel 3, ConsecutiveBreaker', call: () => cockatiel.execute(model1k) },
+  { name: 'guard, detectors: [] (default options)', call: () => guardBare() },
+  { name: 'guard, default detectors, 1 KB output', call: () => guard1k() },
+  { name: 'guard, default detectors, 16 KB output', call: () => guard16k() },
+  { name: 'guard, detectors: [], TypeScript source under tsx (reference)', call: () => guardTsx() },
+];
+
+async function main(): Promise<void> {
+  // The detectors must pass the benign texts, again and again (a flagged text would trip the breaker mid-run).
+  for (const d of detectors ?? built.defaults.defaultDetectors()) {
+    if (!('detect' in d) || d.kind === 'async') continue;
+    for (const text of [KB1, KB1, KB16, KB16]) {
+      const s = d.detect({ text, output: text, latencyMs: 0, route: 'primary', breaker: 'bench', context: {} });
+      if (s.flagged || s.blocked) throw new Error(`bench: ${d.name}() flags the benign ${text.length} B bench text (${s.reason ?? `score ${s.score}`}); fix the detector or bench/texts.ts`);
+    }
+  }
+  // Every subject must return the output untouched (a blocked benign text would measure the wrong path).
+  for (const c of cases) {
+    const out = await c.call();
+    if (out !== KB1 && out !== KB16) throw new Error(`bench: "${c.name}" did not return the model's output`);
+  }
+  if (guard1k.stats().calls.blocked + guard16k.stats().calls.blocked > 0) throw new Error('bench: the benign text was blocked');
+
+  const machine = describeMachine();
+  process.stdout.write(`safety-breaker bench — ${machine.cpu}, ${machine.cores} cores, Node ${process.version}\n`);
+  process.stdout.write(`measuring ${cases.length} cases, ${ROUNDS} interleaved rounds each…\n`);
+  const started = performance.now();
+  const results = await measure(cases, { rounds: ROUNDS, warmupMs: 400, roundMs: 250 });
+  for (const b of [opossumDefaults, opossumNoTimeout]) b.shutdown();
+  for (const g of [guardBare, guard1k, guard16k, guardTsx]) g.dispose();
+  const flagged = guard1k.stats().calls.blocked + guard16k.stats().calls.blocked;
+
+  process.stdout.write(`heap: ${HEAP_CALLS.toLocaleString('en')} guarded calls in a child process (node --expose-gc)…\n`);
+  const heap = runHeapChild();
+  const seconds = (performance.now() - started) / 1000;
+
+  const markdown = report(results, heap, machine, seconds, flagged);
+  writeFileSync(join(here, 'RESULTS.md'), markdown);
+  process.stdout.write(`\n${markdown}\nwritten to bench/RESULTS.md\n`);
+}
+
+interface Heap {
+  calls: number;
+  beforeMB: number;
+  afterMB: number;
+  growthMB: number;
+  seconds: number;
+  detectors: string;
+}
+
+function runHeapChild(): Heap {
+  const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(here, 'heap.ts'), String(HEAP_CALLS)], { encoding: 'utf8', timeout: 120_000 });
+  if (child.status !== 0) throw new Error(`bench/heap.ts failed (${child.status ?? child.signal}): ${child.stderr}`);
+  return JSON.parse(child.stdout.trim().split('\n').pop()!) as Heap;
+}
+
+function describeMachine() {
+  let cpu = cpus()[0]?.model ?? 'unknown CPU';
+  try {
+    cpu = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? cpu;
+  } catch {
+    // not Linux: keep os.cpus()
+  }
+  return { cpu, cores: cpus().length, load: loadavg().map((l) => l.toFixed(2)).join(' ') };
+}
+
+const fmt = (n: number): string => Math.round(n).toLocaleString('en');
+
+function report(results: CaseResult[], heap: Heap, machine: ReturnType<typeof describeMachine>, seconds: number, flagged: number): string {
+  const byName = (prefix: string) => results.find((r) => r.name.startsWith(prefix))!;
+  const direct = byName('direct');
+  const opossum = byName('opossum 9, defaults');
+  const bare = byName('guard, detectors: []');
+  const d1k = byName('guard, default detectors, 1 KB');
+
+  const rows = results.map(
+    (r) =>
+      `| ${r.name} | ${fmt(r.median)} | ${fmt(r.min)}–${fmt(r.max)} | ${r === direct ? '0' : fmt(r.median - direct.median)} | ${(r.median / opossum.median).toFixed(2)} |`,
+  );
+  const ok = (pass: boolean): string => (pass ? '✅ met' : '❌ NOT met');
+  const targets = [
+    `| guard, \`detectors: []\` ≤ opossum defaults | ${fmt(bare.median)} ns vs ${fmt(opossum.median)} ns (ratio ${(bare.median / opossum.median).toFixed(2)}) | ${ok(bare.median <= opossum.median)} |`,
+    `| guard, default detectors, 1 KB < 20 µs median | ${(d1k.median / 1000).toFixed(2)} µs | ${ok(d1k.median < 20_000)} |`,
+    `| heap growth after ${heap.calls.toLocaleString('en')} calls < 10 MB | ${heap.growthMB.toFixed(2)} MB | ${ok(heap.growthMB < 10)} |`,
+  ];
+
+  return `# Benchmarks
+
+Generated by \`npm run bench\` (bench/run.ts) on ${new Date().toISOString().slice(0, 10)}. Do not edit by hand.
+
+- Machine: ${machine.cpu}, ${machine.cores} cores (shared; load average at the end ${machine.load})
+- Node ${process.version}, ${process.platform}/${process.arch}
+- safety-breaker as published: built by tsup (esbuild, ESM, node20) into node_modules/.cache/safety-breaker-bench at the start of the run; the last row runs the TypeScript source under tsx instead, whose \`keepNames\` transform adds an \`Object.defineProperty\` per closure created per call
+- Each case: warm-up, then ${ROUNDS} rounds of ~250 ms, interleaved across cases; **median** of the rounds (min–max shown)
+- Model: an \`async\` function returning a benign assistant text of 1 KB (16 KB where noted), built from sentences in bench/texts.ts
+- Default detectors: ${detectorsLabel}; benign outputs blocked during the run: ${flagged}
+- Whole run: ${seconds.toFixed(0)} s
+
+| case | ns/call (median) | min–max over rounds | overhead vs direct, ns | ratio to opossum defaults |
+|---|---:|---:|---:|---:|
+${rows.join('\n')}
+
+Heap: ${heap.calls.toLocaleString('en')} calls to a guard with the default detectors on a 1 KB output (${heap.detectors}), in a child process run with \`node --expose-gc\`: heap used ${heap.beforeMB.toFixed(2)} MB after warm-up, ${heap.afterMB.toFixed(2)} MB after the calls (gc before both readings); **growth ${heap.growthMB.toFixed(2)} MB**; ${fmt((heap.seconds * 1e9) / heap.calls)} ns/call in that loop.
+
+## Acceptance targets (issue 2)
+
+| target | measured | |
+|---|---|---|
+${targets.join('\n')}
+`;
+}
+
+await main();

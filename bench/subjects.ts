@@ -1,0 +1,13 @@
+/** What the benchmarks call: the default hot-path detectors, as a guard without `detectors` gets them. */
+import type { Detector } from '../src/index.js';
+import type { Built } from './build.js';
+
+/**
+ * The guard's own defaults when they include a hot-path detector (`detectors` is then left
+ * unset); otherwise `[toxicity()]` explicitly, so the numbers always include the detector.
+ */
+export function benchDetectors(built: Built): { detectors: Detector[] | undefined; label: string } {
+  const defaults = built.defaults.defaultDetectors();
+  if (defaults.length > 0) return { detectors: undefined, label: `the guard's defaults: ${defaults.map((d) => `${d.name}()`).join(', ')}` };
+  return { detectors: [built.toxicity.toxicity()], label: '`[toxicity()]` passed explicitly (the guard default in src/detectors/defaults.ts is still `[]`)' };
+}
