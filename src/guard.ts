@@ -353,7 +353,17 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
     if (windowDetectors.length === 0) return;
     const call = record();
     for (const w of windowDetectors) {
-      const signal = w.observe(call);
+      let signal: Signal | undefined;
+      try {
+        signal = w.observe(call);
+      } catch (error) {
+        // A throwing detector never breaks a call: counted and reported like a hot-path one.
+        counts.detectorErrors++;
+        metrics.detector(w.name, 'error', 0);
+        logger.error({ breaker: name, detector: w.name, ...describeError(error) }, 'window detector threw');
+        events.emit('detector-error', { breaker: name, detector: w.name, route: call.route, error });
+        continue;
+      }
       if (signal?.flagged && machine.trip({ policy: w.name, reason: signal.reason ?? `${w.name} flagged the window`, details: signal.scores ?? { score: signal.score } }, observation.now)) return;
     }
   }

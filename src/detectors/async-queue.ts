@@ -1,3 +1,4 @@
+import { describe, isSignal } from './hot-path.js';
 import type { AsyncDetector, DetectorInput, Signal } from './types.js';
 
 export interface AsyncQueueOptions {
@@ -58,12 +59,19 @@ export class AsyncDetectorQueue {
     while (this.running < this.options.concurrency && this.waiting.length > 0) {
       const job = this.waiting.shift()!;
       this.running++;
-      void this.evaluate(job).then((signals) => {
-        this.running--;
-        this.hooks.onDepth(this.depth);
-        job.done(signals);
-        this.pump();
-      });
+      // Nothing a detector, a hook or `done` throws may stall the queue or escape as an unhandled rejection.
+      void this.evaluate(job)
+        .catch((): Signal[] => [])
+        .then((signals) => {
+          this.running--;
+          try {
+            this.hooks.onDepth(this.depth);
+            job.done(signals);
+          } catch {
+            // The guard reports its own failures; the queue only has to keep going.
+          }
+          this.pump();
+        });
     }
   }
 
@@ -78,8 +86,10 @@ export class AsyncDetectorQueue {
       const settled = await Promise.allSettled(this.detectors.map((d) => Promise.race([(async () => d.detect(job.input, controller.signal))(), aborted])));
       const signals: Signal[] = [];
       settled.forEach((result, i) => {
-        if (result.status === 'fulfilled') signals.push(result.value);
-        else this.hooks.onDetectorError(this.detectors[i]!.name, result.reason);
+        const name = this.detectors[i]!.name;
+        if (result.status === 'rejected') this.hooks.onDetectorError(name, result.reason);
+        else if (isSignal(result.value)) signals.push(result.value);
+        else this.hooks.onDetectorError(name, new TypeError(`detector "${name}" returned ${describe(result.value)}, not a signal`));
       });
       this.hooks.onSignals(signals, job);
       return signals;

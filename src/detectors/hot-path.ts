@@ -62,10 +62,11 @@ export class HotPathRunner {
   }
 }
 
-function isSignal(value: unknown): value is Signal {
+/** A detector's answer has at least a boolean `flagged` and a numeric `score`. */
+export function isSignal(value: unknown): value is Signal {
   return typeof value === 'object' && value !== null && typeof (value as Signal).flagged === 'boolean' && typeof (value as Signal).score === 'number';
 }
 
-function describe(value: unknown): string {
+export function describe(value: unknown): string {
   return value === null ? 'null' : typeof value === 'object' ? 'an object without "flagged" and "score"' : typeof value;
 }

@@ -235,3 +235,59 @@ describe('async detectors', () => {
     expect(g.stats().detectorErrors).toBe(1);
   });
 });
+
+describe('detectors that misbehave off the hot path', () => {
+  it('an async detector resolving garbage is a detector error; the queue keeps working', async () => {
+    let answer: unknown = undefined;
+    const junk: AsyncDetector = { name: 'junk', kind: 'async', detect: async () => answer as Signal };
+    const g = guard(async () => 'x', { ...base, name: 'as4', detectors: [junk], asyncQueue: { size: 1, concurrency: 1 } });
+    const errors: GuardEvents['detector-error'][] = [];
+    g.on('detector-error', (e) => errors.push(e));
+    for (const garbage of [undefined, null, 'ok', { score: 'high' }]) {
+      answer = garbage;
+      expect(await g()).toBe('x');
+      await flush();
+      expect(g.stats().asyncQueue.depth).toBe(0);
+    }
+    expect(errors.map((e) => e.detector)).toEqual(['junk', 'junk', 'junk', 'junk']);
+    expect(g.stats().asyncQueue.dropped).toBe(0);
+    expect(g.stats().policies[0]!.calls).toBe(4);
+  });
+
+  it('a window detector that throws never breaks the call and is counted', async () => {
+    const broken = {
+      name: 'fairness',
+      kind: 'window' as const,
+      observe(): Signal | undefined {
+        throw new Error('window bug');
+      },
+      reset() {},
+    };
+    const g = guard(async () => 'x', { ...base, name: 'wd1', detectors: [broken] });
+    const errors: GuardEvents['detector-error'][] = [];
+    g.on('detector-error', (e) => errors.push(e));
+    expect(await g()).toBe('x');
+    expect(await g()).toBe('x');
+    expect(errors.map((e) => e.detector)).toEqual(['fairness', 'fairness']);
+    expect(g.stats().detectorErrors).toBe(2);
+  });
+
+  it('a window detector that throws after an async detector does not stall the queue', async () => {
+    const remote: AsyncDetector = { name: 'remote', kind: 'async', detect: async () => ({ detector: 'remote', score: 0, flagged: false }) };
+    const broken = {
+      name: 'fairness',
+      kind: 'window' as const,
+      observe(): Signal | undefined {
+        throw new Error('window bug');
+      },
+      reset() {},
+    };
+    const g = guard(async () => 'x', { ...base, name: 'wd2', detectors: [remote, broken], asyncQueue: { size: 1, concurrency: 1 } });
+    for (let i = 0; i < 3; i++) {
+      expect(await g()).toBe('x');
+      await flush();
+    }
+    expect(g.stats().asyncQueue).toEqual({ depth: 0, dropped: 0 });
+    expect(g.stats().detectorErrors).toBe(3);
+  });
+});

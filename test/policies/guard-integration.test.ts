@@ -17,7 +17,7 @@ describe('detection delay telemetry', () => {
     let now = 0;
     let bad = false;
     const registry = new Registry();
-    const g = guard(async () => (bad ? 'BAD' : 'fine'), { name: 'delay', detectors: [marker], trip: { policy: 'cusum', p0: 0.01, p1: 0.2, falseTripEvery: 1e4 }, fallbacks: [async () => 'fb'], retry: false, timeoutMs: 0, registry, clock: () => now });
+    const g = guard(async (): Promise<string> => (bad ? 'BAD' : 'fine'), { name: 'delay', detectors: [marker], trip: { policy: 'cusum', p0: 0.01, p1: 0.2, falseTripEvery: 1e4 }, fallbacks: [async () => 'fb'], retry: false, timeoutMs: 0, registry, clock: () => now });
     const delays: unknown[] = [];
     g.on('trip', (t) => delays.push(t.detectionDelay));
     for (let i = 0; i < 50; i++) {
