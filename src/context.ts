@@ -4,18 +4,30 @@ import type { CallContext } from './detectors/types.js';
 /**
  * Request context shared between the HTTP integrations and guarded calls. The integrations run
  * each request inside {@link runWithContext}; a guarded call anywhere in the handler reads it.
+ *
+ * One store per process, kept under a global symbol and created on first use: the CommonJS
+ * build bundles each subpath entry (`safety-breaker/express`, …) with its own copy of this
+ * module, and an app may load two copies of the package; all of them must share the store.
  */
-const requestContext = new AsyncLocalStorage<CallContext>();
+const STORE_KEY = Symbol.for('safety-breaker.request-context');
+let requestContext: AsyncLocalStorage<CallContext> | undefined;
+
+function store(): AsyncLocalStorage<CallContext> {
+  if (requestContext) return requestContext;
+  const g = globalThis as { [STORE_KEY]?: AsyncLocalStorage<CallContext> };
+  return (requestContext = g[STORE_KEY] ??= new AsyncLocalStorage<CallContext>());
+}
 
 /** Runs `fn` with `context` visible to every guarded call it makes (merged over any outer context). */
 export function runWithContext<T>(context: CallContext, fn: () => T): T {
-  const outer = requestContext.getStore();
-  return requestContext.run(outer ? { ...outer, ...context } : context, fn);
+  const s = store();
+  const outer = s.getStore();
+  return s.run(outer ? { ...outer, ...context } : context, fn);
 }
 
 /** The request context of the current async scope, if any. */
 export function currentContext(): CallContext | undefined {
-  return requestContext.getStore();
+  return store().getStore();
 }
 
 /**
