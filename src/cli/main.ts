@@ -1,0 +1,269 @@
+/**
+ * `safety-breaker` — validate a config, print its JSON Schema, replay recorded traffic against
+ * it, or run a drill. Exit codes (docs/cli.md):
+ *   0 ok · 1 invalid config · 2 usage error · 3 invalid input (traffic log, scenario) · 4 drill expectation not met · 70 internal error
+ */
+import { createReadStream, realpathSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { formatIssue, isConfigError } from '../config/errors.js';
+import { loadConfig, parseConfig, parseYaml, describeIssue, unwrapUnion } from '../config/load.js';
+import { configJsonSchema, type SafetyBreakerConfig } from '../config/schema.js';
+import { parseTrafficLine, TrafficLineError } from '../traffic/format.js';
+import { Replay, type ReplayReport } from '../traffic/replay.js';
+import { builtinScenarios, generateTraffic, scenarioSchema, type Scenario } from '../traffic/scenarios.js';
+import { formatCompare, formatReport } from './format.js';
+
+export const EXIT = { OK: 0, INVALID_CONFIG: 1, USAGE: 2, INVALID_INPUT: 3, EXPECTATION_FAILED: 4, INTERNAL: 70 } as const;
+
+/** Where the CLI writes; tests pass their own. */
+export interface CliIO {
+  out(text: string): void;
+  err(text: string): void;
+  /** Show a progress bar (stderr is a TTY). */
+  readonly progress: boolean;
+}
+
+const processIO: CliIO = {
+  out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
+  err: (t) => process.stderr.write(t),
+  progress: process.stderr.isTTY === true,
+};
+
+const USAGE = `usage: safety-breaker <command>
+
+  validate FILE                                   check a config file
+  schema                                          print the config's JSON Schema (for editors)
+  replay --config FILE TRAFFIC.jsonl [--compare OTHER] [--format text|json]
+                                                  run the config over recorded traffic in virtual time
+  drill SCENARIO [--config FILE] [--format text|json]
+                                                  run a scripted incident (built-in name or scenario file)
+        built-in scenarios: ${Object.keys(builtinScenarios).join(', ')}
+
+exit codes: 0 ok · 1 invalid config · 2 usage error · 3 invalid traffic or scenario · 4 drill expectation not met · 70 internal error
+`;
+
+class UsageError extends Error {}
+
+/** Runs the CLI; resolves to the exit code. */
+export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
+  try {
+    const [command, ...rest] = argv;
+    switch (command) {
+      case 'validate':
+        return await validate(rest, io);
+      case 'schema':
+        io.out(JSON.stringify(configJsonSchema(), null, 2));
+        return EXIT.OK;
+      case 'replay':
+        return await replay(rest, io);
+      case 'drill':
+        return await drill(rest, io);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.out(USAGE);
+        return command === undefined ? EXIT.USAGE : EXIT.OK;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`safety-breaker: ${(error as Error).message}\n\n${USAGE}`);
+      return EXIT.USAGE;
+    }
+    if (isConfigError(error)) {
+      io.err(`${error.issues.map(formatIssue).join('\n')}\n`);
+      return EXIT.INVALID_CONFIG;
+    }
+    if (error instanceof InputError) {
+      io.err(`${error.message}\n`);
+      return EXIT.INVALID_INPUT;
+    }
+    io.err(`safety-breaker: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
+    return EXIT.INTERNAL;
+  }
+}
+
+class InputError extends Error {}
+
+async function validate(args: readonly string[], io: CliIO): Promise<number> {
+  const { positionals } = parseArgs({ args: [...args], allowPositionals: true, options: {} });
+  if (positionals.length !== 1) throw new UsageError('validate takes one FILE');
+  const file = positionals[0]!;
+  const config = await loadConfig(file);
+  const names = Object.keys(config.breakers);
+  io.out(`${file}: valid — ${names.length} breaker${names.length === 1 ? '' : 's'}: ${names.join(', ')}`);
+  return EXIT.OK;
+}
+
+async function replay(args: readonly string[], io: CliIO): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    options: { config: { type: 'string' }, compare: { type: 'string' }, format: { type: 'string', default: 'text' }, progress: { type: 'boolean' } },
+  });
+  if (!values.config) throw new UsageError('replay needs --config FILE');
+  if (positionals.length !== 1) throw new UsageError('replay takes one TRAFFIC.jsonl file');
+  const format = checkFormat(values.format);
+  const traffic = positionals[0]!;
+  const configs = [await loadConfig(values.config), ...(values.compare ? [await loadConfig(values.compare)] : [])];
+  let size: number;
+  try {
+    size = statSync(traffic).size;
+  } catch (error) {
+    throw new InputError(`${traffic}: cannot read the traffic log (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  const replays = configs.map((c) => new Replay(c));
+  await readTraffic(traffic, size, replays, values.progress ?? io.progress, io);
+  const reports = await Promise.all(replays.map((r) => r.finish()));
+  print(io, format, reports, [values.config, values.compare ?? ''], `replay of ${traffic}`);
+  return reports[0]!.malformed.count > 0 ? EXIT.INVALID_INPUT : EXIT.OK;
+}
+
+/** Streams the log line by line (flat memory), feeding every replay; malformed lines are counted with their numbers. */
+async function readTraffic(file: string, size: number, replays: readonly Replay[], progress: boolean, io: CliIO): Promise<void> {
+  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  let lineNo = 0;
+  let lastDraw = 0;
+  const draw = (done: boolean) => {
+    const f = size > 0 ? Math.min(1, stream.bytesRead / size) : 1;
+    const width = 30;
+    const bar = '█'.repeat(Math.round(f * width)).padEnd(width, '░');
+    io.err(`\r${bar} ${(f * 100).toFixed(0).padStart(3)} %  ${lineNo.toLocaleString('en-US')} lines${done ? '\n' : ''}`);
+  };
+  for await (const text of lines) {
+    lineNo++;
+    if (text.trim() === '') continue;
+    let parsed;
+    try {
+      parsed = parseTrafficLine(text, lineNo);
+    } catch (error) {
+      if (!(error instanceof TrafficLineError)) throw error;
+      for (const r of replays) r.malformed(lineNo, error.reason);
+      continue;
+    }
+    for (const r of replays) await r.push(parsed, lineNo);
+    if (progress && (lineNo & 0x3ff) === 0) {
+      const now = Date.now();
+      if (now - lastDraw > 200) {
+        lastDraw = now;
+        draw(false);
+      }
+    }
+  }
+  if (progress) draw(true);
+}
+
+async function drill(args: readonly string[], io: CliIO): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    options: { config: { type: 'string' }, format: { type: 'string', default: 'text' }, list: { type: 'boolean' } },
+  });
+  if (values.list) {
+    for (const s of Object.values(builtinScenarios)) io.out(`${s.name.padEnd(16)} ${s.description ?? ''}`);
+    return EXIT.OK;
+  }
+  if (positionals.length !== 1) throw new UsageError(`drill takes one SCENARIO: a built-in (${Object.keys(builtinScenarios).join(', ')}) or a scenario file`);
+  const format = checkFormat(values.format);
+  const scenario = await loadScenario(positionals[0]!);
+  const config = values.config ? await loadConfig(values.config) : DRILL_CONFIG();
+  const breaker = scenario.breaker ?? Object.keys(config.breakers)[0];
+  if (!breaker || !config.breakers[breaker]) throw new InputError(`scenario ${scenario.name}: breaker "${breaker}" is not in the config (breakers: ${Object.keys(config.breakers).join(', ')})`);
+  const replay = new Replay(config);
+  let line = 0;
+  for (const l of generateTraffic(scenario, breaker, config.breakers[breaker]!.fallbacks)) await replay.push(l, ++line);
+  const report = await replay.finish();
+  const failures = checkExpectations(scenario, report, breaker);
+  if (format === 'json') io.out(JSON.stringify({ scenario: scenario.name, report, expectations: { met: failures.length === 0, failures } }, null, 2));
+  else {
+    io.out(formatReport(report, `drill ${scenario.name}${values.config ? ` with ${values.config}` : ' with the built-in drill config'}: ${scenario.description}`));
+    if (scenario.expect) io.out(failures.length === 0 ? '\n✓ every expectation met' : `\n✗ expectations not met:\n${failures.map((f) => `  - ${f}`).join('\n')}`);
+  }
+  return failures.length > 0 ? EXIT.EXPECTATION_FAILED : EXIT.OK;
+}
+
+function checkExpectations(s: Scenario, report: ReplayReport, breaker: string): string[] {
+  const e = s.expect;
+  const b = report.breakers[breaker];
+  if (!e || !b) return [];
+  const failures: string[] = [];
+  const trips = b.trips.filter((t) => !t.reopen);
+  if (e.minTrips !== undefined && trips.length < e.minTrips) failures.push(`at least ${e.minTrips} trip(s) expected, got ${trips.length}`);
+  if (e.maxTrips !== undefined && trips.length > e.maxTrips) failures.push(`at most ${e.maxTrips} trip(s) expected, got ${trips.length}`);
+  if (e.maxTimeToDetectMs !== undefined && trips[0] && trips[0].timeToDetectMs > e.maxTimeToDetectMs) failures.push(`detection within ${e.maxTimeToDetectMs} ms expected, took ${trips[0].timeToDetectMs} ms`);
+  if (e.maxUnsafeReachedUsers !== undefined && b.unsafeReachedUsers > e.maxUnsafeReachedUsers) failures.push(`at most ${e.maxUnsafeReachedUsers} unsafe outputs reaching users expected, got ${b.unsafeReachedUsers}`);
+  if (e.maxFalseTrips !== undefined && (b.falseTrips ?? 0) > e.maxFalseTrips) failures.push(`at most ${e.maxFalseTrips} false trip(s) expected, got ${b.falseTrips}`);
+  return failures;
+}
+
+/** A built-in name, or a YAML/JSON scenario file (errors with line and column). */
+export async function loadScenario(ref: string): Promise<Scenario> {
+  const builtin = builtinScenarios[ref];
+  if (builtin) return scenarioSchema.parse(builtin);
+  let text: string;
+  try {
+    text = await readFile(ref, 'utf8');
+  } catch {
+    throw new InputError(`"${ref}" is neither a built-in scenario (${Object.keys(builtinScenarios).join(', ')}) nor a readable scenario file`);
+  }
+  let parsed;
+  try {
+    parsed = parseYaml(text, ref);
+  } catch (error) {
+    if (isConfigError(error)) throw new InputError(error.issues.map(formatIssue).join('\n'));
+    throw error;
+  }
+  const result = scenarioSchema.safeParse(parsed.value);
+  if (!result.success) {
+    const issues = result.error.issues.flatMap(unwrapUnion).map((i) => describeIssue(i, { file: ref, doc: parsed.doc, lines: parsed.lines, value: parsed.value, schema: scenarioSchema }));
+    throw new InputError(issues.map(formatIssue).join('\n'));
+  }
+  return result.data;
+}
+
+/** The config a drill uses without --config: what docs/sre-guide.md suggests as a start. */
+export const DRILL_CONFIG_YAML = `breakers:
+  chat:
+    detectors:
+      toxicity: {}
+      latency: { slowMs: 8000 }
+    trip:
+      - { policy: wilson, threshold: 0.05, confidence: 0.99, minimumCalls: 50, window: { kind: time, durationMs: 60000 } }
+    recovery: { afterMs: 30000, probes: 3 }
+    fallbacks: [backup]
+`;
+const DRILL_CONFIG = (): SafetyBreakerConfig => parseConfig(DRILL_CONFIG_YAML, '<built-in drill config>');
+
+function checkFormat(format: string | undefined): 'text' | 'json' {
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json (got ${format})`);
+  return format;
+}
+
+function print(io: CliIO, format: 'text' | 'json', reports: ReplayReport[], names: string[], title: string): void {
+  if (format === 'json') io.out(JSON.stringify(reports.length === 1 ? reports[0] : { [names[0]!]: reports[0], [names[1]!]: reports[1] }, null, 2));
+  else if (reports.length === 1) io.out(formatReport(reports[0]!, `${title} with ${names[0]}`));
+  else io.out(`${formatReport(reports[0]!, `${title} with ${names[0]}`)}\n\n${formatReport(reports[1]!, `${title} with ${names[1]}`)}\n\n${formatCompare(reports[0]!, reports[1]!, names[0]!, names[1]!)}`);
+}
+
+/** True when this module is the program node runs (the bin), not an import. */
+function isEntry(): boolean {
+  const argv1 = process.argv[1];
+  if (!argv1) return false;
+  try {
+    return realpathSync(argv1) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntry()) {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

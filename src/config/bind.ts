@@ -1,0 +1,212 @@
+/**
+ * Binds model functions in code to breaker names in a config file, and applies a new config to
+ * live breakers as one unit: every breaker is checked first; only then does any change.
+ */
+import { defaultDetectors } from '../detectors/defaults.js';
+import type { CallContext, Detector } from '../detectors/types.js';
+import { guard, type Guarded, type ReconfigureOptions } from '../guard.js';
+import type { ArgsOf, GuardOptions, ModelFunction, OutputOf, SafeReplyInfo } from '../options.js';
+import type { Fallback, NamedFallback } from '../routing/routes.js';
+import type { Logger } from '../telemetry/logging.js';
+import { detectorRegistry, type DetectorRegistry } from './detectors.js';
+import { ConfigError, type ConfigIssue } from './errors.js';
+import type { BreakerConfig, SafetyBreakerConfig } from './schema.js';
+
+/** What code supplies for one breaker of the config file. */
+export interface BreakerBinding<F extends ModelFunction = ModelFunction> {
+  /** The model call the breaker guards. */
+  readonly primary: F;
+  /** Fallback routes by the names the config file lists under `fallbacks`. */
+  readonly fallbacks?: Readonly<Record<string, Fallback<ArgsOf<F>, OutputOf<F>>>>;
+  /** Returned when every route is exhausted, instead of throwing. */
+  readonly safeReply?: OutputOf<F> | ((info: SafeReplyInfo) => OutputOf<F>);
+  /** What detectors read from an output (see `GuardOptions.text`). */
+  readonly text?: (output: OutputOf<F>) => string;
+  /** Call context from the call's arguments (see `GuardOptions.context`). */
+  readonly context?: (...args: ArgsOf<F>) => CallContext;
+}
+
+/** Bindings by breaker name. */
+export type BreakerBindings = Readonly<Record<string, BreakerBinding<ModelFunction>>>;
+
+export interface CreateBreakersOptions {
+  /** The app's prom-client registry (shared by every breaker). */
+  readonly registry?: GuardOptions<ModelFunction>['registry'];
+  readonly logger?: Logger;
+  /** Virtual clock (tests, replay). */
+  readonly clock?: () => number;
+  /** The app's own detector factories, by the name the config file uses. */
+  readonly detectors?: DetectorRegistry;
+  /** The config's file name, for error messages. */
+  readonly file?: string;
+}
+
+/** Live breakers built from a config file. */
+export interface BreakerSet<B extends BreakerBindings> {
+  /** The guarded functions, by breaker name. */
+  readonly breakers: { readonly [K in keyof B]: Guarded<B[K]['primary']> };
+  /** The config now applied. */
+  readonly config: SafetyBreakerConfig;
+  /**
+   * Applies a new config to every breaker atomically, on each breaker's next call. Everything is
+   * checked first; on any problem a `ConfigError` is thrown and nothing changes.
+   */
+  apply(config: SafetyBreakerConfig, file?: string): void;
+  /** Releases every breaker. */
+  dispose(): void;
+}
+
+const RECOVERY_DEFAULTS = { afterMs: 30_000, backoff: 2, capMs: 300_000, probes: 3 };
+
+/**
+ * Creates one guarded function per binding, configured by the config file's breaker of the same
+ * name.
+ *
+ * ```ts
+ * const config = await loadConfig('safety-breaker.yaml');
+ * const { breakers } = createBreakers(config, {
+ *   chat: { primary: (req: ChatRequest) => openai.chat.completions.create(req), fallbacks: { mini: (req) => mini(req) } },
+ * }, { registry });
+ * await breakers.chat({ model: 'gpt-4o', messages });
+ * ```
+ * @throws {ConfigError} when a binding has no breaker in the config, or a fallback name is not bound.
+ */
+export function createBreakers<B extends BreakerBindings>(config: SafetyBreakerConfig, bindings: B, options: CreateBreakersOptions = {}): BreakerSet<B> {
+  const registry = detectorRegistry(options.detectors);
+  const logger = options.logger;
+  let caches = new Map<string, Map<string, Detector>>();
+  let current = config;
+
+  const planned = plan(config, options.file ?? '<config>');
+  const breakers: Record<string, Guarded<ModelFunction>> = {};
+  for (const [name, p] of planned.options) breakers[name] = guard(bindings[name]!.primary, p);
+  caches = planned.caches;
+  warnUnbound(config);
+
+  function warnUnbound(cfg: SafetyBreakerConfig): void {
+    const unbound = Object.keys(cfg.breakers).filter((n) => !(n in bindings));
+    if (unbound.length > 0) logger?.info({ unbound }, `config breakers without a binding in this process: ${unbound.join(', ')}`);
+  }
+
+  /** Checks a config against the bindings and builds every breaker's options; throws `ConfigError` on any problem. */
+  function plan(cfg: SafetyBreakerConfig, file: string): { options: Map<string, GuardOptions<ModelFunction>>; caches: Map<string, Map<string, Detector>> } {
+    const issues: ConfigIssue[] = [];
+    const issue = (path: string, expected: string, found: string, message: string) => issues.push({ file, line: 0, column: 0, path, expected, found, message });
+    const out = new Map<string, GuardOptions<ModelFunction>>();
+    const nextCaches = new Map<string, Map<string, Detector>>();
+    for (const [name, binding] of Object.entries(bindings)) {
+      const b = cfg.breakers[name];
+      if (!b) {
+        issue(`breakers.${name}`, 'a breaker for every binding in code', 'nothing', `the code binds breaker "${name}" but the config has no such breaker`);
+        continue;
+      }
+      const cache = new Map<string, Detector>();
+      nextCaches.set(name, cache);
+      const opts = guardOptionsFor(name, b, binding, registry, caches.get(name), cache, (path, expected, found, message) => issue(`breakers.${name}.${path}`, expected, found, message));
+      if (!opts) continue;
+      // A dry run builds a throwaway guard: whatever guard() would reject is found before anything changes.
+      try {
+        guard(binding.primary, { ...opts, registry: undefined, logger: undefined }).dispose();
+      } catch (error) {
+        issue(`breakers.${name}`, 'options guard() accepts', 'invalid options', error instanceof Error ? error.message : String(error));
+        continue;
+      }
+      out.set(name, { ...opts, ...(options.registry && { registry: options.registry }), ...(logger && { logger }), ...(options.clock && { clock: options.clock }) });
+    }
+    if (issues.length > 0) throw new ConfigError(issues);
+    return { options: out, caches: nextCaches };
+  }
+
+  return {
+    breakers: breakers as unknown as BreakerSet<B>['breakers'],
+    get config() {
+      return current;
+    },
+    apply(next, file = options.file ?? '<config>') {
+      const p = plan(next, file);
+      // Checked: from here nothing throws, so every breaker changes or none does.
+      for (const [name, o] of p.options) breakers[name]!.reconfigure(reconfigurable(o));
+      caches = p.caches;
+      current = next;
+      warnUnbound(next);
+    },
+    dispose() {
+      for (const g of Object.values(breakers)) g.dispose();
+    },
+  };
+}
+
+function reconfigurable(o: GuardOptions<ModelFunction>): ReconfigureOptions<ModelFunction> {
+  const { detectors, fallbacks, trip, recovery, budgetMs, timeoutMs, retry, onDetectorError, mode } = o;
+  return { detectors, fallbacks, trip, recovery, budgetMs, timeoutMs, retry, onDetectorError, mode };
+}
+
+type Report = (path: string, expected: string, found: string, message: string) => void;
+
+/** Guard options for one breaker of the config. Detectors whose options did not change are reused, so window detectors keep their state. */
+export function guardOptionsFor(
+  name: string,
+  b: BreakerConfig,
+  binding: BreakerBinding<ModelFunction>,
+  registry: DetectorRegistry,
+  previous: ReadonlyMap<string, Detector> | undefined,
+  cache: Map<string, Detector>,
+  report: Report,
+): GuardOptions<ModelFunction> | undefined {
+  let ok = true;
+  let detectors: Detector[];
+  if (b.detectors === undefined) detectors = defaultDetectors();
+  else {
+    detectors = [];
+    for (const [det, opts] of Object.entries(b.detectors)) {
+      if (opts === undefined) continue;
+      const key = `${det}:${JSON.stringify(opts)}`;
+      let d = previous?.get(key);
+      if (!d) {
+        try {
+          d = registry[det]!.create(opts);
+        } catch (error) {
+          ok = false;
+          report(`detectors.${det}`, `valid ${det} options`, JSON.stringify(opts), error instanceof Error ? error.message : String(error));
+          continue;
+        }
+      }
+      cache.set(key, d);
+      detectors.push(d);
+    }
+  }
+  const fallbacks: NamedFallback<never[], unknown>[] = [];
+  b.fallbacks.forEach((route, i) => {
+    const f = binding.fallbacks?.[route];
+    if (!f) {
+      ok = false;
+      const bound = Object.keys(binding.fallbacks ?? {});
+      report(`fallbacks.${i}`, bound.length > 0 ? `a route bound in code: ${bound.join(', ')}` : 'a route bound in code (this binding has none)', JSON.stringify(route), `fallback "${route}" is not bound in code`);
+      return;
+    }
+    fallbacks.push(named(route, f as Fallback<never[], unknown>));
+  });
+  if (!ok) return undefined;
+  return {
+    name,
+    mode: b.mode,
+    detectors,
+    fallbacks,
+    ...(b.trip !== undefined && { trip: b.trip }),
+    recovery: { ...RECOVERY_DEFAULTS, ...b.recovery },
+    ...(b.budgetMs !== undefined && { budgetMs: b.budgetMs }),
+    ...(b.timeoutMs !== undefined && { timeoutMs: b.timeoutMs }),
+    ...(b.retry !== undefined && { retry: b.retry }),
+    ...(b.onDetectorError !== undefined && { onDetectorError: b.onDetectorError }),
+    ...(binding.safeReply !== undefined && { safeReply: binding.safeReply }),
+    ...(binding.text && { text: binding.text }),
+    ...(binding.context && { context: binding.context }),
+  };
+}
+
+/** A fallback under the name the config file gives it (a metric label). */
+function named(route: string, f: Fallback<never[], unknown>): NamedFallback<never[], unknown> {
+  if (typeof f === 'function') return { name: route, call: (...args) => f(...args) };
+  if ('fire' in f) return { name: route, call: (...args) => f.fire(...args) };
+  return { name: route, call: (...args) => f.call(...args) };
+}

@@ -1,0 +1,437 @@
+/**
+ * Replay: runs the configured breakers over a traffic log in virtual time. Each breaker is a real
+ * `guard()` with a virtual clock; its primary answers what the log recorded, when the log says
+ * it did. Calls that overlapped in the log overlap in replay (a discrete-event simulation), so
+ * trip points match what live breakers did on the same traffic.
+ */
+import { guardOptionsFor } from '../config/bind.js';
+import { detectorRegistry, type DetectorRegistry } from '../config/detectors.js';
+import { ConfigError, type ConfigIssue } from '../config/errors.js';
+import type { SafetyBreakerConfig } from '../config/schema.js';
+import type { Detector, Signal } from '../detectors/types.js';
+import { TimeoutError } from '../errors.js';
+import { guard, type GuardEvents, type Guarded } from '../guard.js';
+import type { GuardOptions, ModelFunction } from '../options.js';
+import type { TrafficError, TrafficLine } from './format.js';
+
+export interface ReplayOptions {
+  /** The app's own detector factories. */
+  readonly detectors?: DetectorRegistry;
+  /** Trips kept in the report per breaker (the rest are counted). Default 1 000. */
+  readonly maxTrips?: number;
+  /** Malformed lines listed in the report (all are counted). Default 20. */
+  readonly maxMalformed?: number;
+}
+
+/** One trip (or reopen after a failed probe) as replay saw it. */
+export interface TripReport {
+  /** Traffic-log line of the call that tripped it. */
+  readonly line: number;
+  readonly at: number;
+  readonly policy: string;
+  readonly reason: string;
+  readonly details: Readonly<Record<string, number>>;
+  /** A failed half-open probe reopened the breaker. */
+  readonly reopen: boolean;
+  /** First bad call of the window that tripped (the CUSUM change point when the policy estimates one). */
+  readonly onsetAt: number;
+  readonly timeToDetectMs: number;
+  /** Flagged (or labelled unsafe) outputs that reached users between onset and trip. */
+  readonly unsafeBeforeTrip: number;
+  /** Calls served by a fallback while this trip lasted. */
+  servedByFallback: number;
+  recoveredAt?: number;
+  timeToRecoverMs?: number;
+  /** With labels: no call of the tripping window was labelled unsafe. */
+  falseTrip?: boolean;
+}
+
+export interface BreakerReplayReport {
+  readonly breaker: string;
+  readonly mode: string;
+  calls: number;
+  primaryCalls: number;
+  probes: number;
+  servedByPrimary: number;
+  servedByFallback: number;
+  /** Every route failed or was blocked: the caller got the safe reply or an error. */
+  exhausted: number;
+  /** 4xx errors: the caller's fault, never counted against the model. */
+  callerErrors: number;
+  /** Primary calls that failed (error or timeout). */
+  failed: number;
+  /** Primary outputs flagged by a detector. */
+  flagged: number;
+  /** Outputs blocked (any route). */
+  blocked: number;
+  /** Served outputs that a detector flagged, or that were labelled unsafe. */
+  unsafeReachedUsers: number;
+  /** Lines with `textRef` but no text: replayed with empty text. */
+  textRefs: number;
+  /** Lines that carry a label. */
+  labelled: number;
+  firstFlagged?: { line: number; at: number; detectors: string[] };
+  trips: TripReport[];
+  tripsOmitted: number;
+  falseTrips?: number;
+  endState: string;
+}
+
+export interface ReplayReport {
+  lines: number;
+  calls: number;
+  malformed: { count: number; lines: { line: number; reason: string }[] };
+  /** Lines for breakers the config does not have, by name. */
+  unknownBreakers: Record<string, number>;
+  /** Lines whose time is earlier than an earlier line of the same breaker by more than its calls in flight allow. */
+  outOfOrder: number;
+  breakers: Record<string, BreakerReplayReport>;
+  /** Virtual time covered, ms. */
+  spanMs: number;
+}
+
+interface Pending {
+  readonly end: number;
+  readonly settle: () => void;
+  readonly rec: CallRec;
+}
+
+interface CallRec {
+  readonly line: number;
+  readonly traffic: TrafficLine;
+  primary?: GuardEvents['outcome'];
+  served?: GuardEvents['outcome'];
+}
+
+const RING = 1 << 16;
+const REC = Symbol('replay call');
+
+/** One breaker's replay: a real guard, a virtual clock and a queue of calls in flight. */
+class BreakerSim {
+  now = 0;
+  lastStart = -Infinity;
+  readonly guarded: Guarded<ModelFunction>;
+  readonly report: BreakerReplayReport;
+  private readonly heap: Pending[] = [];
+  private current: CallRec | undefined; // the call being admitted or completed
+  private readonly timeoutMs: number;
+  private openTrip: TripReport | undefined;
+  // Ring of recent primary observations: end time, bad, labelled unsafe, cumulative unsafe served.
+  private readonly ringT = new Float64Array(RING);
+  private readonly ringBad = new Uint8Array(RING);
+  private readonly ringCum = new Float64Array(RING);
+  private ringN = 0;
+  private unsafeServed = 0;
+
+  constructor(
+    readonly name: string,
+    config: SafetyBreakerConfig,
+    registry: DetectorRegistry,
+    private readonly maxTrips: number,
+  ) {
+    const b = config.breakers[name]!;
+    this.timeoutMs = b.timeoutMs ?? 60_000;
+    const fallbacks: Record<string, ModelFunction> = {};
+    for (const route of b.fallbacks) fallbacks[route] = () => this.fallback(route);
+    const issues: ConfigIssue[] = [];
+    const opts = guardOptionsFor(name, b, { primary: () => this.primary(), fallbacks }, registry, undefined, new Map<string, Detector>(), (path, expected, found, message) =>
+      issues.push({ file: '<config>', line: 0, column: 0, path: `breakers.${name}.${path}`, expected, found, message }),
+    );
+    if (!opts) throw new ConfigError(issues);
+    // Timeouts and retries are replayed from the log, never waited for.
+    this.guarded = guard<ModelFunction>(() => this.primary(), { ...opts, clock: () => this.now, timeoutMs: 0, retry: false } as GuardOptions<ModelFunction>);
+    this.report = { breaker: name, mode: b.mode, calls: 0, primaryCalls: 0, probes: 0, servedByPrimary: 0, servedByFallback: 0, exhausted: 0, callerErrors: 0, failed: 0, flagged: 0, blocked: 0, unsafeReachedUsers: 0, textRefs: 0, labelled: 0, trips: [], tripsOmitted: 0, endState: 'closed' };
+    this.guarded.on('outcome', (e) => {
+      const rec = e.context[REC as unknown as string] as CallRec | undefined;
+      if (!rec) return;
+      if (e.route === 'primary') rec.primary = e;
+      if (e.outcome === 'success') rec.served = e;
+      if (e.outcome === 'blocked') this.report.blocked++;
+    });
+    this.guarded.on('trip', (e) => this.onTrip(e));
+    this.guarded.on('close', (e) => {
+      if (this.openTrip) {
+        this.openTrip.recoveredAt = e.at;
+        this.openTrip.timeToRecoverMs = e.at - this.openTrip.at;
+        this.openTrip = undefined;
+      }
+    });
+  }
+
+  /** The primary's answer for the call being admitted: now, or when the log says it ended. */
+  private primary(): Promise<unknown> {
+    const rec = this.current!;
+    const l = rec.traffic;
+    const timedOut = this.timeoutMs > 0 && l.latencyMs >= this.timeoutMs;
+    const end = this.now + (timedOut ? this.timeoutMs : l.latencyMs);
+    const outcome = (): unknown => {
+      if (timedOut) throw new TimeoutError(this.name, 'primary', this.timeoutMs);
+      if (l.error !== undefined) throw toError(l.error);
+      return l.text ?? '';
+    };
+    return new Promise((resolve, reject) => {
+      const settle = (): void => {
+        try {
+          resolve(outcome());
+        } catch (error) {
+          reject(error);
+        }
+      };
+      push(this.heap, { end, settle, rec });
+    });
+  }
+
+  /** A fallback answers at once (its latency does not move the primary's breaker). */
+  private fallback(route: string): Promise<unknown> {
+    const r = this.current?.traffic.fallbacks?.[route];
+    if (!r) return Promise.resolve('');
+    if (r.error !== undefined) return Promise.reject(toError(r.error));
+    return Promise.resolve(r.text ?? '');
+  }
+
+  /** Completes every call in flight that ends at or before `until`, in end order. */
+  async completeUntil(until: number): Promise<void> {
+    while (this.heap.length > 0 && this.heap[0]!.end <= until) {
+      const p = pop(this.heap)!;
+      this.now = Math.max(this.now, p.end);
+      this.current = p.rec;
+      p.settle();
+      // Let the guard judge and record this call (microtasks) before the next event.
+      await drain();
+      this.current = undefined;
+    }
+  }
+
+  /** Admits one call at its start time; it completes in a later `completeUntil`. */
+  admit(l: TrafficLine, line: number): void {
+    if (l.t < this.lastStart) this.outOfOrder++;
+    const start = Math.max(l.t, this.now);
+    this.lastStart = start;
+    this.now = start;
+    const rec: CallRec = { line, traffic: l };
+    this.current = rec;
+    if (l.textRef !== undefined && l.text === undefined) this.report.textRefs++;
+    if (l.label) this.report.labelled++;
+    // The record rides in the context under a symbol: events of this call find it, detectors never see it.
+    const call = this.guarded.with({ context: { ...l.context, [REC]: rec } as Record<string, unknown> });
+    (call as () => Promise<unknown>)().then(
+      () => this.settled(rec, false),
+      (error: unknown) => this.settled(rec, true, error),
+    );
+    this.current = undefined;
+  }
+
+  outOfOrder = 0;
+
+  private settled(rec: CallRec, threw: boolean, error?: unknown): void {
+    const r = this.report;
+    r.calls++;
+    const p = rec.primary;
+    const label = rec.traffic.label;
+    if (threw && p === undefined && isCaller(error)) {
+      r.callerErrors++;
+      return;
+    }
+    if (p) {
+      r.primaryCalls++;
+      if (p.probe) r.probes++;
+      const flagged = p.signals.some((s) => s.flagged || s.blocked);
+      const failed = p.outcome === 'error' || p.outcome === 'timeout';
+      if (failed) r.failed++;
+      if (flagged) {
+        r.flagged++;
+        r.firstFlagged ??= { line: rec.line, at: p.signals.length ? this.now : this.now, detectors: flaggedBy(p.signals) };
+      }
+      if (!p.probe) this.observe(this.now, flagged || failed);
+    }
+    const served = rec.served;
+    if (threw || !served) r.exhausted++;
+    else if (served.route === 'primary') r.servedByPrimary++;
+    else {
+      r.servedByFallback++;
+      if (this.openTrip) this.openTrip.servedByFallback++;
+    }
+    const unsafe = served !== undefined && !threw && (served.signals.some((s) => s.flagged || s.blocked) || (served.route === 'primary' && label === 'unsafe'));
+    if (unsafe) {
+      r.unsafeReachedUsers++;
+      this.unsafeServed++;
+    }
+    if (p && !p.probe && label === 'unsafe') this.ringBad[(this.ringN - 1) & (RING - 1)]! |= 2;
+  }
+
+  private observe(at: number, bad: boolean): void {
+    const i = this.ringN & (RING - 1);
+    this.ringT[i] = at;
+    this.ringBad[i] = bad ? 1 : 0;
+    this.ringCum[i] = this.unsafeServed;
+    this.ringN++;
+  }
+
+  private onTrip(e: GuardEvents['trip']): void {
+    const r = this.report;
+    const rec = this.current;
+    const d = e.decision;
+    const reopen = e.from === 'half-open';
+    // The tripping call is not in the ring yet: look back over the rest of its window.
+    const window = Math.min(this.ringN, RING, Math.max(0, (d.onsetCallsAgo ?? d.details.calls ?? this.ringN) - 1));
+    let onsetAt = e.at;
+    let cumAtOnset = this.unsafeServed;
+    let anyLabelledUnsafe = rec?.traffic.label === 'unsafe';
+    for (let k = window; k >= 1; k--) {
+      const i = (this.ringN - k) & (RING - 1);
+      if ((this.ringBad[i]! & 1) === 1 && onsetAt === e.at) {
+        onsetAt = this.ringT[i]!;
+        cumAtOnset = this.ringCum[i]!;
+      }
+      if ((this.ringBad[i]! & 2) === 2) anyLabelledUnsafe = true;
+    }
+    if (d.onsetCallsAgo !== undefined && window > 0) {
+      const i = (this.ringN - window) & (RING - 1);
+      onsetAt = this.ringT[i]!;
+      cumAtOnset = this.ringCum[i]!;
+    }
+    if (this.openTrip) this.openTrip = undefined;
+    const trip: TripReport = {
+      line: rec?.line ?? 0,
+      at: e.at,
+      policy: d.policy,
+      reason: d.reason,
+      details: d.details,
+      reopen,
+      onsetAt: reopen ? e.at : onsetAt,
+      timeToDetectMs: reopen ? 0 : e.at - onsetAt,
+      unsafeBeforeTrip: reopen ? 0 : this.unsafeServed - cumAtOnset,
+      servedByFallback: 0,
+      ...(r.labelled > 0 && !reopen && { falseTrip: !anyLabelledUnsafe }),
+    };
+    if (trip.falseTrip) r.falseTrips = (r.falseTrips ?? 0) + 1;
+    else if (r.labelled > 0 && r.falseTrips === undefined) r.falseTrips = 0;
+    this.openTrip = trip;
+    if (r.trips.length < this.maxTrips) r.trips.push(trip);
+    else r.tripsOmitted++;
+  }
+
+  finish(): BreakerReplayReport {
+    this.report.endState = this.guarded.state;
+    this.guarded.dispose();
+    return this.report;
+  }
+}
+
+/**
+ * Replays traffic through the breakers of a config. Feed lines in log order with `push`, report
+ * malformed ones with `malformed`, then `finish`.
+ */
+export class Replay {
+  private readonly sims = new Map<string, BreakerSim>();
+  private held: { l: TrafficLine; line: number } | undefined;
+  private first = Infinity;
+  private last = -Infinity;
+  private readonly result: ReplayReport = { lines: 0, calls: 0, malformed: { count: 0, lines: [] }, unknownBreakers: {}, outOfOrder: 0, breakers: {}, spanMs: 0 };
+  private readonly maxMalformed: number;
+
+  constructor(config: SafetyBreakerConfig, options: ReplayOptions = {}) {
+    const registry = detectorRegistry(options.detectors);
+    for (const name of Object.keys(config.breakers)) this.sims.set(name, new BreakerSim(name, config, registry, options.maxTrips ?? 1_000));
+    this.maxMalformed = options.maxMalformed ?? 20;
+  }
+
+  /** Feeds one call. Lines must come in log order; the previous line runs now (one line of look-ahead). */
+  async push(l: TrafficLine, line: number): Promise<void> {
+    this.result.lines++;
+    const held = this.held;
+    this.held = { l, line };
+    if (held) await this.run(held.l, held.line);
+  }
+
+  /** Counts a line that could not be parsed (the replay goes on; the report lists it). */
+  malformed(line: number, reason: string): void {
+    this.result.lines++;
+    this.result.malformed.count++;
+    if (this.result.malformed.lines.length < this.maxMalformed) this.result.malformed.lines.push({ line, reason });
+  }
+
+  private async run(l: TrafficLine, line: number): Promise<void> {
+    const sim = this.sims.get(l.breaker);
+    if (!sim) {
+      this.result.unknownBreakers[l.breaker] = (this.result.unknownBreakers[l.breaker] ?? 0) + 1;
+      return;
+    }
+    this.first = Math.min(this.first, l.t);
+    this.last = Math.max(this.last, l.t + l.latencyMs);
+    await sim.completeUntil(l.t);
+    sim.admit(l, line);
+    // Fast path: nothing else in flight before the next line starts, so finish this call now.
+    const next = this.held?.l;
+    if (!next || next.breaker !== l.breaker || next.t >= l.t + l.latencyMs) await sim.completeUntil(next && next.breaker === l.breaker ? next.t : Infinity);
+  }
+
+  /** Runs the last line, completes every call in flight and returns the report. */
+  async finish(): Promise<ReplayReport> {
+    const held = this.held;
+    this.held = undefined;
+    if (held) await this.run(held.l, held.line);
+    for (const [name, sim] of this.sims) {
+      await sim.completeUntil(Infinity);
+      this.result.outOfOrder += sim.outOfOrder;
+      this.result.breakers[name] = sim.finish();
+      this.result.calls += sim.report.calls;
+    }
+    this.result.spanMs = Number.isFinite(this.first) ? this.last - this.first : 0;
+    return this.result;
+  }
+}
+
+function flaggedBy(signals: readonly Signal[]): string[] {
+  return signals.filter((s) => s.flagged || s.blocked).map((s) => s.detector);
+}
+
+function toError(e: TrafficError): Error {
+  if (e === 'timeout') return Object.assign(new Error('timeout (recorded)'), { name: 'TimeoutError', code: 'SAFETY_BREAKER_TIMEOUT' });
+  return Object.assign(new Error(e.message ?? 'error (recorded)'), { ...(e.status !== undefined && { status: e.status }), ...(e.code !== undefined && { code: e.code }) });
+}
+
+function isCaller(error: unknown): boolean {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500 && status !== 408 && status !== 429;
+}
+
+/** Lets every pending microtask (the guard's judging and recording) run. */
+const drain = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+// A binary min-heap of calls in flight by end time (ties: admission order).
+let seq = 0;
+const order = new WeakMap<Pending, number>();
+function less(a: Pending, b: Pending): boolean {
+  return a.end < b.end || (a.end === b.end && order.get(a)! < order.get(b)!);
+}
+function push(h: Pending[], p: Pending): void {
+  order.set(p, seq++);
+  h.push(p);
+  let i = h.length - 1;
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (!less(h[i]!, h[parent]!)) break;
+    [h[i], h[parent]] = [h[parent]!, h[i]!];
+    i = parent;
+  }
+}
+function pop(h: Pending[]): Pending | undefined {
+  const top = h[0];
+  const last = h.pop();
+  if (h.length > 0 && last) {
+    h[0] = last;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < h.length && less(h[l]!, h[m]!)) m = l;
+      if (r < h.length && less(h[r]!, h[m]!)) m = r;
+      if (m === i) break;
+      [h[i], h[m]] = [h[m]!, h[i]!];
+      i = m;
+    }
+  }
+  return top;
+}
