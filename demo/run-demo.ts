@@ -51,9 +51,10 @@ export interface DemoSummary {
 }
 
 const BREAKER = 'demo-chat';
-const SLOW_MS = 500;
+/** Generous, so a loaded machine (a CI runner, a laptop on battery) does not look like a slow model. */
+const SLOW_MS = 1000;
 /** The primary's incident: more than half of its replies are toxic, half of them slow. */
-const INCIDENT: IncidentBehaviour = { toxicShare: 0.6, slowShare: 0.5, slowMs: [600, 900] };
+const INCIDENT: IncidentBehaviour = { toxicShare: 0.6, slowShare: 0.5, slowMs: [1200, 1600] };
 /** How many blocked outputs are printed one by one before the per-second lines take over. */
 const BLOCKS_SHOWN = 3;
 
@@ -67,9 +68,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
   const random = seededRandom(options.seed ?? 7);
   const realBaseURL = env.OPENAI_BASE_URL?.trim() || undefined;
 
-  const startedAt = Date.now();
-  const incidentStart = startedAt + Math.round(durationMs * 0.17);
-  const incidentEnd = startedAt + Math.round(durationMs * 0.5);
+  // The scenario's clock starts after the servers are up and warm (see below).
+  let startedAt = Date.now();
+  let incidentStart = startedAt + Math.round(durationMs * 0.17);
+  let incidentEnd = startedAt + Math.round(durationMs * 0.5);
   const inIncident = (): boolean => {
     const now = Date.now();
     return now >= incidentStart && now < incidentEnd;
@@ -79,7 +81,6 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
   const recovery = { afterMs, backoff: 2, capMs: afterMs * 2, probes: 3 };
   const requestsPerSecond = realBaseURL ? 4 : 20;
 
-  const timeline = new Timeline(out, startedAt, options.color === undefined ? {} : { color: options.color });
   const sim = await startSimModel({ incident: inIncident, behaviour: INCIDENT, random });
   const registry = new Registry();
 
@@ -116,6 +117,14 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
     ]);
     return { reply: completion.choices[0]?.message.content ?? '', model: completion.model };
   }, registry);
+
+  // Warm up (JIT, the SDK, keep-alive sockets) outside the guard, so the first real calls are not slow ones.
+  await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? primaryClient : fallbackClient).chat.completions.create({ model: i % 2 ? primaryModel : FALLBACK_MODEL, messages: [{ role: 'user', content: 'warm-up' }] })));
+  await (await fetch(endpoint.metricsUrl)).text();
+  startedAt = Date.now();
+  incidentStart = startedAt + Math.round(durationMs * 0.17);
+  incidentEnd = startedAt + Math.round(durationMs * 0.5);
+  const timeline = new Timeline(out, startedAt, options.color === undefined ? {} : { color: options.color });
 
   // What the timeline counts.
   let trips = 0;
