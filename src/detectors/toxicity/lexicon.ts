@@ -12,6 +12,7 @@
 export const R = {
   PROF: 1, // a swear word / obscenity (profanity score)
   EXPLETIVE: 2, // pure intensifier/expletive: hidden from the model so "fucking awesome" is not toxic
+  // (GROUP words that are not slurs are hidden from the model too: naming a group is never evidence)
   INSULT: 4, // an insult word (insult score when aimed at someone)
   SLUR: 8, // an identity slur (identity_attack)
   GROUP: 16, // names a group of people defined by identity
@@ -44,6 +45,8 @@ export interface LexEntry {
   readonly slur: number;
   /** Canonical word (for reasons): "fucking" → "fuck". */
   readonly base: string;
+  /** The word can complete a pattern (the scanner runs its pattern checks only for these). */
+  readonly trigger: boolean;
 }
 
 /** Suffixes generated for a stem written as `stem+`. */
@@ -78,8 +81,9 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
   ['SLUR,PROF,GROUP', 0.9, 0.85, 0.9, 'nigga niggas niggaz fag fags chink chinks gook gooks spic spics beaner beaners muzzie muzzies paki pakis wop wops dago dagos heeb heebs hymie shemale shemales'],
   ['SLUR,PROF,GROUP,INSULT', 0.7, 0.85, 0.85, 'retard retards retarded tranny trannies dyke dykes mongoloid mongoloids'],
   ['SLUR,GROUP', 0.3, 0.5, 0.6, 'coon coons honky honkies redskin redskins spastic'],
+  ['SLUR,GROUP', 0.2, 0.3, 0.45, 'negroes'],
   // Groups defined by identity (targets of hate; never toxic by themselves).
-  ['GROUP,PERSON', 0, 0, 0, 'jews jew jewish muslims muslim moslems islamists arabs arab blacks whites asians mexicans immigrants migrants refugees illegals foreigners africans hispanics latinos latinas gays lesbians homosexuals queers trans transgender transgenders transsexuals women woman females girls men males christians catholics hindus sikhs atheists feminists gypsies negroes indians chinese'],
+  ['GROUP,PERSON', 0, 0, 0, 'jews jew jewish judaism muslims muslim moslems islam islamic islamists arabs arab blacks black whites white asians asian mexicans mexican immigrants immigrant migrants migrant refugees refugee illegals foreigners africans african hispanics hispanic latinos latinas latino latina gay gays lesbian lesbians bisexual bisexuals homosexual homosexuals queer queers lgbt lgbtq trans transgender transgenders transsexual transsexuals women woman females female girls men males christians christian christianity catholics catholic hindus hindu hinduism sikhs sikh atheists atheist atheism feminists feminist gypsies negro indians chinese disabled'],
   // People in general (objects of threats).
   ['PERSON', 0, 0, 0, 'people humans everyone everybody someone anyone kids children cops police him her them ppl folks'],
   ['PERSON,SECOND', 0, 0, 0, 'you u ya yall youse'],
@@ -101,6 +105,9 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
 ];
 
 /** Words with no role of their own that patterns look for by spelling. */
+const TRIGGER_WORDS = new Set(['off', 'up', 'fire', 'live', 'bleach', 'country']);
+const TRIGGER_ROLES = R.PROF | R.GROUP | R.SLUR | R.INSULT | R.SECOND | R.SELF | R.THREATWORD | R.DIE | R.PERSON | R.VIOLENT | R.DEHUMAN;
+
 export const PATTERN_WORDS = ['to', 'of', 'up', 'off', 'go', 'piece', 'back', 'your', 'their', 'country', 'death', 'know', 'where', 'live', 'find', 'and', 'get', 'suck', 'my', 'shut', 'screw', 'eat', 'in', 'fire', 'cancer', 'bleach', 'drink', 'neck', 'out', 'wipe', 'process', 'processes'];
 
 const ROLE_NAMES = R as Readonly<Record<string, number>>;
@@ -115,11 +122,14 @@ function parseRoles(spec: string): number {
   return r;
 }
 
-/** FNV-1a over UTF-16 code units. The scanner computes the same hash incrementally. */
+/** 30 bits, so hashes stay small integers in V8 (no boxing on the hot path). */
+export const HASH_MASK = 0x3fffffff;
+
+/** FNV-1a over UTF-16 code units, masked to 30 bits. The scanner computes the same hash incrementally. */
 export function hashWord(word: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), 0x01000193);
-  return h >>> 0;
+  return h & HASH_MASK;
 }
 
 /** Collapse runs of the same letter to one ("fuuuck" → "fuck"). */
@@ -161,16 +171,18 @@ export function lexicon(): Lexicon {
   const add = (word: string, roles: number, prof: number, insult: number, slur: number, base: string): void => {
     const prev = exact.get(word);
     if (prev) {
+      const r = prev.roles | roles;
       exact.set(word, {
         word,
-        roles: prev.roles | roles,
+        roles: r,
         prof: Math.max(prev.prof, prof),
         insult: Math.max(prev.insult, insult),
         slur: Math.max(prev.slur, slur),
         base: prev.base,
+        trigger: (r & TRIGGER_ROLES) !== 0 || TRIGGER_WORDS.has(word),
       });
     } else {
-      exact.set(word, { word, roles, prof, insult, slur, base });
+      exact.set(word, { word, roles, prof, insult, slur, base, trigger: (roles & TRIGGER_ROLES) !== 0 || TRIGGER_WORDS.has(word) });
     }
   };
   for (const [roleSpec, prof, insult, slur, words] of TABLE) {

@@ -12,8 +12,8 @@
  * ahead beyond bounded buffers, feeding a text in chunks gives exactly the result of feeding it
  * at once, with O(chunk) work per chunk.
  */
-import { FILTER_MASK, R, collapseRepeats, hashWord, lexicon, type LexEntry, type Lexicon } from './lexicon.js';
-import { BOS, HEADS, MASK, WINDOW, bigramHash, loadModel, type Model } from './model.js';
+import { FILTER_MASK, HASH_MASK, R, collapseRepeats, hashWord, lexicon, type LexEntry, type Lexicon } from './lexicon.js';
+import { BITS, BOS, HEADS, MASK, WINDOW, bigramHash, loadModel, type Model } from './model.js';
 import { mapCodePoint } from './normalize.js';
 
 /** The five categories, each scored in [0, 1]. */
@@ -41,9 +41,11 @@ export interface ToxicityResult {
 }
 
 export const MAX_SPANS = 32;
+/** Model-only evidence is reported as a span from this score up. */
+const EXTRA_SPAN = 0.25;
 const TOKEN_CAP = 48; // longer "words" are hashed but never looked up
 const RUN_CAP = 24; // letters in a run of single letters ("f u c k")
-const HIST = 8; // words of context kept for patterns
+const HIST = 8; // words of context kept for patterns (a power of two)
 const SYM_CAP = 8;
 
 // ASCII character classes.
@@ -76,6 +78,8 @@ const H = {
   willow: hashWord('willow'),
   riot: hashWord('riot'),
 };
+/** Verbs too common in friendly speech to make a threat on their own ("I'll beat you at chess"). */
+const WEAK_VERBS = new Set(['beat', 'hunt', 'burn', 'bomb']);
 const STRONG_VERBS = new Set(['kill', 'murder', 'shoot', 'stab', 'hang', 'lynch', 'gas', 'exterminate', 'slaughter', 'behead', 'decapitate', 'rape', 'strangle', 'massacre', 'execute', 'torture', 'butcher', 'eradicate', 'annihilate', 'genocide', 'slit', 'drown', 'burn']);
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
@@ -95,36 +99,34 @@ interface Hit {
  */
 export class ToxicityScanner {
   private readonly lex: Lexicon = lexicon();
-  private readonly model: Model = loadModel();
+  private readonly model: Model;
   private readonly sink: ((hash: number) => void) | undefined;
 
-  private pos = 0; // global offset of the next code unit
-  private high = -1; // pending high surrogate
+  private pos: number = 0; // global offset of the next code unit
+  private high: number = -1; // pending high surrogate
   // Current word
-  private tLen = 0;
-  private tStart = 0;
-  private tEnd = 0;
-  private tHash = 0x811c9dc5;
-  private tCHash = 0x811c9dc5; // hash with repeated letters collapsed
-  private tAHash = 0x811c9dc5; // hash of letters/digits only (symbols removed)
-  private tLast = -1;
-  private tRepeat = false;
-  private tDigit = false;
-  private tSym = false;
-  private tLetters = 0;
-  private tUpper = false;
-  private tOther = false; // letters of non-Latin scripts
+  private tLen: number = 0;
+  private tStart: number = 0;
+  private tEnd: number = 0;
+  private tHash: number = 0x811c9dc5;
+  private tLast: number = -1;
+  private tRepeat: boolean = false;
+  private tDigit: boolean = false;
+  private tSym: boolean = false;
+  private tLetters: number = 0;
+  private tUpper: boolean = false;
+  private tOther: boolean = false; // letters of non-Latin scripts
   private tBuf = new Uint16Array(TOKEN_CAP);
   // Symbols after a word that join it only if a letter follows ("sh!t" but not "hi!")
-  private sLen = 0;
+  private sLen: number = 0;
   private sBuf = new Uint16Array(SYM_CAP);
-  private sEnd = 0;
+  private sEnd: number = 0;
   // Gap since the last word
-  private gapLen = 0;
-  private gapEnd = true; // sentence ended in the gap (true at the start)
-  private gapNewline = false;
+  private gapLen: number = 0;
+  private gapEnd: boolean = true; // sentence ended in the gap (true at the start)
+  private gapNewline: boolean = false;
   // Run of single letters
-  private rLen = 0;
+  private rLen: number = 0;
   private rBuf = new Uint16Array(RUN_CAP);
   private rStart = new Int32Array(RUN_CAP);
   private rEnd = new Int32Array(RUN_CAP);
@@ -132,40 +134,90 @@ export class ToxicityScanner {
   private rUpper = new Uint8Array(RUN_CAP);
   // A capitalised ambiguous word ("Dick") waiting for the next word
   private pEntry: LexEntry | undefined = undefined;
-  private pStart = 0;
-  private pEnd = 0;
-  private pSent = false;
-  private pUpper = false;
-  private pHash = 0;
-  private pPrevUpperMid = false;
+  private pStart: number = 0;
+  private pEnd: number = 0;
+  private pSent: boolean = false;
+  private pUpper: boolean = false;
+  private pHash: number = 0;
+  private pPrevUpperMid: boolean = false;
   // Word history for patterns
-  private hCount = 0;
-  private sentLen = 0; // words before the current one in this sentence
+  private hCount: number = 0;
+  private sentLen: number = 0; // words before the current one in this sentence
   private hRoles = new Int32Array(HIST);
   private hWord: (string | undefined)[] = new Array<string | undefined>(HIST).fill(undefined);
   private hStart = new Int32Array(HIST);
-  private hEnd = new Int32Array(HIST);
   private hUpper = new Uint8Array(HIST);
   private hSent = new Uint8Array(HIST);
   // Model
-  private mCount = 0;
-  private mPrev = BOS;
-  private mPref = new Float64Array(HEADS);
-  private mRing = new Float64Array(HEADS * WINDOW);
+  private mCount: number = 0;
+  private mPrev: number = BOS;
+  private mSlot: number = 0; // ring slot of the last word; slot of word i is i % WINDOW
+  private mPrefT: number = 0.5; // prefix sums of the two heads
+  private mPrefH: number = 0.5;
+  private mRing = new Float64Array(2 * WINDOW); // prefix sums of the last WINDOW words, per head
   private mStarts = new Int32Array(WINDOW);
-  private mMax = new Float64Array(HEADS).fill(-Infinity);
-  private mMaxStart = new Int32Array(HEADS);
-  private mMaxEnd = new Int32Array(HEADS);
+  private mMaxT: number = -Infinity;
+  private mMaxH: number = -Infinity;
+  private mMaxStartT: number = 0;
+  private mMaxStartH: number = 0;
+  private mMaxEndT: number = 0;
+  private mMaxEndH: number = 0;
   // Evidence
   private best: Record<ToxicityCategory, Hit | undefined> = { toxicity: undefined, insult: undefined, profanity: undefined, identity_attack: undefined, threat: undefined };
   private spans: Hit[] = [];
-  private sawGroup = false;
-  private insultWord = 0; // strongest insult word seen, aimed or not
-  private ended = false;
+  private sawGroup: boolean = false;
+  private insultWord: number = 0; // strongest insult word seen, aimed or not
+  private ended: boolean = false;
 
   /** @param sink internal: receives the model's word hashes (the trainer uses it). */
   constructor(sink?: (hash: number) => void) {
     this.sink = sink;
+    // The trainer (sink) only needs words: it must not depend on the weights it is about to write.
+    this.model = sink ? { table: new Int8Array(HEADS << BITS), scale: [0, 0], bias: [0, 0], slope: [1, 1] } : loadModel();
+    this.reset();
+  }
+
+  /** Forgets everything pushed so far; the scanner can be used for a new text. */
+  reset(): void {
+    this.pos = 0;
+    this.high = -1;
+    this.tLen = 0;
+    this.tStart = 0;
+    this.tEnd = 0;
+    this.tHash = 0x811c9dc5;
+    this.tLast = -1;
+    this.tRepeat = false;
+    this.tDigit = false;
+    this.tSym = false;
+    this.tLetters = 0;
+    this.tUpper = false;
+    this.tOther = false;
+    this.sLen = 0;
+    this.sEnd = 0;
+    this.gapLen = 0;
+    this.gapEnd = true;
+    this.gapNewline = false;
+    this.rLen = 0;
+    this.pEntry = undefined;
+    this.pStart = 0;
+    this.pEnd = 0;
+    this.pSent = false;
+    this.pUpper = false;
+    this.pHash = 0;
+    this.pPrevUpperMid = false;
+    this.hCount = 0;
+    this.sentLen = 0;
+    this.mCount = 0;
+    this.mPrev = BOS;
+    this.best = { toxicity: undefined, insult: undefined, profanity: undefined, identity_attack: undefined, threat: undefined };
+    this.spans = [];
+    this.sawGroup = false;
+    this.insultWord = 0;
+    this.ended = false;
+    this.mSlot = 0;
+    this.mPrefT = this.mPrefH = 0;
+    this.mMaxT = this.mMaxH = -Infinity;
+    this.mMaxStartT = this.mMaxStartH = this.mMaxEndT = this.mMaxEndH = 0;
   }
 
   /** Feeds the next chunk of text. Work is linear in the chunk's length. */
@@ -187,8 +239,37 @@ export class ToxicityScanner {
       if (c < 128) {
         const k = CLASS[c] as number;
         if (k === LET) {
-          if (c < 97) this.letter(c | 32, base + i, true);
-          else this.letter(c, base + i, false);
+          // Hot path: a run of ASCII letters, hashed in locals.
+          if (this.tLen === 0) this.startWord(base + i, c < 97);
+          else if (this.sLen > 0) this.commitSyms();
+          const buf = this.tBuf;
+          let len = this.tLen;
+          let h = this.tHash;
+          let last = this.tLast;
+          let rep = this.tRepeat;
+          const from = i;
+          let d = c | 32;
+          for (;;) {
+            if (len < TOKEN_CAP) buf[len] = d;
+            len++;
+            h = Math.imul(h ^ d, 0x01000193);
+            if (d === last) rep = true;
+            last = d;
+            if (i + 1 >= n) break;
+            const e = chunk.charCodeAt(i + 1);
+            if (e >= 128 || CLASS[e] !== LET) break;
+            d = e | 32;
+            i++;
+          }
+          this.tLen = len;
+          this.tHash = h;
+          this.tLast = last;
+          this.tRepeat = rep;
+          this.tLetters += i - from + 1;
+          this.tEnd = base + i + 1;
+        } else if (k === SEP) {
+          if (this.tLen > 0) this.endWord(false);
+          this.gapLen++;
         } else this.ascii(c, k, base + i);
       } else if (c >= 0xd800 && c <= 0xdbff) {
         this.high = c;
@@ -276,7 +357,7 @@ export class ToxicityScanner {
 
   private startWord(at: number, upper: boolean): void {
     this.tStart = at;
-    this.tHash = this.tCHash = this.tAHash = 0x811c9dc5;
+    this.tHash = 0x811c9dc5;
     this.tLast = -1;
     this.tRepeat = this.tDigit = this.tSym = this.tOther = false;
     this.tLetters = 0;
@@ -288,10 +369,8 @@ export class ToxicityScanner {
     this.tLen++;
     this.tEnd = at + 1;
     this.tHash = Math.imul(this.tHash ^ c, 0x01000193);
-    if (c !== this.tLast) this.tCHash = Math.imul(this.tCHash ^ c, 0x01000193);
-    else this.tRepeat = true;
+    if (c === this.tLast) this.tRepeat = true;
     this.tLast = c;
-    if (c !== 42 && c !== 35 && c !== 64 && c !== 36 && c !== 33 && c !== 124 && c !== 43) this.tAHash = Math.imul(this.tAHash ^ c, 0x01000193);
   }
 
   private commitSyms(): void {
@@ -373,10 +452,10 @@ export class ToxicityScanner {
     if (this.tLetters === 0) {
       // Numbers and symbol-only words: model feature only.
       if (this.rLen > 0) this.flushRun();
-      this.word(undefined, this.tDigit ? this.tAHash >>> 0 : this.tHash >>> 0, start, end, sent, false);
+      this.word(undefined, this.tSym ? this.alnumHash(len) : this.tHash & HASH_MASK, start, end, sent, false);
       return;
     }
-    const h = this.tHash >>> 0;
+    const h = this.tHash & HASH_MASK;
     // Single letter: maybe part of "f u c k" / "f.u.c.k".
     if (len === 1 && !this.tOther) {
       if (this.rLen > 0 && !this.isRunSep(gap, newline)) this.flushRun();
@@ -395,20 +474,44 @@ export class ToxicityScanner {
     let modelHash = h;
     if (len <= TOKEN_CAP) {
       if (lex.filter[h & FILTER_MASK] === 1) entry = this.verify(lex.byHash.get(h), len);
-      if (!entry && (this.tSym || this.tDigit)) {
+      // Leetspeak and masks only for word-like tokens ("k1ll", "f***", "a$$"), not "2x3" or "$18".
+      if (!entry && (this.tSym || this.tDigit) && len >= 3 && len <= 24 && this.tLetters > 0 && !(this.tDigit && !this.tSym && (this.tBuf[0] as number) < 58 && (this.tBuf[len - 1] as number) < 58)) {
         entry = this.deobfuscate(len);
-        if (!entry) modelHash = this.tAHash >>> 0;
+        if (!entry && this.tSym) modelHash = this.alnumHash(len);
       }
       if (!entry && this.tRepeat) {
-        const ch = this.tCHash >>> 0;
+        const ch = this.collapsedHash(len);
         if (lex.filter[ch & FILTER_MASK] === 1) {
           const e = lex.byCollapsedHash.get(ch);
           if (e && collapseRepeats(this.tokenString(len)) === collapseRepeats(e.word)) entry = e;
         }
       }
       if (entry) modelHash = hashWord(entry.word);
-    } else if (this.tSym) modelHash = this.tAHash >>> 0;
+    }
     this.word(entry, modelHash, start, end, sent, this.tUpper);
+  }
+
+  /** Hash of the word without its symbols ("$100" → "100"); the whole hash for overlong words. */
+  private alnumHash(len: number): number {
+    if (len > TOKEN_CAP) return this.tHash & HASH_MASK;
+    let h = 0x811c9dc5;
+    for (let j = 0; j < len; j++) {
+      const c = this.tBuf[j] as number;
+      if (c >= 48 && c !== 64 && c !== 124) h = Math.imul(h ^ c, 0x01000193);
+    }
+    return h & HASH_MASK;
+  }
+
+  /** Hash of the word with runs of a letter collapsed ("fuuuck" → "fuck"). */
+  private collapsedHash(len: number): number {
+    let h = 0x811c9dc5;
+    let last = -1;
+    for (let j = 0; j < len && j < TOKEN_CAP; j++) {
+      const c = this.tBuf[j] as number;
+      if (c !== last) h = Math.imul(h ^ c, 0x01000193);
+      last = c;
+    }
+    return h & HASH_MASK;
   }
 
   private isRunSep(gap: number, newline: boolean): boolean {
@@ -494,7 +597,7 @@ export class ToxicityScanner {
     }
     for (let i = 0; i < n; i++) {
       const c = this.rBuf[i] as number;
-      const h = Math.imul(0x811c9dc5 ^ c, 0x01000193) >>> 0;
+      const h = Math.imul(0x811c9dc5 ^ c, 0x01000193) & HASH_MASK;
       const e = this.lex.filter[h & FILTER_MASK] === 1 ? this.lex.byHash.get(h) : undefined;
       this.word(e && e.word.length === 1 && e.word.charCodeAt(0) === c ? e : undefined, h, this.rStart[i] as number, this.rEnd[i] as number, this.rSent[i] === 1, this.rUpper[i] === 1);
     }
@@ -504,7 +607,7 @@ export class ToxicityScanner {
   private word(e: LexEntry | undefined, hash: number, start: number, end: number, sent: boolean, upper: boolean): void {
     if (this.pEntry) this.flushPending(true, upper && !sent, hash);
     if (e && e.roles & R.NAMEABLE) {
-      const prev = this.hCount > 0 ? (this.hCount - 1) % HIST : -1;
+      const prev = this.hCount > 0 ? (this.hCount - 1) & (HIST - 1) : -1;
       this.pEntry = e;
       this.pStart = start;
       this.pEnd = end;
@@ -532,14 +635,15 @@ export class ToxicityScanner {
   private emit(e: LexEntry | undefined, hash: number, start: number, end: number, sent: boolean, upper: boolean): void {
     const roles = e ? e.roles : 0;
     // Model: every word except pure expletives.
-    if (!(roles & R.EXPLETIVE)) this.modelWord(hash, start, end);
+    // Model: every word except pure expletives and the names of groups ("gay", "muslim", "women"):
+    // the model must not learn that naming a group is toxic. Slurs stay visible.
+    if (!(roles & R.EXPLETIVE) && (roles & (R.GROUP | R.SLUR)) !== R.GROUP) this.modelWord(hash, start, end);
     if (sent) this.sentLen = 0;
-    if (e) this.patterns(e, roles, start, end);
-    const i = this.hCount % HIST;
+    if (e !== undefined && e.trigger) this.patterns(e, roles, start, end);
+    const i = this.hCount & (HIST - 1);
     this.hRoles[i] = roles;
     this.hWord[i] = e ? e.word : undefined;
     this.hStart[i] = start;
-    this.hEnd[i] = end;
     this.hUpper[i] = upper ? 1 : 0;
     this.hSent[i] = sent ? 1 : 0;
     this.hCount++;
@@ -548,34 +652,44 @@ export class ToxicityScanner {
 
   private modelWord(hash: number, start: number, end: number): void {
     if (this.sink) this.sink(hash);
-    const m = this.model;
-    const t = m.table;
-    const u = (hash & MASK) * HEADS;
-    const b = (bigramHash(this.mPrev, hash) & MASK) * HEADS;
+    const t = this.model.table;
+    const u = (hash & MASK) << 1;
+    const b = (bigramHash(this.mPrev, hash) & MASK) << 1;
     this.mPrev = hash;
     const i = ++this.mCount;
-    const slot = i % WINDOW;
+    let slot = this.mSlot + 1;
+    if (slot === WINDOW) slot = 0;
+    this.mSlot = slot;
+    const ring = this.mRing;
+    const full = i > WINDOW;
+    // Window = the last min(i, WINDOW) words; its first word sits in the next slot once full.
+    const first = full ? (slot + 1 === WINDOW ? 0 : slot + 1) : 1;
+    const r = slot << 1;
+    const loT = full ? (ring[r] as number) : 0;
+    const loH = full ? (ring[r + 1] as number) : 0;
+    const pT = this.mPrefT + (t[u] as number) + (t[b] as number);
+    const pH = this.mPrefH + (t[u + 1] as number) + (t[b + 1] as number);
+    ring[r] = pT;
+    ring[r + 1] = pH;
+    this.mPrefT = pT;
+    this.mPrefH = pH;
     this.mStarts[slot] = start;
-    const windowStart = this.mStarts[(i >= WINDOW ? i - WINDOW + 1 : 1) % WINDOW] as number;
-    for (let k = 0; k < HEADS; k++) {
-      const pref = (this.mPref[k] as number) + (t[u + k] as number) + (t[b + k] as number);
-      const r = k * WINDOW + slot;
-      const lo = i >= WINDOW ? (this.mRing[r] as number) : 0;
-      this.mRing[r] = pref;
-      this.mPref[k] = pref;
-      const sum = pref - lo;
-      if (sum > (this.mMax[k] as number)) {
-        this.mMax[k] = sum;
-        this.mMaxStart[k] = windowStart;
-        this.mMaxEnd[k] = end;
-      }
+    if (pT - loT > this.mMaxT) {
+      this.mMaxT = pT - loT;
+      this.mMaxStartT = this.mStarts[first] as number;
+      this.mMaxEndT = end;
+    }
+    if (pH - loH > this.mMaxH) {
+      this.mMaxH = pH - loH;
+      this.mMaxStartH = this.mStarts[first] as number;
+      this.mMaxEndH = end;
     }
   }
 
   /** Index of the k-th previous word in the same sentence (k ≥ 1), or -1. */
   private back(k: number): number {
     if (k > this.sentLen || k > this.hCount || k > HIST) return -1;
-    return (this.hCount - k) % HIST;
+    return (this.hCount - k) & (HIST - 1);
   }
 
   private roleAt(k: number): number {
@@ -639,10 +753,11 @@ export class ToxicityScanner {
         const g = this.find(R.GROUP, filler, 4, 1);
         if (g > 0 && this.find(R.BE, R.FILLER | R.ALL | R.PROF | R.INSULT, g, 1) > 0) {
           this.hit('insult', 0.4 + 0.4 * e.insult, this.startAt(g), end, base, 'insult aimed at a group');
-          this.hit('identity_attack', 0.45 + 0.45 * e.insult, this.startAt(g), end, base, 'group called an insult');
+          this.hit('identity_attack', 0.5 + 0.4 * e.insult, this.startAt(g), end, base, 'group called an insult');
         } else {
           const t = this.find(R.THIRD, filler, 4, 1);
           if (t > 0 && this.find(R.BE, filler, t, 1) > 0) this.hit('insult', 0.4 + 0.4 * e.insult, this.startAt(t), end, base, 'insult aimed at a person');
+          else if ((this.wordAt(1) === 'a' || this.wordAt(1) === 'an') && this.wordAt(2) === 'what') this.hit('insult', 0.4 + 0.5 * e.insult, this.startAt(2), end, base, 'insult aimed at a person');
         }
       }
     }
@@ -721,9 +836,10 @@ export class ToxicityScanner {
   /** "i will kill you", "kill all jews", "kill them all", "death to …". */
   private violenceAgainst(e: LexEntry, roles: number, start: number, end: number): void {
     const group = (roles & (R.GROUP | R.SLUR)) !== 0;
-    if (this.wordAt(1) === 'to' && this.wordAt(2) === 'death') {
-      this.hit('threat', 0.9, this.startAt(2), end, `death to ${e.word}`, 'calling for deaths');
-      if (group) this.hit('identity_attack', 0.9, this.startAt(2), end, `death to ${e.word}`, 'calling for deaths of a group');
+    const allBefore = this.roleAt(1) > 0 && (this.roleAt(1) & R.ALL) !== 0 ? 1 : 0;
+    if (this.wordAt(1 + allBefore) === 'to' && this.wordAt(2 + allBefore) === 'death') {
+      this.hit('threat', 0.9, this.startAt(2 + allBefore), end, `death to ${e.word}`, 'calling for deaths');
+      if (group) this.hit('identity_attack', 0.9, this.startAt(2 + allBefore), end, `death to ${e.word}`, 'calling for deaths of a group');
       return;
     }
     let v = -1;
@@ -758,7 +874,7 @@ export class ToxicityScanner {
     }
     const firstPerson = subject > 0 && (intent || this.wordAt(subject) === 'ill' || this.wordAt(subject) === 'ima' || this.wordAt(subject) === 'imma');
     if (firstPerson) {
-      this.hit('threat', strong ? 0.95 : 0.7, this.startAt(subject), end, `${verb} ${e.word}`, 'threat of violence');
+      this.hit('threat', strong ? 0.95 : WEAK_VERBS.has(verb) ? 0.4 : 0.8, this.startAt(subject), end, `${verb} ${e.word}`, 'threat of violence');
       if (group && strong) this.hit('identity_attack', 0.9, this.startAt(subject), end, `${verb} ${e.word}`, 'threat of violence against a group');
       return;
     }
@@ -802,46 +918,48 @@ export class ToxicityScanner {
 
   // ---- result -------------------------------------------------------------------------------
 
-  private finish(): ToxicityResult {
+  private modelScore(k: number): number {
+    const x = k === 0 ? this.mMaxT : this.mMaxH;
+    if (x === -Infinity) return 0;
     const m = this.model;
-    const modelScore = (k: number): number => {
-      const x = this.mMax[k] as number;
-      if (x === -Infinity) return 0;
-      return sigmoid((m.slope[k] ?? 1) * ((m.bias[k] ?? 0) + x * (m.scale[k] ?? 0)));
-    };
-    const tox = modelScore(0);
-    const hate = modelScore(1);
+    return sigmoid((m.slope[k] ?? 1) * ((m.bias[k] ?? 0) + x * (m.scale[k] ?? 0)));
+  }
+
+  private finish(): ToxicityResult {
+    const tox = this.modelScore(0);
+    const hate = this.modelScore(1);
     const b = this.best;
-    const get = (c: ToxicityCategory): number => b[c]?.score ?? 0;
-    const profanity = get('profanity');
-    let threat = get('threat');
-    let insult = get('insult');
-    let identity = get('identity_attack');
-    const extra: Hit[] = [];
-    // The model's identity-attack head counts only when a group is named.
+    const profanity = b.profanity?.score ?? 0;
+    const threat = Math.min(1, b.threat?.score ?? 0);
+    let insult = b.insult?.score ?? 0;
+    let identity = b.identity_attack?.score ?? 0;
+    let extra: Hit[] | undefined;
+    // The model's identity-attack head counts fully only when a group is named.
     const hateScore = this.sawGroup ? hate : hate * 0.5;
-    if (hateScore > identity && hateScore >= 0.05) {
+    if (hateScore > identity && hateScore >= EXTRA_SPAN) {
       identity = hateScore;
-      extra.push({ category: 'identity_attack', start: this.mMaxStart[1] as number, end: this.mMaxEnd[1] as number, match: '', score: hateScore, why: 'the model reads hostility toward a group' });
+      (extra ??= []).push({ category: 'identity_attack', start: this.mMaxStartH, end: this.mMaxEndH, match: '', score: hateScore, why: 'the model reads hostility toward a group' });
     }
     if (this.insultWord > 0) {
       const s = tox * this.insultWord;
-      if (s > insult && s >= 0.05) {
+      if (s > insult && s >= EXTRA_SPAN) {
         insult = s;
-        extra.push({ category: 'insult', start: this.mMaxStart[0] as number, end: this.mMaxEnd[0] as number, match: '', score: s, why: 'the model reads an insult' });
+        (extra ??= []).push({ category: 'insult', start: this.mMaxStartT, end: this.mMaxEndT, match: '', score: s, why: 'the model reads an insult' });
       }
     }
     let toxicity = Math.max(insult, identity, threat);
     if (tox > toxicity) {
       toxicity = tox;
-      if (tox >= 0.05) extra.push({ category: 'toxicity', start: this.mMaxStart[0] as number, end: this.mMaxEnd[0] as number, match: '', score: tox, why: 'the model reads the text as hateful or offensive' });
+      if (tox >= EXTRA_SPAN) (extra ??= []).push({ category: 'toxicity', start: this.mMaxStartT, end: this.mMaxEndT, match: '', score: tox, why: 'the model reads the text as hateful or offensive' });
     }
-    threat = Math.min(1, threat);
     insult = Math.min(1, insult);
     identity = Math.min(1, identity);
-    const all = this.spans.concat(extra);
-    all.sort((x, y) => y.score - x.score || x.start - y.start);
-    const spans = all.slice(0, MAX_SPANS).map((s) => Object.freeze({ ...s }));
+    let spans: ToxicitySpan[] = [];
+    if (this.spans.length > 0 || extra) {
+      const all = extra ? this.spans.concat(extra) : this.spans.slice();
+      all.sort(bySpan);
+      spans = all.slice(0, MAX_SPANS).map(freezeSpan);
+    }
     return {
       scores: { toxicity: round(toxicity), insult: round(insult), profanity: round(profanity), identity_attack: round(identity), threat: round(threat) },
       spans,
@@ -849,15 +967,32 @@ export class ToxicityScanner {
   }
 }
 
+function bySpan(x: Hit, y: Hit): number {
+  return y.score - x.score || x.start - y.start;
+}
+
+function freezeSpan(s: Hit): ToxicitySpan {
+  return Object.freeze({ ...s });
+}
+
 function round(x: number): number {
   return Math.round(x * 1e6) / 1e6;
 }
 
 /** Scans a whole text at once. */
+let pooled: ToxicityScanner | undefined;
+
 export function scanToxicity(text: string): ToxicityResult {
-  const s = new ToxicityScanner();
-  s.push(text);
-  return s.end();
+  // One scanner reused across calls: scanning is synchronous, so it is never shared.
+  const s = pooled ?? new ToxicityScanner();
+  pooled = undefined;
+  try {
+    s.reset();
+    s.push(text);
+    return s.end();
+  } finally {
+    pooled = s;
+  }
 }
 
 /** @internal The model's word hashes for a text, in order (used by the trainer). */

@@ -1,0 +1,304 @@
+/**
+ * Toxicity: accuracy and speed of `toxicity()` against the npm lexicons, in one run.
+ *
+ *   npm run bench:toxicity          # writes bench/TOXICITY.md
+ *
+ * Accuracy: the dev split of ../shared/data/toxicity (never used for training or thresholds),
+ * per source; the held-out benign assistant answers of ../shared/data/benign; the curated
+ * challenge set in test/toxicity/challenge.ts. Speed: median µs per KB on 1 KB and 16 KB
+ * documents built from held-out benign answers, and 10 MB vs 100 KB for linearity.
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus, platform, release, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { profanity } from '@2toad/profanity';
+import leo from 'leo-profanity';
+import { RegExpMatcher, englishDataset, englishRecommendedTransformers } from 'obscenity';
+import { Filter } from 'bad-words';
+import { loadRows, type Row } from '../scripts/train-toxicity.js';
+import { scanToxicity, toxicity } from '../src/detectors/toxicity/index.js';
+import { CHALLENGE } from '../test/toxicity/challenge.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const quick = process.argv.includes('--quick');
+
+const detector = toxicity();
+const input = (text: string) => ({ text, output: text, latencyMs: 0, route: 'primary', breaker: 'bench', context: {} });
+const matcher = new RegExpMatcher({ ...englishDataset.build(), ...englishRecommendedTransformers });
+const badWords = new Filter();
+
+interface Candidate {
+  name: string;
+  /** "this text is toxic/offensive" as the detector would report it. */
+  flag: (text: string) => boolean;
+  block?: (text: string) => boolean;
+  /** What to time. */
+  run: (text: string) => unknown;
+}
+
+const ours: Candidate = {
+  name: 'safety-breaker toxicity()',
+  flag: (t) => detector.detect(input(t)).flagged,
+  block: (t) => detector.detect(input(t)).blocked === true,
+  run: (t) => detector.detect(input(t)),
+};
+/** The dataset's notion of "toxic" includes plain profanity ("offensive"): ours flagged OR profanity ≥ 0.5. */
+const oursOffensive: Candidate = {
+  name: 'toxicity() flagged or profanity ≥ 0.5',
+  flag: (t) => {
+    const s = detector.detect(input(t));
+    return s.flagged || (s.scores?.profanity ?? 0) >= 0.5;
+  },
+  run: (t) => detector.detect(input(t)),
+};
+const lexicons: Candidate[] = [
+  { name: '@2toad/profanity', flag: (t) => profanity.exists(t), run: (t) => profanity.exists(t) },
+  { name: 'leo-profanity', flag: (t) => leo.check(t), run: (t) => leo.check(t) },
+  { name: 'obscenity', flag: (t) => matcher.hasMatch(t), run: (t) => matcher.hasMatch(t) },
+  { name: 'bad-words', flag: (t) => badWords.isProfane(t), run: (t) => badWords.isProfane(t) },
+];
+
+// ---- accuracy -------------------------------------------------------------------------------
+
+interface Counts {
+  tp: number;
+  fp: number;
+  fn: number;
+  tn: number;
+}
+function counts(rows: readonly Row[], pred: (t: string) => boolean, label: (r: Row) => boolean): Counts {
+  const c = { tp: 0, fp: 0, fn: 0, tn: 0 };
+  for (const r of rows) {
+    const p = pred(r.text);
+    const y = label(r);
+    if (p && y) c.tp++;
+    else if (p) c.fp++;
+    else if (y) c.fn++;
+    else c.tn++;
+  }
+  return c;
+}
+const f1 = (tp: number, fp: number, fn: number): number => (tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn));
+function metrics(c: Counts): { p: number; r: number; f1: number; macro: number } {
+  const p = c.tp / Math.max(1, c.tp + c.fp);
+  const r = c.tp / Math.max(1, c.tp + c.fn);
+  const fPos = f1(c.tp, c.fp, c.fn);
+  const fNeg = f1(c.tn, c.fn, c.fp);
+  return { p, r, f1: fPos, macro: (fPos + fNeg) / 2 };
+}
+function auc(scores: number[], labels: boolean[]): number {
+  const idx = scores.map((_, i) => i).sort((a, b) => (scores[a] as number) - (scores[b] as number));
+  let rank = 0;
+  let sumPos = 0;
+  let nPos = 0;
+  for (let i = 0; i < idx.length; ) {
+    let j = i;
+    while (j + 1 < idx.length && scores[idx[j + 1] as number] === scores[idx[i] as number]) j++;
+    const avg = (rank + 1 + rank + (j - i + 1)) / 2;
+    for (let k = i; k <= j; k++) {
+      if (labels[idx[k] as number]) {
+        sumPos += avg;
+        nPos++;
+      }
+    }
+    rank += j - i + 1;
+    i = j + 1;
+  }
+  const nNeg = idx.length - nPos;
+  return (sumPos - (nPos * (nPos + 1)) / 2) / Math.max(1, nPos * nNeg);
+}
+const pct = (x: number): string => `${(100 * x).toFixed(2)} %`;
+const f3 = (x: number): string => x.toFixed(3);
+
+// ---- speed ----------------------------------------------------------------------------------
+
+function makeDocs(texts: readonly string[], size: number, count: number): string[] {
+  const docs: string[] = [];
+  let i = 0;
+  for (let d = 0; d < count; d++) {
+    let s = '';
+    while (s.length < size) s += (s ? '\n\n' : '') + texts[i++ % texts.length];
+    docs.push(s.slice(0, size));
+  }
+  return docs;
+}
+
+function medianUsPerKb(c: Candidate, docs: readonly string[], rounds: number, budgetMs: number): number {
+  const kb = (docs[0]?.length ?? 1024) / 1024;
+  for (const d of docs) c.run(d); // warm-up
+  const samples: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    let calls = 0;
+    const t0 = process.hrtime.bigint();
+    let elapsed = 0n;
+    const budget = BigInt(budgetMs * 1e6);
+    do {
+      c.run(docs[calls % docs.length] as string);
+      calls++;
+      if ((calls & 7) === 0 || calls < 8) elapsed = process.hrtime.bigint() - t0;
+    } while (elapsed < budget || calls < 3);
+    elapsed = process.hrtime.bigint() - t0;
+    samples.push(Number(elapsed) / 1000 / calls / kb);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)] as number;
+}
+
+function timeOnce(f: () => void): number {
+  const t0 = process.hrtime.bigint();
+  f();
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+// ---- run ------------------------------------------------------------------------------------
+
+function main(): void {
+  const started = Date.now();
+  const rows = loadRows();
+  const dev = rows.filter((r) => r.split === 'dev' && !r.benign);
+  const benign = rows.filter((r) => r.split === 'dev' && r.benign);
+  const sources = ['davidson2017', 'hatexplain2021'];
+  const out: string[] = [];
+  const line = (s = ''): void => {
+    out.push(s);
+    process.stdout.write(s + '\n');
+  };
+
+  const cpu = cpus()[0]?.model ?? 'unknown';
+  line('# Toxicity: accuracy and speed vs npm lexicons');
+  line();
+  line(`Generated by \`npm run bench:toxicity\` (bench/toxicity.ts) on ${new Date().toISOString().slice(0, 10)}.`);
+  line(`Machine: ${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, ${platform()} ${release()}; Node ${process.version}.`);
+  line();
+  line(`Data: dev split of ../shared/data/toxicity (${dev.length} rows; never used for training or thresholds) and held-out benign answers (${benign.length} rows). See src/detectors/toxicity/MODEL.md for the split.`);
+  line();
+
+  // Dev split per source.
+  line('## Dev split, per source (label: hate or offensive = toxic)');
+  line();
+  line('| detector | source | precision | recall | F1 | macro-F1 |');
+  line('|---|---|---|---|---|---|');
+  const macro: Record<string, Record<string, number>> = {};
+  for (const c of [oursOffensive, ours, ...lexicons]) {
+    for (const src of sources) {
+      const m = metrics(counts(dev.filter((r) => r.source === src), c.flag, (r) => r.toxic));
+      (macro[c.name] ??= {})[src] = m.macro;
+      line(`| ${c.name} | ${src} | ${f3(m.p)} | ${f3(m.r)} | ${f3(m.f1)} | ${f3(m.macro)} |`);
+    }
+  }
+  line();
+  for (const src of sources) {
+    const best = Math.max(...lexicons.map((l) => macro[l.name]?.[src] ?? 0));
+    const mine = macro[oursOffensive.name]?.[src] ?? 0;
+    line(`- ${src}: macro-F1 ${f3(mine)} vs best lexicon ${f3(best)} (${mine - best >= 0 ? '+' : ''}${f3(mine - best)}).`);
+  }
+  line();
+
+  // Per category on dev.
+  line('## Per category on the dev split (ours)');
+  line();
+  line('| category | label | AUC | precision | recall | F1 at the default flag threshold |');
+  line('|---|---|---|---|---|---|');
+  const scans = dev.map((r) => scanToxicity(r.text).scores);
+  for (const src of [...sources, 'all']) {
+    const idx = dev.map((r, i) => (src === 'all' || r.source === src ? i : -1)).filter((i) => i >= 0);
+    for (const [cat, label, name] of [
+      ['toxicity', (r: Row) => r.toxic, 'toxic'],
+      ['identity_attack', (r: Row) => r.hate, 'hate'],
+    ] as const) {
+      const sc = idx.map((i) => (scans[i] as Record<string, number>)[cat] as number);
+      const lb = idx.map((i) => label(dev[i] as Row));
+      const c = { tp: 0, fp: 0, fn: 0, tn: 0 };
+      sc.forEach((s, k) => {
+        const p = s >= 0.5;
+        const y = lb[k] as boolean;
+        if (p && y) c.tp++;
+        else if (p) c.fp++;
+        else if (y) c.fn++;
+        else c.tn++;
+      });
+      const m = metrics(c);
+      line(`| ${cat} (${src}) | ${name} | ${f3(auc(sc, lb))} | ${f3(m.p)} | ${f3(m.r)} | ${f3(m.f1)} |`);
+    }
+  }
+  line();
+  line('`insult`, `profanity` and `threat` have no labels in the data: see the challenge set below.');
+  line();
+
+  // Benign.
+  line('## Held-out benign assistant answers: false flags');
+  line();
+  const bsrc = [...new Set(benign.map((r) => r.source))].sort();
+  line(`| detector | all (${benign.length}) | ${bsrc.map((s) => `${s} (${benign.filter((r) => r.source === s).length})`).join(' | ')} |`);
+  line(`|---|---|${bsrc.map(() => '---').join('|')}|`);
+  const rate = (rs: readonly Row[], f: (t: string) => boolean): string => `${pct(rs.filter((r) => f(r.text)).length / Math.max(1, rs.length))} (${rs.filter((r) => f(r.text)).length})`;
+  const benignRow = (name: string, f: (t: string) => boolean): void => line(`| ${name} | ${rate(benign, f)} | ${bsrc.map((s) => rate(benign.filter((r) => r.source === s), f)).join(' | ')} |`);
+  benignRow('ours: flagged (default flag)', ours.flag);
+  benignRow('ours: blocked (default block)', ours.block as (t: string) => boolean);
+  benignRow('ours: flagged or profanity ≥ 0.5', oursOffensive.flag);
+  for (const l of lexicons) benignRow(l.name, l.flag);
+  line();
+
+  // Challenge set.
+  line('## Challenge set (test/toxicity/challenge.ts)');
+  line();
+  const groups = [...new Set(CHALLENGE.map((c) => c.group))];
+  line(`| detector | correct | ${groups.map((g) => `${g} (${CHALLENGE.filter((c) => c.group === g).length})`).join(' | ')} |`);
+  line(`|---|---|${groups.map(() => '---').join('|')}|`);
+  for (const c of [ours, ...lexicons]) {
+    const ok = (x: (typeof CHALLENGE)[number]): boolean => c.flag(x.text) === x.flag;
+    const total = CHALLENGE.filter(ok).length;
+    line(`| ${c.name} | ${total}/${CHALLENGE.length} | ${groups.map((g) => `${CHALLENGE.filter((x) => x.group === g && ok(x)).length}`).join(' | ')} |`);
+  }
+  line();
+
+  // Speed.
+  line('## Speed (median µs per KB; lower is better)');
+  line();
+  const texts = benign.map((r) => r.text);
+  const rounds = quick ? 5 : 11;
+  const d1 = makeDocs(texts, 1024, 64);
+  const d16 = makeDocs(texts.slice().reverse(), 16 * 1024, 8);
+  line('| detector | 1 KB | 16 KB | ratio to ours (1 KB) | ratio to ours (16 KB) |');
+  line('|---|---|---|---|---|');
+  const scanOnly: Candidate = { name: 'scanToxicity() (no detector wrapper)', flag: () => false, run: (t) => scanToxicity(t) };
+  const speed: [string, number, number][] = [];
+  for (const c of [ours, scanOnly, ...lexicons]) {
+    const budget = c.name === 'bad-words' || c.name === 'obscenity' ? 60 : 25;
+    speed.push([c.name, medianUsPerKb(c, d1, rounds, budget), medianUsPerKb(c, d16, rounds, budget)]);
+  }
+  const [, o1, o16] = speed[0] as [string, number, number];
+  for (const [name, a, b] of speed) line(`| ${name} | ${a.toFixed(2)} | ${b.toFixed(2)} | ${(a / o1).toFixed(1)}× | ${(b / o16).toFixed(1)}× |`);
+  line();
+  line(`One toxicity() call on a 1 KB benign answer: median ${(o1 * 1).toFixed(2)} µs.`);
+  line();
+
+  // Linearity and hostile input.
+  line('## Linearity and hostile input (ours, one call each)');
+  line();
+  const base = makeDocs(texts, 100 * 1024, 1)[0] as string;
+  const big = base.repeat(100);
+  scanToxicity(base);
+  const t100k = Math.min(...[0, 1, 2].map(() => timeOnce(() => scanToxicity(base))));
+  const t10m = timeOnce(() => scanToxicity(big));
+  line(`| input | ms |`);
+  line('|---|---|');
+  line(`| 100 KB benign | ${t100k.toFixed(2)} |`);
+  line(`| 10 MB benign (100× longer) | ${t10m.toFixed(1)} (${(t10m / t100k).toFixed(0)}× the 100 KB time) |`);
+  const hostile: [string, string][] = [
+    ['10 MB of combining marks', 'a' + '\u0301'.repeat(10 * 2 ** 20)],
+    ['10 MB of zero-width spaces', '\u200b'.repeat(10 * 2 ** 20)],
+    ['10 MB of lone surrogates', '\ud800x'.repeat(5 * 2 ** 20)],
+    ['10 MB of emoji', '😀'.repeat(5 * 2 ** 20)],
+    ['10 MB of "f u c k "', 'f u c k '.repeat(1.25 * 2 ** 20)],
+    ['10 MB of RTL Arabic', 'مرحبا بالعالم '.repeat(0.75 * 2 ** 20)],
+    ['10 MB of one word', 'a'.repeat(10 * 2 ** 20)],
+  ];
+  for (const [name, s] of hostile) line(`| ${name} | ${timeOnce(() => scanToxicity(s)).toFixed(1)} |`);
+  line();
+  line(`Total bench time: ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  writeFileSync(join(root, 'bench/TOXICITY.md'), out.join('\n') + '\n');
+}
+
+main();
