@@ -1,7 +1,5 @@
 /** The demo's hot-path detectors. */
-import { latency, type Detector } from '../src/index.js';
-// TODO(switch to '../src/index.js' once src/index.ts re-exports toxicity)
-import { toxicity } from '../src/detectors/toxicity/index.js';
+import { latency, toxicity, type Detector } from '../src/index.js';
 
 /** toxicity() blocks toxic outputs (default thresholds); latency() flags slow calls (it never blocks). */
 export function demoDetectors(slowMs: number): Detector[] {
