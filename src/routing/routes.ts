@@ -29,10 +29,14 @@ export function toRoute<Args extends unknown[], Output>(fallback: Fallback<Args,
     return { name: fallback.name && fallback.name !== 'anonymous' ? fallback.name : `fallback-${index + 1}`, call: (args) => fallback(...args) };
   }
   if ('fire' in fallback) {
-    return { name: fallback.name || `fallback-${index + 1}`, call: (args) => fallback.fire(...args) };
+    // opossum names an unnamed breaker with a random UUID: not a label to put in metrics.
+    const named = fallback.name && !OPOSSUM_RANDOM_NAME.test(fallback.name);
+    return { name: named ? fallback.name! : `fallback-${index + 1}`, call: (args) => fallback.fire(...args) };
   }
   return { name: fallback.name, call: (args) => fallback.call(...args) };
 }
+
+const OPOSSUM_RANDOM_NAME = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 /** opossum rejects with this code when its own breaker is open: the route is unavailable. */
 export function isRouteUnavailable(error: unknown): boolean {

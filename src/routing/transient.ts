@@ -18,10 +18,12 @@ export function isTransientError(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const e = error as { code?: unknown; name?: unknown; cause?: unknown; message?: unknown };
   if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) return true;
-  // openai / Anthropic SDKs: connection errors carry no status.
-  if (e.name === 'APIConnectionError') return true;
+  // openai / Anthropic SDKs: connection errors (and the SDK's own request timeout) carry no status,
+  // and their `name` is plain "Error", so the class name tells.
+  const kind = typeof e.name === 'string' && e.name !== 'Error' ? e.name : (error as { constructor?: { name?: unknown } }).constructor?.name;
+  if (kind === 'APIConnectionError' || kind === 'APIConnectionTimeoutError') return true;
   // fetch: TypeError('fetch failed') with the socket error as cause.
-  if (e.name === 'TypeError' && typeof e.message === 'string' && /fetch failed|network/i.test(e.message)) return true;
+  if (e.name === 'TypeError' && typeof e.message === 'string' && /fetch failed|failed to fetch|network/i.test(e.message)) return true;
   return e.cause !== undefined && e.cause !== error && isTransientError(e.cause);
 }
 

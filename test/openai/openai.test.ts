@@ -83,6 +83,18 @@ describe('openai SDK v6 through guard()', () => {
     expect(g.stats().calls.failed).toBe(0);
   });
 
+  it('a network failure then success: retried, counted as one success', async () => {
+    const seen = primaryServes(
+      () => HttpResponse.error(),
+      () => HttpResponse.json(completion('after the network blip')),
+    );
+    const { g, outcomes } = chatGuard();
+    const reply = await g(request);
+    expect(reply.choices[0]!.message.content).toBe('after the network blip');
+    expect(seen.requests).toBe(2);
+    expect(outcomes).toEqual(['primary:success']);
+  });
+
   it('500 on every attempt: the fallback serves', async () => {
     const seen = primaryServes(() => HttpResponse.json({ error: { message: 'The server had an error', type: 'server_error' } }, { status: 500 }));
     const { g, outcomes } = chatGuard();

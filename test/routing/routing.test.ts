@@ -138,6 +138,19 @@ describe('fallbacks', () => {
     }
   });
 
+  it('an unnamed opossum breaker gets a stable route name, not its random UUID', async () => {
+    const anonymous = new CircuitBreaker(async (p: string) => `opossum ${p}`, { timeout: false });
+    try {
+      expect(anonymous.name).toMatch(/^[0-9a-f-]{36}$/);
+      const g = guard(toxic, { ...base, name: 'f7', fallbacks: [anonymous] });
+      const seen = outcomes(g);
+      expect(await g('x')).toBe('opossum x');
+      expect(seen).toEqual(['primary:blocked', 'fallback-1:success']);
+    } finally {
+      anonymous.shutdown();
+    }
+  });
+
   it('two fallbacks with the same name are rejected at construction', () => {
     expect(() => guard(kind, { name: 'f6', fallbacks: [{ name: 'b', call: kind }, { name: 'b', call: kind }] })).toThrow(/two routes are named "b"/);
   });
