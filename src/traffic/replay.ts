@@ -92,6 +92,8 @@ export interface ReplayReport {
 
 interface Pending {
   readonly end: number;
+  /** Admission order, to break ties. */
+  seq?: number;
   readonly settle: () => void;
   readonly rec: CallRec;
 }
@@ -99,6 +101,10 @@ interface Pending {
 interface CallRec {
   readonly line: number;
   readonly traffic: TrafficLine;
+  /** Settles when the guard has judged and recorded the call. */
+  done?: Promise<void>;
+  /** The primary was called: the call completes from the queue of calls in flight. */
+  inFlight?: boolean;
   primary?: GuardEvents['outcome'];
   served?: GuardEvents['outcome'];
 }
@@ -177,6 +183,7 @@ class BreakerSim {
           reject(error);
         }
       };
+      rec.inFlight = true;
       push(this.heap, { end, settle, rec });
     });
   }
@@ -196,14 +203,14 @@ class BreakerSim {
       this.now = Math.max(this.now, p.end);
       this.current = p.rec;
       p.settle();
-      // Let the guard judge and record this call (microtasks) before the next event.
-      await drain();
+      // The guard judges and records this call (microtasks only) before the next event.
+      await p.rec.done;
       this.current = undefined;
     }
   }
 
   /** Admits one call at its start time; it completes in a later `completeUntil`. */
-  admit(l: TrafficLine, line: number): void {
+  admit(l: TrafficLine, line: number): Promise<void> | undefined {
     if (l.t < this.lastStart) this.outOfOrder++;
     const start = Math.max(l.t, this.now);
     this.lastStart = start;
@@ -214,11 +221,13 @@ class BreakerSim {
     if (l.label) this.report.labelled++;
     // The record rides in the context under a symbol: events of this call find it, detectors never see it.
     const call = this.guarded.with({ context: { ...l.context, [REC]: rec } as Record<string, unknown> });
-    (call as () => Promise<unknown>)().then(
+    rec.done = (call as () => Promise<unknown>)().then(
       () => this.settled(rec, false),
       (error: unknown) => this.settled(rec, true, error),
     );
     this.current = undefined;
+    // Served without the primary (breaker open): done within microtasks.
+    return rec.inFlight ? undefined : rec.done;
   }
 
   outOfOrder = 0;
@@ -360,7 +369,8 @@ export class Replay {
     this.first = Math.min(this.first, l.t);
     this.last = Math.max(this.last, l.t + l.latencyMs);
     await sim.completeUntil(l.t);
-    sim.admit(l, line);
+    const served = sim.admit(l, line);
+    if (served) await served;
     // Fast path: nothing else in flight before the next line starts, so finish this call now.
     const next = this.held?.l;
     if (!next || next.breaker !== l.breaker || next.t >= l.t + l.latencyMs) await sim.completeUntil(next && next.breaker === l.breaker ? next.t : Infinity);
@@ -396,17 +406,13 @@ function isCaller(error: unknown): boolean {
   return typeof status === 'number' && status >= 400 && status < 500 && status !== 408 && status !== 429;
 }
 
-/** Lets every pending microtask (the guard's judging and recording) run. */
-const drain = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
 // A binary min-heap of calls in flight by end time (ties: admission order).
 let seq = 0;
-const order = new WeakMap<Pending, number>();
 function less(a: Pending, b: Pending): boolean {
-  return a.end < b.end || (a.end === b.end && order.get(a)! < order.get(b)!);
+  return a.end < b.end || (a.end === b.end && a.seq! < b.seq!);
 }
 function push(h: Pending[], p: Pending): void {
-  order.set(p, seq++);
+  p.seq = seq++;
   h.push(p);
   let i = h.length - 1;
   while (i > 0) {
