@@ -108,7 +108,7 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
 const TRIGGER_WORDS = new Set(['off', 'up', 'fire', 'live', 'bleach', 'country']);
 const TRIGGER_ROLES = R.PROF | R.GROUP | R.SLUR | R.INSULT | R.SECOND | R.SELF | R.THREATWORD | R.DIE | R.PERSON | R.VIOLENT | R.DEHUMAN;
 
-export const PATTERN_WORDS = ['to', 'of', 'up', 'off', 'go', 'piece', 'back', 'your', 'their', 'country', 'death', 'know', 'where', 'live', 'find', 'and', 'get', 'suck', 'my', 'shut', 'screw', 'eat', 'in', 'fire', 'cancer', 'bleach', 'drink', 'neck', 'out', 'wipe', 'process', 'processes'];
+export const PATTERN_WORDS = ['what', 'to', 'of', 'up', 'off', 'go', 'piece', 'back', 'your', 'their', 'country', 'death', 'know', 'where', 'live', 'find', 'and', 'get', 'suck', 'my', 'shut', 'screw', 'eat', 'in', 'fire', 'cancer', 'bleach', 'drink', 'neck', 'out', 'wipe', 'process', 'processes'];
 
 const ROLE_NAMES = R as Readonly<Record<string, number>>;
 
@@ -221,9 +221,10 @@ export function lexicon(): Lexicon {
     const h = hashWord(e.word);
     if (!byHash.has(h)) byHash.set(h, e);
     filter[h & FILTER_MASK] = 1;
-    if (e.roles & badRoles) {
-      bad.add(e.word);
-      // Only words with a recognisable shape are repeat-collapsed: "shiitake" must stay itself.
+    if (e.roles & badRoles) bad.add(e.word);
+    if (e.roles !== 0) {
+      // Repeated letters are collapsed only into a listed word ("fuuuck", "youuu"); an unlisted
+      // word such as "shiitake" never becomes "shitake".
       const c = hashWord(collapseRepeats(e.word));
       if (!byCollapsedHash.has(c)) byCollapsedHash.set(c, e);
       filter[c & FILTER_MASK] = 1;

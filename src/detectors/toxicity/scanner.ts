@@ -232,6 +232,8 @@ export class ToxicityScanner {
         this.high = -1;
         if (c >= 0xdc00 && c <= 0xdfff) {
           this.mapped(0x10000 + ((hi - 0xd800) << 10) + (c - 0xdc00), base + i - 1);
+          // A word ending in this character ends after both halves of the pair.
+          if (this.tLen > 0 && this.tEnd === base + i) this.tEnd = base + i + 1;
           continue;
         }
         this.mapped(hi, base + i - 1); // lone high surrogate
@@ -863,7 +865,7 @@ export class ToxicityScanner {
     // Intent: a first person and a future/intent word before the verb ("i will", "im gonna", "we're going to").
     let intent = false;
     let subject = -1;
-    for (let k = v + 1; k <= v + 4; k++) {
+    for (let k = v + 1; k <= v + 6; k++) {
       const r = this.roleAt(k);
       if (r < 0) break;
       if (r & R.INTENT) intent = true;

@@ -1,0 +1,281 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { createToxicityScanner, normalize, scanToxicity, toxicity, type ToxicityScores } from '../../src/detectors/toxicity/index.js';
+import { CHALLENGE } from './challenge.js';
+
+const input = (text: string) => ({ text, output: text, latencyMs: 1, route: 'primary', breaker: 'test', context: {} });
+const detect = (text: string, options?: Parameters<typeof toxicity>[0]) => toxicity(options).detect(input(text));
+
+describe('challenge set (the cases npm lexicons get wrong)', () => {
+  for (const c of CHALLENGE) {
+    it(`${c.group}: ${JSON.stringify(c.text)} → ${c.flag ? (c.block ? 'block' : 'flag') : 'pass'}`, () => {
+      const s = detect(c.text);
+      expect(s.flagged).toBe(c.flag);
+      if (c.block !== undefined) expect(s.blocked === true).toBe(c.block);
+      if (c.category) expect(s.scores?.[c.category]).toBeGreaterThanOrEqual(0.5);
+      if (!c.flag) expect(s.blocked).toBeUndefined();
+    });
+  }
+});
+
+describe('categories', () => {
+  it('scores a cheerful swear word as profanity, not toxicity', () => {
+    const { scores } = scanToxicity('That song is fucking awesome!');
+    expect(scores.profanity).toBeGreaterThanOrEqual(0.9);
+    expect(scores.toxicity).toBeLessThan(0.5);
+    expect(scores.insult).toBeLessThan(0.5);
+  });
+
+  it('separates insult, threat and identity attack', () => {
+    const insult = scanToxicity('You are an idiot.').scores;
+    expect(insult.insult).toBeGreaterThanOrEqual(0.85);
+    expect(insult.threat).toBe(0);
+    expect(insult.identity_attack).toBeLessThan(0.5);
+    const threat = scanToxicity('I will kill you.').scores;
+    expect(threat.threat).toBeGreaterThanOrEqual(0.9);
+    expect(threat.insult).toBe(0);
+    const hate = scanToxicity('Jews are vermin.').scores;
+    expect(hate.identity_attack).toBeGreaterThanOrEqual(0.8);
+    expect(hate.threat).toBe(0);
+  });
+
+  it('overall toxicity is at least every harmful category', () => {
+    for (const c of CHALLENGE) {
+      const s = scanToxicity(c.text).scores;
+      expect(s.toxicity).toBeGreaterThanOrEqual(Math.max(s.insult, s.threat, s.identity_attack));
+      for (const v of Object.values(s)) {
+        expect(v).toBeGreaterThanOrEqual(0);
+        expect(v).toBeLessThanOrEqual(1);
+      }
+    }
+  });
+
+  it('does not read a negated insult as an insult', () => {
+    expect(scanToxicity('You are not stupid, you just need practice.').scores.insult).toBeLessThan(0.5);
+  });
+
+  it('treats a capitalised ambiguous word followed by a surname as a name', () => {
+    expect(scanToxicity('Dick Cheney spoke.').scores.profanity).toBe(0);
+    expect(scanToxicity('what a dick').scores.profanity).toBeGreaterThan(0.5);
+  });
+});
+
+describe('normalize', () => {
+  it('folds full-width, mathematical, accented and homoglyph letters and drops invisible characters', () => {
+    expect(normalize('ＦＵＣＫ').text).toBe('fuck');
+    expect(normalize('\u{1d41f}\u{1d42e}\u{1d41c}\u{1d424}').text).toBe('fuck');
+    expect(normalize('fu\u0441k').text).toBe('fuck'); // Cyrillic es
+    expect(normalize('f\u200bu\u200dc\u00adk').text).toBe('fuck');
+    expect(normalize('cafe\u0301 na\u00efve').text).toBe('cafe naive');
+  });
+
+  it('maps every normalised character back to its original offset', () => {
+    const original = 'Hi \u{1d41f}\u200b\uff55ck!';
+    const { text, offsets } = normalize(original);
+    expect(text).toBe('hi fuck!');
+    expect(offsets.length).toBe(text.length + 1);
+    expect(Array.from(offsets)).toEqual([0, 1, 2, 3, 6, 7, 8, 9, 10]);
+    // the normalised span "fuck" maps back to the original span, surrogate pair included
+    const a = text.indexOf('fuck');
+    expect(original.slice(offsets[a], offsets[a + 4])).toBe('\u{1d41f}\u200b\uff55ck');
+  });
+
+  it('never throws on lone surrogates and control characters', () => {
+    const { text, offsets } = normalize('a\ud800b\udc00c\u0000d\u202ee');
+    expect(text).toBe('a b cde');
+    expect(offsets[offsets.length - 1]).toBe(9);
+  });
+});
+
+describe('spans and redaction', () => {
+  it('reports spans in ORIGINAL offsets through obfuscation', () => {
+    const text = 'Well... f.u.c.k you, seriously.';
+    const { spans } = scanToxicity(text);
+    const insult = spans.find((s) => s.category === 'insult');
+    expect(insult).toBeDefined();
+    expect(text.slice(insult?.start, insult?.end)).toBe('f.u.c.k you');
+    const prof = spans.find((s) => s.category === 'profanity');
+    expect(prof?.match).toBe('fuck');
+    expect(text.slice(prof?.start, prof?.end)).toBe('f.u.c.k');
+  });
+
+  it('spans of homoglyph and zero-width words cover the original characters', () => {
+    const text = 'ok \u{1d41f}\u{1d42e}\u200b\u{1d41c}\u{1d424} you';
+    const prof = scanToxicity(text).spans.find((s) => s.category === 'profanity');
+    expect(text.slice(prof?.start, prof?.end)).toBe('\u{1d41f}\u{1d42e}\u200b\u{1d41c}\u{1d424}');
+  });
+
+  it('redacting every span leaves no toxic text behind', () => {
+    const text = 'Listen: I will kill you. Also jews are vermin.';
+    const { spans } = scanToxicity(text);
+    let redacted = text;
+    for (const s of [...spans].filter((x) => x.category === 'threat' || x.category === 'identity_attack').sort((a, b) => b.start - a.start)) {
+      redacted = redacted.slice(0, s.start) + '█'.repeat(s.end - s.start) + redacted.slice(s.end);
+    }
+    const after = scanToxicity(redacted).scores;
+    expect(after.threat).toBe(0);
+    expect(after.identity_attack).toBeLessThan(0.5);
+  });
+});
+
+describe('toxicity() detector', () => {
+  it('returns a hot-path signal named toxicity with per-category scores', () => {
+    const d = toxicity();
+    expect(d.name).toBe('toxicity');
+    expect(d.kind).toBe('hot-path');
+    const s = d.detect(input('I hope you die.'));
+    expect(s.detector).toBe('toxicity');
+    expect(s.flagged).toBe(true);
+    expect(s.blocked).toBe(true);
+    expect(Object.keys(s.scores ?? {}).sort()).toEqual(['identity_attack', 'insult', 'profanity', 'threat', 'toxicity']);
+    expect(s.score).toBe(s.scores?.toxicity);
+  });
+
+  it('passes benign text with no reason', () => {
+    const s = detect('The capital of France is Paris.');
+    expect(s).toMatchObject({ flagged: false });
+    expect(s.blocked).toBeUndefined();
+    expect(s.reason).toBeUndefined();
+  });
+
+  it('reason names category, score, offsets and why, without echoing the text by default', () => {
+    const text = 'Sure. By the way, kill all the jews.';
+    const s = detect(text);
+    expect(s.reason).toMatch(/^blocked: (threat|identity_attack) 0\.\d\d at \[18, 35\): /);
+    expect(s.reason).not.toMatch(/jews/);
+    const echoed = detect(text, { echoSpan: true });
+    expect(echoed.reason).toContain('"kill all the jews"');
+    expect(echoed.reason).not.toContain('By the way');
+  });
+
+  it('per-category thresholds override the defaults, false disables a category', () => {
+    expect(detect('That song is fucking awesome!', { flag: { profanity: 0.5 } }).flagged).toBe(true);
+    expect(detect('That song is fucking awesome!', { block: { profanity: 0.5 } }).blocked).toBe(true);
+    const s = detect('I hope you die.', { block: { threat: false } });
+    expect(s.blocked).toBeUndefined();
+    expect(s.flagged).toBe(true);
+    expect(detect('I hope you die.', { block: { threat: false }, flag: { threat: false, toxicity: false } }).flagged).toBe(false);
+  });
+
+  it.each([
+    [{ block: { threat: 2 } }, 'toxicity: option "block.threat" must be a number in [0, 1] or false'],
+    [{ flag: { insult: -0.1 } }, 'toxicity: option "flag.insult" must be a number in [0, 1] or false'],
+    [{ flag: { insult: 'high' } }, 'toxicity: option "flag.insult" must be a number in [0, 1] or false'],
+    [{ block: { hate: 0.5 } }, 'toxicity: option "block.hate" is not a category (use toxicity, insult, profanity, identity_attack, threat)'],
+    [{ echoSpan: 'yes' }, 'toxicity: option "echoSpan" must be a boolean'],
+    [{ name: '' }, 'toxicity: option "name" must be a non-empty string'],
+    [{ treshold: 1 }, 'toxicity: option "treshold" is invalid'],
+  ])('rejects %j with a TypeError naming the option', (options, message) => {
+    expect(() => toxicity(options as never)).toThrow(TypeError);
+    expect(() => toxicity(options as never)).toThrow(message);
+  });
+});
+
+describe('incremental scanning', () => {
+  const texts = [
+    ...CHALLENGE.map((c) => c.text),
+    'Sure! Here is a recipe.\nYou are a fucking idiot. I will k1ll you, f u c k you. Dick Cheney. 𝐟𝐮𝐜𝐤 ｙｏｕ',
+    'kill all the jews and death to all muslims. kys kys. motherf***er. sh!t a$$ 1d10t.',
+    'a\ud800b\u0301\u0301\u200bc 😀😀 مرحبا fuuuuck youuuu',
+  ];
+
+  const chunked = (text: string, sizes: readonly number[]): ToxicityScores => {
+    const s = createToxicityScanner();
+    let at = 0;
+    let k = 0;
+    while (at < text.length) {
+      const n = sizes[k++ % sizes.length] as number;
+      s.push(text.slice(at, at + n));
+      at += n;
+    }
+    return s.end().scores;
+  };
+
+  it('equals whole-text scanning for every chunking, even splits inside words and surrogate pairs', () => {
+    for (const text of texts) {
+      const whole = scanToxicity(text);
+      for (const sizes of [[1], [2], [3, 1], [7], [5, 11, 2]]) {
+        const s = createToxicityScanner();
+        let at = 0;
+        let k = 0;
+        while (at < text.length) {
+          const n = sizes[k++ % sizes.length] as number;
+          s.push(text.slice(at, at + n));
+          at += n;
+        }
+        expect(s.end()).toEqual(whole);
+      }
+      expect(chunked(text, [4])).toEqual(whole.scores);
+    }
+  });
+
+  it('scores() mid-stream equals scanning the prefix, and does not disturb the stream', () => {
+    const text = texts[texts.length - 3] as string;
+    const s = createToxicityScanner();
+    for (let i = 0; i < text.length; i += 9) {
+      s.push(text.slice(i, i + 9));
+      expect(s.scores()).toEqual(scanToxicity(text.slice(0, i + 9)).scores);
+    }
+    expect(s.end()).toEqual(scanToxicity(text));
+  });
+
+  it('refuses push() after end()', () => {
+    const s = createToxicityScanner();
+    s.end();
+    expect(() => s.push('x')).toThrow(/after end/);
+  });
+});
+
+describe('hostile input never throws', () => {
+  it.each([
+    ['empty', ''],
+    ['10 MB of text', 'The quick brown fox jumps over the lazy dog. '.repeat(233_017)],
+    ['lone surrogates', '\ud800\udbff\udc00x\ud800'.repeat(10_000)],
+    ['a huge run of combining marks', 'a' + '\u0301'.repeat(1_000_000)],
+    ['a huge run of zero-width characters', 'f' + '\u200b'.repeat(1_000_000) + 'uck you'],
+    ['control characters and RTL overrides', '\u0000\u0001\u202e\u2066kill\u2069 you\u0007'.repeat(10_000)],
+    ['an emoji flood', '😀🔥💀'.repeat(300_000)],
+    ['one enormous word', 'a'.repeat(2_000_000)],
+    ['a flood of single letters', 'f u c k '.repeat(200_000)],
+    ['a flood of masks', '*'.repeat(1_000_000)],
+  ])('%s', (_name, text) => {
+    const r = scanToxicity(text);
+    for (const v of Object.values(r.scores)) {
+      expect(Number.isFinite(v)).toBe(true);
+      expect(v).toBeGreaterThanOrEqual(0);
+      expect(v).toBeLessThanOrEqual(1);
+    }
+    expect(r.spans.length).toBeLessThanOrEqual(32);
+    expect(toxicity().detect(input(text)).detector).toBe('toxicity');
+  });
+
+  it('an empty text scores zero everywhere', () => {
+    expect(scanToxicity('').scores).toEqual({ toxicity: 0, insult: 0, profanity: 0, identity_attack: 0, threat: 0 });
+  });
+});
+
+const here = dirname(fileURLToPath(import.meta.url));
+const benignDir = resolve(here, '../../../shared/data/benign');
+
+describe.skipIf(!existsSync(benignDir))('benign assistant answers (../shared/data/benign)', () => {
+  it('blocks at most 0.5 % and flags at most 2 % of them with the defaults', () => {
+    const d = toxicity();
+    let n = 0;
+    let blocked = 0;
+    let flagged = 0;
+    for (const f of readdirSync(benignDir).filter((x) => x.endsWith('.jsonl'))) {
+      for (const line of readFileSync(join(benignDir, f), 'utf8').split('\n')) {
+        if (!line.trim()) continue;
+        const s = d.detect(input((JSON.parse(line) as { text: string }).text));
+        n++;
+        if (s.blocked) blocked++;
+        if (s.flagged) flagged++;
+      }
+    }
+    expect(n).toBeGreaterThan(5000);
+    expect(blocked / n).toBeLessThanOrEqual(0.005);
+    expect(flagged / n).toBeLessThanOrEqual(0.02);
+  });
+});
