@@ -32,13 +32,23 @@ export function invokeRoute<Args extends unknown[], Output>(route: Route<Args, O
   if (!retry || retry.retries === 0) return first;
   return first.catch((error: unknown) => {
     if (options.signal?.aborted || !isTransientError(error)) throw error;
-    return pRetry(() => attempt(route, args, options), {
-      retries: retry.retries - 1,
-      minTimeout: retry.minTimeoutMs,
-      maxTimeout: retry.maxTimeoutMs,
-      shouldRetry: ({ error: next }) => isTransientError(next),
-      ...(options.signal && { signal: options.signal }),
-    });
+    // p-retry's own first attempt runs at once; replaying the first failure to it instead makes
+    // it wait its first back-off before calling again (p-retry only accepts Error instances).
+    let replay = error instanceof Error;
+    return pRetry(
+      () => {
+        if (!replay) return attempt(route, args, options);
+        replay = false;
+        throw error;
+      },
+      {
+        retries: replay ? retry.retries : retry.retries - 1,
+        minTimeout: retry.minTimeoutMs,
+        maxTimeout: retry.maxTimeoutMs,
+        shouldRetry: ({ error: next }) => isTransientError(next),
+        ...(options.signal && { signal: options.signal }),
+      },
+    );
   });
 }
 

@@ -94,6 +94,28 @@ describe('detectors that misbehave', () => {
     expect(await g()).toBe('x');
   });
 
+  it('a detector past the per-call budget emits budget-exceeded and is counted; the output still passes', async () => {
+    let now = 0;
+    const spy = vi.spyOn(performance, 'now').mockImplementation(() => now);
+    try {
+      const slow: HotPathDetector = {
+        name: 'slow',
+        detect() {
+          now += 12;
+          return { detector: 'slow', score: 0, flagged: false };
+        },
+      };
+      const g = guard(async () => 'x', { ...base, name: 'bud', detectors: [slow], budgetMs: 10, clock: () => 0 });
+      const overruns: GuardEvents['budget-exceeded'][] = [];
+      g.on('budget-exceeded', (e) => overruns.push(e));
+      expect(await g()).toBe('x');
+      expect(overruns).toEqual([{ breaker: 'bud', detector: 'slow', route: 'primary', elapsedMs: 12, budgetMs: 10 }]);
+      expect(g.stats().budgetOverruns).toBe(1);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('an event listener that throws does not break the call', async () => {
     const g = guard(async () => 'x', { ...base, name: 'ev1', detectors: [] });
     g.on('outcome', () => {

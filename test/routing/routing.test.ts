@@ -281,6 +281,38 @@ describe('transient errors', () => {
     expect(g.state).toBe('closed');
   });
 
+  it('retries back off from the first retry on: minTimeoutMs, then doubled', async () => {
+    vi.useFakeTimers();
+    const attempts: number[] = [];
+    const primary = async (_p: string): Promise<string> => {
+      attempts.push(Date.now());
+      throw Object.assign(new Error('rate limited'), { status: 429 });
+    };
+    const g = guard(primary, { ...base, name: 'tr5', retry: { retries: 2, minTimeoutMs: 100, maxTimeoutMs: 1_000 }, safeReply: 'safe' });
+    const start = Date.now();
+    const pending = g('x');
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(await pending).toBe('safe');
+    expect(attempts.map((t) => t - start)).toEqual([0, 100, 300]);
+  });
+
+  it('an abort during the retry back-off ends the call at once and is not counted', async () => {
+    const primary = vi.fn(async (_p: string): Promise<string> => Promise.reject(Object.assign(new Error('busy'), { status: 503 })));
+    const fallback = vi.fn(kind);
+    const g = guard(primary, { ...base, name: 'tr4', retry: { retries: 3, minTimeoutMs: 60_000, maxTimeoutMs: 60_000 }, fallbacks: [fallback] });
+    const controller = new AbortController();
+    const pending = g.with({ signal: controller.signal })('x');
+    while (primary.mock.calls.length === 0) await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    const started = Date.now();
+    controller.abort(new Error('gone'));
+    await expect(pending).rejects.toThrow('gone');
+    expect(Date.now() - started).toBeLessThan(10_000); // not after the 60 s back-off
+    expect(primary).toHaveBeenCalledTimes(1);
+    expect(fallback).not.toHaveBeenCalled();
+    expect(g.stats().calls.failed).toBe(0);
+  });
+
   it('persistent 500s exhaust the retries, count once, and go to the fallback', async () => {
     const primary = vi.fn(async (_p: string): Promise<string> => Promise.reject(Object.assign(new Error('oops'), { status: 500 })));
     const g = guard(primary, { ...base, name: 'tr3', retry: { retries: 2, minTimeoutMs: 1, maxTimeoutMs: 1 }, fallbacks: [kind] });
