@@ -26,3 +26,10 @@ export { bernoulliCusumArl, bernoulliCusumThreshold, fisherExactTest, holm, twoP
 export type { DetectionDelay } from './guard.js';
 export { toxicity, scanToxicity, createToxicityScanner, normalize, ToxicityScanner, TOXICITY_CATEGORIES, DEFAULT_BLOCK as TOXICITY_DEFAULT_BLOCK, DEFAULT_FLAG as TOXICITY_DEFAULT_FLAG } from './detectors/toxicity/index.js';
 export type { ToxicityOptions, ToxicityThreshold, ToxicityThresholds, ToxicityCategory, ToxicityResult, ToxicityScores, ToxicitySpan, Normalized } from './detectors/toxicity/index.js';
+export { loadConfig, parseConfig, createBreakers, watchConfig, configSchema, configJsonSchema, builtinDetectors, detectorRegistry, ConfigError, isConfigError, formatIssue } from './config/index.js';
+export type { BreakerBinding, BreakerBindings, BreakerConfig, BreakerSet, ConfigIssue, ConfigWatcher, CreateBreakersOptions, DetectorFactory, DetectorRegistry, LoadConfigOptions, ReloadResult, ReloadTrigger, SafetyBreakerConfig, SafetyBreakerConfigInput, WatchConfigOptions } from './config/index.js';
+export type { ReconfigureOptions } from './guard.js';
+export { createRecorder, type RecordedCall, type RecorderOptions, type TrafficRecorder } from './traffic/record.js';
+export { formatTrafficLine, parseTrafficLine, TrafficLineError, type TrafficError, type TrafficLine, type TrafficRouteResult } from './traffic/format.js';
+export { Replay, type BreakerReplayReport, type ReplayOptions, type ReplayReport, type TripReport } from './traffic/replay.js';
+export { builtinScenarios, generateTraffic, scenarioSchema, type Scenario, type ScenarioInput } from './traffic/scenarios.js';
