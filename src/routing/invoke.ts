@@ -33,24 +33,37 @@ export function invokeRoute<Args extends unknown[], Output>(route: Route<Args, O
   return first.catch((error: unknown) => {
     if (options.signal?.aborted || !isTransientError(error)) throw error;
     // p-retry's own first attempt runs at once; replaying the first failure to it instead makes
-    // it wait its first back-off before calling again (p-retry only accepts Error instances).
-    let replay = error instanceof Error;
+    // it wait its first back-off before calling again. p-retry only accepts Error instances, so
+    // anything else thrown (a Response, a plain object with a status) travels wrapped.
+    let replay = true;
     return pRetry(
       () => {
-        if (!replay) return attempt(route, args, options);
+        if (!replay) return attempt(route, args, options).catch(wrap);
         replay = false;
-        throw error;
+        return wrap(error);
       },
       {
-        retries: replay ? retry.retries : retry.retries - 1,
+        retries: retry.retries,
         minTimeout: retry.minTimeoutMs,
         maxTimeout: retry.maxTimeoutMs,
-        shouldRetry: ({ error: next }) => isTransientError(next),
+        shouldRetry: ({ error: next }) => isTransientError(unwrap(next)),
         ...(options.signal && { signal: options.signal }),
       },
-    );
+    ).catch((final: unknown) => {
+      throw unwrap(final);
+    });
   });
 }
+
+class Thrown extends Error {
+  constructor(readonly value: unknown) {
+    super('non-Error thrown by a route');
+  }
+}
+const wrap = (error: unknown): never => {
+  throw error instanceof Error ? error : new Thrown(error);
+};
+const unwrap = (error: unknown): unknown => (error instanceof Thrown ? error.value : error);
 
 function attempt<Args extends unknown[], Output>(route: Route<Args, Output>, args: Args, options: InvokeOptions): Promise<Output> {
   const { deadlines, signal } = options;

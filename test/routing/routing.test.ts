@@ -296,6 +296,16 @@ describe('transient errors', () => {
     expect(attempts.map((t) => t - start)).toEqual([0, 100, 300]);
   });
 
+  it('a transient non-Error (a thrown Response-like object) is retried, and rethrown unchanged in the end', async () => {
+    const thrown = { status: 503, statusText: 'Service Unavailable' };
+    let n = 0;
+    const flaky = guard(async (_p: string): Promise<string> => (n++ < 2 ? Promise.reject(thrown) : 'ok'), { ...base, name: 'tr6', retry: { retries: 3, minTimeoutMs: 1, maxTimeoutMs: 1 } });
+    expect(await flaky('x')).toBe('ok');
+    expect(n).toBe(3);
+    const down = guard(async (_p: string): Promise<string> => Promise.reject(thrown), { ...base, name: 'tr7', retry: { retries: 2, minTimeoutMs: 1, maxTimeoutMs: 1 } });
+    await expect(down('x')).rejects.toBe(thrown);
+  });
+
   it('an abort during the retry back-off ends the call at once and is not counted', async () => {
     const primary = vi.fn(async (_p: string): Promise<string> => Promise.reject(Object.assign(new Error('busy'), { status: 503 })));
     const fallback = vi.fn(kind);
