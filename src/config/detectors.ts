@@ -32,7 +32,7 @@ export const builtinDetectors: DetectorRegistry = {
   },
   toxicity: {
     description: 'Per-category toxicity scores; `block` withholds an output, `flag` counts it against the model.',
-    options: z.strictObject({ block: toxicityThresholds.optional(), flag: toxicityThresholds.optional(), echoSpan: z.boolean().optional() }).default({}),
+    options: z.strictObject({ block: toxicityThresholds.optional(), flag: toxicityThresholds.optional(), echoSpan: z.boolean().optional() }),
     create: (options) => toxicity(options as Parameters<typeof toxicity>[0]),
   },
 };

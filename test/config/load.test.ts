@@ -1,0 +1,146 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { ConfigError, configJsonSchema, loadConfig, parseConfig, type ConfigIssue } from '../../src/index.js';
+
+function issuesOf(text: string, file = 'breakers.yaml', options?: Parameters<typeof parseConfig>[2]): ConfigIssue[] {
+  try {
+    parseConfig(text, file, options);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return [...(error as ConfigError).issues];
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('config file', () => {
+  it('reads a full YAML config with defaults filled in', () => {
+    const config = parseConfig(`breakers:
+  chat:
+    detectors:
+      toxicity:
+        block: { threat: 0.7 }
+      latency: { slowMs: 8000 }
+    trip: [{ policy: wilson, threshold: 0.05 }, { policy: cusum, shift: 5 }]
+    fallbacks: [mini]
+`);
+    const chat = config.breakers.chat!;
+    expect(chat.mode).toBe('enforce');
+    expect(chat.detectors?.toxicity).toEqual({ block: { threat: 0.7 } });
+    expect(chat.detectors?.latency).toEqual({ slowMs: 8000 });
+    // Trip specs come from the policy registry's own schema: its defaults and newer policies flow in.
+    expect(chat.trip).toEqual([
+      expect.objectContaining({ policy: 'wilson', threshold: 0.05, confidence: 0.95, minimumCalls: 20 }),
+      expect.objectContaining({ policy: 'cusum', shift: 5 }),
+    ]);
+    expect(chat.fallbacks).toEqual(['mini']);
+  });
+
+  it('names file, line, column, path, expected and found for a wrong type', () => {
+    const [issue, ...rest] = issuesOf(`breakers:
+  chat:
+    detectors:
+      toxicity:
+        block: high
+`);
+    expect(rest).toEqual([]);
+    expect(issue).toMatchObject({ file: 'breakers.yaml', line: 5, column: 16, path: 'breakers.chat.detectors.toxicity.block', expected: 'a mapping', found: '"high" (a string)' });
+    expect(new ConfigError([issue!]).message).toBe('breakers.yaml:5:16 breakers.chat.detectors.toxicity.block: wrong type (expected a mapping, found "high" (a string))');
+  });
+
+  it('points at an unknown key and suggests the one meant', () => {
+    const [issue] = issuesOf(`breakers:
+  chat:
+    detectors:
+      toxicty: {}
+`);
+    expect(issue).toMatchObject({ line: 4, column: 7, path: 'breakers.chat.detectors.toxicty', found: '"toxicty"' });
+    expect(issue!.expected).toContain('toxicity');
+    expect(issue!.message).toContain('did you mean "toxicity"');
+  });
+
+  it('reports an unknown key inside a trip policy with the keys that policy takes', () => {
+    const [issue] = issuesOf(`breakers:
+  chat:
+    trip: { policy: rate, treshold: 0.3 }
+`);
+    expect(issue).toMatchObject({ line: 3, column: 27, path: 'breakers.chat.trip.treshold' });
+    expect(issue!.expected).toBe('one of policy, threshold, minimumCalls, window');
+  });
+
+  it('reports an unknown policy with the policies there are', () => {
+    const [issue] = issuesOf(`breakers:
+  chat:
+    trip:
+      - policy: rate
+      - policy: ratee
+`);
+    expect(issue).toMatchObject({ line: 5, column: 17, path: 'breakers.chat.trip.1.policy', found: '"ratee" (a string)' });
+    expect(issue!.expected).toContain('"wilson"');
+  });
+
+  it('lists every problem, each with its own place', () => {
+    const issues = issuesOf(`breakers:
+  chat:
+    mode: enforced
+    recovery: { probes: 0 }
+    detectors:
+      toxicity: { block: { insult: 2 } }
+`);
+    expect(issues.map((i) => [i.path, i.line])).toEqual(
+      expect.arrayContaining([
+        ['breakers.chat.mode', 3],
+        ['breakers.chat.recovery.probes', 4],
+        ['breakers.chat.detectors.toxicity.block.insult', 6],
+      ]),
+    );
+    expect(issues.find((i) => i.path.endsWith('probes'))!.expected).toBe('a number >= 1');
+  });
+
+  it('reports YAML syntax errors and duplicate keys with line and column', () => {
+    expect(issuesOf('breakers:\n  chat: {\n')[0]).toMatchObject({ line: 3, expected: 'valid YAML or JSON' });
+    expect(issuesOf('breakers:\n  chat:\n    timeoutMs: 1\n    timeoutMs: 2\n')[0]).toMatchObject({ line: 4, column: 5, found: 'DUPLICATE_KEY' });
+  });
+
+  it('reads JSON with positions too', () => {
+    const [issue] = issuesOf('{\n  "breakers": {\n    "chat": { "fallbacks": "mini" }\n  }\n}', 'c.json');
+    expect(issue).toMatchObject({ file: 'c.json', line: 3, column: 28, path: 'breakers.chat.fallbacks', expected: 'a list' });
+  });
+
+  it('loads from a file and names the file in errors', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sb-config-'));
+    const good = join(dir, 'good.yaml');
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(good, 'breakers:\n  chat:\n    detectors: { latency: { slowMs: 5000 } }\n');
+    writeFileSync(bad, 'breakers:\n  chat:\n    timeoutMs: soon\n');
+    expect((await loadConfig(good)).breakers.chat?.detectors?.latency).toEqual({ slowMs: 5000 });
+    await expect(loadConfig(bad)).rejects.toThrow(`${bad}:3:16 breakers.chat.timeoutMs: wrong type (expected a number, found "soon" (a string))`);
+    await expect(loadConfig(join(dir, 'missing.yaml'))).rejects.toThrow(/expected a readable file, found ENOENT/);
+  });
+
+  it('rejects an empty file and a bad breaker name', () => {
+    expect(issuesOf('')[0]!.found).toBe('an empty file');
+    expect(issuesOf('breakers:\n  "chat bot": {}\n')[0]).toMatchObject({ path: 'breakers.chat bot', line: 2 });
+  });
+
+  it('takes the app’s own detectors by name, validated by their schema', () => {
+    const detectors = {
+      keyword: {
+        options: z.strictObject({ words: z.array(z.string()).min(1) }),
+        create: (o: unknown) => ({ name: 'keyword', detect: () => ({ detector: 'keyword', score: 0, flagged: false, words: (o as { words: string[] }).words }) }),
+      },
+    };
+    expect(parseConfig('breakers:\n  chat:\n    detectors: { keyword: { words: [bad] } }\n', 'c.yaml', { detectors }).breakers.chat?.detectors).toEqual({ keyword: { words: ['bad'] } });
+    expect(issuesOf('breakers:\n  chat:\n    detectors: { keyword: { words: [] } }\n', 'c.yaml', { detectors })[0]).toMatchObject({ path: 'breakers.chat.detectors.keyword.words', expected: 'at least 1 item(s)' });
+  });
+
+  it('publishes a JSON Schema that names detectors and trip policies', () => {
+    const schema = configJsonSchema() as { properties: { breakers: { additionalProperties: { properties: Record<string, unknown> } } } };
+    const breaker = schema.properties.breakers.additionalProperties.properties;
+    expect(Object.keys(breaker)).toEqual(expect.arrayContaining(['mode', 'detectors', 'trip', 'recovery', 'fallbacks']));
+    expect(JSON.stringify(breaker.detectors)).toContain('"toxicity"');
+    expect(JSON.stringify(breaker.trip)).toContain('"wilson"');
+  });
+});
