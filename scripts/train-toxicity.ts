@@ -23,7 +23,7 @@ export const SEED = 20261127;
 const EPOCHS = 6;
 const LR = 0.2;
 const L2 = 1e-6;
-const BENIGN_WEIGHT = 4;
+const BENIGN_WEIGHT = 16;
 /** Flag operating point: the model alone may flag at most this share of calibration benign answers. */
 const BENIGN_FLAG_BUDGET = 0.005;
 
