@@ -110,12 +110,8 @@ export function watchConfig<B extends BreakerBindings>(file: string, set: Breake
     return running;
   }
 
-  // The file as applied now counts as seen, so the first event after start only reloads a real change.
-  void readFile(path, 'utf8').then(
-    (t) => (lastText ??= t),
-    () => undefined,
-  );
-
+  // No text is "seen" at start: the first reload always applies, which is harmless — unchanged
+  // policies and detectors are kept, with their windows.
   let watcher: FSWatcher | undefined;
   if (options.watchFile !== false) {
     // Watch the directory: editors and `kubectl` ConfigMaps replace the file by rename, which a file watch loses.
