@@ -81,6 +81,8 @@ export class TimeWindow implements OutcomeWindow {
   private readonly bucketMs: number;
   private readonly counts: Float64Array; // 4 counters per bucket: calls, bad, failed, slow
   private readonly starts: Float64Array;
+  /** The bucket index of the last expiry scan. */
+  private scannedAt = NaN;
   private readonly sums: WindowTotals = { calls: 0, bad: 0, failed: 0, slow: 0 };
 
   constructor(
@@ -117,6 +119,7 @@ export class TimeWindow implements OutcomeWindow {
   }
 
   reset(): void {
+    this.scannedAt = NaN;
     this.counts.fill(0);
     this.starts.fill(-Infinity);
     this.sums.calls = this.sums.bad = this.sums.failed = this.sums.slow = 0;
@@ -133,6 +136,10 @@ export class TimeWindow implements OutcomeWindow {
   }
 
   private expire(now: number): void {
+    // Which buckets have expired changes only when `now` enters a new bucket: skip the scan otherwise.
+    const bucket = Math.floor(now / this.bucketMs);
+    if (bucket === this.scannedAt) return;
+    this.scannedAt = bucket;
     const oldest = now - this.durationMs;
     for (let i = 0; i < this.buckets; i++) {
       if (this.starts[i]! + this.bucketMs <= oldest && this.counts[i * 4]! > 0) this.clear(i);

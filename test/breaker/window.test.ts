@@ -73,6 +73,17 @@ describe('TimeWindow', () => {
     expect(t.bad).toBe(15_000);
   });
 
+  it('reads within one bucket agree with a fresh window; crossing a bucket boundary expires at once', () => {
+    const w = new TimeWindow(1_000, 10);
+    w.record(bad, 0);
+    w.record(good, 950);
+    for (let t = 1_000; t < 1_100; t += 7) expect(w.totals(t)).toEqual({ calls: 2, bad: 1, failed: 0, slow: 0 });
+    expect(w.totals(1_100)).toEqual({ calls: 1, bad: 0, failed: 0, slow: 0 });
+    w.reset();
+    w.record(bad, 1_150);
+    expect(w.totals(1_150)).toEqual({ calls: 1, bad: 1, failed: 0, slow: 0 });
+  });
+
   it('defaults to 10 buckets', () => {
     const w = createWindow({ kind: 'time', durationMs: 1_000 }) as TimeWindow;
     expect(w.buckets).toBe(10);
