@@ -16,7 +16,7 @@ export interface RecoveryOptions {
   readonly afterMs: number;
   /** Each repeated trip multiplies the open time by this factor (1 = no backoff). */
   readonly backoff: number;
-  /** Upper bound of the open time; also how long the breaker must stay closed before backoff resets. */
+  /** Upper bound of the backed-off open time (never below `afterMs`); also how long the breaker must stay closed before backoff resets. */
   readonly capMs: number;
   /** Probes admitted in half-open; all must pass to close. */
   readonly probes: number;
@@ -143,7 +143,8 @@ export class BreakerStateMachine {
   private open(now: number, decision: TripDecision): void {
     this.consecutiveOpens++;
     const { afterMs, backoff, capMs } = this.recovery;
-    this.openForMs = Math.min(capMs, afterMs * backoff ** (this.consecutiveOpens - 1));
+    // The cap bounds the backoff's growth; it never shortens the configured delay itself.
+    this.openForMs = Math.max(afterMs, Math.min(capMs, afterMs * backoff ** (this.consecutiveOpens - 1)));
     this.openedAt = now;
     this.move('open', now, decision.reason, decision, this.openForMs);
   }

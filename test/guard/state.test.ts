@@ -119,6 +119,21 @@ describe('guard state machine', () => {
     expect(g.stats().calls.failed).toBe(3);
   });
 
+  it('timeouts count as bad calls and trip the breaker', async () => {
+    vi.useFakeTimers();
+    try {
+      const g = guard((_p: string) => new Promise<string>(() => {}), { name: 'timeouts', detectors: [], fallbacks: [async () => 'fb'], trip: { policy: 'rate', threshold: 0.5, minimumCalls: 2 }, retry: false, timeoutMs: 50 });
+      const calls = [g('a'), g('b')];
+      await vi.advanceTimersByTimeAsync(50);
+      expect(await Promise.all(calls)).toEqual(['fb', 'fb']);
+      expect(g.state).toBe('open');
+      expect(g.stats().calls.failed).toBe(2);
+      g.dispose();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('forced-open: fallbacks serve however long, until reset', async () => {
     const s = setup();
     const forced: GuardEvents['forced-open'][] = s.events['forced-open']!;
@@ -193,6 +208,21 @@ describe('guard state machine', () => {
     s.g.forceOpen('drill');
     expect(await s.g('x')).toBe('kind reply to x');
     expect(s.fallback).not.toHaveBeenCalled();
+  });
+
+  it('a recovery delay above the default cap is honoured, not silently cut to 5 minutes', async () => {
+    const s = setup({ recovery: { afterMs: 600_000 } });
+    await trip(s);
+    expect(s.events.trip![0]!.openForMs).toBe(600_000);
+    expect(s.g.stats().retryAfterMs).toBe(600_000);
+  });
+
+  it('a cap below the recovery delay stops the backoff but never shortens the delay', async () => {
+    const s = setup({ recovery: { afterMs: 60_000, capMs: 30_000, probes: 1 } });
+    await trip(s);
+    s.clock.advance(60_000);
+    await s.g('probe'); // still toxic: reopens
+    expect(s.events.trip!.map((t) => t.openForMs)).toEqual([60_000, 60_000]);
   });
 
   it('setMode rejects unknown modes', () => {
