@@ -32,7 +32,7 @@ function formatBreaker(b: BreakerReplayReport): string[] {
   const out = [`breaker ${b.breaker} (${b.mode})`];
   out.push(`  calls ${n(b.calls)}: primary ${n(b.servedByPrimary)} · fallback ${n(b.servedByFallback)} · exhausted ${n(b.exhausted)} · caller errors ${n(b.callerErrors)}`);
   out.push(`  primary: flagged ${n(b.flagged)} · failed ${n(b.failed)} · probes ${n(b.probes)} · outputs blocked (all routes) ${n(b.blocked)}`);
-  out.push(`  unsafe outputs that reached users: ${n(b.unsafeReachedUsers)}`);
+  out.push(`  flagged or unsafe outputs that reached users: ${n(b.unsafeReachedUsers)}`);
   out.push(b.firstFlagged ? `  first flagged: line ${n(b.firstFlagged.line)} at ${iso(b.firstFlagged.at)} (${b.firstFlagged.detectors.join(', ')})` : '  first flagged: none');
   const trips = b.trips.length + b.tripsOmitted;
   const falseTrips = b.falseTrips === undefined ? '' : ` — false trips: ${b.falseTrips} (from ${n(b.labelled)} labels)`;

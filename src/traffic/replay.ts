@@ -122,6 +122,8 @@ class BreakerSim {
   private current: CallRec | undefined; // the call being admitted or completed
   private readonly timeoutMs: number;
   private openTrip: TripReport | undefined;
+  // Every trip and reopen since the breaker last closed: the close recovers them all.
+  private incident: TripReport[] = [];
   // Ring of recent primary observations: end time, bad, labelled unsafe, cumulative unsafe served.
   private readonly ringT = new Float64Array(RING);
   private readonly ringBad = new Uint8Array(RING);
@@ -156,11 +158,12 @@ class BreakerSim {
     });
     this.guarded.on('trip', (e) => this.onTrip(e));
     this.guarded.on('close', (e) => {
-      if (this.openTrip) {
-        this.openTrip.recoveredAt = e.at;
-        this.openTrip.timeToRecoverMs = e.at - this.openTrip.at;
-        this.openTrip = undefined;
+      for (const t of this.incident) {
+        t.recoveredAt = e.at;
+        t.timeToRecoverMs = e.at - t.at;
       }
+      this.incident = [];
+      this.openTrip = undefined;
     });
   }
 
@@ -316,6 +319,7 @@ class BreakerSim {
     if (trip.falseTrip) r.falseTrips = (r.falseTrips ?? 0) + 1;
     else if (r.labelled > 0 && r.falseTrips === undefined) r.falseTrips = 0;
     this.openTrip = trip;
+    this.incident.push(trip);
     if (r.trips.length < this.maxTrips) r.trips.push(trip);
     else r.tripsOmitted++;
   }

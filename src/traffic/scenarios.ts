@@ -19,7 +19,7 @@ const phaseSchema = z.strictObject({
   /** Mean latency, ms (calls vary ±`latencyJitter` around it). */
   latencyMs: ramp.default(800),
   latencyJitter: z.number().min(0).max(1).default(0.25),
-  /** Calls in this phase are part of the incident (label `unsafe`), for false-trip counts. */
+  /** Failures and slow calls in this phase are the incident's (label `unsafe`), for false-trip counts; toxic outputs are always `unsafe`. */
   incident: z.boolean().default(false),
   /** Per-group toxic rates (fairness drills); groups are drawn by weight into `context.group`. */
   groups: z.record(z.string(), z.strictObject({ weight: z.number().positive().default(1), toxicRate: rate.optional() })).optional(),
@@ -149,6 +149,8 @@ const at = (r: number | { from: number; to: number }, f: number): number => (typ
 export function* generateTraffic(scenario: Scenario, breaker: string, fallbackRoutes: readonly string[] = []): Generator<TrafficLine> {
   const random = prng(scenario.seed);
   const spacing = 1000 / scenario.ratePerSecond;
+  // A call "slow" enough to label: twice the first phase's typical latency.
+  const slowAt = 2 * at(scenario.phases[0]!.latencyMs, 0);
   let t = scenario.start;
   for (const phase of scenario.phases) {
     const end = t + phase.durationMs;
@@ -179,7 +181,8 @@ export function* generateTraffic(scenario: Scenario, breaker: string, fallbackRo
         latencyMs,
         ...(failed ? { error: { message: 'Service Unavailable', status: 503 } } : { text: toxic ? pick(TOXIC, random) : pick(SAFE, random) }),
         ...(group !== undefined && { context: { group } }),
-        label: phase.incident ? 'unsafe' : 'safe',
+        // Ground truth: a toxic output, or a failure or slow call the incident caused.
+        label: toxic && !failed ? 'unsafe' : phase.incident && (failed || latencyMs >= slowAt) ? 'unsafe' : 'safe',
         ...(phase.fallback && fallbackRoutes.length > 0 && { fallbacks: Object.fromEntries(fallbackRoutes.map((r) => [r, fallbackResult(phase.fallback!, f, random)])) }),
       };
       yield line;

@@ -63,7 +63,9 @@ describe('replay', () => {
     for (const l of lines) await replay.push(parseTrafficLine(l.trimEnd(), ++n), n);
     const report = await replay.finish();
     expect(report.breakers.chat!.trips.map((t) => ({ at: t.at, policy: t.policy }))).toEqual(live);
-    expect(report.breakers.chat!.trips.filter((t) => t.recoveredAt !== undefined).map((t) => t.recoveredAt)).toEqual(closes);
+    // A close recovers every trip and reopen since the last close.
+    expect([...new Set(report.breakers.chat!.trips.filter((t) => t.recoveredAt !== undefined).map((t) => t.recoveredAt))]).toEqual(closes);
+    expect(closes.length).toBeGreaterThanOrEqual(1);
 
     // … and through the CLI, from the file.
     const log = join(dir, 'live.jsonl');

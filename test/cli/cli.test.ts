@@ -1,0 +1,137 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { EXIT, main, type CliIO } from '../../src/cli/main.js';
+import type { ReplayReport } from '../../src/index.js';
+
+const run = promisify(execFile);
+const dir = mkdtempSync(join(tmpdir(), 'sb-cli-'));
+
+function io(): CliIO & { stdout: string; stderr: string } {
+  const o = { stdout: '', stderr: '', progress: false, out: (t: string) => void (o.stdout += `${t}\n`), err: (t: string) => void (o.stderr += t) };
+  return o;
+}
+
+const TYPO = `breakers:
+  chat:
+    detectors:
+      toxicty: {}
+    trip: { policy: rate, threshold: high }
+`;
+
+describe('safety-breaker validate', () => {
+  it('exits 1 on a typo, naming file, line, column, path and what was expected', async () => {
+    const file = join(dir, 'typo.yaml');
+    writeFileSync(file, TYPO);
+    const out = io();
+    expect(await main(['validate', file], out)).toBe(EXIT.INVALID_CONFIG);
+    expect(out.stderr).toContain(`${file}:4:7 breakers.chat.detectors.toxicty: unknown key "toxicty" — did you mean "toxicity"? (expected one of latency, toxicity, found "toxicty")`);
+    expect(out.stderr).toContain(`${file}:5:38 breakers.chat.trip.threshold: wrong type (expected a number, found "high" (a string))`);
+  });
+
+  it('exits 0 on a valid file and names its breakers', async () => {
+    const out = io();
+    expect(await main(['validate', 'examples/config/chat.yaml'], out)).toBe(EXIT.OK);
+    expect(out.stdout).toBe('examples/config/chat.yaml: valid — 2 breakers: chat, summarize\n');
+  });
+
+  it('exits 1 on a missing file and 2 on bad usage', async () => {
+    expect(await main(['validate', join(dir, 'nope.yaml')], io())).toBe(EXIT.INVALID_CONFIG);
+    const usage = io();
+    expect(await main(['validate'], usage)).toBe(EXIT.USAGE);
+    expect(usage.stderr).toContain('validate takes one FILE');
+    expect(await main(['frobnicate'], io())).toBe(EXIT.USAGE);
+    expect(await main(['replay', 'x.jsonl'], io())).toBe(EXIT.USAGE);
+    expect(await main(['replay', '--config', 'examples/config/chat.yaml', 'x.jsonl', '--format', 'xml'], io())).toBe(EXIT.USAGE);
+    expect(await main(['replay', '--config', 'examples/config/chat.yaml', join(dir, 'missing.jsonl')], io())).toBe(EXIT.INVALID_INPUT);
+    expect(await main(['validate', '--bogus', 'x'], io())).toBe(EXIT.USAGE);
+  });
+
+  it('runs as the installed bin (the built dist/cli.js when present)', async () => {
+    const file = join(dir, 'bin-typo.yaml');
+    writeFileSync(file, TYPO);
+    const built = existsSync('dist/cli.js');
+    const [cmd, args] = built ? [process.execPath, ['dist/cli.js']] : [process.execPath, ['--import', 'tsx', 'src/cli/main.ts']];
+    const ok = await run(cmd, [...args, 'validate', 'examples/config/chat.yaml']);
+    expect(ok.stdout).toContain('valid — 2 breakers');
+    const failed = await run(cmd, [...args, 'validate', file]).then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failed?.code).toBe(1);
+    expect(failed?.stderr).toContain(`${file}:4:7 breakers.chat.detectors.toxicty`);
+  });
+});
+
+describe('safety-breaker schema', () => {
+  it('prints a JSON Schema an editor can use', async () => {
+    const out = io();
+    expect(await main(['schema'], out)).toBe(EXIT.OK);
+    const schema = JSON.parse(out.stdout) as { $schema: string; properties: Record<string, unknown> };
+    expect(schema.$schema).toContain('json-schema.org');
+    expect(Object.keys(schema.properties)).toEqual(['version', 'breakers']);
+  });
+});
+
+describe('safety-breaker drill', () => {
+  it('runs the error storm and reports the trip, detection time and fallback traffic', async () => {
+    const out = io();
+    expect(await main(['drill', 'error-storm', '--format', 'json'], out)).toBe(EXIT.OK);
+    const { report, expectations } = JSON.parse(out.stdout) as { report: ReplayReport; expectations: { met: boolean } };
+    const chat = report.breakers.chat!;
+    const first = chat.trips[0]!;
+    // The storm starts at minute 5.
+    expect(first.at).toBeGreaterThan(Date.UTC(2026, 0, 1, 0, 5));
+    expect(first.timeToDetectMs).toBeLessThan(60_000);
+    expect(chat.servedByFallback).toBeGreaterThan(0);
+    expect(chat.falseTrips).toBe(0);
+    expect(expectations.met).toBe(true);
+  });
+
+  it.each(['toxicity-burst', 'slow-drift', 'latency-spike', 'fairness-drift', 'cascade'])('runs the built-in %s scenario', async (name) => {
+    const out = io();
+    const code = await main(['drill', name], out);
+    expect(out.stdout).toContain(`drill ${name}`);
+    expect(out.stdout).toMatch(/breaker chat \(enforce\)/);
+    expect([EXIT.OK, EXIT.EXPECTATION_FAILED]).toContain(code);
+    if (name !== 'fairness-drift') expect(code).toBe(EXIT.OK);
+  });
+
+  it('runs a cascade where the fallback degrades too: calls run out of routes', async () => {
+    const out = io();
+    await main(['drill', 'cascade', '--format', 'json'], out);
+    const chat = (JSON.parse(out.stdout) as { report: ReplayReport }).report.breakers.chat!;
+    expect(chat.trips.length).toBeGreaterThan(0);
+    expect(chat.exhausted).toBeGreaterThan(0);
+  });
+
+  it('runs a scenario file and exits 4 when an expectation is not met', async () => {
+    const file = join(dir, 'quiet.yaml');
+    writeFileSync(file, 'name: quiet\nphases:\n  - { name: calm, durationMs: 120000 }\nexpect:\n  minTrips: 1\n');
+    const out = io();
+    expect(await main(['drill', file], out)).toBe(EXIT.EXPECTATION_FAILED);
+    expect(out.stdout).toContain('✗ expectations not met:\n  - at least 1 trip(s) expected, got 0');
+  });
+
+  it('exits 3 on a bad scenario file, with line and path', async () => {
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'name: bad\nphases:\n  - { name: calm, durationMs: -5 }\n');
+    const out = io();
+    expect(await main(['drill', file], out)).toBe(EXIT.INVALID_INPUT);
+    expect(out.stderr).toContain(`${file}:3:31 phases.0.durationMs: out of range (expected a number > 0, found -5 (a number))`);
+    expect(await main(['drill', 'no-such-scenario'], io())).toBe(EXIT.INVALID_INPUT);
+  });
+
+  it('uses the given config and its fallbacks', async () => {
+    const config = join(dir, 'drill.yaml');
+    writeFileSync(config, 'breakers:\n  support:\n    detectors: { latency: { slowMs: 5000 } }\n    trip: { policy: rate, threshold: 0.5, minimumCalls: 20 }\n    fallbacks: [small]\n');
+    const out = io();
+    expect(await main(['drill', 'latency-spike', '--config', config, '--format', 'json'], out)).toBe(EXIT.OK);
+    const report = (JSON.parse(out.stdout) as { report: ReplayReport }).report;
+    expect(Object.keys(report.breakers)).toEqual(['support']);
+    expect(report.breakers.support!.trips.length).toBeGreaterThan(0);
+  });
+});
