@@ -106,9 +106,10 @@ export interface GuardHandle<F extends ModelFunction> {
 }
 
 /** The options `reconfigure()` can change at run time. */
-export type ReconfigureOptions<F extends ModelFunction> = Partial<Pick<GuardOptions<F>, 'detectors' | 'fallbacks' | 'trip' | 'recovery' | 'budgetMs' | 'timeoutMs' | 'retry' | 'onDetectorError' | 'mode' | 'asyncQueue'>>;
+export type ReconfigureOptions<F extends ModelFunction> = Partial<Pick<GuardOptions<F>, 'detectors' | 'fallbacks' | 'trip' | 'recovery' | 'budgetMs' | 'timeoutMs' | 'retry' | 'onDetectorError' | 'mode' | 'asyncQueue' | 'probes'>>;
 
-const RECONFIGURABLE = new Set(['detectors', 'fallbacks', 'trip', 'recovery', 'budgetMs', 'timeoutMs', 'retry', 'onDetectorError', 'mode', 'asyncQueue']);
+// `probes` is read from the live unit when a suite starts: a new list applies to the next suite run.
+const RECONFIGURABLE = new Set(['detectors', 'fallbacks', 'trip', 'recovery', 'budgetMs', 'timeoutMs', 'retry', 'onDetectorError', 'mode', 'asyncQueue', 'probes']);
 
 /** What `reconfigure()` swaps as one unit. A call keeps the unit it started with. */
 interface Live {
@@ -462,12 +463,13 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
     }
     const first = admission !== 'rejected' || shadow ? 0 : 1;
     if (first === 1) metrics.notPermitted();
+    const episode = halfOpenEpoch;
 
     let lastError: unknown;
     let blockedBy: string[] | undefined;
     for (let i = first; i < routes.length; i++) {
       const route = routes[i]!;
-      const routeAdmission = i === 0 ? admission : undefined;
+      let routeAdmission = i === 0 ? admission : undefined;
       const started = elapsed();
       let output: unknown;
       let failure: { error: unknown } | undefined;
@@ -478,6 +480,8 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
         failure = { error };
       }
       const latencyMs = elapsed() - started;
+      // A probe that outlived its half-open episode lost its slot when the breaker reopened: its verdict is not this episode's.
+      if (routeAdmission === 'probe' && halfOpenEpoch !== episode) routeAdmission = 'rejected';
       let result: RouteResult<unknown>;
       try {
         result = failure ? judgeError(route, failure.error, latencyMs, context, signal, routeAdmission, span) : judgeOutput(l, route, output, latencyMs, context, routeAdmission, shadow && i === 0, span);

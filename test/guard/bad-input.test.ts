@@ -155,6 +155,45 @@ describe('concurrent half-open callers', () => {
   });
 });
 
+describe('a probe from an earlier half-open episode', () => {
+  it('neither takes a slot nor votes in the next episode', async () => {
+    const clock = virtualClock();
+    type Reply = { resolve: (v: string) => void };
+    const hanging: Reply[] = [];
+    let behaviour: 'toxic' | 'hang' = 'toxic';
+    const primary = vi.fn((): Promise<string> => (behaviour === 'toxic' ? Promise.resolve('TOXIC') : new Promise<string>((resolve) => hanging.push({ resolve }))));
+    const g = guard(primary, { ...base, name: 'ep', detectors: [marker()], fallbacks: [async () => 'fallback'], trip: { policy: 'rate', threshold: 0.5, minimumCalls: 1 }, recovery: { afterMs: 100, backoff: 1, probes: 2 }, clock: clock.now });
+    await g(); // trips
+    clock.advance(100);
+    // Episode 1: a slow probe A, then a toxic probe B that reopens the breaker.
+    behaviour = 'hang';
+    const a = g();
+    await flush();
+    behaviour = 'toxic';
+    expect(await g()).toBe('fallback');
+    expect(g.state).toBe('open');
+    // Episode 2: two hanging probes take both slots.
+    clock.advance(100);
+    behaviour = 'hang';
+    const c = g();
+    const d = g();
+    await flush();
+    expect(g.state).toBe('half-open');
+    // The stale probe A finishes healthy: it must not free a slot nor count as a pass.
+    hanging[0]!.resolve('kind');
+    expect(await a).toBe('kind');
+    primary.mockClear();
+    expect(await g()).toBe('fallback');
+    expect(primary).not.toHaveBeenCalled();
+    hanging[1]!.resolve('kind');
+    await c;
+    expect(g.state).toBe('half-open'); // 1 of 2 in this episode
+    hanging[2]!.resolve('kind');
+    await d;
+    expect(g.state).toBe('closed');
+  });
+});
+
 describe('bad options throw a TypeError naming the option', () => {
   const fn = async (p: string) => p;
   it.each([
