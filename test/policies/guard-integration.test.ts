@@ -83,6 +83,18 @@ describe('half-open probe suite', () => {
     expect(seen).not.toContain('user 2');
   });
 
+  it('probes can be reconfigured at run time: the next suite runs the new list; bad probes are refused and change nothing', async () => {
+    const { g, seen, tick } = await tripped((p) => (p === 'probe two' ? 'BAD' : p.startsWith('probe') ? 'ok' : 'BAD'));
+    await g('user 1'); // tripped
+    expect(() => g.reconfigure({ probes: ['not a list'] as never })).toThrow(/probes/);
+    g.reconfigure({ probes: [['probe three']] }); // drop the failing probe two
+    tick(1_000);
+    const suite = until(g);
+    expect(await g('user 2')).toBe('fallback');
+    expect(await suite).toMatchObject({ passed: true, probes: 1 });
+    expect(seen).toEqual(['user 1', 'probe three']);
+  });
+
   it('rejects a probe that is not an argument list', () => {
     expect(() => guard(async (p: string) => p, { name: 'bad-probes', probes: ['not a list'] as never })).toThrow(/probes/);
   });
