@@ -64,7 +64,7 @@ export interface GuardOptions<F extends ModelFunction> {
   logger?: Logger;
   /** The queue of async detectors. Defaults: `size` 1 000, `concurrency` 4, `timeoutMs` 10 000. */
   asyncQueue?: Partial<AsyncQueueOptions>;
-  /** Clock in ms (default `Date.now`); replay and tests pass a virtual one. */
+  /** Clock in ms (default `Date.now`); replay and tests pass a virtual one, which then also times each call (latency = clock after − clock before). */
   clock?: () => number;
   /** OpenTelemetry spans per route call (GenAI conventions), `true` for defaults. Needs `@opentelemetry/api`. Off by default. */
   tracing?: boolean | TracingOptions<ArgsOf<F>>;
