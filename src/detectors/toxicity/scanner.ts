@@ -43,6 +43,8 @@ export interface ToxicityResult {
 export const MAX_SPANS = 32;
 /** Model-only evidence is reported as a span from this score up. */
 const EXTRA_SPAN = 0.25;
+/** "No window yet": below any window sum (a window sums at most 2 × 24 int8 weights). */
+const NO_WINDOW = -(1 << 30);
 const TOKEN_CAP = 48; // longer "words" are hashed but never looked up
 const RUN_CAP = 24; // letters in a run of single letters ("f u c k")
 const HIST = 8; // words of context kept for patterns (a power of two)
@@ -152,12 +154,12 @@ export class ToxicityScanner {
   private mCount: number = 0;
   private mPrev: number = BOS;
   private mSlot: number = 0; // ring slot of the last word; slot of word i is i % WINDOW
-  private mPrefT: number = 0.5; // prefix sums of the two heads
-  private mPrefH: number = 0.5;
-  private mRing = new Float64Array(2 * WINDOW); // prefix sums of the last WINDOW words, per head
+  private mPrefT: number = 0; // prefix sums of the two heads, in int8 units, wrapping at 2^32 (differences stay exact)
+  private mPrefH: number = 0;
+  private mRing = new Int32Array(2 * WINDOW); // prefix sums of the last WINDOW words, per head
   private mStarts = new Int32Array(WINDOW);
-  private mMaxT: number = -Infinity;
-  private mMaxH: number = -Infinity;
+  private mMaxT: number = NO_WINDOW;
+  private mMaxH: number = NO_WINDOW;
   private mMaxStartT: number = 0;
   private mMaxStartH: number = 0;
   private mMaxEndT: number = 0;
@@ -216,7 +218,7 @@ export class ToxicityScanner {
     this.ended = false;
     this.mSlot = 0;
     this.mPrefT = this.mPrefH = 0;
-    this.mMaxT = this.mMaxH = -Infinity;
+    this.mMaxT = this.mMaxH = NO_WINDOW;
     this.mMaxStartT = this.mMaxStartH = this.mMaxEndT = this.mMaxEndH = 0;
   }
 
@@ -425,6 +427,30 @@ export class ToxicityScanner {
 
   private endWord(atEnd: boolean): void {
     if (this.tLen === 0) return;
+    // Fast path: a plain word of ASCII letters, no letter run or ambiguous word pending, not listed.
+    const len0 = this.tLen;
+    if (this.sLen === 0 && len0 > 1 && len0 <= TOKEN_CAP && !this.tSym && !this.tDigit && !this.tOther && this.rLen === 0 && this.pEntry === undefined) {
+      const h = this.tHash & HASH_MASK;
+      const filter = this.lex.filter;
+      if (filter[h & FILTER_MASK] === 0 && (!this.tRepeat || filter[this.collapsedHash(len0) & FILTER_MASK] === 0)) {
+        const sent = this.gapEnd;
+        this.tLen = 0;
+        this.gapLen = 0;
+        this.gapEnd = false;
+        this.gapNewline = false;
+        this.modelWord(h, this.tStart, this.tEnd);
+        if (sent) this.sentLen = 0;
+        const i = this.hCount & (HIST - 1);
+        this.hRoles[i] = 0;
+        this.hWord[i] = undefined;
+        this.hStart[i] = this.tStart;
+        this.hUpper[i] = this.tUpper ? 1 : 0;
+        this.hSent[i] = sent ? 1 : 0;
+        this.hCount++;
+        this.sentLen++;
+        return;
+      }
+    }
     // Trailing masks belong to the word ("f***", "a$$"); trailing "!" ends a sentence.
     if (this.sLen > 0) {
       let masks = true;
@@ -669,20 +695,22 @@ export class ToxicityScanner {
     const r = slot << 1;
     const loT = full ? (ring[r] as number) : 0;
     const loH = full ? (ring[r + 1] as number) : 0;
-    const pT = this.mPrefT + (t[u] as number) + (t[b] as number);
-    const pH = this.mPrefH + (t[u + 1] as number) + (t[b + 1] as number);
+    const pT = (this.mPrefT + (t[u] as number) + (t[b] as number)) | 0;
+    const pH = (this.mPrefH + (t[u + 1] as number) + (t[b + 1] as number)) | 0;
     ring[r] = pT;
     ring[r + 1] = pH;
     this.mPrefT = pT;
     this.mPrefH = pH;
     this.mStarts[slot] = start;
-    if (pT - loT > this.mMaxT) {
-      this.mMaxT = pT - loT;
+    const sT = (pT - loT) | 0;
+    const sH = (pH - loH) | 0;
+    if (sT > this.mMaxT) {
+      this.mMaxT = sT;
       this.mMaxStartT = this.mStarts[first] as number;
       this.mMaxEndT = end;
     }
-    if (pH - loH > this.mMaxH) {
-      this.mMaxH = pH - loH;
+    if (sH > this.mMaxH) {
+      this.mMaxH = sH;
       this.mMaxStartH = this.mStarts[first] as number;
       this.mMaxEndH = end;
     }
@@ -922,7 +950,7 @@ export class ToxicityScanner {
 
   private modelScore(k: number): number {
     const x = k === 0 ? this.mMaxT : this.mMaxH;
-    if (x === -Infinity) return 0;
+    if (x === NO_WINDOW) return 0;
     const m = this.model;
     return sigmoid((m.slope[k] ?? 1) * ((m.bias[k] ?? 0) + x * (m.scale[k] ?? 0)));
   }
