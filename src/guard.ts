@@ -151,7 +151,7 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
   const where = `guard(${JSON.stringify((options as { name?: unknown } | undefined)?.name ?? '')})`;
   const o = parseOptions(guardOptionsSchema, options, where);
   const name = o.name;
-  const clock = (o.clock as (() => number) | undefined) ?? Date.now;
+  const clock = (o.clock as (() => number) | undefined) ?? wallClock;
   // A virtual clock also times the calls, so replay sees recorded latencies.
   const elapsed = o.clock ? clock : () => performance.now();
   const logger = o.logger ?? silentLogger;
@@ -534,6 +534,11 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
     forceOpen(reason) {
       if (typeof reason !== 'string' || reason.trim() === '') throw new TypeError(`${where}.forceOpen(reason): a reason is required for the incident record`);
       logger.warn({ breaker: name, reason, action: 'force-open' }, `breaker ${name} forced open`);
+      // The kill switch must move traffic whatever the mode: it switches a shadow or disabled breaker to enforce.
+      if (mode !== 'enforce') {
+        logger.warn({ breaker: name, from: mode, to: 'enforce', action: 'set-mode' }, `breaker ${name} mode enforce (forced open)`);
+        mode = 'enforce';
+      }
       machine.forceOpen(reason, clock());
     },
     reset(reason = 'manual reset') {
@@ -602,3 +607,6 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
 
 const EMPTY_CONTEXT: CallContext = Object.freeze({});
 const PROBE_CONTEXT: CallContext = Object.freeze({ probe: true });
+
+/** Milliseconds since the epoch, but monotonic: a wall-clock step back never stretches an open breaker. */
+const wallClock = (): number => performance.timeOrigin + performance.now();

@@ -9,6 +9,9 @@ import type { TripDecision } from './policies/types.js';
  */
 export type BreakerState = 'closed' | 'open' | 'half-open' | 'forced-open' | 'disabled';
 
+/** `retryAfterMs` while half-open with every probe slot taken. */
+const HALF_OPEN_RETRY_HINT_MS = 1_000;
+
 export const BREAKER_STATES: readonly BreakerState[] = ['closed', 'open', 'half-open', 'forced-open', 'disabled'];
 
 export interface RecoveryOptions {
@@ -131,6 +134,9 @@ export class BreakerStateMachine {
         return Math.max(0, this.openedAt + this.openForMs - now);
       case 'forced-open':
         return this.recovery.afterMs;
+      case 'half-open':
+        // Every probe slot is taken: one frees when a probe finishes, so hint a short wait, never 0.
+        return this.probesInFlight + this.probesPassed >= this.recovery.probes ? HALF_OPEN_RETRY_HINT_MS : 0;
       default:
         return 0;
     }

@@ -33,6 +33,17 @@ describe('BreakerStateMachine', () => {
     expect(transitions[0]).toMatchObject({ at: 100, openForMs: 1_000, decision });
   });
 
+  it('half-open with every probe slot taken hints a short retry, never 0 (Retry-After: 0 invites a stampede)', () => {
+    const { m } = machine({ afterMs: 1_000, backoff: 2, capMs: 5_000, probes: 2 });
+    m.trip(decision, 0);
+    toHalfOpen(m, 1_000);
+    expect(m.retryAfterMs(1_000)).toBe(0);
+    expect(m.admit(1_000)).toBe('probe');
+    expect(m.admit(1_000)).toBe('probe');
+    expect(m.admit(1_000)).toBe('rejected');
+    expect(m.retryAfterMs(1_000)).toBe(1_000);
+  });
+
   it('a second trip while open is ignored', () => {
     const { m, transitions } = machine();
     m.trip(decision, 0);

@@ -203,11 +203,14 @@ describe('guard state machine', () => {
     expect(s.g.state).toBe('closed');
   });
 
-  it('shadow with a forced-open breaker still serves the primary', async () => {
-    const s = setup({ mode: 'shadow' });
-    s.g.forceOpen('drill');
-    expect(await s.g('x')).toBe('kind reply to x');
-    expect(s.fallback).not.toHaveBeenCalled();
+  it('the kill switch moves traffic even from shadow or disabled mode (it switches the breaker to enforce)', async () => {
+    for (const mode of ['shadow', 'disabled'] as const) {
+      const s = setup({ mode });
+      s.g.forceOpen('incident 42');
+      expect(s.g.mode).toBe('enforce');
+      expect(s.g.state).toBe('forced-open');
+      expect(await s.g('x')).toBe('fallback reply to x');
+    }
   });
 
   it('a recovery delay above the default cap is honoured, not silently cut to 5 minutes', async () => {
