@@ -243,11 +243,11 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
 
   const asyncHooks: AsyncQueueHooks = {
     onSignals(signals) {
-      for (const s of signals) metrics.detector(s.detector, s.blocked ? 'block' : s.flagged ? 'flag' : 'pass', 0);
+      for (const s of signals) metrics.detector(s.detector, s.blocked ? 'block' : s.flagged ? 'flag' : 'pass');
     },
     onDetectorError(detector, error) {
       counts.detectorErrors++;
-      metrics.detector(detector, 'error', 0);
+      metrics.detector(detector, 'error');
       logger.error({ breaker: name, detector, ...describeError(error) }, 'async detector failed');
       events.emit('detector-error', { breaker: name, detector, route: 'primary', error });
     },
@@ -360,7 +360,7 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
       } catch (error) {
         // A throwing detector never breaks a call: counted and reported like a hot-path one.
         counts.detectorErrors++;
-        metrics.detector(w.name, 'error', 0);
+        metrics.detector(w.name, 'error');
         logger.error({ breaker: name, detector: w.name, ...describeError(error) }, 'window detector threw');
         events.emit('detector-error', { breaker: name, detector: w.name, route: call.route, error });
         continue;

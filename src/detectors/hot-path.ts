@@ -39,7 +39,7 @@ export class HotPathRunner {
         signal = detector.detect(input);
         if (!isSignal(signal)) throw new TypeError(`detector "${detector.name}" returned ${describe(signal)}, not a signal`);
       } catch (error) {
-        this.metrics.detector(detector.name, 'error', 0);
+        this.metrics.detector(detector.name, 'error');
         this.hooks.onDetectorError(detector.name, error, input);
         const block = this.onDetectorError === 'block';
         signal = { detector: detector.name, score: block ? 1 : 0, flagged: block, blocked: block, reason: 'detector error' };

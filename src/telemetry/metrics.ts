@@ -32,7 +32,8 @@ export interface BreakerMetrics {
   notPermitted(): void;
   /** A call the primary did not serve: who served it, or that nobody did. */
   fallback(result: FallbackResult): void;
-  detector(detector: string, verdict: DetectorVerdict, seconds: number): void;
+  /** Counts an evaluation; `seconds` (hot-path detectors only) goes to the duration histogram. */
+  detector(detector: string, verdict: DetectorVerdict, seconds?: number): void;
   blocked(route: string, detector: string): void;
   budgetOverrun(detector: string): void;
   asyncDropped(): void;
@@ -207,7 +208,7 @@ export function createBreakerMetrics(registry: PromClient.Registry | undefined, 
     },
     detector(detector, verdict, seconds) {
       child(`e|${detector}|${verdict}`, () => f.evaluations.labels({ breaker, detector, verdict })).inc();
-      if (verdict !== 'error') child(`t|${detector}`, () => f.detectorDuration.labels({ breaker, detector })).observe(seconds);
+      if (seconds !== undefined) child(`t|${detector}`, () => f.detectorDuration.labels({ breaker, detector })).observe(seconds);
     },
     blocked(route, detector) {
       child(`b|${route}|${detector}`, () => f.blocked.labels({ breaker, route, detector })).inc();
