@@ -5,7 +5,6 @@
  */
 import { createReadStream, realpathSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { formatIssue, isConfigError } from '../config/errors.js';
@@ -124,10 +123,24 @@ async function replay(args: readonly string[], io: CliIO): Promise<number> {
   return reports[0]!.malformed.count > 0 ? EXIT.INVALID_INPUT : EXIT.OK;
 }
 
+/**
+ * The lines of a stream, a chunk's worth at a time: one await per 1 MB chunk instead of one per
+ * line (readline's async iterator costs more than parsing the line). Memory: one chunk plus a
+ * partial line.
+ */
+export async function* lineBatches(stream: AsyncIterable<string>): AsyncGenerator<string[]> {
+  let rest = '';
+  for await (const chunk of stream) {
+    const lines = (rest + chunk).split('\n');
+    rest = lines.pop()!;
+    yield lines;
+  }
+  if (rest !== '') yield [rest];
+}
+
 /** Streams the log line by line (flat memory), feeding every replay; malformed lines are counted with their numbers. */
 async function readTraffic(file: string, size: number, replays: readonly Replay[], progress: boolean, io: CliIO): Promise<void> {
   const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
   let lineNo = 0;
   let lastDraw = 0;
   const draw = (done: boolean) => {
@@ -136,8 +149,9 @@ async function readTraffic(file: string, size: number, replays: readonly Replay[
     const bar = '█'.repeat(Math.round(f * width)).padEnd(width, '░');
     io.err(`\r${bar} ${(f * 100).toFixed(0).padStart(3)} %  ${lineNo.toLocaleString('en-US')} lines${done ? '\n' : ''}`);
   };
-  for await (const text of lines) {
+  for await (const batch of lineBatches(stream)) for (const raw of batch) {
     lineNo++;
+    const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (text.trim() === '') continue;
     let parsed;
     try {

@@ -206,7 +206,7 @@ export function guardOptionsFor(
 
 /** A fallback under the name the config file gives it (a metric label). */
 function named(route: string, f: Fallback<never[], unknown>): NamedFallback<never[], unknown> {
-  if (typeof f === 'function') return { name: route, call: (...args) => f(...args) };
-  if ('fire' in f) return { name: route, call: (...args) => f.fire(...args) };
-  return { name: route, call: (...args) => f.call(...args) };
+  if (typeof f === 'function') return { name: route, run: (...args) => f(...args) };
+  if ('fire' in f) return { name: route, run: (...args) => f.fire(...args) };
+  return { name: route, run: (...args) => f.run(...args) };
 }

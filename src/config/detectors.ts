@@ -3,6 +3,7 @@
  * factory and to the zod schema of its options. Plain data only, so a YAML file can carry it.
  */
 import { z } from 'zod';
+import { fairness } from '../detectors/fairness.js';
 import { latency } from '../detectors/latency.js';
 import { toxicity, TOXICITY_CATEGORIES } from '../detectors/toxicity/index.js';
 import type { Detector } from '../detectors/types.js';
@@ -29,6 +30,27 @@ export const builtinDetectors: DetectorRegistry = {
     description: 'Flags calls at least `slowMs` slow; never blocks.',
     options: z.strictObject({ slowMs: z.number().positive() }),
     create: (options) => latency(options as Parameters<typeof latency>[0]),
+  },
+  fairness: {
+    description: 'Window detector: trips when the outcome rate differs between groups (context key `group`) beyond `maxDelta`, significant at `alpha`.',
+    options: z.strictObject({
+      name: z.string().min(1).max(100).regex(/^[A-Za-z0-9_.:-]+$/, 'must contain only letters, digits and _ . : -').optional(),
+      group: z.string().min(1).optional(),
+      outcome: z.union([z.enum(['blocked', 'flagged']), z.strictObject({ detector: z.string().min(1) })]).optional(),
+      window: z
+        .discriminatedUnion('kind', [
+          z.strictObject({ kind: z.literal('count'), size: z.number().int().min(2).max(10_000_000), buckets: z.number().int().min(1).max(1_000).optional() }),
+          z.strictObject({ kind: z.literal('time'), durationMs: z.number().positive(), buckets: z.number().int().min(1).max(1_000).optional() }),
+        ])
+        .optional(),
+      minPerGroup: z.number().int().min(1).optional(),
+      maxDelta: z.number().min(0).lt(1).optional(),
+      alpha: z.number().gt(0).lt(1).optional(),
+      maxGroups: z.number().int().min(2).max(1_000).optional(),
+      identityTerms: z.union([z.literal(false), z.record(z.string(), z.record(z.string(), z.array(z.string())))]).optional(),
+      axis: z.string().min(1).optional(),
+    }),
+    create: (options) => fairness(options as Parameters<typeof fairness>[0]),
   },
   toxicity: {
     description: 'Per-category toxicity scores; `block` withholds an output, `flag` counts it against the model.',

@@ -129,6 +129,8 @@ class BreakerSim {
   private readonly ringBad = new Uint8Array(RING);
   private readonly ringCum = new Float64Array(RING);
   private ringN = 0;
+  // Ring position when the breaker last closed (or tripped): an onset never reaches further back.
+  private ringAtClose = 0;
   private unsafeServed = 0;
 
   constructor(
@@ -164,6 +166,7 @@ class BreakerSim {
       }
       this.incident = [];
       this.openTrip = undefined;
+      this.ringAtClose = this.ringN;
     });
   }
 
@@ -285,7 +288,9 @@ class BreakerSim {
     const d = e.decision;
     const reopen = e.from === 'half-open';
     // The tripping call is not in the ring yet: look back over the rest of its window.
-    const window = Math.min(this.ringN, RING, Math.max(0, (d.onsetCallsAgo ?? d.details.calls ?? this.ringN) - 1));
+    const sinceClose = this.ringN - this.ringAtClose;
+    const window = Math.min(sinceClose, RING, Math.max(0, (d.onsetCallsAgo ?? d.details.calls ?? sinceClose) - 1));
+    this.ringAtClose = this.ringN;
     let onsetAt = e.at;
     let cumAtOnset = this.unsafeServed;
     let anyLabelledUnsafe = rec?.traffic.label === 'unsafe';

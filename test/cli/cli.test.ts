@@ -28,7 +28,7 @@ describe('safety-breaker validate', () => {
     writeFileSync(file, TYPO);
     const out = io();
     expect(await main(['validate', file], out)).toBe(EXIT.INVALID_CONFIG);
-    expect(out.stderr).toContain(`${file}:4:7 breakers.chat.detectors.toxicty: unknown key "toxicty" — did you mean "toxicity"? (expected one of latency, toxicity, found "toxicty")`);
+    expect(out.stderr).toContain(`${file}:4:7 breakers.chat.detectors.toxicty: unknown key "toxicty" — did you mean "toxicity"? (expected one of latency, fairness, toxicity, found "toxicty")`);
     expect(out.stderr).toContain(`${file}:5:38 breakers.chat.trip.threshold: wrong type (expected a number, found "high" (a string))`);
   });
 
