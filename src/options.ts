@@ -35,7 +35,12 @@ export interface GuardOptions<F extends ModelFunction> {
   safeReply?: OutputOf<F> | ((info: SafeReplyInfo) => OutputOf<F>);
   /** What detectors read from an output. Default understands strings, OpenAI, Anthropic and Vercel AI SDK results. */
   text?: (output: OutputOf<F>) => string;
-  /** Trip policy (or several: any one trips). Default: `{ policy: 'rate', threshold: 0.2, minimumCalls: 20, window: { kind: 'count', size: 100 } }`. */
+  /**
+   * Trip policy (or several: any one trips). Default: `[{ policy: 'cusum' }, { policy: 'wilson', threshold: 0.2 }]`:
+   * a CUSUM that learns the normal bad-call rate p0 in its first 50 000 calls and then trips on a
+   * rise towards 8 × p0 (≤ 1 % chance of a false trip per 10⁶ calls), plus a Wilson backstop for
+   * gross failures, including during the warm-up. See docs/trip-policies.md.
+   */
   trip?: TripPolicySpec | TripPolicy | readonly (TripPolicySpec | TripPolicy)[];
   /**
    * Probe suite for half-open: argument lists for the primary (one array per probe, e.g.
@@ -91,6 +96,9 @@ const fallbackSchema = z.custom<Fallback<never[], unknown>>(
 
 const policySchema = z.union([z.custom<TripPolicy>(isTripPolicy), tripPolicySpecSchema]);
 
+/** The trip policies of a guard that names none (the rationale and the bench: docs/trip-policies.md). */
+export const DEFAULT_TRIP: readonly TripPolicySpec[] = [{ policy: 'cusum' }, { policy: 'wilson', threshold: 0.2 }];
+
 export const guardOptionsSchema = z.strictObject({
   name: z
     .string()
@@ -101,7 +109,7 @@ export const guardOptionsSchema = z.strictObject({
   fallbacks: z.array(fallbackSchema).default([]),
   safeReply: z.unknown().optional(),
   text: fn('a function (output) => string').optional(),
-  trip: z.union([policySchema, z.array(policySchema).min(1)]).default({ policy: 'rate', threshold: 0.2, minimumCalls: 20, window: { kind: 'count', size: 100 } }),
+  trip: z.union([policySchema, z.array(policySchema).min(1)]).default(() => DEFAULT_TRIP.map((spec) => tripPolicySpecSchema.parse(spec))),
   recovery: z
     .strictObject({
       afterMs: z.number().min(0).default(30_000),

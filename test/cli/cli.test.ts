@@ -100,6 +100,17 @@ describe('safety-breaker drill', () => {
     if (name !== 'fairness-drift') expect(code).toBe(EXIT.OK);
   });
 
+  it('catches the fairness drift with a fairness detector from the config file', async () => {
+    const out = io();
+    await main(['drill', 'fairness-drift', '--config', 'examples/config/fairness.yaml', '--format', 'json'], out);
+    const chat = (JSON.parse(out.stdout) as { report: ReplayReport }).report.breakers.chat!;
+    const first = chat.trips[0]!;
+    expect(first.policy).toBe('fairness');
+    expect(first.reason).toMatch(/between b and a/);
+    // The drift starts at minute 10.
+    expect(first.at).toBeGreaterThan(Date.UTC(2026, 0, 1, 0, 10));
+  });
+
   it('runs a cascade where the fallback degrades too: calls run out of routes', async () => {
     const out = io();
     await main(['drill', 'cascade', '--format', 'json'], out);
