@@ -105,7 +105,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
   const chat = guard(primaryChat, {
     name: BREAKER,
     detectors: demoDetectors(SLOW_MS),
-    fallbacks: [{ name: FALLBACK_MODEL, call: (messages: Messages) => fallbackClient.chat.completions.create({ model: FALLBACK_MODEL, messages }, { signal: callSignal() }) }],
+    fallbacks: [{ name: FALLBACK_MODEL, run: (messages: Messages) => fallbackClient.chat.completions.create({ model: FALLBACK_MODEL, messages }, { signal: callSignal() }) }],
     recovery,
     timeoutMs: 10_000,
     registry,
@@ -270,8 +270,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
   }
 
   function describePolicy(): string {
-    const [policy] = chat.stats().policies;
-    return policy ? `${policy.policy} ≥ ${pctOf(policy.threshold)} of recent calls flagged or failed` : 'none';
+    const policies = chat.stats().policies.map((p) => p.policy);
+    return policies.length === 0 ? 'none' : `${policies.join(' + ')}, any one trips`;
   }
 
   function printSummary(s: DemoSummary, sentCount: number): void {

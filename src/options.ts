@@ -29,7 +29,7 @@ export interface GuardOptions<F extends ModelFunction> {
   name: string;
   /** Hot-path, async and window detectors. Default: `[toxicity()]`. Pass `[]` for none. */
   detectors?: readonly Detector[];
-  /** Routes tried in order when the primary is open, fails or is blocked: functions, opossum breakers, or `{ name, call }`. */
+  /** Routes tried in order when the primary is open, fails or is blocked: functions, opossum breakers, or `{ name, run }`. */
   fallbacks?: readonly Fallback<ArgsOf<F>, OutputOf<F>>[];
   /** Returned when every route is exhausted, instead of throwing. */
   safeReply?: OutputOf<F> | ((info: SafeReplyInfo) => OutputOf<F>);
@@ -90,8 +90,8 @@ const detectorSchema = z.custom<Detector>(
 const fallbackSchema = z.custom<Fallback<never[], unknown>>(
   (v) =>
     typeof v === 'function' ||
-    (typeof v === 'object' && v !== null && (typeof (v as { fire?: unknown }).fire === 'function' || (typeof (v as { name?: unknown }).name === 'string' && typeof (v as { call?: unknown }).call === 'function'))),
-  { message: 'must be a function, an opossum CircuitBreaker, or { name, call }' },
+    (typeof v === 'object' && v !== null && (typeof (v as { fire?: unknown }).fire === 'function' || (typeof (v as { name?: unknown }).name === 'string' && typeof (v as { run?: unknown }).run === 'function'))),
+  { message: 'must be a function, an opossum CircuitBreaker, or { name, run }' },
 );
 
 const policySchema = z.union([z.custom<TripPolicy>(isTripPolicy), tripPolicySpecSchema]);

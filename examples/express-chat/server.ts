@@ -42,7 +42,7 @@ export async function startExpressChat(options: ExampleOptions = {}): Promise<{ 
     name: 'chat',
     registry,
     logger,
-    fallbacks: [{ name: 'backup', call: (req: ChatCompletionCreateParamsNonStreaming) => openai.chat.completions.create({ ...req, model: backupModel }, { signal: callSignal() }) }],
+    fallbacks: [{ name: 'backup', run: (req: ChatCompletionCreateParamsNonStreaming) => openai.chat.completions.create({ ...req, model: backupModel }, { signal: callSignal() }) }],
     trip: { policy: 'rate', threshold: 0.5, minimumCalls: 4, window: { kind: 'count', size: 20 } },
   });
 

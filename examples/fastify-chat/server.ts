@@ -40,7 +40,7 @@ export async function startFastifyChat(options: ExampleOptions = {}): Promise<{ 
     name: 'chat',
     registry,
     logger: app.log,
-    fallbacks: [{ name: 'backup', call: (req: ChatCompletionCreateParamsNonStreaming) => openai.chat.completions.create({ ...req, model: backupModel }, { signal: callSignal() }) }],
+    fallbacks: [{ name: 'backup', run: (req: ChatCompletionCreateParamsNonStreaming) => openai.chat.completions.create({ ...req, model: backupModel }, { signal: callSignal() }) }],
     trip: { policy: 'rate', threshold: 0.5, minimumCalls: 4, window: { kind: 'count', size: 20 } },
   });
 

@@ -6,12 +6,11 @@ export interface FireableBreaker<Args extends unknown[], Output> {
   fire(...args: Args): Promise<Output>;
 }
 
-/** A named fallback. */
+/** A named fallback: `{ name: 'backup', run: (req) => backup.chat.completions.create(req) }`. */
 export interface NamedFallback<Args extends unknown[], Output> {
   readonly name: string;
-  call(...args: Args): Promise<Output> | Output;
-  /** Never set: every function has `name` and `call`, so without this any function (whatever it returns) would type-check as a NamedFallback. */
-  readonly apply?: never;
+  // Not `call`: every function has `name` and `call`, so TypeScript could not tell the two kinds apart (nor type `run`'s parameters).
+  run(...args: Args): Promise<Output> | Output;
 }
 
 export type Fallback<Args extends unknown[], Output> =
@@ -33,7 +32,7 @@ export function toRoute<Args extends unknown[], Output>(fallback: Fallback<Args,
     const named = fallback.name && !OPOSSUM_RANDOM_NAME.test(fallback.name);
     return { name: named ? fallback.name! : `fallback-${index + 1}`, call: (args) => fallback.fire(...args) };
   }
-  return { name: fallback.name, call: (args) => fallback.call(...args) };
+  return { name: fallback.name, call: (args) => fallback.run(...args) };
 }
 
 const OPOSSUM_RANDOM_NAME = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

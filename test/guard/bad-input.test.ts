@@ -57,7 +57,7 @@ describe('detectors that misbehave', () => {
   });
 
   it("onDetectorError 'block': the output is blocked and the next route serves", async () => {
-    const g = guard(async () => 'fine', { ...base, name: 'de2', detectors: [throwing], onDetectorError: 'block', fallbacks: [{ name: 'fb', call: async () => 'fallback' }] });
+    const g = guard(async () => 'fine', { ...base, name: 'de2', detectors: [throwing], onDetectorError: 'block', fallbacks: [{ name: 'fb', run: async () => 'fallback' }] });
     const blocks: GuardEvents['block'][] = [];
     g.on('block', (e) => blocks.push(e));
     // The fallback's output is scanned by the same broken detector: blocked as well, so the safe path is exhausted.

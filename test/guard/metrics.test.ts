@@ -13,7 +13,7 @@ describe('metrics on the app registry', () => {
   it('after a trip: state, transitions, calls by route and outcome, detector verdicts, blocked outputs', async () => {
     const registry = new Registry();
     let toxic = false;
-    const g = guard(async (): Promise<string> => (toxic ? 'TOXIC' : 'fine'), { ...base, name: 'x', registry, fallbacks: [{ name: 'backup', call: async () => 'backup' }], trip: { policy: 'rate', threshold: 0.6, minimumCalls: 2 } });
+    const g = guard(async (): Promise<string> => (toxic ? 'TOXIC' : 'fine'), { ...base, name: 'x', registry, fallbacks: [{ name: 'backup', run: async () => 'backup' }], trip: { policy: 'rate', threshold: 0.6, minimumCalls: 2 } });
     let text = await registry.metrics();
     expect(line(text, 'safety_breaker_state{breaker="x",state="closed"}')).toBe(1);
     expect(line(text, 'safety_breaker_state{breaker="x",state="open"}')).toBe(0);

@@ -48,7 +48,7 @@ function chatGuard() {
   const g = guard((req: ChatCompletionCreateParamsNonStreaming) => primary.chat.completions.create(req, { signal: callSignal() }), {
     name: 'openai',
     detectors: [marker()],
-    fallbacks: [{ name: 'backup', call: (req: ChatCompletionCreateParamsNonStreaming) => backup.chat.completions.create({ ...req, model: 'backup-model' }, { signal: callSignal() }) }],
+    fallbacks: [{ name: 'backup', run: (req) => backup.chat.completions.create({ ...req, model: 'backup-model' }, { signal: callSignal() }) }],
     retry: { retries: 2, minTimeoutMs: 1, maxTimeoutMs: 5 },
     timeoutMs: 10_000,
   });

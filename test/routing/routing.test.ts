@@ -22,7 +22,7 @@ afterEach(() => {
 describe('a blocked output never reaches the caller', () => {
   it('goes to the next route, whose output is scanned too', async () => {
     const second = vi.fn(async (p: string) => `kind second ${p}`);
-    const g = guard(toxic, { ...base, name: 'r1', fallbacks: [{ name: 'also-toxic', call: toxic }, { name: 'second', call: second }] });
+    const g = guard(toxic, { ...base, name: 'r1', fallbacks: [{ name: 'also-toxic', run: toxic }, { name: 'second', run: second }] });
     const seen = outcomes(g);
     expect(await g('hi')).toBe('kind second hi');
     expect(seen).toEqual(['primary:blocked', 'also-toxic:blocked', 'second:success']);
@@ -96,7 +96,7 @@ describe('fallbacks', () => {
     const syncThrow = (): Promise<string> => {
       throw new Error('sync');
     };
-    const g = guard(toxic, { ...base, name: 'f1', fallbacks: [{ name: 'sync', call: syncThrow }, { name: 'async', call: async () => Promise.reject(new Error('async')) }, kind] });
+    const g = guard(toxic, { ...base, name: 'f1', fallbacks: [{ name: 'sync', run: syncThrow }, { name: 'async', run: async () => Promise.reject(new Error('async')) }, kind] });
     const seen = outcomes(g);
     expect(await g('x')).toBe('kind x');
     expect(seen).toEqual(['primary:blocked', 'sync:error', 'async:error', 'kind:success']);
@@ -152,7 +152,7 @@ describe('fallbacks', () => {
   });
 
   it('two fallbacks with the same name are rejected at construction', () => {
-    expect(() => guard(kind, { name: 'f6', fallbacks: [{ name: 'b', call: kind }, { name: 'b', call: kind }] })).toThrow(/two routes are named "b"/);
+    expect(() => guard(kind, { name: 'f6', fallbacks: [{ name: 'b', run: kind }, { name: 'b', run: kind }] })).toThrow(/two routes are named "b"/);
   });
 });
 

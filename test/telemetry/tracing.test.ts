@@ -72,7 +72,7 @@ describe('tracing', () => {
     const chat = guard(async (_req: ChatRequest) => completion('darn'), {
       name: 'chat',
       detectors: [words('darn', true)],
-      fallbacks: [{ name: 'claude', call: async () => ({ id: 'msg_1', model: 'claude-x', content: [{ type: 'text', text: 'hi' }], stop_reason: 'end_turn', usage: { input_tokens: 3, output_tokens: 1 } }) as never }],
+      fallbacks: [{ name: 'claude', run: async () => ({ id: 'msg_1', model: 'claude-x', content: [{ type: 'text', text: 'hi' }], stop_reason: 'end_turn', usage: { input_tokens: 3, output_tokens: 1 } }) as never }],
       tracing: { tracer, provider: (route) => (route === 'claude' ? 'anthropic' : 'openai'), model: (args, route) => (route === 'claude' ? 'claude-x' : args[0].model) },
     });
     await chat(request('hi'));

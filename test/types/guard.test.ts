@@ -41,7 +41,7 @@ describe('guard() types', () => {
           expectTypeOf(opts).toEqualTypeOf<{ user?: string } | undefined>();
           return { id: 'f', text: 'fallback' };
         },
-        { name: 'named', call: async () => ({ id: 'n', text: 'named' }) },
+        { name: 'named', run: async () => ({ id: 'n', text: 'named' }) },
       ],
       safeReply: { id: 'safe', text: 'Sorry.' },
       text: (output) => {
