@@ -1,20 +1,23 @@
 /**
  * Detection bench: false trips on stationary traffic and calls-to-trip after a shift, for the
- * flag-rate trip policies and the fairness window. Policies are simulated directly (no guard,
- * no I/O) with a seeded PRNG, so the numbers are reproducible: `npm run bench:detection`.
- * Options: `--quick` (fewer runs, for a smoke check), `--out <file>` (default prints only).
+ * flag-rate trip policies (including the guard's default, built from its option schema) and the
+ * fairness detector (through its public API, with its defaults). Seeded PRNG, so the numbers are
+ * reproducible: `npm run bench:detection` writes the `detection` section of bench/RESULTS.md.
+ * Options: `--quick` (fewer runs, a smoke check; prints only, never writes RESULTS.md).
  */
-import { writeFileSync } from 'node:fs';
+import { createPolicy } from '../src/breaker/policies/index.js';
 import { CusumPolicy } from '../src/breaker/policies/cusum.js';
 import { RatePolicy } from '../src/breaker/policies/rate.js';
-import type { Observation, TripPolicy } from '../src/breaker/policies/types.js';
+import type { Observation, TripDecision, TripPolicy } from '../src/breaker/policies/types.js';
 import { WilsonPolicy } from '../src/breaker/policies/wilson.js';
 import { bernoulliCusumArl, bernoulliCusumStep, bernoulliCusumThreshold } from '../src/breaker/stats.js';
-import { FairnessWindow } from '../src/detectors/fairness.js';
+import { fairness, type FairnessOptions } from '../src/detectors/fairness.js';
+import type { CallRecord } from '../src/detectors/types.js';
+import { guardOptionsSchema } from '../src/options.js';
+import { learnedCusumExact } from './cusum-exact.js';
+import { machineLine, writeSection } from './results-file.js';
 
 const quick = process.argv.includes('--quick');
-const outIndex = process.argv.indexOf('--out');
-const out = outIndex > 0 ? process.argv[outIndex + 1] : undefined;
 
 /** mulberry32: tiny, fast, good enough for Bernoulli draws; seeded per scenario and run. */
 function mulberry32(seed: number): () => number {
@@ -32,9 +35,37 @@ const BAD: Observation = { bad: true, failed: false, slow: false, latencyMs: 1, 
 
 const STATIONARY_CALLS = 1_000_000;
 const STATIONARY_RUNS = quick ? 5 : 100;
-const SHIFT_RUNS = quick ? 40 : 300;
+const SHIFT_RUNS = quick ? 40 : 1_000;
 const P0 = 0.005;
 const P1 = 0.05;
+
+/** Several policies as the guard runs them: every one observes each call, any one trips, all reset together. */
+class AnyOf implements TripPolicy {
+  readonly name = 'any';
+  constructor(private readonly policies: readonly TripPolicy[]) {}
+  observe(o: Observation): TripDecision | undefined {
+    let decision: TripDecision | undefined;
+    for (const p of this.policies) decision ??= p.observe(o);
+    return decision;
+  }
+  snapshot(now: number) {
+    return this.policies[0]!.snapshot(now);
+  }
+  reset(): void {
+    for (const p of this.policies) p.reset();
+  }
+}
+
+/** The guard's default trip policies, exactly as `guard()` parses them when `trip` is omitted. */
+const defaultTrip = guardOptionsSchema.parse({ name: 'bench' }).trip;
+const defaultSpecs = (Array.isArray(defaultTrip) ? defaultTrip : [defaultTrip]) as Parameters<typeof createPolicy>[0][];
+const defaultCusum = defaultSpecs.find((s) => s.policy === 'cusum');
+if (!defaultCusum || defaultCusum.policy !== 'cusum') throw new Error('bench: the guard default has no cusum policy');
+const describeSpec = (s: Parameters<typeof createPolicy>[0]) =>
+  Object.entries(s)
+    .filter(([k]) => k !== 'window')
+    .map(([k, v]) => (k === 'policy' ? String(v) : `${k} ${typeof v === 'number' && v >= 1e5 ? v.toExponential(0) : String(v)}`))
+    .join(', ');
 
 interface PolicyCase {
   readonly name: string;
@@ -46,11 +77,17 @@ interface PolicyCase {
 
 const policyCases: PolicyCase[] = [
   { name: 'rate', config: 'count window 200, minimumCalls 160, threshold 4.5 % (9 of 200)', make: () => new RatePolicy({ threshold: 0.045, minimumCalls: 160, window: { kind: 'count', size: 200 } }), warmup: 0 },
-  { name: 'rate', config: 'count window 100, minimumCalls 20, threshold 20 % (guard default)', make: () => new RatePolicy({ threshold: 0.2, minimumCalls: 20, window: { kind: 'count', size: 100 } }), warmup: 0 },
+  { name: 'rate', config: 'count window 100, minimumCalls 20, threshold 20 % (the former guard default)', make: () => new RatePolicy({ threshold: 0.2, minimumCalls: 20, window: { kind: 'count', size: 100 } }), warmup: 0 },
   { name: 'wilson', config: 'window 200, minimumCalls 20, lower bound (95 %) > 0.5 % (the baseline)', make: () => new WilsonPolicy({ threshold: 0.005, confidence: 0.95, minimumCalls: 20, window: { kind: 'count', size: 200 } }), warmup: 0 },
   { name: 'wilson', config: 'window 200, minimumCalls 20, lower bound (99.99 %) > 1 %', make: () => new WilsonPolicy({ threshold: 0.01, confidence: 0.9999, minimumCalls: 20, window: { kind: 'count', size: 200 } }), warmup: 0 },
   { name: 'cusum', config: 'p0 = 0.5 % known, p1 = 5 %, falseTripEvery 10⁸', make: () => new CusumPolicy({ p0: P0, p1: P1, shift: 10, falseTripEvery: 1e8, warmupCalls: 20_000 }), warmup: 0 },
-  { name: 'cusum', config: 'p0 learned in 20 000-call warm-up, shift ×10, falseTripEvery 10⁸ (recommended)', make: () => new CusumPolicy({ shift: 10, falseTripEvery: 1e8, warmupCalls: 20_000 }), warmup: 20_000 },
+  { name: 'cusum', config: 'p0 learned in a 20 000-call warm-up, shift ×10 (the former warm-up and shift defaults)', make: () => new CusumPolicy({ shift: 10, falseTripEvery: 1e8, warmupCalls: 20_000 }), warmup: 20_000 },
+  {
+    name: '**guard default**',
+    config: `${defaultSpecs.map(describeSpec).join(' + ')} (any one trips)`,
+    make: () => new AnyOf(defaultSpecs.map((s) => createPolicy(s))),
+    warmup: defaultCusum.warmupCalls,
+  },
 ];
 
 /** Trips over `calls` stationary calls at rate p (the policy is reset after each trip, as the guard does). */
@@ -144,24 +181,35 @@ for (const target of [1e3, 1e4, 1e5]) {
 const design = bernoulliCusumThreshold(P0, up, 1e8);
 const arl1 = bernoulliCusumArl(P1, up, design.h);
 
-// Fairness: two groups at 50/50 traffic.
+// The guard default's CUSUM, exactly: averaged over the warm-up's sampling noise (bench/cusum-exact.ts).
+const exact = learnedCusumExact({ warmup: defaultCusum.warmupCalls, shift: defaultCusum.shift, falseTripEvery: defaultCusum.falseTripEvery, p0: P0, p1: P1, calls: STATIONARY_CALLS });
+const former = learnedCusumExact({ warmup: 20_000, shift: 10, falseTripEvery: 1e8, p0: P0, p1: P1, calls: STATIONARY_CALLS });
+console.error(`exact CUSUM analysis: done at ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+// Fairness: two groups at 50/50 traffic, through the public detector.
 interface FairCase {
-  readonly window: number;
-  readonly alpha: number;
+  readonly label: string;
+  readonly options: FairnessOptions;
+  /** Stationary runs of 10⁶ calls (fewer for slow comparison rows; stated in the table). */
+  readonly runs: number;
 }
-const fairDefault: FairCase = { window: 2000, alpha: 1e-5 };
-const fairCases: FairCase[] = quick ? [fairDefault] : [fairDefault, { window: 1000, alpha: 1e-5 }, { window: 4000, alpha: 1e-5 }];
-const makeFair = (f: FairCase) => new FairnessWindow({ kind: 'count', size: f.window, buckets: 10 }, 100, 0.05, f.alpha, 20);
+const fairCases: FairCase[] = [
+  { label: 'defaults: per-group CUSUM alarm, confirmed by the window test (**default**)', options: {}, runs: STATIONARY_RUNS },
+  { label: 'window test alone (`sequential: false`), count window 2 000, α 10⁻⁵ (the former default)', options: { sequential: false, window: { kind: 'count', size: 2000 }, alpha: 1e-5 }, runs: quick ? 2 : 20 },
+];
+const makeFair = (f: FairCase) => fairness({ ...f.options, group: 'group' });
+const GROUP_A = { group: 'a' };
+const GROUP_B = { group: 'b' };
+const call = (context: Record<string, unknown>, blocked: boolean, now: number): CallRecord => ({ text: '', output: undefined, latencyMs: 1, route: 'primary', breaker: 'bench', context, signals: [], blocked, failed: false, now });
 
 function fairStationary(f: FairCase, seed: number, calls: number): number {
   const rnd = mulberry32(seed);
-  const w = makeFair(f);
+  const d = makeFair(f);
   let trips = 0;
   for (let i = 0; i < calls; i++) {
-    const group = rnd() < 0.5 ? 'a' : 'b';
-    if (w.add(group, rnd() < 0.1, i)) {
+    if (d.observe(call(rnd() < 0.5 ? GROUP_A : GROUP_B, rnd() < 0.1, i))) {
       trips++;
-      w.reset();
+      d.reset();
     }
   }
   return trips;
@@ -170,35 +218,34 @@ function fairStationary(f: FairCase, seed: number, calls: number): number {
 /** Calls from the change to the trip (Infinity if none within `horizon`); rates after the change per group. */
 function fairShift(f: FairCase, seed: number, ra: number, rb: number, horizon: number): number {
   const rnd = mulberry32(seed);
-  const w = makeFair(f);
-  const before = f.window + 1_000 + Math.floor(rnd() * 3_000);
-  for (let i = 0; i < before; i++) if (w.add(rnd() < 0.5 ? 'a' : 'b', rnd() < 0.1, i)) w.reset();
+  const d = makeFair(f);
+  const before = 5_000 + Math.floor(rnd() * 3_000);
+  for (let i = 0; i < before; i++) if (d.observe(call(rnd() < 0.5 ? GROUP_A : GROUP_B, rnd() < 0.1, i))) d.reset();
   for (let n = 1; n <= horizon; n++) {
     const a = rnd() < 0.5;
-    if (w.add(a ? 'a' : 'b', rnd() < (a ? ra : rb), before + n)) return n;
+    if (d.observe(call(a ? GROUP_A : GROUP_B, rnd() < (a ? ra : rb), before + n))) return n;
   }
   return Infinity;
 }
 
+const FAIR_SHIFT_RUNS = quick ? 40 : 300;
+const DRIFT_HORIZON = 100_000;
 const fairRows: string[] = [];
 for (const [i, f] of fairCases.entries()) {
   let total = 0;
   let runsWithTrip = 0;
-  for (let r = 0; r < STATIONARY_RUNS; r++) {
+  for (let r = 0; r < f.runs; r++) {
     const t = fairStationary(f, 50_000 + 1_000 * i + r, STATIONARY_CALLS);
     total += t;
     if (t > 0) runsWithTrip++;
   }
   const delays: number[] = [];
-  for (let r = 0; r < SHIFT_RUNS; r++) delays.push(fairShift(f, 60_000 + 1_000 * i + r, 0.1, 0.2, 1_000_000));
+  for (let r = 0; r < FAIR_SHIFT_RUNS; r++) delays.push(fairShift(f, 60_000 + 1_000 * i + r, 0.1, 0.2, 1_000_000));
   delays.sort((a, b) => a - b);
-  const driftHorizon = 100_000;
   let drifted = 0;
-  for (let r = 0; r < SHIFT_RUNS; r++) if (fairShift(f, 80_000 + 1_000 * i + r, 0.13, 0.13, driftHorizon) !== Infinity) drifted++;
-  fairRows.push(
-    `| count ${f.window}, 10 buckets, minPerGroup 100, maxDelta 0.05, α ${f.alpha}${f === fairDefault ? ' (default)' : ''} | ${fmt(total / STATIONARY_RUNS, 3)} | ${fmt((100 * runsWithTrip) / STATIONARY_RUNS, 1)} % of ${STATIONARY_RUNS} | ${fmt(quantile(delays, 0.5))} | ${fmt(quantile(delays, 0.95))} | ${fmt((100 * drifted) / SHIFT_RUNS, 1)} % of ${SHIFT_RUNS} |`,
-  );
-  console.error(`fairness window ${f.window}: done at ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  for (let r = 0; r < FAIR_SHIFT_RUNS; r++) if (fairShift(f, 80_000 + 1_000 * i + r, 0.13, 0.13, DRIFT_HORIZON) !== Infinity) drifted++;
+  fairRows.push(`| ${f.label} | ${fmt(total / f.runs, 3)} | ${fmt((100 * runsWithTrip) / f.runs, 1)} % of ${f.runs} | ${fmt(quantile(delays, 0.5))} | ${fmt(quantile(delays, 0.95))} | ${fmt((100 * drifted) / FAIR_SHIFT_RUNS, 1)} % of ${FAIR_SHIFT_RUNS} |`);
+  console.error(`fairness (${f.label}): done at ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
 const seconds = (performance.now() - started) / 1000;
@@ -207,29 +254,34 @@ const table = [
   '|---|---|---|---|---|---|',
   ...rows.map((r) => `| ${r.name} | ${r.config} | ${fmt(r.tripsPerMillion, 3)} | ${fmt(100 * r.shareOfRunsWithTrip, 1)} % of ${r.runs} | ${fmt(r.median)} | ${fmt(r.p95)} |`),
 ].join('\n');
-const report = `## Flag-rate policies
+const pctOf = (x: number) => `${(100 * x).toFixed(2)} %`;
+const report = `## Detection (trip policies and fairness)
 
-Stationary: ${STATIONARY_RUNS} runs × 10⁶ calls at a 0.5 % flag rate (policy reset after each trip, as the guard does). Shift: ${SHIFT_RUNS} runs; each runs the warm-up (if any) plus 2 000–5 000 stationary calls, then the rate jumps to 5 %; delay = calls from the jump to the trip.
+Written by \`npm run bench:detection\` (bench/detection.ts; seeded mulberry32; policies and the fairness detector simulated directly, no I/O). ${machineLine()} Whole run: ${seconds.toFixed(0)} s${quick ? ' (--quick: few runs, not for publication)' : ''}.
+
+### Flag-rate policies
+
+Stationary: ${STATIONARY_RUNS} runs × 10⁶ calls at a 0.5 % flag rate (policies reset after each trip, as the guard does). Shift: ${SHIFT_RUNS} runs; each runs the warm-up (if any) plus 2 000–5 000 stationary calls, then the rate jumps to 5 %; delay = calls from the jump to the trip. The guard default row is built from \`guardOptionsSchema\` (what \`guard()\` uses when \`trip\` is omitted).
 
 ${table}
 
-CUSUM design at p0 = 0.5 %, p1 = 5 %, falseTripEvery 10⁸: integer step up = ${up}, threshold h = ${design.h} (${(design.h * bernoulliCusumStep(P0, P1).llrPerStep).toFixed(2)} nats), exact ARL₀ = ${design.arl0.toExponential(3)} calls, so P(false trip within 10⁶ calls) ≈ 1 − e^(−10⁶/ARL₀) = ${(100 * (1 - Math.exp(-1e6 / design.arl0))).toFixed(2)} %; exact ARL₁ at 5 % from a zero statistic = ${arl1.toFixed(1)} calls.
+**Guard default, exact** (no simulation noise; bench/cusum-exact.ts mixes the exact Markov-chain results over every possible warm-up count, so it includes the cost of learning p0): P(false trip within 10⁶ calls) = ${pctOf(exact.falseTripProbability)}, median ${exact.median}, p95 ${exact.p95} calls. The former warm-up and shift defaults (20 000 calls, ×10) give ${pctOf(former.falseTripProbability)}, median ${former.median}, p95 ${former.p95}.
 
-### CUSUM threshold: exact Markov-chain ARL₀ vs simulation
+CUSUM design at p0 = 0.5 % known, p1 = 5 %, falseTripEvery 10⁸: integer step up = ${up}, threshold h = ${design.h} (${(design.h * bernoulliCusumStep(P0, P1).llrPerStep).toFixed(2)} nats), exact ARL₀ = ${design.arl0.toExponential(3)} calls, so P(false trip within 10⁶ calls) ≈ 1 − e^(−10⁶/ARL₀) = ${(100 * (1 - Math.exp(-1e6 / design.arl0))).toFixed(2)} %; exact ARL₁ at 5 % from a zero statistic = ${arl1.toFixed(1)} calls.
+
+#### CUSUM threshold: exact Markov-chain ARL₀ vs simulation
 
 | target ARL₀ | h | exact ARL₀ | simulated mean run length (± 95 %) | runs |
 |---|---|---|---|---|
 ${arlRows.join('\n')}
 
-## Fairness window
+### Fairness
 
-Two groups at 50/50 traffic, both at a 10 % outcome rate. Stationary: ${STATIONARY_RUNS} runs × 10⁶ calls. Gap: after at least a window of stationary traffic, group b rises to 20 %; calls from the change to the trip over ${SHIFT_RUNS} runs. Drift: both groups rise to 13 % together; share of ${SHIFT_RUNS} runs that trip within 100 000 calls of the change.
+\`fairness({ group: 'group' })\` fed through \`observe()\`. Two groups at 50/50 traffic, both at a 10 % outcome rate. Stationary: runs × 10⁶ calls (as listed). Gap: after 5 000–8 000 stationary calls, group b rises to 20 %; calls from the change to the trip over ${FAIR_SHIFT_RUNS} runs. Drift: both groups rise to 13 % together; share of ${FAIR_SHIFT_RUNS} runs that trip within ${DRIFT_HORIZON.toLocaleString('en')} calls of the change.
 
 | configuration | false trips per 10⁶ calls (mean) | runs with ≥ 1 false trip | calls to trip after b 10 % → 20 %: median | p95 | runs that trip when both rise to 13 % |
 |---|---|---|---|---|---|
 ${fairRows.join('\n')}
-
-Ran in ${seconds.toFixed(1)} s on Node ${process.version}${quick ? ' (--quick: few runs, not for publication)' : ''}.
 `;
 console.log(report);
-if (out) writeFileSync(out, report);
+if (!quick) writeSection('detection', report);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { bonferroni, twoProportionTest } from '../breaker/stats.js';
+import { GroupCusum, type GroupCusumOptions } from './fairness-cusum.js';
 import { parseOptions } from '../validation.js';
 import { DEFAULT_IDENTITY_TERMS, groupFromText, termIndex, type IdentityTerms } from './identity-terms.js';
 import type { CallContext, CallRecord, Signal, WindowDetector } from './types.js';
@@ -18,14 +19,26 @@ export interface FairnessOptions {
    * (for example "the model refused", "the loan was approved").
    */
   readonly outcome?: FairnessOutcome;
-  /** Window of calls: the last `size` grouped calls, or the last `durationMs`, in `buckets` buckets (default 10). Default `{ kind: 'count', size: 2000 }`. */
+  /** Window of calls: the last `size` grouped calls, or the last `durationMs`, in `buckets` buckets (default 10). Default `{ kind: 'count', size: 1000 }`. */
   readonly window?: { readonly kind: 'count'; readonly size: number; readonly buckets?: number } | { readonly kind: 'time'; readonly durationMs: number; readonly buckets?: number };
   /** Groups with fewer calls in the window are "insufficient data": reported, never compared. Default 100. */
   readonly minPerGroup?: number;
   /** Trip only when max − min outcome rate exceeds this. Default 0.05. */
   readonly maxDelta?: number;
-  /** Significance level of each evaluation, after the Bonferroni/Holm correction for the number of group pairs. Default 1e-5 (calibrated in bench/RESULTS-detection.md for ≤ 1 % false trips per 10⁶ calls). */
+  /**
+   * Significance level of the window's two-proportion test, after the Bonferroni/Holm correction for
+   * the number of group pairs. Default 1e-3 (with `sequential`, the test confirms an alarm; without
+   * it, the test runs on every call and needs a far smaller α, e.g. 1e-5; see docs/fairness.md).
+   */
   readonly alpha?: number;
+  /**
+   * Sequential evidence that gates the window test (default on): per group, a two-sided Bernoulli
+   * CUSUM of its outcomes against the other groups' rate (an EWMA over their calls, `memory`
+   * calls long), designed for a gap of `detectDelta` (default 2 × `maxDelta`); the window test runs
+   * only while a sufficient group's CUSUM is at or above `threshold` nats (default 15). `false`
+   * trips on the window test alone, re-run on every call.
+   */
+  readonly sequential?: false | { readonly threshold?: number; readonly memory?: number; readonly detectDelta?: number };
   /** At most this many groups are tracked at once (memory bound); calls of further groups are counted as overflow. Default 20. */
   readonly maxGroups?: number;
   /** Text of the request, for identity terms. Default: `context.requestText` when it is a string. */
@@ -82,10 +95,20 @@ const schema = z.strictObject({
       z.custom<(call: CallRecord) => boolean>((v) => typeof v === 'function', { message: "must be 'blocked', 'flagged', { detector } or a function" }),
     ])
     .default('blocked'),
-  window: windowSchema.default({ kind: 'count', size: 2000 }),
+  window: windowSchema.default({ kind: 'count', size: 1000 }),
   minPerGroup: z.number().int().min(1).default(100),
   maxDelta: z.number().min(0).lt(1).default(0.05),
-  alpha: z.number().gt(0).lt(1).default(1e-5),
+  alpha: z.number().gt(0).lt(1).default(1e-3),
+  sequential: z
+    .union([
+      z.literal(false),
+      z.strictObject({
+        threshold: z.number().positive().max(1_000).default(15),
+        memory: z.number().int().min(10).max(10_000_000).default(4_000),
+        detectDelta: z.number().gt(0).lt(1).optional(),
+      }),
+    ])
+    .default({ threshold: 15, memory: 4_000 }),
   maxGroups: z.number().int().min(2).max(1_000).default(20),
   requestText: z.custom<(context: CallContext) => string | undefined>((v) => typeof v === 'function', { message: 'must be a function (context) => string' }).optional(),
   identityTerms: z.union([z.literal(false), z.record(z.string(), z.record(z.string(), z.array(z.string())))]).optional(),
@@ -106,6 +129,9 @@ export interface FairnessVerdict {
   readonly exact: boolean;
   readonly high: string;
   readonly low: string;
+  /** The sequential evidence (nats) that raised the alarm, and the group whose statistic it was (absent without `sequential`). */
+  readonly evidence?: number;
+  readonly alarmed?: string;
 }
 
 /**
@@ -123,6 +149,8 @@ export class FairnessWindow {
   private tick = -1;
   private seen = 0;
   overflow = 0;
+  /** Sequential evidence per group; when present, the window test runs only once a group's CUSUM alarms. */
+  readonly cusum: GroupCusum | undefined;
 
   constructor(
     private readonly window: { kind: 'count'; size: number; buckets?: number | undefined } | { kind: 'time'; durationMs: number; buckets?: number | undefined },
@@ -130,10 +158,15 @@ export class FairnessWindow {
     private readonly maxDelta: number,
     private readonly alpha: number,
     private readonly maxGroups: number,
+    sequential?: GroupCusumOptions,
   ) {
     this.buckets = window.buckets ?? 10;
     this.bucketWidth = window.kind === 'count' ? Math.max(1, Math.ceil(window.size / this.buckets)) : window.durationMs / this.buckets;
+    this.cusum = sequential && new GroupCusum(sequential);
+    this.threshold = sequential?.threshold ?? 0;
   }
+
+  private readonly threshold: number;
 
   /** Counts one call; returns a verdict when the window now shows an unfair gap. */
   add(group: string, hit: boolean, now: number): FairnessVerdict | undefined {
@@ -155,7 +188,24 @@ export class FairnessWindow {
       g.hits[slot]!++;
       g.x++;
     }
-    return this.evaluate();
+    if (!this.cusum) return this.evaluate();
+    // The window test confirms (and explains) an alarm; it never runs on its own, so testing on every call costs no false trips.
+    const evidence = this.cusum.add(group, hit, this.cusum.states.has(group) ? undefined : this.othersThan(group));
+    if (evidence < this.threshold || g.n < this.minPerGroup) return undefined;
+    const verdict = this.evaluate();
+    return verdict && { ...verdict, evidence, alarmed: group };
+  }
+
+  /** Calls and outcomes of every group but `group` in the window. */
+  private othersThan(group: string): { calls: number; hits: number } {
+    let calls = 0;
+    let hits = 0;
+    for (const [name, g] of this.groups) {
+      if (name === group) continue;
+      calls += g.n;
+      hits += g.x;
+    }
+    return { calls, hits };
   }
 
   /** Drops buckets that left the window at `now` (time windows). */
@@ -204,6 +254,7 @@ export class FairnessWindow {
 
   reset(): void {
     this.groups.clear();
+    this.cusum?.reset();
     this.tick = -1;
     this.seen = 0;
     this.overflow = 0;
@@ -219,7 +270,10 @@ export class FairnessWindow {
         g.x -= g.hits[slot]!;
         g.calls[slot] = 0;
         g.hits[slot] = 0;
-        if (g.n === 0) this.groups.delete(name); // frees the slot for another group
+        if (g.n === 0) {
+          this.groups.delete(name); // frees the slot for another group
+          this.cusum?.delete(name);
+        }
       }
     }
     this.tick = tick;
@@ -243,7 +297,8 @@ export class FairnessWindow {
 export function fairness(options: FairnessOptions = {}): FairnessDetector {
   const o = parseOptions(schema, options, 'fairness()');
   const name = o.name;
-  const win = new FairnessWindow(o.window, o.minPerGroup, o.maxDelta, o.alpha, o.maxGroups);
+  const sequential = o.sequential === false ? undefined : { threshold: o.sequential.threshold, memory: o.sequential.memory, detectDelta: o.sequential.detectDelta ?? Math.min(0.5, 2 * o.maxDelta || 0.05), minReference: o.minPerGroup };
+  const win = new FairnessWindow(o.window, o.minPerGroup, o.maxDelta, o.alpha, o.maxGroups, sequential);
   const terms = o.identityTerms === false ? undefined : termIndex((o.identityTerms as IdentityTerms | undefined) ?? DEFAULT_IDENTITY_TERMS, o.axis);
   const groupOption = o.group as FairnessOptions['group'];
   const groupOf: (call: CallRecord) => string | undefined =
@@ -291,7 +346,7 @@ export function fairness(options: FairnessOptions = {}): FairnessDetector {
       const verdict = win.add(group, hitOf(call), call.now);
       if (!verdict) return undefined;
       const snap = snapshot();
-      const scores: Record<string, number> = { delta: verdict.delta, pValue: verdict.pValue, maxDelta: o.maxDelta, alpha: o.alpha };
+      const scores: Record<string, number> = { delta: verdict.delta, pValue: verdict.pValue, maxDelta: o.maxDelta, alpha: o.alpha, ...(verdict.evidence !== undefined && { evidence: verdict.evidence }) };
       for (const g of snap.groups) {
         scores[`rate:${g.group}`] = g.rate;
         scores[`calls:${g.group}`] = g.calls;
@@ -301,7 +356,7 @@ export function fairness(options: FairnessOptions = {}): FairnessDetector {
         detector: name,
         score: Math.min(1, verdict.delta),
         flagged: true,
-        reason: `outcome rate gap of ${(verdict.delta * 100).toFixed(1)} points between ${verdict.high} and ${verdict.low} (> ${(o.maxDelta * 100).toFixed(1)}; ${verdict.exact ? 'Fisher exact' : 'z'} test p = ${verdict.pValue.toExponential(2)} < ${o.alpha} after correction): ${listed}`,
+        reason: `outcome rate gap of ${(verdict.delta * 100).toFixed(1)} points between ${verdict.high} and ${verdict.low} (> ${(o.maxDelta * 100).toFixed(1)}; ${verdict.exact ? 'Fisher exact' : 'z'} test p = ${verdict.pValue.toExponential(2)} < ${o.alpha} after correction${verdict.evidence === undefined ? '' : `; sequential evidence for ${verdict.alarmed} ${verdict.evidence.toFixed(1)} ≥ ${sequential?.threshold} nats`}): ${listed}`,
         scores,
       };
     },

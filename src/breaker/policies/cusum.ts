@@ -7,20 +7,26 @@ export interface CusumPolicyOptions {
   readonly p0?: number | undefined;
   /** The bad-call rate to detect quickly. Omit it to use `shift` × p0. */
   readonly p1?: number | undefined;
-  /** p1 = shift × p0 when p1 is not given (default 10). */
+  /** p1 = shift × p0 when p1 is not given (default 8: designed a little below a ×10 rise, which shortens the tail of the delay to catch ×10; see docs/trip-policies.md). */
   readonly shift: number;
   /** Target in-control average run length: at most one false trip per this many calls on average (default 10⁸). */
   readonly falseTripEvery: number;
-  /** Calls used to learn p0 when it is not configured (default 20 000). The policy never trips while learning. */
+  /** Calls used to learn p0 when it is not configured (default 50 000). The policy never trips while learning. */
   readonly warmupCalls: number;
 }
 
 /** Learned rates are clamped here: below 0.1 % the integer CUSUM needs a very large state and the shift is tiny. */
 export const CUSUM_MIN_P0 = 0.001;
 const MAX_P1 = 0.99;
-const LEARNED_P0_Z = 1.2816;
+/**
+ * A learned p0 is uncertain: the threshold holds ARL₀ at the one-sided 84 % upper bound of p0
+ * (z = 1). The bench computes the resulting false-trip probability exactly, averaged over the
+ * warm-up's sampling noise (bench/RESULTS.md, section detection).
+ */
+export const LEARNED_P0_Z = 1;
 
-interface Design {
+/** A Bernoulli CUSUM design: rates, integer step, threshold and its exact ARL₀. */
+export interface CusumDesign {
   readonly p0: number;
   readonly p1: number;
   /** Integer increment of a bad call (a good call is −1). */
@@ -32,6 +38,8 @@ interface Design {
   readonly arl0: number;
 }
 
+type Design = CusumDesign;
+
 /**
  * Designs the integer Bernoulli CUSUM for p0 → p1 at a target ARL₀ (see `bernoulliCusumThreshold`).
  * `arlAt` is the in-control rate the ARL₀ must hold at: p0 itself, or for a learned p0 an upper
@@ -41,6 +49,21 @@ export function designCusum(p0: number, p1: number, falseTripEvery: number, arlA
   const { up, llrPerStep } = bernoulliCusumStep(p0, p1);
   const { h, arl0 } = bernoulliCusumThreshold(Math.max(p0, arlAt), up, falseTripEvery);
   return { p0, p1, up, h, llrPerStep, arl0 };
+}
+
+/** p1 for a (configured or learned) p0: `p1`, else `shift` × p0; never at or below p0. */
+export function cusumP1(p0: number, options: Pick<CusumPolicyOptions, 'p1' | 'shift'>): number {
+  const wanted = options.p1 ?? p0 * options.shift;
+  // A learned baseline at or above the configured p1 would make the design meaningless: detect a doubling instead.
+  return Math.min(MAX_P1, wanted > p0 ? wanted : 2 * p0);
+}
+
+/** The design a CUSUM adopts after a warm-up of `calls` calls with `bad` bad ones (what `observe` does at the end of the warm-up). */
+export function learnedCusumDesign(bad: number, calls: number, options: Pick<CusumPolicyOptions, 'p1' | 'shift' | 'falseTripEvery'>): Design {
+  // Jeffreys-style estimate: never zero, so a warm-up without flags still gives a usable p0.
+  const p0 = Math.min(0.5, Math.max(CUSUM_MIN_P0, (bad + 0.5) / (calls + 1)));
+  const upper = Math.min(0.5, wilsonUpperBound(bad, calls, LEARNED_P0_Z));
+  return designCusum(p0, cusumP1(p0, options), options.falseTripEvery, upper);
 }
 
 /**
@@ -61,7 +84,7 @@ export class CusumPolicy implements TripPolicy {
   private onsetAt = 0;
 
   constructor(private readonly options: CusumPolicyOptions) {
-    if (options.p0 !== undefined) this.design = designCusum(options.p0, this.p1For(options.p0), options.falseTripEvery);
+    if (options.p0 !== undefined) this.design = designCusum(options.p0, cusumP1(options.p0, options), options.falseTripEvery);
   }
 
   /** The CUSUM design in use (undefined while learning p0). */
@@ -79,13 +102,7 @@ export class CusumPolicy implements TripPolicy {
     if (!d) {
       this.warmCalls++;
       if (observation.bad) this.warmBad++;
-      if (this.warmCalls >= this.options.warmupCalls) {
-        // Jeffreys-style estimate: never zero, so a warm-up without flags still gives a usable p0.
-        const p0 = Math.min(0.5, Math.max(CUSUM_MIN_P0, (this.warmBad + 0.5) / (this.warmCalls + 1)));
-        // The threshold holds ARL₀ at the one-sided 90 % upper bound of p0 (z = 1.2816).
-        const upper = Math.min(0.5, wilsonUpperBound(this.warmBad, this.warmCalls, LEARNED_P0_Z));
-        this.design = designCusum(p0, this.p1For(p0), this.options.falseTripEvery, upper);
-      }
+      if (this.warmCalls >= this.options.warmupCalls) this.design = learnedCusumDesign(this.warmBad, this.warmCalls, this.options);
       return undefined;
     }
     this.calls++;
@@ -119,11 +136,5 @@ export class CusumPolicy implements TripPolicy {
     this.c = 0;
     this.calls = 0;
     this.sinceZero = 0;
-  }
-
-  private p1For(p0: number): number {
-    const wanted = this.options.p1 ?? p0 * this.options.shift;
-    // A learned baseline at or above the configured p1 would make the design meaningless: detect a doubling instead.
-    return Math.min(MAX_P1, wanted > p0 ? wanted : 2 * p0);
   }
 }

@@ -41,9 +41,9 @@ export const tripPolicySpecSchema = z.discriminatedUnion('policy', [
       policy: z.literal('cusum'),
       p0: z.number().gte(0.001).lt(0.5).optional(),
       p1: z.number().gt(0).lt(1).optional(),
-      shift: z.number().gt(1).default(10),
+      shift: z.number().gt(1).default(8),
       falseTripEvery: z.number().min(100).max(1e15).default(1e8),
-      warmupCalls: z.number().int().min(100).max(10_000_000).default(20_000),
+      warmupCalls: z.number().int().min(100).max(10_000_000).default(50_000),
     })
     .refine((s) => s.p0 === undefined || s.p1 === undefined || s.p1 > s.p0, { message: 'p1 must be greater than p0', path: ['p1'] }),
   z.strictObject({
