@@ -11,7 +11,13 @@ import { createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from 
 import { once } from 'node:events';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { main } from '../src/cli/main.js';
+
+// A gc() to measure live heap (not GC slack) every 5 s.
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
 
 const LINES = Number(process.argv[2] ?? 1_000_000);
 const dir = mkdtempSync(join(tmpdir(), 'sb-bench-replay-'));
@@ -71,12 +77,18 @@ console.log(`wrote ${LINES.toLocaleString('en-US')} lines (${mb(size)} MB) in ${
 
 global.gc?.();
 const samples: { s: number; rss: number; heap: number }[] = [];
+const live: { s: number; heap: number }[] = [];
+let tick = 0;
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();
 const load0 = loadavg()[0]!;
 const timer = setInterval(() => {
   const m = process.memoryUsage();
   samples.push({ s: (performance.now() - t0) / 1000, rss: m.rss, heap: m.heapUsed });
+  if (++tick % 10 === 0) {
+    gc();
+    live.push({ s: (performance.now() - t0) / 1000, heap: process.memoryUsage().heapUsed });
+  }
 }, 500);
 let stdout = '';
 const code = await main(['replay', '--config', config, log, '--format', 'json'], { out: (t) => void (stdout += t), err: () => undefined, progress: false });
@@ -114,6 +126,8 @@ outputs, a 12 s latency incident over 2 % of the log. Code path: the CLI's \`rep
 | RSS at 10 % of the run | ${mb(early)} MB |
 | RSS at the end | ${mb(late)} MB |
 | peak RSS | ${mb(peak)} MB |
+
+Live heap after a forced GC, every 5 s (MB): ${live.map((r) => `${r.s.toFixed(0)} s: ${(r.heap / 1024 / 1024).toFixed(1)}`).join(' · ')}
 
 RSS over the run (MB), sampled every 0.5 s: ${rows.map((r) => `${r.s.toFixed(0)} s: ${mb(r.rss)}`).join(' · ')}
 

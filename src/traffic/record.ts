@@ -23,7 +23,7 @@ export interface RecorderOptions {
   readonly contextKeys?: readonly string[];
   /** Clock for the `t` of each line. Default `Date.now`. */
   readonly clock?: () => number;
-  /** Lines buffered in a stream before new ones are dropped (and counted). Default 10 000. */
+  /** About how many lines a stream may buffer (at 512 bytes each) before new ones are dropped and counted. Default 10 000. */
   readonly maxPending?: number;
 }
 
@@ -81,11 +81,7 @@ export function createRecorder(options: RecorderOptions): TrafficRecorder {
     const s = stream;
     s.on('error', () => undefined); // a full disk must not crash the app; lines are counted as dropped
     write = (line) => {
-      if (s.destroyed || s.writableLength > maxPending * 512) {
-        stats.dropped++;
-        stats.written--;
-        return;
-      }
+      if (s.destroyed || s.writableLength > maxPending * 512) throw new Error('stream full');
       s.write(line);
     };
   }
@@ -112,8 +108,8 @@ export function createRecorder(options: RecorderOptions): TrafficRecorder {
         ...(any && { context }),
         ...(call.label && { label: call.label }),
       };
-      stats.written++;
       write(`${formatTrafficLine(line)}\n`);
+      stats.written++;
     } catch {
       stats.dropped++;
     }

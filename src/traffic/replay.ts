@@ -255,7 +255,7 @@ class BreakerSim {
       if (failed) r.failed++;
       if (flagged) {
         r.flagged++;
-        r.firstFlagged ??= { line: rec.line, at: p.signals.length ? this.now : this.now, detectors: flaggedBy(p.signals) };
+        r.firstFlagged ??= { line: rec.line, at: this.now, detectors: flaggedBy(p.signals) };
       }
       if (!p.probe) this.observe(this.now, flagged || failed);
     }

@@ -83,3 +83,16 @@ describe('traffic line format', () => {
     expect((error as TrafficLineError).message).toBe(`line 42: ${reason}`);
   });
 });
+
+describe('traffic recorder under back-pressure', () => {
+  it('drops (and counts) lines a stuck stream cannot take, never throwing on the app path', async () => {
+    const { Writable } = await import('node:stream');
+    const stuck = new Writable({ highWaterMark: 1, write: () => undefined }); // never calls back
+    const recorder = createRecorder({ to: stuck, maxPending: 2 });
+    for (let i = 0; i < 20; i++) recorder.record({ breaker: 'chat', text: 'x'.repeat(200), latencyMs: 1 });
+    expect(recorder.stats.written).toBeGreaterThan(0);
+    expect(recorder.stats.dropped).toBeGreaterThan(0);
+    expect(recorder.stats.written + recorder.stats.dropped).toBe(20);
+    stuck.destroy();
+  });
+});
