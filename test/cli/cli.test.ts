@@ -66,6 +66,22 @@ describe('safety-breaker validate', () => {
   });
 });
 
+describe('examples/config', () => {
+  it.each(['chat.yaml', 'chat-strict.yaml', 'fairness.yaml'])('%s is valid', async (name) => {
+    expect(await main(['validate', `examples/config/${name}`], io())).toBe(EXIT.OK);
+  });
+
+  it('typo.yaml shows what validate reports', async () => {
+    const out = io();
+    expect(await main(['validate', 'examples/config/typo.yaml'], out)).toBe(EXIT.INVALID_CONFIG);
+    expect(out.stderr.trim().split('\n')).toHaveLength(3);
+  });
+
+  it('drill-scenario.yaml meets its expectations with the built-in drill config', async () => {
+    expect(await main(['drill', 'examples/config/drill-scenario.yaml'], io())).toBe(EXIT.OK);
+  });
+});
+
 describe('safety-breaker schema', () => {
   it('prints a JSON Schema an editor can use', async () => {
     const out = io();
