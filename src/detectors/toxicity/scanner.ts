@@ -427,12 +427,20 @@ export class ToxicityScanner {
 
   private endWord(atEnd: boolean): void {
     if (this.tLen === 0) return;
-    // Fast path: a plain word of ASCII letters, no letter run or ambiguous word pending, not listed.
+    // Fast path: a plain word of ASCII letters with no letter run or ambiguous word pending, that is
+    // either not listed or a listed word that completes no pattern ("the", "are", "will").
     const len0 = this.tLen;
     if (this.sLen === 0 && len0 > 1 && len0 <= TOKEN_CAP && !this.tSym && !this.tDigit && !this.tOther && this.rLen === 0 && this.pEntry === undefined) {
       const h = this.tHash & HASH_MASK;
       const filter = this.lex.filter;
-      if (filter[h & FILTER_MASK] === 0 && (!this.tRepeat || filter[this.collapsedHash(len0) & FILTER_MASK] === 0)) {
+      let e: LexEntry | undefined;
+      let plain = false;
+      if (filter[h & FILTER_MASK] === 0) plain = !this.tRepeat || filter[this.collapsedHash(len0) & FILTER_MASK] === 0;
+      else {
+        e = this.verify(this.lex.byHash.get(h), len0);
+        plain = e !== undefined && !e.trigger && (e.roles & (R.EXPLETIVE | R.GROUP | R.NAMEABLE)) === 0;
+      }
+      if (plain) {
         const sent = this.gapEnd;
         this.tLen = 0;
         this.gapLen = 0;
@@ -441,8 +449,8 @@ export class ToxicityScanner {
         this.modelWord(h, this.tStart, this.tEnd);
         if (sent) this.sentLen = 0;
         const i = this.hCount & (HIST - 1);
-        this.hRoles[i] = 0;
-        this.hWord[i] = undefined;
+        this.hRoles[i] = e ? e.roles : 0;
+        this.hWord[i] = e ? e.word : undefined;
         this.hStart[i] = this.tStart;
         this.hUpper[i] = this.tUpper ? 1 : 0;
         this.hSent[i] = sent ? 1 : 0;
