@@ -61,11 +61,13 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       case 'drill':
         return await drill(rest, io);
       case undefined:
+        io.err(USAGE);
+        return EXIT.USAGE;
       case 'help':
       case '--help':
       case '-h':
         io.out(USAGE);
-        return command === undefined ? EXIT.USAGE : EXIT.OK;
+        return EXIT.OK;
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
