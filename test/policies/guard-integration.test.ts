@@ -12,6 +12,28 @@ const until = (g: { on: (e: 'probe-suite', l: (p: { passed: boolean; reason?: st
     });
   });
 
+describe('default trip policies', () => {
+  it('a guard without `trip` runs the learning CUSUM plus the Wilson backstop, which trips a gross failure during the warm-up', async () => {
+    let bad = false;
+    const g = guard(async (): Promise<string> => (bad ? 'BAD' : 'fine'), { name: 'default-trip', detectors: [marker], fallbacks: [async () => 'fb'], retry: false, timeoutMs: 0 });
+    for (let i = 0; i < 200; i++) await g();
+    expect(g.stats().policies.map((p) => [p.policy, p.calls])).toEqual([
+      ['cusum', 200], // still learning p0 (50 000-call warm-up): never trips yet
+      ['wilson', 100],
+    ]);
+    bad = true;
+    let calls = 0;
+    while (g.state === 'closed' && calls < 100) {
+      await g();
+      calls++;
+    }
+    expect(g.state).toBe('open');
+    expect(g.stats().lastTransition?.decision?.policy).toBe('wilson');
+    expect(calls).toBeLessThan(60); // 95 % lower bound of the window's bad share > 20 %
+    g.dispose();
+  });
+});
+
 describe('detection delay telemetry', () => {
   it('a CUSUM trip carries time to detect in calls and seconds, in the event, stats and metrics', async () => {
     let now = 0;
