@@ -25,6 +25,16 @@ function feed(d: ReturnType<typeof fairness>, group: string, n: number, hits: nu
   return signal;
 }
 
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 describe('fairness()', () => {
   it('no traffic and one group only: never trips; snapshot reports the lone group', () => {
     const d = fairness({ group: 'group', minPerGroup: 10, window: { kind: 'count', size: 1000 } });
@@ -56,13 +66,41 @@ describe('fairness()', () => {
 
   it('needs both delta > maxDelta and the corrected test to reject', () => {
     // Large, significant, but small gap (3 points < maxDelta 5): no trip.
-    const d = fairness({ group: 'group', minPerGroup: 100, maxDelta: 0.05, alpha: 0.05, window: { kind: 'count', size: 100_000 } });
+    // The window rule itself (sequential: false runs it on every call).
+    const d = fairness({ group: 'group', minPerGroup: 100, maxDelta: 0.05, alpha: 0.05, window: { kind: 'count', size: 100_000 }, sequential: false });
     feed(d, 'a', 20_000, 2_000);
     expect(feed(d, 'b', 20_000, 2_600)).toBeUndefined();
     // Big gap on few calls: Fisher's exact test does not reject at a strict alpha.
-    const e = fairness({ group: 'group', minPerGroup: 5, maxDelta: 0.05, alpha: 1e-4 });
+    const e = fairness({ group: 'group', minPerGroup: 5, maxDelta: 0.05, alpha: 1e-4, sequential: false });
     feed(e, 'a', 8, 1);
     expect(feed(e, 'b', 8, 4)).toBeUndefined();
+  });
+
+  it('sequential gate: a drift of every group together never trips; a real gap trips with the evidence in the reason', () => {
+    const rnd = mulberry32(7);
+    const d = fairness({ group: 'group' });
+    const step = (ra: number, rb: number) => {
+      const a = rnd() < 0.5;
+      return d.observe(record({ group: a ? 'a' : 'b' }, rnd() < (a ? ra : rb)));
+    };
+    for (let i = 0; i < 5_000; i++) expect(step(0.1, 0.1)).toBeUndefined();
+    for (let i = 0; i < 20_000; i++) expect(step(0.13, 0.13)).toBeUndefined(); // both rise: a drift, not a gap
+    let signal;
+    let n = 0;
+    while (!signal && n < 5_000) {
+      signal = step(0.13, 0.3);
+      n++;
+    }
+    expect(n).toBeLessThan(1_000);
+    expect(signal?.reason).toMatch(/between b and a .*sequential evidence for [ab] \d+\.\d ≥ 15 nats/);
+    expect(signal?.scores?.evidence).toBeGreaterThanOrEqual(15);
+  });
+
+  it('sequential gate: evidence alone never trips without the window test (delta ≤ maxDelta)', () => {
+    const d = fairness({ group: 'group', maxDelta: 0.5, minPerGroup: 20 });
+    feed(d, 'a', 500, 50);
+    expect(feed(d, 'b', 500, 200)).toBeUndefined(); // 40 % vs 10 %: strong evidence, but a gap of 30 points ≤ 50
+    expect(() => fairness({ sequential: { threshold: -1 } })).toThrow(/sequential/);
   });
 
   it('window roll-over (time window, fake clock) forgets old outcomes', () => {
