@@ -143,7 +143,7 @@ describe('toxicity() detector', () => {
   it('reason names category, score, offsets and why, without echoing the text by default', () => {
     const text = 'Sure. By the way, kill all the jews.';
     const s = detect(text);
-    expect(s.reason).toMatch(/^blocked: (threat|identity_attack) 0\.\d\d at \[18, 35\): /);
+    expect(s.reason).toMatch(/^blocked: threat 0\.\d\d at \[18, 35\): incitement to violence$/);
     expect(s.reason).not.toMatch(/jews/);
     const echoed = detect(text, { echoSpan: true });
     expect(echoed.reason).toContain('"kill all the jews"');

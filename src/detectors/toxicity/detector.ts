@@ -80,9 +80,11 @@ function validate(options: unknown): ToxicityOptions {
   throw new TypeError(`toxicity: ${describe(path, issue.code)}`);
 }
 
+const PRIORITY: readonly ToxicityCategory[] = ['threat', 'identity_attack', 'insult', 'toxicity', 'profanity'];
+
 function resolve(defaults: Readonly<Record<ToxicityCategory, ToxicityThreshold>>, given: ToxicityThresholds | undefined): [ToxicityCategory, number][] {
   const out: [ToxicityCategory, number][] = [];
-  for (const c of CATEGORIES) {
+  for (const c of PRIORITY) {
     const t = given && given[c] !== undefined ? given[c] : defaults[c];
     if (t !== false && t !== undefined) out.push([c, t]);
   }
@@ -123,17 +125,10 @@ export function toxicity(options?: ToxicityOptions): HotPathDetector {
     detect(input: DetectorInput): Signal {
       const text = typeof input.text === 'string' ? input.text : '';
       const { scores, spans } = scanToxicity(text);
+      // The reason names the highest-scoring category over its threshold; ties go to the more
+      // specific category (threat, then identity_attack, insult, toxicity, profanity).
       let blocked: ToxicityCategory | undefined;
-      let blockedBy = 0;
-      for (const [c, t] of block) {
-        const s = scores[c];
-        if (s >= t && s - t >= blockedBy - (blocked ? 0 : 1)) {
-          if (!blocked || s > (scores[blocked] ?? 0)) {
-            blocked = c;
-            blockedBy = s - t;
-          }
-        }
-      }
+      for (const [c, t] of block) if (scores[c] >= t && (!blocked || scores[c] > scores[blocked])) blocked = c;
       let flagged: ToxicityCategory | undefined;
       for (const [c, t] of flag) if (scores[c] >= t && (!flagged || scores[c] > scores[flagged])) flagged = c;
       const why = blocked ?? flagged;
