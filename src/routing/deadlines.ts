@@ -20,14 +20,11 @@ export class DeadlineQueue {
     const deadline: Deadline = { at: performance.now() + this.timeoutMs, expire };
     this.pending.add(deadline);
     if (this.timer === undefined) this.arm(deadline.at);
-    else if (this.pending.size === 1) this.timer.ref();
     return deadline;
   }
 
   delete(deadline: Deadline): void {
     this.pending.delete(deadline);
-    // The timer stays armed for the next call, but must not keep an idle process alive.
-    if (this.pending.size === 0) this.timer?.unref();
   }
 
   /** Clears the timer; pending attempts are no longer timed. */
@@ -43,7 +40,8 @@ export class DeadlineQueue {
 
   private arm(at: number): void {
     this.timerAt = at;
-    this.timer = setTimeout(this.fire, Math.max(0, at - performance.now()));
+    // Unref'd: a call in flight keeps the process alive by its own I/O; the timer never should.
+    this.timer = setTimeout(this.fire, Math.max(0, at - performance.now())).unref();
   }
 
   private readonly fire = (): void => {

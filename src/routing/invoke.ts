@@ -1,5 +1,5 @@
 import pRetry from 'p-retry';
-import { RouteScope, routeScope } from '../context.js';
+import { RouteScope, callInScope } from '../context.js';
 import { TimeoutError } from '../errors.js';
 import type { DeadlineQueue } from './deadlines.js';
 import type { Route } from './routes.js';
@@ -71,7 +71,7 @@ function attempt<Args extends unknown[], Output>(route: Route<Args, Output>, arg
   const scope = new RouteScope();
   let pending: Promise<Output>;
   try {
-    pending = Promise.resolve(routeScope.run(scope, route.call, args));
+    pending = Promise.resolve(callInScope(scope, route.call, args));
   } catch (error) {
     return Promise.reject(error);
   }
