@@ -35,7 +35,7 @@ const USAGE = `usage: safety-breaker <command>
 
   validate FILE                                   check a config file
   schema                                          print the config's JSON Schema (for editors)
-  replay --config FILE TRAFFIC.jsonl [--compare OTHER] [--format text|json]
+  replay --config FILE TRAFFIC.jsonl [--compare OTHER] [--format text|json] [--reorder-ms N]
                                                   run the config over recorded traffic in virtual time
   drill SCENARIO [--config FILE] [--format text|json]
                                                   run a scripted incident (built-in name or scenario file)
@@ -105,7 +105,7 @@ async function replay(args: readonly string[], io: CliIO): Promise<number> {
   const { positionals, values } = parseArgs({
     args: [...args],
     allowPositionals: true,
-    options: { config: { type: 'string' }, compare: { type: 'string' }, format: { type: 'string', default: 'text' }, progress: { type: 'boolean' } },
+    options: { config: { type: 'string' }, compare: { type: 'string' }, format: { type: 'string', default: 'text' }, progress: { type: 'boolean' }, 'reorder-ms': { type: 'string' } },
   });
   if (!values.config) throw new UsageError('replay needs --config FILE');
   if (positionals.length !== 1) throw new UsageError('replay takes one TRAFFIC.jsonl file');
@@ -118,7 +118,9 @@ async function replay(args: readonly string[], io: CliIO): Promise<number> {
   } catch (error) {
     throw new InputError(`${traffic}: cannot read the traffic log (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
-  const replays = configs.map((c) => new Replay(c));
+  const reorderMs = values['reorder-ms'] === undefined ? undefined : Number(values['reorder-ms']);
+  if (reorderMs !== undefined && !(reorderMs >= 0)) throw new UsageError(`--reorder-ms must be a number of milliseconds >= 0 (got ${values['reorder-ms']})`);
+  const replays = configs.map((c) => new Replay(c, reorderMs === undefined ? {} : { reorderMs }));
   await readTraffic(traffic, size, replays, values.progress ?? io.progress, io);
   const reports = await Promise.all(replays.map((r) => r.finish()));
   print(io, format, reports, [values.config, values.compare ?? ''], `replay of ${traffic}`);

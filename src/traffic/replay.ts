@@ -21,6 +21,8 @@ export interface ReplayOptions {
   readonly maxTrips?: number;
   /** Malformed lines listed in the report (all are counted). Default 20. */
   readonly maxMalformed?: number;
+  /** How far out of start order lines may come (a recorder writes a line when its call ends), ms. Default 120 000. */
+  readonly reorderMs?: number;
 }
 
 /** One trip (or reopen after a failed probe) as replay saw it. */
@@ -118,7 +120,9 @@ class BreakerSim {
   lastStart = -Infinity;
   readonly guarded: Guarded<ModelFunction>;
   readonly report: BreakerReplayReport;
-  private readonly heap: Pending[] = [];
+  // Calls in flight by end time (ties: admission order).
+  private readonly heap = new MinHeap<Pending>((a, b) => a.end < b.end || (a.end === b.end && a.seq! < b.seq!));
+  private seq = 0;
   private current: CallRec | undefined; // the call being admitted or completed
   private readonly timeoutMs: number;
   private openTrip: TripReport | undefined;
@@ -190,7 +194,7 @@ class BreakerSim {
         }
       };
       rec.inFlight = true;
-      push(this.heap, { end, settle, rec });
+      this.heap.push({ end, settle, rec, seq: this.seq++ });
     });
   }
 
@@ -204,8 +208,8 @@ class BreakerSim {
 
   /** Completes every call in flight that ends at or before `until`, in end order. */
   async completeUntil(until: number): Promise<void> {
-    while (this.heap.length > 0 && this.heap[0]!.end <= until) {
-      const p = pop(this.heap)!;
+    while (this.heap.size > 0 && this.heap.peek()!.end <= until) {
+      const p = this.heap.pop()!;
       this.now = Math.max(this.now, p.end);
       this.current = p.rec;
       p.settle();
@@ -342,24 +346,35 @@ class BreakerSim {
  */
 export class Replay {
   private readonly sims = new Map<string, BreakerSim>();
-  private held: { l: TrafficLine; line: number } | undefined;
+  // Lines waiting to run, by start time: a log written as calls finish is out of start order by up to the longest call.
+  private readonly buffer = new MinHeap<{ l: TrafficLine; line: number }>((a, b) => a.l.t < b.l.t || (a.l.t === b.l.t && a.line < b.line));
+  private maxEnd = -Infinity;
   private first = Infinity;
   private last = -Infinity;
   private readonly result: ReplayReport = { lines: 0, calls: 0, malformed: { count: 0, lines: [] }, unknownBreakers: {}, outOfOrder: 0, breakers: {}, spanMs: 0 };
   private readonly maxMalformed: number;
+  private readonly reorderMs: number;
 
   constructor(config: SafetyBreakerConfig, options: ReplayOptions = {}) {
     const registry = detectorRegistry(options.detectors);
     for (const name of Object.keys(config.breakers)) this.sims.set(name, new BreakerSim(name, config, registry, options.maxTrips ?? 1_000));
     this.maxMalformed = options.maxMalformed ?? 20;
+    this.reorderMs = options.reorderMs ?? 120_000;
   }
 
-  /** Feeds one call. Lines must come in log order; the previous line runs now (one line of look-ahead). */
+  /**
+   * Feeds one call, in log order. A line runs once no later line can start before it: when the
+   * log has reached `reorderMs` past its start (a recorder writes each line as its call finishes).
+   */
   async push(l: TrafficLine, line: number): Promise<void> {
     this.result.lines++;
-    const held = this.held;
-    this.held = { l, line };
-    if (held) await this.run(held.l, held.line);
+    this.buffer.push({ l, line });
+    if (l.t + l.latencyMs > this.maxEnd) this.maxEnd = l.t + l.latencyMs;
+    const safe = this.maxEnd - this.reorderMs;
+    while (this.buffer.size > 0 && this.buffer.peek()!.l.t <= safe) {
+      const next = this.buffer.pop()!;
+      await this.run(next.l, next.line);
+    }
   }
 
   /** Counts a line that could not be parsed (the replay goes on; the report lists it). */
@@ -377,19 +392,18 @@ export class Replay {
     }
     this.first = Math.min(this.first, l.t);
     this.last = Math.max(this.last, l.t + l.latencyMs);
+    // Calls of this breaker that ended by now are judged first; later ones stay in flight.
     await sim.completeUntil(l.t);
     const served = sim.admit(l, line);
     if (served) await served;
-    // Fast path: nothing else in flight before the next line starts, so finish this call now.
-    const next = this.held?.l;
-    if (!next || next.breaker !== l.breaker || next.t >= l.t + l.latencyMs) await sim.completeUntil(next && next.breaker === l.breaker ? next.t : Infinity);
   }
 
-  /** Runs the last line, completes every call in flight and returns the report. */
+  /** Runs the lines still waiting, completes every call in flight and returns the report. */
   async finish(): Promise<ReplayReport> {
-    const held = this.held;
-    this.held = undefined;
-    if (held) await this.run(held.l, held.line);
+    while (this.buffer.size > 0) {
+      const next = this.buffer.pop()!;
+      await this.run(next.l, next.line);
+    }
     for (const [name, sim] of this.sims) {
       await sim.completeUntil(Infinity);
       this.result.outOfOrder += sim.outOfOrder;
@@ -398,6 +412,53 @@ export class Replay {
     }
     this.result.spanMs = Number.isFinite(this.first) ? this.last - this.first : 0;
     return this.result;
+  }
+}
+
+/** A binary min-heap. */
+class MinHeap<T> {
+  private readonly items: T[] = [];
+  constructor(private readonly less: (a: T, b: T) => boolean) {}
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  peek(): T | undefined {
+    return this.items[0];
+  }
+
+  push(item: T): void {
+    const h = this.items;
+    h.push(item);
+    let i = h.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.less(h[i]!, h[parent]!)) break;
+      [h[i], h[parent]] = [h[parent]!, h[i]!];
+      i = parent;
+    }
+  }
+
+  pop(): T | undefined {
+    const h = this.items;
+    const top = h[0];
+    const last = h.pop();
+    if (h.length > 0 && last !== undefined) {
+      h[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < h.length && this.less(h[l]!, h[m]!)) m = l;
+        if (r < h.length && this.less(h[r]!, h[m]!)) m = r;
+        if (m === i) break;
+        [h[i], h[m]] = [h[m]!, h[i]!];
+        i = m;
+      }
+    }
+    return top;
   }
 }
 
@@ -415,38 +476,3 @@ function isCaller(error: unknown): boolean {
   return typeof status === 'number' && status >= 400 && status < 500 && status !== 408 && status !== 429;
 }
 
-// A binary min-heap of calls in flight by end time (ties: admission order).
-let seq = 0;
-function less(a: Pending, b: Pending): boolean {
-  return a.end < b.end || (a.end === b.end && a.seq! < b.seq!);
-}
-function push(h: Pending[], p: Pending): void {
-  p.seq = seq++;
-  h.push(p);
-  let i = h.length - 1;
-  while (i > 0) {
-    const parent = (i - 1) >> 1;
-    if (!less(h[i]!, h[parent]!)) break;
-    [h[i], h[parent]] = [h[parent]!, h[i]!];
-    i = parent;
-  }
-}
-function pop(h: Pending[]): Pending | undefined {
-  const top = h[0];
-  const last = h.pop();
-  if (h.length > 0 && last) {
-    h[0] = last;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < h.length && less(h[l]!, h[m]!)) m = l;
-      if (r < h.length && less(h[r]!, h[m]!)) m = r;
-      if (m === i) break;
-      [h[i], h[m]] = [h[m]!, h[i]!];
-      i = m;
-    }
-  }
-  return top;
-}

@@ -77,6 +77,58 @@ describe('replay', () => {
     expect(fromCli.lines).toBe(lines.length);
   });
 
+  it('matches live trip points when calls overlap, from a log written as each call finishes', async () => {
+    const config = parseConfig(CONFIG);
+    let now = Date.UTC(2026, 0, 1);
+    const lines: string[] = [];
+    const recorder = createRecorder({ to: (line) => void lines.push(line), clock: () => now });
+    // Calls in flight, finished by the driver below in end-time order (a deterministic event loop).
+    const inFlight: { end: number; seq: number; settle: () => void; done?: Promise<unknown> }[] = [];
+    let seq = 0;
+    const model = (i: number) =>
+      new Promise<string>((resolve, reject) => {
+        const s = script(i);
+        inFlight.push({ end: now + s.latencyMs, seq: seq++, settle: () => (s.fail ? reject(Object.assign(new Error('upstream'), { status: 503 })) : resolve(`answer ${i}`)) });
+      });
+    const set = createBreakers(config, { chat: { primary: recorder.wrap('chat', model), fallbacks: { mini: async () => 'mini' } } }, { clock: () => now });
+    const live: number[] = [];
+    set.breakers.chat.on('trip', (e) => live.push(e.at));
+    const finishUntil = async (t: number) => {
+      for (;;) {
+        let k = -1;
+        inFlight.forEach((c, j) => {
+          if (c.end <= t && (k < 0 || c.end < inFlight[k]!.end || (c.end === inFlight[k]!.end && c.seq < inFlight[k]!.seq))) k = j;
+        });
+        if (k < 0) return;
+        const [c] = inFlight.splice(k, 1);
+        now = c!.end;
+        c!.settle();
+        await c!.done;
+      }
+    };
+    const start = now;
+    for (let i = 0; i < 1500; i++) {
+      await finishUntil(start + i * 300);
+      now = start + i * 300;
+      const before = inFlight.length;
+      const done = set.breakers.chat(i).catch(() => undefined);
+      if (inFlight.length > before) inFlight.at(-1)!.done = done;
+      else await done; // served without the primary (breaker open)
+    }
+    await finishUntil(Infinity);
+    set.dispose();
+    expect(live.length).toBeGreaterThanOrEqual(2);
+    // The log is in finish order, not start order.
+    const starts = lines.map((l) => (JSON.parse(l) as { t: number }).t);
+    expect(starts.some((t, j) => j > 0 && t < starts[j - 1]!)).toBe(true);
+
+    const replay = new Replay(config);
+    for (const [j, l] of lines.entries()) await replay.push(parseTrafficLine(l.trimEnd(), j + 1), j + 1);
+    const report = await replay.finish();
+    expect(report.outOfOrder).toBe(0);
+    expect(report.breakers.chat!.trips.map((t) => t.at)).toEqual(live);
+  });
+
   it('reports a malformed line in a 100,000-line log by its number; nothing is skipped silently', async () => {
     const configFile = join(dir, 'big.yaml');
     writeFileSync(configFile, 'breakers:\n  chat:\n    detectors: { latency: { slowMs: 5000 } }\n    fallbacks: [mini]\n');
