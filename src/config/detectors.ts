@@ -46,6 +46,9 @@ export const builtinDetectors: DetectorRegistry = {
       minPerGroup: z.number().int().min(1).optional(),
       maxDelta: z.number().min(0).lt(1).optional(),
       alpha: z.number().gt(0).lt(1).optional(),
+      sequential: z
+        .union([z.literal(false), z.strictObject({ threshold: z.number().positive().max(1_000).optional(), memory: z.number().int().min(10).max(10_000_000).optional(), detectDelta: z.number().gt(0).lt(1).optional() })])
+        .optional(),
       maxGroups: z.number().int().min(2).max(1_000).optional(),
       identityTerms: z.union([z.literal(false), z.record(z.string(), z.record(z.string(), z.array(z.string())))]).optional(),
       axis: z.string().min(1).optional(),
