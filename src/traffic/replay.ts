@@ -159,7 +159,8 @@ class BreakerSim {
       const rec = e.context[REC as unknown as string] as CallRec | undefined;
       if (!rec) return;
       if (e.route === 'primary') rec.primary = e;
-      if (e.outcome === 'success') rec.served = e;
+      // In shadow mode a blocked output still reaches the caller.
+      if (e.outcome === 'success' || (e.outcome === 'blocked' && e.route === 'primary' && this.report.mode === 'shadow')) rec.served = e;
       if (e.outcome === 'blocked') this.report.blocked++;
     });
     this.guarded.on('trip', (e) => this.onTrip(e));
@@ -264,7 +265,8 @@ class BreakerSim {
       if (!p.probe) this.observe(this.now, flagged || failed);
     }
     const served = rec.served;
-    if (threw || !served) r.exhausted++;
+    if (!threw && !served && r.mode === 'disabled') r.servedByPrimary++; // passed straight through: no detectors, no events
+    else if (threw || !served) r.exhausted++;
     else if (served.route === 'primary') r.servedByPrimary++;
     else {
       r.servedByFallback++;

@@ -160,6 +160,32 @@ describe('replay', () => {
     expect(text.stdout).toContain('line 77,777: not JSON');
   });
 
+  it('replays shadow mode (blocked outputs still reach users) and disabled mode (straight through)', async () => {
+    const config = parseConfig(`breakers:
+  shadowed:
+    mode: shadow
+    detectors: { toxicity: {} }
+    trip: { policy: rate, threshold: 0.5, minimumCalls: 10, window: { kind: count, size: 10 } }
+    fallbacks: [mini]
+  off:
+    mode: disabled
+    detectors: { toxicity: {} }
+`);
+    const replay = new Replay(config, { reorderMs: 0 });
+    let n = 0;
+    for (let i = 0; i < 20; i++) {
+      for (const breaker of ['shadowed', 'off']) await replay.push({ t: i * 1000, breaker, latencyMs: 10, text: 'I will kill you and your whole family.' }, ++n);
+    }
+    const report = await replay.finish();
+    const shadowed = report.breakers.shadowed!;
+    expect(shadowed.blocked).toBe(20);
+    expect(shadowed.servedByPrimary).toBe(20);
+    expect(shadowed.servedByFallback).toBe(0);
+    expect(shadowed.unsafeReachedUsers).toBe(20);
+    expect(shadowed.trips.length).toBe(1); // shadow trips (and alerts) but never switches traffic
+    expect(report.breakers.off).toMatchObject({ calls: 20, servedByPrimary: 20, exhausted: 0, blocked: 0, trips: [] });
+  });
+
   it('counts lines for breakers the config does not have', async () => {
     const configFile = join(dir, 'one.yaml');
     writeFileSync(configFile, 'breakers:\n  chat: { detectors: {} }\n');
