@@ -194,7 +194,7 @@ interface FairCase {
   readonly runs: number;
 }
 const fairCases: FairCase[] = [
-  { label: 'defaults: per-group CUSUM alarm, confirmed by the window test (**default**)', options: {}, runs: STATIONARY_RUNS },
+  { label: 'defaults: per-group CUSUM alarm (18 nats, reference memory 8 000, designed for +10 points), confirmed by the window test (count 1 000, maxDelta 0.05, α 10⁻³) (**default**)', options: {}, runs: quick ? 5 : 200 },
   { label: 'window test alone (`sequential: false`), count window 2 000, α 10⁻⁵ (the former default)', options: { sequential: false, window: { kind: 'count', size: 2000 }, alpha: 1e-5 }, runs: quick ? 2 : 20 },
 ];
 const makeFair = (f: FairCase) => fairness({ ...f.options, group: 'group' });
@@ -219,7 +219,8 @@ function fairStationary(f: FairCase, seed: number, calls: number): number {
 function fairShift(f: FairCase, seed: number, ra: number, rb: number, horizon: number): number {
   const rnd = mulberry32(seed);
   const d = makeFair(f);
-  const before = 5_000 + Math.floor(rnd() * 3_000);
+  // Long enough for the sequential reference (an EWMA of 8 000 calls of the other group) to reach its steady state.
+  const before = 20_000 + Math.floor(rnd() * 3_000);
   for (let i = 0; i < before; i++) if (d.observe(call(rnd() < 0.5 ? GROUP_A : GROUP_B, rnd() < 0.1, i))) d.reset();
   for (let n = 1; n <= horizon; n++) {
     const a = rnd() < 0.5;
@@ -277,7 +278,7 @@ ${arlRows.join('\n')}
 
 ### Fairness
 
-\`fairness({ group: 'group' })\` fed through \`observe()\`. Two groups at 50/50 traffic, both at a 10 % outcome rate. Stationary: runs × 10⁶ calls (as listed). Gap: after 5 000–8 000 stationary calls, group b rises to 20 %; calls from the change to the trip over ${FAIR_SHIFT_RUNS} runs. Drift: both groups rise to 13 % together; share of ${FAIR_SHIFT_RUNS} runs that trip within ${DRIFT_HORIZON.toLocaleString('en')} calls of the change.
+\`fairness({ group: 'group' })\` fed through \`observe()\`. Two groups at 50/50 traffic, both at a 10 % outcome rate. Stationary: runs × 10⁶ calls (as listed). Gap: after 20 000–23 000 stationary calls, group b rises to 20 %; calls from the change to the trip over ${FAIR_SHIFT_RUNS} runs. Drift: both groups rise to 13 % together; share of ${FAIR_SHIFT_RUNS} runs that trip within ${DRIFT_HORIZON.toLocaleString('en')} calls of the change.
 
 | configuration | false trips per 10⁶ calls (mean) | runs with ≥ 1 false trip | calls to trip after b 10 % → 20 %: median | p95 | runs that trip when both rise to 13 % |
 |---|---|---|---|---|---|

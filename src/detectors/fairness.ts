@@ -34,8 +34,8 @@ export interface FairnessOptions {
   /**
    * Sequential evidence that gates the window test (default on): per group, a two-sided Bernoulli
    * CUSUM of its outcomes against the other groups' rate (an EWMA over their calls, `memory`
-   * calls long), designed for a gap of `detectDelta` (default 2 × `maxDelta`); the window test runs
-   * only while a sufficient group's CUSUM is at or above `threshold` nats (default 15). `false`
+   * calls long, default 8 000), designed for a gap of `detectDelta` (default 2 × `maxDelta`); the window test runs
+   * only while a sufficient group's CUSUM is at or above `threshold` nats (default 18). `false`
    * trips on the window test alone, re-run on every call.
    */
   readonly sequential?: false | { readonly threshold?: number; readonly memory?: number; readonly detectDelta?: number };
@@ -103,12 +103,12 @@ const schema = z.strictObject({
     .union([
       z.literal(false),
       z.strictObject({
-        threshold: z.number().positive().max(1_000).default(15),
-        memory: z.number().int().min(10).max(10_000_000).default(4_000),
+        threshold: z.number().positive().max(1_000).default(18),
+        memory: z.number().int().min(10).max(10_000_000).default(8_000),
         detectDelta: z.number().gt(0).lt(1).optional(),
       }),
     ])
-    .default({ threshold: 15, memory: 4_000 }),
+    .default({ threshold: 18, memory: 8_000 }),
   maxGroups: z.number().int().min(2).max(1_000).default(20),
   requestText: z.custom<(context: CallContext) => string | undefined>((v) => typeof v === 'function', { message: 'must be a function (context) => string' }).optional(),
   identityTerms: z.union([z.literal(false), z.record(z.string(), z.record(z.string(), z.array(z.string())))]).optional(),
