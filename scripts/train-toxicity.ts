@@ -20,8 +20,8 @@ import { modelWords } from '../src/detectors/toxicity/scanner.js';
 import { hashWord } from '../src/detectors/toxicity/lexicon.js';
 
 export const SEED = 20261127;
-const EPOCHS = 6;
-const LR = 0.2;
+const EPOCHS = 4;
+const LR = 0.1;
 const L2 = 1e-6;
 const BENIGN_WEIGHT = 16;
 /** Flag operating point: the model alone may flag at most this share of calibration benign answers. */
