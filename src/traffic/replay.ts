@@ -436,10 +436,11 @@ class MinHeap<T> {
     let i = h.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!this.less(h[i]!, h[parent]!)) break;
-      [h[i], h[parent]] = [h[parent]!, h[i]!];
+      if (!this.less(item, h[parent]!)) break;
+      h[i] = h[parent]!;
       i = parent;
     }
+    h[i] = item;
   }
 
   pop(): T | undefined {
@@ -447,18 +448,23 @@ class MinHeap<T> {
     const top = h[0];
     const last = h.pop();
     if (h.length > 0 && last !== undefined) {
-      h[0] = last;
+      // Sift the last item down from the root, moving children up instead of swapping.
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
         const r = l + 1;
-        let m = i;
-        if (l < h.length && this.less(h[l]!, h[m]!)) m = l;
-        if (r < h.length && this.less(h[r]!, h[m]!)) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m]!, h[i]!];
+        let m = -1;
+        let best = last;
+        if (l < h.length && this.less(h[l]!, best)) {
+          m = l;
+          best = h[l]!;
+        }
+        if (r < h.length && this.less(h[r]!, best)) m = r;
+        if (m < 0) break;
+        h[i] = h[m]!;
         i = m;
       }
+      h[i] = last;
     }
     return top;
   }
