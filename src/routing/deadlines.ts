@@ -1,61 +1,76 @@
 /**
  * Timeouts for every in-flight attempt of one guard, on a single timer. All attempts of a guard
- * share one `timeoutMs`, so deadlines arrive in insertion order: a Set (insertion-ordered,
- * O(1) delete) is a queue sorted by deadline. Per call this costs a Set add and delete instead of
- * a setTimeout/clearTimeout pair, and no timer is armed while nothing is in flight.
+ * share one `timeoutMs`, so deadlines arrive in insertion order: an intrusive doubly linked list
+ * is a queue sorted by deadline, with O(1) add and delete and no hashing. Per call this costs a
+ * few pointer writes instead of a setTimeout/clearTimeout pair; the one timer is armed for the
+ * earliest deadline only, and never keeps the process alive.
  */
+import { monotonicNow } from '../clock.js';
+
 export interface Deadline {
   readonly at: number;
   readonly expire: () => void;
+  prev: Deadline | undefined;
+  next: Deadline | undefined;
+  queued: boolean;
 }
 
 export class DeadlineQueue {
-  private readonly pending = new Set<Deadline>();
+  private head: Deadline | undefined;
+  private tail: Deadline | undefined;
+  private count = 0;
   private timer: NodeJS.Timeout | undefined;
-  private timerAt = Infinity;
 
   constructor(private readonly timeoutMs: number) {}
 
-  add(expire: () => void): Deadline {
-    const deadline: Deadline = { at: performance.now() + this.timeoutMs, expire };
-    this.pending.add(deadline);
+  /** Queues a deadline `timeoutMs` after `startedAt` (monotonic ms, see `monotonicNow`; read now when not given). */
+  add(expire: () => void, startedAt: number = monotonicNow()): Deadline {
+    const deadline: Deadline = { at: startedAt + this.timeoutMs, expire, prev: this.tail, next: undefined, queued: true };
+    if (this.tail) this.tail.next = deadline;
+    else this.head = deadline;
+    this.tail = deadline;
+    this.count++;
     if (this.timer === undefined) this.arm(deadline.at);
     return deadline;
   }
 
   delete(deadline: Deadline): void {
-    this.pending.delete(deadline);
+    if (!deadline.queued) return;
+    deadline.queued = false;
+    if (deadline.prev) deadline.prev.next = deadline.next;
+    else this.head = deadline.next;
+    if (deadline.next) deadline.next.prev = deadline.prev;
+    else this.tail = deadline.prev;
+    deadline.prev = deadline.next = undefined;
+    this.count--;
   }
 
   /** Clears the timer; pending attempts are no longer timed. */
   dispose(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
-    this.pending.clear();
+    while (this.head) this.delete(this.head);
   }
 
   get size(): number {
-    return this.pending.size;
+    return this.count;
   }
 
   private arm(at: number): void {
-    this.timerAt = at;
     // Unref'd: a call in flight keeps the process alive by its own I/O; the timer never should.
-    this.timer = setTimeout(this.fire, Math.max(0, at - performance.now())).unref();
+    this.timer = setTimeout(this.fire, Math.max(0, at - monotonicNow())).unref();
   }
 
   private readonly fire = (): void => {
     this.timer = undefined;
-    const now = performance.now();
-    for (const deadline of this.pending) {
-      // setTimeout may fire up to a millisecond early relative to performance.now().
-      if (deadline.at > now + 1) {
-        this.arm(deadline.at);
-        return;
-      }
-      this.pending.delete(deadline);
+    const now = monotonicNow();
+    let deadline = this.head;
+    // setTimeout may fire up to a millisecond early relative to the monotonic clock.
+    while (deadline && deadline.at <= now + 1) {
+      this.delete(deadline);
       deadline.expire();
+      deadline = this.head;
     }
-    this.timerAt = Infinity;
+    if (deadline) this.arm(deadline.at);
   };
 }
