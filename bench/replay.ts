@@ -5,7 +5,7 @@
  *
  *   npx tsx bench/replay.ts [lines]          # default 1,000,000
  *
- * Writes bench/RESULTS-replay.md.
+ * Writes the "replay" section of bench/RESULTS.md.
  */
 import { createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { main } from '../src/cli/main.js';
+import { machineLine, writeSection } from './results-file.js';
 
 // A gc() to measure live heap (not GC slack) every 5 s.
 setFlagsFromString('--expose-gc');
@@ -106,7 +107,9 @@ const early = tenth[0]?.rss ?? rss[0] ?? 0;
 const late = samples.at(-1)?.rss ?? 0;
 const peak = Math.max(...rss);
 const rows = samples.filter((_, i) => i % Math.max(1, Math.floor(samples.length / 10)) === 0);
-const result = `# Replay throughput and memory
+const result = `## Replay throughput and memory (issue 6)
+
+${machineLine()}
 
 \`npx tsx bench/replay.ts ${LINES === 1_000_000 ? '' : LINES}\` — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${process.platform}/${process.arch}, 2 shared cores.
 
@@ -135,5 +138,5 @@ Memory is flat because lines are streamed (one 1 MB chunk at a time), each break
 configuration, calls in flight are bounded by the log's concurrency, and the report keeps counts
 plus at most 1 000 trips per breaker.
 `;
-writeFileSync(new URL('./RESULTS-replay.md', import.meta.url), result);
+writeSection('replay', result);
 console.log(result);
