@@ -141,6 +141,8 @@ export interface FairnessVerdict {
  * rejects equality at `alpha` after a Bonferroni correction for the k(k−1)/2 pairs (for "any
  * pair differs" Holm's first step is the same). Groups are compared with each other over the
  * same window, never with a learned baseline, so a drift of every group together is not a gap.
+ * With `sequential`, the rule is evaluated only while a sufficient group's CUSUM against the
+ * other groups' rate is at or above its threshold (see {@link GroupCusum}).
  */
 export class FairnessWindow {
   readonly groups = new Map<string, GroupCounts>();
