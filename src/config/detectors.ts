@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { fairness } from '../detectors/fairness.js';
 import { latency } from '../detectors/latency.js';
-import { toxicity, TOXICITY_CATEGORIES } from '../detectors/toxicity/index.js';
+import { toxicity, toxicityThresholdsSchema } from '../detectors/toxicity/index.js';
 import type { Detector } from '../detectors/types.js';
 
 /** How a config file builds one detector. */
@@ -21,8 +21,8 @@ export interface DetectorFactory {
 /** Detector factories by the name a config file uses. */
 export type DetectorRegistry = Readonly<Record<string, DetectorFactory>>;
 
-const threshold = z.union([z.number().min(0).max(1), z.literal(false)]);
-const toxicityThresholds = z.strictObject(Object.fromEntries(TOXICITY_CATEGORIES.map((c) => [c, threshold.optional()])) as Record<string, z.ZodOptional<typeof threshold>>);
+// Same schema as toxicity() validates with: one source of truth for the thresholds.
+const toxicityThresholds = toxicityThresholdsSchema;
 
 /** The detectors every config file can name. */
 export const builtinDetectors: DetectorRegistry = {

@@ -50,7 +50,9 @@ export const DEFAULT_FLAG: Readonly<Record<ToxicityCategory, ToxicityThreshold>>
 });
 
 const threshold = z.union([z.number().min(0).max(1), z.literal(false)]);
-const thresholds = z.strictObject(Object.fromEntries(CATEGORIES.map((c) => [c, threshold.optional()])) as Record<ToxicityCategory, z.ZodOptional<typeof threshold>>);
+/** Per-category thresholds (`block` or `flag`): the one schema the detector and config files share. */
+export const toxicityThresholdsSchema = z.strictObject(Object.fromEntries(CATEGORIES.map((c) => [c, threshold.optional()])) as Record<ToxicityCategory, z.ZodOptional<typeof threshold>>);
+const thresholds = toxicityThresholdsSchema;
 const schema = z.strictObject({
   block: thresholds.optional(),
   flag: thresholds.optional(),
@@ -102,7 +104,7 @@ function spanFor(spans: readonly ToxicitySpan[], c: ToxicityCategory): ToxicityS
  * A hot-path toxicity detector.
  *
  * `score` is the overall toxicity in [0, 1]; `scores` holds the five categories (see
- * docs/toxicity.md for what each means). `flagged` when any category reaches its `flag`
+ * docs/detectors/toxicity.md for what each means). `flagged` when any category reaches its `flag`
  * threshold, `blocked` when any reaches its `block` threshold. `reason` names the category, its
  * score, the span (offsets into the original text) and why it counts.
  *

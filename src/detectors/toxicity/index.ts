@@ -1,8 +1,8 @@
 /**
  * Toxicity detection: the `toxicity()` hot-path detector and the lower-level scanning API.
- * See docs/toxicity.md.
+ * See docs/detectors/toxicity.md.
  */
-export { toxicity, DEFAULT_BLOCK, DEFAULT_FLAG } from './detector.js';
+export { toxicity, toxicityThresholdsSchema, DEFAULT_BLOCK, DEFAULT_FLAG } from './detector.js';
 export type { ToxicityOptions, ToxicityThreshold, ToxicityThresholds } from './detector.js';
 export { scanToxicity, ToxicityScanner, CATEGORIES as TOXICITY_CATEGORIES } from './scanner.js';
 export type { ToxicityCategory, ToxicityResult, ToxicityScores, ToxicitySpan } from './scanner.js';
