@@ -16,19 +16,9 @@ import type { CallRecord } from '../src/detectors/types.js';
 import { guardOptionsSchema } from '../src/options.js';
 import { learnedCusumExact } from './cusum-exact.js';
 import { machineLine, writeSection } from './results-file.js';
+import { seededRandom } from '../src/random.js';
 
 const quick = process.argv.includes('--quick');
-
-/** mulberry32: tiny, fast, good enough for Bernoulli draws; seeded per scenario and run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const GOOD: Observation = { bad: false, failed: false, slow: false, latencyMs: 1, now: 0 };
 const BAD: Observation = { bad: true, failed: false, slow: false, latencyMs: 1, now: 0 };
@@ -92,7 +82,7 @@ const policyCases: PolicyCase[] = [
 
 /** Trips over `calls` stationary calls at rate p (the policy is reset after each trip, as the guard does). */
 function stationaryTrips(make: () => TripPolicy, p: number, calls: number, seed: number): number {
-  const rnd = mulberry32(seed);
+  const rnd = seededRandom(seed);
   const policy = make();
   let trips = 0;
   for (let i = 0; i < calls; i++) {
@@ -106,7 +96,7 @@ function stationaryTrips(make: () => TripPolicy, p: number, calls: number, seed:
 
 /** Calls from the shift to the trip; false trips before the shift restart the pre-shift period. */
 function callsToTrip(c: PolicyCase, seed: number): { delay: number; falseTripsBefore: number } {
-  const rnd = mulberry32(seed);
+  const rnd = seededRandom(seed);
   const policy = c.make();
   let falseTripsBefore = 0;
   // Warm-up plus a random stretch of stationary traffic, so the statistic is in its steady state.
@@ -164,7 +154,7 @@ const { up } = bernoulliCusumStep(P0, P1);
 const arlRows: string[] = [];
 for (const target of [1e3, 1e4, 1e5]) {
   const { h, arl0 } = bernoulliCusumThreshold(P0, up, target);
-  const rnd = mulberry32(99 + target);
+  const rnd = seededRandom(99 + target);
   const runs = quick ? 200 : Math.round(2e7 / target) + 200;
   let sum = 0;
   for (let r = 0; r < runs; r++) {
@@ -203,7 +193,7 @@ const GROUP_B = { group: 'b' };
 const call = (context: Record<string, unknown>, blocked: boolean, now: number): CallRecord => ({ text: '', output: undefined, latencyMs: 1, route: 'primary', breaker: 'bench', context, signals: [], blocked, failed: false, now });
 
 function fairStationary(f: FairCase, seed: number, calls: number): number {
-  const rnd = mulberry32(seed);
+  const rnd = seededRandom(seed);
   const d = makeFair(f);
   let trips = 0;
   for (let i = 0; i < calls; i++) {
@@ -217,7 +207,7 @@ function fairStationary(f: FairCase, seed: number, calls: number): number {
 
 /** Calls from the change to the trip (Infinity if none within `horizon`); rates after the change per group. */
 function fairShift(f: FairCase, seed: number, ra: number, rb: number, horizon: number): number {
-  const rnd = mulberry32(seed);
+  const rnd = seededRandom(seed);
   const d = makeFair(f);
   // Long enough for the sequential reference (an EWMA of 8 000 calls of the other group) to reach its steady state.
   const before = 20_000 + Math.floor(rnd() * 3_000);

@@ -113,14 +113,3 @@ export function closeServer(server: import('node:http').Server): Promise<void> {
   });
 }
 
-/** A small seeded PRNG (mulberry32), so the demo's scenario is the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { TrafficLine, TrafficRouteResult } from './format.js';
+import { seededRandom } from '../random.js';
 
 const ramp = z.union([z.number().min(0), z.strictObject({ from: z.number().min(0), to: z.number().min(0) })]);
 const rate = z.union([z.number().min(0).max(1), z.strictObject({ from: z.number().min(0).max(1), to: z.number().min(0).max(1) })]);
@@ -131,23 +132,11 @@ const TOXIC = [
   'People like you are subhuman garbage.',
 ];
 
-/** A small, fast, seeded PRNG (mulberry32), so a drill is the same every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const at = (r: number | { from: number; to: number }, f: number): number => (typeof r === 'number' ? r : r.from + (r.to - r.from) * f);
 
 /** Generates a scenario's traffic, lazily: memory stays flat however long the drill. */
 export function* generateTraffic(scenario: Scenario, breaker: string, fallbackRoutes: readonly string[] = []): Generator<TrafficLine> {
-  const random = prng(scenario.seed);
+  const random = seededRandom(scenario.seed);
   const spacing = 1000 / scenario.ratePerSecond;
   // A call "slow" enough to label: twice the first phase's typical latency.
   const slowAt = 2 * at(scenario.phases[0]!.latencyMs, 0);

@@ -4,6 +4,7 @@ import { fairness } from '../../src/detectors/fairness.js';
 import { DEFAULT_IDENTITY_TERMS, groupFromText, termIndex } from '../../src/detectors/identity-terms.js';
 import type { CallRecord, HotPathDetector } from '../../src/detectors/types.js';
 import { guard } from '../../src/guard.js';
+import { seededRandom } from '../../src/random.js';
 
 const record = (context: Record<string, unknown>, blocked: boolean, now = 0, signals: CallRecord['signals'] = []): CallRecord => ({
   text: '',
@@ -23,16 +24,6 @@ function feed(d: ReturnType<typeof fairness>, group: string, n: number, hits: nu
   let signal;
   for (let i = 0; i < n; i++) signal ??= d.observe(record({ group }, Math.floor(((i + 1) * hits) / n) > Math.floor((i * hits) / n), now));
   return signal;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('fairness()', () => {
@@ -77,7 +68,7 @@ describe('fairness()', () => {
   });
 
   it('sequential gate: a drift of every group together never trips; a real gap trips with the evidence in the reason', () => {
-    const rnd = mulberry32(7);
+    const rnd = seededRandom(7);
     const d = fairness({ group: 'group' });
     const step = (ra: number, rb: number) => {
       const a = rnd() < 0.5;

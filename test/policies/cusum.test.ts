@@ -3,18 +3,9 @@ import { CusumPolicy, designCusum } from '../../src/breaker/policies/cusum.js';
 import { createPolicy, tripPolicySpecSchema } from '../../src/breaker/policies/index.js';
 import type { Observation } from '../../src/breaker/policies/types.js';
 import { bernoulliCusumArl, bernoulliCusumThreshold, fisherExactTest, holm, twoProportionTest, twoProportionZTest } from '../../src/breaker/stats.js';
+import { seededRandom } from '../../src/random.js';
 
 const obs = (bad: boolean, now = 0): Observation => ({ bad, failed: false, slow: false, latencyMs: 1, now });
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('stats', () => {
   it('Fisher exact test matches textbook values', () => {
@@ -35,7 +26,7 @@ describe('stats', () => {
   it('CUSUM ARL: exact computation agrees with simulation', () => {
     const up = 50;
     const h = 60;
-    const rnd = mulberry32(7);
+    const rnd = seededRandom(7);
     let sum = 0;
     const runs = 4000;
     for (let r = 0; r < runs; r++) {
@@ -106,7 +97,7 @@ describe('cusum policy', () => {
 
   it('is quiet on stationary traffic at p0 (seeded, 200 000 calls)', () => {
     const p = new CusumPolicy({ p0: 0.005, p1: 0.05, shift: 10, falseTripEvery: 1e8, warmupCalls: 100 });
-    const rnd = mulberry32(42);
+    const rnd = seededRandom(42);
     const good = obs(false);
     const bad = obs(true);
     let trips = 0;
