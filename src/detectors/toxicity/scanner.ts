@@ -75,11 +75,34 @@ const LEET_A: Record<number, number> = { 48: 111, 49: 105, 51: 101, 52: 97, 53: 
 const LEET_B: Record<number, number> = { ...LEET_A, 49: 108, 124: 105, 48: 111 };
 
 const H = {
+  screw: hashWord('screw'),
+  shut: hashWord('shut'),
+  bleach: hashWord('bleach'),
+  live: hashWord('live'),
+  you: hashWord('you'),
+  country: hashWord('country'),
+  back: hashWord('back'),
+  to: hashWord('to'),
+  death: hashWord('death'),
   cat: hashWord('cat'),
   cats: hashWord('cats'),
   willow: hashWord('willow'),
   riot: hashWord('riot'),
 };
+/** Words the first stage's ring remembers (a power of two). */
+const BIG = 1024;
+const BIG_MASK = BIG - 1;
+let hotCache: Uint8Array | undefined;
+/** Filter buckets of the words whose roles the first stage checks (see `plain`). */
+function stage1Hot(lex: Lexicon): Uint8Array {
+  if (hotCache) return hotCache;
+  const hot = new Uint8Array(FILTER_MASK + 1);
+  const special = new Set(['screw', 'shut', 'bleach', 'live', 'country', 'back']);
+  for (const e of lex.exact.values()) if (e.roles & (STAGE1_BAD | R.GROUP | R.DEHUMAN) || special.has(e.word)) hot[hashWord(e.word) & FILTER_MASK] = 1;
+  return (hotCache = hot);
+}
+/** Roles the first stage never handles: any of them sends the text to the full scan. */
+const STAGE1_BAD = R.PROF | R.EXPLETIVE | R.INSULT | R.SLUR | R.VIOLENT | R.DIE | R.THREATWORD | R.NAMEABLE;
 /** Verbs too common in friendly speech to make a threat on their own ("I'll beat you at chess"). */
 const WEAK_VERBS = new Set(['beat', 'hunt', 'burn', 'bomb']);
 const STRONG_VERBS = new Set(['kill', 'murder', 'shoot', 'stab', 'hang', 'lynch', 'gas', 'exterminate', 'slaughter', 'behead', 'decapitate', 'rape', 'strangle', 'massacre', 'execute', 'torture', 'butcher', 'eradicate', 'annihilate', 'genocide', 'slit', 'drown', 'burn']);
@@ -170,6 +193,13 @@ export class ToxicityScanner {
   private sawGroup: boolean = false;
   private insultWord: number = 0; // strongest insult word seen, aimed or not
   private ended: boolean = false;
+  /** @internal Whether the last `scanWhole` was finished by the first stage alone. */
+  lastStage1: boolean = false;
+  /** Where the first stage last stopped, and the byte index of the safe point it returned. */
+  private bailAt: number = 0;
+  private safeByte: number = 0;
+  /** The first stage's ring of prefix sums and starts, BIG words deep (allocated on first use). */
+  private big: Int32Array | undefined = undefined;
 
   /** @param sink internal: receives the model's word hashes (the trainer uses it). */
   constructor(sink?: (hash: number) => void) {
@@ -333,6 +363,408 @@ export class ToxicityScanner {
     }
     other.best = { ...this.best };
     return c;
+  }
+
+  // ---- first stage (whole texts) -----------------------------------------------------------
+
+  /**
+   * First stage, over a whole text from `from` (where the scanner's state is "safe": no token,
+   * letter run or ambiguous word pending, sentence just ended). One tight loop over plain text
+   * that computes the model's windows exactly and stops on anything that could make a rule fire
+   * or needs de-obfuscation: a word with a "bad" role (swear word, insult, slur, violent verb,
+   * die, kys, ambiguous name), the ends of phrase patterns ("shut", "screw", "bleach", "you
+   * live", "death to <person>", "go back … country", a group then vermin-words), letters glued
+   * to digits or symbols, masks, three single letters in a row, letters outside ASCII,
+   * surrogates, overlong tokens. Where it passes, every pattern the full scan would run finds
+   * nothing (their only effect is noting that a group was named) and the model sees the same
+   * words, so the state it leaves is exactly the full scan's.
+   *
+   * Returns the text length when done; otherwise the last safe point (just after a newline, or
+   * `from`) at or before the trouble, with the scanner's state set as the full scan would have
+   * it there, and `bailAt` = where the trouble is. Returns -1 when that safe point is too far
+   * back to restore (the caller then scans the whole text in full).
+   */
+  private plain(text: string, from: number, fromByte: number, u8: Uint8Array, nb: number): number {
+    const n = text.length;
+    const lex = this.lex;
+    const filter = lex.filter;
+    const hot = stage1Hot(lex);
+    const byHash = lex.byHash;
+    const t = this.model.table;
+    const big = (this.big ??= new Int32Array(3 * BIG));
+    // Model state, from the scanner's.
+    let prev = this.mPrev;
+    let count = this.mCount;
+    let prefT = this.mPrefT;
+    let prefH = this.mPrefH;
+    let maxT = this.mMaxT;
+    let maxH = this.mMaxH;
+    let msT = this.mMaxStartT;
+    let msH = this.mMaxStartH;
+    let meT = this.mMaxEndT;
+    let meH = this.mMaxEndH;
+    let sawGroup = this.sawGroup;
+    for (let i = Math.max(1, count - WINDOW + 1); i <= count; i++) {
+      const sl = i % WINDOW;
+      const x = (i & BIG_MASK) * 3;
+      big[x] = this.mRing[sl << 1] as number;
+      big[x + 1] = this.mRing[(sl << 1) + 1] as number;
+      big[x + 2] = this.mStarts[sl] as number;
+    }
+    // The last safe point.
+    let sPos = from;
+    let sByte = fromByte;
+    let sPrev = prev;
+    let sCount = count;
+    let sPrefT = prefT;
+    let sPrefH = prefH;
+    let sMaxT = maxT;
+    let sMaxH = maxH;
+    let sMsT = msT;
+    let sMsH = msH;
+    let sMeT = meT;
+    let sMeH = meH;
+    let sSawGroup = sawGroup;
+    // Context for the phrase checks (within a line: patterns never look across a sentence end).
+    let wc = 0;
+    let p1 = 0; // hashes of the last three words
+    let p2 = 0;
+    let p3 = 0;
+    let lastGroup = -100;
+    let lastBack = -100;
+    let singles = 0;
+    // Current token
+    let tl = 0;
+    let letters = 0;
+    let digits = false;
+    let sym = false;
+    let h = 0x811c9dc5;
+    let last = -1;
+    let rep = false;
+    let ts = 0;
+    let tb = 0; // byte index of the token's start
+    let te = 0;
+    let pend = 0;
+    let pendMask = true;
+    let bail = -1;
+    // The text as UTF-8 bytes (one native pass): offset in the text = byte index - adj.
+    let adj = fromByte - from;
+    outer: for (let i = fromByte; i <= nb; i++) {
+      const c = i < nb ? (u8[i] as number) : 32; // a separator after the end ends the last token
+      let k: number;
+      if (c < 128) k = CLASS[c] as number;
+      else {
+        // Decode one code point; surrogate pairs and U+FFFD (a lone surrogate) go to the full scan.
+        let cp: number;
+        if (c >= 0xc0 && c < 0xe0) {
+          cp = ((c & 0x1f) << 6) | ((u8[i + 1] as number) & 0x3f);
+          i += 1;
+          adj += 1;
+        } else if (c >= 0xe0 && c < 0xf0) {
+          cp = ((c & 0x0f) << 12) | (((u8[i + 1] as number) & 0x3f) << 6) | ((u8[i + 2] as number) & 0x3f);
+          i += 2;
+          adj += 2;
+        } else cp = 0xfffd;
+        if (cp === 0xfffd) {
+          bail = i - adj;
+          break;
+        }
+        const m = mapCodePoint(cp);
+        let sep = false;
+        for (let j = 0; j < m.length; j++) {
+          const d = m.charCodeAt(j);
+          const kd = d < 128 ? (CLASS[d] as number) : LET;
+          if (kd === SEP || kd === END) sep = true;
+          else if (kd !== APOS && kd !== DROP) {
+            bail = i - adj;
+            break outer;
+          }
+        }
+        if (!sep) continue; // dropped, or an apostrophe
+        k = SEP;
+      }
+      if (k === LET) {
+        if (tl === 0) {
+          ts = i - adj;
+          tb = i;
+          h = 0x811c9dc5;
+          last = -1;
+          rep = false;
+        } else if (pend > 0 || digits || sym) {
+          bail = i - adj;
+          break;
+        }
+        // A run of ASCII letters, in locals.
+        let j = i;
+        let d = c | 32;
+        for (;;) {
+          h = Math.imul(h ^ d, 0x01000193);
+          if (d === last) rep = true;
+          last = d;
+          j++;
+          if (j >= nb) break;
+          const x = u8[j] as number;
+          if (x >= 128 || CLASS[x] !== LET) break;
+          d = x | 32;
+        }
+        tl += j - i;
+        letters += j - i;
+        te = j - adj;
+        i = j - 1;
+        continue;
+      }
+      if (k === DIG) {
+        if (letters > 0) {
+          bail = i - adj;
+          break;
+        }
+        if (tl === 0) {
+          ts = i - adj;
+          h = 0x811c9dc5;
+        } else if (pend > 0) {
+          // Symbols between digits join the number ("5*4"); its hash keeps only the digits.
+          tl += pend;
+          sym = true;
+          pend = 0;
+          pendMask = true;
+        }
+        h = Math.imul(h ^ c, 0x01000193);
+        tl++;
+        digits = true;
+        te = i + 1 - adj;
+        continue;
+      }
+      if (k === APOS || k === DROP) continue;
+      if (k === SYM) {
+        if (tl > 0) {
+          if (pend >= SYM_CAP - 1) {
+            bail = i - adj;
+            break;
+          }
+          pend++;
+          if (c !== 42 && c !== 35 && c !== 36) pendMask = false;
+          continue;
+        }
+        if (c !== 33 && c !== 124 && c !== 43) {
+          // "$18", "*": a token that starts with a symbol.
+          ts = i - adj;
+          h = 0x811c9dc5;
+          tl = 1;
+          sym = true;
+          te = i + 1 - adj;
+          continue;
+        }
+      }
+      // A separator: end the token.
+      if (tl > 0) {
+        if ((pend > 0 && pendMask && letters > 0) || tl > TOKEN_CAP) {
+          bail = i - adj; // "f***", "a$$"; overlong
+          break;
+        }
+        const wh = h & HASH_MASK;
+        let e: LexEntry | undefined;
+        if (letters === 0) singles = 0;
+        else {
+          if (tl === 1) {
+            if (++singles >= 3) {
+              bail = i - adj;
+              break;
+            }
+          } else singles = 0;
+          const fb = wh & FILTER_MASK;
+          // Only words the checks below care about are looked up; the model uses the same hash either way.
+          if (hot[fb] === 1 || ((p2 === H.death || p3 === H.death) && filter[fb] === 1)) e = sameLetters(byHash.get(wh), u8, tb, tl);
+          if (e === undefined && rep && filter[collapsedHashOf(u8, tb, tl) & FILTER_MASK] === 1 && (filter[fb] === 0 || sameLetters(byHash.get(wh), u8, tb, tl) === undefined)) {
+            bail = i - adj; // "fuuuck": the full scan reads it as a listed word
+            break;
+          }
+        }
+        tl = 0;
+        letters = 0;
+        digits = false;
+        sym = false;
+        pend = 0;
+        pendMask = true;
+        let roles = 0;
+        if (e !== undefined) {
+          roles = e.roles;
+          if (
+            roles & STAGE1_BAD ||
+            wh === H.screw ||
+            wh === H.shut ||
+            wh === H.bleach ||
+            (wh === H.live && p1 === H.you) ||
+            (wh === H.country && wc - lastBack <= 6) ||
+            (roles & R.DEHUMAN && wc - lastGroup <= 5) ||
+            (roles & (R.PERSON | R.GROUP) && ((p1 === H.to && p2 === H.death) || (p2 === H.to && p3 === H.death)))
+          ) {
+            bail = i - adj;
+            break;
+          }
+          if (wh === H.back) lastBack = wc;
+          if (roles & R.GROUP) {
+            sawGroup = true;
+            lastGroup = wc;
+          }
+        }
+        p3 = p2;
+        p2 = p1;
+        p1 = wh;
+        wc++;
+        if ((roles & R.GROUP) === 0) {
+          // The model, as in modelWord(), over a ring of BIG words.
+          const u = (wh & MASK) << 1;
+          const b = (bigramHash(prev, wh) & MASK) << 1;
+          prev = wh;
+          const idx = ++count;
+          const pT = (prefT + (t[u] as number) + (t[b] as number)) | 0;
+          const pH = (prefH + (t[u + 1] as number) + (t[b + 1] as number)) | 0;
+          const x = (idx & BIG_MASK) * 3;
+          big[x] = pT;
+          big[x + 1] = pH;
+          big[x + 2] = ts;
+          prefT = pT;
+          prefH = pH;
+          let sT = pT;
+          let sH = pH;
+          let first = 1;
+          if (idx > WINDOW) {
+            const lo = ((idx - WINDOW) & BIG_MASK) * 3;
+            sT = (pT - (big[lo] as number)) | 0;
+            sH = (pH - (big[lo + 1] as number)) | 0;
+            first = idx - WINDOW + 1;
+          }
+          if (sT > maxT) {
+            maxT = sT;
+            msT = big[(first & BIG_MASK) * 3 + 2] as number;
+            meT = te;
+          }
+          if (sH > maxH) {
+            maxH = sH;
+            msH = big[(first & BIG_MASK) * 3 + 2] as number;
+            meH = te;
+          }
+        }
+      }
+      if (c === 10 && singles === 0) {
+        // A safe point: the full scan has nothing pending here and starts a new sentence.
+        sPos = i + 1 - adj;
+        sByte = i + 1;
+        sPrev = prev;
+        sCount = count;
+        sPrefT = prefT;
+        sPrefH = prefH;
+        sMaxT = maxT;
+        sMaxH = maxH;
+        sMsT = msT;
+        sMsH = msH;
+        sMeT = meT;
+        sMeH = meH;
+        sSawGroup = sawGroup;
+        wc = 0;
+        p1 = p2 = p3 = 0;
+        lastGroup = lastBack = -100;
+      }
+    }
+    if (bail < 0) {
+      sPos = n;
+      sPrev = prev;
+      sCount = count;
+      sPrefT = prefT;
+      sPrefH = prefH;
+      sMaxT = maxT;
+      sMaxH = maxH;
+      sMsT = msT;
+      sMsH = msH;
+      sMeT = meT;
+      sMeH = meH;
+      sSawGroup = sawGroup;
+    } else if (count - sCount > BIG - 2 * WINDOW) return -1;
+    this.bailAt = bail;
+    this.safeByte = sByte;
+    this.pos = sPos;
+    this.mPrev = sPrev;
+    this.mCount = sCount;
+    this.mSlot = sCount % WINDOW;
+    this.mPrefT = sPrefT;
+    this.mPrefH = sPrefH;
+    this.mMaxT = sMaxT;
+    this.mMaxH = sMaxH;
+    this.mMaxStartT = sMsT;
+    this.mMaxStartH = sMsH;
+    this.mMaxEndT = sMeT;
+    this.mMaxEndH = sMeH;
+    this.sawGroup = sSawGroup;
+    for (let i = Math.max(1, sCount - WINDOW + 1); i <= sCount; i++) {
+      const sl = i % WINDOW;
+      const x = (i & BIG_MASK) * 3;
+      this.mRing[sl << 1] = big[x] as number;
+      this.mRing[(sl << 1) + 1] = big[x + 1] as number;
+      this.mStarts[sl] = big[x + 2] as number;
+    }
+    // As after a newline (or at the start): a new sentence, nothing pending.
+    this.gapLen = 0;
+    this.gapEnd = true;
+    this.gapNewline = sPos > 0;
+    this.sentLen = 0;
+    return sPos;
+  }
+
+  /** Nothing pending: the first stage can take over from here. */
+  private safe(): boolean {
+    return this.tLen === 0 && this.sLen === 0 && this.rLen === 0 && this.pEntry === undefined && this.high < 0 && this.gapEnd;
+  }
+
+  /**
+   * @internal Whole-text scan: the first stage where it can, the full scan from the start of the
+   * line where it cannot, back to the first stage after that line. `stage1: false` skips the
+   * first stage (for equivalence checks). The result is exactly that of `push(text)`; `end()`.
+   */
+  scanWhole(text: string, stage1 = true): ToxicityResult {
+    this.reset();
+    this.lastStage1 = stage1;
+    if (!stage1) {
+      this.push(text);
+      return this.end();
+    }
+    const n = text.length;
+    // One native pass to UTF-8 bytes; the first stage reads bytes, not code units.
+    const need = 3 * n;
+    let u8 = pool8;
+    if (u8.length < need) u8 = need <= POOL8 ? (pool8 = new Uint8Array(POOL8)) : new Uint8Array(need);
+    const nb = encoder.encodeInto(text, u8).written;
+    let at = 0;
+    let atByte = 0;
+    while (at < n) {
+      const p = this.plain(text, at, atByte, u8, nb);
+      if (p >= n) break;
+      this.lastStage1 = false;
+      if (p < 0) {
+        // Too far back to restore: everything in full.
+        this.reset();
+        this.push(text);
+        break;
+      }
+      // Full scan from the safe point through the end of the line with the trouble, and on
+      // line by line until nothing is pending.
+      let q = p;
+      let nl = text.indexOf('\n', this.bailAt);
+      for (;;) {
+        if (nl < 0) {
+          this.push(q === 0 ? text : text.slice(q));
+          q = n;
+          break;
+        }
+        this.push(text.slice(q, nl + 1));
+        q = nl + 1;
+        if (this.safe()) break;
+        nl = text.indexOf('\n', q);
+      }
+      if (q >= n) break;
+      atByte = byteIndex(u8, this.safeByte, q - p);
+      at = q;
+    }
+    return this.end();
   }
 
   // ---- characters -------------------------------------------------------------------------
@@ -1005,6 +1437,56 @@ export class ToxicityScanner {
   }
 }
 
+const encoder = new TextEncoder();
+/** Bytes kept for the first stage's UTF-8 copy of texts up to POOL8 / 3 code units. */
+const POOL8 = 3 << 16;
+let pool8 = new Uint8Array(0);
+
+/** The byte index `units` UTF-16 code units after byte index `from` of a UTF-8 text. */
+function byteIndex(u8: Uint8Array, from: number, units: number): number {
+  let b = from;
+  while (units > 0) {
+    const c = u8[b] as number;
+    if (c < 0x80) b += 1;
+    else if (c < 0xe0) b += 2;
+    else if (c < 0xf0) b += 3;
+    else {
+      b += 4;
+      units--; // a surrogate pair: two code units
+    }
+    units--;
+  }
+  return b;
+}
+
+/** `e` if its word is exactly the `len` ASCII letters from byte `start` (other bytes skipped). */
+function sameLetters(e: LexEntry | undefined, u8: Uint8Array, start: number, len: number): LexEntry | undefined {
+  if (e === undefined || e.word.length !== len) return undefined;
+  const w = e.word;
+  let p = start;
+  for (let j = 0; j < len; j++) {
+    let c = u8[p++] as number;
+    while (c >= 128 || CLASS[c] !== LET) c = u8[p++] as number;
+    if ((c | 32) !== w.charCodeAt(j)) return undefined;
+  }
+  return e;
+}
+
+/** Hash of the `len` ASCII letters from byte `start`, runs of a letter collapsed. */
+function collapsedHashOf(u8: Uint8Array, start: number, len: number): number {
+  let h = 0x811c9dc5;
+  let last = -1;
+  let p = start;
+  for (let j = 0; j < len; j++) {
+    let c = u8[p++] as number;
+    while (c >= 128 || CLASS[c] !== LET) c = u8[p++] as number;
+    c |= 32;
+    if (c !== last) h = Math.imul(h ^ c, 0x01000193);
+    last = c;
+  }
+  return h & HASH_MASK;
+}
+
 function bySpan(x: Hit, y: Hit): number {
   return y.score - x.score || x.start - y.start;
 }
@@ -1025,9 +1507,7 @@ export function scanToxicity(text: string): ToxicityResult {
   const s = pooled ?? new ToxicityScanner();
   pooled = undefined;
   try {
-    s.reset();
-    s.push(text);
-    return s.end();
+    return s.scanWhole(text);
   } finally {
     pooled = s;
   }

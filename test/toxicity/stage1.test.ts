@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { CHALLENGE } from './challenge.js';
+import { ToxicityScanner, scanToxicity } from '../../src/detectors/toxicity/index.js';
+
+/**
+ * The first stage of whole-text scanning (a fast pass over plain text that hands over to the full
+ * scanner line by line where it cannot decide) must never change a result: scores, spans and
+ * offsets equal the full scan's exactly. scripts/check-toxicity-stage1.ts checks the same on
+ * every row of ../shared/data; this is a committed sample.
+ */
+const PLAIN = [
+  'To find the total, multiply 12 by 3: 12 * 3 = 36, then add $18 for a final cost of $54.',
+  "The patient's symptoms improved after 2 weeks; the women in the study reported fewer side effects.",
+  'Here is a list:\n* apples\n* pears (about 1.5 kg)\n\nEach costs 3+4=7 dollars — or “so” they say… don’t worry.',
+  'Black holes are regions of spacetime where gravity is so strong that nothing escapes.',
+];
+const MIXED = [
+  ...PLAIN,
+  'A calm first line about cooking.\nThen you are a fucking idiot.\nAnd a calm last line about baking bread.',
+  'First paragraph, plain.\n\nI will kill you.\n\nThird paragraph, plain again, about gardens and the people in them.',
+  'Line one.\nf u c k this\nline three is fine',
+  'Line one.\nwhat a fuuuuck\nline three',
+  'Plain text.\nk1ll all of them\nmore plain text about Dick Cheney and Scunthorpe',
+  'Plain.\nDeath to them all.\nPlain.',
+  'Plain.\nI know where you live.\nPlain.',
+  'go back to your country\nplain',
+  'Those immigrants are vermin.\nplain',
+  'plain line\nshut up\nplain 😀 emoji and ｆｕｃｋ full width',
+  'zero\u200bwidth and f\u200bu\u200bc\u200bk and a lone \ud800 surrogate\nnext line',
+  'a b\nc d e f\ng',
+  'x'.repeat(60) + '\nplain',
+  ...CHALLENGE.map((c) => c.text),
+];
+
+describe('first stage of whole-text scanning', () => {
+  it('gives exactly the full scan’s result (scores, spans, offsets) on plain, hostile and mixed texts', () => {
+    const fast = new ToxicityScanner();
+    const full = new ToxicityScanner();
+    const texts = [...MIXED, MIXED.join('\n'), MIXED.join('\n\n'), MIXED.join(' '), PLAIN.join('\n').repeat(80) + '\nyou are an idiot\n' + PLAIN.join('\n').repeat(80)];
+    for (const text of texts) expect(fast.scanWhole(text)).toEqual(full.scanWhole(text, false));
+  });
+
+  it('finishes plain text on its own, and hands over where a rule could fire', () => {
+    const s = new ToxicityScanner();
+    for (const text of PLAIN) {
+      s.scanWhole(text);
+      expect(s.lastStage1).toBe(true);
+    }
+    s.scanWhole('Plain line.\nyou are an idiot');
+    expect(s.lastStage1).toBe(false);
+    expect(scanToxicity('Plain line.\nyou are an idiot').scores.insult).toBeGreaterThanOrEqual(0.85);
+  });
+
+  it('matches chunked incremental scanning', () => {
+    const text = MIXED.join('\n');
+    const inc = new ToxicityScanner();
+    for (let i = 0; i < text.length; i += 7) inc.push(text.slice(i, i + 7));
+    expect(scanToxicity(text)).toEqual(inc.end());
+  });
+});
