@@ -76,6 +76,7 @@ const LEET_B: Record<number, number> = { ...LEET_A, 49: 108, 124: 105, 48: 111 }
 
 const H = {
   screw: hashWord('screw'),
+  be: hashWord('be'),
   shut: hashWord('shut'),
   bleach: hashWord('bleach'),
   live: hashWord('live'),
@@ -90,7 +91,7 @@ const H = {
   riot: hashWord('riot'),
 };
 /** Words the first stage's ring remembers (a power of two). */
-const BIG = 1024;
+const BIG = 4096;
 const BIG_MASK = BIG - 1;
 let hotCache: Uint8Array | undefined;
 /** Filter buckets of the words whose roles the first stage checks (see `plain`). */
@@ -98,11 +99,11 @@ function stage1Hot(lex: Lexicon): Uint8Array {
   if (hotCache) return hotCache;
   const hot = new Uint8Array(FILTER_MASK + 1);
   const special = new Set(['screw', 'shut', 'bleach', 'live', 'country', 'back']);
-  for (const e of lex.exact.values()) if (e.roles & (STAGE1_BAD | R.GROUP | R.DEHUMAN) || special.has(e.word)) hot[hashWord(e.word) & FILTER_MASK] = 1;
+  for (const e of lex.exact.values()) if (e.roles & (STAGE1_BAD | R.GROUP | R.DEHUMAN | R.VIOLENT) || special.has(e.word)) hot[hashWord(e.word) & FILTER_MASK] = 1;
   return (hotCache = hot);
 }
 /** Roles the first stage never handles: any of them sends the text to the full scan. */
-const STAGE1_BAD = R.PROF | R.EXPLETIVE | R.INSULT | R.SLUR | R.VIOLENT | R.DIE | R.THREATWORD | R.NAMEABLE;
+const STAGE1_BAD = R.PROF | R.EXPLETIVE | R.INSULT | R.SLUR | R.DIE | R.THREATWORD | R.NAMEABLE;
 /** Verbs too common in friendly speech to make a threat on their own ("I'll beat you at chess"). */
 const WEAK_VERBS = new Set(['beat', 'hunt', 'burn', 'bomb']);
 const STRONG_VERBS = new Set(['kill', 'murder', 'shoot', 'stab', 'hang', 'lynch', 'gas', 'exterminate', 'slaughter', 'behead', 'decapitate', 'rape', 'strangle', 'massacre', 'execute', 'torture', 'butcher', 'eradicate', 'annihilate', 'genocide', 'slit', 'drown', 'burn']);
@@ -390,6 +391,7 @@ export class ToxicityScanner {
     const filter = lex.filter;
     const hot = stage1Hot(lex);
     const byHash = lex.byHash;
+    const byCollapsed = lex.byCollapsedHash;
     const t = this.model.table;
     const big = (this.big ??= new Int32Array(3 * BIG));
     // Model state, from the scanner's.
@@ -432,11 +434,14 @@ export class ToxicityScanner {
     let p3 = 0;
     let lastGroup = -100;
     let lastBack = -100;
+    let lastViolent = -100;
     let singles = 0;
     // Current token
     let tl = 0;
     let letters = 0;
     let digits = false;
+    let firstDig = false;
+    let lastDig = false;
     let sym = false;
     let h = 0x811c9dc5;
     let last = -1;
@@ -450,7 +455,7 @@ export class ToxicityScanner {
     // The text as UTF-8 bytes (one native pass): offset in the text = byte index - adj.
     let adj = fromByte - from;
     outer: for (let i = fromByte; i <= nb; i++) {
-      const c = i < nb ? (u8[i] as number) : 32; // a separator after the end ends the last token
+      const c = u8[i] as number; // u8[nb] is a space: it ends the last token
       let k: number;
       if (c < 128) k = CLASS[c] as number;
       else {
@@ -490,7 +495,8 @@ export class ToxicityScanner {
           h = 0x811c9dc5;
           last = -1;
           rep = false;
-        } else if (pend > 0 || digits || sym) {
+          firstDig = false;
+        } else if (pend > 0 || sym) {
           bail = i - adj;
           break;
         }
@@ -511,17 +517,19 @@ export class ToxicityScanner {
         letters += j - i;
         te = j - adj;
         i = j - 1;
+        lastDig = false;
         continue;
       }
       if (k === DIG) {
-        if (letters > 0) {
-          bail = i - adj;
-          break;
-        }
         if (tl === 0) {
           ts = i - adj;
           h = 0x811c9dc5;
+          firstDig = true;
         } else if (pend > 0) {
+          if (letters > 0) {
+            bail = i - adj; // "x+5", "sh1t!": symbols inside a word
+            break;
+          }
           // Symbols between digits join the number ("5*4"); its hash keeps only the digits.
           tl += pend;
           sym = true;
@@ -531,6 +539,7 @@ export class ToxicityScanner {
         h = Math.imul(h ^ c, 0x01000193);
         tl++;
         digits = true;
+        lastDig = true;
         te = i + 1 - adj;
         continue;
       }
@@ -564,7 +573,15 @@ export class ToxicityScanner {
         const wh = h & HASH_MASK;
         let e: LexEntry | undefined;
         if (letters === 0) singles = 0;
-        else {
+        else if (digits) {
+          // Letters and digits ("2x", "3rd"): the full scan tries leetspeak from 3 characters
+          // on, unless the token starts and ends with a digit; short ones are model words only.
+          singles = 0;
+          if (sym || (tl >= 3 && !(firstDig && lastDig))) {
+            bail = i - adj;
+            break;
+          }
+        } else {
           if (tl === 1) {
             if (++singles >= 3) {
               bail = i - adj;
@@ -573,10 +590,14 @@ export class ToxicityScanner {
           } else singles = 0;
           const fb = wh & FILTER_MASK;
           // Only words the checks below care about are looked up; the model uses the same hash either way.
-          if (hot[fb] === 1 || ((p2 === H.death || p3 === H.death) && filter[fb] === 1)) e = sameLetters(byHash.get(wh), u8, tb, tl);
-          if (e === undefined && rep && filter[collapsedHashOf(u8, tb, tl) & FILTER_MASK] === 1 && (filter[fb] === 0 || sameLetters(byHash.get(wh), u8, tb, tl) === undefined)) {
-            bail = i - adj; // "fuuuck": the full scan reads it as a listed word
-            break;
+          if (hot[fb] === 1 || ((p2 === H.death || p3 === H.death || wc - lastViolent <= 5) && filter[fb] === 1)) e = sameLetters(byHash.get(wh), u8, tb, tl);
+          if (e === undefined && rep) {
+            // "fuuuck": the full scan reads a word with repeated letters as the listed word it collapses to.
+            const ch = collapsedHashOf(u8, tb, tl);
+            if (filter[ch & FILTER_MASK] === 1 && byCollapsed.get(ch) !== undefined && (filter[fb] === 0 || sameLetters(byHash.get(wh), u8, tb, tl) === undefined)) {
+              bail = i - adj;
+              break;
+            }
           }
         }
         tl = 0;
@@ -596,12 +617,14 @@ export class ToxicityScanner {
             (wh === H.live && p1 === H.you) ||
             (wh === H.country && wc - lastBack <= 6) ||
             (roles & R.DEHUMAN && wc - lastGroup <= 5) ||
-            (roles & (R.PERSON | R.GROUP) && ((p1 === H.to && p2 === H.death) || (p2 === H.to && p3 === H.death)))
+            (roles & (R.PERSON | R.GROUP) && ((p1 === H.to && p2 === H.death) || (p2 === H.to && p3 === H.death) || wc - lastViolent <= 5)) ||
+            (roles & R.VIOLENT && (p1 === H.be || p2 === H.be))
           ) {
             bail = i - adj;
             break;
           }
           if (wh === H.back) lastBack = wc;
+          if (roles & R.VIOLENT) lastViolent = wc;
           if (roles & R.GROUP) {
             sawGroup = true;
             lastGroup = wc;
@@ -663,7 +686,7 @@ export class ToxicityScanner {
         sSawGroup = sawGroup;
         wc = 0;
         p1 = p2 = p3 = 0;
-        lastGroup = lastBack = -100;
+        lastGroup = lastBack = lastViolent = -100;
       }
     }
     if (bail < 0) {
@@ -729,10 +752,11 @@ export class ToxicityScanner {
     }
     const n = text.length;
     // One native pass to UTF-8 bytes; the first stage reads bytes, not code units.
-    const need = 3 * n;
+    const need = 3 * n + 1; // + a separator after the end
     let u8 = pool8;
     if (u8.length < need) u8 = need <= POOL8 ? (pool8 = new Uint8Array(POOL8)) : new Uint8Array(need);
     const nb = encoder.encodeInto(text, u8).written;
+    u8[nb] = 32; // ends the last token
     let at = 0;
     let atByte = 0;
     while (at < n) {
@@ -1439,7 +1463,7 @@ export class ToxicityScanner {
 
 const encoder = new TextEncoder();
 /** Bytes kept for the first stage's UTF-8 copy of texts up to POOL8 / 3 code units. */
-const POOL8 = 3 << 16;
+const POOL8 = 3 << 17;
 let pool8 = new Uint8Array(0);
 
 /** The byte index `units` UTF-16 code units after byte index `from` of a UTF-8 text. */
