@@ -27,7 +27,7 @@ for (const r of rows) {
   }
 }
 // Long texts: consecutive rows joined (so the first stage hands over and takes back mid-text).
-for (const [size, sep] of [[15, '\n\n'], [40, '\n'], [7, ' ']] as const) {
+for (const [size, sep] of [[15, '\n\n'], [40, '\n'], [7, ' '], [2000, '\n'], [300, ' ']] as const) {
   for (let i = 0; i < rows.length; i += size) {
     const text = rows.slice(i, i + size).map((r) => r.text).join(sep);
     const fast = a.scanWhole(text);

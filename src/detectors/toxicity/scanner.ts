@@ -90,6 +90,8 @@ const H = {
   willow: hashWord('willow'),
   riot: hashWord('riot'),
 };
+/** FNV-1a's offset basis as an int32 (the same bits), so hashes stay small integers in V8. */
+const FNV0 = 0x811c9dc5 | 0;
 /** Words the first stage's ring remembers (a power of two). */
 const BIG = 4096;
 const BIG_MASK = BIG - 1;
@@ -385,8 +387,7 @@ export class ToxicityScanner {
    * it there, and `bailAt` = where the trouble is. Returns -1 when that safe point is too far
    * back to restore (the caller then scans the whole text in full).
    */
-  private plain(text: string, from: number, fromByte: number, u8: Uint8Array, nb: number): number {
-    const n = text.length;
+  private plain(text: string, from: number, fromByte: number, u8: Uint8Array, nb: number, end: number): number {
     const lex = this.lex;
     const filter = lex.filter;
     const hot = stage1Hot(lex);
@@ -443,8 +444,8 @@ export class ToxicityScanner {
     let firstDig = false;
     let lastDig = false;
     let sym = false;
-    let h = 0x811c9dc5;
-    let hc = 0x811c9dc5;
+    let h = FNV0;
+    let hc = FNV0;
     let last = -1;
     let rep = false;
     let ts = 0;
@@ -493,8 +494,8 @@ export class ToxicityScanner {
         if (tl === 0) {
           ts = i - adj;
           tb = i;
-          h = 0x811c9dc5;
-          hc = 0x811c9dc5;
+          h = FNV0;
+          hc = FNV0;
           last = -1;
           rep = false;
           firstDig = false;
@@ -526,7 +527,7 @@ export class ToxicityScanner {
       if (k === DIG) {
         if (tl === 0) {
           ts = i - adj;
-          h = 0x811c9dc5;
+          h = FNV0;
           firstDig = true;
         } else if (pend > 0) {
           if (letters > 0) {
@@ -560,7 +561,7 @@ export class ToxicityScanner {
         if (c !== 33 && c !== 124 && c !== 43) {
           // "$18", "*": a token that starts with a symbol.
           ts = i - adj;
-          h = 0x811c9dc5;
+          h = FNV0;
           tl = 1;
           sym = true;
           te = i + 1 - adj;
@@ -672,8 +673,10 @@ export class ToxicityScanner {
           }
         }
       }
-      if (c === 10 && singles === 0) {
-        // A safe point: the full scan has nothing pending here and starts a new sentence.
+      if (c === 10) {
+        // A safe point: a new sentence, and a newline ends any run of single letters ("a b\nc" is
+        // not "abc"), so the full scan would emit the same words from here.
+        singles = 0;
         sPos = i + 1 - adj;
         sByte = i + 1;
         sPrev = prev;
@@ -693,7 +696,8 @@ export class ToxicityScanner {
       }
     }
     if (bail < 0) {
-      sPos = n;
+      sPos = end;
+      sByte = nb;
       sPrev = prev;
       sCount = count;
       sPrefT = prefT;
@@ -755,17 +759,32 @@ export class ToxicityScanner {
       return this.end();
     }
     const n = text.length;
-    // One native pass to UTF-8 bytes; the first stage reads bytes, not code units.
-    const need = 3 * n + 1; // + a separator after the end
+    // The first stage reads UTF-8 bytes (one native pass per segment of at most SEGMENT code
+    // units, cut after a newline, so the buffer stays small and cache-warm on long texts).
     let u8 = pool8;
-    if (u8.length < need) u8 = need <= POOL8 ? (pool8 = new Uint8Array(POOL8)) : new Uint8Array(need);
-    const nb = encoder.encodeInto(text, u8).written;
-    u8[nb] = 32; // ends the last token
+    let nb = 0;
+    let segEnd = 0;
     let at = 0;
     let atByte = 0;
     while (at < n) {
-      const p = this.plain(text, at, atByte, u8, nb);
-      if (p >= n) break;
+      if (at >= segEnd) {
+        segEnd = n;
+        if (n - at > SEGMENT) {
+          const nl = text.lastIndexOf('\n', at + SEGMENT - 1);
+          if (nl >= at) segEnd = nl + 1;
+        }
+        const need = 3 * (segEnd - at) + 1; // + a separator after the end
+        u8 = pool8;
+        if (u8.length < need) u8 = need <= POOL8 ? (pool8 = new Uint8Array(POOL8)) : new Uint8Array(need);
+        nb = encoder.encodeInto(at === 0 && segEnd === n ? text : text.slice(at, segEnd), u8).written;
+        u8[nb] = 32; // ends the last token
+        atByte = 0;
+      }
+      const p = this.plain(text, at, atByte, u8, nb, segEnd);
+      if (p === segEnd) {
+        at = segEnd;
+        continue;
+      }
       this.lastStage1 = false;
       if (p < 0) {
         // Too far back to restore: everything in full.
@@ -788,8 +807,7 @@ export class ToxicityScanner {
         if (this.safe()) break;
         nl = text.indexOf('\n', q);
       }
-      if (q >= n) break;
-      atByte = byteIndex(u8, this.safeByte, q - p);
+      if (q < segEnd) atByte = byteIndex(u8, this.safeByte, q - p);
       at = q;
     }
     return this.end();
@@ -1492,8 +1510,10 @@ function warmUp(): void {
 }
 
 const encoder = new TextEncoder();
-/** Bytes kept for the first stage's UTF-8 copy of texts up to POOL8 / 3 code units. */
-const POOL8 = 3 << 17;
+/** Code units the first stage encodes at a time (a segment ends after a newline). */
+const SEGMENT = 1 << 15;
+/** Bytes kept for the first stage's UTF-8 copy of a segment. */
+const POOL8 = 3 * SEGMENT + 1;
 let pool8 = new Uint8Array(0);
 
 /** The byte index `units` UTF-16 code units after byte index `from` of a UTF-8 text. */
