@@ -219,9 +219,11 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
     } else if (t.to === 'half-open') {
       halfOpenEpoch++;
       events.emit('half-open', { breaker: name, at: t.at, reason: t.reason });
+    } else if (t.to === 'closed') {
+      events.emit('close', { breaker: name, at: t.at, reason: t.reason, from: t.from });
+    } else if (t.to === 'forced-open') {
+      events.emit('forced-open', { breaker: name, at: t.at, reason: t.reason });
     }
-    else if (t.to === 'closed') events.emit('close', { breaker: name, at: t.at, reason: t.reason, from: t.from });
-    else if (t.to === 'forced-open') events.emit('forced-open', { breaker: name, at: t.at, reason: t.reason });
   });
   if (mode === 'disabled') machine.disable('created disabled', clock());
   // Read at scrape time only: state (applying lazy open → half-open) and each policy's window.
@@ -309,13 +311,7 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
       const started = clock();
       try {
         const output = await invokeRoute(primary, args, l.invoke);
-        let text: string;
-        try {
-          text = textOf(output);
-          if (typeof text !== 'string') text = defaultText(text);
-        } catch {
-          text = defaultText(output);
-        }
+        const text = textFor(output, 'primary');
         const input: DetectorInput = { text, output, latencyMs: clock() - started, route: 'primary', breaker: name, context: PROBE_CONTEXT };
         const signals = [...l.hotPath.run(input).signals];
         for (const d of l.asyncDetectors) signals.push(await d.detect(input, AbortSignal.timeout(l.o.asyncQueue.timeoutMs)));
@@ -334,6 +330,17 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
     } else {
       suitePassed = epoch;
       events.emit('probe-suite', { breaker: name, at, passed: true, probes: probes.length });
+    }
+  }
+
+  /** What detectors read: the app's `text(output)`, or the default extractor when that throws or returns no string. */
+  function textFor(output: unknown, route: string): string {
+    try {
+      const text = textOf(output);
+      return typeof text === 'string' ? text : defaultText(text);
+    } catch (error) {
+      logger.error({ breaker: name, route, ...describeError(error) }, 'text(output) threw; scanning the output with the default extractor');
+      return defaultText(output);
     }
   }
 
@@ -393,14 +400,7 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
 
   /** A route answered: scan the output, count it, feed the breaker (primary only). */
   function judgeOutput(l: Live, route: Route<unknown[], unknown>, output: unknown, latencyMs: number, now: number, context: CallContext, admission: Admission | undefined, shadow: boolean, span?: RouteSpan): RouteResult<unknown> {
-    let text: string;
-    try {
-      text = textOf(output);
-      if (typeof text !== 'string') text = defaultText(text);
-    } catch (error) {
-      logger.error({ breaker: name, route: route.name, ...describeError(error) }, 'text(output) threw; scanning the output with the default extractor');
-      text = defaultText(output);
-    }
+    const text = textFor(output, route.name);
     const input: DetectorInput = { text, output, latencyMs, route: route.name, breaker: name, context };
     const verdict = l.hotPath.run(input);
     const blocked = verdict.blockedBy.length > 0;
