@@ -382,8 +382,7 @@ export class ToxicityScanner {
    * nothing (their only effect is noting that a group was named) and the model sees the same
    * words, so the state it leaves is exactly the full scan's.
    *
-   * Returns the text length when done; otherwise the last safe point (just after a newline, or
-   * `from`) at or before the trouble, with the scanner's state set as the full scan would have
+   * Returns `end` when done; otherwise the last safe point (just after a sentence end, or `from`) at or before the trouble, with the scanner's state set as the full scan would have
    * it there, and `bailAt` = where the trouble is. Returns -1 when that safe point is too far
    * back to restore (the caller then scans the whole text in full).
    */
@@ -673,9 +672,10 @@ export class ToxicityScanner {
           }
         }
       }
-      if (c === 10) {
-        // A safe point: a new sentence, and a newline ends any run of single letters ("a b\nc" is
-        // not "abc"), so the full scan would emit the same words from here.
+      if (k === END && (c === 10 || singles === 0)) {
+        // A safe point: a new sentence (patterns never look back across it), and no run of single
+        // letters open ("f.u.c.k" is one; a newline ends any), so the full scan, started here, would
+        // emit the same words.
         singles = 0;
         sPos = i + 1 - adj;
         sByte = i + 1;
@@ -792,10 +792,10 @@ export class ToxicityScanner {
         this.push(text);
         break;
       }
-      // Full scan from the safe point through the end of the line with the trouble, and on
-      // line by line until nothing is pending.
+      // Full scan from the safe point through the end of the sentence with the trouble, and on
+      // sentence by sentence until nothing is pending.
       let q = p;
-      let nl = text.indexOf('\n', this.bailAt);
+      let nl = nextEnd(text, this.bailAt);
       for (;;) {
         if (nl < 0) {
           this.push(q === 0 ? text : text.slice(q));
@@ -805,7 +805,7 @@ export class ToxicityScanner {
         this.push(text.slice(q, nl + 1));
         q = nl + 1;
         if (this.safe()) break;
-        nl = text.indexOf('\n', q);
+        nl = nextEnd(text, q);
       }
       if (q < segEnd) atByte = byteIndex(u8, this.safeByte, q - p);
       at = q;
@@ -1515,6 +1515,14 @@ const SEGMENT = 1 << 15;
 /** Bytes kept for the first stage's UTF-8 copy of a segment. */
 const POOL8 = 3 * SEGMENT + 1;
 let pool8 = new Uint8Array(0);
+
+const END_RE = /[.?;\n]/g;
+/** Index of the next sentence-ending character (., ?, ;, newline) at or after `from`, or -1. */
+function nextEnd(text: string, from: number): number {
+  END_RE.lastIndex = from;
+  const m = END_RE.exec(text);
+  return m ? m.index : -1;
+}
 
 /** The byte index `units` UTF-16 code units after byte index `from` of a UTF-8 text. */
 function byteIndex(u8: Uint8Array, from: number, units: number): number {
