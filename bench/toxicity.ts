@@ -136,7 +136,10 @@ function usPerKb(cands: readonly Candidate[], docs: readonly string[], rounds: n
   }
   const samples: number[][] = cands.map(() => []);
   for (let r = 0; r < rounds; r++) {
-    cands.forEach((c, ci) => {
+    // Each round starts with a different candidate, so none always runs right after another's garbage.
+    cands.forEach((_, j) => {
+      const ci = (j + r) % cands.length;
+      const c = cands[ci] as Candidate;
       let calls = 0;
       const budget = BigInt(budgetMs(c) * 1e6);
       const t0 = process.hrtime.bigint();
