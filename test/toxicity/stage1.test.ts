@@ -20,6 +20,7 @@ const MIXED = [
   'First paragraph, plain.\n\nI will kill you.\n\nThird paragraph, plain again, about gardens and the people in them.',
   'Line one.\nf u c k this\nline three is fine',
   'Line one.\nwhat a fuuuuck\nline three',
+  'We assess the root causes; grass, bass, classes and passes.\nroots and assessment\nyou asssses rooooot, rapping shiite fuckk',
   'Plain text.\nk1ll all of them\nmore plain text about Dick Cheney and Scunthorpe',
   'Plain.\nDeath to them all.\nPlain.',
   'Plain.\nI know where you live.\nPlain.',

@@ -52,6 +52,21 @@ describe('categories', () => {
     }
   });
 
+  it('reads ordinary doubled letters as written ("assess" is not "asses", "root" is not "rot")', () => {
+    for (const w of ['assess', 'assessment', 'root', 'roots', 'passes', 'classes', 'grass', 'bass', 'rapping', 'shiite', 'heel']) {
+      const text = `They will ${w} it: the ${w} of the matter, ${w}.`;
+      const r = scanToxicity(text);
+      expect(r.scores.profanity, w).toBe(0);
+      expect(r.spans, w).toEqual([]);
+      expect(scanToxicity(`You ${w} and you will die.`).scores.threat, w).toBeLessThan(0.5);
+    }
+    expect(scanToxicity('Too small to assess; the root of the problem.').scores.profanity).toBe(0);
+    // Doubled or tripled letters in other words are still obfuscation.
+    expect(scanToxicity('what a fuuuck').scores.profanity).toBeGreaterThanOrEqual(0.9);
+    expect(scanToxicity('you dumb asssses').scores.profanity).toBeGreaterThanOrEqual(0.5);
+    expect(scanToxicity('what the fuckk').scores.profanity).toBeGreaterThanOrEqual(0.9);
+  });
+
   it('does not read a negated insult as an insult', () => {
     expect(scanToxicity('You are not stupid, you just need practice.').scores.insult).toBeLessThan(0.5);
   });

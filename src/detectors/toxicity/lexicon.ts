@@ -132,6 +132,14 @@ export function hashWord(word: string): number {
   return h & HASH_MASK;
 }
 
+/**
+ * Ordinary words whose doubled letters would collapse into a listed word ("assess" → "asses",
+ * "root" → "rot", "rapping" → "raping", "shiite" → "shite"): read as written, never collapsed.
+ * Found by collapsing every word of ../shared/data and keeping the real English ones.
+ */
+const ORDINARY_DOUBLES =
+  'assess assessed assesses assessing assessment assessor reassess root roots rooted rooting heel heels thee bee bees wee goon goons shiite shiites rapping rapper rappers rapped looser loosen woops noor aa ann ii iii iss hee shee';
+
 /** Collapse runs of the same letter to one ("fuuuck" → "fuck"). */
 export function collapseRepeats(word: string): string {
   let out = '';
@@ -151,6 +159,8 @@ export interface Lexicon {
   readonly byHash: ReadonlyMap<number, LexEntry>;
   /** hash(collapsed spelling) → entry, for "fuuuuck", "idiooot". */
   readonly byCollapsedHash: ReadonlyMap<number, LexEntry>;
+  /** Hashes of ordinary words with doubled letters that are never collapsed ("assess", "root"). */
+  readonly ordinary: ReadonlySet<number>;
   /** Bloom-style filter over both hashes: `filter[h & FILTER_MASK]` is 1 when h may be a word here. */
   readonly filter: Uint8Array;
   /** Profane/insult/slur entries grouped by length, for masked words ("f***", "motherf***er"). */
@@ -237,6 +247,7 @@ export function lexicon(): Lexicon {
   }
   // Strongest first: "f***" is read as the most severe word it can be.
   for (const list of maskable.values()) list.sort((a, b) => Math.max(b.prof, b.slur) - Math.max(a.prof, a.slur));
-  cached = { exact, byHash, byCollapsedHash, filter, maskable, bad };
+  const ordinary = new Set(ORDINARY_DOUBLES.split(' ').map(hashWord));
+  cached = { exact, byHash, byCollapsedHash, ordinary, filter, maskable, bad };
   return cached;
 }

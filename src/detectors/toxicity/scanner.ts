@@ -392,6 +392,7 @@ export class ToxicityScanner {
     const hot = stage1Hot(lex);
     const byHash = lex.byHash;
     const byCollapsed = lex.byCollapsedHash;
+    const ordinary = lex.ordinary;
     const t = this.model.table;
     const big = (this.big ??= new Int32Array(3 * BIG));
     // Model state, from the scanner's.
@@ -594,7 +595,7 @@ export class ToxicityScanner {
           const fb = wh & FILTER_MASK;
           // Only words the checks below care about are looked up; the model uses the same hash either way.
           if (hot[fb] === 1 || ((p2 === H.death || p3 === H.death || wc - lastViolent <= 5) && filter[fb] === 1)) e = sameLetters(byHash.get(wh), u8, tb, tl);
-          if (e === undefined && rep) {
+          if (e === undefined && rep && !ordinary.has(wh)) {
             // "fuuuck": the full scan reads a word with repeated letters as the listed word it collapses to.
             const ch = hc & HASH_MASK;
             if (filter[ch & FILTER_MASK] === 1 && byCollapsed.get(ch) !== undefined && (filter[fb] === 0 || sameLetters(byHash.get(wh), u8, tb, tl) === undefined)) {
@@ -913,7 +914,7 @@ export class ToxicityScanner {
       const filter = this.lex.filter;
       let e: LexEntry | undefined;
       let plain = false;
-      if (filter[h & FILTER_MASK] === 0) plain = !this.tRepeat || filter[this.collapsedHash(len0) & FILTER_MASK] === 0;
+      if (filter[h & FILTER_MASK] === 0) plain = !this.tRepeat || filter[this.collapsedHash(len0) & FILTER_MASK] === 0 || this.lex.ordinary.has(h);
       else {
         e = this.verify(this.lex.byHash.get(h), len0);
         plain = e !== undefined && !e.trigger && (e.roles & (R.EXPLETIVE | R.GROUP | R.NAMEABLE)) === 0;
@@ -993,7 +994,7 @@ export class ToxicityScanner {
         entry = this.deobfuscate(len);
         if (!entry && this.tSym) modelHash = this.alnumHash(len);
       }
-      if (!entry && this.tRepeat) {
+      if (!entry && this.tRepeat && !lex.ordinary.has(h)) {
         const ch = this.collapsedHash(len);
         if (lex.filter[ch & FILTER_MASK] === 1) {
           const e = lex.byCollapsedHash.get(ch);
@@ -1062,7 +1063,7 @@ export class ToxicityScanner {
         const m = table[c];
         s += m !== undefined ? String.fromCharCode(m) : raw[j];
       }
-      const e = lex.exact.get(s) ?? lex.exact.get(collapseRepeats(s));
+      const e = lex.exact.get(s) ?? (lex.ordinary.has(hashWord(s)) ? undefined : lex.exact.get(collapseRepeats(s)));
       if (e && lex.bad.has(e.word)) return e;
     }
     // 3. Symbols inside a word dropped: "f*u*c*k", "f#ck" is handled by masks below.
@@ -1103,7 +1104,7 @@ export class ToxicityScanner {
     this.rLen = 0;
     if (n >= 3) {
       const s = String.fromCharCode.apply(null, Array.from(this.rBuf.subarray(0, n)));
-      const e = this.lex.exact.get(s) ?? this.lex.exact.get(collapseRepeats(s));
+      const e = this.lex.exact.get(s) ?? (this.lex.ordinary.has(hashWord(s)) ? undefined : this.lex.exact.get(collapseRepeats(s)));
       if (e && this.lex.bad.has(e.word)) {
         this.word(e, hashWord(e.word), this.rStart[0] as number, this.rEnd[n - 1] as number, this.rSent[0] === 1, false);
         return;
