@@ -67,6 +67,14 @@ describe('categories', () => {
     expect(scanToxicity('what the fuckk').scores.profanity).toBeGreaterThanOrEqual(0.9);
   });
 
+  it('knows the hate-forum coinages for groups as slurs', () => {
+    for (const w of ['shitskins', 'muzrats', 'mudslimes', 'niglets', 'groids', 'jigaboo', 'sandniggers']) {
+      const s = detect(`look at all the ${w} here`);
+      expect(s.flagged, w).toBe(true);
+      expect(s.scores?.identity_attack, w).toBeGreaterThanOrEqual(0.5);
+    }
+  });
+
   it('does not read a negated insult as an insult', () => {
     expect(scanToxicity('You are not stupid, you just need practice.').scores.insult).toBeLessThan(0.5);
   });

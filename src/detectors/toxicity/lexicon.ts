@@ -78,6 +78,10 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
   ['INSULT', 0, 0.6, 0, 'dumb dumber dumbest fool fools clown clowns freak freaks ugly pig pigs coward cowards trash garbage disgusting useless ignorant incompetent failure sissy'],
   // Identity slurs.
   ['SLUR,PROF,GROUP', 0.95, 0.9, 0.98, 'nigger niggers nigguh sandnigger faggot faggots fagot kike kikes kyke wetback wetbacks raghead ragheads towelhead towelheads'],
+  // Racist and anti-Muslim coinages common on hate forums (found in the training split, none in the benign answers).
+  ['SLUR,PROF,GROUP', 0.95, 0.9, 0.98, 'sandniggers niggress nigglet nigglets niglet niglets shitskin shitskins groid groids jigaboo jigaboos jiggaboo jiggaboos mudslime mudslimes muzrat muzrats muzzrat muzzrats'],
+  ['SLUR,PROF,GROUP', 0.9, 0.85, 0.9, 'nig nigs zipperhead zipperheads'],
+  ['SLUR,GROUP', 0.3, 0.5, 0.6, 'negress darkie darkies wigger wiggers muslimes'],
   ['SLUR,PROF,GROUP', 0.9, 0.85, 0.9, 'nigga niggas niggaz fag fags chink chinks gook gooks spic spics beaner beaners muzzie muzzies paki pakis wop wops dago dagos heeb heebs hymie shemale shemales'],
   ['SLUR,PROF,GROUP,INSULT', 0.7, 0.85, 0.85, 'retard retards retarded tranny trannies dyke dykes mongoloid mongoloids'],
   ['SLUR,GROUP', 0.3, 0.5, 0.6, 'coon coons honky honkies redskin redskins spastic'],
