@@ -68,7 +68,7 @@ describe('categories', () => {
   });
 
   it('knows the hate-forum coinages for groups as slurs', () => {
-    for (const w of ['shitskins', 'muzrats', 'mudslimes', 'niglets', 'groids', 'jigaboo', 'sandniggers']) {
+    for (const w of ['shitskins', 'muzrats', 'mudslimes', 'niglets', 'groids', 'jigaboo', 'sandniggers', 'niccas', 'sheboons']) {
       const s = detect(`look at all the ${w} here`);
       expect(s.flagged, w).toBe(true);
       expect(s.scores?.identity_attack, w).toBeGreaterThanOrEqual(0.5);

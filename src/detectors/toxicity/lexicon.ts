@@ -56,14 +56,14 @@ const SUFFIXES = ['', 's', 'es', 'ed', 'er', 'ers', 'ing', 'in', 'y', 'ier', 'ie
 // Numbers are severities in [0, 1]; roles are names from R joined by commas.
 const TABLE: readonly (readonly [string, number, number, number, string])[] = [
   // Pure expletives: profane, hidden from the model.
-  ['PROF,EXPLETIVE', 0.95, 0, 0, 'fuck+ fck fcking fckin fkn fking fkin fuk fuks fukin fuking fukn fukk fukking fucc fuccing phuck phucking fuckn fucken fuckery fuckity effing'],
+  ['PROF,EXPLETIVE', 0.95, 0, 0, 'fuck+ fck fcking fckin fkn fking fkin fuk fuks fukin fuking fukn fukk fukking fucc fuccing phuck phucking fuckn fucken fuckery fuckity effing fuc'],
   ['PROF,EXPLETIVE', 0.9, 0, 0, 'shit shits shitty shite shitting shitted bullshit horseshit batshit shitshow shitload shittier shittiest'],
   ['PROF,EXPLETIVE', 0.7, 0, 0, 'wtf omfg lmfao stfu gtfo'],
   ['PROF,EXPLETIVE', 0.45, 0, 0, 'goddamn goddamned goddammit goddamnit dammit damnit bollocks'],
   ['PROF,EXPLETIVE', 0.35, 0, 0, 'damn damned crap crappy crapping frickin fricking freakin'],
   ['PROF,EXPLETIVE', 0.2, 0, 0, 'hell bloody'],
   // Obscene but not insults by themselves.
-  ['PROF', 0.7, 0, 0, 'piss pissed pissing arse tits titties jizz wank wanking blowjob handjob dildo boner cocks'],
+  ['PROF', 0.7, 0, 0, 'piss pissed pissing arse tits titties titty jizz wank wanking blowjob handjob dildo boner cocks'],
   ['PROF,NAMEABLE', 0.7, 0.75, 0, 'dick dicks'],
   ['PROF,NAMEABLE', 0.7, 0.7, 0, 'cock pussy pussies'],
   ['PROF,INSULT', 0.6, 0.6, 0, 'ass asses'],
@@ -74,13 +74,14 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
   ['PROF,INSULT', 0.6, 0.75, 0, 'bastard bastards'],
   // Insults (not profane).
   ['INSULT', 0, 0.85, 0, 'idiot idiots moron morons imbecile imbeciles cretin cretins numbskull dimwit dimwits halfwit nitwit scumbag scumbags lowlife lowlifes'],
-  ['INSULT', 0, 0.75, 0, 'stupid stupidest idiotic moronic brainless braindead scum degenerate degenerates loser losers jerk jerks pathetic worthless'],
+  ['INSULT', 0, 0.75, 0, 'cuck cucks libtard libtards stupid stupidest idiotic moronic brainless braindead scum degenerate degenerates loser losers jerk jerks pathetic worthless'],
   ['INSULT', 0, 0.6, 0, 'dumb dumber dumbest fool fools clown clowns freak freaks ugly pig pigs coward cowards trash garbage disgusting useless ignorant incompetent failure sissy'],
   // Identity slurs.
   ['SLUR,PROF,GROUP', 0.95, 0.9, 0.98, 'nigger niggers nigguh sandnigger faggot faggots fagot kike kikes kyke wetback wetbacks raghead ragheads towelhead towelheads'],
   // Racist and anti-Muslim coinages common on hate forums (found in the training split, none in the benign answers).
   ['SLUR,PROF,GROUP', 0.95, 0.9, 0.98, 'sandniggers niggress nigglet nigglets niglet niglets shitskin shitskins groid groids jigaboo jigaboos jiggaboo jiggaboos mudslime mudslimes muzrat muzrats muzzrat muzzrats'],
-  ['SLUR,PROF,GROUP', 0.9, 0.85, 0.9, 'nig nigs zipperhead zipperheads'],
+  ['SLUR,PROF,GROUP', 0.9, 0.85, 0.9, 'nig nigs zipperhead zipperheads niggah niggahs nicca niccas'],
+  ['SLUR,PROF,GROUP', 0.95, 0.9, 0.98, 'sheboon sheboons mudshark mudsharks goatfucker goatfuckers'],
   ['SLUR,GROUP', 0.3, 0.5, 0.6, 'negress darkie darkies wigger wiggers muslimes'],
   ['SLUR,PROF,GROUP', 0.9, 0.85, 0.9, 'nigga niggas niggaz fag fags chink chinks gook gooks spic spics beaner beaners muzzie muzzies paki pakis wop wops dago dagos heeb heebs hymie shemale shemales'],
   ['SLUR,PROF,GROUP,INSULT', 0.7, 0.85, 0.85, 'retard retards retarded tranny trannies dyke dykes mongoloid mongoloids'],
