@@ -58,8 +58,13 @@ describe('categories', () => {
       const r = scanToxicity(text);
       expect(r.scores.profanity, w).toBe(0);
       expect(r.spans, w).toEqual([]);
-      expect(scanToxicity(`You ${w} and you will die.`).scores.threat, w).toBeLessThan(0.5);
     }
+    // "root" was read as "rot", a "die" word: these were blocked as threats.
+    for (const text of ['I hope you root for us.', 'Those immigrants should root for their team.', 'Go root in the garden.']) {
+      expect(detect(text).flagged, text).toBe(false);
+      expect(scanToxicity(text).scores.threat, text).toBe(0);
+    }
+    expect(scanToxicity('hope you rot').scores.threat).toBeGreaterThanOrEqual(0.9);
     expect(scanToxicity('Too small to assess; the root of the problem.').scores.profanity).toBe(0);
     // Doubled or tripled letters in other words are still obfuscation.
     expect(scanToxicity('what a fuuuck').scores.profanity).toBeGreaterThanOrEqual(0.9);
