@@ -7,7 +7,7 @@
 import { WEIGHTS } from './weights.js';
 
 /** Hash buckets are `2 ** BITS`; each bucket holds one int8 weight per head. */
-export const BITS = 18;
+export const BITS = 16;
 export const MASK = (1 << BITS) - 1;
 /** Words per scored window. */
 export const WINDOW = 24;

@@ -14,6 +14,7 @@
  */
 import { FILTER_MASK, HASH_MASK, R, collapseRepeats, hashWord, lexicon, type LexEntry, type Lexicon } from './lexicon.js';
 import { BITS, BOS, HEADS, MASK, WINDOW, bigramHash, loadModel, type Model } from './model.js';
+import { FAST_RING, S, createFastScan, type FastScan } from './fast-scan.js';
 import { mapCodePoint } from './normalize.js';
 
 /** The five categories, each scored in [0, 1]. */
@@ -93,16 +94,65 @@ const H = {
 /** FNV-1a's offset basis as an int32 (the same bits), so hashes stay small integers in V8. */
 const FNV0 = 0x811c9dc5 | 0;
 /** Words the first stage's ring remembers (a power of two). */
-const BIG = 4096;
+const BIG = 1024;
 const BIG_MASK = BIG - 1;
 let hotCache: Uint8Array | undefined;
-/** Filter buckets of the words whose roles the first stage checks (see `plain`). */
+/** Hashes of the words whose roles the first stage checks (see `plain`). */
+function hotWords(lex: Lexicon): number[] {
+  const special = new Set(['screw', 'shut', 'bleach', 'live', 'country', 'back']);
+  const out: number[] = [];
+  for (const e of lex.exact.values()) if (e.roles & (STAGE1_BAD | R.GROUP | R.DEHUMAN | R.VIOLENT) || special.has(e.word)) out.push(hashWord(e.word));
+  return out;
+}
+/** Filter buckets of {@link hotWords}. */
 function stage1Hot(lex: Lexicon): Uint8Array {
   if (hotCache) return hotCache;
   const hot = new Uint8Array(FILTER_MASK + 1);
-  const special = new Set(['screw', 'shut', 'bleach', 'live', 'country', 'back']);
-  for (const e of lex.exact.values()) if (e.roles & (STAGE1_BAD | R.GROUP | R.DEHUMAN | R.VIOLENT) || special.has(e.word)) hot[hashWord(e.word) & FILTER_MASK] = 1;
+  for (const h of hotWords(lex)) hot[h & FILTER_MASK] = 1;
   return (hotCache = hot);
+}
+
+/**
+ * Class of a character outside ASCII for the first stages, as `plain` reads it: 1 when it maps to
+ * separators (“ ” — …), 2 when it maps to nothing or an apostrophe (zero-width, ’), 0 otherwise.
+ */
+function codePointClass(cp: number): 0 | 1 | 2 {
+  if (cp === 0xfffd || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
+  const m = mapCodePoint(cp);
+  let sep = false;
+  for (let j = 0; j < m.length; j++) {
+    const d = m.charCodeAt(j);
+    const k = d < 128 ? (CLASS[d] as number) : LET;
+    if (k === SEP || k === END) sep = true;
+    else if (k !== APOS && k !== DROP) return 0;
+  }
+  return sep ? 1 : 2;
+}
+
+let fastCache: FastScan | null | undefined;
+/** The WebAssembly stage, built on first use; null when unavailable. */
+function fastScan(lex: Lexicon, model: Model): FastScan | null {
+  if (fastCache !== undefined) return fastCache;
+  const fast = createFastScan({
+    ascii: CLASS,
+    codePoint: codePointClass,
+    // Latin-1 and the punctuation blocks: other characters are rare enough to leave to `plain`.
+    codePointRanges: [
+      [0x80, 0xff],
+      [0x2000, 0x206f],
+    ],
+    // "death" starts the one pattern ("death to them") whose other words are not hot.
+    hot: [...hotWords(lex), H.death],
+    collapsed: lex.byCollapsedHash.keys(),
+    model: model.table,
+    modelMask: MASK,
+    // As `plain` decides for a word with repeated letters.
+    collapses: (u8, wh, collapsed, start, letters) => {
+      const ch = collapsed & HASH_MASK;
+      return lex.filter[ch & FILTER_MASK] === 1 && !lex.ordinary.has(wh) && lex.byCollapsedHash.get(ch) !== undefined && (lex.filter[wh & FILTER_MASK] === 0 || sameLetters(lex.byHash.get(wh), u8, start, letters) === undefined);
+    },
+  });
+  return (fastCache = fast ?? null);
 }
 /** Roles the first stage never handles: any of them sends the text to the full scan. */
 const STAGE1_BAD = R.PROF | R.EXPLETIVE | R.INSULT | R.SLUR | R.DIE | R.THREATWORD | R.NAMEABLE;
@@ -386,7 +436,7 @@ export class ToxicityScanner {
    * it there, and `bailAt` = where the trouble is. Returns -1 when that safe point is too far
    * back to restore (the caller then scans the whole text in full).
    */
-  private plain(text: string, from: number, fromByte: number, u8: Uint8Array, nb: number, end: number): number {
+  private plain(text: string, from: number, fromByte: number, u8: Uint8Array, nb: number, end: number, stopAt: number): number {
     const lex = this.lex;
     const filter = lex.filter;
     const hot = stage1Hot(lex);
@@ -407,13 +457,7 @@ export class ToxicityScanner {
     let meT = this.mMaxEndT;
     let meH = this.mMaxEndH;
     let sawGroup = this.sawGroup;
-    for (let i = Math.max(1, count - WINDOW + 1); i <= count; i++) {
-      const sl = i % WINDOW;
-      const x = (i & BIG_MASK) * 3;
-      big[x] = this.mRing[sl << 1] as number;
-      big[x + 1] = this.mRing[(sl << 1) + 1] as number;
-      big[x + 2] = this.mStarts[sl] as number;
-    }
+    this.ringOut(big, BIG_MASK);
     // The last safe point.
     let sPos = from;
     let sByte = fromByte;
@@ -445,7 +489,6 @@ export class ToxicityScanner {
     let lastDig = false;
     let sym = false;
     let h = FNV0;
-    let hc = FNV0;
     let last = -1;
     let rep = false;
     let ts = 0;
@@ -454,6 +497,7 @@ export class ToxicityScanner {
     let pend = 0;
     let pendMask = true;
     let bail = -1;
+    let stopped = false;
     // The text as UTF-8 bytes (one native pass): offset in the text = byte index - adj.
     let adj = fromByte - from;
     outer: for (let i = fromByte; i <= nb; i++) {
@@ -495,7 +539,6 @@ export class ToxicityScanner {
           ts = i - adj;
           tb = i;
           h = FNV0;
-          hc = FNV0;
           last = -1;
           rep = false;
           firstDig = false;
@@ -509,7 +552,6 @@ export class ToxicityScanner {
         for (;;) {
           h = Math.imul(h ^ d, 0x01000193);
           if (d === last) rep = true;
-          else hc = Math.imul(hc ^ d, 0x01000193); // the hash with repeated letters collapsed
           last = d;
           j++;
           if (j >= nb) break;
@@ -595,10 +637,10 @@ export class ToxicityScanner {
           const fb = wh & FILTER_MASK;
           // Only words the checks below care about are looked up; the model uses the same hash either way.
           if (hot[fb] === 1 || ((p2 === H.death || p3 === H.death || wc - lastViolent <= 5) && filter[fb] === 1)) e = sameLetters(byHash.get(wh), u8, tb, tl);
-          if (e === undefined && rep && !ordinary.has(wh)) {
+          if (e === undefined && rep) {
             // "fuuuck": the full scan reads a word with repeated letters as the listed word it collapses to.
-            const ch = hc & HASH_MASK;
-            if (filter[ch & FILTER_MASK] === 1 && byCollapsed.get(ch) !== undefined && (filter[fb] === 0 || sameLetters(byHash.get(wh), u8, tb, tl) === undefined)) {
+            const ch = collapsedHash(u8, tb, tl) & HASH_MASK;
+            if (filter[ch & FILTER_MASK] === 1 && !ordinary.has(wh) && byCollapsed.get(ch) !== undefined && (filter[fb] === 0 || sameLetters(byHash.get(wh), u8, tb, tl) === undefined)) {
               bail = i - adj;
               break;
             }
@@ -694,9 +736,13 @@ export class ToxicityScanner {
         wc = 0;
         p1 = p2 = p3 = 0;
         lastGroup = lastBack = lastViolent = -100;
+        if (stopAt >= 0 && sPos > stopAt) {
+          stopped = true;
+          break;
+        }
       }
     }
-    if (bail < 0) {
+    if (bail < 0 && !stopped) {
       sPos = end;
       sByte = nb;
       sPrev = prev;
@@ -713,7 +759,6 @@ export class ToxicityScanner {
     } else if (count - sCount > BIG - 2 * WINDOW) return -1;
     this.bailAt = bail;
     this.safeByte = sByte;
-    this.pos = sPos;
     this.mPrev = sPrev;
     this.mCount = sCount;
     this.mSlot = sCount % WINDOW;
@@ -726,19 +771,79 @@ export class ToxicityScanner {
     this.mMaxEndT = sMeT;
     this.mMaxEndH = sMeH;
     this.sawGroup = sSawGroup;
-    for (let i = Math.max(1, sCount - WINDOW + 1); i <= sCount; i++) {
+    this.ringIn(big, BIG_MASK, sCount);
+    this.newSentence(sPos);
+    return sPos;
+  }
+
+  /** Writes the last WINDOW words' prefix sums and starts into `ring` (word i at 3 × (i & mask)). */
+  private ringOut(ring: Int32Array, mask: number): void {
+    for (let i = Math.max(1, this.mCount - WINDOW + 1); i <= this.mCount; i++) {
       const sl = i % WINDOW;
-      const x = (i & BIG_MASK) * 3;
-      this.mRing[sl << 1] = big[x] as number;
-      this.mRing[(sl << 1) + 1] = big[x + 1] as number;
-      this.mStarts[sl] = big[x + 2] as number;
+      const x = (i & mask) * 3;
+      ring[x] = this.mRing[sl << 1] as number;
+      ring[x + 1] = this.mRing[(sl << 1) + 1] as number;
+      ring[x + 2] = this.mStarts[sl] as number;
     }
-    // As after a newline (or at the start): a new sentence, nothing pending.
+  }
+
+  /** Reads back what {@link ringOut} writes, for the WINDOW words up to word `count`. */
+  private ringIn(ring: Int32Array, mask: number, count: number): void {
+    for (let i = Math.max(1, count - WINDOW + 1); i <= count; i++) {
+      const sl = i % WINDOW;
+      const x = (i & mask) * 3;
+      this.mRing[sl << 1] = ring[x] as number;
+      this.mRing[(sl << 1) + 1] = ring[x + 1] as number;
+      this.mStarts[sl] = ring[x + 2] as number;
+    }
+  }
+
+  /** The state after a sentence end at `pos` (or at the start): a new sentence, nothing pending. */
+  private newSentence(pos: number): void {
+    this.pos = pos;
     this.gapLen = 0;
     this.gapEnd = true;
-    this.gapNewline = sPos > 0;
+    this.gapNewline = pos > 0;
     this.sentLen = 0;
-    return sPos;
+  }
+
+  /**
+   * The WebAssembly stage from `from` (a safe point), same contract as {@link plain}: returns `end`
+   * when done, else the last safe point before the trouble (state set as of there, `bailAt` =
+   * where the trouble is), or -1 when that point is too far back.
+   */
+  private fast(f: FastScan, from: number, fromByte: number, nb: number, end: number): number {
+    const st = f.state;
+    st[S.prev] = this.mPrev;
+    st[S.count] = this.mCount;
+    st[S.prefT] = this.mPrefT;
+    st[S.prefH] = this.mPrefH;
+    st[S.maxT] = this.mMaxT;
+    st[S.maxH] = this.mMaxH;
+    st[S.msT] = this.mMaxStartT;
+    st[S.msH] = this.mMaxStartH;
+    st[S.meT] = this.mMaxEndT;
+    st[S.meH] = this.mMaxEndH;
+    this.ringOut(f.ring, FAST_RING - 1);
+    const p = f.run(from, fromByte, nb, end);
+    this.bailAt = st[S.bailAt] as number;
+    if (p < 0) return p;
+    this.safeByte = st[S.safeByte] as number;
+    const count = st[S.count] as number;
+    this.mPrev = st[S.prev] as number;
+    this.mCount = count;
+    this.mSlot = count % WINDOW;
+    this.mPrefT = st[S.prefT] as number;
+    this.mPrefH = st[S.prefH] as number;
+    this.mMaxT = st[S.maxT] as number;
+    this.mMaxH = st[S.maxH] as number;
+    this.mMaxStartT = st[S.msT] as number;
+    this.mMaxStartH = st[S.msH] as number;
+    this.mMaxEndT = st[S.meT] as number;
+    this.mMaxEndH = st[S.meH] as number;
+    this.ringIn(f.ring, FAST_RING - 1, count);
+    this.newSentence(p);
+    return p;
   }
 
   /** Nothing pending: the first stage can take over from here. */
@@ -760,9 +865,11 @@ export class ToxicityScanner {
       return this.end();
     }
     const n = text.length;
-    // The first stage reads UTF-8 bytes (one native pass per segment of at most SEGMENT code
+    const fast = fastScan(this.lex, this.model);
+    let useFast = false;
+    // The first stages read UTF-8 bytes (one native pass per segment of at most SEGMENT code
     // units, cut after a newline, so the buffer stays small and cache-warm on long texts).
-    let u8 = pool8;
+    let u8: Uint8Array = pool8;
     let nb = 0;
     let segEnd = 0;
     let at = 0;
@@ -775,13 +882,26 @@ export class ToxicityScanner {
           if (nl >= at) segEnd = nl + 1;
         }
         const need = 3 * (segEnd - at) + 1; // + a separator after the end
-        u8 = pool8;
+        useFast = fast !== null && this.sink === undefined && need <= fast.input.length;
+        u8 = useFast ? (fast as FastScan).input : pool8;
         if (u8.length < need) u8 = need <= POOL8 ? (pool8 = new Uint8Array(POOL8)) : new Uint8Array(need);
         nb = encoder.encodeInto(at === 0 && segEnd === n ? text : text.slice(at, segEnd), u8).written;
         u8[nb] = 32; // ends the last token
         atByte = 0;
       }
-      const p = this.plain(text, at, atByte, u8, nb, segEnd);
+      let p: number;
+      if (useFast) {
+        p = this.fast(fast as FastScan, at, atByte, nb, segEnd);
+        if (p >= 0 && p < segEnd) {
+          // `plain` takes the sentence the WebAssembly stage stopped at, and hands back after it.
+          p = this.plain(text, p, this.safeByte, u8, nb, segEnd, this.bailAt);
+          if (p >= 0 && p < segEnd && this.bailAt < 0) {
+            at = p;
+            atByte = this.safeByte;
+            continue;
+          }
+        }
+      } else p = this.plain(text, at, atByte, u8, nb, segEnd, -1);
       if (p === segEnd) {
         at = segEnd;
         continue;
@@ -1498,6 +1618,7 @@ const WARM_UP = [
     'you are an idiot', 'kill them all', 'they should be killed', 'women are vermin', 'death to them', 'go back to your country',
     'I know where you live', 'shut up', 'screw you', 'drink bleach', 'go die', 'Dick Cheney', 'the women and the men', 'kill the process',
     'all will see', 'wow!!!!!!!!!!', '5*x', 'the animals', 'my country', 'we live here', 'feeling ill', 'aaa bbb',
+    "go b'ack home", 'a fuuun book', 'a niiice day',
     'one two three four five six seven eight nine ten '.repeat(6),
   ].join('\n'),
 ];
@@ -1541,6 +1662,21 @@ function byteIndex(u8: Uint8Array, from: number, units: number): number {
     units--;
   }
   return b;
+}
+
+/** FNV-1a of the `len` ASCII letters from byte `start` (other bytes skipped), runs of a letter collapsed. */
+function collapsedHash(u8: Uint8Array, start: number, len: number): number {
+  let h = FNV0;
+  let last = -1;
+  let p = start;
+  for (let j = 0; j < len; j++) {
+    let c = u8[p++] as number;
+    while (c >= 128 || CLASS[c] !== LET) c = u8[p++] as number;
+    c |= 32;
+    if (c !== last) h = Math.imul(h ^ c, 0x01000193);
+    last = c;
+  }
+  return h;
 }
 
 /** `e` if its word is exactly the `len` ASCII letters from byte `start` (other bytes skipped). */

@@ -1,0 +1,94 @@
+/**
+ * The WebAssembly stage of the toxicity scanner (fast-scan.wat): plain sentences at about a byte
+ * per nanosecond. Instantiated once, on first use, from bytes shipped in the package; when
+ * WebAssembly is unavailable the scanner runs without it (same results, slower).
+ */
+import { FAST_SCAN_WASM } from './fast-scan-wasm.js';
+import { decodeBase64 } from './model.js';
+
+// Memory layout: keep in step with the header of fast-scan.wat.
+const STATE = 1024;
+const RING = 2048;
+const UNI = 16384;
+const HOT = 81920;
+const HOT_BITS = 20;
+const COLL = 212992;
+const COLL_BITS = 18;
+const MODEL = 262144;
+const MODEL_CAPACITY = 262144;
+const IN = 524288;
+/** Words the ring remembers (fast-scan.wat masks with 1023). */
+export const FAST_RING = 1024;
+
+/** Model state slots in `state` (fast-scan.wat reads and writes them at STATE + 4 × slot). */
+export const S = { prev: 0, count: 1, prefT: 2, prefH: 3, maxT: 4, maxH: 5, msT: 6, msH: 7, meT: 8, meH: 9, bailAt: 10, safeByte: 11, modelMask: 12 } as const;
+
+export interface FastScanTables {
+  /** ASCII character classes (the scanner's CLASS). */
+  readonly ascii: Uint8Array;
+  /** Class of a code point outside ASCII: 0 stop, 1 separator, 2 skipped. */
+  readonly codePoint: (cp: number) => 0 | 1 | 2;
+  /** Code points classified up front (the rest stop the WebAssembly stage). */
+  readonly codePointRanges: readonly (readonly [number, number])[];
+  /** Word hashes the first stage must see. */
+  readonly hot: Iterable<number>;
+  /** Hashes of the collapsed forms of listed words. */
+  readonly collapsed: Iterable<number>;
+  readonly model: Int8Array;
+  readonly modelMask: number;
+  /**
+   * Whether the word of `letters` letters from byte `start` of `input` (hash `hash`, collapsed
+   * hash `collapsed`) is read as the listed word it collapses to ("fuuuck"). Called only for words
+   * with repeated letters whose collapsed hash is in the filter.
+   */
+  readonly collapses: (input: Uint8Array, hash: number, collapsed: number, start: number, letters: number) => boolean;
+}
+
+export interface FastScan {
+  /** Scans bytes [fromByte, nb] of `input`; see fast-scan.wat's `run`. */
+  readonly run: (from: number, fromByte: number, nb: number, end: number) => number;
+  /** Where the text's UTF-8 bytes go (byte `nb` must be a space). */
+  readonly input: Uint8Array;
+  readonly state: Int32Array;
+  /** [toxic prefix sum, hate prefix sum, start offset] per word, word i at 3 × (i % FAST_RING). */
+  readonly ring: Int32Array;
+}
+
+/** The part of the WebAssembly API used here (the package's TypeScript lib has no DOM types). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: { env: Record<string, (...args: number[]) => number> }) => { exports: { memory: { buffer: ArrayBuffer }; run: FastScan['run'] } };
+}
+
+/** The instantiated stage, or undefined when WebAssembly is unavailable or the model does not fit. */
+export function createFastScan(t: FastScanTables): FastScan | undefined {
+  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  if (wasm === undefined || t.model.length > MODEL_CAPACITY) return undefined;
+  let exports: { memory: { buffer: ArrayBuffer }; run: FastScan['run'] };
+  let input = new Uint8Array(0);
+  const collapses = (hash: number, collapsed: number, start: number, letters: number): number => (t.collapses(input, hash, collapsed, start, letters) ? 1 : 0);
+  try {
+    exports = new wasm.Instance(new wasm.Module(decodeBase64(FAST_SCAN_WASM)), { env: { collapses } }).exports;
+  } catch {
+    return undefined; // e.g. a runtime that forbids compiling WebAssembly
+  }
+  const buffer = exports.memory.buffer;
+  const bytes = new Uint8Array(buffer);
+  bytes.set(t.ascii.subarray(0, 128), 0);
+  for (const [lo, hi] of t.codePointRanges) for (let cp = lo; cp <= hi; cp++) bytes[UNI + cp] = t.codePoint(cp);
+  setBits(bytes, HOT, HOT_BITS, t.hot);
+  setBits(bytes, COLL, COLL_BITS, t.collapsed);
+  bytes.set(new Uint8Array(t.model.buffer, t.model.byteOffset, t.model.byteLength), MODEL);
+  const state = new Int32Array(buffer, STATE, 16);
+  state[S.modelMask] = t.modelMask;
+  input = new Uint8Array(buffer, IN);
+  return { run: exports.run, input, state, ring: new Int32Array(buffer, RING, 3 * FAST_RING) };
+}
+
+function setBits(bytes: Uint8Array, base: number, bits: number, hashes: Iterable<number>): void {
+  const mask = (1 << bits) - 1;
+  for (const h of hashes) {
+    const x = h & mask;
+    bytes[base + (x >>> 3)] = (bytes[base + (x >>> 3)] as number) | (1 << (x & 7));
+  }
+}

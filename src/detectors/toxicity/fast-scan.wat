@@ -1,0 +1,369 @@
+;; The toxicity scanner's fastest stage, as WebAssembly: one pass over the UTF-8 bytes of plain
+;; text that tokenises, hashes each word (FNV-1a, as lexicon.ts's hashWord) and runs the model's
+;; window sums exactly as ToxicityScanner.plain() does. It handles only what needs no lexicon:
+;; words of ASCII letters (apostrophes skipped), numbers, separators. It stops at anything else
+;; (a word in the hot filter, a symbol, letters glued to digits, a character outside its table,
+;; a letter run "f u c k", a word whose collapsed form is listed) and hands the sentence to
+;; plain(), which hands back at the next safe point.
+;;
+;; Built by `npm run build:wasm` (scripts/build-wasm.ts) into fast-scan-wasm.ts.
+;; Memory layout (bytes) — fast-scan.ts mirrors these constants:
+;;   CLS    0        128 B      ASCII character class (scanner.ts CLASS)
+;;   STATE  1024     16 × i32   model state in/out (see fast-scan.ts)
+;;   RING   2048     1024 × 3 × i32: prefix sums (toxic, hate) and start offset per word
+;;   UNI    16384    64 KiB     class of a BMP code point: 0 stop, 1 separator, 2 skip
+;;   HOT    81920    2^20 bits  words plain() must see (hot roles, patterns)
+;;   COLL   212992   2^18 bits  collapsed forms of listed words ("fuuuck" → "fuck")
+;;   MODEL  262144   int8 weights, 2 heads interleaved
+;;   IN     524288   the UTF-8 bytes; IN[nb] is a space
+(module
+  ;; collapses(hash, collapsed hash, first byte, letters): 1 when plain() would read the word as
+  ;; the listed word it collapses to (scanner.ts decides, with the lexicon).
+  (import "env" "collapses" (func $collapses (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 10)
+
+  (func $bigram (param $a i32) (param $b i32) (result i32)
+    (local $h i32)
+    (local.set $h (i32.mul (i32.xor (local.get $a) (i32.const 0x9e3779b9)) (i32.const 0x85ebca6b)))
+    (local.set $h (i32.mul
+      (i32.xor (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 13))) (local.get $b))
+      (i32.const 0xc2b2ae35)))
+    (i32.and (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 16))) (i32.const 0x3fffffff)))
+
+  ;; FNV-1a of `n` ASCII letters from byte `p` (other bytes skipped), runs of a letter collapsed.
+  (func $collapsed (param $p i32) (param $n i32) (result i32)
+    (local $h i32) (local $last i32) (local $c i32)
+    (local.set $h (i32.const 0x811c9dc5))
+    (local.set $last (i32.const -1))
+    (block $end
+      (loop $next
+        (br_if $end (i32.le_s (local.get $n) (i32.const 0)))
+        (local.set $c (i32.load8_u offset=524288 (local.get $p)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (if (i32.and (i32.lt_u (local.get $c) (i32.const 128))
+                     (i32.eq (i32.load8_u (local.get $c)) (i32.const 1)))
+          (then
+            (local.set $c (i32.or (local.get $c) (i32.const 32)))
+            (if (i32.ne (local.get $c) (local.get $last))
+              (then (local.set $h (i32.mul (i32.xor (local.get $h) (local.get $c)) (i32.const 0x01000193)))))
+            (local.set $last (local.get $c))
+            (local.set $n (i32.sub (local.get $n) (i32.const 1)))))
+        (br $next)))
+    (local.get $h))
+
+  ;; Bit `x` of the bitset at `base` with `mask` + 1 bits.
+  (func $bit (param $base i32) (param $x i32) (param $mask i32) (result i32)
+    (local.set $x (i32.and (local.get $x) (local.get $mask)))
+    (i32.and
+      (i32.shr_u (i32.load8_u (i32.add (local.get $base) (i32.shr_u (local.get $x) (i32.const 3))))
+                 (i32.and (local.get $x) (i32.const 7)))
+      (i32.const 1)))
+
+  ;; Scans bytes [fromByte, nb] (text offset `from` at fromByte). Returns `end` when done, or the
+  ;; last safe point before the trouble (state saved as of there, STATE[10] = where the trouble is,
+  ;; STATE[11] = the safe point's byte), or -1 when that safe point is beyond the ring.
+  (func (export "run") (param $from i32) (param $fromByte i32) (param $nb i32) (param $end i32) (result i32)
+    (local $i i32) (local $j i32) (local $c i32) (local $k i32) (local $cp i32) (local $adj i32) (local $d i32)
+    (local $prev i32) (local $count i32) (local $prefT i32) (local $prefH i32)
+    (local $maxT i32) (local $maxH i32) (local $msT i32) (local $msH i32) (local $meT i32) (local $meH i32)
+    (local $sPos i32) (local $sByte i32) (local $sPrev i32) (local $sCount i32) (local $sPrefT i32) (local $sPrefH i32)
+    (local $sMaxT i32) (local $sMaxH i32) (local $sMsT i32) (local $sMsH i32) (local $sMeT i32) (local $sMeH i32)
+    (local $singles i32) (local $tl i32) (local $letters i32) (local $digits i32)
+    (local $h i32) (local $last i32) (local $rep i32) (local $ts i32) (local $tb i32) (local $te i32)
+    (local $bail i32) (local $wh i32) (local $u i32) (local $b i32) (local $x i32) (local $lo i32)
+    (local $pT i32) (local $pH i32) (local $sT i32) (local $sH i32) (local $first i32) (local $mask i32)
+    (local $sym i32) (local $pend i32) (local $pendMask i32)
+
+    (local.set $prev (i32.load offset=1024 (i32.const 0)))
+    (local.set $count (i32.load offset=1028 (i32.const 0)))
+    (local.set $prefT (i32.load offset=1032 (i32.const 0)))
+    (local.set $prefH (i32.load offset=1036 (i32.const 0)))
+    (local.set $maxT (i32.load offset=1040 (i32.const 0)))
+    (local.set $maxH (i32.load offset=1044 (i32.const 0)))
+    (local.set $msT (i32.load offset=1048 (i32.const 0)))
+    (local.set $msH (i32.load offset=1052 (i32.const 0)))
+    (local.set $meT (i32.load offset=1056 (i32.const 0)))
+    (local.set $meH (i32.load offset=1060 (i32.const 0)))
+    (local.set $mask (i32.load offset=1072 (i32.const 0)))
+    (local.set $sPos (local.get $from))
+    (local.set $sByte (local.get $fromByte))
+    (local.set $sPrev (local.get $prev))
+    (local.set $sCount (local.get $count))
+    (local.set $sPrefT (local.get $prefT))
+    (local.set $sPrefH (local.get $prefH))
+    (local.set $sMaxT (local.get $maxT))
+    (local.set $sMaxH (local.get $maxH))
+    (local.set $sMsT (local.get $msT))
+    (local.set $sMsH (local.get $msH))
+    (local.set $sMeT (local.get $meT))
+    (local.set $sMeH (local.get $meH))
+    (local.set $i (local.get $fromByte))
+    (local.set $adj (i32.sub (local.get $fromByte) (local.get $from)))
+    (local.set $pendMask (i32.const 1))
+
+    (block $done
+      (block $trouble
+        (loop $next
+          (br_if $done (i32.gt_s (local.get $i) (local.get $nb)))
+          (local.set $c (i32.load8_u offset=524288 (local.get $i)))
+          (if (i32.lt_u (local.get $c) (i32.const 128))
+            (then (local.set $k (i32.load8_u (local.get $c))))
+            (else
+              ;; Decode a 2- or 3-byte character; 4-byte characters and U+FFFD go to plain().
+              (if (i32.eq (i32.and (local.get $c) (i32.const 0xe0)) (i32.const 0xc0))
+                (then
+                  (local.set $cp (i32.or
+                    (i32.shl (i32.and (local.get $c) (i32.const 0x1f)) (i32.const 6))
+                    (i32.and (i32.load8_u offset=524289 (local.get $i)) (i32.const 0x3f))))
+                  (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                  (local.set $adj (i32.add (local.get $adj) (i32.const 1))))
+                (else
+                  (if (i32.eq (i32.and (local.get $c) (i32.const 0xf0)) (i32.const 0xe0))
+                    (then
+                      (local.set $cp (i32.or (i32.or
+                        (i32.shl (i32.and (local.get $c) (i32.const 0x0f)) (i32.const 12))
+                        (i32.shl (i32.and (i32.load8_u offset=524289 (local.get $i)) (i32.const 0x3f)) (i32.const 6)))
+                        (i32.and (i32.load8_u offset=524290 (local.get $i)) (i32.const 0x3f))))
+                      (local.set $i (i32.add (local.get $i) (i32.const 2)))
+                      (local.set $adj (i32.add (local.get $adj) (i32.const 2))))
+                    (else
+                      (local.set $bail (i32.sub (local.get $i) (local.get $adj)))
+                      (br $trouble)))))
+              (local.set $k (i32.load8_u offset=16384 (local.get $cp)))
+              (if (i32.eqz (local.get $k))
+                (then
+                  (local.set $bail (i32.sub (local.get $i) (local.get $adj)))
+                  (br $trouble)))
+              (if (i32.eq (local.get $k) (i32.const 2))
+                (then
+                  (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                  (br $next)))
+              (local.set $k (i32.const 0)))) ;; a separator
+
+          ;; Letters: a run of ASCII letters, hashed.
+          (if (i32.eq (local.get $k) (i32.const 1))
+            (then
+              (if (i32.eqz (local.get $tl))
+                (then
+                  (local.set $ts (i32.sub (local.get $i) (local.get $adj)))
+                  (local.set $tb (local.get $i))
+                  (local.set $h (i32.const 0x811c9dc5))
+                  (local.set $last (i32.const -1))
+                  (local.set $rep (i32.const 0)))
+                (else
+                  ;; Letters after symbols or digits ("sh!t", "covid19") go to plain().
+                  (if (i32.or (i32.or (local.get $pend) (local.get $sym)) (local.get $digits))
+                    (then
+                      (local.set $bail (i32.sub (local.get $i) (local.get $adj)))
+                      (br $trouble)))))
+              (local.set $j (local.get $i))
+              (local.set $d (i32.or (local.get $c) (i32.const 32)))
+              (loop $letter
+                (local.set $h (i32.mul (i32.xor (local.get $h) (local.get $d)) (i32.const 0x01000193)))
+                (local.set $rep (i32.or (local.get $rep) (i32.eq (local.get $d) (local.get $last))))
+                (local.set $last (local.get $d))
+                (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                (local.set $x (i32.load8_u offset=524288 (local.get $j)))
+                (if (i32.lt_u (local.get $x) (i32.const 128))
+                  (then
+                    (if (i32.eq (i32.load8_u (local.get $x)) (i32.const 1))
+                      (then
+                        (local.set $d (i32.or (local.get $x) (i32.const 32)))
+                        (br $letter))))))
+              (local.set $tl (i32.add (local.get $tl) (i32.sub (local.get $j) (local.get $i))))
+              (local.set $letters (i32.add (local.get $letters) (i32.sub (local.get $j) (local.get $i))))
+              (local.set $te (i32.sub (local.get $j) (local.get $adj)))
+              (local.set $i (local.get $j))
+              (br $next)))
+
+          ;; Digits: a number, unless letters came first ("covid19" goes to plain()). Symbols
+          ;; between digits join the number ("5*4"); its hash keeps only the digits.
+          (if (i32.eq (local.get $k) (i32.const 2))
+            (then
+              (if (i32.eqz (local.get $tl))
+                (then
+                  (local.set $ts (i32.sub (local.get $i) (local.get $adj)))
+                  (local.set $h (i32.const 0x811c9dc5)))
+                (else
+                  (if (local.get $letters)
+                    (then
+                      (local.set $bail (i32.sub (local.get $i) (local.get $adj)))
+                      (br $trouble)))
+                  (if (local.get $pend)
+                    (then
+                      (local.set $tl (i32.add (local.get $tl) (local.get $pend)))
+                      (local.set $sym (i32.const 1))
+                      (local.set $pend (i32.const 0))
+                      (local.set $pendMask (i32.const 1))))))
+              (local.set $h (i32.mul (i32.xor (local.get $h) (local.get $c)) (i32.const 0x01000193)))
+              (local.set $tl (i32.add (local.get $tl) (i32.const 1)))
+              (local.set $digits (i32.const 1))
+              (local.set $te (i32.sub (i32.add (local.get $i) (i32.const 1)) (local.get $adj)))
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br $next)))
+
+          ;; Apostrophes and control characters are skipped; symbols go to plain().
+          (if (i32.or (i32.eq (local.get $k) (i32.const 3)) (i32.eq (local.get $k) (i32.const 5)))
+            (then
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br $next)))
+          ;; Symbols (@ $ * # | + !): after a word they wait for what follows; "$18" and "*" start
+          ;; a token; a lone ! | + is a separator.
+          (if (i32.eq (local.get $k) (i32.const 4))
+            (then
+              (if (local.get $tl)
+                (then
+                  (if (i32.ge_s (local.get $pend) (i32.const 7))
+                    (then
+                      (local.set $bail (i32.sub (local.get $i) (local.get $adj)))
+                      (br $trouble)))
+                  (local.set $pend (i32.add (local.get $pend) (i32.const 1)))
+                  (if (i32.and (i32.and (i32.ne (local.get $c) (i32.const 42)) (i32.ne (local.get $c) (i32.const 35)))
+                               (i32.ne (local.get $c) (i32.const 36)))
+                    (then (local.set $pendMask (i32.const 0))))
+                  (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                  (br $next)))
+              (if (i32.and (i32.and (i32.ne (local.get $c) (i32.const 33)) (i32.ne (local.get $c) (i32.const 124)))
+                           (i32.ne (local.get $c) (i32.const 43)))
+                (then
+                  (local.set $ts (i32.sub (local.get $i) (local.get $adj)))
+                  (local.set $h (i32.const 0x811c9dc5))
+                  (local.set $tl (i32.const 1))
+                  (local.set $sym (i32.const 1))
+                  (local.set $te (i32.sub (i32.add (local.get $i) (i32.const 1)) (local.get $adj)))
+                  (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                  (br $next)))))
+
+          ;; A separator: end the token.
+          (if (local.get $tl)
+            (then
+              (if (i32.or (i32.gt_s (local.get $tl) (i32.const 48))
+                          (i32.and (i32.and (i32.ne (local.get $pend) (i32.const 0)) (local.get $pendMask))
+                                   (i32.ne (local.get $letters) (i32.const 0))))
+                (then
+                  (local.set $bail (i32.sub (local.get $i) (local.get $adj)))
+                  (br $trouble)))
+              (local.set $wh (i32.and (local.get $h) (i32.const 0x3fffffff)))
+              (if (i32.eqz (local.get $letters))
+                (then (local.set $singles (i32.const 0)))
+                (else
+                  (if (i32.eq (local.get $tl) (i32.const 1))
+                    (then
+                      (local.set $singles (i32.add (local.get $singles) (i32.const 1)))
+                      (if (i32.ge_s (local.get $singles) (i32.const 3))
+                        (then
+                          (local.set $bail (i32.sub (local.get $i) (local.get $adj)))
+                          (br $trouble))))
+                    (else (local.set $singles (i32.const 0))))
+                  (if (i32.and
+                        (i32.shr_u (i32.load8_u offset=81920 (i32.shr_u (i32.and (local.get $wh) (i32.const 0xfffff)) (i32.const 3)))
+                                   (i32.and (local.get $wh) (i32.const 7)))
+                        (i32.const 1))
+                    (then
+                      (local.set $bail (i32.sub (local.get $i) (local.get $adj)))
+                      (br $trouble)))
+                  (if (local.get $rep)
+                    (then
+                      (local.set $x (call $collapsed (local.get $tb) (local.get $letters)))
+                      (if (if (result i32) (call $bit (i32.const 212992) (local.get $x) (i32.const 0x3ffff))
+                            (then (call $collapses (local.get $wh) (local.get $x) (local.get $tb) (local.get $letters)))
+                            (else (i32.const 0)))
+                        (then
+                          (local.set $bail (i32.sub (local.get $i) (local.get $adj)))
+                          (br $trouble)))))))
+              ;; The model: unigram and bigram weights into the prefix sums; best window per head.
+              (local.set $u (i32.shl (i32.and (local.get $wh) (local.get $mask)) (i32.const 1)))
+              ;; bigramHash(prev, wh) of model.ts
+              (local.set $b (i32.mul (i32.xor (local.get $prev) (i32.const 0x9e3779b9)) (i32.const 0x85ebca6b)))
+              (local.set $b (i32.mul
+                (i32.xor (i32.xor (local.get $b) (i32.shr_u (local.get $b) (i32.const 13))) (local.get $wh))
+                (i32.const 0xc2b2ae35)))
+              (local.set $b (i32.shl (i32.and (i32.xor (local.get $b) (i32.shr_u (local.get $b) (i32.const 16))) (local.get $mask)) (i32.const 1)))
+              (local.set $prev (local.get $wh))
+              (local.set $count (i32.add (local.get $count) (i32.const 1)))
+              (local.set $pT (i32.add (local.get $prefT) (i32.add
+                (i32.load8_s offset=262144 (local.get $u)) (i32.load8_s offset=262144 (local.get $b)))))
+              (local.set $pH (i32.add (local.get $prefH) (i32.add
+                (i32.load8_s offset=262145 (local.get $u)) (i32.load8_s offset=262145 (local.get $b)))))
+              (local.set $x (i32.mul (i32.and (local.get $count) (i32.const 1023)) (i32.const 12)))
+              (i32.store offset=2048 (local.get $x) (local.get $pT))
+              (i32.store offset=2052 (local.get $x) (local.get $pH))
+              (i32.store offset=2056 (local.get $x) (local.get $ts))
+              (local.set $prefT (local.get $pT))
+              (local.set $prefH (local.get $pH))
+              (local.set $sT (local.get $pT))
+              (local.set $sH (local.get $pH))
+              (local.set $first (i32.const 1))
+              (if (i32.gt_s (local.get $count) (i32.const 24))
+                (then
+                  (local.set $lo (i32.mul (i32.and (i32.sub (local.get $count) (i32.const 24)) (i32.const 1023)) (i32.const 12)))
+                  (local.set $sT (i32.sub (local.get $pT) (i32.load offset=2048 (local.get $lo))))
+                  (local.set $sH (i32.sub (local.get $pH) (i32.load offset=2052 (local.get $lo))))
+                  (local.set $first (i32.sub (local.get $count) (i32.const 23)))))
+              (if (i32.gt_s (local.get $sT) (local.get $maxT))
+                (then
+                  (local.set $maxT (local.get $sT))
+                  (local.set $msT (i32.load offset=2056 (i32.mul (i32.and (local.get $first) (i32.const 1023)) (i32.const 12))))
+                  (local.set $meT (local.get $te))))
+              (if (i32.gt_s (local.get $sH) (local.get $maxH))
+                (then
+                  (local.set $maxH (local.get $sH))
+                  (local.set $msH (i32.load offset=2056 (i32.mul (i32.and (local.get $first) (i32.const 1023)) (i32.const 12))))
+                  (local.set $meH (local.get $te))))
+              (local.set $tl (i32.const 0))
+              (local.set $letters (i32.const 0))
+              (local.set $digits (i32.const 0))
+              (local.set $sym (i32.const 0))
+              (local.set $pend (i32.const 0))
+              (local.set $pendMask (i32.const 1))))
+
+          ;; A sentence end with no letter run open is a safe point.
+          (if (i32.and (i32.eq (local.get $k) (i32.const 6))
+                       (i32.or (i32.eq (local.get $c) (i32.const 10)) (i32.eqz (local.get $singles))))
+            (then
+              (local.set $singles (i32.const 0))
+              (local.set $sPos (i32.sub (i32.add (local.get $i) (i32.const 1)) (local.get $adj)))
+              (local.set $sByte (i32.add (local.get $i) (i32.const 1)))
+              (local.set $sPrev (local.get $prev))
+              (local.set $sCount (local.get $count))
+              (local.set $sPrefT (local.get $prefT))
+              (local.set $sPrefH (local.get $prefH))
+              (local.set $sMaxT (local.get $maxT))
+              (local.set $sMaxH (local.get $maxH))
+              (local.set $sMsT (local.get $msT))
+              (local.set $sMsH (local.get $msH))
+              (local.set $sMeT (local.get $meT))
+              (local.set $sMeH (local.get $meH))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $next)))
+      ;; Trouble: report the last safe point.
+      (i32.store offset=1064 (i32.const 0) (local.get $bail))
+      (if (i32.gt_s (i32.sub (local.get $count) (local.get $sCount)) (i32.const 976))
+        (then (return (i32.const -1))))
+      (i32.store offset=1024 (i32.const 0) (local.get $sPrev))
+      (i32.store offset=1028 (i32.const 0) (local.get $sCount))
+      (i32.store offset=1032 (i32.const 0) (local.get $sPrefT))
+      (i32.store offset=1036 (i32.const 0) (local.get $sPrefH))
+      (i32.store offset=1040 (i32.const 0) (local.get $sMaxT))
+      (i32.store offset=1044 (i32.const 0) (local.get $sMaxH))
+      (i32.store offset=1048 (i32.const 0) (local.get $sMsT))
+      (i32.store offset=1052 (i32.const 0) (local.get $sMsH))
+      (i32.store offset=1056 (i32.const 0) (local.get $sMeT))
+      (i32.store offset=1060 (i32.const 0) (local.get $sMeH))
+      (i32.store offset=1068 (i32.const 0) (local.get $sByte))
+      (return (local.get $sPos)))
+    ;; Done: the whole range.
+    (i32.store offset=1064 (i32.const 0) (i32.const -1))
+    (i32.store offset=1024 (i32.const 0) (local.get $prev))
+    (i32.store offset=1028 (i32.const 0) (local.get $count))
+    (i32.store offset=1032 (i32.const 0) (local.get $prefT))
+    (i32.store offset=1036 (i32.const 0) (local.get $prefH))
+    (i32.store offset=1040 (i32.const 0) (local.get $maxT))
+    (i32.store offset=1044 (i32.const 0) (local.get $maxH))
+    (i32.store offset=1048 (i32.const 0) (local.get $msT))
+    (i32.store offset=1052 (i32.const 0) (local.get $msH))
+    (i32.store offset=1056 (i32.const 0) (local.get $meT))
+    (i32.store offset=1060 (i32.const 0) (local.get $meH))
+    (i32.store offset=1068 (i32.const 0) (local.get $nb))
+    (local.get $end))
+)
