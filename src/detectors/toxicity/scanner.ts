@@ -485,8 +485,6 @@ export class ToxicityScanner {
     let tl = 0;
     let letters = 0;
     let digits = false;
-    let firstDig = false;
-    let lastDig = false;
     let sym = false;
     let h = FNV0;
     let last = -1;
@@ -505,7 +503,7 @@ export class ToxicityScanner {
       let k: number;
       if (c < 128) k = CLASS[c] as number;
       else {
-        // Decode one code point; surrogate pairs and U+FFFD (a lone surrogate) go to the full scan.
+        // Decode one code point; U+FFFD (a lone surrogate) goes to the full scan.
         let cp: number;
         if (c >= 0xc0 && c < 0xe0) {
           cp = ((c & 0x1f) << 6) | ((u8[i + 1] as number) & 0x3f);
@@ -514,6 +512,11 @@ export class ToxicityScanner {
         } else if (c >= 0xe0 && c < 0xf0) {
           cp = ((c & 0x0f) << 12) | (((u8[i + 1] as number) & 0x3f) << 6) | ((u8[i + 2] as number) & 0x3f);
           i += 2;
+          adj += 2;
+        } else if (c >= 0xf0 && c < 0xf8) {
+          // Outside the BMP: four bytes, two UTF-16 code units.
+          cp = ((c & 0x07) << 18) | (((u8[i + 1] as number) & 0x3f) << 12) | (((u8[i + 2] as number) & 0x3f) << 6) | ((u8[i + 3] as number) & 0x3f);
+          i += 3;
           adj += 2;
         } else cp = 0xfffd;
         if (cp === 0xfffd) {
@@ -541,7 +544,6 @@ export class ToxicityScanner {
           h = FNV0;
           last = -1;
           rep = false;
-          firstDig = false;
         } else if (pend > 0 || sym) {
           bail = i - adj;
           break;
@@ -563,14 +565,13 @@ export class ToxicityScanner {
         letters += j - i;
         te = j - adj;
         i = j - 1;
-        lastDig = false;
         continue;
       }
       if (k === DIG) {
         if (tl === 0) {
           ts = i - adj;
+          tb = i;
           h = FNV0;
-          firstDig = true;
         } else if (pend > 0) {
           if (letters > 0) {
             bail = i - adj; // "x+5", "sh1t!": symbols inside a word
@@ -585,7 +586,6 @@ export class ToxicityScanner {
         h = Math.imul(h ^ c, 0x01000193);
         tl++;
         digits = true;
-        lastDig = true;
         te = i + 1 - adj;
         continue;
       }
@@ -620,10 +620,10 @@ export class ToxicityScanner {
         let e: LexEntry | undefined;
         if (letters === 0) singles = 0;
         else if (digits) {
-          // Letters and digits ("2x", "3rd"): the full scan tries leetspeak from 3 characters
-          // on, unless the token starts and ends with a digit; short ones are model words only.
+          // Letters and digits ("2x", "3rd", "p53"): a model word, unless the full scan could read
+          // it as a listed word (as it is, or as leetspeak: "k1ll").
           singles = 0;
-          if (sym || (tl >= 3 && !(firstDig && lastDig))) {
+          if (sym || leetListed(filter, u8, tb, tl)) {
             bail = i - adj;
             break;
           }
@@ -1677,6 +1677,38 @@ function collapsedHash(u8: Uint8Array, start: number, len: number): number {
     last = c;
   }
   return h;
+}
+
+/** The token as it is, then its two leet readings. */
+const LEET_CODES = [{}, LEET_A, LEET_B].map((table: Record<number, number>) => {
+  const codes = new Int16Array(128).fill(-1);
+  for (const [c, m] of Object.entries(table)) codes[Number(c)] = m;
+  return codes;
+});
+
+/**
+ * Whether the full scan could read the `len` letters and digits from byte `start` (other bytes
+ * skipped) as a listed word: as it is, in either leet reading ("k1ll", "1d10t"), or either of
+ * those with repeated letters collapsed — i.e. whether any of those hashes is in the filter.
+ */
+function leetListed(filter: Uint8Array, u8: Uint8Array, start: number, len: number): boolean {
+  for (const codes of LEET_CODES) {
+    let h = FNV0;
+    let hc = FNV0;
+    let last = -1;
+    let p = start;
+    for (let j = 0; j < len; j++) {
+      let c = u8[p++] as number;
+      while (c >= 128 || (CLASS[c] !== LET && CLASS[c] !== DIG)) c = u8[p++] as number;
+      const m = codes[c] as number;
+      const d = m >= 0 ? m : CLASS[c] === LET ? c | 32 : c;
+      h = Math.imul(h ^ d, 0x01000193);
+      if (d !== last) hc = Math.imul(hc ^ d, 0x01000193);
+      last = d;
+    }
+    if (filter[h & HASH_MASK & FILTER_MASK] === 1 || filter[hc & HASH_MASK & FILTER_MASK] === 1) return true;
+  }
+  return false;
 }
 
 /** `e` if its word is exactly the `len` ASCII letters from byte `start` (other bytes skipped). */
