@@ -74,7 +74,7 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
   ['PROF,INSULT', 0.6, 0.75, 0, 'bastard bastards'],
   // Insults (not profane).
   ['INSULT', 0, 0.85, 0, 'idiot idiots moron morons imbecile imbeciles cretin cretins numbskull dimwit dimwits halfwit nitwit scumbag scumbags lowlife lowlifes'],
-  ['INSULT', 0, 0.75, 0, 'cuck cucks libtard libtards stupid stupidest idiotic moronic brainless braindead scum degenerate degenerates loser losers jerk jerks pathetic worthless'],
+  ['INSULT', 0, 0.75, 0, 'cuck cucks libtard libtards shitlib shitlibs stupid stupidest idiotic moronic brainless braindead scum degenerate degenerates loser losers jerk jerks pathetic worthless'],
   ['INSULT', 0, 0.6, 0, 'dumb dumber dumbest fool fools clown clowns freak freaks ugly pig pigs coward cowards trash garbage disgusting useless ignorant incompetent failure sissy'],
   // Identity slurs.
   ['SLUR,PROF,GROUP', 0.95, 0.9, 0.98, 'nigger niggers nigguh sandnigger faggot faggots fagot kike kikes kyke wetback wetbacks raghead ragheads towelhead towelheads'],
@@ -82,10 +82,13 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
   ['SLUR,PROF,GROUP', 0.95, 0.9, 0.98, 'sandniggers niggress nigglet nigglets niglet niglets shitskin shitskins groid groids jigaboo jigaboos jiggaboo jiggaboos mudslime mudslimes muzrat muzrats muzzrat muzzrats'],
   ['SLUR,PROF,GROUP', 0.9, 0.85, 0.9, 'nig nigs zipperhead zipperheads niggah niggahs nicca niccas'],
   ['SLUR,PROF,GROUP', 0.95, 0.9, 0.98, 'sheboon sheboons mudshark mudsharks goatfucker goatfuckers'],
+  // More slurs and hate-forum coinages from the training split (antisemitic, anti-Muslim, racist, anti-refugee).
+  ['SLUR,PROF,GROUP', 0.9, 0.85, 0.9, 'yid yids mussie mussies dindu dindus goathumper goathumpers rapefugee rapefugees holohoax'],
   ['SLUR,GROUP', 0.3, 0.5, 0.6, 'negress darkie darkies wigger wiggers muslimes'],
-  ['SLUR,PROF,GROUP', 0.9, 0.85, 0.9, 'nigga niggas niggaz fag fags chink chinks gook gooks spic spics beaner beaners muzzie muzzies paki pakis wop wops dago dagos heeb heebs hymie shemale shemales'],
+  ['SLUR,PROF,GROUP', 0.45, 0.85, 0.45, 'nigga niggas niggaz'],
+  ['SLUR,PROF,GROUP', 0.9, 0.85, 0.9, 'fag fags chink chinks gook gooks spic spics beaner beaners muzzie muzzies paki pakis wop wops dago dagos heeb heebs hymie shemale shemales'],
   ['SLUR,PROF,GROUP,INSULT', 0.7, 0.85, 0.85, 'retard retards retarded tranny trannies dyke dykes mongoloid mongoloids'],
-  ['SLUR,GROUP', 0.3, 0.5, 0.6, 'coon coons honky honkies redskin redskins spastic'],
+  ['SLUR,GROUP', 0.3, 0.5, 0.6, 'coon coons honky honkies redskin redskins spastic whitey whiteys homos'],
   ['SLUR,GROUP', 0.2, 0.3, 0.45, 'negroes'],
   // Groups defined by identity (targets of hate; never toxic by themselves).
   ['GROUP,PERSON', 0, 0, 0, 'jews jew jewish judaism muslims muslim moslems islam islamic islamists arabs arab blacks black whites white asians asian mexicans mexican immigrants immigrant migrants migrant refugees refugee illegals foreigners africans african hispanics hispanic latinos latinas latino latina gay gays lesbian lesbians bisexual bisexuals homosexual homosexuals queer queers lgbt lgbtq trans transgender transgenders transsexual transsexuals women woman females female girls men males christians christian christianity catholics catholic hindus hindu hinduism sikhs sikh atheists atheist atheism feminists feminist gypsies negro indians chinese disabled'],
