@@ -238,6 +238,7 @@ export function build(docs: readonly Doc[], o: TrainOptions = DEFAULTS, weightOf
       });
       const m = c.map((x) => macroF1(x[0] as number, x[1] as number, x[2] as number, x[3] as number));
       const v = m.reduce((s, x) => s + x, 0) / Math.max(1, m.length);
+      if (process.env.CALIB_TABLE) process.stderr.write(`a=${a} b=${b} ${m.map((x) => x.toFixed(4)).join(' ')} mean=${v.toFixed(4)}\n`);
       if (v > best + 1e-12) {
         best = v;
         shifts = [tT, tH];
