@@ -7,10 +7,11 @@
  * thread of float64 arithmetic, so the same data gives byte-identical weights.
  *
  * Model: logistic regression over hashed word unigrams and bigrams of the scanner's normalised,
- * de-obfuscated words (pure expletives hidden), two heads (toxic = hate or offensive; hate),
+ * de-obfuscated words (pure expletives hidden; group names in bigrams only), two heads (toxic = hate or offensive; hate),
  * scored as the maximum over sliding windows of WINDOW words (multiple-instance learning: each
  * step updates the highest-scoring window). The benign assistant answers are negatives, weighted
- * up because they are the base rate the detector actually sees.
+ * up because they are the base rate the detector actually sees. The thresholds are calibrated on
+ * the calib split for "rules or model", as the detector flags (see `build` and MODEL.md).
  */
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -238,7 +239,6 @@ export function build(docs: readonly Doc[], o: TrainOptions = DEFAULTS, weightOf
       });
       const m = c.map((x) => macroF1(x[0] as number, x[1] as number, x[2] as number, x[3] as number));
       const v = m.reduce((s, x) => s + x, 0) / Math.max(1, m.length);
-      if (process.env.CALIB_TABLE) process.stderr.write(`a=${a} b=${b} ${m.map((x) => x.toFixed(4)).join(' ')} mean=${v.toFixed(4)}\n`);
       if (v > best + 1e-12) {
         best = v;
         shifts = [tT, tH];

@@ -12,7 +12,7 @@
 export const R = {
   PROF: 1, // a swear word / obscenity (profanity score)
   EXPLETIVE: 2, // pure intensifier/expletive: hidden from the model so "fucking awesome" is not toxic
-  // (GROUP words that are not slurs are hidden from the model too: naming a group is never evidence)
+  // (GROUP words that are not slurs get no unigram weight, only bigrams: naming a group is never evidence)
   INSULT: 4, // an insult word (insult score when aimed at someone)
   SLUR: 8, // an identity slur (identity_attack)
   GROUP: 16, // names a group of people defined by identity
