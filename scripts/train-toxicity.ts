@@ -7,25 +7,31 @@
  * thread of float64 arithmetic, so the same data gives byte-identical weights.
  *
  * Model: logistic regression over hashed word unigrams and bigrams of the scanner's normalised,
- * de-obfuscated words (pure expletives hidden), two heads (toxic = hate or offensive; hate),
+ * de-obfuscated words (pure expletives hidden; group names in bigrams only), two heads (toxic = hate or offensive; hate),
  * scored as the maximum over sliding windows of WINDOW words (multiple-instance learning: each
  * step updates the highest-scoring window). The benign assistant answers are negatives, weighted
- * up because they are the base rate the detector actually sees.
+ * up because they are the base rate the detector actually sees. The thresholds are calibrated on
+ * the calib split for "rules or model", as the detector flags (see `build` and MODEL.md).
  */
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BITS, BOS, HEADS, MASK, WINDOW, bigramHash } from '../src/detectors/toxicity/model.js';
-import { modelWords } from '../src/detectors/toxicity/scanner.js';
+import { BITS, BOS, GROUP_FLAG, HEADS, MASK, TABLE_SIZE, WINDOW, ZERO_BUCKET, bigramHash } from '../src/detectors/toxicity/model.js';
+import { trainerView } from '../src/detectors/toxicity/scanner.js';
 import { hashWord } from '../src/detectors/toxicity/lexicon.js';
 
 export const SEED = 20261127;
-const EPOCHS = 4;
-const LR = 0.1;
-const L2 = 1e-6;
-const BENIGN_WEIGHT = 16;
-/** Flag operating point: the model alone may flag at most this share of calibration benign answers. */
-const BENIGN_FLAG_BUDGET = 0.005;
+/** Training settings (chosen on the calib split; see MODEL.md). */
+export interface TrainOptions {
+  epochs: number;
+  lr: number;
+  l2: number;
+  /** Weight of a benign assistant answer relative to a labelled row. */
+  benignWeight: number;
+  /** Flag operating point: the model alone may flag at most this share of calibration benign answers. */
+  benignFlagBudget: number;
+}
+export const DEFAULTS: TrainOptions = { epochs: 4, lr: 0.1, l2: 1e-6, benignWeight: 16, benignFlagBudget: 0.005 };
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = resolve(root, '../shared/data');
@@ -76,12 +82,14 @@ function mulberry32(seed: number): () => number {
 }
 
 /** Feature buckets per word: [unigram, bigram] for word i at 2i, 2i+1. */
-function features(hashes: readonly number[]): Int32Array {
+export function features(hashes: readonly number[]): Int32Array {
   const f = new Int32Array(hashes.length * 2);
   let prev = BOS;
   for (let i = 0; i < hashes.length; i++) {
-    const h = hashes[i] as number;
-    f[2 * i] = h & MASK;
+    const g = hashes[i] as number;
+    // A group's name: the zero unigram bucket, but a word of the bigram chain.
+    const h = g & ~GROUP_FLAG;
+    f[2 * i] = g & GROUP_FLAG ? ZERO_BUCKET : h & MASK;
     f[2 * i + 1] = bigramHash(prev, h) & MASK;
     prev = h;
   }
@@ -89,7 +97,7 @@ function features(hashes: readonly number[]): Int32Array {
 }
 
 /** Max window sum and the window's [from, to) word range, for weights w (stride HEADS, head k). */
-function maxWindow(f: Int32Array, w: Float64Array | Int8Array, k: number): [number, number, number] {
+export function maxWindow(f: Int32Array, w: Float64Array | Int8Array, k: number): [number, number, number] {
   const n = f.length / 2;
   if (n === 0) return [-Infinity, 0, 0];
   const pref = new Float64Array(n + 1);
@@ -114,14 +122,14 @@ interface Trained {
   bias: number[];
 }
 
-function train(docs: { f: Int32Array; y: number[]; weight: number }[]): Trained {
-  const w = new Float64Array(HEADS << BITS);
-  const g2 = new Float64Array(HEADS << BITS).fill(1e-8);
+export function train(docs: { f: Int32Array; y: number[]; weight: number }[], o: TrainOptions = DEFAULTS): Trained {
+  const w = new Float64Array(TABLE_SIZE);
+  const g2 = new Float64Array(TABLE_SIZE).fill(1e-8);
   const bias = [0, 0];
   const bg2 = [1e-8, 1e-8];
   const rand = mulberry32(SEED);
   const order = docs.map((_, i) => i);
-  for (let epoch = 0; epoch < EPOCHS; epoch++) {
+  for (let epoch = 0; epoch < o.epochs; epoch++) {
     for (let i = order.length - 1; i > 0; i--) {
       const j = Math.floor(rand() * (i + 1));
       [order[i], order[j]] = [order[j] as number, order[i] as number];
@@ -134,21 +142,22 @@ function train(docs: { f: Int32Array; y: number[]; weight: number }[]): Trained 
         const p = 1 / (1 + Math.exp(-((bias[k] as number) + s)));
         const g = (p - (d.y[k] as number)) * d.weight;
         bg2[k] = (bg2[k] as number) + g * g;
-        bias[k] = (bias[k] as number) - (LR * g) / Math.sqrt(bg2[k] as number);
+        bias[k] = (bias[k] as number) - (o.lr * g) / Math.sqrt(bg2[k] as number);
         for (let t = 2 * from; t < 2 * to; t++) {
+          if (d.f[t] === ZERO_BUCKET) continue; // stays zero
           const j = (d.f[t] as number) * HEADS + k;
-          const gj = g + L2 * (w[j] as number);
+          const gj = g + o.l2 * (w[j] as number);
           g2[j] = (g2[j] as number) + gj * gj;
-          w[j] = (w[j] as number) - (LR * gj) / Math.sqrt(g2[j] as number);
+          w[j] = (w[j] as number) - (o.lr * gj) / Math.sqrt(g2[j] as number);
         }
       }
     }
-    process.stderr.write(`epoch ${epoch + 1}/${EPOCHS}\n`);
+    process.stderr.write(`epoch ${epoch + 1}/${o.epochs}\n`);
   }
   return { w, bias };
 }
 
-function quantise(w: Float64Array): { q: Int8Array; scale: number[] } {
+export function quantise(w: Float64Array): { q: Int8Array; scale: number[] } {
   const q = new Int8Array(w.length);
   const scale: number[] = [];
   for (let k = 0; k < HEADS; k++) {
@@ -175,52 +184,85 @@ function benignThreshold(benign: number[], budget: number): number {
   return (s[k] ?? -Infinity) + 1e-9;
 }
 
-function main(): void {
-  const t0 = Date.now();
-  const rows = loadRows();
-  const docs = rows.map((r) => ({ r, f: features(modelWords(r.text)) }));
-  process.stderr.write(`featurised ${docs.length} rows in ${Date.now() - t0} ms\n`);
+export interface Doc {
+  r: Row;
+  f: Int32Array;
+  /** The rules alone flag the text as the bench's headline predictor does (any category ≥ 0.5 but profanity, or profanity ≥ 0.5). */
+  ruleFlag: boolean;
+  /** A group was named: the hate head counts fully (scanner.ts `finish`). */
+  sawGroup: boolean;
+}
+
+/** Logit steps above the benign floor searched by the calibration. */
+const STEPS = Array.from({ length: 21 }, (_, i) => i * 0.25);
+
+const macroF1 = (tp: number, fp: number, fn: number, tn: number): number => (tp / Math.max(1, 2 * tp + fp + fn) + tn / Math.max(1, 2 * tn + fp + fn));
+
+/** Trains on the train split and calibrates on the calib split: int8 weights, scales, shifted biases. */
+export function build(docs: readonly Doc[], o: TrainOptions = DEFAULTS, weightOf?: (d: Doc) => number): { q: Int8Array; scale: number[]; bias: number[]; report: Record<string, unknown> } {
   const trainDocs = docs
     .filter((d) => d.r.split === 'train')
-    .map((d) => ({ f: d.f, y: [d.r.toxic ? 1 : 0, d.r.hate ? 1 : 0], weight: d.r.benign ? BENIGN_WEIGHT : 1 }));
-  const { w, bias } = train(trainDocs);
+    .map((d) => ({ f: d.f, y: [d.r.toxic ? 1 : 0, d.r.hate ? 1 : 0], weight: weightOf ? weightOf(d) : d.r.benign ? o.benignWeight : 1 }));
+  const { w, bias } = train(trainDocs, o);
   const { q, scale } = quantise(w);
 
-  // Calibrate on the calibration split only (never on dev/test): the logit at which the model
-  // flags at most BENIGN_FLAG_BUDGET of benign answers maps to score 0.5.
+  // Calibrate on the calibration split only (never on dev/test). The model is one half of what
+  // flags a text — the rules are the other — so its thresholds are chosen for the two together:
+  // 1. per head, the floor: the logit at which the model alone flags at most benignFlagBudget of
+  //    the benign answers;
+  // 2. at or above the floors, the pair of thresholds (toxic head; hate head, which counts when a
+  //    group is named) that maximises the mean over sources of the macro-F1 of "rules or model".
+  // Each head's threshold maps to score 0.5.
   const logit = (f: Int32Array, k: number): number => {
     const [s] = maxWindow(f, q, k);
     return s === -Infinity ? -Infinity : (bias[k] as number) + s * (scale[k] as number);
   };
   const calib = docs.filter((d) => d.r.split === 'calib');
-  const shifts: number[] = [];
-  const report: Record<string, unknown> = {};
-  for (let k = 0; k < HEADS; k++) {
-    const benign = calib.filter((d) => d.r.benign).map((d) => logit(d.f, k));
-    const pos = calib.filter((d) => !d.r.benign && (k === 0 ? d.r.toxic : d.r.hate)).map((d) => logit(d.f, k));
-    const neg = calib.filter((d) => !d.r.benign && !(k === 0 ? d.r.toxic : d.r.hate)).map((d) => logit(d.f, k));
-    // Best in-domain F1 at or above the benign-budget threshold.
-    const floor = benignThreshold(benign, BENIGN_FLAG_BUDGET);
-    let bestT = floor;
-    let bestF1 = -1;
-    const cands = [...pos, ...neg].filter((x) => x >= floor).sort((a, b) => a - b);
-    for (let i = 0; i < cands.length; i += Math.max(1, Math.floor(cands.length / 400))) {
-      const t = cands[i] as number;
-      const tp = pos.filter((x) => x >= t).length;
-      const fp = neg.filter((x) => x >= t).length;
-      const f1 = (2 * tp) / (2 * tp + fp + (pos.length - tp));
-      if (f1 > bestF1) {
-        bestF1 = f1;
-        bestT = t;
+  const floors = [0, 1].map((k) => benignThreshold(calib.filter((d) => d.r.benign).map((d) => logit(d.f, k)), o.benignFlagBudget));
+  const labelled = calib.filter((d) => !d.r.benign);
+  const sources = [...new Set(labelled.map((d) => d.r.source))].sort();
+  const lt = labelled.map((d) => logit(d.f, 0));
+  const lh = labelled.map((d) => (d.sawGroup ? logit(d.f, 1) : -Infinity));
+  let best = -1;
+  let shifts = floors;
+  const perSource: Record<string, number> = {};
+  for (const a of STEPS) {
+    for (const b of STEPS) {
+      const tT = (floors[0] as number) + a;
+      const tH = (floors[1] as number) + b;
+      const c = sources.map(() => [0, 0, 0, 0]);
+      labelled.forEach((d, i) => {
+        const p = d.ruleFlag || (lt[i] as number) >= tT || (lh[i] as number) >= tH;
+        const x = c[sources.indexOf(d.r.source)] as number[];
+        const j = p ? (d.r.toxic ? 0 : 1) : d.r.toxic ? 2 : 3;
+        x[j] = (x[j] as number) + 1;
+      });
+      const m = c.map((x) => macroF1(x[0] as number, x[1] as number, x[2] as number, x[3] as number));
+      const v = m.reduce((s, x) => s + x, 0) / Math.max(1, m.length);
+      if (v > best + 1e-12) {
+        best = v;
+        shifts = [tT, tH];
+        sources.forEach((src, i) => (perSource[src] = Number((m[i] as number).toFixed(4))));
       }
     }
-    shifts.push(bestT);
-    report[k === 0 ? 'toxic' : 'hate'] = { threshold: bestT, calibF1: bestF1, benignFloor: floor };
   }
+  const report = { floors, thresholds: shifts, calibMacroF1: perSource };
+  return { q, scale, bias: bias.map((b, k) => Number((b - (shifts[k] as number)).toPrecision(10))), report };
+}
+
+function main(): void {
+  const t0 = Date.now();
+  const rows = loadRows();
+  const docs = rows.map((r): Doc => {
+    const v = trainerView(r.text);
+    return { r, f: features(v.words), ruleFlag: v.rules >= 0.5 || v.profanity >= 0.5, sawGroup: v.sawGroup };
+  });
+  process.stderr.write(`featurised ${docs.length} rows in ${Date.now() - t0} ms\n`);
+  const { q, scale, bias, report } = build(docs);
   const weights = {
-    data: toBase64(new Uint8Array(q.buffer)),
+    data: toBase64(new Uint8Array(q.buffer, 0, HEADS << BITS)),
     scale,
-    bias: bias.map((b, k) => Number((b - (shifts[k] as number)).toPrecision(10))),
+    bias,
     slope: [1, 1],
   };
   const out = `// Generated by scripts/train-toxicity.ts (npm run train:toxicity) — do not edit.
@@ -235,7 +277,7 @@ export const WEIGHTS = {
   writeFileSync(join(root, 'src/detectors/toxicity/weights.ts'), out);
   const count = (s: Split): number => docs.filter((d) => d.r.split === s).length;
   process.stdout.write(
-    JSON.stringify({ seed: SEED, rows: docs.length, train: count('train'), calib: count('calib'), dev: count('dev'), bytes: q.length, base64: weights.data.length, scale, bias: weights.bias, calibration: report, ms: Date.now() - t0 }, null, 2) + '\n',
+    JSON.stringify({ seed: SEED, rows: docs.length, train: count('train'), calib: count('calib'), dev: count('dev'), bytes: HEADS << BITS, base64: weights.data.length, scale, bias: weights.bias, calibration: report, ms: Date.now() - t0 }, null, 2) + '\n',
   );
 }
 

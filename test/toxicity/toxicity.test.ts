@@ -80,6 +80,19 @@ describe('categories', () => {
     }
   });
 
+  it('does not read "don\'t kill yourself" or a past-tense report as a threat', () => {
+    for (const t of ['Please do not kill yourself, call a friend.', "Don't kill yourself over it.", 'In 1942 they killed all the Jews of the town.', 'He raped women and was convicted.']) {
+      expect(scanToxicity(t).scores.threat, t).toBeLessThan(0.5);
+    }
+    for (const t of ['go kill yourself', 'kill all the jews', 'rape women']) expect(scanToxicity(t).scores.threat, t).toBeGreaterThanOrEqual(0.5);
+  });
+
+  it('does not let a named group count against a text by itself, even in pairs of words', () => {
+    for (const t of ['I am a proud gay man.', 'Muslims are welcome here.', 'Jews celebrate Passover in spring.', 'Trans women are women.', 'Black women face higher maternal mortality.']) {
+      expect(detect(t).flagged, t).toBe(false);
+    }
+  });
+
   it('does not read a negated insult as an insult', () => {
     expect(scanToxicity('You are not stupid, you just need practice.').scores.insult).toBeLessThan(0.5);
   });

@@ -12,7 +12,7 @@
 export const R = {
   PROF: 1, // a swear word / obscenity (profanity score)
   EXPLETIVE: 2, // pure intensifier/expletive: hidden from the model so "fucking awesome" is not toxic
-  // (GROUP words that are not slurs are hidden from the model too: naming a group is never evidence)
+  // (GROUP words that are not slurs get no unigram weight, only bigrams: naming a group is never evidence)
   INSULT: 4, // an insult word (insult score when aimed at someone)
   SLUR: 8, // an identity slur (identity_attack)
   GROUP: 16, // names a group of people defined by identity
@@ -56,8 +56,8 @@ const SUFFIXES = ['', 's', 'es', 'ed', 'er', 'ers', 'ing', 'in', 'y', 'ier', 'ie
 // Numbers are severities in [0, 1]; roles are names from R joined by commas.
 const TABLE: readonly (readonly [string, number, number, number, string])[] = [
   // Pure expletives: profane, hidden from the model.
-  ['PROF,EXPLETIVE', 0.95, 0, 0, 'fuck+ fck fcking fckin fkn fking fkin fuk fuks fukin fuking fukn fukk fukking fucc fuccing phuck phucking fuckn fucken fuckery fuckity effing fuc'],
-  ['PROF,EXPLETIVE', 0.9, 0, 0, 'shit shits shitty shite shitting shitted bullshit horseshit batshit shitshow shitload shittier shittiest'],
+  ['PROF,EXPLETIVE', 0.95, 0, 0, 'fuck+ fck fcking fckin fkn fking fkin fuk fuks fukin fuking fukn fukk fukking fucc fuccing phuck phucking fuckn fucken fuckery fuckity effing fuc fucced fuckem fuggin'],
+  ['PROF,EXPLETIVE', 0.9, 0, 0, 'shit shits shitty shite shitting shitted shittin shyt bullshit horseshit batshit shitshow shitload shittier shittiest'],
   ['PROF,EXPLETIVE', 0.7, 0, 0, 'wtf omfg lmfao stfu gtfo'],
   ['PROF,EXPLETIVE', 0.45, 0, 0, 'goddamn goddamned goddammit goddamnit dammit damnit bollocks'],
   ['PROF,EXPLETIVE', 0.35, 0, 0, 'damn damned crap crappy crapping frickin fricking freakin'],
@@ -66,15 +66,15 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
   ['PROF', 0.7, 0, 0, 'piss pissed pissing arse tits titties titty jizz wank wanking blowjob handjob dildo boner cocks'],
   ['PROF,NAMEABLE', 0.7, 0.75, 0, 'dick dicks'],
   ['PROF,NAMEABLE', 0.7, 0.7, 0, 'cock pussy pussies'],
-  ['PROF,INSULT', 0.6, 0.6, 0, 'ass asses'],
+  ['PROF,INSULT', 0.6, 0.6, 0, 'ass asses azz'],
   // Insults that are also profane.
-  ['PROF,INSULT', 0.95, 0.95, 0, 'cunt cunts motherfucker motherfuckers motherfucking muthafucka muthafuckas mothafucka fucker fuckers fuckface fuckhead fuckwit cocksucker cocksuckers'],
-  ['PROF,INSULT', 0.85, 0.9, 0, 'asshole assholes arsehole dickhead dickheads shithead shitheads dipshit dipshits dumbass dumbasses jackass twat twats wanker wankers prick pricks douchebag douchebags douche'],
-  ['PROF,INSULT', 0.85, 0.85, 0, 'bitch bitches bitchy bitchin bitching whore whores slut sluts skank skanks hoe hoes thot thots'],
+  ['PROF,INSULT', 0.95, 0.95, 0, 'cunt cunts motherfucker motherfuckers motherfucking motherfuckin muthafucka muthafuckas muthafuckin mothafucka muhfucka muhfuckas mufucka mufuckas mufuckin cocksucking fucker fuckers fuckface fuckhead fuckwit cocksucker cocksuckers'],
+  ['PROF,INSULT', 0.85, 0.9, 0, 'asshole assholes arsehole dickhead dickheads shithead shitheads dipshit dipshits dumbass dumbasses fatass jackass twat twats wanker wankers prick pricks douchebag douchebags douche'],
+  ['PROF,INSULT', 0.85, 0.85, 0, 'bitch bitches bitchy bitchin bitching biatch bich biches bytches whore whores slut sluts skank skanks hoe hoes thot thots thottie'],
   ['PROF,INSULT', 0.6, 0.75, 0, 'bastard bastards'],
   // Insults (not profane).
   ['INSULT', 0, 0.85, 0, 'idiot idiots moron morons imbecile imbeciles cretin cretins numbskull dimwit dimwits halfwit nitwit scumbag scumbags lowlife lowlifes'],
-  ['INSULT', 0, 0.75, 0, 'cuck cucks libtard libtards stupid stupidest idiotic moronic brainless braindead scum degenerate degenerates loser losers jerk jerks pathetic worthless'],
+  ['INSULT', 0, 0.75, 0, 'cuck cucks libtard libtards shitlib shitlibs stupid stupidest idiotic moronic brainless braindead scum degenerate degenerates loser losers jerk jerks pathetic worthless'],
   ['INSULT', 0, 0.6, 0, 'dumb dumber dumbest fool fools clown clowns freak freaks ugly pig pigs coward cowards trash garbage disgusting useless ignorant incompetent failure sissy'],
   // Identity slurs.
   ['SLUR,PROF,GROUP', 0.95, 0.9, 0.98, 'nigger niggers nigguh sandnigger faggot faggots fagot kike kikes kyke wetback wetbacks raghead ragheads towelhead towelheads'],
@@ -82,10 +82,13 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
   ['SLUR,PROF,GROUP', 0.95, 0.9, 0.98, 'sandniggers niggress nigglet nigglets niglet niglets shitskin shitskins groid groids jigaboo jigaboos jiggaboo jiggaboos mudslime mudslimes muzrat muzrats muzzrat muzzrats'],
   ['SLUR,PROF,GROUP', 0.9, 0.85, 0.9, 'nig nigs zipperhead zipperheads niggah niggahs nicca niccas'],
   ['SLUR,PROF,GROUP', 0.95, 0.9, 0.98, 'sheboon sheboons mudshark mudsharks goatfucker goatfuckers'],
-  ['SLUR,GROUP', 0.3, 0.5, 0.6, 'negress darkie darkies wigger wiggers muslimes'],
-  ['SLUR,PROF,GROUP', 0.9, 0.85, 0.9, 'nigga niggas niggaz fag fags chink chinks gook gooks spic spics beaner beaners muzzie muzzies paki pakis wop wops dago dagos heeb heebs hymie shemale shemales'],
-  ['SLUR,PROF,GROUP,INSULT', 0.7, 0.85, 0.85, 'retard retards retarded tranny trannies dyke dykes mongoloid mongoloids'],
-  ['SLUR,GROUP', 0.3, 0.5, 0.6, 'coon coons honky honkies redskin redskins spastic'],
+  // More slurs and hate-forum coinages from the training split (antisemitic, anti-Muslim, racist, anti-refugee).
+  ['SLUR,PROF,GROUP', 0.9, 0.85, 0.9, 'yid yids mussie mussies dindu dindus goathumper goathumpers rapefugee rapefugees holohoax niggerdom niggerette niggerettes niggerball currynigger curryniggers nignog nignogs mooslim mooslims muzzo muzzos zhid zhids dothead dotheads faggit faggits faggoty faggy'],
+  ['SLUR,GROUP', 0.3, 0.5, 0.6, 'negress negresses darkie darkies wigger wiggers wigga wiggas muslime muslimes'],
+  ['SLUR,PROF,GROUP', 0.45, 0.85, 0.45, 'nigga niggas niggaz niqqa niqqas niga nigas niggga nigguhs'],
+  ['SLUR,PROF,GROUP', 0.9, 0.85, 0.9, 'fag fags chink chinks gook gooks spic spics beaner beaners muzzie muzzies paki pakis wop wops dago dagos heeb heebs hymie shemale shemales'],
+  ['SLUR,PROF,GROUP,INSULT', 0.7, 0.85, 0.85, 'retard retards retarded tranny trannies trannys dyke dykes mongoloid mongoloids'],
+  ['SLUR,GROUP', 0.3, 0.5, 0.6, 'coon coons honky honkies honkie peckerwood peckerwoods redskin redskins spastic whitey whiteys homos'],
   ['SLUR,GROUP', 0.2, 0.3, 0.45, 'negroes'],
   // Groups defined by identity (targets of hate; never toxic by themselves).
   ['GROUP,PERSON', 0, 0, 0, 'jews jew jewish judaism muslims muslim moslems islam islamic islamists arabs arab blacks black whites white asians asian mexicans mexican immigrants immigrant migrants migrant refugees refugee illegals foreigners africans african hispanics hispanic latinos latinas latino latina gay gays lesbian lesbians bisexual bisexuals homosexual homosexuals queer queers lgbt lgbtq trans transgender transgenders transsexual transsexuals women woman females female girls men males christians christian christianity catholics catholic hindus hindu hinduism sikhs sikh atheists atheist atheism feminists feminist gypsies negro indians chinese disabled'],

@@ -13,6 +13,16 @@ export const MASK = (1 << BITS) - 1;
 export const WINDOW = 24;
 /** Number of heads: 0 = toxic (hate or offensive), 1 = hate (identity attack). */
 export const HEADS = 2;
+/**
+ * Unigram bucket of a group's name ("muslims", "gay", "women"): one past the trained buckets and
+ * always zero, so naming a group is never evidence by itself. The name still forms bigrams with
+ * its neighbours ("filthy muslims", "muslims are"), which is how hostility toward a group reads.
+ */
+export const ZERO_BUCKET = 1 << BITS;
+/** Entries of the in-memory table: the 2^BITS trained buckets and the zero bucket, HEADS each. */
+export const TABLE_SIZE = (HEADS << BITS) + HEADS;
+/** @internal Marks a group name's hash in the word list the trainer receives (hashes have 30 bits). */
+export const GROUP_FLAG = 0x40000000;
 /** The "previous word" of the first word. */
 export const BOS = 0x2545f491;
 
@@ -24,7 +34,7 @@ export function bigramHash(a: number, b: number): number {
 }
 
 export interface Model {
-  /** `table[bucket * HEADS + head]`, int8. */
+  /** `table[bucket * HEADS + head]`, int8; {@link TABLE_SIZE} entries (the last bucket is zero). */
   readonly table: Int8Array;
   /** Real weight = int8 × scale[head]. */
   readonly scale: readonly number[];
@@ -39,10 +49,10 @@ let model: Model | undefined;
 /** Decodes the weights once, on first use. */
 export function loadModel(): Model {
   if (model) return model;
-  const table = new Int8Array(HEADS << BITS);
+  const table = new Int8Array(TABLE_SIZE);
   if (WEIGHTS.data.length > 0) {
     const bytes = decodeBase64(WEIGHTS.data);
-    if (bytes.length !== table.length) throw new Error('toxicity: weights do not match the model shape');
+    if (bytes.length !== HEADS << BITS) throw new Error('toxicity: weights do not match the model shape');
     table.set(new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length));
   }
   model = { table, scale: WEIGHTS.scale, bias: WEIGHTS.bias, slope: WEIGHTS.slope };

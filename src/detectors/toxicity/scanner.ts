@@ -13,7 +13,7 @@
  * at once, with O(chunk) work per chunk.
  */
 import { FILTER_MASK, HASH_MASK, R, collapseRepeats, hashWord, lexicon, type LexEntry, type Lexicon } from './lexicon.js';
-import { BITS, BOS, HEADS, MASK, WINDOW, bigramHash, loadModel, type Model } from './model.js';
+import { BOS, GROUP_FLAG, MASK, TABLE_SIZE, WINDOW, ZERO_BUCKET, bigramHash, loadModel, type Model } from './model.js';
 import { FAST_RING, S, createFastScan, type FastScan } from './fast-scan.js';
 import { mapCodePoint } from './normalize.js';
 
@@ -91,6 +91,8 @@ const H = {
   willow: hashWord('willow'),
   riot: hashWord('riot'),
 };
+/** Table index of the zero unigram bucket (group names). */
+const ZERO_U = ZERO_BUCKET << 1;
 /** FNV-1a's offset basis as an int32 (the same bits), so hashes stay small integers in V8. */
 const FNV0 = 0x811c9dc5 | 0;
 /** Words the first stage's ring remembers (a power of two). */
@@ -258,7 +260,7 @@ export class ToxicityScanner {
   constructor(sink?: (hash: number) => void) {
     this.sink = sink;
     // The trainer (sink) only needs words: it must not depend on the weights it is about to write.
-    this.model = sink ? { table: new Int8Array(HEADS << BITS), scale: [0, 0], bias: [0, 0], slope: [1, 1] } : loadModel();
+    this.model = sink ? { table: new Int8Array(TABLE_SIZE), scale: [0, 0], bias: [0, 0], slope: [1, 1] } : loadModel();
     this.reset();
   }
 
@@ -376,6 +378,12 @@ export class ToxicityScanner {
   result(): ToxicityResult {
     if (this.ended) return this.finish();
     return this.clone().finishNow();
+  }
+
+  /** @internal Rule evidence of the text scanned so far, for the trainer (see `trainerView`). */
+  trainerEvidence(words: number[]): TrainerView {
+    const b = this.best;
+    return { words, profanity: b.profanity?.score ?? 0, rules: Math.max(b.insult?.score ?? 0, b.identity_attack?.score ?? 0, b.threat?.score ?? 0), sawGroup: this.sawGroup };
   }
 
   /** Ends the text and returns the final result. Further `push` calls throw. */
@@ -680,9 +688,10 @@ export class ToxicityScanner {
         p2 = p1;
         p1 = wh;
         wc++;
-        if ((roles & R.GROUP) === 0) {
-          // The model, as in modelWord(), over a ring of BIG words.
-          const u = (wh & MASK) << 1;
+        {
+          // The model, as in modelWord(), over a ring of BIG words. A group's name (no slur gets
+          // here) reads the zero unigram bucket and takes part in bigrams only.
+          const u = roles & R.GROUP ? ZERO_U : (wh & MASK) << 1;
           const b = (bigramHash(prev, wh) & MASK) << 1;
           prev = wh;
           const idx = ++count;
@@ -1045,7 +1054,7 @@ export class ToxicityScanner {
         this.gapLen = 0;
         this.gapEnd = false;
         this.gapNewline = false;
-        this.modelWord(h, this.tStart, this.tEnd);
+        this.modelWord(h, (h & MASK) << 1, this.tStart, this.tEnd);
         if (sent) this.sentLen = 0;
         const i = this.hCount & (HIST - 1);
         this.hRoles[i] = e ? e.roles : 0;
@@ -1269,10 +1278,10 @@ export class ToxicityScanner {
 
   private emit(e: LexEntry | undefined, hash: number, start: number, end: number, sent: boolean, upper: boolean): void {
     const roles = e ? e.roles : 0;
-    // Model: every word except pure expletives.
-    // Model: every word except pure expletives and the names of groups ("gay", "muslim", "women"):
-    // the model must not learn that naming a group is toxic. Slurs stay visible.
-    if (!(roles & R.EXPLETIVE) && (roles & (R.GROUP | R.SLUR)) !== R.GROUP) this.modelWord(hash, start, end);
+    // Model: every word except pure expletives. The names of groups ("gay", "muslim", "women")
+    // read the zero unigram bucket — the model must not learn that naming a group is toxic — but
+    // take part in bigrams ("filthy muslims", "muslims are"). Slurs are ordinary model words.
+    if (!(roles & R.EXPLETIVE)) this.modelWord(hash, (roles & (R.GROUP | R.SLUR)) === R.GROUP ? ZERO_U : (hash & MASK) << 1, start, end);
     if (sent) this.sentLen = 0;
     if (e !== undefined && e.trigger) this.patterns(e, roles, start, end);
     const i = this.hCount & (HIST - 1);
@@ -1285,10 +1294,10 @@ export class ToxicityScanner {
     this.sentLen++;
   }
 
-  private modelWord(hash: number, start: number, end: number): void {
-    if (this.sink) this.sink(hash);
+  /** `u`: the word's unigram index in the table — `(hash & MASK) << 1`, or {@link ZERO_U} for a group's name. */
+  private modelWord(hash: number, u: number, start: number, end: number): void {
+    if (this.sink) this.sink(u === ZERO_U ? hash | GROUP_FLAG : hash);
     const t = this.model.table;
-    const u = (hash & MASK) << 1;
     const b = (bigramHash(this.mPrev, hash) & MASK) << 1;
     this.mPrev = hash;
     const i = ++this.mCount;
@@ -1418,7 +1427,10 @@ export class ToxicityScanner {
     if (roles & R.SELF) {
       const v = this.wordAt(1);
       const vb = v ? this.lex.exact.get(v)?.base : undefined;
-      if (vb === 'kill' || vb === 'hang' || w === 'neck' || vb === 'shoot' || vb === 'drown') this.hit('threat', 0.95, this.startAt(1), end, `${vb} ${w}`, 'telling the reader to harm themselves');
+      // "don't / do not / never kill yourself" is the opposite of a threat.
+      const r2 = this.roleAt(2);
+      const negated = r2 > 0 && (r2 & R.NEG) !== 0 && this.wordAt(2) !== 'no';
+      if (!negated && (vb === 'kill' || vb === 'hang' || w === 'neck' || vb === 'shoot' || vb === 'drown')) this.hit('threat', 0.95, this.startAt(1), end, `${vb} ${w}`, 'telling the reader to harm themselves');
     }
     if (roles & R.DIE) this.dieThreat(start, end);
     if (w === 'fire' && this.wordAt(1) === 'a' && this.wordAt(2) === 'in' && this.wordAt(3) === 'die') this.hit('threat', 0.85, this.startAt(3), end, 'die in a fire', 'wishing death');
@@ -1515,6 +1527,9 @@ export class ToxicityScanner {
       if (group && strong) this.hit('identity_attack', 0.9, this.startAt(subject), end, `${verb} ${e.word}`, 'threat of violence against a group');
       return;
     }
+    // A past tense ("raped women", "killed all the jews") reports an event; it calls for nothing.
+    const vw = this.wordAt(v) as string;
+    if (vw !== verb && (vw.endsWith('ed') || vw === 'shot' || vw === 'beaten')) return;
     if (sawAll && (roles & (R.GROUP | R.SLUR) || e.word === 'people' || e.word === 'them' || e.word === 'you' || e.word === 'humans' || e.word === 'everyone')) {
       this.hit('threat', strong ? 0.9 : 0.65, vs, end, `${verb} all ${e.word}`, 'incitement to violence');
       if (group && strong) this.hit('identity_attack', 0.9, vs, end, `${verb} all ${e.word}`, 'incitement to violence against a group');
@@ -1750,13 +1765,29 @@ export function scanToxicity(text: string): ToxicityResult {
   }
 }
 
-/** @internal The model's word hashes for a text, in order (used by the trainer). */
-export function modelWords(text: string): number[] {
-  const out: number[] = [];
-  const s = new ToxicityScanner((h) => out.push(h));
+/** @internal What the trainer sees of a text: the model's words and the rules' evidence. */
+export interface TrainerView {
+  /** The model's word hashes, in order; a group's name carries `GROUP_FLAG` (see model.ts). */
+  readonly words: number[];
+  /** Rule scores without the model: profanity, and the strongest of insult, identity attack and threat. */
+  readonly profanity: number;
+  readonly rules: number;
+  /** A group was named (the hate head then counts fully). */
+  readonly sawGroup: boolean;
+}
+
+/** @internal The model's word hashes and the rules' evidence for a text (used by the trainer). */
+export function trainerView(text: string): TrainerView {
+  const words: number[] = [];
+  const s = new ToxicityScanner((h) => words.push(h));
   s.push(text);
   s.end();
-  return out;
+  return s.trainerEvidence(words);
+}
+
+/** @internal The model's word hashes for a text, in order (used by the trainer). */
+export function modelWords(text: string): number[] {
+  return trainerView(text).words;
 }
 
 /** @internal Lexicon/pattern evidence without the model, for the trainer's features. */
