@@ -18,7 +18,14 @@ export const OUT_PATH = resolve(root, 'src/detectors/toxicity/fast-scan-wasm.ts'
 /** The generated module's source text for the given .wat text. */
 export async function compileWat(wat: string): Promise<string> {
   const w = await wabt();
-  const mod = w.parseWat('fast-scan.wat', wat);
+  let mod: ReturnType<typeof w.parseWat>;
+  try {
+    mod = w.parseWat('fast-scan.wat', wat);
+  } catch (err) {
+    // wabt's message starts after its own bundled source; keep the part that names the line.
+    const message = String((err as Error).message);
+    throw new Error(message.slice(message.indexOf('parseWat failed')));
+  }
   try {
     mod.validate();
     const { buffer } = mod.toBinary({ log: false, write_debug_names: false });

@@ -17,18 +17,23 @@ const COLL_BITS = 18;
 const MODEL = 262144;
 const MODEL_CAPACITY = 262144;
 const IN = 524288;
+const IN_END = 655360;
+const EMOJI = 655360;
 /** Words the ring remembers (fast-scan.wat masks with 1023). */
 export const FAST_RING = 1024;
 
 /** Model state slots in `state` (fast-scan.wat reads and writes them at STATE + 4 × slot). */
-export const S = { prev: 0, count: 1, prefT: 2, prefH: 3, maxT: 4, maxH: 5, msT: 6, msH: 7, meT: 8, meH: 9, bailAt: 10, safeByte: 11, modelMask: 12 } as const;
+export const S = { prev: 0, count: 1, prefT: 2, prefH: 3, maxT: 4, maxH: 5, msT: 6, msH: 7, meT: 8, meH: 9, bailAt: 10, safeByte: 11, modelMask: 12, sawGroup: 13, zeroU: 14 } as const;
+
+/** What {@link FastScanTables.word} says of a word in the hot filter. */
+export const WORD = { stop: 0, unlisted: 1, group: 2, listed: 3 } as const;
 
 export interface FastScanTables {
   /** ASCII character classes (the scanner's CLASS). */
   readonly ascii: Uint8Array;
   /** Class of a code point outside ASCII: 0 stop, 1 separator, 2 skipped. */
   readonly codePoint: (cp: number) => 0 | 1 | 2;
-  /** Code points classified up front (the rest stop the WebAssembly stage). */
+  /** BMP and U+1F000..U+1FFFF code points classified up front (the rest stop the WebAssembly stage). */
   readonly codePointRanges: readonly (readonly [number, number])[];
   /** Word hashes the first stage must see. */
   readonly hot: Iterable<number>;
@@ -36,6 +41,12 @@ export interface FastScanTables {
   readonly collapsed: Iterable<number>;
   readonly model: Int8Array;
   readonly modelMask: number;
+  /** Table index of the zero unigram bucket (group names). */
+  readonly zeroUnigram: number;
+  /** A word in the hot filter: one of {@link WORD}, as `plain` would treat it. */
+  readonly word: (input: Uint8Array, hash: number, start: number, letters: number) => number;
+  /** Letters and digits together: whether the full scan could read them as a listed word. */
+  readonly mixed: (input: Uint8Array, start: number, length: number) => boolean;
   /**
    * Whether the word of `letters` letters from byte `start` of `input` (hash `hash`, collapsed
    * hash `collapsed`) is read as the listed word it collapses to ("fuuuck"). Called only for words
@@ -66,22 +77,27 @@ export function createFastScan(t: FastScanTables): FastScan | undefined {
   if (wasm === undefined || t.model.length > MODEL_CAPACITY) return undefined;
   let exports: { memory: { buffer: ArrayBuffer }; run: FastScan['run'] };
   let input = new Uint8Array(0);
-  const collapses = (hash: number, collapsed: number, start: number, letters: number): number => (t.collapses(input, hash, collapsed, start, letters) ? 1 : 0);
+  const env = {
+    collapses: (hash: number, collapsed: number, start: number, letters: number): number => (t.collapses(input, hash, collapsed, start, letters) ? 1 : 0),
+    word: (hash: number, start: number, letters: number): number => t.word(input, hash, start, letters),
+    mixed: (start: number, length: number): number => (t.mixed(input, start, length) ? 1 : 0),
+  };
   try {
-    exports = new wasm.Instance(new wasm.Module(decodeBase64(FAST_SCAN_WASM)), { env: { collapses } }).exports;
+    exports = new wasm.Instance(new wasm.Module(decodeBase64(FAST_SCAN_WASM)), { env }).exports;
   } catch {
     return undefined; // e.g. a runtime that forbids compiling WebAssembly
   }
   const buffer = exports.memory.buffer;
   const bytes = new Uint8Array(buffer);
   bytes.set(t.ascii.subarray(0, 128), 0);
-  for (const [lo, hi] of t.codePointRanges) for (let cp = lo; cp <= hi; cp++) bytes[UNI + cp] = t.codePoint(cp);
+  for (const [lo, hi] of t.codePointRanges) for (let cp = lo; cp <= hi; cp++) bytes[(cp < 0x10000 ? UNI : EMOJI - 0x1f000) + cp] = t.codePoint(cp);
   setBits(bytes, HOT, HOT_BITS, t.hot);
   setBits(bytes, COLL, COLL_BITS, t.collapsed);
   bytes.set(new Uint8Array(t.model.buffer, t.model.byteOffset, t.model.byteLength), MODEL);
   const state = new Int32Array(buffer, STATE, 16);
   state[S.modelMask] = t.modelMask;
-  input = new Uint8Array(buffer, IN);
+  state[S.zeroU] = t.zeroUnigram;
+  input = new Uint8Array(buffer, IN, IN_END - IN);
   return { run: exports.run, input, state, ring: new Int32Array(buffer, RING, 3 * FAST_RING) };
 }
 

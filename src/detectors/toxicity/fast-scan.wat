@@ -14,13 +14,20 @@
 ;;   UNI    16384    64 KiB     class of a BMP code point: 0 stop, 1 separator, 2 skip
 ;;   HOT    81920    2^20 bits  words plain() must see (hot roles, patterns)
 ;;   COLL   212992   2^18 bits  collapsed forms of listed words ("fuuuck" → "fuck")
-;;   MODEL  262144   int8 weights, 2 heads interleaved
+;;   MODEL  262144   int8 weights, 2 heads interleaved (the last bucket is the zero bucket)
 ;;   IN     524288   the UTF-8 bytes; IN[nb] is a space
+;;   EMOJI  655360   4 KiB: class of a code point in U+1F000..U+1FFFF, as UNI
 (module
   ;; collapses(hash, collapsed hash, first byte, letters): 1 when plain() would read the word as
   ;; the listed word it collapses to (scanner.ts decides, with the lexicon).
   (import "env" "collapses" (func $collapses (param i32 i32 i32 i32) (result i32)))
-  (memory (export "memory") 10)
+  ;; word(hash, first byte, letters), for a word in the hot filter: 0 when plain() must see it,
+  ;; 1 when it is an ordinary word after all, 2 when it names a group (zero unigram, bigrams only).
+  (import "env" "word" (func $word (param i32 i32 i32) (result i32)))
+  ;; mixed(first byte, length), for letters and digits together ("p53"): 1 when the full scan
+  ;; could read it as a listed word (as it is, or as leetspeak: "k1ll").
+  (import "env" "mixed" (func $mixed (param i32 i32) (result i32)))
+  (memory (export "memory") 11)
 
   (func $bigram (param $a i32) (param $b i32) (result i32)
     (local $h i32)
@@ -73,6 +80,8 @@
     (local $bail i32) (local $wh i32) (local $u i32) (local $b i32) (local $x i32) (local $lo i32)
     (local $pT i32) (local $pH i32) (local $sT i32) (local $sH i32) (local $first i32) (local $mask i32)
     (local $sym i32) (local $pend i32) (local $pendMask i32)
+    (local $group i32) (local $sGroup i32) (local $kind i32)
+    (local $n i32) (local $b0 i32) (local $b4 i32) (local $w i64) (local $lw i64) (local $y i64) (local $m i64)
 
     (local.set $prev (i32.load offset=1024 (i32.const 0)))
     (local.set $count (i32.load offset=1028 (i32.const 0)))
@@ -85,6 +94,8 @@
     (local.set $meT (i32.load offset=1056 (i32.const 0)))
     (local.set $meH (i32.load offset=1060 (i32.const 0)))
     (local.set $mask (i32.load offset=1072 (i32.const 0)))
+    (local.set $group (i32.load offset=1076 (i32.const 0)))
+    (local.set $sGroup (local.get $group))
     (local.set $sPos (local.get $from))
     (local.set $sByte (local.get $fromByte))
     (local.set $sPrev (local.get $prev))
@@ -109,14 +120,16 @@
           (if (i32.lt_u (local.get $c) (i32.const 128))
             (then (local.set $k (i32.load8_u (local.get $c))))
             (else
-              ;; Decode a 2- or 3-byte character; 4-byte characters and U+FFFD go to plain().
+              ;; Decode a character of 2, 3 or 4 bytes and read its class: a table for the BMP,
+              ;; one for U+1F000..U+1FFFF (emoji); anything else (and U+FFFD) stops.
               (if (i32.eq (i32.and (local.get $c) (i32.const 0xe0)) (i32.const 0xc0))
                 (then
                   (local.set $cp (i32.or
                     (i32.shl (i32.and (local.get $c) (i32.const 0x1f)) (i32.const 6))
                     (i32.and (i32.load8_u offset=524289 (local.get $i)) (i32.const 0x3f))))
                   (local.set $i (i32.add (local.get $i) (i32.const 1)))
-                  (local.set $adj (i32.add (local.get $adj) (i32.const 1))))
+                  (local.set $adj (i32.add (local.get $adj) (i32.const 1)))
+                  (local.set $k (i32.load8_u offset=16384 (local.get $cp))))
                 (else
                   (if (i32.eq (i32.and (local.get $c) (i32.const 0xf0)) (i32.const 0xe0))
                     (then
@@ -125,11 +138,24 @@
                         (i32.shl (i32.and (i32.load8_u offset=524289 (local.get $i)) (i32.const 0x3f)) (i32.const 6)))
                         (i32.and (i32.load8_u offset=524290 (local.get $i)) (i32.const 0x3f))))
                       (local.set $i (i32.add (local.get $i) (i32.const 2)))
-                      (local.set $adj (i32.add (local.get $adj) (i32.const 2))))
+                      (local.set $adj (i32.add (local.get $adj) (i32.const 2)))
+                      (local.set $k (i32.load8_u offset=16384 (local.get $cp))))
                     (else
-                      (local.set $bail (i32.sub (local.get $i) (local.get $adj)))
-                      (br $trouble)))))
-              (local.set $k (i32.load8_u offset=16384 (local.get $cp)))
+                      (if (i32.ne (i32.and (local.get $c) (i32.const 0xf8)) (i32.const 0xf0))
+                        (then
+                          (local.set $bail (i32.sub (local.get $i) (local.get $adj)))
+                          (br $trouble)))
+                      (local.set $cp (i32.or (i32.or (i32.or
+                        (i32.shl (i32.and (local.get $c) (i32.const 0x07)) (i32.const 18))
+                        (i32.shl (i32.and (i32.load8_u offset=524289 (local.get $i)) (i32.const 0x3f)) (i32.const 12)))
+                        (i32.shl (i32.and (i32.load8_u offset=524290 (local.get $i)) (i32.const 0x3f)) (i32.const 6)))
+                        (i32.and (i32.load8_u offset=524291 (local.get $i)) (i32.const 0x3f))))
+                      (local.set $i (i32.add (local.get $i) (i32.const 3)))
+                      (local.set $adj (i32.add (local.get $adj) (i32.const 2)))
+                      (local.set $k (select
+                        (i32.load8_u offset=655360 (i32.and (local.get $cp) (i32.const 0xfff)))
+                        (i32.const 0)
+                        (i32.eq (i32.shr_u (local.get $cp) (i32.const 12)) (i32.const 0x1f)))))))) 
               (if (i32.eqz (local.get $k))
                 (then
                   (local.set $bail (i32.sub (local.get $i) (local.get $adj)))
@@ -151,46 +177,88 @@
                   (local.set $last (i32.const -1))
                   (local.set $rep (i32.const 0)))
                 (else
-                  ;; Letters after symbols or digits ("sh!t", "covid19") go to plain().
-                  (if (i32.or (i32.or (local.get $pend) (local.get $sym)) (local.get $digits))
+                  ;; Letters after symbols ("sh!t") go to plain().
+                  (if (i32.or (local.get $pend) (local.get $sym))
                     (then
                       (local.set $bail (i32.sub (local.get $i) (local.get $adj)))
                       (br $trouble)))))
+              ;; Eight bytes at a time (no branch per letter): the number of leading letters n,
+              ;; their FNV-1a steps (lower-cased), and whether a letter repeats its predecessor.
               (local.set $j (local.get $i))
-              (local.set $d (i32.or (local.get $c) (i32.const 32)))
-              (loop $letter
-                (local.set $h (i32.mul (i32.xor (local.get $h) (local.get $d)) (i32.const 0x01000193)))
-                (local.set $rep (i32.or (local.get $rep) (i32.eq (local.get $d) (local.get $last))))
-                (local.set $last (local.get $d))
-                (local.set $j (i32.add (local.get $j) (i32.const 1)))
-                (local.set $x (i32.load8_u offset=524288 (local.get $j)))
-                (if (i32.lt_u (local.get $x) (i32.const 128))
-                  (then
-                    (if (i32.eq (i32.load8_u (local.get $x)) (i32.const 1))
-                      (then
-                        (local.set $d (i32.or (local.get $x) (i32.const 32)))
-                        (br $letter))))))
+              (loop $letters
+                (local.set $w (i64.load offset=524288 (local.get $j)))
+                (local.set $lw (i64.or (local.get $w) (i64.const 0x2020202020202020)))
+                (local.set $y (i64.and (local.get $lw) (i64.const 0x7f7f7f7f7f7f7f7f)))
+                (local.set $m (i64.and
+                  (i64.and (i64.add (local.get $y) (i64.const 0x1f1f1f1f1f1f1f1f))
+                           (i64.xor (i64.add (local.get $y) (i64.const 0x0505050505050505)) (i64.const -1)))
+                  (i64.and (i64.xor (local.get $w) (i64.const -1)) (i64.const 0x8080808080808080))))
+                (local.set $n (i32.wrap_i64 (i64.shr_u
+                  (i64.ctz (i64.and (i64.xor (local.get $m) (i64.const -1)) (i64.const 0x8080808080808080)))
+                  (i64.const 3))))
+                (local.set $b0 (i32.wrap_i64 (local.get $lw)))
+                (local.set $b4 (i32.wrap_i64 (i64.shr_u (local.get $lw) (i64.const 32))))
+                (local.set $h (select
+                  (i32.mul (i32.xor (local.get $h) (i32.and (local.get $b0) (i32.const 255))) (i32.const 0x01000193))
+                  (local.get $h) (i32.gt_u (local.get $n) (i32.const 0))))
+                (local.set $h (select
+                  (i32.mul (i32.xor (local.get $h) (i32.and (i32.shr_u (local.get $b0) (i32.const 8)) (i32.const 255))) (i32.const 0x01000193))
+                  (local.get $h) (i32.gt_u (local.get $n) (i32.const 1))))
+                (local.set $h (select
+                  (i32.mul (i32.xor (local.get $h) (i32.and (i32.shr_u (local.get $b0) (i32.const 16)) (i32.const 255))) (i32.const 0x01000193))
+                  (local.get $h) (i32.gt_u (local.get $n) (i32.const 2))))
+                (local.set $h (select
+                  (i32.mul (i32.xor (local.get $h) (i32.and (i32.shr_u (local.get $b0) (i32.const 24)) (i32.const 255))) (i32.const 0x01000193))
+                  (local.get $h) (i32.gt_u (local.get $n) (i32.const 3))))
+                (local.set $h (select
+                  (i32.mul (i32.xor (local.get $h) (i32.and (local.get $b4) (i32.const 255))) (i32.const 0x01000193))
+                  (local.get $h) (i32.gt_u (local.get $n) (i32.const 4))))
+                (local.set $h (select
+                  (i32.mul (i32.xor (local.get $h) (i32.and (i32.shr_u (local.get $b4) (i32.const 8)) (i32.const 255))) (i32.const 0x01000193))
+                  (local.get $h) (i32.gt_u (local.get $n) (i32.const 5))))
+                (local.set $h (select
+                  (i32.mul (i32.xor (local.get $h) (i32.and (i32.shr_u (local.get $b4) (i32.const 16)) (i32.const 255))) (i32.const 0x01000193))
+                  (local.get $h) (i32.gt_u (local.get $n) (i32.const 6))))
+                (local.set $h (select
+                  (i32.mul (i32.xor (local.get $h) (i32.and (i32.shr_u (local.get $b4) (i32.const 24)) (i32.const 255))) (i32.const 0x01000193))
+                  (local.get $h) (i32.gt_u (local.get $n) (i32.const 7))))
+                ;; Repeats: a zero byte in lw ^ (lw << 8) among the first n, or the first letter
+                ;; equal to the last one before it (across an apostrophe: "al'l").
+                (local.set $y (i64.xor (local.get $lw) (i64.shl (local.get $lw) (i64.const 8))))
+                (local.set $rep (i32.or (i32.or (local.get $rep)
+                  (i32.eq (i32.and (local.get $b0) (i32.const 255)) (local.get $last)))
+                  (i64.ne (i64.const 0) (i64.and
+                    (i64.and
+                      (i64.xor (i64.or (i64.add (i64.and (local.get $y) (i64.const 0x7f7f7f7f7f7f7f7f)) (i64.const 0x7f7f7f7f7f7f7f7f)) (local.get $y)) (i64.const -1))
+                      (i64.const 0x8080808080808000))
+                    (i64.shr_u (i64.const -1) (i64.extend_i32_u (i32.sub (i32.const 64) (i32.shl (local.get $n) (i32.const 3)))))))))
+                (local.set $last (i32.wrap_i64 (i64.and
+                  (i64.shr_u (local.get $lw) (i64.extend_i32_u (i32.shl (i32.sub (local.get $n) (i32.const 1)) (i32.const 3))))
+                  (i64.const 255))))
+                (local.set $j (i32.add (local.get $j) (local.get $n)))
+                (br_if $letters (i32.eq (local.get $n) (i32.const 8))))
               (local.set $tl (i32.add (local.get $tl) (i32.sub (local.get $j) (local.get $i))))
               (local.set $letters (i32.add (local.get $letters) (i32.sub (local.get $j) (local.get $i))))
               (local.set $te (i32.sub (local.get $j) (local.get $adj)))
               (local.set $i (local.get $j))
               (br $next)))
 
-          ;; Digits: a number, unless letters came first ("covid19" goes to plain()). Symbols
-          ;; between digits join the number ("5*4"); its hash keeps only the digits.
+          ;; Digits. Symbols between digits join the number ("5*4"); its hash keeps only the
+          ;; digits. Symbols between letters and digits ("x+5") go to plain().
           (if (i32.eq (local.get $k) (i32.const 2))
             (then
               (if (i32.eqz (local.get $tl))
                 (then
                   (local.set $ts (i32.sub (local.get $i) (local.get $adj)))
+                  (local.set $tb (local.get $i))
                   (local.set $h (i32.const 0x811c9dc5)))
                 (else
-                  (if (local.get $letters)
-                    (then
-                      (local.set $bail (i32.sub (local.get $i) (local.get $adj)))
-                      (br $trouble)))
                   (if (local.get $pend)
                     (then
+                      (if (local.get $letters)
+                        (then
+                          (local.set $bail (i32.sub (local.get $i) (local.get $adj)))
+                          (br $trouble)))
                       (local.set $tl (i32.add (local.get $tl) (local.get $pend)))
                       (local.set $sym (i32.const 1))
                       (local.set $pend (i32.const 0))
@@ -244,35 +312,54 @@
                   (local.set $bail (i32.sub (local.get $i) (local.get $adj)))
                   (br $trouble)))
               (local.set $wh (i32.and (local.get $h) (i32.const 0x3fffffff)))
+              (local.set $kind (i32.const 1))
               (if (i32.eqz (local.get $letters))
                 (then (local.set $singles (i32.const 0)))
                 (else
-                  (if (i32.eq (local.get $tl) (i32.const 1))
+                  (if (local.get $digits)
                     (then
-                      (local.set $singles (i32.add (local.get $singles) (i32.const 1)))
-                      (if (i32.ge_s (local.get $singles) (i32.const 3))
+                      ;; Letters and digits ("p53", "2x"): a model word unless it could be listed.
+                      (local.set $singles (i32.const 0))
+                      (if (i32.or (local.get $sym) (call $mixed (local.get $tb) (local.get $tl)))
                         (then
                           (local.set $bail (i32.sub (local.get $i) (local.get $adj)))
                           (br $trouble))))
-                    (else (local.set $singles (i32.const 0))))
-                  (if (i32.and
-                        (i32.shr_u (i32.load8_u offset=81920 (i32.shr_u (i32.and (local.get $wh) (i32.const 0xfffff)) (i32.const 3)))
-                                   (i32.and (local.get $wh) (i32.const 7)))
-                        (i32.const 1))
-                    (then
-                      (local.set $bail (i32.sub (local.get $i) (local.get $adj)))
-                      (br $trouble)))
-                  (if (local.get $rep)
-                    (then
-                      (local.set $x (call $collapsed (local.get $tb) (local.get $letters)))
-                      (if (if (result i32) (call $bit (i32.const 212992) (local.get $x) (i32.const 0x3ffff))
-                            (then (call $collapses (local.get $wh) (local.get $x) (local.get $tb) (local.get $letters)))
-                            (else (i32.const 0)))
+                    (else
+                      (if (i32.eq (local.get $tl) (i32.const 1))
                         (then
-                          (local.set $bail (i32.sub (local.get $i) (local.get $adj)))
-                          (br $trouble)))))))
+                          (local.set $singles (i32.add (local.get $singles) (i32.const 1)))
+                          (if (i32.ge_s (local.get $singles) (i32.const 3))
+                            (then
+                              (local.set $bail (i32.sub (local.get $i) (local.get $adj)))
+                              (br $trouble))))
+                        (else (local.set $singles (i32.const 0))))
+                      (if (i32.and
+                            (i32.shr_u (i32.load8_u offset=81920 (i32.shr_u (i32.and (local.get $wh) (i32.const 0xfffff)) (i32.const 3)))
+                                       (i32.and (local.get $wh) (i32.const 7)))
+                            (i32.const 1))
+                        (then
+                          (local.set $kind (call $word (local.get $wh) (local.get $tb) (local.get $letters)))
+                          (if (i32.eqz (local.get $kind))
+                            (then
+                              (local.set $bail (i32.sub (local.get $i) (local.get $adj)))
+                              (br $trouble)))))
+                      ;; An unlisted word with repeated letters may be a listed one ("fuuuck").
+                      (if (i32.and (local.get $rep) (i32.eq (local.get $kind) (i32.const 1)))
+                        (then
+                          (local.set $x (call $collapsed (local.get $tb) (local.get $letters)))
+                          (if (if (result i32) (call $bit (i32.const 212992) (local.get $x) (i32.const 0x3ffff))
+                                (then (call $collapses (local.get $wh) (local.get $x) (local.get $tb) (local.get $letters)))
+                                (else (i32.const 0)))
+                            (then
+                              (local.set $bail (i32.sub (local.get $i) (local.get $adj)))
+                              (br $trouble)))))))))
               ;; The model: unigram and bigram weights into the prefix sums; best window per head.
+              ;; A group's name reads the zero unigram bucket (its index is in STATE[14]).
               (local.set $u (i32.shl (i32.and (local.get $wh) (local.get $mask)) (i32.const 1)))
+              (if (i32.eq (local.get $kind) (i32.const 2))
+                (then
+                  (local.set $u (i32.load offset=1080 (i32.const 0)))
+                  (local.set $group (i32.const 1))))
               ;; bigramHash(prev, wh) of model.ts
               (local.set $b (i32.mul (i32.xor (local.get $prev) (i32.const 0x9e3779b9)) (i32.const 0x85ebca6b)))
               (local.set $b (i32.mul
@@ -333,7 +420,8 @@
               (local.set $sMsT (local.get $msT))
               (local.set $sMsH (local.get $msH))
               (local.set $sMeT (local.get $meT))
-              (local.set $sMeH (local.get $meH))))
+              (local.set $sMeH (local.get $meH))
+              (local.set $sGroup (local.get $group))))
           (local.set $i (i32.add (local.get $i) (i32.const 1)))
           (br $next)))
       ;; Trouble: report the last safe point.
@@ -351,6 +439,7 @@
       (i32.store offset=1056 (i32.const 0) (local.get $sMeT))
       (i32.store offset=1060 (i32.const 0) (local.get $sMeH))
       (i32.store offset=1068 (i32.const 0) (local.get $sByte))
+      (i32.store offset=1076 (i32.const 0) (local.get $sGroup))
       (return (local.get $sPos)))
     ;; Done: the whole range.
     (i32.store offset=1064 (i32.const 0) (i32.const -1))
@@ -365,5 +454,6 @@
     (i32.store offset=1056 (i32.const 0) (local.get $meT))
     (i32.store offset=1060 (i32.const 0) (local.get $meH))
     (i32.store offset=1068 (i32.const 0) (local.get $nb))
+    (i32.store offset=1076 (i32.const 0) (local.get $group))
     (local.get $end))
 )

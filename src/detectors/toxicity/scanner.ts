@@ -14,7 +14,7 @@
  */
 import { FILTER_MASK, HASH_MASK, R, collapseRepeats, hashWord, lexicon, type LexEntry, type Lexicon } from './lexicon.js';
 import { BOS, GROUP_FLAG, MASK, TABLE_SIZE, WINDOW, ZERO_BUCKET, bigramHash, loadModel, type Model } from './model.js';
-import { FAST_RING, S, createFastScan, type FastScan } from './fast-scan.js';
+import { FAST_RING, S, WORD, createFastScan, type FastScan } from './fast-scan.js';
 import { mapCodePoint } from './normalize.js';
 
 /** The five categories, each scored in [0, 1]. */
@@ -101,16 +101,18 @@ const BIG_MASK = BIG - 1;
 let hotCache: Uint8Array | undefined;
 /** Hashes of the words whose roles the first stage checks (see `plain`). */
 function hotWords(lex: Lexicon): number[] {
-  const special = new Set(['screw', 'shut', 'bleach', 'live', 'country', 'back']);
   const out: number[] = [];
-  for (const e of lex.exact.values()) if (e.roles & (STAGE1_BAD | R.GROUP | R.DEHUMAN | R.VIOLENT) || special.has(e.word)) out.push(hashWord(e.word));
+  for (const e of lex.exact.values()) if (e.roles & (STAGE1_BAD | R.GROUP | R.DEHUMAN | R.VIOLENT) || STAGE1_SPECIAL.has(e.word)) out.push(hashWord(e.word));
   return out;
 }
+/** Words that end a phrase pattern the first stages check. */
+const STAGE1_SPECIAL = new Set(['screw', 'shut', 'bleach', 'live', 'country']);
 /** Filter buckets of {@link hotWords}. */
 function stage1Hot(lex: Lexicon): Uint8Array {
   if (hotCache) return hotCache;
   const hot = new Uint8Array(FILTER_MASK + 1);
-  for (const h of hotWords(lex)) hot[h & FILTER_MASK] = 1;
+  // `plain` also notes "back" ("go back to your country"); the WebAssembly stage stops on "country".
+  for (const h of [...hotWords(lex), H.back]) hot[h & FILTER_MASK] = 1;
   return (hotCache = hot);
 }
 
@@ -142,9 +144,20 @@ function fastScan(lex: Lexicon, model: Model): FastScan | null {
     codePointRanges: [
       [0x80, 0xff],
       [0x2000, 0x206f],
+      [0x2190, 0x21ff],
+      [0x2500, 0x27bf],
+      [0x1f300, 0x1faff],
     ],
     // "death" starts the one pattern ("death to them") whose other words are not hot.
     hot: [...hotWords(lex), H.death],
+    zeroUnigram: ZERO_U,
+    word: (u8, wh, start, letters) => {
+      const e = sameLetters(lex.byHash.get(wh), u8, start, letters);
+      if (e === undefined) return WORD.unlisted;
+      if (e.roles & (STAGE1_BAD | R.DEHUMAN | R.VIOLENT) || STAGE1_SPECIAL.has(e.word) || e.word === 'death') return WORD.stop;
+      return e.roles & R.GROUP ? WORD.group : WORD.listed;
+    },
+    mixed: (u8, start, length) => leetListed(lex.filter, u8, start, length),
     collapsed: lex.byCollapsedHash.keys(),
     model: model.table,
     modelMask: MASK,
@@ -833,6 +846,7 @@ export class ToxicityScanner {
     st[S.msH] = this.mMaxStartH;
     st[S.meT] = this.mMaxEndT;
     st[S.meH] = this.mMaxEndH;
+    st[S.sawGroup] = this.sawGroup ? 1 : 0;
     this.ringOut(f.ring, FAST_RING - 1);
     const p = f.run(from, fromByte, nb, end);
     this.bailAt = st[S.bailAt] as number;
@@ -850,6 +864,7 @@ export class ToxicityScanner {
     this.mMaxStartH = st[S.msH] as number;
     this.mMaxEndT = st[S.meT] as number;
     this.mMaxEndH = st[S.meH] as number;
+    this.sawGroup = st[S.sawGroup] === 1;
     this.ringIn(f.ring, FAST_RING - 1, count);
     this.newSentence(p);
     return p;
