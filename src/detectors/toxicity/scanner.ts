@@ -1800,6 +1800,11 @@ export function trainerView(text: string): TrainerView {
   return s.trainerEvidence(words);
 }
 
+/** @internal Whether whole-text scans use the WebAssembly stage (false where WebAssembly is unavailable). */
+export function usesWebAssembly(): boolean {
+  return fastScan(lexicon(), loadModel()) !== null;
+}
+
 /** @internal The model's word hashes for a text, in order (used by the trainer). */
 export function modelWords(text: string): number[] {
   return trainerView(text).words;
