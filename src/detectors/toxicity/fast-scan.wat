@@ -81,7 +81,6 @@
     (local $pT i32) (local $pH i32) (local $sT i32) (local $sH i32) (local $first i32) (local $mask i32)
     (local $sym i32) (local $pend i32) (local $pendMask i32)
     (local $group i32) (local $sGroup i32) (local $kind i32)
-    (local $n i32) (local $b0 i32) (local $b4 i32) (local $w i64) (local $lw i64) (local $y i64) (local $m i64)
 
     (local.set $prev (i32.load offset=1024 (i32.const 0)))
     (local.set $count (i32.load offset=1028 (i32.const 0)))
@@ -182,61 +181,20 @@
                     (then
                       (local.set $bail (i32.sub (local.get $i) (local.get $adj)))
                       (br $trouble)))))
-              ;; Eight bytes at a time (no branch per letter): the number of leading letters n,
-              ;; their FNV-1a steps (lower-cased), and whether a letter repeats its predecessor.
               (local.set $j (local.get $i))
-              (loop $letters
-                (local.set $w (i64.load offset=524288 (local.get $j)))
-                (local.set $lw (i64.or (local.get $w) (i64.const 0x2020202020202020)))
-                (local.set $y (i64.and (local.get $lw) (i64.const 0x7f7f7f7f7f7f7f7f)))
-                (local.set $m (i64.and
-                  (i64.and (i64.add (local.get $y) (i64.const 0x1f1f1f1f1f1f1f1f))
-                           (i64.xor (i64.add (local.get $y) (i64.const 0x0505050505050505)) (i64.const -1)))
-                  (i64.and (i64.xor (local.get $w) (i64.const -1)) (i64.const 0x8080808080808080))))
-                (local.set $n (i32.wrap_i64 (i64.shr_u
-                  (i64.ctz (i64.and (i64.xor (local.get $m) (i64.const -1)) (i64.const 0x8080808080808080)))
-                  (i64.const 3))))
-                (local.set $b0 (i32.wrap_i64 (local.get $lw)))
-                (local.set $b4 (i32.wrap_i64 (i64.shr_u (local.get $lw) (i64.const 32))))
-                (local.set $h (select
-                  (i32.mul (i32.xor (local.get $h) (i32.and (local.get $b0) (i32.const 255))) (i32.const 0x01000193))
-                  (local.get $h) (i32.gt_u (local.get $n) (i32.const 0))))
-                (local.set $h (select
-                  (i32.mul (i32.xor (local.get $h) (i32.and (i32.shr_u (local.get $b0) (i32.const 8)) (i32.const 255))) (i32.const 0x01000193))
-                  (local.get $h) (i32.gt_u (local.get $n) (i32.const 1))))
-                (local.set $h (select
-                  (i32.mul (i32.xor (local.get $h) (i32.and (i32.shr_u (local.get $b0) (i32.const 16)) (i32.const 255))) (i32.const 0x01000193))
-                  (local.get $h) (i32.gt_u (local.get $n) (i32.const 2))))
-                (local.set $h (select
-                  (i32.mul (i32.xor (local.get $h) (i32.and (i32.shr_u (local.get $b0) (i32.const 24)) (i32.const 255))) (i32.const 0x01000193))
-                  (local.get $h) (i32.gt_u (local.get $n) (i32.const 3))))
-                (local.set $h (select
-                  (i32.mul (i32.xor (local.get $h) (i32.and (local.get $b4) (i32.const 255))) (i32.const 0x01000193))
-                  (local.get $h) (i32.gt_u (local.get $n) (i32.const 4))))
-                (local.set $h (select
-                  (i32.mul (i32.xor (local.get $h) (i32.and (i32.shr_u (local.get $b4) (i32.const 8)) (i32.const 255))) (i32.const 0x01000193))
-                  (local.get $h) (i32.gt_u (local.get $n) (i32.const 5))))
-                (local.set $h (select
-                  (i32.mul (i32.xor (local.get $h) (i32.and (i32.shr_u (local.get $b4) (i32.const 16)) (i32.const 255))) (i32.const 0x01000193))
-                  (local.get $h) (i32.gt_u (local.get $n) (i32.const 6))))
-                (local.set $h (select
-                  (i32.mul (i32.xor (local.get $h) (i32.and (i32.shr_u (local.get $b4) (i32.const 24)) (i32.const 255))) (i32.const 0x01000193))
-                  (local.get $h) (i32.gt_u (local.get $n) (i32.const 7))))
-                ;; Repeats: a zero byte in lw ^ (lw << 8) among the first n, or the first letter
-                ;; equal to the last one before it (across an apostrophe: "al'l").
-                (local.set $y (i64.xor (local.get $lw) (i64.shl (local.get $lw) (i64.const 8))))
-                (local.set $rep (i32.or (i32.or (local.get $rep)
-                  (i32.eq (i32.and (local.get $b0) (i32.const 255)) (local.get $last)))
-                  (i64.ne (i64.const 0) (i64.and
-                    (i64.and
-                      (i64.xor (i64.or (i64.add (i64.and (local.get $y) (i64.const 0x7f7f7f7f7f7f7f7f)) (i64.const 0x7f7f7f7f7f7f7f7f)) (local.get $y)) (i64.const -1))
-                      (i64.const 0x8080808080808000))
-                    (i64.shr_u (i64.const -1) (i64.extend_i32_u (i32.sub (i32.const 64) (i32.shl (local.get $n) (i32.const 3)))))))))
-                (local.set $last (i32.wrap_i64 (i64.and
-                  (i64.shr_u (local.get $lw) (i64.extend_i32_u (i32.shl (i32.sub (local.get $n) (i32.const 1)) (i32.const 3))))
-                  (i64.const 255))))
-                (local.set $j (i32.add (local.get $j) (local.get $n)))
-                (br_if $letters (i32.eq (local.get $n) (i32.const 8))))
+              (local.set $d (i32.or (local.get $c) (i32.const 32)))
+              (loop $letter
+                (local.set $h (i32.mul (i32.xor (local.get $h) (local.get $d)) (i32.const 0x01000193)))
+                (local.set $rep (i32.or (local.get $rep) (i32.eq (local.get $d) (local.get $last))))
+                (local.set $last (local.get $d))
+                (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                (local.set $x (i32.load8_u offset=524288 (local.get $j)))
+                (if (i32.lt_u (local.get $x) (i32.const 128))
+                  (then
+                    (if (i32.eq (i32.load8_u (local.get $x)) (i32.const 1))
+                      (then
+                        (local.set $d (i32.or (local.get $x) (i32.const 32)))
+                        (br $letter))))))
               (local.set $tl (i32.add (local.get $tl) (i32.sub (local.get $j) (local.get $i))))
               (local.set $letters (i32.add (local.get $letters) (i32.sub (local.get $j) (local.get $i))))
               (local.set $te (i32.sub (local.get $j) (local.get $adj)))
