@@ -7,6 +7,8 @@ import { FAST_SCAN_WASM } from './fast-scan-wasm.js';
 import { decodeBase64 } from './model.js';
 
 // Memory layout: keep in step with the header of fast-scan.wat.
+/** The class fast-scan.wat gives the bytes of characters outside ASCII. */
+const NON_ASCII = 7;
 const STATE = 1024;
 const RING = 2048;
 const UNI = 16384;
@@ -90,6 +92,7 @@ export function createFastScan(t: FastScanTables): FastScan | undefined {
   const buffer = exports.memory.buffer;
   const bytes = new Uint8Array(buffer);
   bytes.set(t.ascii.subarray(0, 128), 0);
+  bytes.fill(NON_ASCII, 128, 256);
   for (const [lo, hi] of t.codePointRanges) for (let cp = lo; cp <= hi; cp++) bytes[(cp < 0x10000 ? UNI : EMOJI - 0x1f000) + cp] = t.codePoint(cp);
   setBits(bytes, HOT, HOT_BITS, t.hot);
   setBits(bytes, COLL, COLL_BITS, t.collapsed);

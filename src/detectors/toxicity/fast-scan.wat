@@ -8,7 +8,7 @@
 ;;
 ;; Built by `npm run build:wasm` (scripts/build-wasm.ts) into fast-scan-wasm.ts.
 ;; Memory layout (bytes) — fast-scan.ts mirrors these constants:
-;;   CLS    0        128 B      ASCII character class (scanner.ts CLASS)
+;;   CLS    0        256 B      class of a byte: scanner.ts CLASS for ASCII, 7 from 0x80 on
 ;;   STATE  1024     16 × i32   model state in/out (see fast-scan.ts)
 ;;   RING   2048     1024 × 3 × i32: prefix sums (toxic, hate) and start offset per word
 ;;   UNI    16384    64 KiB     class of a BMP code point: 0 stop, 1 separator, 2 skip
@@ -47,8 +47,7 @@
         (br_if $end (i32.le_s (local.get $n) (i32.const 0)))
         (local.set $c (i32.load8_u offset=524288 (local.get $p)))
         (local.set $p (i32.add (local.get $p) (i32.const 1)))
-        (if (i32.and (i32.lt_u (local.get $c) (i32.const 128))
-                     (i32.eq (i32.load8_u (local.get $c)) (i32.const 1)))
+        (if (i32.eq (i32.load8_u (local.get $c)) (i32.const 1))
           (then
             (local.set $c (i32.or (local.get $c) (i32.const 32)))
             (if (i32.ne (local.get $c) (local.get $last))
@@ -116,9 +115,9 @@
         (loop $next
           (br_if $done (i32.gt_s (local.get $i) (local.get $nb)))
           (local.set $c (i32.load8_u offset=524288 (local.get $i)))
-          (if (i32.lt_u (local.get $c) (i32.const 128))
-            (then (local.set $k (i32.load8_u (local.get $c))))
-            (else
+          (local.set $k (i32.load8_u (local.get $c)))
+          (if (i32.eq (local.get $k) (i32.const 7))
+            (then
               ;; Decode a character of 2, 3 or 4 bytes and read its class: a table for the BMP,
               ;; one for U+1F000..U+1FFFF (emoji); anything else (and U+FFFD) stops.
               (if (i32.eq (i32.and (local.get $c) (i32.const 0xe0)) (i32.const 0xc0))
@@ -189,12 +188,10 @@
                 (local.set $last (local.get $d))
                 (local.set $j (i32.add (local.get $j) (i32.const 1)))
                 (local.set $x (i32.load8_u offset=524288 (local.get $j)))
-                (if (i32.lt_u (local.get $x) (i32.const 128))
+                (if (i32.eq (i32.load8_u (local.get $x)) (i32.const 1))
                   (then
-                    (if (i32.eq (i32.load8_u (local.get $x)) (i32.const 1))
-                      (then
-                        (local.set $d (i32.or (local.get $x) (i32.const 32)))
-                        (br $letter))))))
+                    (local.set $d (i32.or (local.get $x) (i32.const 32)))
+                    (br $letter))))
               (local.set $tl (i32.add (local.get $tl) (i32.sub (local.get $j) (local.get $i))))
               (local.set $letters (i32.add (local.get $letters) (i32.sub (local.get $j) (local.get $i))))
               (local.set $te (i32.sub (local.get $j) (local.get $adj)))
