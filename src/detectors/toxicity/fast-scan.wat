@@ -323,10 +323,13 @@
               (local.set $b (i32.shl (i32.and (i32.xor (local.get $b) (i32.shr_u (local.get $b) (i32.const 16))) (local.get $mask)) (i32.const 1)))
               (local.set $prev (local.get $wh))
               (local.set $count (i32.add (local.get $count) (i32.const 1)))
-              (local.set $pT (i32.add (local.get $prefT) (i32.add
-                (i32.load8_s offset=262144 (local.get $u)) (i32.load8_s offset=262144 (local.get $b)))))
-              (local.set $pH (i32.add (local.get $prefH) (i32.add
-                (i32.load8_s offset=262145 (local.get $u)) (i32.load8_s offset=262145 (local.get $b)))))
+              ;; Both heads of a bucket in one 16-bit read: toxic in the low byte, hate in the high.
+              (local.set $u (i32.load16_s offset=262144 (local.get $u)))
+              (local.set $b (i32.load16_s offset=262144 (local.get $b)))
+              (local.set $pT (i32.add (local.get $prefT)
+                (i32.add (i32.extend8_s (local.get $u)) (i32.extend8_s (local.get $b)))))
+              (local.set $pH (i32.add (local.get $prefH)
+                (i32.add (i32.shr_s (local.get $u) (i32.const 8)) (i32.shr_s (local.get $b) (i32.const 8)))))
               (local.set $x (i32.mul (i32.and (local.get $count) (i32.const 1023)) (i32.const 12)))
               (i32.store offset=2048 (local.get $x) (local.get $pT))
               (i32.store offset=2052 (local.get $x) (local.get $pH))
