@@ -218,11 +218,17 @@
                       (local.set $sym (i32.const 1))
                       (local.set $pend (i32.const 0))
                       (local.set $pendMask (i32.const 1))))))
-              (local.set $h (i32.mul (i32.xor (local.get $h) (local.get $c)) (i32.const 0x01000193)))
-              (local.set $tl (i32.add (local.get $tl) (i32.const 1)))
+              ;; A run of digits, hashed.
+              (local.set $j (local.get $i))
+              (loop $digit
+                (local.set $h (i32.mul (i32.xor (local.get $h) (local.get $c)) (i32.const 0x01000193)))
+                (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                (local.set $c (i32.load8_u offset=524288 (local.get $j)))
+                (br_if $digit (i32.eq (i32.load8_u (local.get $c)) (i32.const 2))))
+              (local.set $tl (i32.add (local.get $tl) (i32.sub (local.get $j) (local.get $i))))
               (local.set $digits (i32.const 1))
-              (local.set $te (i32.sub (i32.add (local.get $i) (i32.const 1)) (local.get $adj)))
-              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (local.set $te (i32.sub (local.get $j) (local.get $adj)))
+              (local.set $i (local.get $j))
               (br $next)))
 
           ;; Apostrophes and control characters are skipped; symbols go to plain().
