@@ -1,10 +1,11 @@
-;; The toxicity scanner's fastest stage, as WebAssembly: one pass over the UTF-8 bytes of plain
-;; text that tokenises, hashes each word (FNV-1a, as lexicon.ts's hashWord) and runs the model's
-;; window sums exactly as ToxicityScanner.plain() does. It handles only what needs no lexicon:
-;; words of ASCII letters (apostrophes skipped), numbers, separators. It stops at anything else
-;; (a word in the hot filter, a symbol, letters glued to digits, a character outside its table,
-;; a letter run "f u c k", a word whose collapsed form is listed) and hands the sentence to
-;; plain(), which hands back at the next safe point.
+;; The toxicity scanner's fastest stage, as WebAssembly: one pass over the UTF-8 bytes of a text
+;; that tokenises, hashes each word (FNV-1a, as lexicon.ts's hashWord) and runs the model's window
+;; sums exactly as ToxicityScanner.plain() does. It takes plain words, numbers ("5*4", "$18"),
+;; letters with digits ("p53"), group names, punctuation and the characters in its tables (curly
+;; quotes, dashes, emoji), asking scanner.ts through imports about the few words that need the
+;; lexicon. It stops at a word that could make a rule fire (hot filter), symbols glued to letters,
+;; characters outside its tables, three single letters in a row, or a word whose collapsed form is
+;; listed, and reports the last safe point (a sentence start) so that plain() takes that sentence.
 ;;
 ;; Built by `npm run build:wasm` (scripts/build-wasm.ts) into fast-scan-wasm.ts.
 ;; Memory layout (bytes) — fast-scan.ts mirrors these constants:
@@ -22,20 +23,13 @@
   ;; the listed word it collapses to (scanner.ts decides, with the lexicon).
   (import "env" "collapses" (func $collapses (param i32 i32 i32 i32) (result i32)))
   ;; word(hash, first byte, letters), for a word in the hot filter: 0 when plain() must see it,
-  ;; 1 when it is an ordinary word after all, 2 when it names a group (zero unigram, bigrams only).
+  ;; 1 when it is not listed after all, 2 when it names a group (zero unigram, bigrams only),
+  ;; 3 when it is listed with no role that matters here.
   (import "env" "word" (func $word (param i32 i32 i32) (result i32)))
   ;; mixed(first byte, length), for letters and digits together ("p53"): 1 when the full scan
   ;; could read it as a listed word (as it is, or as leetspeak: "k1ll").
   (import "env" "mixed" (func $mixed (param i32 i32) (result i32)))
   (memory (export "memory") 11)
-
-  (func $bigram (param $a i32) (param $b i32) (result i32)
-    (local $h i32)
-    (local.set $h (i32.mul (i32.xor (local.get $a) (i32.const 0x9e3779b9)) (i32.const 0x85ebca6b)))
-    (local.set $h (i32.mul
-      (i32.xor (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 13))) (local.get $b))
-      (i32.const 0xc2b2ae35)))
-    (i32.and (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 16))) (i32.const 0x3fffffff)))
 
   ;; FNV-1a of `n` ASCII letters from byte `p` (other bytes skipped), runs of a letter collapsed.
   (func $collapsed (param $p i32) (param $n i32) (result i32)

@@ -453,9 +453,11 @@ export class ToxicityScanner {
    * nothing (their only effect is noting that a group was named) and the model sees the same
    * words, so the state it leaves is exactly the full scan's.
    *
-   * Returns `end` when done; otherwise the last safe point (just after a sentence end, or `from`) at or before the trouble, with the scanner's state set as the full scan would have
-   * it there, and `bailAt` = where the trouble is. Returns -1 when that safe point is too far
-   * back to restore (the caller then scans the whole text in full).
+   * Returns `end` when done; otherwise the last safe point (just after a sentence end, or `from`)
+   * at or before the trouble, with the scanner's state set as the full scan would have it there,
+   * and `bailAt` = where the trouble is. Returns -1 when that safe point is too far back to
+   * restore (the caller then scans the whole text in full). With `stopAt` ≥ 0 it also stops at the
+   * first safe point after `stopAt` (`bailAt` = -1 then), handing back to the WebAssembly stage.
    */
   private plain(text: string, from: number, fromByte: number, u8: Uint8Array, nb: number, end: number, stopAt: number): number {
     const lex = this.lex;
