@@ -13,6 +13,7 @@ const PLAIN = [
   "The patient's symptoms improved after 2 weeks; the women in the study reported fewer side effects.",
   'Here is a list:\n* apples\n* pears (about 1.5 kg)\n\nEach costs 3+4=7 dollars — or “so” they say… don’t worry.',
   'Black holes are regions of spacetime where gravity is so strong that nothing escapes.',
+  'Le café était délicieux, naïve résumé.',
 ];
 const MIXED = [
   ...PLAIN,
@@ -28,6 +29,8 @@ const MIXED = [
   'Those immigrants are vermin.\nplain',
   'plain line\nshut up\nplain 😀 emoji and ｆｕｃｋ full width',
   'zero\u200bwidth and f\u200bu\u200bc\u200bk and a lone \ud800 surrogate\nnext line',
+  'La dentisterie est également appelée « médecine dentaire ». Æsir, Ærøskøbing, Noël, Straße.',
+  'Café: fück this, you are a bïtch, é é é and ñ ñ ñ, kïll them all, Dïck Cheney',
   'a b\nc d e f\ng',
   'x'.repeat(60) + '\nplain',
   ...CHALLENGE.map((c) => c.text),

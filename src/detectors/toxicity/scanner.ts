@@ -519,6 +519,7 @@ export class ToxicityScanner {
     let pendMask = true;
     let bail = -1;
     let stopped = false;
+    let mapped = false; // the token has letters from outside ASCII ("café"): its bytes are not its letters
     // The text as UTF-8 bytes (one native pass): offset in the text = byte index - adj.
     let adj = fromByte - from;
     outer: for (let i = fromByte; i <= nb; i++) {
@@ -547,6 +548,29 @@ export class ToxicityScanner {
           break;
         }
         const m = mapCodePoint(cp);
+        if (cp < 0x10000 && latinLetters(m)) {
+          // "é", "ß", "æ": letters of the word, as the full scan reads them ("café" → "cafe").
+          if (tl === 0) {
+            ts = i - adj;
+            h = FNV0;
+            last = -1;
+            rep = false;
+          } else if (pend > 0 || sym) {
+            bail = i - adj;
+            break;
+          }
+          for (let j = 0; j < m.length; j++) {
+            const d = m.charCodeAt(j) | 32;
+            h = Math.imul(h ^ d, 0x01000193);
+            if (d === last) rep = true;
+            last = d;
+          }
+          tl += m.length;
+          letters += m.length;
+          te = i + 1 - adj;
+          mapped = true;
+          continue;
+        }
         let sep = false;
         for (let j = 0; j < m.length; j++) {
           const d = m.charCodeAt(j);
@@ -641,7 +665,19 @@ export class ToxicityScanner {
         }
         const wh = h & HASH_MASK;
         let e: LexEntry | undefined;
-        if (letters === 0) singles = 0;
+        if (mapped) {
+          // Its bytes cannot be compared with a listed word: the full scan decides if it may be one.
+          mapped = false;
+          if (digits || rep || filter[wh & FILTER_MASK] === 1) {
+            bail = i - adj;
+            break;
+          }
+          singles = tl === 1 ? singles + 1 : 0;
+          if (singles >= 3) {
+            bail = i - adj;
+            break;
+          }
+        } else if (letters === 0) singles = 0;
         else if (digits) {
           // Letters and digits ("2x", "3rd", "p53"): a model word, unless the full scan could read
           // it as a listed word (as it is, or as leetspeak: "k1ll").
@@ -1741,6 +1777,16 @@ function leetListed(filter: Uint8Array, u8: Uint8Array, start: number, len: numb
     if (filter[h & HASH_MASK & FILTER_MASK] === 1 || filter[hc & HASH_MASK & FILTER_MASK] === 1) return true;
   }
   return false;
+}
+
+/** Whether `m` (a character's mapping) is one or more ASCII letters. */
+function latinLetters(m: string): boolean {
+  if (m.length === 0) return false;
+  for (let j = 0; j < m.length; j++) {
+    const d = m.charCodeAt(j);
+    if (d >= 128 || CLASS[d] !== LET) return false;
+  }
+  return true;
 }
 
 /** `e` if its word is exactly the `len` ASCII letters from byte `start` (other bytes skipped). */
