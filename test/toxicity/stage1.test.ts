@@ -14,6 +14,7 @@ const PLAIN = [
   'Here is a list:\n* apples\n* pears (about 1.5 kg)\n\nEach costs 3+4=7 dollars — or “so” they say… don’t worry.',
   'Black holes are regions of spacetime where gravity is so strong that nothing escapes.',
   'Le café était délicieux, naïve résumé.',
+  '**Summary:** the release notes are in the **Changelog** section; see #releases and #F2E9E1.',
 ];
 const MIXED = [
   ...PLAIN,
@@ -30,6 +31,7 @@ const MIXED = [
   'plain line\nshut up\nplain 😀 emoji and ｆｕｃｋ full width',
   'zero\u200bwidth and f\u200bu\u200bc\u200bk and a lone \ud800 surrogate\nnext line',
   'La dentisterie est également appelée « médecine dentaire ». Æsir, Ærøskøbing, Noël, Straße.',
+  '**fuck** you, #kill them, @ss and $hit, *yawns*, **stupid**, #idiot, @c_drew_ and **x**',
   'Café: fück this, you are a bïtch, é é é and ñ ñ ñ, kïll them all, Dïck Cheney',
   'a b\nc d e f\ng',
   'x'.repeat(60) + '\nplain',

@@ -520,6 +520,8 @@ export class ToxicityScanner {
     let bail = -1;
     let stopped = false;
     let mapped = false; // the token has letters from outside ASCII ("café"): its bytes are not its letters
+    let lead = false; // the token is letters after leading symbols ("**bold")
+    let pendEnd = 0; // offset after the last symbol waiting after a word
     // The text as UTF-8 bytes (one native pass): offset in the text = byte index - adj.
     let adj = fromByte - from;
     outer: for (let i = fromByte; i <= nb; i++) {
@@ -591,6 +593,13 @@ export class ToxicityScanner {
           h = FNV0;
           last = -1;
           rep = false;
+        } else if (sym && letters === 0 && !digits) {
+          // Letters after leading symbols ("**bold", "#tag", "@user"): one word, decided at its end.
+          lead = true;
+          sym = false; // `lead` carries it from here
+          tl += pend;
+          pend = 0;
+          pendMask = true;
         } else if (pend > 0 || sym) {
           bail = i - adj;
           break;
@@ -644,12 +653,14 @@ export class ToxicityScanner {
             break;
           }
           pend++;
+          pendEnd = i + 1 - adj;
           if (c !== 42 && c !== 35 && c !== 36) pendMask = false;
           continue;
         }
         if (c !== 33 && c !== 124 && c !== 43) {
           // "$18", "*": a token that starts with a symbol.
           ts = i - adj;
+          tb = i;
           h = FNV0;
           tl = 1;
           sym = true;
@@ -659,6 +670,26 @@ export class ToxicityScanner {
       }
       // A separator: end the token.
       if (tl > 0) {
+        if (lead) {
+          // "**bold**", "#tag", "#F2E9E1": the full scan reads the word without its symbols unless
+          // some reading of it with them (as it is, in leetspeak, repeats collapsed) may be listed.
+          lead = false;
+          if (pend > 0 && pendMask) {
+            tl += pend; // trailing masks belong to the word
+            te = pendEnd;
+          }
+          // (Only from 3 to 24 characters does the full scan de-obfuscate; outside that it hashes the symbols too.)
+          if (tl < 3 || tl > 24 || filter[h & HASH_MASK & FILTER_MASK] === 1 || leetListed(filter, u8, tb, tl, true)) {
+            bail = i - adj;
+            break;
+          }
+          singles = 0;
+          letters = 0; // a model word like any other, below
+          digits = false;
+          sym = false;
+          pend = 0;
+          pendMask = true;
+        }
         if ((pend > 0 && pendMask && letters > 0) || tl > TOKEN_CAP) {
           bail = i - adj; // "f***", "a$$"; overlong
           break;
@@ -1755,11 +1786,12 @@ const LEET_CODES = [{}, LEET_A, LEET_B].map((table: Record<number, number>) => {
 });
 
 /**
- * Whether the full scan could read the `len` letters and digits from byte `start` (other bytes
- * skipped) as a listed word: as it is, in either leet reading ("k1ll", "1d10t"), or either of
- * those with repeated letters collapsed — i.e. whether any of those hashes is in the filter.
+ * Whether the full scan could read the `len` letters and digits (and symbols, with `symbols`) from
+ * byte `start` (other bytes skipped) as a listed word: as it is, in either leet reading ("k1ll",
+ * "1d10t", "$hit"), or either of those with repeated letters collapsed — i.e. whether any of those
+ * hashes is in the filter.
  */
-function leetListed(filter: Uint8Array, u8: Uint8Array, start: number, len: number): boolean {
+function leetListed(filter: Uint8Array, u8: Uint8Array, start: number, len: number, symbols = false): boolean {
   for (const codes of LEET_CODES) {
     let h = FNV0;
     let hc = FNV0;
@@ -1767,7 +1799,7 @@ function leetListed(filter: Uint8Array, u8: Uint8Array, start: number, len: numb
     let p = start;
     for (let j = 0; j < len; j++) {
       let c = u8[p++] as number;
-      while (c >= 128 || (CLASS[c] !== LET && CLASS[c] !== DIG)) c = u8[p++] as number;
+      while (c >= 128 || (CLASS[c] !== LET && CLASS[c] !== DIG && !(symbols && CLASS[c] === SYM))) c = u8[p++] as number;
       const m = codes[c] as number;
       const d = m >= 0 ? m : CLASS[c] === LET ? c | 32 : c;
       h = Math.imul(h ^ d, 0x01000193);
