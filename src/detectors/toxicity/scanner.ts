@@ -678,8 +678,7 @@ export class ToxicityScanner {
             tl += pend; // trailing masks belong to the word
             te = pendEnd;
           }
-          // (Only from 3 to 24 characters does the full scan de-obfuscate; outside that it hashes the symbols too.)
-          if (tl < 3 || tl > 24 || filter[h & HASH_MASK & FILTER_MASK] === 1 || leetListed(filter, u8, tb, tl, true)) {
+          if (leadListed(filter, h & HASH_MASK, u8, tb, tl)) {
             bail = i - adj;
             break;
           }
@@ -1819,6 +1818,15 @@ function latinLetters(m: string): boolean {
     if (d >= 128 || CLASS[d] !== LET) return false;
   }
   return true;
+}
+
+/**
+ * For a word after leading symbols ("**bold**", "#tag"; `len` characters from byte `start`, `wh` the
+ * hash of its letters and digits): whether the full scan might read it other than as the model word
+ * `wh` — it hashes the symbols too outside 3–24 characters, and de-obfuscates within.
+ */
+function leadListed(filter: Uint8Array, wh: number, u8: Uint8Array, start: number, len: number): boolean {
+  return len < 3 || len > 24 || filter[wh & FILTER_MASK] === 1 || leetListed(filter, u8, start, len, true);
 }
 
 /** `e` if its word is exactly the `len` ASCII letters from byte `start` (other bytes skipped). */
