@@ -1,7 +1,8 @@
 /**
- * The WebAssembly stage of the toxicity scanner (fast-scan.wat): plain sentences at about a byte
- * per nanosecond. Instantiated once, on first use, from bytes shipped in the package; when
- * WebAssembly is unavailable the scanner runs without it (same results, slower).
+ * The WebAssembly stage of the toxicity scanner (fast-scan.wat): plain sentences in one pass over
+ * their UTF-8 bytes (≈ 4.6 µs per KB here, about half the JavaScript first stage's cost).
+ * Instantiated once, on first use, from bytes shipped in the package; when WebAssembly is
+ * unavailable the scanner runs without it (same results, slower).
  */
 import { FAST_SCAN_WASM } from './fast-scan-wasm.js';
 import { decodeBase64 } from './model.js';
