@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { createToxicityScanner, normalize, scanToxicity, toxicity, type ToxicityScores } from '../../src/detectors/toxicity/index.js';
+import { createToxicityScanner, normalize, scanToxicity, toxicity, type ToxicityResult } from '../../src/detectors/toxicity/index.js';
 import { CHALLENGE } from './challenge.js';
 
 const input = (text: string) => ({ text, output: text, latencyMs: 1, route: 'primary', breaker: 'test', context: {} });
@@ -222,7 +222,8 @@ describe('incremental scanning', () => {
     'a\ud800b\u0301\u0301\u200bc 😀😀 مرحبا fuuuuck youuuu',
   ];
 
-  const chunked = (text: string, sizes: readonly number[]): ToxicityScores => {
+  /** The result of pushing `text` in chunks of the given sizes (cycled). */
+  const chunked = (text: string, sizes: readonly number[]): ToxicityResult => {
     const s = createToxicityScanner();
     let at = 0;
     let k = 0;
@@ -231,24 +232,13 @@ describe('incremental scanning', () => {
       s.push(text.slice(at, at + n));
       at += n;
     }
-    return s.end().scores;
+    return s.end();
   };
 
   it('equals whole-text scanning for every chunking, even splits inside words and surrogate pairs', () => {
     for (const text of texts) {
       const whole = scanToxicity(text);
-      for (const sizes of [[1], [2], [3, 1], [7], [5, 11, 2]]) {
-        const s = createToxicityScanner();
-        let at = 0;
-        let k = 0;
-        while (at < text.length) {
-          const n = sizes[k++ % sizes.length] as number;
-          s.push(text.slice(at, at + n));
-          at += n;
-        }
-        expect(s.end()).toEqual(whole);
-      }
-      expect(chunked(text, [4])).toEqual(whole.scores);
+      for (const sizes of [[1], [2], [3, 1], [4], [7], [5, 11, 2]]) expect(chunked(text, sizes)).toEqual(whole);
     }
   });
 
