@@ -1247,7 +1247,7 @@ export class ToxicityScanner {
   }
 
   private tokenString(len: number): string {
-    return String.fromCharCode.apply(null, Array.from(this.tBuf.subarray(0, Math.min(len, TOKEN_CAP))));
+    return unitsString(this.tBuf, 0, Math.min(len, TOKEN_CAP));
   }
 
   private verify(e: LexEntry | undefined, len: number): LexEntry | undefined {
@@ -1260,50 +1260,64 @@ export class ToxicityScanner {
   /** Leetspeak and masks, accepted only when they produce a known word. */
   private deobfuscate(len: number): LexEntry | undefined {
     const lex = this.lex;
-    const raw = this.tokenString(len);
+    const buf = this.tBuf;
+    const n = Math.min(len, TOKEN_CAP);
+    // Each reading is looked up only when its hash is in the lexicon's filter: most tokens that
+    // get here ("D2FA", "x2") are none of them, and building the strings is the cost.
     // 1. Leading/trailing symbols are punctuation: "**kill**", "@you".
-    const stripped = raw.replace(/^[^a-z0-9\u0080-\uffff]+|[^a-z0-9\u0080-\uffff]+$/g, '');
-    if (stripped !== raw && stripped.length > 1) {
-      const e = lex.exact.get(stripped);
+    let a = 0;
+    while (a < n && !isWordUnit(buf[a] as number)) a++;
+    let b = n;
+    while (b > a && !isWordUnit(buf[b - 1] as number)) b--;
+    if ((a > 0 || b < n) && b - a > 1 && mayBeListed(lex.filter, buf, a, b, LEET_CODES[0] as Int16Array)) {
+      const e = lex.exact.get(unitsString(buf, a, b));
       if (e) return e;
     }
     // 2. Leetspeak: digits and symbols read as letters ("k1ll", "sh!t", "a$$", "1d10t").
-    for (const table of [LEET_A, LEET_B]) {
+    for (let t = 1; t <= 2; t++) {
+      const codes = LEET_CODES[t] as Int16Array;
+      if (!mayBeListed(lex.filter, buf, 0, n, codes)) continue;
       let s = '';
-      for (let j = 0; j < raw.length; j++) {
-        const c = raw.charCodeAt(j);
-        const m = table[c];
-        s += m !== undefined ? String.fromCharCode(m) : raw[j];
+      for (let j = 0; j < n; j++) {
+        const c = buf[j] as number;
+        s += String.fromCharCode(c < 128 && (codes[c] as number) >= 0 ? (codes[c] as number) : c);
       }
       const e = lex.exact.get(s) ?? (lex.ordinary.has(hashWord(s)) ? undefined : lex.exact.get(collapseRepeats(s)));
       if (e && lex.bad.has(e.word)) return e;
     }
     // 3. Symbols inside a word dropped: "f*u*c*k", "f#ck" is handled by masks below.
-    const inner = raw.replace(/[^a-z0-9\u0080-\uffff]/g, '');
-    if (inner.length >= 3 && inner !== stripped) {
+    let hi = FNV0;
+    let innerLen = 0;
+    for (let j = 0; j < n; j++) {
+      const c = buf[j] as number;
+      if (isWordUnit(c)) {
+        hi = Math.imul(hi ^ c, 0x01000193);
+        innerLen++;
+      }
+    }
+    if (innerLen >= 3 && innerLen !== b - a && lex.filter[hi & HASH_MASK & FILTER_MASK] === 1) {
+      let inner = '';
+      for (let j = 0; j < n; j++) if (isWordUnit(buf[j] as number)) inner += String.fromCharCode(buf[j] as number);
       const e = lex.exact.get(inner);
       if (e && lex.bad.has(e.word) && e.prof > 0) return e;
     }
     // 4. Masks: "f***", "sh*t", "motherf***er", "b***h". The first character must be a letter.
-    const first = raw.charCodeAt(0);
-    if (first >= 97 && first <= 122 && (raw.includes('*') || raw.includes('#'))) {
-      const cands = lex.maskable.get(raw.length);
-      if (cands) {
-        let letters = 0;
-        for (let j = 0; j < raw.length; j++) if (!IS_MASK(raw.charCodeAt(j))) letters++;
-        if (letters >= 1 && raw.length - letters <= Math.max(3, letters + 1)) {
-          for (const e of cands) {
-            let ok = true;
-            for (let j = 0; j < raw.length && ok; j++) {
-              const c = raw.charCodeAt(j);
-              if (!IS_MASK(c)) {
-                const m = LEET_A[c];
-                if (c !== e.word.charCodeAt(j) && (m === undefined || m !== e.word.charCodeAt(j))) ok = false;
-              }
-            }
-            if (ok) return e;
+    const first = buf[0] as number;
+    if (first < 97 || first > 122) return undefined;
+    let letters = 0;
+    for (let j = 0; j < n; j++) if (!IS_MASK(buf[j] as number)) letters++;
+    const cands = letters < n ? lex.maskable.get(n) : undefined;
+    if (cands && n - letters <= Math.max(3, letters + 1)) {
+      for (const e of cands) {
+        let ok = true;
+        for (let j = 0; j < n && ok; j++) {
+          const c = buf[j] as number;
+          if (!IS_MASK(c)) {
+            const m = LEET_A[c];
+            if (c !== e.word.charCodeAt(j) && (m === undefined || m !== e.word.charCodeAt(j))) ok = false;
           }
         }
+        if (ok) return e;
       }
     }
     return undefined;
@@ -1315,8 +1329,7 @@ export class ToxicityScanner {
     if (n === 0) return;
     this.rLen = 0;
     if (n >= 3) {
-      const s = String.fromCharCode.apply(null, Array.from(this.rBuf.subarray(0, n)));
-      const e = this.lex.exact.get(s) ?? (this.lex.ordinary.has(hashWord(s)) ? undefined : this.lex.exact.get(collapseRepeats(s)));
+      const e = mayBeListed(this.lex.filter, this.rBuf, 0, n, LEET_CODES[0] as Int16Array) ? this.listedRun(n) : undefined;
       if (e && this.lex.bad.has(e.word)) {
         this.word(e, hashWord(e.word), this.rStart[0] as number, this.rEnd[n - 1] as number, this.rSent[0] === 1, false);
         return;
@@ -1328,6 +1341,12 @@ export class ToxicityScanner {
       const e = this.lex.filter[h & FILTER_MASK] === 1 ? this.lex.byHash.get(h) : undefined;
       this.word(e && e.word.length === 1 && e.word.charCodeAt(0) === c ? e : undefined, h, this.rStart[i] as number, this.rEnd[i] as number, this.rSent[i] === 1, this.rUpper[i] === 1);
     }
+  }
+
+  /** The listed word a run of `n` single letters spells ("k y s"), as it is or with repeats collapsed. */
+  private listedRun(n: number): LexEntry | undefined {
+    const s = unitsString(this.rBuf, 0, n);
+    return this.lex.exact.get(s) ?? (this.lex.ordinary.has(hashWord(s)) ? undefined : this.lex.exact.get(collapseRepeats(s)));
   }
 
   /** A word, after de-obfuscation. Ambiguous capitalised words wait for the next word. */
@@ -1775,6 +1794,36 @@ function collapsedHash(u8: Uint8Array, start: number, len: number): number {
     last = c;
   }
   return h;
+}
+
+/** The code units buf[from, to) as a string (apply() takes the typed array: no array copy). */
+function unitsString(buf: Uint16Array, from: number, to: number): string {
+  return String.fromCharCode.apply(null, buf.subarray(from, to) as unknown as number[]);
+}
+
+/** A code unit the de-obfuscation keeps inside a word: a-z, 0-9 or anything outside ASCII. */
+function isWordUnit(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c >= 128;
+}
+
+/**
+ * Whether buf[from, to), each ASCII unit read through `codes` (-1: as it is), may be a listed word
+ * as it is or with runs of a letter collapsed: whether either hash is in the lexicon's filter. A
+ * cheap test before building the string.
+ */
+function mayBeListed(filter: Uint8Array, buf: Uint16Array, from: number, to: number, codes: Int16Array): boolean {
+  let h = FNV0;
+  let hc = FNV0;
+  let last = -1;
+  for (let j = from; j < to; j++) {
+    const c = buf[j] as number;
+    const m = c < 128 ? (codes[c] as number) : -1;
+    const d = m >= 0 ? m : c;
+    h = Math.imul(h ^ d, 0x01000193);
+    if (d !== last) hc = Math.imul(hc ^ d, 0x01000193);
+    last = d;
+  }
+  return filter[h & HASH_MASK & FILTER_MASK] === 1 || filter[hc & HASH_MASK & FILTER_MASK] === 1;
 }
 
 /** The token as it is, then its two leet readings. */
