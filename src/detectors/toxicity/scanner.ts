@@ -134,6 +134,11 @@ function codePointClass(cp: number): 0 | 1 | 2 {
 }
 
 let fastCache: FastScan | null | undefined;
+/**
+ * Set when the WebAssembly stage stops at a word `plain` would stop at too (a listed bad word):
+ * that sentence goes straight to the full scan. Scans are synchronous, so one flag serves all.
+ */
+let fastStoppedForFullScan = false;
 /** The WebAssembly stage, built on first use; null when unavailable. */
 function fastScan(lex: Lexicon, model: Model): FastScan | null {
   if (fastCache !== undefined) return fastCache;
@@ -154,7 +159,11 @@ function fastScan(lex: Lexicon, model: Model): FastScan | null {
     word: (u8, wh, start, letters) => {
       const e = sameLetters(lex.byHash.get(wh), u8, start, letters);
       if (e === undefined) return WORD.unlisted;
-      if (e.roles & (STAGE1_BAD | R.DEHUMAN | R.VIOLENT) || STAGE1_SPECIAL.has(e.word) || e.word === 'death') return WORD.stop;
+      if (e.roles & STAGE1_BAD) {
+        fastStoppedForFullScan = true;
+        return WORD.stop;
+      }
+      if (e.roles & (R.DEHUMAN | R.VIOLENT) || STAGE1_SPECIAL.has(e.word) || e.word === 'death') return WORD.stop;
       return e.roles & R.GROUP ? WORD.group : WORD.listed;
     },
     mixed: (u8, start, length) => leetListed(lex.filter, u8, start, length),
@@ -983,8 +992,9 @@ export class ToxicityScanner {
       }
       let p: number;
       if (useFast) {
+        fastStoppedForFullScan = false;
         p = this.fast(fast as FastScan, at, atByte, nb, segEnd);
-        if (p >= 0 && p < segEnd) {
+        if (p >= 0 && p < segEnd && !fastStoppedForFullScan) {
           // `plain` takes the sentence the WebAssembly stage stopped at, and hands back after it.
           p = this.plain(text, p, this.safeByte, u8, nb, segEnd, this.bailAt);
           if (p >= 0 && p < segEnd && this.bailAt < 0) {
