@@ -6,11 +6,15 @@
 ;; lexicon. It stops at a word that could make a rule fire (hot filter), symbols glued to letters,
 ;; characters outside its tables, three single letters in a row, or a word whose collapsed form is
 ;; listed, and reports the last safe point (a sentence start) so that plain() takes that sentence.
+;; Runs of plain words go through $words, a small loop whose state fits in registers; `run` (the
+;; general loop) takes everything else.
 ;;
 ;; Built by `npm run build:wasm` (scripts/build-wasm.ts) into fast-scan-wasm.ts.
 ;; Memory layout (bytes) — fast-scan.ts mirrors these constants:
 ;;   CLS    0        256 B      class of a byte: scanner.ts CLASS for ASCII, 7 from 0x80 on
-;;   STATE  1024     16 × i32   model state in/out (see fast-scan.ts)
+;;   STATE  1024     16 × i32   model state in/out (see fast-scan.ts); while `run` runs, also how it
+;;                              hands its state to $words (slot 15: the run of single letters)
+;;   SNAP   1152     16 × i32   the last safe point: the state there, as STATE (slot 15: its text offset)
 ;;   RING   2048     1024 × 3 × i32: prefix sums (toxic, hate) and start offset per word
 ;;   UNI    16384    64 KiB     class of a BMP code point: 0 stop, 1 separator, 2 skip
 ;;   HOT    81920    2^20 bits  words plain() must see (hot roles, patterns)
@@ -59,6 +63,131 @@
                  (i32.and (local.get $x) (i32.const 7)))
       (i32.const 1)))
 
+  ;; The common case, in a small function of its own so that its state stays in registers: words of
+  ;; ASCII letters, each followed by separators (space, comma, …), from the word at byte `i` (no token
+  ;; open). Reads the model state from STATE and writes it back. Returns the byte where it stopped: a
+  ;; sentence end or anything else after a word, or the start of a word it leaves to `run` (a hot or
+  ;; overlong word, a third single letter, one with repeated letters that may be listed) — then `run`
+  ;; takes that word as if this function had not seen it. Each word is treated exactly as `run` would.
+  (func $words (param $i i32) (param $adj i32) (param $nb i32) (result i32)
+    (local $j i32) (local $c i32) (local $d i32) (local $h i32) (local $last i32) (local $rep i32)
+    (local $n i32) (local $wh i32) (local $kind i32) (local $ones i32) (local $x i32)
+    (local $prev i32) (local $count i32) (local $prefT i32) (local $prefH i32) (local $maxT i32) (local $maxH i32)
+    (local $mask i32) (local $singles i32) (local $u i32) (local $b i32) (local $pT i32) (local $pH i32)
+    (local $sT i32) (local $sH i32) (local $first i32) (local $ts i32)
+    (local.set $prev (i32.load offset=1024 (i32.const 0)))
+    (local.set $count (i32.load offset=1028 (i32.const 0)))
+    (local.set $prefT (i32.load offset=1032 (i32.const 0)))
+    (local.set $prefH (i32.load offset=1036 (i32.const 0)))
+    (local.set $maxT (i32.load offset=1040 (i32.const 0)))
+    (local.set $maxH (i32.load offset=1044 (i32.const 0)))
+    (local.set $mask (i32.load offset=1072 (i32.const 0)))
+    (local.set $singles (i32.load offset=1084 (i32.const 0)))
+    (block $stop
+      (loop $word
+        ;; A run of letters from byte i, hashed (FNV-1a, lower-cased).
+        (local.set $h (i32.const 0x811c9dc5))
+        (local.set $last (i32.const -1))
+        (local.set $rep (i32.const 0))
+        (local.set $j (local.get $i))
+        (local.set $d (i32.or (i32.load8_u offset=524288 (local.get $i)) (i32.const 32)))
+        (loop $letter
+          (local.set $h (i32.mul (i32.xor (local.get $h) (local.get $d)) (i32.const 0x01000193)))
+          (local.set $rep (i32.or (local.get $rep) (i32.eq (local.get $d) (local.get $last))))
+          (local.set $last (local.get $d))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (local.set $c (i32.load8_u offset=524288 (local.get $j)))
+          (if (i32.eq (i32.load8_u (local.get $c)) (i32.const 1))
+            (then
+              (local.set $d (i32.or (local.get $c) (i32.const 32)))
+              (br $letter))))
+        ;; The word must end here: a separator (class 0) or a sentence end (6) next.
+        (local.set $x (i32.load8_u (local.get $c)))
+        (br_if $stop (i32.and (i32.ne (local.get $x) (i32.const 0)) (i32.ne (local.get $x) (i32.const 6))))
+        (local.set $n (i32.sub (local.get $j) (local.get $i)))
+        (br_if $stop (i32.gt_s (local.get $n) (i32.const 48)))
+        (local.set $ones (select (i32.add (local.get $singles) (i32.const 1)) (i32.const 0) (i32.eq (local.get $n) (i32.const 1))))
+        (br_if $stop (i32.ge_s (local.get $ones) (i32.const 3)))
+        (local.set $wh (i32.and (local.get $h) (i32.const 0x3fffffff)))
+        (local.set $kind (i32.const 1))
+        (if (i32.and
+              (i32.shr_u (i32.load8_u offset=81920 (i32.shr_u (i32.and (local.get $wh) (i32.const 0xfffff)) (i32.const 3)))
+                         (i32.and (local.get $wh) (i32.const 7)))
+              (i32.const 1))
+          (then
+            (local.set $kind (call $word (local.get $wh) (local.get $i) (local.get $n)))
+            (br_if $stop (i32.eqz (local.get $kind)))))
+        (if (i32.and (local.get $rep) (i32.eq (local.get $kind) (i32.const 1)))
+          (then
+            (local.set $x (call $collapsed (local.get $i) (local.get $n)))
+            (br_if $stop (if (result i32) (call $bit (i32.const 212992) (local.get $x) (i32.const 0x3ffff))
+              (then (call $collapses (local.get $wh) (local.get $x) (local.get $i) (local.get $n)))
+              (else (i32.const 0))))))
+        ;; The word counts: the model step, as in `run`.
+        (local.set $singles (local.get $ones))
+        (local.set $ts (i32.sub (local.get $i) (local.get $adj)))
+        (local.set $u (i32.shl (i32.and (local.get $wh) (local.get $mask)) (i32.const 1)))
+        (if (i32.eq (local.get $kind) (i32.const 2))
+          (then
+            (local.set $u (i32.load offset=1080 (i32.const 0)))
+            (i32.store offset=1076 (i32.const 0) (i32.const 1))))
+        (local.set $b (i32.mul (i32.xor (local.get $prev) (i32.const 0x9e3779b9)) (i32.const 0x85ebca6b)))
+        (local.set $b (i32.mul
+          (i32.xor (i32.xor (local.get $b) (i32.shr_u (local.get $b) (i32.const 13))) (local.get $wh))
+          (i32.const 0xc2b2ae35)))
+        (local.set $b (i32.shl (i32.and (i32.xor (local.get $b) (i32.shr_u (local.get $b) (i32.const 16))) (local.get $mask)) (i32.const 1)))
+        (local.set $prev (local.get $wh))
+        (local.set $count (i32.add (local.get $count) (i32.const 1)))
+        (local.set $u (i32.load16_s offset=262144 (local.get $u)))
+        (local.set $b (i32.load16_s offset=262144 (local.get $b)))
+        (local.set $pT (i32.add (local.get $prefT)
+          (i32.add (i32.extend8_s (local.get $u)) (i32.extend8_s (local.get $b)))))
+        (local.set $pH (i32.add (local.get $prefH)
+          (i32.add (i32.shr_s (local.get $u) (i32.const 8)) (i32.shr_s (local.get $b) (i32.const 8)))))
+        (local.set $x (i32.mul (i32.and (local.get $count) (i32.const 1023)) (i32.const 12)))
+        (i32.store offset=2048 (local.get $x) (local.get $pT))
+        (i32.store offset=2052 (local.get $x) (local.get $pH))
+        (i32.store offset=2056 (local.get $x) (local.get $ts))
+        (local.set $prefT (local.get $pT))
+        (local.set $prefH (local.get $pH))
+        (local.set $sT (local.get $pT))
+        (local.set $sH (local.get $pH))
+        (local.set $first (i32.const 1))
+        (if (i32.gt_s (local.get $count) (i32.const 24))
+          (then
+            (local.set $x (i32.mul (i32.and (i32.sub (local.get $count) (i32.const 24)) (i32.const 1023)) (i32.const 12)))
+            (local.set $sT (i32.sub (local.get $pT) (i32.load offset=2048 (local.get $x))))
+            (local.set $sH (i32.sub (local.get $pH) (i32.load offset=2052 (local.get $x))))
+            (local.set $first (i32.sub (local.get $count) (i32.const 23)))))
+        ;; A new best window (rare): its start and end straight into STATE.
+        (if (i32.gt_s (local.get $sT) (local.get $maxT))
+          (then
+            (local.set $maxT (local.get $sT))
+            (i32.store offset=1048 (i32.const 0) (i32.load offset=2056 (i32.mul (i32.and (local.get $first) (i32.const 1023)) (i32.const 12))))
+            (i32.store offset=1056 (i32.const 0) (i32.sub (local.get $j) (local.get $adj)))))
+        (if (i32.gt_s (local.get $sH) (local.get $maxH))
+          (then
+            (local.set $maxH (local.get $sH))
+            (i32.store offset=1052 (i32.const 0) (i32.load offset=2056 (i32.mul (i32.and (local.get $first) (i32.const 1023)) (i32.const 12))))
+            (i32.store offset=1060 (i32.const 0) (i32.sub (local.get $j) (local.get $adj)))))
+        ;; On past the separators to the next word, if a word of letters comes next.
+        (local.set $i (local.get $j))
+        (br_if $stop (i32.eq (i32.load8_u (local.get $c)) (i32.const 6)))
+        (loop $sep
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $stop (i32.gt_u (local.get $i) (local.get $nb)))
+          (local.set $x (i32.load8_u (i32.load8_u offset=524288 (local.get $i))))
+          (br_if $sep (i32.eqz (local.get $x))))
+        (br_if $word (i32.eq (local.get $x) (i32.const 1)))))
+    (i32.store offset=1024 (i32.const 0) (local.get $prev))
+    (i32.store offset=1028 (i32.const 0) (local.get $count))
+    (i32.store offset=1032 (i32.const 0) (local.get $prefT))
+    (i32.store offset=1036 (i32.const 0) (local.get $prefH))
+    (i32.store offset=1040 (i32.const 0) (local.get $maxT))
+    (i32.store offset=1044 (i32.const 0) (local.get $maxH))
+    (i32.store offset=1084 (i32.const 0) (local.get $singles))
+    (local.get $i))
+
   ;; Scans bytes [fromByte, nb] (text offset `from` at fromByte). Returns `end` when done, or the
   ;; last safe point before the trouble (state saved as of there, STATE[10] = where the trouble is,
   ;; STATE[11] = the safe point's byte), or -1 when that safe point is beyond the ring.
@@ -66,14 +195,12 @@
     (local $i i32) (local $j i32) (local $c i32) (local $k i32) (local $cp i32) (local $adj i32) (local $d i32)
     (local $prev i32) (local $count i32) (local $prefT i32) (local $prefH i32)
     (local $maxT i32) (local $maxH i32) (local $msT i32) (local $msH i32) (local $meT i32) (local $meH i32)
-    (local $sPos i32) (local $sByte i32) (local $sPrev i32) (local $sCount i32) (local $sPrefT i32) (local $sPrefH i32)
-    (local $sMaxT i32) (local $sMaxH i32) (local $sMsT i32) (local $sMsH i32) (local $sMeT i32) (local $sMeH i32)
     (local $singles i32) (local $tl i32) (local $letters i32) (local $digits i32)
     (local $h i32) (local $last i32) (local $rep i32) (local $ts i32) (local $tb i32) (local $te i32)
     (local $bail i32) (local $wh i32) (local $u i32) (local $b i32) (local $x i32) (local $lo i32)
     (local $pT i32) (local $pH i32) (local $sT i32) (local $sH i32) (local $first i32) (local $mask i32)
     (local $sym i32) (local $pend i32) (local $pendMask i32)
-    (local $group i32) (local $sGroup i32) (local $kind i32)
+    (local $group i32) (local $kind i32)
 
     (local.set $prev (i32.load offset=1024 (i32.const 0)))
     (local.set $count (i32.load offset=1028 (i32.const 0)))
@@ -87,19 +214,10 @@
     (local.set $meH (i32.load offset=1060 (i32.const 0)))
     (local.set $mask (i32.load offset=1072 (i32.const 0)))
     (local.set $group (i32.load offset=1076 (i32.const 0)))
-    (local.set $sGroup (local.get $group))
-    (local.set $sPos (local.get $from))
-    (local.set $sByte (local.get $fromByte))
-    (local.set $sPrev (local.get $prev))
-    (local.set $sCount (local.get $count))
-    (local.set $sPrefT (local.get $prefT))
-    (local.set $sPrefH (local.get $prefH))
-    (local.set $sMaxT (local.get $maxT))
-    (local.set $sMaxH (local.get $maxH))
-    (local.set $sMsT (local.get $msT))
-    (local.set $sMsH (local.get $msH))
-    (local.set $sMeT (local.get $meT))
-    (local.set $sMeH (local.get $meH))
+    ;; The last safe point starts as the entry state (STATE, as given, copied to SNAP).
+    (memory.copy (i32.const 1152) (i32.const 1024) (i32.const 64))
+    (i32.store offset=1196 (i32.const 0) (local.get $fromByte))
+    (i32.store offset=1212 (i32.const 0) (local.get $from))
     (local.set $i (local.get $fromByte))
     (local.set $adj (i32.sub (local.get $fromByte) (local.get $from)))
     (local.set $pendMask (i32.const 1))
@@ -163,6 +281,36 @@
             (then
               (if (i32.eqz (local.get $tl))
                 (then
+                  ;; Plain words go to $words, with the model state through STATE.
+                  (i32.store offset=1024 (i32.const 0) (local.get $prev))
+                  (i32.store offset=1028 (i32.const 0) (local.get $count))
+                  (i32.store offset=1032 (i32.const 0) (local.get $prefT))
+                  (i32.store offset=1036 (i32.const 0) (local.get $prefH))
+                  (i32.store offset=1040 (i32.const 0) (local.get $maxT))
+                  (i32.store offset=1044 (i32.const 0) (local.get $maxH))
+                  (i32.store offset=1048 (i32.const 0) (local.get $msT))
+                  (i32.store offset=1052 (i32.const 0) (local.get $msH))
+                  (i32.store offset=1056 (i32.const 0) (local.get $meT))
+                  (i32.store offset=1060 (i32.const 0) (local.get $meH))
+                  (i32.store offset=1076 (i32.const 0) (local.get $group))
+                  (i32.store offset=1084 (i32.const 0) (local.get $singles))
+                  (local.set $j (call $words (local.get $i) (local.get $adj) (local.get $nb)))
+                  (local.set $prev (i32.load offset=1024 (i32.const 0)))
+                  (local.set $count (i32.load offset=1028 (i32.const 0)))
+                  (local.set $prefT (i32.load offset=1032 (i32.const 0)))
+                  (local.set $prefH (i32.load offset=1036 (i32.const 0)))
+                  (local.set $maxT (i32.load offset=1040 (i32.const 0)))
+                  (local.set $maxH (i32.load offset=1044 (i32.const 0)))
+                  (local.set $msT (i32.load offset=1048 (i32.const 0)))
+                  (local.set $msH (i32.load offset=1052 (i32.const 0)))
+                  (local.set $meT (i32.load offset=1056 (i32.const 0)))
+                  (local.set $meH (i32.load offset=1060 (i32.const 0)))
+                  (local.set $group (i32.load offset=1076 (i32.const 0)))
+                  (local.set $singles (i32.load offset=1084 (i32.const 0)))
+                  (if (i32.ne (local.get $j) (local.get $i))
+                    (then
+                      (local.set $i (local.get $j))
+                      (br $next)))
                   (local.set $ts (i32.sub (local.get $i) (local.get $adj)))
                   (local.set $tb (local.get $i))
                   (local.set $h (i32.const 0x811c9dc5))
@@ -367,38 +515,29 @@
                        (i32.or (i32.eq (local.get $c) (i32.const 10)) (i32.eqz (local.get $singles))))
             (then
               (local.set $singles (i32.const 0))
-              (local.set $sPos (i32.sub (i32.add (local.get $i) (i32.const 1)) (local.get $adj)))
-              (local.set $sByte (i32.add (local.get $i) (i32.const 1)))
-              (local.set $sPrev (local.get $prev))
-              (local.set $sCount (local.get $count))
-              (local.set $sPrefT (local.get $prefT))
-              (local.set $sPrefH (local.get $prefH))
-              (local.set $sMaxT (local.get $maxT))
-              (local.set $sMaxH (local.get $maxH))
-              (local.set $sMsT (local.get $msT))
-              (local.set $sMsH (local.get $msH))
-              (local.set $sMeT (local.get $meT))
-              (local.set $sMeH (local.get $meH))
-              (local.set $sGroup (local.get $group))))
+              (i32.store offset=1212 (i32.const 0) (i32.sub (i32.add (local.get $i) (i32.const 1)) (local.get $adj)))
+              (i32.store offset=1196 (i32.const 0) (i32.add (local.get $i) (i32.const 1)))
+              (i32.store offset=1152 (i32.const 0) (local.get $prev))
+              (i32.store offset=1156 (i32.const 0) (local.get $count))
+              (i32.store offset=1160 (i32.const 0) (local.get $prefT))
+              (i32.store offset=1164 (i32.const 0) (local.get $prefH))
+              (i32.store offset=1168 (i32.const 0) (local.get $maxT))
+              (i32.store offset=1172 (i32.const 0) (local.get $maxH))
+              (i32.store offset=1176 (i32.const 0) (local.get $msT))
+              (i32.store offset=1180 (i32.const 0) (local.get $msH))
+              (i32.store offset=1184 (i32.const 0) (local.get $meT))
+              (i32.store offset=1188 (i32.const 0) (local.get $meH))
+              (i32.store offset=1204 (i32.const 0) (local.get $group))))
           (local.set $i (i32.add (local.get $i) (i32.const 1)))
           (br $next)))
       ;; Trouble: report the last safe point.
       (i32.store offset=1064 (i32.const 0) (local.get $bail))
-      (if (i32.gt_s (i32.sub (local.get $count) (local.get $sCount)) (i32.const 976))
+      (if (i32.gt_s (i32.sub (local.get $count) (i32.load offset=1156 (i32.const 0))) (i32.const 976))
         (then (return (i32.const -1))))
-      (i32.store offset=1024 (i32.const 0) (local.get $sPrev))
-      (i32.store offset=1028 (i32.const 0) (local.get $sCount))
-      (i32.store offset=1032 (i32.const 0) (local.get $sPrefT))
-      (i32.store offset=1036 (i32.const 0) (local.get $sPrefH))
-      (i32.store offset=1040 (i32.const 0) (local.get $sMaxT))
-      (i32.store offset=1044 (i32.const 0) (local.get $sMaxH))
-      (i32.store offset=1048 (i32.const 0) (local.get $sMsT))
-      (i32.store offset=1052 (i32.const 0) (local.get $sMsH))
-      (i32.store offset=1056 (i32.const 0) (local.get $sMeT))
-      (i32.store offset=1060 (i32.const 0) (local.get $sMeH))
-      (i32.store offset=1068 (i32.const 0) (local.get $sByte))
-      (i32.store offset=1076 (i32.const 0) (local.get $sGroup))
-      (return (local.get $sPos)))
+      (memory.copy (i32.const 1024) (i32.const 1152) (i32.const 40)) ;; prev … meH
+      (i32.store offset=1068 (i32.const 0) (i32.load offset=1196 (i32.const 0)))
+      (i32.store offset=1076 (i32.const 0) (i32.load offset=1204 (i32.const 0)))
+      (return (i32.load offset=1212 (i32.const 0))))
     ;; Done: the whole range.
     (i32.store offset=1064 (i32.const 0) (i32.const -1))
     (i32.store offset=1024 (i32.const 0) (local.get $prev))
