@@ -63,15 +63,70 @@
                  (i32.and (local.get $x) (i32.const 7)))
       (i32.const 1)))
 
+  ;; The model's step for one word, on the state in STATE: unigram and bigram weights into the prefix
+  ;; sums, the best window per head. A group's name (kind 2) reads the zero unigram bucket (its index
+  ;; is in STATE[14]). $words does the same in registers.
+  (func $step (param $wh i32) (param $kind i32) (param $ts i32) (param $te i32)
+    (local $u i32) (local $b i32) (local $count i32) (local $pT i32) (local $pH i32) (local $x i32)
+    (local $sT i32) (local $sH i32) (local $first i32) (local $mask i32)
+    (local.set $mask (i32.load offset=1072 (i32.const 0)))
+    (local.set $u (i32.shl (i32.and (local.get $wh) (local.get $mask)) (i32.const 1)))
+    (if (i32.eq (local.get $kind) (i32.const 2))
+      (then
+        (local.set $u (i32.load offset=1080 (i32.const 0)))
+        (i32.store offset=1076 (i32.const 0) (i32.const 1))))
+    ;; bigramHash(prev, wh) of model.ts
+    (local.set $b (i32.mul (i32.xor (i32.load offset=1024 (i32.const 0)) (i32.const 0x9e3779b9)) (i32.const 0x85ebca6b)))
+    (local.set $b (i32.mul
+      (i32.xor (i32.xor (local.get $b) (i32.shr_u (local.get $b) (i32.const 13))) (local.get $wh))
+      (i32.const 0xc2b2ae35)))
+    (local.set $b (i32.shl (i32.and (i32.xor (local.get $b) (i32.shr_u (local.get $b) (i32.const 16))) (local.get $mask)) (i32.const 1)))
+    (i32.store offset=1024 (i32.const 0) (local.get $wh))
+    (local.set $count (i32.add (i32.load offset=1028 (i32.const 0)) (i32.const 1)))
+    (i32.store offset=1028 (i32.const 0) (local.get $count))
+    ;; Both heads of a bucket in one 16-bit read: toxic in the low byte, hate in the high.
+    (local.set $u (i32.load16_s offset=262144 (local.get $u)))
+    (local.set $b (i32.load16_s offset=262144 (local.get $b)))
+    (local.set $pT (i32.add (i32.load offset=1032 (i32.const 0))
+      (i32.add (i32.extend8_s (local.get $u)) (i32.extend8_s (local.get $b)))))
+    (local.set $pH (i32.add (i32.load offset=1036 (i32.const 0))
+      (i32.add (i32.shr_s (local.get $u) (i32.const 8)) (i32.shr_s (local.get $b) (i32.const 8)))))
+    (i32.store offset=1032 (i32.const 0) (local.get $pT))
+    (i32.store offset=1036 (i32.const 0) (local.get $pH))
+    (local.set $x (i32.mul (i32.and (local.get $count) (i32.const 1023)) (i32.const 12)))
+    (i32.store offset=2048 (local.get $x) (local.get $pT))
+    (i32.store offset=2052 (local.get $x) (local.get $pH))
+    (i32.store offset=2056 (local.get $x) (local.get $ts))
+    (local.set $sT (local.get $pT))
+    (local.set $sH (local.get $pH))
+    (local.set $first (i32.const 1))
+    (if (i32.gt_s (local.get $count) (i32.const 24))
+      (then
+        (local.set $x (i32.mul (i32.and (i32.sub (local.get $count) (i32.const 24)) (i32.const 1023)) (i32.const 12)))
+        (local.set $sT (i32.sub (local.get $pT) (i32.load offset=2048 (local.get $x))))
+        (local.set $sH (i32.sub (local.get $pH) (i32.load offset=2052 (local.get $x))))
+        (local.set $first (i32.sub (local.get $count) (i32.const 23)))))
+    (if (i32.gt_s (local.get $sT) (i32.load offset=1040 (i32.const 0)))
+      (then
+        (i32.store offset=1040 (i32.const 0) (local.get $sT))
+        (i32.store offset=1048 (i32.const 0) (i32.load offset=2056 (i32.mul (i32.and (local.get $first) (i32.const 1023)) (i32.const 12))))
+        (i32.store offset=1056 (i32.const 0) (local.get $te))))
+    (if (i32.gt_s (local.get $sH) (i32.load offset=1044 (i32.const 0)))
+      (then
+        (i32.store offset=1044 (i32.const 0) (local.get $sH))
+        (i32.store offset=1052 (i32.const 0) (i32.load offset=2056 (i32.mul (i32.and (local.get $first) (i32.const 1023)) (i32.const 12))))
+        (i32.store offset=1060 (i32.const 0) (local.get $te)))))
+
   ;; The common case, in a small function of its own so that its state stays in registers: words of
   ;; ASCII letters, each followed by separators (space, comma, …), from the word at byte `i` (no token
   ;; open). Reads the model state from STATE and writes it back. Returns the byte where it stopped: a
-  ;; sentence end or anything else after a word, or the start of a word it leaves to `run` (a hot or
-  ;; overlong word, a third single letter, one with repeated letters that may be listed) — then `run`
-  ;; takes that word as if this function had not seen it. Each word is treated exactly as `run` would.
+  ;; sentence end or anything else after a word, or the start of a word it leaves to `run` (a word
+  ;; in the hot filter, an overlong word, a third single letter, one with repeated letters that may be
+  ;; listed) — then `run` takes that word as if this function had not seen it. Each word is treated
+  ;; exactly as `run` would.
   (func $words (param $i i32) (param $adj i32) (param $nb i32) (result i32)
     (local $j i32) (local $c i32) (local $d i32) (local $h i32) (local $last i32) (local $rep i32)
-    (local $n i32) (local $wh i32) (local $kind i32) (local $ones i32) (local $x i32)
+    (local $n i32) (local $wh i32) (local $ones i32) (local $x i32) (local $p i32) (local $hc i32)
     (local $prev i32) (local $count i32) (local $prefT i32) (local $prefH i32) (local $maxT i32) (local $maxH i32)
     (local $mask i32) (local $singles i32) (local $u i32) (local $b i32) (local $pT i32) (local $pH i32)
     (local $sT i32) (local $sH i32) (local $first i32) (local $ts i32)
@@ -109,28 +164,33 @@
         (local.set $ones (select (i32.add (local.get $singles) (i32.const 1)) (i32.const 0) (i32.eq (local.get $n) (i32.const 1))))
         (br_if $stop (i32.ge_s (local.get $ones) (i32.const 3)))
         (local.set $wh (i32.and (local.get $h) (i32.const 0x3fffffff)))
-        (local.set $kind (i32.const 1))
-        (if (i32.and
-              (i32.shr_u (i32.load8_u offset=81920 (i32.shr_u (i32.and (local.get $wh) (i32.const 0xfffff)) (i32.const 3)))
-                         (i32.and (local.get $wh) (i32.const 7)))
-              (i32.const 1))
+        ;; A word the lexicon must see (hot filter) is left to `run`, which asks scanner.ts: this loop
+        ;; makes no call, so its state never has to leave registers.
+        (br_if $stop (i32.and
+          (i32.shr_u (i32.load8_u offset=81920 (i32.shr_u (i32.and (local.get $wh) (i32.const 0xfffff)) (i32.const 3)))
+                     (i32.and (local.get $wh) (i32.const 7)))
+          (i32.const 1)))
+        ;; So is a word with repeated letters whose collapsed form ("fuuuck" → "fuck") may be listed.
+        (if (local.get $rep)
           (then
-            (local.set $kind (call $word (local.get $wh) (local.get $i) (local.get $n)))
-            (br_if $stop (i32.eqz (local.get $kind)))))
-        (if (i32.and (local.get $rep) (i32.eq (local.get $kind) (i32.const 1)))
-          (then
-            (local.set $x (call $collapsed (local.get $i) (local.get $n)))
-            (br_if $stop (if (result i32) (call $bit (i32.const 212992) (local.get $x) (i32.const 0x3ffff))
-              (then (call $collapses (local.get $wh) (local.get $x) (local.get $i) (local.get $n)))
-              (else (i32.const 0))))))
+            (local.set $hc (i32.const 0x811c9dc5))
+            (local.set $last (i32.const -1))
+            (local.set $p (local.get $i))
+            (loop $collapse
+              (local.set $d (i32.or (i32.load8_u offset=524288 (local.get $p)) (i32.const 32)))
+              (if (i32.ne (local.get $d) (local.get $last))
+                (then (local.set $hc (i32.mul (i32.xor (local.get $hc) (local.get $d)) (i32.const 0x01000193)))))
+              (local.set $last (local.get $d))
+              (local.set $p (i32.add (local.get $p) (i32.const 1)))
+              (br_if $collapse (i32.lt_u (local.get $p) (local.get $j))))
+            (br_if $stop (i32.and
+              (i32.shr_u (i32.load8_u offset=212992 (i32.shr_u (i32.and (local.get $hc) (i32.const 0x3ffff)) (i32.const 3)))
+                         (i32.and (local.get $hc) (i32.const 7)))
+              (i32.const 1)))))
         ;; The word counts: the model step, as in `run`.
         (local.set $singles (local.get $ones))
         (local.set $ts (i32.sub (local.get $i) (local.get $adj)))
         (local.set $u (i32.shl (i32.and (local.get $wh) (local.get $mask)) (i32.const 1)))
-        (if (i32.eq (local.get $kind) (i32.const 2))
-          (then
-            (local.set $u (i32.load offset=1080 (i32.const 0)))
-            (i32.store offset=1076 (i32.const 0) (i32.const 1))))
         (local.set $b (i32.mul (i32.xor (local.get $prev) (i32.const 0x9e3779b9)) (i32.const 0x85ebca6b)))
         (local.set $b (i32.mul
           (i32.xor (i32.xor (local.get $b) (i32.shr_u (local.get $b) (i32.const 13))) (local.get $wh))
@@ -193,27 +253,12 @@
   ;; STATE[11] = the safe point's byte), or -1 when that safe point is beyond the ring.
   (func (export "run") (param $from i32) (param $fromByte i32) (param $nb i32) (param $end i32) (result i32)
     (local $i i32) (local $j i32) (local $c i32) (local $k i32) (local $cp i32) (local $adj i32) (local $d i32)
-    (local $prev i32) (local $count i32) (local $prefT i32) (local $prefH i32)
-    (local $maxT i32) (local $maxH i32) (local $msT i32) (local $msH i32) (local $meT i32) (local $meH i32)
     (local $singles i32) (local $tl i32) (local $letters i32) (local $digits i32)
     (local $h i32) (local $last i32) (local $rep i32) (local $ts i32) (local $tb i32) (local $te i32)
-    (local $bail i32) (local $wh i32) (local $u i32) (local $b i32) (local $x i32) (local $lo i32)
-    (local $pT i32) (local $pH i32) (local $sT i32) (local $sH i32) (local $first i32) (local $mask i32)
+    (local $bail i32) (local $wh i32) (local $x i32)
     (local $sym i32) (local $pend i32) (local $pendMask i32)
-    (local $group i32) (local $kind i32)
+    (local $kind i32)
 
-    (local.set $prev (i32.load offset=1024 (i32.const 0)))
-    (local.set $count (i32.load offset=1028 (i32.const 0)))
-    (local.set $prefT (i32.load offset=1032 (i32.const 0)))
-    (local.set $prefH (i32.load offset=1036 (i32.const 0)))
-    (local.set $maxT (i32.load offset=1040 (i32.const 0)))
-    (local.set $maxH (i32.load offset=1044 (i32.const 0)))
-    (local.set $msT (i32.load offset=1048 (i32.const 0)))
-    (local.set $msH (i32.load offset=1052 (i32.const 0)))
-    (local.set $meT (i32.load offset=1056 (i32.const 0)))
-    (local.set $meH (i32.load offset=1060 (i32.const 0)))
-    (local.set $mask (i32.load offset=1072 (i32.const 0)))
-    (local.set $group (i32.load offset=1076 (i32.const 0)))
     ;; The last safe point starts as the entry state (STATE, as given, copied to SNAP).
     (memory.copy (i32.const 1152) (i32.const 1024) (i32.const 64))
     (i32.store offset=1196 (i32.const 0) (local.get $fromByte))
@@ -281,31 +326,9 @@
             (then
               (if (i32.eqz (local.get $tl))
                 (then
-                  ;; Plain words go to $words, with the model state through STATE.
-                  (i32.store offset=1024 (i32.const 0) (local.get $prev))
-                  (i32.store offset=1028 (i32.const 0) (local.get $count))
-                  (i32.store offset=1032 (i32.const 0) (local.get $prefT))
-                  (i32.store offset=1036 (i32.const 0) (local.get $prefH))
-                  (i32.store offset=1040 (i32.const 0) (local.get $maxT))
-                  (i32.store offset=1044 (i32.const 0) (local.get $maxH))
-                  (i32.store offset=1048 (i32.const 0) (local.get $msT))
-                  (i32.store offset=1052 (i32.const 0) (local.get $msH))
-                  (i32.store offset=1056 (i32.const 0) (local.get $meT))
-                  (i32.store offset=1060 (i32.const 0) (local.get $meH))
-                  (i32.store offset=1076 (i32.const 0) (local.get $group))
+                  ;; Plain words go to $words.
                   (i32.store offset=1084 (i32.const 0) (local.get $singles))
                   (local.set $j (call $words (local.get $i) (local.get $adj) (local.get $nb)))
-                  (local.set $prev (i32.load offset=1024 (i32.const 0)))
-                  (local.set $count (i32.load offset=1028 (i32.const 0)))
-                  (local.set $prefT (i32.load offset=1032 (i32.const 0)))
-                  (local.set $prefH (i32.load offset=1036 (i32.const 0)))
-                  (local.set $maxT (i32.load offset=1040 (i32.const 0)))
-                  (local.set $maxH (i32.load offset=1044 (i32.const 0)))
-                  (local.set $msT (i32.load offset=1048 (i32.const 0)))
-                  (local.set $msH (i32.load offset=1052 (i32.const 0)))
-                  (local.set $meT (i32.load offset=1056 (i32.const 0)))
-                  (local.set $meH (i32.load offset=1060 (i32.const 0)))
-                  (local.set $group (i32.load offset=1076 (i32.const 0)))
                   (local.set $singles (i32.load offset=1084 (i32.const 0)))
                   (if (i32.ne (local.get $j) (local.get $i))
                     (then
@@ -456,53 +479,7 @@
                             (then
                               (local.set $bail (i32.sub (local.get $i) (local.get $adj)))
                               (br $trouble)))))))))
-              ;; The model: unigram and bigram weights into the prefix sums; best window per head.
-              ;; A group's name reads the zero unigram bucket (its index is in STATE[14]).
-              (local.set $u (i32.shl (i32.and (local.get $wh) (local.get $mask)) (i32.const 1)))
-              (if (i32.eq (local.get $kind) (i32.const 2))
-                (then
-                  (local.set $u (i32.load offset=1080 (i32.const 0)))
-                  (local.set $group (i32.const 1))))
-              ;; bigramHash(prev, wh) of model.ts
-              (local.set $b (i32.mul (i32.xor (local.get $prev) (i32.const 0x9e3779b9)) (i32.const 0x85ebca6b)))
-              (local.set $b (i32.mul
-                (i32.xor (i32.xor (local.get $b) (i32.shr_u (local.get $b) (i32.const 13))) (local.get $wh))
-                (i32.const 0xc2b2ae35)))
-              (local.set $b (i32.shl (i32.and (i32.xor (local.get $b) (i32.shr_u (local.get $b) (i32.const 16))) (local.get $mask)) (i32.const 1)))
-              (local.set $prev (local.get $wh))
-              (local.set $count (i32.add (local.get $count) (i32.const 1)))
-              ;; Both heads of a bucket in one 16-bit read: toxic in the low byte, hate in the high.
-              (local.set $u (i32.load16_s offset=262144 (local.get $u)))
-              (local.set $b (i32.load16_s offset=262144 (local.get $b)))
-              (local.set $pT (i32.add (local.get $prefT)
-                (i32.add (i32.extend8_s (local.get $u)) (i32.extend8_s (local.get $b)))))
-              (local.set $pH (i32.add (local.get $prefH)
-                (i32.add (i32.shr_s (local.get $u) (i32.const 8)) (i32.shr_s (local.get $b) (i32.const 8)))))
-              (local.set $x (i32.mul (i32.and (local.get $count) (i32.const 1023)) (i32.const 12)))
-              (i32.store offset=2048 (local.get $x) (local.get $pT))
-              (i32.store offset=2052 (local.get $x) (local.get $pH))
-              (i32.store offset=2056 (local.get $x) (local.get $ts))
-              (local.set $prefT (local.get $pT))
-              (local.set $prefH (local.get $pH))
-              (local.set $sT (local.get $pT))
-              (local.set $sH (local.get $pH))
-              (local.set $first (i32.const 1))
-              (if (i32.gt_s (local.get $count) (i32.const 24))
-                (then
-                  (local.set $lo (i32.mul (i32.and (i32.sub (local.get $count) (i32.const 24)) (i32.const 1023)) (i32.const 12)))
-                  (local.set $sT (i32.sub (local.get $pT) (i32.load offset=2048 (local.get $lo))))
-                  (local.set $sH (i32.sub (local.get $pH) (i32.load offset=2052 (local.get $lo))))
-                  (local.set $first (i32.sub (local.get $count) (i32.const 23)))))
-              (if (i32.gt_s (local.get $sT) (local.get $maxT))
-                (then
-                  (local.set $maxT (local.get $sT))
-                  (local.set $msT (i32.load offset=2056 (i32.mul (i32.and (local.get $first) (i32.const 1023)) (i32.const 12))))
-                  (local.set $meT (local.get $te))))
-              (if (i32.gt_s (local.get $sH) (local.get $maxH))
-                (then
-                  (local.set $maxH (local.get $sH))
-                  (local.set $msH (i32.load offset=2056 (i32.mul (i32.and (local.get $first) (i32.const 1023)) (i32.const 12))))
-                  (local.set $meH (local.get $te))))
+              (call $step (local.get $wh) (local.get $kind) (local.get $ts) (local.get $te))
               (local.set $tl (i32.const 0))
               (local.set $letters (i32.const 0))
               (local.set $digits (i32.const 0))
@@ -517,22 +494,13 @@
               (local.set $singles (i32.const 0))
               (i32.store offset=1212 (i32.const 0) (i32.sub (i32.add (local.get $i) (i32.const 1)) (local.get $adj)))
               (i32.store offset=1196 (i32.const 0) (i32.add (local.get $i) (i32.const 1)))
-              (i32.store offset=1152 (i32.const 0) (local.get $prev))
-              (i32.store offset=1156 (i32.const 0) (local.get $count))
-              (i32.store offset=1160 (i32.const 0) (local.get $prefT))
-              (i32.store offset=1164 (i32.const 0) (local.get $prefH))
-              (i32.store offset=1168 (i32.const 0) (local.get $maxT))
-              (i32.store offset=1172 (i32.const 0) (local.get $maxH))
-              (i32.store offset=1176 (i32.const 0) (local.get $msT))
-              (i32.store offset=1180 (i32.const 0) (local.get $msH))
-              (i32.store offset=1184 (i32.const 0) (local.get $meT))
-              (i32.store offset=1188 (i32.const 0) (local.get $meH))
-              (i32.store offset=1204 (i32.const 0) (local.get $group))))
+              (memory.copy (i32.const 1152) (i32.const 1024) (i32.const 40)) ;; prev … meH
+              (i32.store offset=1204 (i32.const 0) (i32.load offset=1076 (i32.const 0)))))
           (local.set $i (i32.add (local.get $i) (i32.const 1)))
           (br $next)))
       ;; Trouble: report the last safe point.
       (i32.store offset=1064 (i32.const 0) (local.get $bail))
-      (if (i32.gt_s (i32.sub (local.get $count) (i32.load offset=1156 (i32.const 0))) (i32.const 976))
+      (if (i32.gt_s (i32.sub (i32.load offset=1028 (i32.const 0)) (i32.load offset=1156 (i32.const 0))) (i32.const 976))
         (then (return (i32.const -1))))
       (memory.copy (i32.const 1024) (i32.const 1152) (i32.const 40)) ;; prev … meH
       (i32.store offset=1068 (i32.const 0) (i32.load offset=1196 (i32.const 0)))
@@ -540,17 +508,6 @@
       (return (i32.load offset=1212 (i32.const 0))))
     ;; Done: the whole range.
     (i32.store offset=1064 (i32.const 0) (i32.const -1))
-    (i32.store offset=1024 (i32.const 0) (local.get $prev))
-    (i32.store offset=1028 (i32.const 0) (local.get $count))
-    (i32.store offset=1032 (i32.const 0) (local.get $prefT))
-    (i32.store offset=1036 (i32.const 0) (local.get $prefH))
-    (i32.store offset=1040 (i32.const 0) (local.get $maxT))
-    (i32.store offset=1044 (i32.const 0) (local.get $maxH))
-    (i32.store offset=1048 (i32.const 0) (local.get $msT))
-    (i32.store offset=1052 (i32.const 0) (local.get $msH))
-    (i32.store offset=1056 (i32.const 0) (local.get $meT))
-    (i32.store offset=1060 (i32.const 0) (local.get $meH))
     (i32.store offset=1068 (i32.const 0) (local.get $nb))
-    (i32.store offset=1076 (i32.const 0) (local.get $group))
     (local.get $end))
 )
