@@ -140,12 +140,28 @@
     (local.set $singles (i32.load offset=1084 (i32.const 0)))
     (block $stop
       (loop $word
-        ;; A run of letters from byte i, hashed (FNV-1a, lower-cased).
         (local.set $h (i32.const 0x811c9dc5))
+        (local.set $j (local.get $i))
+        (local.set $c (i32.load8_u offset=524288 (local.get $i)))
+        (block $counted
+        (if (i32.eq (i32.load8_u (local.get $c)) (i32.const 2))
+          (then
+            ;; A number: its digits, hashed; it ends a run of single letters.
+            (loop $digit
+              (local.set $h (i32.mul (i32.xor (local.get $h) (local.get $c)) (i32.const 0x01000193)))
+              (local.set $j (i32.add (local.get $j) (i32.const 1)))
+              (local.set $c (i32.load8_u offset=524288 (local.get $j)))
+              (br_if $digit (i32.eq (i32.load8_u (local.get $c)) (i32.const 2))))
+            (local.set $x (i32.load8_u (local.get $c)))
+            (br_if $stop (i32.and (i32.ne (local.get $x) (i32.const 0)) (i32.ne (local.get $x) (i32.const 6))))
+            (br_if $stop (i32.gt_s (i32.sub (local.get $j) (local.get $i)) (i32.const 48)))
+            (local.set $ones (i32.const 0))
+            (local.set $wh (i32.and (local.get $h) (i32.const 0x3fffffff)))
+            (br $counted)))
+        ;; A run of letters, hashed (FNV-1a, lower-cased).
         (local.set $last (i32.const -1))
         (local.set $rep (i32.const 0))
-        (local.set $j (local.get $i))
-        (local.set $d (i32.or (i32.load8_u offset=524288 (local.get $i)) (i32.const 32)))
+        (local.set $d (i32.or (local.get $c) (i32.const 32)))
         (loop $letter
           (local.set $h (i32.mul (i32.xor (local.get $h) (local.get $d)) (i32.const 0x01000193)))
           (local.set $rep (i32.or (local.get $rep) (i32.eq (local.get $d) (local.get $last))))
@@ -186,7 +202,7 @@
             (br_if $stop (i32.and
               (i32.shr_u (i32.load8_u offset=212992 (i32.shr_u (i32.and (local.get $hc) (i32.const 0x3ffff)) (i32.const 3)))
                          (i32.and (local.get $hc) (i32.const 7)))
-              (i32.const 1)))))
+              (i32.const 1))))))
         ;; The word counts: the model step, as in `run`.
         (local.set $singles (local.get $ones))
         (local.set $ts (i32.sub (local.get $i) (local.get $adj)))
@@ -238,7 +254,7 @@
           (br_if $stop (i32.gt_u (local.get $i) (local.get $nb)))
           (local.set $x (i32.load8_u (i32.load8_u offset=524288 (local.get $i))))
           (br_if $sep (i32.eqz (local.get $x))))
-        (br_if $word (i32.eq (local.get $x) (i32.const 1)))))
+        (br_if $word (i32.lt_u (i32.sub (local.get $x) (i32.const 1)) (i32.const 2)))))
     (i32.store offset=1024 (i32.const 0) (local.get $prev))
     (i32.store offset=1028 (i32.const 0) (local.get $count))
     (i32.store offset=1032 (i32.const 0) (local.get $prefT))
@@ -321,19 +337,22 @@
                   (br $next)))
               (local.set $k (i32.const 0)))) ;; a separator
 
+          ;; Plain words and numbers go to $words; what it leaves comes back here.
+          (if (i32.and (i32.eqz (local.get $tl)) (i32.lt_u (i32.sub (local.get $k) (i32.const 1)) (i32.const 2)))
+            (then
+              (i32.store offset=1084 (i32.const 0) (local.get $singles))
+              (local.set $j (call $words (local.get $i) (local.get $adj) (local.get $nb)))
+              (local.set $singles (i32.load offset=1084 (i32.const 0)))
+              (if (i32.ne (local.get $j) (local.get $i))
+                (then
+                  (local.set $i (local.get $j))
+                  (br $next)))))
+
           ;; Letters: a run of ASCII letters, hashed.
           (if (i32.eq (local.get $k) (i32.const 1))
             (then
               (if (i32.eqz (local.get $tl))
                 (then
-                  ;; Plain words go to $words.
-                  (i32.store offset=1084 (i32.const 0) (local.get $singles))
-                  (local.set $j (call $words (local.get $i) (local.get $adj) (local.get $nb)))
-                  (local.set $singles (i32.load offset=1084 (i32.const 0)))
-                  (if (i32.ne (local.get $j) (local.get $i))
-                    (then
-                      (local.set $i (local.get $j))
-                      (br $next)))
                   (local.set $ts (i32.sub (local.get $i) (local.get $adj)))
                   (local.set $tb (local.get $i))
                   (local.set $h (i32.const 0x811c9dc5))
