@@ -258,6 +258,8 @@ export class ToxicityScanner {
   private mPrefH: number = 0;
   private mRing = new Int32Array(2 * WINDOW); // prefix sums of the last WINDOW words, per head
   private mStarts = new Int32Array(WINDOW);
+  /** The WebAssembly stage's ring holds the window and mRing/mStarts do not (it finished a segment). */
+  private ringInFast: boolean = false;
   private mMaxT: number = NO_WINDOW;
   private mMaxH: number = NO_WINDOW;
   private mMaxStartT: number = 0;
@@ -317,6 +319,7 @@ export class ToxicityScanner {
     this.hCount = 0;
     this.sentLen = 0;
     this.mCount = 0;
+    this.ringInFast = false;
     this.mPrev = BOS;
     this.best = { toxicity: undefined, insult: undefined, profanity: undefined, identity_attack: undefined, threat: undefined };
     this.spans = [];
@@ -924,7 +927,7 @@ export class ToxicityScanner {
     st[S.meT] = this.mMaxEndT;
     st[S.meH] = this.mMaxEndH;
     st[S.sawGroup] = this.sawGroup ? 1 : 0;
-    this.ringOut(f.ring, FAST_RING - 1);
+    if (!this.ringInFast) this.ringOut(f.ring, FAST_RING - 1);
     const p = f.run(from, fromByte, nb, end);
     this.bailAt = st[S.bailAt] as number;
     if (p < 0) return p;
@@ -942,7 +945,10 @@ export class ToxicityScanner {
     this.mMaxEndT = st[S.meT] as number;
     this.mMaxEndH = st[S.meH] as number;
     this.sawGroup = st[S.sawGroup] === 1;
-    this.ringIn(f.ring, FAST_RING - 1, count);
+    // At the end of a segment the window stays in WebAssembly memory for the next one (or for nobody:
+    // the text's end needs only the best windows); anywhere else `plain` or the full scan go on here.
+    this.ringInFast = p === end;
+    if (!this.ringInFast) this.ringIn(f.ring, FAST_RING - 1, count);
     this.newSentence(p);
     return p;
   }
@@ -1003,7 +1009,14 @@ export class ToxicityScanner {
             continue;
           }
         }
-      } else p = this.plain(text, at, atByte, u8, nb, segEnd, -1);
+      } else {
+        // (Every segment fits the WebAssembly stage's input; this keeps `plain` right if one did not.)
+        if (this.ringInFast) {
+          this.ringIn((fast as FastScan).ring, FAST_RING - 1, this.mCount);
+          this.ringInFast = false;
+        }
+        p = this.plain(text, at, atByte, u8, nb, segEnd, -1);
+      }
       if (p === segEnd) {
         at = segEnd;
         continue;
