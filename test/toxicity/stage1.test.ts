@@ -34,6 +34,13 @@ const MIXED = [
   '**fuck** you, #kill them, @ss and $hit, *yawns*, **stupid**, #idiot, @c_drew_ and **x**',
   'Café: fück this, you are a bïtch, é é é and ñ ñ ñ, kïll them all, Dïck Cheney',
   'a b\nc d e f\ng',
+  // Runs of plain words (the WebAssembly stage's fast loop) broken by what it leaves to the general one.
+  'We met twelve women and nine men at the market, then all of them went home and will see you soon.',
+  'It costs 12 dollars. Then 3. Then 45 more; 7 left\n8 9 10 and 1000000 more items at 3.50 each',
+  'see a b then x y z and a b c d, then more words after them',
+  `plain words then ${'y'.repeat(48)} and ${'z'.repeat(49)} then plain words again`,
+  "don't stop, it's fine, the students' work and O'Brien's notes",
+  'Plain words and then the kill process ends; the animals in the zoo and gas prices rose, said the country report.',
   'x'.repeat(60) + '\nplain',
   ...CHALLENGE.map((c) => c.text),
 ];
