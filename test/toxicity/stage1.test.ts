@@ -41,6 +41,13 @@ const MIXED = [
   `plain words then ${'y'.repeat(48)} and ${'z'.repeat(49)} then plain words again`,
   "don't stop, it's fine, the students' work and O'Brien's notes",
   'Plain words and then the kill process ends; the animals in the zoo and gas prices rose, said the country report.',
+  // The phrase checks the WebAssembly stage runs itself: the pattern completes, or just fails to.
+  'We should kill the process and then the people will go home. The people we kill are bugs.',
+  'Death. To them it was news. Death to them all. The death toll rose to 12 people.',
+  'Back then, my country was poor. In the country, back then, we went back home to our country.',
+  'I know you live here; where do you live now? We live in a small town, and they live there too.',
+  'Those men are animals. The animals ate; women and men walked past the animals in the zoo.',
+  'They should be killed. They will be beaten. It can be hard to beat the traffic.',
   'x'.repeat(60) + '\nplain',
   ...CHALLENGE.map((c) => c.text),
 ];

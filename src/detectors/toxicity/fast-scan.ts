@@ -22,14 +22,26 @@ const MODEL_CAPACITY = 262144;
 const IN = 524288;
 const IN_END = 655360;
 const EMOJI = 655360;
+const PHRASE = 1216;
 /** Words the ring remembers (fast-scan.wat masks with 1023). */
 export const FAST_RING = 1024;
 
 /** Model state slots in `state` (fast-scan.wat reads and writes them at STATE + 4 × slot). */
 export const S = { prev: 0, count: 1, prefT: 2, prefH: 3, maxT: 4, maxH: 5, msT: 6, msH: 7, meT: 8, meH: 9, bailAt: 10, safeByte: 11, modelMask: 12, sawGroup: 13, zeroU: 14 } as const;
 
-/** What {@link FastScanTables.word} says of a word in the hot filter. */
-export const WORD = { stop: 0, unlisted: 1, group: 2, listed: 3 } as const;
+/**
+ * What {@link FastScanTables.word} says of a word (flags; 0: not listed). The stage stops at `stop`;
+ * the others feed the phrase checks it runs as `plain` does (fast-scan.wat, "The phrase checks").
+ */
+export const WORD = { stop: 1, listed: 2, group: 4, violent: 8, dehuman: 16, person: 32, country: 64, live: 128, back: 256 } as const;
+
+/** Hashes of the words the phrase checks compare with, as `plain` does. */
+export interface PhraseHashes {
+  readonly be: number;
+  readonly you: number;
+  readonly to: number;
+  readonly death: number;
+}
 
 export interface FastScanTables {
   /** ASCII character classes (the scanner's CLASS). */
@@ -46,8 +58,9 @@ export interface FastScanTables {
   readonly modelMask: number;
   /** Table index of the zero unigram bucket (group names). */
   readonly zeroUnigram: number;
-  /** A word in the hot filter: one of {@link WORD}, as `plain` would treat it. */
+  /** A word in the hot filter, or near a violent word or "death": its {@link WORD} flags. */
   readonly word: (input: Uint8Array, hash: number, start: number, letters: number) => number;
+  readonly phrase: PhraseHashes;
   /** Letters and digits together: whether the full scan could read them as a listed word. */
   readonly mixed: (input: Uint8Array, start: number, length: number) => boolean;
   /**
@@ -101,6 +114,7 @@ export function createFastScan(t: FastScanTables): FastScan | undefined {
   const state = new Int32Array(buffer, STATE, 16);
   state[S.modelMask] = t.modelMask;
   state[S.zeroU] = t.zeroUnigram;
+  new Int32Array(buffer, PHRASE, 4).set([t.phrase.be, t.phrase.you, t.phrase.to, t.phrase.death]);
   input = new Uint8Array(buffer, IN, IN_END - IN);
   return { run: exports.run, input, state, ring: new Int32Array(buffer, RING, 3 * FAST_RING) };
 }

@@ -6,6 +6,8 @@
 ;; lexicon. It stops at a word that could make a rule fire (hot filter), symbols glued to letters,
 ;; characters outside its tables, three single letters in a row, or a word whose collapsed form is
 ;; listed, and reports the last safe point (a sentence start) so that plain() takes that sentence.
+;; Like plain() it runs the phrase checks on the words they concern ($phrase), so a violent verb, a
+;; group's name or "country" stops it only where a pattern could actually complete.
 ;; Runs of plain words go through $words, a small loop whose state fits in registers; `run` (the
 ;; general loop) takes everything else.
 ;;
@@ -15,6 +17,10 @@
 ;;   STATE  1024     16 × i32   model state in/out (see fast-scan.ts); while `run` runs, also how it
 ;;                              hands its state to $words (slot 15: the run of single letters)
 ;;   SNAP   1152     16 × i32   the last safe point: the state there, as STATE (slot 15: its text offset)
+;;   PHRASE 1216     4 × i32    hashes of "be", "you", "to", "death" (from scanner.ts's H)
+;;   CTX    1232     5 × i32    the phrase checks' context in the sentence: the word counts at the last
+;;                              "back", group name and violent word, (unused), and the last word count
+;;                              near a violent word or "death" (see $phrase, $nearUntil)
 ;;   RING   2048     1024 × 3 × i32: prefix sums (toxic, hate) and start offset per word
 ;;   UNI    16384    64 KiB     class of a BMP code point: 0 stop, 1 separator, 2 skip
 ;;   HOT    81920    2^20 bits  words plain() must see (hot roles, patterns)
@@ -22,6 +28,7 @@
 ;;   MODEL  262144   int8 weights, 2 heads interleaved (the last bucket is the zero bucket)
 ;;   IN     524288   the UTF-8 bytes; IN[nb] is a space
 ;;   EMOJI  655360   4 KiB: class of a code point in U+1F000..U+1FFFF, as UNI
+;;   HRING  659456   1024 × i32: each word's hash, word i at 4 × (i % 1024)
 (module
   ;; collapses(hash, collapsed hash, first byte, letters): 1 when plain() would read the word as
   ;; the listed word it collapses to (scanner.ts decides, with the lexicon).
@@ -63,7 +70,65 @@
                  (i32.and (local.get $x) (i32.const 7)))
       (i32.const 1)))
 
-  ;; The model's step for one word, on the state in STATE: unigram and bigram weights into the prefix
+;; The phrase checks `plain()` runs on a listed word (`flags` from scanner.ts, see fast-scan.ts's
+  ;; WORD), with p1, p2, p3 the sentence's last three words: 1 when `plain()` must see the sentence.
+  ;; Otherwise notes what later words are checked against ("back", a group, a violent word).
+  (func $phrase (param $flags i32) (result i32)
+    (local $count i32) (local $snap i32) (local $p1 i32) (local $p2 i32) (local $p3 i32)
+    (if (i32.and (local.get $flags) (i32.const 1)) (then (return (i32.const 1))))
+    (local.set $count (i32.load offset=1028 (i32.const 0)))
+    (local.set $snap (i32.load offset=1156 (i32.const 0)))
+    (if (i32.gt_s (local.get $count) (local.get $snap))
+      (then (local.set $p1 (i32.load offset=659456 (i32.shl (i32.and (local.get $count) (i32.const 1023)) (i32.const 2))))))
+    (if (i32.gt_s (i32.sub (local.get $count) (i32.const 1)) (local.get $snap))
+      (then (local.set $p2 (i32.load offset=659456 (i32.shl (i32.and (i32.sub (local.get $count) (i32.const 1)) (i32.const 1023)) (i32.const 2))))))
+    (if (i32.gt_s (i32.sub (local.get $count) (i32.const 2)) (local.get $snap))
+      (then (local.set $p3 (i32.load offset=659456 (i32.shl (i32.and (i32.sub (local.get $count) (i32.const 2)) (i32.const 1023)) (i32.const 2))))))
+    ;; "you live"
+    (if (i32.and (i32.ne (i32.and (local.get $flags) (i32.const 128)) (i32.const 0))
+                 (i32.eq (local.get $p1) (i32.load offset=1220 (i32.const 0))))
+      (then (return (i32.const 1))))
+    ;; "back … country" within six words
+    (if (i32.and (i32.ne (i32.and (local.get $flags) (i32.const 64)) (i32.const 0))
+                 (i32.le_s (i32.sub (local.get $count) (i32.load offset=1232 (i32.const 0))) (i32.const 6)))
+      (then (return (i32.const 1))))
+    ;; a group, then a vermin word within five
+    (if (i32.and (i32.ne (i32.and (local.get $flags) (i32.const 16)) (i32.const 0))
+                 (i32.le_s (i32.sub (local.get $count) (i32.load offset=1236 (i32.const 0))) (i32.const 5)))
+      (then (return (i32.const 1))))
+    ;; a person or group after "death to", or within five words of a violent one
+    (if (i32.and (i32.ne (i32.and (local.get $flags) (i32.const 36)) (i32.const 0))
+                 (i32.or (i32.or
+                   (i32.and (i32.eq (local.get $p1) (i32.load offset=1224 (i32.const 0))) (i32.eq (local.get $p2) (i32.load offset=1228 (i32.const 0))))
+                   (i32.and (i32.eq (local.get $p2) (i32.load offset=1224 (i32.const 0))) (i32.eq (local.get $p3) (i32.load offset=1228 (i32.const 0)))))
+                   (i32.le_s (i32.sub (local.get $count) (i32.load offset=1240 (i32.const 0))) (i32.const 5))))
+      (then (return (i32.const 1))))
+    ;; "… be killed": a violent word one or two words after "be"
+    (if (i32.and (i32.ne (i32.and (local.get $flags) (i32.const 8)) (i32.const 0))
+                 (i32.or (i32.eq (local.get $p1) (i32.load offset=1216 (i32.const 0))) (i32.eq (local.get $p2) (i32.load offset=1216 (i32.const 0)))))
+      (then (return (i32.const 1))))
+    (if (i32.and (local.get $flags) (i32.const 256)) (then (i32.store offset=1232 (i32.const 0) (local.get $count))))
+    (if (i32.and (local.get $flags) (i32.const 4)) (then (i32.store offset=1236 (i32.const 0) (local.get $count))))
+    (if (i32.and (local.get $flags) (i32.const 8))
+      (then
+        (i32.store offset=1240 (i32.const 0) (local.get $count))
+        (call $nearUntil (i32.add (local.get $count) (i32.const 5)))))
+    (i32.const 0))
+
+  ;; Words up to word count `until` are "near" (a violent word, or "death" to its third word): `plain()`
+  ;; looks each up, so they go through `run`, which asks scanner.ts about them.
+  (func $nearUntil (param $until i32)
+    (if (i32.gt_s (local.get $until) (i32.load offset=1248 (i32.const 0)))
+      (then (i32.store offset=1248 (i32.const 0) (local.get $until)))))
+
+  ;; A new sentence: nothing noted yet.
+  (func $newSentence
+    (i32.store offset=1232 (i32.const 0) (i32.const -1000))
+    (i32.store offset=1236 (i32.const 0) (i32.const -1000))
+    (i32.store offset=1240 (i32.const 0) (i32.const -1000))
+    (i32.store offset=1248 (i32.const 0) (i32.const -1)))
+
+    ;; The model's step for one word, on the state in STATE: unigram and bigram weights into the prefix
   ;; sums, the best window per head. A group's name (kind 2) reads the zero unigram bucket (its index
   ;; is in STATE[14]). $words does the same in registers.
   (func $step (param $wh i32) (param $kind i32) (param $ts i32) (param $te i32)
@@ -84,6 +149,7 @@
     (i32.store offset=1024 (i32.const 0) (local.get $wh))
     (local.set $count (i32.add (i32.load offset=1028 (i32.const 0)) (i32.const 1)))
     (i32.store offset=1028 (i32.const 0) (local.get $count))
+    (i32.store offset=659456 (i32.shl (i32.and (local.get $count) (i32.const 1023)) (i32.const 2)) (local.get $wh))
     ;; Both heads of a bucket in one 16-bit read: toxic in the low byte, hate in the high.
     (local.set $u (i32.load16_s offset=262144 (local.get $u)))
     (local.set $b (i32.load16_s offset=262144 (local.get $b)))
@@ -129,7 +195,7 @@
     (local $n i32) (local $wh i32) (local $ones i32) (local $x i32) (local $p i32) (local $hc i32)
     (local $prev i32) (local $count i32) (local $prefT i32) (local $prefH i32) (local $maxT i32) (local $maxH i32)
     (local $mask i32) (local $singles i32) (local $u i32) (local $b i32) (local $pT i32) (local $pH i32)
-    (local $sT i32) (local $sH i32) (local $first i32) (local $ts i32)
+    (local $sT i32) (local $sH i32) (local $first i32) (local $ts i32) (local $near i32)
     (local.set $prev (i32.load offset=1024 (i32.const 0)))
     (local.set $count (i32.load offset=1028 (i32.const 0)))
     (local.set $prefT (i32.load offset=1032 (i32.const 0)))
@@ -138,8 +204,11 @@
     (local.set $maxH (i32.load offset=1044 (i32.const 0)))
     (local.set $mask (i32.load offset=1072 (i32.const 0)))
     (local.set $singles (i32.load offset=1084 (i32.const 0)))
+    (local.set $near (i32.load offset=1248 (i32.const 0)))
     (block $stop
       (loop $word
+        ;; A word near a violent word or "death" goes through `run`'s phrase checks.
+        (br_if $stop (i32.le_s (local.get $count) (local.get $near)))
         (local.set $h (i32.const 0x811c9dc5))
         (local.set $j (local.get $i))
         (local.set $c (i32.load8_u offset=524288 (local.get $i)))
@@ -157,6 +226,7 @@
             (br_if $stop (i32.gt_s (i32.sub (local.get $j) (local.get $i)) (i32.const 48)))
             (local.set $ones (i32.const 0))
             (local.set $wh (i32.and (local.get $h) (i32.const 0x3fffffff)))
+            (br_if $stop (i32.eq (local.get $wh) (i32.load offset=1228 (i32.const 0)))) ;; hashes as "death"
             (br $counted)))
         ;; A run of letters, hashed (FNV-1a, lower-cased).
         (local.set $last (i32.const -1))
@@ -214,6 +284,7 @@
         (local.set $b (i32.shl (i32.and (i32.xor (local.get $b) (i32.shr_u (local.get $b) (i32.const 16))) (local.get $mask)) (i32.const 1)))
         (local.set $prev (local.get $wh))
         (local.set $count (i32.add (local.get $count) (i32.const 1)))
+        (i32.store offset=659456 (i32.shl (i32.and (local.get $count) (i32.const 1023)) (i32.const 2)) (local.get $wh))
         (local.set $u (i32.load16_s offset=262144 (local.get $u)))
         (local.set $b (i32.load16_s offset=262144 (local.get $b)))
         (local.set $pT (i32.add (local.get $prefT)
@@ -273,12 +344,13 @@
     (local $h i32) (local $last i32) (local $rep i32) (local $ts i32) (local $tb i32) (local $te i32)
     (local $bail i32) (local $wh i32) (local $x i32)
     (local $sym i32) (local $pend i32) (local $pendMask i32)
-    (local $kind i32)
+    (local $kind i32) (local $flags i32)
 
     ;; The last safe point starts as the entry state (STATE, as given, copied to SNAP).
     (memory.copy (i32.const 1152) (i32.const 1024) (i32.const 64))
     (i32.store offset=1196 (i32.const 0) (local.get $fromByte))
     (i32.store offset=1212 (i32.const 0) (local.get $from))
+    (call $newSentence)
     (local.set $i (local.get $fromByte))
     (local.set $adj (i32.sub (local.get $fromByte) (local.get $from)))
     (local.set $pendMask (i32.const 1))
@@ -478,18 +550,24 @@
                               (local.set $bail (i32.sub (local.get $i) (local.get $adj)))
                               (br $trouble))))
                         (else (local.set $singles (i32.const 0))))
-                      (if (i32.and
-                            (i32.shr_u (i32.load8_u offset=81920 (i32.shr_u (i32.and (local.get $wh) (i32.const 0xfffff)) (i32.const 3)))
-                                       (i32.and (local.get $wh) (i32.const 7)))
-                            (i32.const 1))
+                      ;; A word in the hot filter, or near a violent word or "death", is looked up
+                      ;; and run through the phrase checks, as `plain()` does.
+                      (local.set $flags (i32.const 0))
+                      (if (i32.or
+                            (i32.and
+                              (i32.shr_u (i32.load8_u offset=81920 (i32.shr_u (i32.and (local.get $wh) (i32.const 0xfffff)) (i32.const 3)))
+                                         (i32.and (local.get $wh) (i32.const 7)))
+                              (i32.const 1))
+                            (i32.le_s (i32.load offset=1028 (i32.const 0)) (i32.load offset=1248 (i32.const 0))))
                         (then
-                          (local.set $kind (call $word (local.get $wh) (local.get $tb) (local.get $letters)))
-                          (if (i32.eqz (local.get $kind))
+                          (local.set $flags (call $word (local.get $wh) (local.get $tb) (local.get $letters)))
+                          (if (call $phrase (local.get $flags))
                             (then
                               (local.set $bail (i32.sub (local.get $i) (local.get $adj)))
-                              (br $trouble)))))
+                              (br $trouble)))
+                          (if (i32.and (local.get $flags) (i32.const 4)) (then (local.set $kind (i32.const 2))))))
                       ;; An unlisted word with repeated letters may be a listed one ("fuuuck").
-                      (if (i32.and (local.get $rep) (i32.eq (local.get $kind) (i32.const 1)))
+                      (if (i32.and (local.get $rep) (i32.eqz (i32.and (local.get $flags) (i32.const 2))))
                         (then
                           (local.set $x (call $collapsed (local.get $tb) (local.get $letters)))
                           (if (if (result i32) (call $bit (i32.const 212992) (local.get $x) (i32.const 0x3ffff))
@@ -498,6 +576,9 @@
                             (then
                               (local.set $bail (i32.sub (local.get $i) (local.get $adj)))
                               (br $trouble)))))))))
+              ;; "death": its next three words are near it (the "death to …" pattern).
+              (if (i32.eq (local.get $wh) (i32.load offset=1228 (i32.const 0)))
+                (then (call $nearUntil (i32.add (i32.load offset=1028 (i32.const 0)) (i32.const 3)))))
               (call $step (local.get $wh) (local.get $kind) (local.get $ts) (local.get $te))
               (local.set $tl (i32.const 0))
               (local.set $letters (i32.const 0))
@@ -514,7 +595,8 @@
               (i32.store offset=1212 (i32.const 0) (i32.sub (i32.add (local.get $i) (i32.const 1)) (local.get $adj)))
               (i32.store offset=1196 (i32.const 0) (i32.add (local.get $i) (i32.const 1)))
               (memory.copy (i32.const 1152) (i32.const 1024) (i32.const 40)) ;; prev … meH
-              (i32.store offset=1204 (i32.const 0) (i32.load offset=1076 (i32.const 0)))))
+              (i32.store offset=1204 (i32.const 0) (i32.load offset=1076 (i32.const 0)))
+              (call $newSentence)))
           (local.set $i (i32.add (local.get $i) (i32.const 1)))
           (br $next)))
       ;; Trouble: report the last safe point.

@@ -153,19 +153,29 @@ function fastScan(lex: Lexicon, model: Model): FastScan | null {
       [0x2500, 0x27bf],
       [0x1f300, 0x1faff],
     ],
-    // "death" starts the one pattern ("death to them") whose other words are not hot.
-    hot: [...hotWords(lex), H.death],
+    // "back" and "death" start patterns ("go back … country", "death to them") the stage checks.
+    hot: [...hotWords(lex), H.back, H.death],
     zeroUnigram: ZERO_U,
     word: (u8, wh, start, letters) => {
       const e = sameLetters(lex.byHash.get(wh), u8, start, letters);
-      if (e === undefined) return WORD.unlisted;
+      if (e === undefined) return 0;
       if (e.roles & STAGE1_BAD) {
         fastStoppedForFullScan = true;
         return WORD.stop;
       }
-      if (e.roles & (R.DEHUMAN | R.VIOLENT) || STAGE1_SPECIAL.has(e.word) || e.word === 'death') return WORD.stop;
-      return e.roles & R.GROUP ? WORD.group : WORD.listed;
+      // As `plain`: these end a phrase pattern whatever comes before.
+      if (wh === H.screw || wh === H.shut || wh === H.bleach) return WORD.stop;
+      let flags = WORD.listed;
+      if (e.roles & R.GROUP) flags |= WORD.group;
+      if (e.roles & R.VIOLENT) flags |= WORD.violent;
+      if (e.roles & R.DEHUMAN) flags |= WORD.dehuman;
+      if (e.roles & R.PERSON) flags |= WORD.person;
+      if (wh === H.country) flags |= WORD.country;
+      if (wh === H.live) flags |= WORD.live;
+      if (wh === H.back) flags |= WORD.back;
+      return flags;
     },
+    phrase: { be: H.be, you: H.you, to: H.to, death: H.death },
     mixed: (u8, start, length) => leetListed(lex.filter, u8, start, length),
     collapsed: lex.byCollapsedHash.keys(),
     model: model.table,
