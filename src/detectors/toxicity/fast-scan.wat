@@ -70,9 +70,10 @@
                  (i32.and (local.get $x) (i32.const 7)))
       (i32.const 1)))
 
-;; The phrase checks `plain()` runs on a listed word (`flags` from scanner.ts, see fast-scan.ts's
-  ;; WORD), with p1, p2, p3 the sentence's last three words: 1 when `plain()` must see the sentence.
-  ;; Otherwise notes what later words are checked against ("back", a group, a violent word).
+  ;; The phrase checks `plain()` runs on a listed word, with p1, p2, p3 the sentence's last three
+  ;; words: 1 when `plain()` must see the sentence. Otherwise notes what later words are checked
+  ;; against ("back", a group, a violent word). `flags` are fast-scan.ts's WORD, from scanner.ts:
+  ;; stop 1, listed 2, group 4, violent 8, dehuman 16, person 32, country 64, live 128, back 256.
   (func $phrase (param $flags i32) (result i32)
     (local $count i32) (local $snap i32) (local $p1 i32) (local $p2 i32) (local $p3 i32)
     (if (i32.and (local.get $flags) (i32.const 1)) (then (return (i32.const 1))))
