@@ -21,6 +21,24 @@ describe('the WebAssembly stage of the toxicity scanner', () => {
     expect(readFileSync(OUT_PATH, 'utf8')).toBe(await compileWat(readFileSync(WAT_PATH, 'utf8')));
   });
 
+  it('writes a text as UTF-8 exactly as TextEncoder does, lone surrogates and all', async () => {
+    const { webAssemblyStage } = await import('../../src/detectors/toxicity/scanner.js');
+    const stage = webAssemblyStage();
+    if (stage === null) throw new Error('no WebAssembly stage');
+    const pieces = ['a', 'Z', ' ', '\n', '~', '\x7f', '\x80', 'é', 'ß', '߿', 'ࠀ', '’', '€', '\ud7ff', '\ue000', '\uffff', '😀', '\ud800', '\udc00', '\udbff\udfff', 'abcdefgh', '\0'];
+    let seed = 20261127;
+    const random = (): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const texts = [...pieces, pieces.join(''), 'plain ascii text, sixteen+ units long', 'x'.repeat(32768), 'é'.repeat(32768)];
+    for (let k = 0; k < 300; k++) texts.push(Array.from({ length: 1 + Math.floor(random() * 40) }, () => pieces[Math.floor(random() * pieces.length)]).join(''));
+    const expected = new Uint8Array(4 * 32768);
+    for (const text of texts) {
+      const n = new TextEncoder().encodeInto(text, expected).written;
+      expect(stage.encode(text)).toBe(n);
+      expect(Buffer.from(stage.input.subarray(0, n)).equals(Buffer.from(expected.subarray(0, n)))).toBe(true);
+    }
+    expect(stage.encode('x'.repeat(32769))).toBe(-1); // longer than it takes at once: the caller encodes
+  });
+
   it('is optional: without WebAssembly the scanner gives the same results', async () => {
     const withWasm = await import('../../src/detectors/toxicity/scanner.js');
     expect(withWasm.usesWebAssembly()).toBe(true);

@@ -1002,7 +1002,9 @@ export class ToxicityScanner {
         useFast = fast !== null && this.sink === undefined && need <= fast.input.length;
         u8 = useFast ? (fast as FastScan).input : pool8;
         if (u8.length < need) u8 = need <= POOL8 ? (pool8 = new Uint8Array(POOL8)) : new Uint8Array(need);
-        nb = encoder.encodeInto(at === 0 && segEnd === n ? text : text.slice(at, segEnd), u8).written;
+        const segment = at === 0 && segEnd === n ? text : text.slice(at, segEnd);
+        nb = useFast ? (fast as FastScan).encode(segment) : -1;
+        if (nb < 0) nb = encoder.encodeInto(segment, u8).written;
         u8[nb] = 32; // ends the last token
         atByte = 0;
       }
@@ -1972,7 +1974,12 @@ export function trainerView(text: string): TrainerView {
 
 /** @internal Whether whole-text scans use the WebAssembly stage (false where WebAssembly is unavailable). */
 export function usesWebAssembly(): boolean {
-  return fastScan(lexicon(), loadModel()) !== null;
+  return webAssemblyStage() !== null;
+}
+
+/** @internal The WebAssembly stage itself (for its tests), or null where it is unavailable. */
+export function webAssemblyStage(): FastScan | null {
+  return fastScan(lexicon(), loadModel());
 }
 
 /** @internal The model's word hashes for a text, in order (used by the trainer). */
