@@ -136,6 +136,9 @@
   (func $step (param $wh i32) (param $kind i32) (param $ts i32) (param $te i32)
     (local $u i32) (local $b i32) (local $count i32) (local $pT i32) (local $pH i32) (local $x i32)
     (local $sT i32) (local $sH i32) (local $first i32) (local $mask i32)
+    ;; "death": its next three words are near it (the "death to …" pattern).
+    (if (i32.eq (local.get $wh) (i32.load offset=1228 (i32.const 0)))
+      (then (call $nearUntil (i32.add (i32.load offset=1028 (i32.const 0)) (i32.const 3)))))
     (local.set $mask (i32.load offset=1072 (i32.const 0)))
     (local.set $u (i32.shl (i32.and (local.get $wh) (local.get $mask)) (i32.const 1)))
     (if (i32.eq (local.get $kind) (i32.const 2))
@@ -578,9 +581,6 @@
                             (then
                               (local.set $bail (i32.sub (local.get $i) (local.get $adj)))
                               (br $trouble)))))))))
-              ;; "death": its next three words are near it (the "death to …" pattern).
-              (if (i32.eq (local.get $wh) (i32.load offset=1228 (i32.const 0)))
-                (then (call $nearUntil (i32.add (i32.load offset=1028 (i32.const 0)) (i32.const 3)))))
               (call $step (local.get $wh) (local.get $kind) (local.get $ts) (local.get $te))
               (local.set $tl (i32.const 0))
               (local.set $letters (i32.const 0))
@@ -598,7 +598,12 @@
               (i32.store offset=1196 (i32.const 0) (i32.add (local.get $i) (i32.const 1)))
               (memory.copy (i32.const 1152) (i32.const 1024) (i32.const 40)) ;; prev … meH
               (i32.store offset=1204 (i32.const 0) (i32.load offset=1076 (i32.const 0)))
-              (call $newSentence)))
+              ;; A new sentence: nothing noted yet for the phrase checks ($newSentence, inline: a call
+              ;; here would cost this loop registers).
+              (i32.store offset=1232 (i32.const 0) (i32.const -1000))
+              (i32.store offset=1236 (i32.const 0) (i32.const -1000))
+              (i32.store offset=1240 (i32.const 0) (i32.const -1000))
+              (i32.store offset=1248 (i32.const 0) (i32.const -1))))
           (local.set $i (i32.add (local.get $i) (i32.const 1)))
           (br $next)))
       ;; Trouble: report the last safe point.
