@@ -1,5 +1,5 @@
 ;; The toxicity scanner's fastest stage, as WebAssembly: one pass over the UTF-8 bytes of a text
-;; that tokenises, hashes each word (FNV-1a, as lexicon.ts's hashWord) and runs the model's window
+;; that tokenises, hashes each word (as word-hash.ts: four bytes per step) and runs the model's window
 ;; sums exactly as ToxicityScanner.plain() does. It takes plain words, numbers ("5*4", "$18"),
 ;; letters with digits ("p53"), group names, punctuation and the characters in its tables (curly
 ;; quotes, dashes, emoji), asking scanner.ts through imports about the few words that need the
@@ -43,25 +43,43 @@
   (import "env" "mixed" (func $mixed (param i32 i32) (result i32)))
   (memory (export "memory") 12)
 
-  ;; FNV-1a of `n` ASCII letters from byte `p` (other bytes skipped), runs of a letter collapsed.
-  (func $collapsed (param $p i32) (param $n i32) (result i32)
-    (local $h i32) (local $last i32) (local $c i32)
+  ;; The word hash of word-hash.ts: a group of four bytes mixed in; the byte count and the finish.
+  (func $mix (param $h i32) (param $group i32) (result i32)
+    (local.set $h (i32.mul (i32.xor (local.get $h) (local.get $group)) (i32.const 0x9e3779b1)))
+    (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 15))))
+  (func $finish (param $h i32) (param $n i32) (result i32)
+    (local.set $h (i32.xor (local.get $h) (local.get $n)))
+    (local.set $h (i32.mul (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 16))) (i32.const 0x85ebca6b)))
+    (i32.and (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 13))) (i32.const 0x3fffffff)))
+
+  ;; The hash of the letters (lower-cased) and digits among bytes [p, end), other bytes skipped; with
+  ;; `collapse`, of the letters only, a run of one letter once ("fuuuck" → "fuck").
+  (func $hashRange (param $p i32) (param $end i32) (param $collapse i32) (result i32)
+    (local $h i32) (local $acc i32) (local $n i32) (local $c i32) (local $k i32) (local $last i32)
     (local.set $h (i32.const 0x811c9dc5))
     (local.set $last (i32.const -1))
-    (block $end
+    (block $done
       (loop $next
-        (br_if $end (i32.le_s (local.get $n) (i32.const 0)))
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
         (local.set $c (i32.load8_u offset=524288 (local.get $p)))
         (local.set $p (i32.add (local.get $p) (i32.const 1)))
-        (if (i32.eq (i32.load8_u (local.get $c)) (i32.const 1))
+        (local.set $k (i32.load8_u (local.get $c)))
+        (if (i32.eq (local.get $k) (i32.const 1)) (then (local.set $c (i32.or (local.get $c) (i32.const 32)))))
+        (br_if $next (i32.eqz (select (i32.eq (local.get $k) (i32.const 1))
+                                      (i32.lt_u (i32.sub (local.get $k) (i32.const 1)) (i32.const 2))
+                                      (local.get $collapse))))
+        (br_if $next (i32.and (local.get $collapse) (i32.eq (local.get $c) (local.get $last))))
+        (local.set $last (local.get $c))
+        (local.set $acc (i32.or (local.get $acc) (i32.shl (local.get $c) (i32.shl (i32.and (local.get $n) (i32.const 3)) (i32.const 3)))))
+        (local.set $n (i32.add (local.get $n) (i32.const 1)))
+        (if (i32.eqz (i32.and (local.get $n) (i32.const 3)))
           (then
-            (local.set $c (i32.or (local.get $c) (i32.const 32)))
-            (if (i32.ne (local.get $c) (local.get $last))
-              (then (local.set $h (i32.mul (i32.xor (local.get $h) (local.get $c)) (i32.const 0x01000193)))))
-            (local.set $last (local.get $c))
-            (local.set $n (i32.sub (local.get $n) (i32.const 1)))))
+            (local.set $h (call $mix (local.get $h) (local.get $acc)))
+            (local.set $acc (i32.const 0))))
         (br $next)))
-    (local.get $h))
+    (if (i32.and (local.get $n) (i32.const 3))
+      (then (local.set $h (call $mix (local.get $h) (local.get $acc)))))
+    (call $finish (local.get $h) (local.get $n)))
 
   ;; Bit `x` of the bitset at `base` with `mask` + 1 bits.
   (func $bit (param $base i32) (param $x i32) (param $mask i32) (result i32)
@@ -198,6 +216,7 @@
   (func $words (param $i i32) (param $adj i32) (param $nb i32) (result i32)
     (local $j i32) (local $c i32) (local $d i32) (local $h i32) (local $last i32) (local $rep i32)
     (local $n i32) (local $wh i32) (local $ones i32) (local $x i32) (local $p i32) (local $hc i32)
+    (local $v v128) (local $lv v128) (local $lo i64) (local $hi i64) (local $digit i32) (local $acc i32) (local $k i32) (local $q i32)
     (local $prev i32) (local $count i32) (local $prefT i32) (local $prefH i32) (local $maxT i32) (local $maxH i32)
     (local $mask i32) (local $singles i32) (local $u i32) (local $b i32) (local $pT i32) (local $pH i32)
     (local $sT i32) (local $sH i32) (local $first i32) (local $ts i32) (local $near i32)
@@ -214,47 +233,52 @@
       (loop $word
         ;; A word near a violent word or "death" goes through `run`'s phrase checks.
         (br_if $stop (i32.le_s (local.get $count) (local.get $near)))
-        (local.set $h (i32.const 0x811c9dc5))
-        (local.set $j (local.get $i))
-        (local.set $c (i32.load8_u offset=524288 (local.get $i)))
-        (block $counted
-        (if (i32.eq (i32.load8_u (local.get $c)) (i32.const 2))
-          (then
-            ;; A number: its digits, hashed; it ends a run of single letters.
-            (loop $digit
-              (local.set $h (i32.mul (i32.xor (local.get $h) (local.get $c)) (i32.const 0x01000193)))
-              (local.set $j (i32.add (local.get $j) (i32.const 1)))
-              (local.set $c (i32.load8_u offset=524288 (local.get $j)))
-              (br_if $digit (i32.eq (i32.load8_u (local.get $c)) (i32.const 2))))
-            (local.set $x (i32.load8_u (local.get $c)))
-            (br_if $stop (i32.and (i32.ne (local.get $x) (i32.const 0)) (i32.ne (local.get $x) (i32.const 6))))
-            (br_if $stop (i32.gt_s (i32.sub (local.get $j) (local.get $i)) (i32.const 48)))
-            (local.set $ones (i32.const 0))
-            (local.set $wh (i32.and (local.get $h) (i32.const 0x3fffffff)))
-            (br_if $stop (i32.eq (local.get $wh) (i32.load offset=1228 (i32.const 0)))) ;; hashes as "death"
-            (br $counted)))
-        ;; A run of letters, hashed (FNV-1a, lower-cased).
-        (local.set $last (i32.const -1))
-        (local.set $rep (i32.const 0))
-        (local.set $d (i32.or (local.get $c) (i32.const 32)))
-        (loop $letter
-          (local.set $h (i32.mul (i32.xor (local.get $h) (local.get $d)) (i32.const 0x01000193)))
-          (local.set $rep (i32.or (local.get $rep) (i32.eq (local.get $d) (local.get $last))))
-          (local.set $last (local.get $d))
-          (local.set $j (i32.add (local.get $j) (i32.const 1)))
-          (local.set $c (i32.load8_u offset=524288 (local.get $j)))
-          (if (i32.eq (i32.load8_u (local.get $c)) (i32.const 1))
-            (then
-              (local.set $d (i32.or (local.get $c) (i32.const 32)))
-              (br $letter))))
-        ;; The word must end here: a separator (class 0) or a sentence end (6) next.
+        ;; The word's extent, 16 bytes at a time: a run of letters, or of digits (a number), then a
+        ;; separator (class 0) or a sentence end (6). Longer words are left to `run`.
+        (local.set $v (v128.load offset=524288 (local.get $i)))
+        (local.set $lv (v128.or (local.get $v) (i8x16.splat (i32.const 32))))
+        (local.set $digit (i32.eq (i32.load8_u (i32.load8_u offset=524288 (local.get $i))) (i32.const 2)))
+        (local.set $n (i32.ctz (i32.xor (i32.const -1) (i8x16.bitmask
+          (if (result v128) (local.get $digit)
+            (then (i8x16.lt_u (i8x16.sub (local.get $v) (i8x16.splat (i32.const 48))) (i8x16.splat (i32.const 10))))
+            (else (i8x16.lt_u (i8x16.sub (local.get $lv) (i8x16.splat (i32.const 97))) (i8x16.splat (i32.const 26)))))))))
+        (br_if $stop (i32.ge_u (local.get $n) (i32.const 16)))
+        (local.set $j (i32.add (local.get $i) (local.get $n)))
+        (local.set $c (i32.load8_u offset=524288 (local.get $j)))
         (local.set $x (i32.load8_u (local.get $c)))
         (br_if $stop (i32.and (i32.ne (local.get $x) (i32.const 0)) (i32.ne (local.get $x) (i32.const 6))))
-        (local.set $n (i32.sub (local.get $j) (local.get $i)))
-        (br_if $stop (i32.gt_s (local.get $n) (i32.const 48)))
+        ;; Its hash (word-hash.ts) from two 8-byte loads: or-ing 0x20 lower-cases a letter and leaves a
+        ;; digit as it is; bytes past the word masked off; one group mixed per four bytes.
+        (local.set $lo (i64.or (i64.load offset=524288 (local.get $i)) (i64.const 0x2020202020202020)))
+        (local.set $hi (i64.or (i64.load offset=524296 (local.get $i)) (i64.const 0x2020202020202020)))
+        (if (i32.le_u (local.get $n) (i32.const 8))
+          (then
+            (local.set $lo (i64.and (local.get $lo) (i64.shr_u (i64.const -1) (i64.extend_i32_u (i32.sub (i32.const 64) (i32.shl (local.get $n) (i32.const 3)))))))
+            (local.set $hi (i64.const 0)))
+          (else
+            (local.set $hi (i64.and (local.get $hi) (i64.shr_u (i64.const -1) (i64.extend_i32_u (i32.sub (i32.const 128) (i32.shl (local.get $n) (i32.const 3)))))))))
+        (local.set $h (i32.mul (i32.xor (i32.const 0x811c9dc5) (i32.wrap_i64 (local.get $lo))) (i32.const 0x9e3779b1)))
+        (local.set $h (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 15))))
+        (local.set $hc (i32.mul (i32.xor (local.get $h) (i32.wrap_i64 (i64.shr_u (local.get $lo) (i64.const 32)))) (i32.const 0x9e3779b1)))
+        (local.set $h (select (i32.xor (local.get $hc) (i32.shr_u (local.get $hc) (i32.const 15))) (local.get $h) (i32.gt_u (local.get $n) (i32.const 4))))
+        (if (i32.gt_u (local.get $n) (i32.const 8))
+          (then
+            (local.set $h (i32.mul (i32.xor (local.get $h) (i32.wrap_i64 (local.get $hi))) (i32.const 0x9e3779b1)))
+            (local.set $h (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 15))))
+            (local.set $hc (i32.mul (i32.xor (local.get $h) (i32.wrap_i64 (i64.shr_u (local.get $hi) (i64.const 32)))) (i32.const 0x9e3779b1)))
+            (local.set $h (select (i32.xor (local.get $hc) (i32.shr_u (local.get $hc) (i32.const 15))) (local.get $h) (i32.gt_u (local.get $n) (i32.const 12))))))
+        (local.set $h (i32.xor (local.get $h) (local.get $n)))
+        (local.set $h (i32.mul (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 16))) (i32.const 0x85ebca6b)))
+        (local.set $wh (i32.and (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 13))) (i32.const 0x3fffffff)))
+        (block $counted
+        (if (local.get $digit)
+          (then
+            ;; A number ends a run of single letters.
+            (local.set $ones (i32.const 0))
+            (br_if $stop (i32.eq (local.get $wh) (i32.load offset=1228 (i32.const 0)))) ;; hashes as "death"
+            (br $counted)))
         (local.set $ones (select (i32.add (local.get $singles) (i32.const 1)) (i32.const 0) (i32.eq (local.get $n) (i32.const 1))))
         (br_if $stop (i32.ge_s (local.get $ones) (i32.const 3)))
-        (local.set $wh (i32.and (local.get $h) (i32.const 0x3fffffff)))
         ;; A word the lexicon must see (hot filter) is left to `run`, which asks scanner.ts: this loop
         ;; makes no call, so its state never has to leave registers.
         (br_if $stop (i32.and
@@ -262,18 +286,37 @@
                      (i32.and (local.get $wh) (i32.const 7)))
           (i32.const 1)))
         ;; So is a word with repeated letters whose collapsed form ("fuuuck" → "fuck") may be listed.
-        (if (local.get $rep)
+        (if (i32.and
+              (i8x16.bitmask (i8x16.eq (local.get $lv) (v128.or (v128.load offset=524289 (local.get $i)) (i8x16.splat (i32.const 32)))))
+              (i32.sub (i32.shl (i32.const 1) (i32.sub (local.get $n) (i32.const 1))) (i32.const 1)))
           (then
+            ;; The collapsed word's hash, as $hashRange, inline (a call would cost this loop its registers).
             (local.set $hc (i32.const 0x811c9dc5))
+            (local.set $acc (i32.const 0))
+            (local.set $k (i32.const 0))
             (local.set $last (i32.const -1))
-            (local.set $p (local.get $i))
+            (local.set $q (local.get $i))
             (loop $collapse
-              (local.set $d (i32.or (i32.load8_u offset=524288 (local.get $p)) (i32.const 32)))
+              (local.set $d (i32.or (i32.load8_u offset=524288 (local.get $q)) (i32.const 32)))
               (if (i32.ne (local.get $d) (local.get $last))
-                (then (local.set $hc (i32.mul (i32.xor (local.get $hc) (local.get $d)) (i32.const 0x01000193)))))
+                (then
+                  (local.set $acc (i32.or (local.get $acc) (i32.shl (local.get $d) (i32.shl (i32.and (local.get $k) (i32.const 3)) (i32.const 3)))))
+                  (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                  (if (i32.eqz (i32.and (local.get $k) (i32.const 3)))
+                    (then
+                      (local.set $hc (i32.mul (i32.xor (local.get $hc) (local.get $acc)) (i32.const 0x9e3779b1)))
+                      (local.set $hc (i32.xor (local.get $hc) (i32.shr_u (local.get $hc) (i32.const 15))))
+                      (local.set $acc (i32.const 0))))))
               (local.set $last (local.get $d))
-              (local.set $p (i32.add (local.get $p) (i32.const 1)))
-              (br_if $collapse (i32.lt_u (local.get $p) (local.get $j))))
+              (local.set $q (i32.add (local.get $q) (i32.const 1)))
+              (br_if $collapse (i32.lt_u (local.get $q) (local.get $j))))
+            (if (i32.and (local.get $k) (i32.const 3))
+              (then
+                (local.set $hc (i32.mul (i32.xor (local.get $hc) (local.get $acc)) (i32.const 0x9e3779b1)))
+                (local.set $hc (i32.xor (local.get $hc) (i32.shr_u (local.get $hc) (i32.const 15))))))
+            (local.set $hc (i32.xor (local.get $hc) (local.get $k)))
+            (local.set $hc (i32.mul (i32.xor (local.get $hc) (i32.shr_u (local.get $hc) (i32.const 16))) (i32.const 0x85ebca6b)))
+            (local.set $hc (i32.xor (local.get $hc) (i32.shr_u (local.get $hc) (i32.const 13))))
             (br_if $stop (i32.and
               (i32.shr_u (i32.load8_u offset=212992 (i32.shr_u (i32.and (local.get $hc) (i32.const 0x3ffff)) (i32.const 3)))
                          (i32.and (local.get $hc) (i32.const 7)))
@@ -346,7 +389,7 @@
   (func (export "run") (param $from i32) (param $fromByte i32) (param $nb i32) (param $end i32) (result i32)
     (local $i i32) (local $j i32) (local $c i32) (local $k i32) (local $cp i32) (local $adj i32) (local $d i32)
     (local $singles i32) (local $tl i32) (local $letters i32) (local $digits i32)
-    (local $h i32) (local $last i32) (local $rep i32) (local $ts i32) (local $tb i32) (local $te i32)
+    (local $last i32) (local $rep i32) (local $ts i32) (local $tb i32) (local $te i32)
     (local $bail i32) (local $wh i32) (local $x i32)
     (local $sym i32) (local $pend i32) (local $pendMask i32)
     (local $kind i32) (local $flags i32)
@@ -432,7 +475,6 @@
                 (then
                   (local.set $ts (i32.sub (local.get $i) (local.get $adj)))
                   (local.set $tb (local.get $i))
-                  (local.set $h (i32.const 0x811c9dc5))
                   (local.set $last (i32.const -1))
                   (local.set $rep (i32.const 0)))
                 (else
@@ -444,7 +486,6 @@
               (local.set $j (local.get $i))
               (local.set $d (i32.or (local.get $c) (i32.const 32)))
               (loop $letter
-                (local.set $h (i32.mul (i32.xor (local.get $h) (local.get $d)) (i32.const 0x01000193)))
                 (local.set $rep (i32.or (local.get $rep) (i32.eq (local.get $d) (local.get $last))))
                 (local.set $last (local.get $d))
                 (local.set $j (i32.add (local.get $j) (i32.const 1)))
@@ -466,8 +507,7 @@
               (if (i32.eqz (local.get $tl))
                 (then
                   (local.set $ts (i32.sub (local.get $i) (local.get $adj)))
-                  (local.set $tb (local.get $i))
-                  (local.set $h (i32.const 0x811c9dc5)))
+                  (local.set $tb (local.get $i)))
                 (else
                   (if (local.get $pend)
                     (then
@@ -482,7 +522,6 @@
               ;; A run of digits, hashed.
               (local.set $j (local.get $i))
               (loop $digit
-                (local.set $h (i32.mul (i32.xor (local.get $h) (local.get $c)) (i32.const 0x01000193)))
                 (local.set $j (i32.add (local.get $j) (i32.const 1)))
                 (local.set $c (i32.load8_u offset=524288 (local.get $j)))
                 (br_if $digit (i32.eq (i32.load8_u (local.get $c)) (i32.const 2))))
@@ -517,7 +556,7 @@
                            (i32.ne (local.get $c) (i32.const 43)))
                 (then
                   (local.set $ts (i32.sub (local.get $i) (local.get $adj)))
-                  (local.set $h (i32.const 0x811c9dc5))
+                  (local.set $tb (local.get $i))
                   (local.set $tl (i32.const 1))
                   (local.set $sym (i32.const 1))
                   (local.set $te (i32.sub (i32.add (local.get $i) (i32.const 1)) (local.get $adj)))
@@ -533,7 +572,8 @@
                 (then
                   (local.set $bail (i32.sub (local.get $i) (local.get $adj)))
                   (br $trouble)))
-              (local.set $wh (i32.and (local.get $h) (i32.const 0x3fffffff)))
+              ;; Its hash: the letters and digits in its bytes (word-hash.ts).
+              (local.set $wh (call $hashRange (local.get $tb) (local.get $i) (i32.const 0)))
               (local.set $kind (i32.const 1))
               (if (i32.eqz (local.get $letters))
                 (then (local.set $singles (i32.const 0)))
@@ -574,7 +614,7 @@
                       ;; An unlisted word with repeated letters may be a listed one ("fuuuck").
                       (if (i32.and (local.get $rep) (i32.eqz (i32.and (local.get $flags) (i32.const 2))))
                         (then
-                          (local.set $x (call $collapsed (local.get $tb) (local.get $letters)))
+                          (local.set $x (call $hashRange (local.get $tb) (local.get $i) (i32.const 1)))
                           (if (if (result i32) (call $bit (i32.const 212992) (local.get $x) (i32.const 0x3ffff))
                                 (then (call $collapses (local.get $wh) (local.get $x) (local.get $tb) (local.get $letters)))
                                 (else (i32.const 0)))

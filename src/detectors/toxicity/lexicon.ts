@@ -7,6 +7,9 @@
  * "cockpit" and "shiitake" are safe), after the scanner has undone leetspeak, masks, separators
  * and repeated letters — and only when that undoing produces a word listed here.
  */
+import { hashWord } from './word-hash.js';
+
+export { HASH_MASK, hashWord } from './word-hash.js';
 
 /** Role bits: what a word can do in a pattern. */
 export const R = {
@@ -128,16 +131,6 @@ function parseRoles(spec: string): number {
     r |= bit;
   }
   return r;
-}
-
-/** 30 bits, so hashes stay small integers in V8 (no boxing on the hot path). */
-export const HASH_MASK = 0x3fffffff;
-
-/** FNV-1a over UTF-16 code units, masked to 30 bits. The scanner computes the same hash incrementally. */
-export function hashWord(word: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), 0x01000193);
-  return h & HASH_MASK;
 }
 
 /**

@@ -12,7 +12,8 @@
  * ahead beyond bounded buffers, feeding a text in chunks gives exactly the result of feeding it
  * at once, with O(chunk) work per chunk.
  */
-import { FILTER_MASK, HASH_MASK, R, collapseRepeats, hashWord, lexicon, type LexEntry, type Lexicon } from './lexicon.js';
+import { FILTER_MASK, R, collapseRepeats, lexicon, type LexEntry, type Lexicon } from './lexicon.js';
+import { HASH_MASK, WORD_HASH_SEED, WordHasher, finishWordHash, hashUnit, hashWord, mixGroup } from './word-hash.js';
 import { BOS, GROUP_FLAG, MASK, TABLE_SIZE, WINDOW, ZERO_BUCKET, bigramHash, loadModel, type Model } from './model.js';
 import { FAST_RING, S, WORD, createFastScan, type FastScan } from './fast-scan.js';
 import { mapCodePoint } from './normalize.js';
@@ -93,8 +94,9 @@ const H = {
 };
 /** Table index of the zero unigram bucket (group names). */
 const ZERO_U = ZERO_BUCKET << 1;
-/** FNV-1a's offset basis as an int32 (the same bits), so hashes stay small integers in V8. */
-const FNV0 = 0x811c9dc5 | 0;
+/** Hashers for the colder paths (scans are synchronous: never two users at once). */
+const scratchHash = new WordHasher();
+const scratchHash2 = new WordHasher();
 /** Words the first stage's ring remembers (a power of two). */
 const BIG = 1024;
 const BIG_MASK = BIG - 1;
@@ -220,7 +222,6 @@ export class ToxicityScanner {
   private tLen: number = 0;
   private tStart: number = 0;
   private tEnd: number = 0;
-  private tHash: number = 0x811c9dc5;
   private tLast: number = -1;
   private tRepeat: boolean = false;
   private tDigit: boolean = false;
@@ -305,7 +306,6 @@ export class ToxicityScanner {
     this.tLen = 0;
     this.tStart = 0;
     this.tEnd = 0;
-    this.tHash = 0x811c9dc5;
     this.tLast = -1;
     this.tRepeat = false;
     this.tDigit = false;
@@ -363,12 +363,11 @@ export class ToxicityScanner {
       if (c < 128) {
         const k = CLASS[c] as number;
         if (k === LET) {
-          // Hot path: a run of ASCII letters, hashed in locals.
+          // Hot path: a run of ASCII letters, in locals (hashed at the word's end).
           if (this.tLen === 0) this.startWord(base + i, c < 97);
           else if (this.sLen > 0) this.commitSyms();
           const buf = this.tBuf;
           let len = this.tLen;
-          let h = this.tHash;
           let last = this.tLast;
           let rep = this.tRepeat;
           const from = i;
@@ -376,7 +375,6 @@ export class ToxicityScanner {
           for (;;) {
             if (len < TOKEN_CAP) buf[len] = d;
             len++;
-            h = Math.imul(h ^ d, 0x01000193);
             if (d === last) rep = true;
             last = d;
             if (i + 1 >= n) break;
@@ -386,7 +384,6 @@ export class ToxicityScanner {
             i++;
           }
           this.tLen = len;
-          this.tHash = h;
           this.tLast = last;
           this.tRepeat = rep;
           this.tLetters += i - from + 1;
@@ -531,7 +528,10 @@ export class ToxicityScanner {
     let letters = 0;
     let digits = false;
     let sym = false;
-    let h = FNV0;
+    // The word hash in progress (word-hash.ts): groups mixed into h, the last hn & 3 bytes in acc.
+    let h = WORD_HASH_SEED;
+    let acc = 0;
+    let hn = 0;
     let last = -1;
     let rep = false;
     let ts = 0;
@@ -576,7 +576,8 @@ export class ToxicityScanner {
           // "é", "ß", "æ": letters of the word, as the full scan reads them ("café" → "cafe").
           if (tl === 0) {
             ts = i - adj;
-            h = FNV0;
+            h = WORD_HASH_SEED;
+            acc = hn = 0;
             last = -1;
             rep = false;
           } else if (pend > 0 || sym) {
@@ -585,7 +586,11 @@ export class ToxicityScanner {
           }
           for (let j = 0; j < m.length; j++) {
             const d = m.charCodeAt(j) | 32;
-            h = Math.imul(h ^ d, 0x01000193);
+            acc |= d << ((hn & 3) << 3);
+            if ((++hn & 3) === 0) {
+              h = mixGroup(h, acc);
+              acc = 0;
+            }
             if (d === last) rep = true;
             last = d;
           }
@@ -612,7 +617,8 @@ export class ToxicityScanner {
         if (tl === 0) {
           ts = i - adj;
           tb = i;
-          h = FNV0;
+          h = WORD_HASH_SEED;
+          acc = hn = 0;
           last = -1;
           rep = false;
         } else if (sym && letters === 0 && !digits) {
@@ -630,7 +636,11 @@ export class ToxicityScanner {
         let j = i;
         let d = c | 32;
         for (;;) {
-          h = Math.imul(h ^ d, 0x01000193);
+          acc |= d << ((hn & 3) << 3);
+          if ((++hn & 3) === 0) {
+            h = mixGroup(h, acc);
+            acc = 0;
+          }
           if (d === last) rep = true;
           last = d;
           j++;
@@ -649,7 +659,8 @@ export class ToxicityScanner {
         if (tl === 0) {
           ts = i - adj;
           tb = i;
-          h = FNV0;
+          h = WORD_HASH_SEED;
+          acc = hn = 0;
         } else if (pend > 0) {
           if (letters > 0) {
             bail = i - adj; // "x+5", "sh1t!": symbols inside a word
@@ -661,7 +672,11 @@ export class ToxicityScanner {
           pend = 0;
           pendMask = true;
         }
-        h = Math.imul(h ^ c, 0x01000193);
+        acc |= c << ((hn & 3) << 3);
+        if ((++hn & 3) === 0) {
+          h = mixGroup(h, acc);
+          acc = 0;
+        }
         tl++;
         digits = true;
         te = i + 1 - adj;
@@ -683,7 +698,8 @@ export class ToxicityScanner {
           // "$18", "*": a token that starts with a symbol.
           ts = i - adj;
           tb = i;
-          h = FNV0;
+          h = WORD_HASH_SEED;
+          acc = hn = 0;
           tl = 1;
           sym = true;
           te = i + 1 - adj;
@@ -692,6 +708,7 @@ export class ToxicityScanner {
       }
       // A separator: end the token.
       if (tl > 0) {
+        const wh = finishWordHash(h, acc, hn);
         if (lead) {
           // "**bold**", "#tag", "#F2E9E1": the full scan reads the word without its symbols unless
           // some reading of it with them (as it is, in leetspeak, repeats collapsed) may be listed.
@@ -700,7 +717,7 @@ export class ToxicityScanner {
             tl += pend; // trailing masks belong to the word
             te = pendEnd;
           }
-          if (leadListed(filter, h & HASH_MASK, u8, tb, tl)) {
+          if (leadListed(filter, wh, u8, tb, tl)) {
             bail = i - adj;
             break;
           }
@@ -715,7 +732,6 @@ export class ToxicityScanner {
           bail = i - adj; // "f***", "a$$"; overlong
           break;
         }
-        const wh = h & HASH_MASK;
         let e: LexEntry | undefined;
         if (mapped) {
           // Its bytes cannot be compared with a listed word: the full scan decides if it may be one.
@@ -1087,7 +1103,6 @@ export class ToxicityScanner {
 
   private startWord(at: number, upper: boolean): void {
     this.tStart = at;
-    this.tHash = 0x811c9dc5;
     this.tLast = -1;
     this.tRepeat = this.tDigit = this.tSym = this.tOther = false;
     this.tLetters = 0;
@@ -1098,7 +1113,6 @@ export class ToxicityScanner {
     if (this.tLen < TOKEN_CAP) this.tBuf[this.tLen] = c;
     this.tLen++;
     this.tEnd = at + 1;
-    this.tHash = Math.imul(this.tHash ^ c, 0x01000193);
     if (c === this.tLast) this.tRepeat = true;
     this.tLast = c;
   }
@@ -1157,7 +1171,7 @@ export class ToxicityScanner {
     // either not listed or a listed word that completes no pattern ("the", "are", "will").
     const len0 = this.tLen;
     if (this.sLen === 0 && len0 > 1 && len0 <= TOKEN_CAP && !this.tSym && !this.tDigit && !this.tOther && this.rLen === 0 && this.pEntry === undefined) {
-      const h = this.tHash & HASH_MASK;
+      const h = this.tokenHash(len0);
       const filter = this.lex.filter;
       let e: LexEntry | undefined;
       let plain = false;
@@ -1214,10 +1228,10 @@ export class ToxicityScanner {
     if (this.tLetters === 0) {
       // Numbers and symbol-only words: model feature only.
       if (this.rLen > 0) this.flushRun();
-      this.word(undefined, this.tSym ? this.alnumHash(len) : this.tHash & HASH_MASK, start, end, sent, false);
+      this.word(undefined, this.tSym ? this.alnumHash(len) : this.tokenHash(len), start, end, sent, false);
       return;
     }
-    const h = this.tHash & HASH_MASK;
+    const h = this.tokenHash(len);
     // Single letter: maybe part of "f u c k" / "f.u.c.k".
     if (len === 1 && !this.tOther) {
       if (this.rLen > 0 && !this.isRunSep(gap, newline)) this.flushRun();
@@ -1253,27 +1267,34 @@ export class ToxicityScanner {
     this.word(entry, modelHash, start, end, sent, this.tUpper);
   }
 
+  /** Hash of the word's characters (of its first TOKEN_CAP for an overlong "word"). */
+  private tokenHash(len: number): number {
+    const hasher = scratchHash.reset();
+    for (let j = 0; j < len && j < TOKEN_CAP; j++) hasher.add(this.tBuf[j] as number);
+    return hasher.value();
+  }
+
   /** Hash of the word without its symbols ("$100" → "100"); the whole hash for overlong words. */
   private alnumHash(len: number): number {
-    if (len > TOKEN_CAP) return this.tHash & HASH_MASK;
-    let h = 0x811c9dc5;
+    if (len > TOKEN_CAP) return this.tokenHash(len);
+    const hasher = scratchHash.reset();
     for (let j = 0; j < len; j++) {
       const c = this.tBuf[j] as number;
-      if (c >= 48 && c !== 64 && c !== 124) h = Math.imul(h ^ c, 0x01000193);
+      if (c >= 48 && c !== 64 && c !== 124) hasher.add(c);
     }
-    return h & HASH_MASK;
+    return hasher.value();
   }
 
   /** Hash of the word with runs of a letter collapsed ("fuuuck" → "fuck"). */
   private collapsedHash(len: number): number {
-    let h = 0x811c9dc5;
+    const hasher = scratchHash.reset();
     let last = -1;
     for (let j = 0; j < len && j < TOKEN_CAP; j++) {
       const c = this.tBuf[j] as number;
-      if (c !== last) h = Math.imul(h ^ c, 0x01000193);
+      if (c !== last) hasher.add(c);
       last = c;
     }
-    return h & HASH_MASK;
+    return hasher.value();
   }
 
   private isRunSep(gap: number, newline: boolean): boolean {
@@ -1321,16 +1342,16 @@ export class ToxicityScanner {
       if (e && lex.bad.has(e.word)) return e;
     }
     // 3. Symbols inside a word dropped: "f*u*c*k", "f#ck" is handled by masks below.
-    let hi = FNV0;
+    const innerHash = scratchHash.reset();
     let innerLen = 0;
     for (let j = 0; j < n; j++) {
       const c = buf[j] as number;
       if (isWordUnit(c)) {
-        hi = Math.imul(hi ^ c, 0x01000193);
+        innerHash.add(c);
         innerLen++;
       }
     }
-    if (innerLen >= 3 && innerLen !== b - a && lex.filter[hi & HASH_MASK & FILTER_MASK] === 1) {
+    if (innerLen >= 3 && innerLen !== b - a && lex.filter[innerHash.value() & FILTER_MASK] === 1) {
       let inner = '';
       for (let j = 0; j < n; j++) if (isWordUnit(buf[j] as number)) inner += String.fromCharCode(buf[j] as number);
       const e = lex.exact.get(inner);
@@ -1372,7 +1393,7 @@ export class ToxicityScanner {
     }
     for (let i = 0; i < n; i++) {
       const c = this.rBuf[i] as number;
-      const h = Math.imul(0x811c9dc5 ^ c, 0x01000193) & HASH_MASK;
+      const h = hashUnit(c);
       const e = this.lex.filter[h & FILTER_MASK] === 1 ? this.lex.byHash.get(h) : undefined;
       this.word(e && e.word.length === 1 && e.word.charCodeAt(0) === c ? e : undefined, h, this.rStart[i] as number, this.rEnd[i] as number, this.rSent[i] === 1, this.rUpper[i] === 1);
     }
@@ -1816,19 +1837,19 @@ function byteIndex(u8: Uint8Array, from: number, units: number): number {
   return b;
 }
 
-/** FNV-1a of the `len` ASCII letters from byte `start` (other bytes skipped), runs of a letter collapsed. */
+/** Hash of the `len` ASCII letters from byte `start` (other bytes skipped), runs of a letter collapsed. */
 function collapsedHash(u8: Uint8Array, start: number, len: number): number {
-  let h = FNV0;
+  const hasher = scratchHash.reset();
   let last = -1;
   let p = start;
   for (let j = 0; j < len; j++) {
     let c = u8[p++] as number;
     while (c >= 128 || CLASS[c] !== LET) c = u8[p++] as number;
     c |= 32;
-    if (c !== last) h = Math.imul(h ^ c, 0x01000193);
+    if (c !== last) hasher.add(c);
     last = c;
   }
-  return h;
+  return hasher.value();
 }
 
 /** The code units buf[from, to) as a string (apply() takes the typed array: no array copy). */
@@ -1847,18 +1868,18 @@ function isWordUnit(c: number): boolean {
  * cheap test before building the string.
  */
 function mayBeListed(filter: Uint8Array, buf: Uint16Array, from: number, to: number, codes: Int16Array): boolean {
-  let h = FNV0;
-  let hc = FNV0;
+  const h = scratchHash.reset();
+  const hc = scratchHash2.reset();
   let last = -1;
   for (let j = from; j < to; j++) {
     const c = buf[j] as number;
     const m = c < 128 ? (codes[c] as number) : -1;
     const d = m >= 0 ? m : c;
-    h = Math.imul(h ^ d, 0x01000193);
-    if (d !== last) hc = Math.imul(hc ^ d, 0x01000193);
+    h.add(d);
+    if (d !== last) hc.add(d);
     last = d;
   }
-  return filter[h & HASH_MASK & FILTER_MASK] === 1 || filter[hc & HASH_MASK & FILTER_MASK] === 1;
+  return filter[h.value() & FILTER_MASK] === 1 || filter[hc.value() & FILTER_MASK] === 1;
 }
 
 /** The token as it is, then its two leet readings. */
@@ -1876,8 +1897,8 @@ const LEET_CODES = [{}, LEET_A, LEET_B].map((table: Record<number, number>) => {
  */
 function leetListed(filter: Uint8Array, u8: Uint8Array, start: number, len: number, symbols = false): boolean {
   for (const codes of LEET_CODES) {
-    let h = FNV0;
-    let hc = FNV0;
+    const h = scratchHash.reset();
+    const hc = scratchHash2.reset();
     let last = -1;
     let p = start;
     for (let j = 0; j < len; j++) {
@@ -1885,11 +1906,11 @@ function leetListed(filter: Uint8Array, u8: Uint8Array, start: number, len: numb
       while (c >= 128 || (CLASS[c] !== LET && CLASS[c] !== DIG && !(symbols && CLASS[c] === SYM))) c = u8[p++] as number;
       const m = codes[c] as number;
       const d = m >= 0 ? m : CLASS[c] === LET ? c | 32 : c;
-      h = Math.imul(h ^ d, 0x01000193);
-      if (d !== last) hc = Math.imul(hc ^ d, 0x01000193);
+      h.add(d);
+      if (d !== last) hc.add(d);
       last = d;
     }
-    if (filter[h & HASH_MASK & FILTER_MASK] === 1 || filter[hc & HASH_MASK & FILTER_MASK] === 1) return true;
+    if (filter[h.value() & FILTER_MASK] === 1 || filter[hc.value() & FILTER_MASK] === 1) return true;
   }
   return false;
 }
