@@ -214,7 +214,7 @@
   ;; listed) — then `run` takes that word as if this function had not seen it. Each word is treated
   ;; exactly as `run` would.
   (func $words (param $i i32) (param $adj i32) (param $nb i32) (result i32)
-    (local $j i32) (local $c i32) (local $d i32) (local $h i32) (local $last i32) (local $rep i32)
+    (local $j i32) (local $c i32) (local $d i32) (local $h i32) (local $last i32)
     (local $n i32) (local $wh i32) (local $ones i32) (local $x i32) (local $p i32) (local $hc i32)
     (local $v v128) (local $lv v128) (local $lo i64) (local $hi i64) (local $digit i32) (local $acc i32) (local $k i32) (local $q i32)
     (local $prev i32) (local $count i32) (local $prefT i32) (local $prefH i32) (local $maxT i32) (local $maxH i32)
@@ -468,7 +468,7 @@
                   (local.set $i (local.get $j))
                   (br $next)))))
 
-          ;; Letters: a run of ASCII letters, hashed.
+          ;; Letters: a run of ASCII letters (the token is hashed at its end).
           (if (i32.eq (local.get $k) (i32.const 1))
             (then
               (if (i32.eqz (local.get $tl))
@@ -519,7 +519,7 @@
                       (local.set $sym (i32.const 1))
                       (local.set $pend (i32.const 0))
                       (local.set $pendMask (i32.const 1))))))
-              ;; A run of digits, hashed.
+              ;; A run of digits.
               (local.set $j (local.get $i))
               (loop $digit
                 (local.set $j (i32.add (local.get $j) (i32.const 1)))
