@@ -215,7 +215,7 @@
   ;; exactly as `run` would.
   (func $words (param $i i32) (param $adj i32) (param $nb i32) (result i32)
     (local $j i32) (local $c i32) (local $d i32) (local $h i32) (local $last i32)
-    (local $n i32) (local $wh i32) (local $ones i32) (local $x i32) (local $p i32) (local $hc i32)
+    (local $n i32) (local $wh i32) (local $ones i32) (local $x i32) (local $hc i32)
     (local $v v128) (local $lv v128) (local $lo i64) (local $hi i64) (local $digit i32) (local $acc i32) (local $k i32) (local $q i32)
     (local $prev i32) (local $count i32) (local $prefT i32) (local $prefH i32) (local $maxT i32) (local $maxH i32)
     (local $mask i32) (local $singles i32) (local $u i32) (local $b i32) (local $pT i32) (local $pH i32)
