@@ -101,6 +101,16 @@ describe('categories', () => {
     expect(scanToxicity('Dick Cheney spoke.').scores.profanity).toBe(0);
     expect(scanToxicity('what a dick').scores.profanity).toBeGreaterThan(0.5);
   });
+
+  it('reads a spelled-out word after "a" or "i" as that word ("a f.u.c.k.i.n.g idiot")', () => {
+    for (const text of ['you are a f.u.c.k.i.n.g idiot', 'you are a f u c k i n g idiot']) {
+      const r = scanToxicity(text);
+      expect(r.scores.insult, text).toBeGreaterThanOrEqual(0.85);
+      // The profanity span starts at the spelled-out word, not at the "a" before it.
+      expect(r.spans.find((s) => s.category === 'profanity')?.start, text).toBe(text.indexOf('f'));
+    }
+    expect(scanToxicity('a b c d e f').scores.toxicity).toBeLessThan(0.5);
+  });
 });
 
 describe('normalize', () => {

@@ -1385,24 +1385,37 @@ export class ToxicityScanner {
     if (n === 0) return;
     this.rLen = 0;
     if (n >= 3) {
-      const e = mayBeListed(this.lex.filter, this.rBuf, 0, n, LEET_CODES[0] as Int16Array) ? this.listedRun(n) : undefined;
-      if (e && this.lex.bad.has(e.word)) {
-        this.word(e, hashWord(e.word), this.rStart[0] as number, this.rEnd[n - 1] as number, this.rSent[0] === 1, false);
+      // The run spells a listed word ("k y s"); or, after a real one-letter word ("a", "i"), the rest
+      // does: "you are a f.u.c.k.i.n.g idiot" is "a" then "fucking".
+      let from = 0;
+      let e = this.badRun(0, n);
+      if (!e && n >= 4 && ((this.rBuf[0] as number) === 97 || (this.rBuf[0] as number) === 105)) {
+        e = this.badRun(1, n);
+        if (e) from = 1;
+      }
+      if (e) {
+        if (from === 1) this.singleLetter(0);
+        this.word(e, hashWord(e.word), this.rStart[from] as number, this.rEnd[n - 1] as number, this.rSent[from] === 1, false);
         return;
       }
     }
-    for (let i = 0; i < n; i++) {
-      const c = this.rBuf[i] as number;
-      const h = hashUnit(c);
-      const e = this.lex.filter[h & FILTER_MASK] === 1 ? this.lex.byHash.get(h) : undefined;
-      this.word(e && e.word.length === 1 && e.word.charCodeAt(0) === c ? e : undefined, h, this.rStart[i] as number, this.rEnd[i] as number, this.rSent[i] === 1, this.rUpper[i] === 1);
-    }
+    for (let i = 0; i < n; i++) this.singleLetter(i);
   }
 
-  /** The listed word a run of `n` single letters spells ("k y s"), as it is or with repeats collapsed. */
-  private listedRun(n: number): LexEntry | undefined {
-    const s = unitsString(this.rBuf, 0, n);
-    return this.lex.exact.get(s) ?? (this.lex.ordinary.has(hashWord(s)) ? undefined : this.lex.exact.get(collapseRepeats(s)));
+  /** Letter `i` of the run of single letters as a word of its own. */
+  private singleLetter(i: number): void {
+    const c = this.rBuf[i] as number;
+    const h = hashUnit(c);
+    const e = this.lex.filter[h & FILTER_MASK] === 1 ? this.lex.byHash.get(h) : undefined;
+    this.word(e && e.word.length === 1 && e.word.charCodeAt(0) === c ? e : undefined, h, this.rStart[i] as number, this.rEnd[i] as number, this.rSent[i] === 1, this.rUpper[i] === 1);
+  }
+
+  /** The bad listed word the single letters [from, n) of the run spell, as they are or with repeats collapsed. */
+  private badRun(from: number, n: number): LexEntry | undefined {
+    if (!mayBeListed(this.lex.filter, this.rBuf, from, n, LEET_CODES[0] as Int16Array)) return undefined;
+    const s = unitsString(this.rBuf, from, n);
+    const e = this.lex.exact.get(s) ?? (this.lex.ordinary.has(hashWord(s)) ? undefined : this.lex.exact.get(collapseRepeats(s)));
+    return e && this.lex.bad.has(e.word) ? e : undefined;
   }
 
   /** A word, after de-obfuscation. Ambiguous capitalised words wait for the next word. */
