@@ -18,9 +18,9 @@
 ;;                              hands its state to $words (slot 15: the run of single letters)
 ;;   SNAP   1152     16 × i32   the last safe point: the state there, as STATE (slot 15: its text offset)
 ;;   PHRASE 1216     4 × i32    hashes of "be", "you", "to", "death" (from scanner.ts's H)
-;;   CTX    1232     5 × i32    the phrase checks' context in the sentence: the word counts at the last
-;;                              "back", group name and violent word, (unused), and the last word count
-;;                              near a violent word or "death" (see $phrase, $nearUntil)
+;;   CTX    1232     4 × i32    the phrase checks' context in the sentence: the word counts at the last
+;;                              "back", group name and violent word, and the last word count near a
+;;                              violent word or "death" (see $phrase, $nearUntil)
 ;;   RING   2048     1024 × 3 × i32: prefix sums (toxic, hate) and start offset per word
 ;;   UNI    16384    64 KiB     class of a BMP code point: 0 stop, 1 separator, 2 skip
 ;;   HOT    81920    2^20 bits  words plain() must see (hot roles, patterns)
@@ -138,15 +138,15 @@
   ;; Words up to word count `until` are "near" (a violent word, or "death" to its third word): `plain()`
   ;; looks each up, so they go through `run`, which asks scanner.ts about them.
   (func $nearUntil (param $until i32)
-    (if (i32.gt_s (local.get $until) (i32.load offset=1248 (i32.const 0)))
-      (then (i32.store offset=1248 (i32.const 0) (local.get $until)))))
+    (if (i32.gt_s (local.get $until) (i32.load offset=1244 (i32.const 0)))
+      (then (i32.store offset=1244 (i32.const 0) (local.get $until)))))
 
   ;; A new sentence: nothing noted yet.
   (func $newSentence
     (i32.store offset=1232 (i32.const 0) (i32.const -1000))
     (i32.store offset=1236 (i32.const 0) (i32.const -1000))
     (i32.store offset=1240 (i32.const 0) (i32.const -1000))
-    (i32.store offset=1248 (i32.const 0) (i32.const -1)))
+    (i32.store offset=1244 (i32.const 0) (i32.const -1)))
 
     ;; The model's step for one word, on the state in STATE: unigram and bigram weights into the prefix
   ;; sums, the best window per head. A group's name (kind 2) reads the zero unigram bucket (its index
@@ -228,7 +228,7 @@
     (local.set $maxH (i32.load offset=1044 (i32.const 0)))
     (local.set $mask (i32.load offset=1072 (i32.const 0)))
     (local.set $singles (i32.load offset=1084 (i32.const 0)))
-    (local.set $near (i32.load offset=1248 (i32.const 0)))
+    (local.set $near (i32.load offset=1244 (i32.const 0)))
     (block $stop
       (loop $word
         ;; A word near a violent word or "death" goes through `run`'s phrase checks.
@@ -603,7 +603,7 @@
                               (i32.shr_u (i32.load8_u offset=81920 (i32.shr_u (i32.and (local.get $wh) (i32.const 0xfffff)) (i32.const 3)))
                                          (i32.and (local.get $wh) (i32.const 7)))
                               (i32.const 1))
-                            (i32.le_s (i32.load offset=1028 (i32.const 0)) (i32.load offset=1248 (i32.const 0))))
+                            (i32.le_s (i32.load offset=1028 (i32.const 0)) (i32.load offset=1244 (i32.const 0))))
                         (then
                           (local.set $flags (call $word (local.get $wh) (local.get $tb) (local.get $letters)))
                           (if (call $phrase (local.get $flags))
@@ -643,7 +643,7 @@
               (i32.store offset=1232 (i32.const 0) (i32.const -1000))
               (i32.store offset=1236 (i32.const 0) (i32.const -1000))
               (i32.store offset=1240 (i32.const 0) (i32.const -1000))
-              (i32.store offset=1248 (i32.const 0) (i32.const -1))))
+              (i32.store offset=1244 (i32.const 0) (i32.const -1))))
           (local.set $i (i32.add (local.get $i) (i32.const 1)))
           (br $next)))
       ;; Trouble: report the last safe point.

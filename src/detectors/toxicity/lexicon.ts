@@ -9,8 +9,6 @@
  */
 import { hashWord } from './word-hash.js';
 
-export { HASH_MASK, hashWord } from './word-hash.js';
-
 /** Role bits: what a word can do in a pattern. */
 export const R = {
   PROF: 1, // a swear word / obscenity (profanity score)
