@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CHALLENGE } from './challenge.js';
 import { ToxicityScanner, scanToxicity } from '../../src/detectors/toxicity/index.js';
+import { lexicon } from '../../src/detectors/toxicity/lexicon.js';
 
 /**
  * The first stage of whole-text scanning (a fast pass over plain text that hands over to the full
@@ -58,6 +59,19 @@ describe('first stage of whole-text scanning', () => {
     const full = new ToxicityScanner();
     const texts = [...MIXED, MIXED.join('\n'), MIXED.join('\n\n'), MIXED.join(' '), PLAIN.join('\n').repeat(200) + '\nyou are an idiot\n' + PLAIN.join('\n').repeat(200) + MIXED.join('\n').repeat(20)];
     for (const text of texts) expect(fast.scanWhole(text)).toEqual(full.scanWhole(text, false));
+  });
+
+  it('sees every listed word inside a run of plain words (its filter is keyed on the letters, not the hash)', () => {
+    const fast = new ToxicityScanner();
+    const full = new ToxicityScanner();
+    const words = [...lexicon().exact.keys()].filter((w) => /^[a-z]+$/.test(w));
+    expect(words.length).toBeGreaterThan(500);
+    for (const w of words) {
+      for (const form of [w, w[0]?.toUpperCase() + w.slice(1), w.toUpperCase()]) {
+        const text = `we all saw that ${form} was there and then more plain words came after it`;
+        expect(fast.scanWhole(text), text).toEqual(full.scanWhole(text, false));
+      }
+    }
   });
 
   it('finishes plain text on its own, and hands over where a rule could fire', () => {

@@ -10,6 +10,8 @@ import { decodeBase64 } from './model.js';
 // Memory layout: keep in step with the header of fast-scan.wat.
 /** The class fast-scan.wat gives the bytes of characters outside ASCII. */
 const NON_ASCII = 7;
+const SEPARATOR = 0;
+const SENTENCE_END = 6;
 const STATE = 1024;
 const RING = 2048;
 const UNI = 16384;
@@ -17,6 +19,7 @@ const HOT = 81920;
 const HOT_BITS = 20;
 const COLL = 212992;
 const COLL_BITS = 18;
+const TERM = 245760;
 const MODEL = 262144;
 const MODEL_CAPACITY = 262144;
 const IN = 524288;
@@ -24,6 +27,8 @@ const IN_END = 655360;
 const EMOJI = 655360;
 const PHRASE = 1216;
 const U16 = 720896;
+const LHOT = 786432;
+const LHOT_BITS = 18;
 /** Code units `encode` takes at once (the U16 region, 64 KiB). */
 const U16_UNITS = 32768;
 /** Words the ring remembers (fast-scan.wat masks with 1023). */
@@ -55,6 +60,8 @@ export interface FastScanTables {
   readonly codePointRanges: readonly (readonly [number, number])[];
   /** Word hashes the first stage must see. */
   readonly hot: Iterable<number>;
+  /** The same words, spelled out (the plain-word loop looks up those of ASCII letters by letters). */
+  readonly hotWords: Iterable<string>;
   /** Hashes of the collapsed forms of listed words. */
   readonly collapsed: Iterable<number>;
   readonly model: Int8Array;
@@ -124,8 +131,11 @@ export function createFastScan(t: FastScanTables): FastScan | undefined {
   const bytes = new Uint8Array(buffer);
   bytes.set(t.ascii.subarray(0, 128), 0);
   bytes.fill(NON_ASCII, 128, 256);
+  for (let c = 0; c < 256; c++) bytes[TERM + c] = bytes[c] === SEPARATOR ? 0 : bytes[c] === SENTENCE_END ? 1 : 2;
   for (const [lo, hi] of t.codePointRanges) for (let cp = lo; cp <= hi; cp++) bytes[(cp < 0x10000 ? UNI : EMOJI - 0x1f000) + cp] = t.codePoint(cp);
   setBits(bytes, HOT, HOT_BITS, t.hot);
+  const lettersOnly = /^[a-z]{1,15}$/;
+  setBits(bytes, LHOT, LHOT_BITS, [...t.hotWords].filter((w) => lettersOnly.test(w)).map(letterKey));
   setBits(bytes, COLL, COLL_BITS, t.collapsed);
   bytes.set(new Uint8Array(t.model.buffer, t.model.byteOffset, t.model.byteLength), MODEL);
   const state = new Int32Array(buffer, STATE, 16);
@@ -144,6 +154,23 @@ export function createFastScan(t: FastScanTables): FastScan | undefined {
     return utf8(text.length);
   };
   return { run: exports.run, input, encode, state, ring: new Int32Array(buffer, RING, 3 * FAST_RING) };
+}
+
+const U64 = (1n << 64n) - 1n;
+/**
+ * fast-scan.wat's key for a word of at most 15 lower-case ASCII letters ($words, LHOT): its bytes as
+ * two little-endian 64-bit halves lo and hi, (lo ^ rotl(hi, 29)) × 0x9e3779b97f4a7c15, top 18 bits.
+ */
+export function letterKey(word: string): number {
+  let lo = 0n;
+  let hi = 0n;
+  for (let k = 0; k < word.length; k++) {
+    const b = BigInt(word.charCodeAt(k));
+    if (k < 8) lo |= b << BigInt(8 * k);
+    else hi |= b << BigInt(8 * (k - 8));
+  }
+  const rot = ((hi << 29n) | (hi >> 35n)) & U64;
+  return Number((((lo ^ rot) * 0x9e3779b97f4a7c15n) & U64) >> 46n);
 }
 
 function setBits(bytes: Uint8Array, base: number, bits: number, hashes: Iterable<number>): void {

@@ -25,11 +25,14 @@
 ;;   UNI    16384    64 KiB     class of a BMP code point: 0 stop, 1 separator, 2 skip
 ;;   HOT    81920    2^20 bits  words plain() must see (hot roles, patterns)
 ;;   COLL   212992   2^18 bits  collapsed forms of listed words ("fuuuck" → "fuck")
+;;   TERM   245760   256 B      what a byte after a word in $words means: 0 separator, 1 sentence end, 2 stop
+;;   VEC    246016   5 × 16 B   vector constants for $words (0x20, 'a', 25, '0', 9 in every lane)
 ;;   MODEL  262144   int8 weights, 2 heads interleaved (the last bucket is the zero bucket)
 ;;   IN     524288   the UTF-8 bytes; IN[nb] is a space
 ;;   EMOJI  655360   4 KiB: class of a code point in U+1F000..U+1FFFF, as UNI
 ;;   HRING  659456   1024 × i32: each word's hash, word i at 4 × (i % 1024)
 ;;   U16    720896   64 KiB     a segment of the text as UTF-16 (little-endian), for `utf8`
+;;   LHOT   786432   2^18 bits  the hot words of ASCII letters, keyed on their letters ($words)
 (module
   ;; collapses(hash, collapsed hash, first byte, letters): 1 when plain() would read the word as
   ;; the listed word it collapses to (scanner.ts decides, with the lexicon).
@@ -41,7 +44,13 @@
   ;; mixed(first byte, length), for letters and digits together ("p53"): 1 when the full scan
   ;; could read it as a listed word (as it is, or as leetspeak: "k1ll").
   (import "env" "mixed" (func $mixed (param i32 i32) (result i32)))
-  (memory (export "memory") 12)
+  (memory (export "memory") 13)
+  (data (i32.const 246016)
+    "\20\20\20\20\20\20\20\20\20\20\20\20\20\20\20\20"
+    "\61\61\61\61\61\61\61\61\61\61\61\61\61\61\61\61"
+    "\19\19\19\19\19\19\19\19\19\19\19\19\19\19\19\19"
+    "\30\30\30\30\30\30\30\30\30\30\30\30\30\30\30\30"
+    "\09\09\09\09\09\09\09\09\09\09\09\09\09\09\09\09")
 
   ;; The word hash of word-hash.ts: a group of four bytes mixed in; the byte count and the finish.
   (func $mix (param $h i32) (param $group i32) (result i32)
@@ -219,7 +228,8 @@
     (local $v v128) (local $lv v128) (local $lo i64) (local $hi i64) (local $digit i32) (local $acc i32) (local $k i32) (local $q i32)
     (local $prev i32) (local $count i32) (local $prefT i32) (local $prefH i32) (local $maxT i32) (local $maxH i32)
     (local $mask i32) (local $singles i32) (local $u i32) (local $b i32) (local $pT i32) (local $pH i32)
-    (local $sT i32) (local $sH i32) (local $first i32) (local $ts i32) (local $near i32)
+    (local $sT i32) (local $sH i32) (local $first i32) (local $ts i32) (local $near i32) (local $term i32) (local $key i32)
+    (local $k20 v128) (local $k61 v128) (local $k19 v128) (local $k30 v128) (local $k09 v128)
     (local.set $prev (i32.load offset=1024 (i32.const 0)))
     (local.set $count (i32.load offset=1028 (i32.const 0)))
     (local.set $prefT (i32.load offset=1032 (i32.const 0)))
@@ -229,6 +239,12 @@
     (local.set $mask (i32.load offset=1072 (i32.const 0)))
     (local.set $singles (i32.load offset=1084 (i32.const 0)))
     (local.set $near (i32.load offset=1244 (i32.const 0)))
+    ;; Vector constants from memory (VEC): V8 would build a splat again on every word.
+    (local.set $k20 (v128.load offset=246016 (i32.const 0)))
+    (local.set $k61 (v128.load offset=246032 (i32.const 0)))
+    (local.set $k19 (v128.load offset=246048 (i32.const 0)))
+    (local.set $k30 (v128.load offset=246064 (i32.const 0)))
+    (local.set $k09 (v128.load offset=246080 (i32.const 0)))
     (block $stop
       (loop $word
         ;; A word near a violent word or "death" goes through `run`'s phrase checks.
@@ -236,17 +252,16 @@
         ;; The word's extent, 16 bytes at a time: a run of letters, or of digits (a number), then a
         ;; separator (class 0) or a sentence end (6). Longer words are left to `run`.
         (local.set $v (v128.load offset=524288 (local.get $i)))
-        (local.set $lv (v128.or (local.get $v) (i8x16.splat (i32.const 32))))
+        (local.set $lv (v128.or (local.get $v) (local.get $k20)))
         (local.set $digit (i32.eq (i32.load8_u (i32.load8_u offset=524288 (local.get $i))) (i32.const 2)))
         (local.set $n (i32.ctz (i32.xor (i32.const -1) (i8x16.bitmask
           (if (result v128) (local.get $digit)
-            (then (i8x16.lt_u (i8x16.sub (local.get $v) (i8x16.splat (i32.const 48))) (i8x16.splat (i32.const 10))))
-            (else (i8x16.lt_u (i8x16.sub (local.get $lv) (i8x16.splat (i32.const 97))) (i8x16.splat (i32.const 26)))))))))
+            (then (i8x16.le_u (i8x16.sub (local.get $v) (local.get $k30)) (local.get $k09)))
+            (else (i8x16.le_u (i8x16.sub (local.get $lv) (local.get $k61)) (local.get $k19))))))))
         (br_if $stop (i32.ge_u (local.get $n) (i32.const 16)))
         (local.set $j (i32.add (local.get $i) (local.get $n)))
-        (local.set $c (i32.load8_u offset=524288 (local.get $j)))
-        (local.set $x (i32.load8_u (local.get $c)))
-        (br_if $stop (i32.and (i32.ne (local.get $x) (i32.const 0)) (i32.ne (local.get $x) (i32.const 6))))
+        (local.set $term (i32.load8_u offset=245760 (i32.load8_u offset=524288 (local.get $j))))
+        (br_if $stop (i32.gt_u (local.get $term) (i32.const 1)))
         ;; Its hash (word-hash.ts) from two 8-byte loads: or-ing 0x20 lower-cases a letter and leaves a
         ;; digit as it is; bytes past the word masked off; one group mixed per four bytes.
         (local.set $lo (i64.or (i64.load offset=524288 (local.get $i)) (i64.const 0x2020202020202020)))
@@ -279,15 +294,19 @@
             (br $counted)))
         (local.set $ones (select (i32.add (local.get $singles) (i32.const 1)) (i32.const 0) (i32.eq (local.get $n) (i32.const 1))))
         (br_if $stop (i32.ge_s (local.get $ones) (i32.const 3)))
-        ;; A word the lexicon must see (hot filter) is left to `run`, which asks scanner.ts: this loop
-        ;; makes no call, so its state never has to leave registers.
+        ;; A word the lexicon must see is left to `run`, which asks scanner.ts: this loop makes no call,
+        ;; so its state never has to leave registers. The filter (LHOT) is keyed on the letters
+        ;; themselves (fast-scan.ts, letterKey), not the word hash: the key is ready long before the
+        ;; hash, so the processor can settle this branch early.
+        (local.set $key (i32.wrap_i64 (i64.shr_u
+          (i64.mul (i64.xor (local.get $lo) (i64.rotl (local.get $hi) (i64.const 29))) (i64.const 0x9e3779b97f4a7c15))
+          (i64.const 46))))
         (br_if $stop (i32.and
-          (i32.shr_u (i32.load8_u offset=81920 (i32.shr_u (i32.and (local.get $wh) (i32.const 0xfffff)) (i32.const 3)))
-                     (i32.and (local.get $wh) (i32.const 7)))
+          (i32.shr_u (i32.load8_u offset=786432 (i32.shr_u (local.get $key) (i32.const 3))) (i32.and (local.get $key) (i32.const 7)))
           (i32.const 1)))
         ;; So is a word with repeated letters whose collapsed form ("fuuuck" → "fuck") may be listed.
         (if (i32.and
-              (i8x16.bitmask (i8x16.eq (local.get $lv) (v128.or (v128.load offset=524289 (local.get $i)) (i8x16.splat (i32.const 32)))))
+              (i8x16.bitmask (i8x16.eq (local.get $lv) (v128.or (v128.load offset=524289 (local.get $i)) (local.get $k20))))
               (i32.sub (i32.shl (i32.const 1) (i32.sub (local.get $n) (i32.const 1))) (i32.const 1)))
           (then
             ;; The collapsed word's hash, as $hashRange, inline (a call would cost this loop its registers).
@@ -367,7 +386,7 @@
             (i32.store offset=1060 (i32.const 0) (i32.sub (local.get $j) (local.get $adj)))))
         ;; On past the separators to the next word, if a word of letters comes next.
         (local.set $i (local.get $j))
-        (br_if $stop (i32.eq (i32.load8_u (local.get $c)) (i32.const 6)))
+        (br_if $stop (local.get $term))
         (loop $sep
           (local.set $i (i32.add (local.get $i) (i32.const 1)))
           (br_if $stop (i32.gt_u (local.get $i) (local.get $nb)))

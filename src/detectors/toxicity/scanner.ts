@@ -101,10 +101,10 @@ const scratchHash2 = new WordHasher();
 const BIG = 1024;
 const BIG_MASK = BIG - 1;
 let hotCache: Uint8Array | undefined;
-/** Hashes of the words whose roles the first stage checks (see `plain`). */
-function hotWords(lex: Lexicon): number[] {
-  const out: number[] = [];
-  for (const e of lex.exact.values()) if (e.roles & (STAGE1_BAD | R.GROUP | R.DEHUMAN | R.VIOLENT) || STAGE1_SPECIAL.has(e.word)) out.push(hashWord(e.word));
+/** The words whose roles the first stage checks (see `plain`). */
+function hotWords(lex: Lexicon): string[] {
+  const out: string[] = [];
+  for (const e of lex.exact.values()) if (e.roles & (STAGE1_BAD | R.GROUP | R.DEHUMAN | R.VIOLENT) || STAGE1_SPECIAL.has(e.word)) out.push(e.word);
   return out;
 }
 /** Words that end a phrase pattern the first stages check. */
@@ -114,7 +114,7 @@ function stage1Hot(lex: Lexicon): Uint8Array {
   if (hotCache) return hotCache;
   const hot = new Uint8Array(FILTER_MASK + 1);
   // `plain` also notes "back" ("go back to your country"); the WebAssembly stage stops on "country".
-  for (const h of [...hotWords(lex), H.back]) hot[h & FILTER_MASK] = 1;
+  for (const w of [...hotWords(lex), 'back']) hot[hashWord(w) & FILTER_MASK] = 1;
   return (hotCache = hot);
 }
 
@@ -156,7 +156,8 @@ function fastScan(lex: Lexicon, model: Model): FastScan | null {
       [0x1f300, 0x1faff],
     ],
     // "back" and "death" start patterns ("go back … country", "death to them") the stage checks.
-    hot: [...hotWords(lex), H.back, H.death],
+    hot: [...hotWords(lex), 'back', 'death'].map(hashWord),
+    hotWords: [...hotWords(lex), 'back', 'death'],
     zeroUnigram: ZERO_U,
     word: (u8, wh, start, letters) => {
       const e = sameLetters(lex.byHash.get(wh), u8, start, letters);
