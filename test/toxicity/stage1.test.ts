@@ -41,6 +41,9 @@ const MIXED = [
   'see a b then x y z and a b c d, then more words after them',
   `plain words then ${'y'.repeat(48)} and ${'z'.repeat(49)} then plain words again`,
   "don't stop, it's fine, the students' work and O'Brien's notes",
+  // Sentence ends inside a run of plain words: safe points, except after a single letter.
+  'Plain words. More words? Yes; and then\nnew lines\n\nand e.g. a b. c and the U.S. news . then x. y. z. more\nthe end.',
+  'It is a. b. c. d you idiot. Go on; it was fine.\nyou are a\nidiot and u. r. a. loser',
   'Plain words and then the kill process ends; the animals in the zoo and gas prices rose, said the country report.',
   // The phrase checks the WebAssembly stage runs itself: the pattern completes, or just fails to.
   'We should kill the process and then the people will go home. The people we kill are bugs.',

@@ -10,8 +10,8 @@ import { decodeBase64 } from './model.js';
 // Memory layout: keep in step with the header of fast-scan.wat.
 /** The class fast-scan.wat gives the bytes of characters outside ASCII. */
 const NON_ASCII = 7;
-const SEPARATOR = 0;
-const SENTENCE_END = 6;
+/** TERM (fast-scan.wat) by class: separator 0, sentence end 1, letter or digit 2, anything else 3. */
+const TERM_OF_CLASS = [0, 2, 2, 3, 3, 3, 1, 3];
 const STATE = 1024;
 const RING = 2048;
 const UNI = 16384;
@@ -131,7 +131,7 @@ export function createFastScan(t: FastScanTables): FastScan | undefined {
   const bytes = new Uint8Array(buffer);
   bytes.set(t.ascii.subarray(0, 128), 0);
   bytes.fill(NON_ASCII, 128, 256);
-  for (let c = 0; c < 256; c++) bytes[TERM + c] = bytes[c] === SEPARATOR ? 0 : bytes[c] === SENTENCE_END ? 1 : 2;
+  for (let c = 0; c < 256; c++) bytes[TERM + c] = TERM_OF_CLASS[bytes[c] as number] as number;
   for (const [lo, hi] of t.codePointRanges) for (let cp = lo; cp <= hi; cp++) bytes[(cp < 0x10000 ? UNI : EMOJI - 0x1f000) + cp] = t.codePoint(cp);
   setBits(bytes, HOT, HOT_BITS, t.hot);
   const lettersOnly = /^[a-z]{1,15}$/;

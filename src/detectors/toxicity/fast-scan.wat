@@ -25,7 +25,7 @@
 ;;   UNI    16384    64 KiB     class of a BMP code point: 0 stop, 1 separator, 2 skip
 ;;   HOT    81920    2^20 bits  words plain() must see (hot roles, patterns)
 ;;   COLL   212992   2^18 bits  collapsed forms of listed words ("fuuuck" → "fuck")
-;;   TERM   245760   256 B      what a byte after a word in $words means: 0 separator, 1 sentence end, 2 stop
+;;   TERM   245760   256 B      a byte's class for $words: 0 separator, 1 sentence end, 2 letter or digit, 3 other
 ;;   VEC    246016   5 × 16 B   vector constants for $words (0x20, 'a', 25, '0', 9 in every lane)
 ;;   MODEL  262144   int8 weights, 2 heads interleaved (the last bucket is the zero bucket)
 ;;   IN     524288   the UTF-8 bytes; IN[nb] is a space
@@ -37,9 +37,9 @@
   ;; collapses(hash, collapsed hash, first byte, letters): 1 when plain() would read the word as
   ;; the listed word it collapses to (scanner.ts decides, with the lexicon).
   (import "env" "collapses" (func $collapses (param i32 i32 i32 i32) (result i32)))
-  ;; word(hash, first byte, letters), for a word in the hot filter: 0 when plain() must see it,
-  ;; 1 when it is not listed after all, 2 when it names a group (zero unigram, bigrams only),
-  ;; 3 when it is listed with no role that matters here.
+  ;; word(hash, first byte, letters), for a word in the hot filter: what it is, as flags (WORD in
+  ;; fast-scan.ts): 0 not listed, 1 stop (plain() must see it), 2 listed, 4 a group's name (zero
+  ;; unigram, bigrams only), and the roles the phrase checks use.
   (import "env" "word" (func $word (param i32 i32 i32) (result i32)))
   ;; mixed(first byte, length), for letters and digits together ("p53"): 1 when the full scan
   ;; could read it as a listed word (as it is, or as leetspeak: "k1ll").
@@ -384,15 +384,36 @@
             (local.set $maxH (local.get $sH))
             (i32.store offset=1052 (i32.const 0) (i32.load offset=2056 (i32.mul (i32.and (local.get $first) (i32.const 1023)) (i32.const 12))))
             (i32.store offset=1060 (i32.const 0) (i32.sub (local.get $j) (local.get $adj)))))
-        ;; On past the separators to the next word, if a word of letters comes next.
+        ;; On past the separators and sentence ends to the next word or number, if one comes next.
         (local.set $i (local.get $j))
-        (br_if $stop (local.get $term))
         (loop $sep
+          (if (local.get $term)
+            (then
+              ;; A sentence end is a safe point, as `run` makes it (see there), unless it follows a
+              ;; single letter ("e.g."): the state as of here into SNAP, and a new sentence.
+              (if (i32.or (i32.eqz (local.get $singles)) (i32.eq (i32.load8_u offset=524288 (local.get $i)) (i32.const 10)))
+                (then
+                  (local.set $singles (i32.const 0))
+                  (i32.store offset=1152 (i32.const 0) (local.get $prev))
+                  (i32.store offset=1156 (i32.const 0) (local.get $count))
+                  (i32.store offset=1160 (i32.const 0) (local.get $prefT))
+                  (i32.store offset=1164 (i32.const 0) (local.get $prefH))
+                  (i32.store offset=1168 (i32.const 0) (local.get $maxT))
+                  (i32.store offset=1172 (i32.const 0) (local.get $maxH))
+                  (v128.store offset=1176 (i32.const 0) (v128.load offset=1048 (i32.const 0))) ;; msT … meH
+                  (i32.store offset=1196 (i32.const 0) (i32.add (local.get $i) (i32.const 1)))
+                  (i32.store offset=1204 (i32.const 0) (i32.load offset=1076 (i32.const 0)))
+                  (i32.store offset=1212 (i32.const 0) (i32.sub (i32.add (local.get $i) (i32.const 1)) (local.get $adj)))
+                  (i32.store offset=1232 (i32.const 0) (i32.const -1000))
+                  (i32.store offset=1236 (i32.const 0) (i32.const -1000))
+                  (i32.store offset=1240 (i32.const 0) (i32.const -1000))
+                  (i32.store offset=1244 (i32.const 0) (i32.const -1))
+                  (local.set $near (i32.const -1))))))
           (local.set $i (i32.add (local.get $i) (i32.const 1)))
           (br_if $stop (i32.gt_u (local.get $i) (local.get $nb)))
-          (local.set $x (i32.load8_u (i32.load8_u offset=524288 (local.get $i))))
-          (br_if $sep (i32.eqz (local.get $x))))
-        (br_if $word (i32.lt_u (i32.sub (local.get $x) (i32.const 1)) (i32.const 2)))))
+          (local.set $term (i32.load8_u offset=245760 (i32.load8_u offset=524288 (local.get $i))))
+          (br_if $sep (i32.lt_u (local.get $term) (i32.const 2))))
+        (br_if $word (i32.eq (local.get $term) (i32.const 2)))))
     (i32.store offset=1024 (i32.const 0) (local.get $prev))
     (i32.store offset=1028 (i32.const 0) (local.get $count))
     (i32.store offset=1032 (i32.const 0) (local.get $prefT))
@@ -655,7 +676,10 @@
               (local.set $singles (i32.const 0))
               (i32.store offset=1212 (i32.const 0) (i32.sub (i32.add (local.get $i) (i32.const 1)) (local.get $adj)))
               (i32.store offset=1196 (i32.const 0) (i32.add (local.get $i) (i32.const 1)))
-              (memory.copy (i32.const 1152) (i32.const 1024) (i32.const 40)) ;; prev … meH
+              ;; prev … meH (40 bytes; memory.copy would be a call into the runtime)
+              (v128.store offset=1152 (i32.const 0) (v128.load offset=1024 (i32.const 0)))
+              (v128.store offset=1168 (i32.const 0) (v128.load offset=1040 (i32.const 0)))
+              (i64.store offset=1184 (i32.const 0) (i64.load offset=1056 (i32.const 0)))
               (i32.store offset=1204 (i32.const 0) (i32.load offset=1076 (i32.const 0)))
               ;; A new sentence: nothing noted yet for the phrase checks ($newSentence, inline: a call
               ;; here would cost this loop registers).
