@@ -41,6 +41,10 @@ const MIXED = [
   'see a b then x y z and a b c d, then more words after them',
   `plain words then ${'y'.repeat(48)} and ${'z'.repeat(49)} then plain words again`,
   "don't stop, it's fine, the students' work and O'Brien's notes",
+  // Repeated letters inside a run of plain words: read as written ("will", "all", "root") or as the
+  // listed word they collapse to ("soooo" → "so", "fuuuuck" → "fuck", "lmfaoooo" → "lmfao").
+  'this is soooo good and we will all need it, the root of it all is well known to all of us',
+  'we get her too lmfaoooo and then a fuuuuck and idiooot and assess it, yes we will',
   // Sentence ends inside a run of plain words: safe points, except after a single letter.
   'Plain words. More words? Yes; and then\nnew lines\n\nand e.g. a b. c and the U.S. news . then x. y. z. more\nthe end.',
   'It is a. b. c. d you idiot. Go on; it was fine.\nyou are a\nidiot and u. r. a. loser',

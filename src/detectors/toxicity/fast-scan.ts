@@ -28,6 +28,8 @@ const EMOJI = 655360;
 const PHRASE = 1216;
 const U16 = 720896;
 const LHOT = 786432;
+const SELF = 253936;
+const SELF_SLOTS = 512;
 const LHOT_BITS = 18;
 /** Code units `encode` takes at once (the U16 region, 64 KiB). */
 const U16_UNITS = 32768;
@@ -64,6 +66,8 @@ export interface FastScanTables {
   readonly hotWords: Iterable<string>;
   /** Hashes of the collapsed forms of listed words. */
   readonly collapsed: Iterable<number>;
+  /** Words with repeated letters that are never read as the word they collapse to ("will", "root"). */
+  readonly readAsWritten: Iterable<string>;
   readonly model: Int8Array;
   readonly modelMask: number;
   /** Table index of the zero unigram bucket (group names). */
@@ -136,6 +140,7 @@ export function createFastScan(t: FastScanTables): FastScan | undefined {
   setBits(bytes, HOT, HOT_BITS, t.hot);
   const lettersOnly = /^[a-z]{1,15}$/;
   setBits(bytes, LHOT, LHOT_BITS, [...t.hotWords].filter((w) => lettersOnly.test(w)).map(letterKey));
+  placeWords(new DataView(buffer, SELF, 16 * (SELF_SLOTS + 1)), [...t.readAsWritten].filter((w) => lettersOnly.test(w)));
   setBits(bytes, COLL, COLL_BITS, t.collapsed);
   bytes.set(new Uint8Array(t.model.buffer, t.model.byteOffset, t.model.byteLength), MODEL);
   const state = new Int32Array(buffer, STATE, 16);
@@ -157,11 +162,8 @@ export function createFastScan(t: FastScanTables): FastScan | undefined {
 }
 
 const U64 = (1n << 64n) - 1n;
-/**
- * fast-scan.wat's key for a word of at most 15 lower-case ASCII letters ($words, LHOT): its bytes as
- * two little-endian 64-bit halves lo and hi, (lo ^ rotl(hi, 29)) × 0x9e3779b97f4a7c15, top 18 bits.
- */
-export function letterKey(word: string): number {
+/** A word of at most 15 lower-case ASCII letters as fast-scan.wat's $words holds it: its bytes as two little-endian 64-bit halves. */
+function halves(word: string): [bigint, bigint] {
   let lo = 0n;
   let hi = 0n;
   for (let k = 0; k < word.length; k++) {
@@ -169,8 +171,31 @@ export function letterKey(word: string): number {
     if (k < 8) lo |= b << BigInt(8 * k);
     else hi |= b << BigInt(8 * (k - 8));
   }
+  return [lo, hi];
+}
+
+/** fast-scan.wat's key for such a word ($words, LHOT and SELF): (lo ^ rotl(hi, 29)) × 0x9e3779b97f4a7c15, top 18 bits. */
+export function letterKey(word: string): number {
+  const [lo, hi] = halves(word);
   const rot = ((hi << 29n) | (hi >> 35n)) & U64;
   return Number((((lo ^ rot) * 0x9e3779b97f4a7c15n) & U64) >> 46n);
+}
+
+/**
+ * SELF: each word at slot (key & 511) or the next, as (lo, hi). A word that finds both taken is
+ * left out: $words then takes the slower path for it, with the same result.
+ */
+function placeWords(table: DataView, words: readonly string[]): void {
+  for (const w of words) {
+    const [lo, hi] = halves(w);
+    const slot = letterKey(w) & (SELF_SLOTS - 1);
+    for (const s of [slot, slot + 1]) {
+      if (table.getBigUint64(16 * s, true) !== 0n) continue;
+      table.setBigUint64(16 * s, lo, true);
+      table.setBigUint64(16 * s + 8, hi, true);
+      break;
+    }
+  }
 }
 
 function setBits(bytes: Uint8Array, base: number, bits: number, hashes: Iterable<number>): void {

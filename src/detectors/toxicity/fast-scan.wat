@@ -27,6 +27,9 @@
 ;;   COLL   212992   2^18 bits  collapsed forms of listed words ("fuuuck" → "fuck")
 ;;   TERM   245760   256 B      a byte's class for $words: 0 separator, 1 sentence end, 2 letter or digit, 3 other
 ;;   VEC    246016   5 × 16 B   vector constants for $words (0x20, 'a', 25, '0', 9 in every lane)
+;;   SELF   253936   513 × 16 B words with repeated letters that always read as themselves ("will",
+;;                              "root"), as $words holds them (lo, hi): a word is at slot (key & 511) or
+;;                              the next one
 ;;   MODEL  262144   int8 weights, 2 heads interleaved (the last bucket is the zero bucket)
 ;;   IN     524288   the UTF-8 bytes; IN[nb] is a space
 ;;   EMOJI  655360   4 KiB: class of a code point in U+1F000..U+1FFFF, as UNI
@@ -304,42 +307,48 @@
         (br_if $stop (i32.and
           (i32.shr_u (i32.load8_u offset=786432 (i32.shr_u (local.get $key) (i32.const 3))) (i32.and (local.get $key) (i32.const 7)))
           (i32.const 1)))
-        ;; So is a word with repeated letters whose collapsed form ("fuuuck" → "fuck") may be listed.
+        ;; So is a word with repeated letters whose collapsed form ("fuuuck" → "fuck") may be listed,
+        ;; unless it is one that always reads as itself ("will", "all", "root": SELF, by its letters).
         (if (i32.and
               (i8x16.bitmask (i8x16.eq (local.get $lv) (v128.or (v128.load offset=524289 (local.get $i)) (local.get $k20))))
               (i32.sub (i32.shl (i32.const 1) (i32.sub (local.get $n) (i32.const 1))) (i32.const 1)))
           (then
-            ;; The collapsed word's hash, as $hashRange, inline (a call would cost this loop its registers).
-            (local.set $hc (i32.const 0x811c9dc5))
-            (local.set $acc (i32.const 0))
-            (local.set $k (i32.const 0))
-            (local.set $last (i32.const -1))
-            (local.set $q (local.get $i))
-            (loop $collapse
-              (local.set $d (i32.or (i32.load8_u offset=524288 (local.get $q)) (i32.const 32)))
-              (if (i32.ne (local.get $d) (local.get $last))
-                (then
-                  (local.set $acc (i32.or (local.get $acc) (i32.shl (local.get $d) (i32.shl (i32.and (local.get $k) (i32.const 3)) (i32.const 3)))))
-                  (local.set $k (i32.add (local.get $k) (i32.const 1)))
-                  (if (i32.eqz (i32.and (local.get $k) (i32.const 3)))
-                    (then
-                      (local.set $hc (i32.mul (i32.xor (local.get $hc) (local.get $acc)) (i32.const 0x9e3779b1)))
-                      (local.set $hc (i32.xor (local.get $hc) (i32.shr_u (local.get $hc) (i32.const 15))))
-                      (local.set $acc (i32.const 0))))))
-              (local.set $last (local.get $d))
-              (local.set $q (i32.add (local.get $q) (i32.const 1)))
-              (br_if $collapse (i32.lt_u (local.get $q) (local.get $j))))
-            (if (i32.and (local.get $k) (i32.const 3))
+            (local.set $x (i32.shl (i32.and (local.get $key) (i32.const 511)) (i32.const 4)))
+            (if (i32.eqz (i32.or
+                  (i32.and (i64.eq (i64.load offset=253936 (local.get $x)) (local.get $lo)) (i64.eq (i64.load offset=253944 (local.get $x)) (local.get $hi)))
+                  (i32.and (i64.eq (i64.load offset=253952 (local.get $x)) (local.get $lo)) (i64.eq (i64.load offset=253960 (local.get $x)) (local.get $hi)))))
               (then
-                (local.set $hc (i32.mul (i32.xor (local.get $hc) (local.get $acc)) (i32.const 0x9e3779b1)))
-                (local.set $hc (i32.xor (local.get $hc) (i32.shr_u (local.get $hc) (i32.const 15))))))
-            (local.set $hc (i32.xor (local.get $hc) (local.get $k)))
-            (local.set $hc (i32.mul (i32.xor (local.get $hc) (i32.shr_u (local.get $hc) (i32.const 16))) (i32.const 0x85ebca6b)))
-            (local.set $hc (i32.xor (local.get $hc) (i32.shr_u (local.get $hc) (i32.const 13))))
-            (br_if $stop (i32.and
-              (i32.shr_u (i32.load8_u offset=212992 (i32.shr_u (i32.and (local.get $hc) (i32.const 0x3ffff)) (i32.const 3)))
-                         (i32.and (local.get $hc) (i32.const 7)))
-              (i32.const 1))))))
+                ;; The collapsed word's hash, as $hashRange, inline (a call would cost this loop its registers).
+                (local.set $hc (i32.const 0x811c9dc5))
+                (local.set $acc (i32.const 0))
+                (local.set $k (i32.const 0))
+                (local.set $last (i32.const -1))
+                (local.set $q (local.get $i))
+                (loop $collapse
+                  (local.set $d (i32.or (i32.load8_u offset=524288 (local.get $q)) (i32.const 32)))
+                  (if (i32.ne (local.get $d) (local.get $last))
+                    (then
+                      (local.set $acc (i32.or (local.get $acc) (i32.shl (local.get $d) (i32.shl (i32.and (local.get $k) (i32.const 3)) (i32.const 3)))))
+                      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                      (if (i32.eqz (i32.and (local.get $k) (i32.const 3)))
+                        (then
+                          (local.set $hc (i32.mul (i32.xor (local.get $hc) (local.get $acc)) (i32.const 0x9e3779b1)))
+                          (local.set $hc (i32.xor (local.get $hc) (i32.shr_u (local.get $hc) (i32.const 15))))
+                          (local.set $acc (i32.const 0))))))
+                  (local.set $last (local.get $d))
+                  (local.set $q (i32.add (local.get $q) (i32.const 1)))
+                  (br_if $collapse (i32.lt_u (local.get $q) (local.get $j))))
+                (if (i32.and (local.get $k) (i32.const 3))
+                  (then
+                    (local.set $hc (i32.mul (i32.xor (local.get $hc) (local.get $acc)) (i32.const 0x9e3779b1)))
+                    (local.set $hc (i32.xor (local.get $hc) (i32.shr_u (local.get $hc) (i32.const 15))))))
+                (local.set $hc (i32.xor (local.get $hc) (local.get $k)))
+                (local.set $hc (i32.mul (i32.xor (local.get $hc) (i32.shr_u (local.get $hc) (i32.const 16))) (i32.const 0x85ebca6b)))
+                (local.set $hc (i32.xor (local.get $hc) (i32.shr_u (local.get $hc) (i32.const 13))))
+                (br_if $stop (i32.and
+                  (i32.shr_u (i32.load8_u offset=212992 (i32.shr_u (i32.and (local.get $hc) (i32.const 0x3ffff)) (i32.const 3)))
+                             (i32.and (local.get $hc) (i32.const 7)))
+                  (i32.const 1))))))))
         ;; The word counts: the model step, as in `run`.
         (local.set $singles (local.get $ones))
         (local.set $ts (i32.sub (local.get $i) (local.get $adj)))

@@ -139,6 +139,9 @@ function parseRoles(spec: string): number {
 const ORDINARY_DOUBLES =
   'assess assessed assesses assessing assessment assessor reassess root roots rooted rooting heel heels thee bee bees wee goon goons shiite shiites rapping rapper rappers rapped looser loosen woops noor aa ann ii iii iss hee shee';
 
+/** {@link ORDINARY_DOUBLES} as a list. */
+export const ORDINARY_DOUBLE_WORDS: readonly string[] = ORDINARY_DOUBLES.split(' ');
+
 /** Collapse runs of the same letter to one ("fuuuck" → "fuck"). */
 export function collapseRepeats(word: string): string {
   let out = '';
@@ -246,7 +249,7 @@ export function lexicon(): Lexicon {
   }
   // Strongest first: "f***" is read as the most severe word it can be.
   for (const list of maskable.values()) list.sort((a, b) => Math.max(b.prof, b.slur) - Math.max(a.prof, a.slur));
-  const ordinary = new Set(ORDINARY_DOUBLES.split(' ').map(hashWord));
+  const ordinary = new Set(ORDINARY_DOUBLE_WORDS.map(hashWord));
   cached = { exact, byHash, byCollapsedHash, ordinary, filter, maskable, bad };
   return cached;
 }

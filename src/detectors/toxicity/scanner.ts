@@ -12,7 +12,7 @@
  * ahead beyond bounded buffers, feeding a text in chunks gives exactly the result of feeding it
  * at once, with O(chunk) work per chunk.
  */
-import { FILTER_MASK, R, collapseRepeats, lexicon, type LexEntry, type Lexicon } from './lexicon.js';
+import { FILTER_MASK, ORDINARY_DOUBLE_WORDS, R, collapseRepeats, lexicon, type LexEntry, type Lexicon } from './lexicon.js';
 import { HASH_MASK, WORD_HASH_SEED, WordHasher, finishWordHash, hashUnit, hashWord, mixGroup } from './word-hash.js';
 import { BOS, GROUP_FLAG, MASK, TABLE_SIZE, WINDOW, ZERO_BUCKET, bigramHash, loadModel, type Model } from './model.js';
 import { FAST_RING, S, WORD, createFastScan, type FastScan } from './fast-scan.js';
@@ -181,6 +181,12 @@ function fastScan(lex: Lexicon, model: Model): FastScan | null {
     phrase: { be: H.be, you: H.you, to: H.to, death: H.death },
     mixed: (u8, start, length) => leetListed(lex.filter, u8, start, length),
     collapsed: lex.byCollapsedHash.keys(),
+    // As `collapses` below decides: an ordinary word, or a listed word read as itself, is never collapsed.
+    readAsWritten: [...lex.exact.values()]
+      .filter((e) => lex.byHash.get(hashWord(e.word)) === e)
+      .map((e) => e.word)
+      .concat(ORDINARY_DOUBLE_WORDS)
+      .filter((w) => /([a-z])\1/.test(w)),
     model: model.table,
     modelMask: MASK,
     // As `plain` decides for a word with repeated letters.
