@@ -41,6 +41,9 @@ const MIXED = [
   'see a b then x y z and a b c d, then more words after them',
   `plain words then ${'y'.repeat(48)} and ${'z'.repeat(49)} then plain words again`,
   "don't stop, it's fine, the students' work and O'Brien's notes",
+  "you're right, we'll see: they've said it's the 80's rock'n'roll that shouldn't stop. can't. won't!",
+  "you're an idiot's idiot and I'm sure you'll die, don't you think? 'quoted' words and `code` too",
+  "what a fu'uck, you idi'oot, sh'itt happens and we'll see",  // repeated letters across the apostrophe
   // Repeated letters inside a run of plain words: read as written ("will", "all", "root") or as the
   // listed word they collapse to ("soooo" → "so", "fuuuuck" → "fuck", "lmfaoooo" → "lmfao").
   'this is soooo good and we will all need it, the root of it all is well known to all of us',
