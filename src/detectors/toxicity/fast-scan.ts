@@ -6,6 +6,7 @@
  */
 import { FAST_SCAN_WASM } from './fast-scan-wasm.js';
 import { decodeBase64 } from './model.js';
+import { hashWord } from './word-hash.js';
 
 // Memory layout: keep in step with the header of fast-scan.wat.
 /** The class fast-scan.wat gives the bytes of characters outside ASCII. */
@@ -20,6 +21,8 @@ const HOT_BITS = 20;
 const COLL = 212992;
 const COLL_BITS = 18;
 const TERM = 245760;
+const SELF = 253936;
+const SELF_SLOTS = 512;
 const MODEL = 262144;
 const MODEL_CAPACITY = 262144;
 const IN = 524288;
@@ -28,8 +31,6 @@ const EMOJI = 655360;
 const PHRASE = 1216;
 const U16 = 720896;
 const LHOT = 786432;
-const SELF = 253936;
-const SELF_SLOTS = 512;
 const LHOT_BITS = 18;
 /** Code units `encode` takes at once (the U16 region, 64 KiB). */
 const U16_UNITS = 32768;
@@ -60,14 +61,12 @@ export interface FastScanTables {
   readonly codePoint: (cp: number) => 0 | 1 | 2;
   /** BMP and U+1F000..U+1FFFF code points classified up front (the rest stop the WebAssembly stage). */
   readonly codePointRanges: readonly (readonly [number, number])[];
-  /** Word hashes the first stage must see. */
-  readonly hot: Iterable<number>;
-  /** The same words, spelled out (the plain-word loop looks up those of ASCII letters by letters). */
-  readonly hotWords: Iterable<string>;
+  /** Words the first stage must see (by hash; the plain-word loop looks those of ASCII letters up by their letters). */
+  readonly hot: readonly string[];
   /** Hashes of the collapsed forms of listed words. */
   readonly collapsed: Iterable<number>;
   /** Words with repeated letters that are never read as the word they collapse to ("will", "root"). */
-  readonly readAsWritten: Iterable<string>;
+  readonly readAsWritten: readonly string[];
   readonly model: Int8Array;
   readonly modelMask: number;
   /** Table index of the zero unigram bucket (group names). */
@@ -137,10 +136,10 @@ export function createFastScan(t: FastScanTables): FastScan | undefined {
   bytes.fill(NON_ASCII, 128, 256);
   for (let c = 0; c < 256; c++) bytes[TERM + c] = TERM_OF_CLASS[bytes[c] as number] as number;
   for (const [lo, hi] of t.codePointRanges) for (let cp = lo; cp <= hi; cp++) bytes[(cp < 0x10000 ? UNI : EMOJI - 0x1f000) + cp] = t.codePoint(cp);
-  setBits(bytes, HOT, HOT_BITS, t.hot);
+  setBits(bytes, HOT, HOT_BITS, t.hot.map(hashWord));
   const lettersOnly = /^[a-z]{1,15}$/;
-  setBits(bytes, LHOT, LHOT_BITS, [...t.hotWords].filter((w) => lettersOnly.test(w)).map(letterKey));
-  placeWords(new DataView(buffer, SELF, 16 * (SELF_SLOTS + 1)), [...t.readAsWritten].filter((w) => lettersOnly.test(w)));
+  setBits(bytes, LHOT, LHOT_BITS, t.hot.filter((w) => lettersOnly.test(w)).map(letterKey));
+  placeWords(new DataView(buffer, SELF, 16 * (SELF_SLOTS + 1)), t.readAsWritten.filter((w) => lettersOnly.test(w)));
   setBits(bytes, COLL, COLL_BITS, t.collapsed);
   bytes.set(new Uint8Array(t.model.buffer, t.model.byteOffset, t.model.byteLength), MODEL);
   const state = new Int32Array(buffer, STATE, 16);

@@ -156,8 +156,7 @@ function fastScan(lex: Lexicon, model: Model): FastScan | null {
       [0x1f300, 0x1faff],
     ],
     // "back" and "death" start patterns ("go back … country", "death to them") the stage checks.
-    hot: [...hotWords(lex), 'back', 'death'].map(hashWord),
-    hotWords: [...hotWords(lex), 'back', 'death'],
+    hot: [...hotWords(lex), 'back', 'death'],
     zeroUnigram: ZERO_U,
     word: (u8, wh, start, letters) => {
       const e = sameLetters(lex.byHash.get(wh), u8, start, letters);
