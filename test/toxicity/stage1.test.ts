@@ -16,6 +16,7 @@ const PLAIN = [
   'Black holes are regions of spacetime where gravity is so strong that nothing escapes.',
   'Le café était délicieux, naïve résumé.',
   '**Summary:** the release notes are in the **Changelog** section; see #releases and #F2E9E1.',
+  'Solve 5x − 3x = 6 for x ≥ 0: x = 3 ± 0, about €3 ≈ £2.60 per item™, 2 × 3 ÷ 6 → 1 ∞ ∑ √4.',
 ];
 const MIXED = [
   ...PLAIN,

@@ -147,11 +147,11 @@ function fastScan(lex: Lexicon, model: Model): FastScan | null {
   const fast = createFastScan({
     ascii: CLASS,
     codePoint: codePointClass,
-    // Latin-1 and the punctuation blocks: other characters are rare enough to leave to `plain`.
+    // Latin-1, punctuation, currency, arrows and maths ("€", "−", "≥"), box drawing and emoji: other
+    // characters are rare enough to leave to `plain`.
     codePointRanges: [
       [0x80, 0xff],
-      [0x2000, 0x206f],
-      [0x2190, 0x21ff],
+      [0x2000, 0x22ff],
       [0x2500, 0x27bf],
       [0x1f300, 0x1faff],
     ],
