@@ -17,6 +17,8 @@ const PLAIN = [
   'Le café était délicieux, naïve résumé.',
   '**Summary:** the release notes are in the **Changelog** section; see #releases and #F2E9E1.',
   'Solve 5x − 3x = 6 for x ≥ 0: x = 3 ± 0, about €3 ≈ £2.60 per item™, 2 × 3 ÷ 6 → 1 ∞ ∑ √4.',
+  // Letters with digits that pass the lexicon's filter by chance but read as no listed word.
+  'No associations appeared between HIF1A SNPs and AMD; see D2FA, B2d2, CO2, H2O, B12, GPT4 and MP4.',
 ];
 const MIXED = [
   ...PLAIN,
@@ -26,6 +28,7 @@ const MIXED = [
   'Line one.\nwhat a fuuuuck\nline three',
   'We assess the root causes; grass, bass, classes and passes.\nroots and assessment\nyou asssses rooooot, rapping shiite fuckk',
   'Plain text.\nk1ll all of them\nmore plain text about Dick Cheney and Scunthorpe',
+  'the k1ll and sh1t and f4g and 1d10t and b1tch and n1gg4 codes, then D2FA and HIF1A and c2A2 again',
   'Plain.\nDeath to them all.\nPlain.',
   'Plain.\nI know where you live.\nPlain.',
   'go back to your country\nplain',

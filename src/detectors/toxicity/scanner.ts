@@ -178,7 +178,7 @@ function fastScan(lex: Lexicon, model: Model): FastScan | null {
       return flags;
     },
     phrase: { be: H.be, you: H.you, to: H.to, death: H.death },
-    mixed: (u8, start, length) => leetListed(lex.filter, u8, start, length),
+    mixed: (u8, start, length) => leetListed(lex.filter, u8, start, length) && readsAsListed(lex, u8, start, length),
     collapsed: lex.byCollapsedHash.keys(),
     // As `collapses` below decides: an ordinary word, or a listed word read as itself, is never collapsed.
     readAsWritten: [...lex.exact.values()]
@@ -756,7 +756,7 @@ export class ToxicityScanner {
           // Letters and digits ("2x", "3rd", "p53"): a model word, unless the full scan could read
           // it as a listed word (as it is, or as leetspeak: "k1ll").
           singles = 0;
-          if (sym || leetListed(filter, u8, tb, tl)) {
+          if (sym || (leetListed(filter, u8, tb, tl) && readsAsListed(this.lex, u8, tb, tl))) {
             bail = i - adj;
             break;
           }
@@ -1933,6 +1933,27 @@ function leetListed(filter: Uint8Array, u8: Uint8Array, start: number, len: numb
       last = d;
     }
     if (filter[h.value() & FILTER_MASK] === 1 || filter[hc.value() & FILTER_MASK] === 1) return true;
+  }
+  return false;
+}
+
+/**
+ * For a word of letters and digits that {@link leetListed} lets through ("p53", "D2FA", "k1ll"; `len`
+ * of them from byte `start`, other bytes skipped): whether the full scan could really read it as a
+ * listed word, as it is or in a leet reading, with repeats collapsed or not. `leetListed` only asks
+ * the lexicon's filter, which many such words pass by chance (music notation, product codes).
+ */
+function readsAsListed(lex: Lexicon, u8: Uint8Array, start: number, len: number): boolean {
+  for (const codes of LEET_CODES) {
+    let s = '';
+    let p = start;
+    for (let j = 0; j < len; j++) {
+      let c = u8[p++] as number;
+      while (c >= 128 || (CLASS[c] !== LET && CLASS[c] !== DIG)) c = u8[p++] as number;
+      const m = codes[c] as number;
+      s += String.fromCharCode(m >= 0 ? m : CLASS[c] === LET ? c | 32 : c);
+    }
+    if (lex.exact.has(s) || lex.exact.has(collapseRepeats(s))) return true;
   }
   return false;
 }
