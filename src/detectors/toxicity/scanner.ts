@@ -229,6 +229,11 @@ export class ToxicityScanner {
   private tStart: number = 0;
   private tEnd: number = 0;
   private tLast: number = -1;
+  // The word hash of tBuf (word-hash.ts), kept as the units arrive: state, the bytes not yet mixed
+  // in, and the byte count.
+  private tH: number = WORD_HASH_SEED;
+  private tAcc: number = 0;
+  private tHn: number = 0;
   private tRepeat: boolean = false;
   private tDigit: boolean = false;
   private tSym: boolean = false;
@@ -369,17 +374,27 @@ export class ToxicityScanner {
       if (c < 128) {
         const k = CLASS[c] as number;
         if (k === LET) {
-          // Hot path: a run of ASCII letters, in locals (hashed at the word's end).
+          // Hot path: a run of ASCII letters, in locals (hashed as they come, as `add` does).
           if (this.tLen === 0) this.startWord(base + i, c < 97);
           else if (this.sLen > 0) this.commitSyms();
           const buf = this.tBuf;
           let len = this.tLen;
           let last = this.tLast;
           let rep = this.tRepeat;
+          let h = this.tH;
+          let acc = this.tAcc;
+          let hn = this.tHn;
           const from = i;
           let d = c | 32;
           for (;;) {
-            if (len < TOKEN_CAP) buf[len] = d;
+            if (len < TOKEN_CAP) {
+              buf[len] = d;
+              acc |= d << ((hn & 3) << 3);
+              if ((++hn & 3) === 0) {
+                h = mixGroup(h, acc);
+                acc = 0;
+              }
+            }
             len++;
             if (d === last) rep = true;
             last = d;
@@ -392,6 +407,9 @@ export class ToxicityScanner {
           this.tLen = len;
           this.tLast = last;
           this.tRepeat = rep;
+          this.tH = h;
+          this.tAcc = acc;
+          this.tHn = hn;
           this.tLetters += i - from + 1;
           this.tEnd = base + i + 1;
         } else if (k === SEP) {
@@ -1109,6 +1127,8 @@ export class ToxicityScanner {
 
   private startWord(at: number, upper: boolean): void {
     this.tStart = at;
+    this.tH = WORD_HASH_SEED;
+    this.tAcc = this.tHn = 0;
     this.tLast = -1;
     this.tRepeat = this.tDigit = this.tSym = this.tOther = false;
     this.tLetters = 0;
@@ -1116,11 +1136,25 @@ export class ToxicityScanner {
   }
 
   private add(c: number, at: number): void {
-    if (this.tLen < TOKEN_CAP) this.tBuf[this.tLen] = c;
+    if (this.tLen < TOKEN_CAP) {
+      this.tBuf[this.tLen] = c;
+      if (c > 255) {
+        this.hashByte(c & 255);
+        this.hashByte(c >>> 8);
+      } else this.hashByte(c);
+    }
     this.tLen++;
     this.tEnd = at + 1;
     if (c === this.tLast) this.tRepeat = true;
     this.tLast = c;
+  }
+
+  private hashByte(b: number): void {
+    this.tAcc |= b << ((this.tHn & 3) << 3);
+    if ((++this.tHn & 3) === 0) {
+      this.tH = mixGroup(this.tH, this.tAcc);
+      this.tAcc = 0;
+    }
   }
 
   private commitSyms(): void {
@@ -1177,7 +1211,7 @@ export class ToxicityScanner {
     // either not listed or a listed word that completes no pattern ("the", "are", "will").
     const len0 = this.tLen;
     if (this.sLen === 0 && len0 > 1 && len0 <= TOKEN_CAP && !this.tSym && !this.tDigit && !this.tOther && this.rLen === 0 && this.pEntry === undefined) {
-      const h = this.tokenHash(len0);
+      const h = this.tokenHash();
       const filter = this.lex.filter;
       let e: LexEntry | undefined;
       let plain = false;
@@ -1234,10 +1268,10 @@ export class ToxicityScanner {
     if (this.tLetters === 0) {
       // Numbers and symbol-only words: model feature only.
       if (this.rLen > 0) this.flushRun();
-      this.word(undefined, this.tSym ? this.alnumHash(len) : this.tokenHash(len), start, end, sent, false);
+      this.word(undefined, this.tSym ? this.alnumHash(len) : this.tokenHash(), start, end, sent, false);
       return;
     }
-    const h = this.tokenHash(len);
+    const h = this.tokenHash();
     // Single letter: maybe part of "f u c k" / "f.u.c.k".
     if (len === 1 && !this.tOther) {
       if (this.rLen > 0 && !this.isRunSep(gap, newline)) this.flushRun();
@@ -1274,15 +1308,13 @@ export class ToxicityScanner {
   }
 
   /** Hash of the word's characters (of its first TOKEN_CAP for an overlong "word"). */
-  private tokenHash(len: number): number {
-    const hasher = scratchHash.reset();
-    for (let j = 0; j < len && j < TOKEN_CAP; j++) hasher.add(this.tBuf[j] as number);
-    return hasher.value();
+  private tokenHash(): number {
+    return finishWordHash(this.tH, this.tAcc, this.tHn);
   }
 
   /** Hash of the word without its symbols ("$100" → "100"); the whole hash for overlong words. */
   private alnumHash(len: number): number {
-    if (len > TOKEN_CAP) return this.tokenHash(len);
+    if (len > TOKEN_CAP) return this.tokenHash();
     const hasher = scratchHash.reset();
     for (let j = 0; j < len; j++) {
       const c = this.tBuf[j] as number;
