@@ -226,7 +226,7 @@
   ;; listed) — then `run` takes that word as if this function had not seen it. Each word is treated
   ;; exactly as `run` would.
   (func $words (param $i i32) (param $adj i32) (param $nb i32) (result i32)
-    (local $j i32) (local $c i32) (local $d i32) (local $h i32) (local $last i32)
+    (local $j i32) (local $d i32) (local $h i32) (local $last i32)
     (local $n i32) (local $wh i32) (local $ones i32) (local $x i32) (local $hc i32)
     (local $v v128) (local $lv v128) (local $lo i64) (local $hi i64) (local $digit i32) (local $acc i32) (local $k i32) (local $q i32)
     (local $prev i32) (local $count i32) (local $prefT i32) (local $prefH i32) (local $maxT i32) (local $maxH i32)
@@ -253,7 +253,7 @@
         ;; A word near a violent word or "death" goes through `run`'s phrase checks.
         (br_if $stop (i32.le_s (local.get $count) (local.get $near)))
         ;; The word's extent, 16 bytes at a time: a run of letters, or of digits (a number), then a
-        ;; separator (class 0) or a sentence end (6). Longer words are left to `run`.
+        ;; separator or a sentence end (TERM 0 or 1). Longer words are left to `run`.
         (local.set $v (v128.load offset=524288 (local.get $i)))
         (local.set $lv (v128.or (local.get $v) (local.get $k20)))
         (local.set $digit (i32.eq (i32.load8_u (i32.load8_u offset=524288 (local.get $i))) (i32.const 2)))
@@ -399,7 +399,8 @@
           (if (local.get $term)
             (then
               ;; A sentence end is a safe point, as `run` makes it (see there), unless it follows a
-              ;; single letter ("e.g."): the state as of here into SNAP, and a new sentence.
+              ;; single letter ("e.g."): the state as of here into SNAP, and a new sentence
+              ;; ($newSentence, inline, as in `run`).
               (if (i32.or (i32.eqz (local.get $singles)) (i32.eq (i32.load8_u offset=524288 (local.get $i)) (i32.const 10)))
                 (then
                   (local.set $singles (i32.const 0))
