@@ -174,7 +174,7 @@ function halves(word: string): [bigint, bigint] {
 }
 
 /** fast-scan.wat's key for such a word ($words, LHOT and SELF): (lo ^ rotl(hi, 29)) × 0x9e3779b97f4a7c15, top 18 bits. */
-export function letterKey(word: string): number {
+function letterKey(word: string): number {
   const [lo, hi] = halves(word);
   const rot = ((hi << 29n) | (hi >> 35n)) & U64;
   return Number((((lo ^ rot) * 0x9e3779b97f4a7c15n) & U64) >> 46n);

@@ -178,7 +178,7 @@ function fastScan(lex: Lexicon, model: Model): FastScan | null {
       return flags;
     },
     phrase: { be: H.be, you: H.you, to: H.to, death: H.death },
-    mixed: (u8, start, length) => leetListed(lex.filter, u8, start, length) && readsAsListed(lex, u8, start, length),
+    mixed: (u8, start, length) => readsAsListed(lex, u8, start, length),
     collapsed: lex.byCollapsedHash.keys(),
     // As `collapses` below decides: an ordinary word, or a listed word read as itself, is never collapsed.
     readAsWritten: [...lex.exact.values()]
@@ -774,7 +774,7 @@ export class ToxicityScanner {
           // Letters and digits ("2x", "3rd", "p53"): a model word, unless the full scan could read
           // it as a listed word (as it is, or as leetspeak: "k1ll").
           singles = 0;
-          if (sym || (leetListed(filter, u8, tb, tl) && readsAsListed(this.lex, u8, tb, tl))) {
+          if (sym || readsAsListed(this.lex, u8, tb, tl)) {
             bail = i - adj;
             break;
           }
@@ -1970,12 +1970,14 @@ function leetListed(filter: Uint8Array, u8: Uint8Array, start: number, len: numb
 }
 
 /**
- * For a word of letters and digits that {@link leetListed} lets through ("p53", "D2FA", "k1ll"; `len`
- * of them from byte `start`, other bytes skipped): whether the full scan could really read it as a
- * listed word, as it is or in a leet reading, with repeats collapsed or not. `leetListed` only asks
- * the lexicon's filter, which many such words pass by chance (music notation, product codes).
+ * For a word of letters and digits ("p53", "D2FA", "k1ll"; `len` of them from byte `start`, other
+ * bytes skipped): whether the full scan could read it as a listed word, as it is or in a leet
+ * reading, with repeats collapsed or not. {@link leetListed} asks the lexicon's filter first (no
+ * strings built); many such words pass it by chance (music notation, product codes), so the
+ * readings that do are looked up in the lexicon itself.
  */
 function readsAsListed(lex: Lexicon, u8: Uint8Array, start: number, len: number): boolean {
+  if (!leetListed(lex.filter, u8, start, len)) return false;
   for (const codes of LEET_CODES) {
     let s = '';
     let p = start;
