@@ -37,6 +37,10 @@ const MIXED = [
   'zero\u200bwidth and f\u200bu\u200bc\u200bk and a lone \ud800 surrogate\nnext line',
   'La dentisterie est également appelée « médecine dentaire ». Æsir, Ærøskøbing, Noël, Straße.',
   '**fuck** you, #kill them, @ss and $hit, *yawns*, **stupid**, #idiot, @c_drew_ and **x**',
+  // Words after leading symbols inside plain text: the model window can end on their trailing masks.
+  'those hoes keep putting ketchup on the same fucking pizza....*smh*',
+  'those hoes keep putting ketchup on the same fucking pizza.**ugh** #sad',
+  '- [ ] **Summary:** the **Description** of #WomenInScience and @user_1 with **bold**, *it*, #F2E9E1',
   'Café: fück this, you are a bïtch, é é é and ñ ñ ñ, kïll them all, Dïck Cheney',
   'a b\nc d e f\ng',
   // Runs of plain words (the WebAssembly stage's fast loop) broken by what it leaves to the general one.

@@ -76,6 +76,8 @@ export interface FastScanTables {
   readonly phrase: PhraseHashes;
   /** Letters and digits together: whether the full scan could read them as a listed word. */
   readonly mixed: (input: Uint8Array, start: number, length: number) => boolean;
+  /** Letters after leading symbols ("**bold**", "#tag"; `hash` of its letters and digits): whether the full scan could read it as a listed word. */
+  readonly lead: (input: Uint8Array, start: number, length: number, hash: number) => boolean;
   /**
    * Whether the word of `letters` letters from byte `start` of `input` (hash `hash`, collapsed
    * hash `collapsed`) is read as the listed word it collapses to ("fuuuck"). Called only for words
@@ -124,6 +126,7 @@ export function createFastScan(t: FastScanTables): FastScan | undefined {
     collapses: (hash: number, collapsed: number, start: number, letters: number): number => (t.collapses(input, hash, collapsed, start, letters) ? 1 : 0),
     word: (hash: number, start: number, letters: number): number => t.word(input, hash, start, letters),
     mixed: (start: number, length: number): number => (t.mixed(input, start, length) ? 1 : 0),
+    lead: (start: number, length: number, hash: number): number => (t.lead(input, start, length, hash) ? 1 : 0),
   };
   try {
     exports = new wasm.Instance(new wasm.Module(decodeBase64(FAST_SCAN_WASM)), { env }).exports;

@@ -47,6 +47,10 @@
   ;; mixed(first byte, length), for letters and digits together ("p53"): 1 when the full scan
   ;; could read it as a listed word (as it is, or as leetspeak: "k1ll").
   (import "env" "mixed" (func $mixed (param i32 i32) (result i32)))
+  ;; lead(first byte, length, hash), for letters after leading symbols ("**bold**", "#tag", "@user"):
+  ;; 1 when the full scan could read it, symbols and all, as a listed word; otherwise it is the model
+  ;; word of its letters and digits (`plain()` decides the same way).
+  (import "env" "lead" (func $lead (param i32 i32 i32) (result i32)))
   (memory (export "memory") 13)
   (data (i32.const 246016)
     "\20\20\20\20\20\20\20\20\20\20\20\20\20\20\20\20"
@@ -441,7 +445,7 @@
     (local $singles i32) (local $tl i32) (local $letters i32) (local $digits i32)
     (local $last i32) (local $rep i32) (local $ts i32) (local $tb i32) (local $te i32)
     (local $bail i32) (local $wh i32) (local $x i32)
-    (local $sym i32) (local $pend i32) (local $pendMask i32)
+    (local $sym i32) (local $pend i32) (local $pendMask i32) (local $pendEnd i32) (local $leading i32)
     (local $kind i32) (local $flags i32)
 
     ;; The last safe point starts as the entry state (STATE, as given, copied to SNAP).
@@ -528,11 +532,20 @@
                   (local.set $last (i32.const -1))
                   (local.set $rep (i32.const 0)))
                 (else
-                  ;; Letters after symbols ("sh!t") go to plain().
-                  (if (i32.or (local.get $pend) (local.get $sym))
+                  (if (i32.and (local.get $sym) (i32.eqz (i32.or (local.get $letters) (local.get $digits))))
                     (then
-                      (local.set $bail (i32.sub (local.get $i) (local.get $adj)))
-                      (br $trouble)))))
+                      ;; Letters after leading symbols ("**bold", "#tag"): one word, decided at its end.
+                      (local.set $leading (i32.const 1))
+                      (local.set $sym (i32.const 0))
+                      (local.set $tl (i32.add (local.get $tl) (local.get $pend)))
+                      (local.set $pend (i32.const 0))
+                      (local.set $pendMask (i32.const 1)))
+                    (else
+                      ;; Letters after symbols inside a word ("sh!t") go to plain().
+                      (if (i32.or (local.get $pend) (local.get $sym))
+                        (then
+                          (local.set $bail (i32.sub (local.get $i) (local.get $adj)))
+                          (br $trouble)))))))
               (local.set $j (local.get $i))
               (local.set $d (i32.or (local.get $c) (i32.const 32)))
               (loop $letter
@@ -597,6 +610,7 @@
                       (local.set $bail (i32.sub (local.get $i) (local.get $adj)))
                       (br $trouble)))
                   (local.set $pend (i32.add (local.get $pend) (i32.const 1)))
+                  (local.set $pendEnd (i32.sub (i32.add (local.get $i) (i32.const 1)) (local.get $adj)))
                   (if (i32.and (i32.and (i32.ne (local.get $c) (i32.const 42)) (i32.ne (local.get $c) (i32.const 35)))
                                (i32.ne (local.get $c) (i32.const 36)))
                     (then (local.set $pendMask (i32.const 0))))
@@ -616,6 +630,24 @@
           ;; A separator: end the token.
           (if (local.get $tl)
             (then
+              (if (local.get $leading)
+                (then
+                  ;; "**bold**", "#tag": read without its symbols unless some reading with them may
+                  ;; be listed (trailing masks belong to the word); then a model word like a number.
+                  (local.set $leading (i32.const 0))
+                  (if (i32.and (i32.ne (local.get $pend) (i32.const 0)) (local.get $pendMask))
+                    (then
+                      (local.set $tl (i32.add (local.get $tl) (local.get $pend)))
+                      (local.set $te (local.get $pendEnd))))
+                  (if (call $lead (local.get $tb) (local.get $tl) (call $hashRange (local.get $tb) (local.get $i) (i32.const 0)))
+                    (then
+                      (local.set $bail (i32.sub (local.get $i) (local.get $adj)))
+                      (br $trouble)))
+                  (local.set $letters (i32.const 0))
+                  (local.set $digits (i32.const 0))
+                  (local.set $sym (i32.const 0))
+                  (local.set $pend (i32.const 0))
+                  (local.set $pendMask (i32.const 1))))
               (if (i32.or (i32.gt_s (local.get $tl) (i32.const 48))
                           (i32.and (i32.and (i32.ne (local.get $pend) (i32.const 0)) (local.get $pendMask))
                                    (i32.ne (local.get $letters) (i32.const 0))))

@@ -179,6 +179,7 @@ function fastScan(lex: Lexicon, model: Model): FastScan | null {
     },
     phrase: { be: H.be, you: H.you, to: H.to, death: H.death },
     mixed: (u8, start, length) => readsAsListed(lex, u8, start, length),
+    lead: (u8, start, length, wh) => leadListed(lex.filter, wh, u8, start, length),
     collapsed: lex.byCollapsedHash.keys(),
     // As `collapses` below decides: an ordinary word, or a listed word read as itself, is never collapsed.
     readAsWritten: [...lex.exact.values()]
