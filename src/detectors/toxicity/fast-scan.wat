@@ -1,9 +1,10 @@
 ;; The toxicity scanner's fastest stage, as WebAssembly: one pass over the UTF-8 bytes of a text
 ;; that tokenises, hashes each word (as word-hash.ts: four bytes per step) and runs the model's window
 ;; sums exactly as ToxicityScanner.plain() does. It takes plain words, numbers ("5*4", "$18"),
-;; letters with digits ("p53"), group names, punctuation and the characters in its tables (curly
-;; quotes, dashes, emoji), asking scanner.ts through imports about the few words that need the
-;; lexicon. It stops at a word that could make a rule fire (hot filter), symbols glued to letters,
+;; letters with digits ("p53"), words after leading symbols ("**bold**", "#tag"), group names,
+;; punctuation and the characters in its tables (curly quotes, dashes, maths, emoji), asking
+;; scanner.ts through imports about the few words that need the lexicon. It stops at a word that
+;; could make a rule fire (hot filter), symbols inside or after letters ("sh!t", "f***"),
 ;; characters outside its tables, three single letters in a row, or a word whose collapsed form is
 ;; listed, and reports the last safe point (a sentence start) so that plain() takes that sentence.
 ;; Like plain() it runs the phrase checks on the words they concern ($phrase), so a violent verb, a
