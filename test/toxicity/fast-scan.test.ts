@@ -33,10 +33,28 @@ describe('the WebAssembly stage of the toxicity scanner', () => {
     const expected = new Uint8Array(4 * 32768);
     for (const text of texts) {
       const n = new TextEncoder().encodeInto(text, expected).written;
-      expect(stage.encode(text)).toBe(n);
+      expect(stage.encode(text, false)).toBe(n);
       expect(Buffer.from(stage.input.subarray(0, n)).equals(Buffer.from(expected.subarray(0, n)))).toBe(true);
     }
     expect(stage.encode('x'.repeat(32769))).toBe(-1); // longer than it takes at once: the caller encodes
+  });
+
+  it('by default writes a letter read as one ASCII letter as that letter, one byte for its one code unit', async () => {
+    const { webAssemblyStage } = await import('../../src/detectors/toxicity/scanner.js');
+    const { mapCodePoint } = await import('../../src/detectors/toxicity/normalize.js');
+    const stage = webAssemblyStage();
+    if (stage === null) throw new Error('no WebAssembly stage');
+    const bytes = (text: string): string => Buffer.from(stage.input.subarray(0, stage.encode(text))).toString('latin1');
+    // Latin, Cyrillic and Greek look-alikes fold; ß (two letters), æ, symbols and CJK stay UTF-8.
+    expect(bytes('Café Élan fück ñ İ')).toBe('Cafe ' + mapCodePoint(0xc9) + 'lan fuck n ' + mapCodePoint(0x130));
+    expect(bytes('\u0430\u0441\u0435 \u03bf')).toBe('ace o');
+    for (const kept of ['ß', 'æ', '€', '°', '中', '😀', '\ud800']) expect(bytes(kept)).toBe(Buffer.from(kept === '\ud800' ? '\ufffd' : kept, 'utf8').toString('latin1'));
+    // Every 2-byte code point: folded exactly when the scanner reads it as one ASCII letter.
+    for (let cp = 0x80; cp < 0x800; cp++) {
+      const m = mapCodePoint(cp);
+      const expected = m.length === 1 && /[a-z]/i.test(m) ? m : String.fromCharCode(0xc0 | (cp >> 6), 0x80 | (cp & 0x3f));
+      expect(bytes(String.fromCharCode(cp)), cp.toString(16)).toBe(expected);
+    }
   });
 
   it('is optional: without WebAssembly the scanner gives the same results', async () => {

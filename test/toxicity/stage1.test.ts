@@ -36,6 +36,8 @@ const MIXED = [
   'plain line\nshut up\nplain 😀 emoji and ｆｕｃｋ full width',
   'zero\u200bwidth and f\u200bu\u200bc\u200bk and a lone \ud800 surrogate\nnext line',
   'La dentisterie est également appelée « médecine dentaire ». Æsir, Ærøskøbing, Noël, Straße.',
+  // Look-alike letters the scanner reads as ASCII (Cyrillic, Greek), in plain words and in listed ones.
+  'the \u0441at and the d\u043eg s\u0430t in the \u03bfld h\u043ease; fu\u0441k y\u043eu, \u0456di\u043et, k\u0456ll them, Ž\u0161\u010d and Łódź',
   '**fuck** you, #kill them, @ss and $hit, *yawns*, **stupid**, #idiot, @c_drew_ and **x**',
   // Words after leading symbols inside plain text: the model window can end on their trailing masks.
   'those hoes keep putting ketchup on the same fucking pizza....*smh*',

@@ -21,6 +21,7 @@ const HOT_BITS = 20;
 const COLL = 212992;
 const COLL_BITS = 18;
 const TERM = 245760;
+const FOLD = 246096;
 const SELF = 253936;
 const SELF_SLOTS = 512;
 const MODEL = 262144;
@@ -57,6 +58,8 @@ export interface PhraseHashes {
 export interface FastScanTables {
   /** ASCII character classes (the scanner's CLASS). */
   readonly ascii: Uint8Array;
+  /** The ASCII letter a code point is read as when that is all it is read as (U+0080..U+07FF), else 0. */
+  readonly letterOf: (cp: number) => number;
   /** Class of a code point outside ASCII: 0 stop, 1 separator, 2 skipped. */
   readonly codePoint: (cp: number) => 0 | 1 | 2;
   /** BMP and U+1F000..U+1FFFF code points classified up front (the rest stop the WebAssembly stage). */
@@ -93,9 +96,11 @@ export interface FastScan {
   readonly input: Uint8Array;
   /**
    * Writes `text` into `input` as UTF-8, exactly as TextEncoder.encodeInto would, and returns the
-   * bytes written; -1 when it cannot (no Node.js Buffer, or more than 32 Ki code units).
+   * bytes written; -1 when it cannot (no Node.js Buffer, or more than 32 Ki code units). With
+   * `foldLetters` (the default), a character the scanner reads as one ASCII letter ("é", Cyrillic
+   * "а") is written as that letter: one byte for its one code unit.
    */
-  readonly encode: (text: string) => number;
+  readonly encode: (text: string, foldLetters?: boolean) => number;
   readonly state: Int32Array;
   /** [toxic prefix sum, hate prefix sum, start offset] per word, word i at 3 × (i % FAST_RING). */
   readonly ring: Int32Array;
@@ -109,7 +114,7 @@ interface WasmApi {
 interface Exports {
   memory: { buffer: ArrayBuffer };
   run: FastScan['run'];
-  utf8: (units: number) => number;
+  utf8: (units: number, fold: number) => number;
 }
 /** The part of Node.js's Buffer used here: a view of the module's memory that writes UTF-16 into it. */
 interface NodeBuffer {
@@ -137,6 +142,7 @@ export function createFastScan(t: FastScanTables): FastScan | undefined {
   const bytes = new Uint8Array(buffer);
   bytes.set(t.ascii.subarray(0, 128), 0);
   bytes.fill(NON_ASCII, 128, 256);
+  for (let cp = 0x80; cp < 0x800; cp++) bytes[FOLD - 0x80 + cp] = t.letterOf(cp);
   for (let c = 0; c < 256; c++) bytes[TERM + c] = TERM_OF_CLASS[bytes[c] as number] as number;
   for (const [lo, hi] of t.codePointRanges) for (let cp = lo; cp <= hi; cp++) bytes[(cp < 0x10000 ? UNI : EMOJI - 0x1f000) + cp] = t.codePoint(cp);
   setBits(bytes, HOT, HOT_BITS, t.hot.map(hashWord));
@@ -155,10 +161,10 @@ export function createFastScan(t: FastScanTables): FastScan | undefined {
   const nodeBuffer = (globalThis as { Buffer?: NodeBuffer }).Buffer;
   const u16 = nodeBuffer?.from(buffer, U16, 2 * U16_UNITS);
   const utf8 = exports.utf8;
-  const encode = (text: string): number => {
+  const encode = (text: string, foldLetters = true): number => {
     if (u16 === undefined || text.length > U16_UNITS) return -1;
     u16.write(text, 0, 'utf16le');
-    return utf8(text.length);
+    return utf8(text.length, foldLetters ? 1 : 0);
   };
   return { run: exports.run, input, encode, state, ring: new Int32Array(buffer, RING, 3 * FAST_RING) };
 }

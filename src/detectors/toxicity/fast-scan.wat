@@ -28,6 +28,8 @@
 ;;   COLL   212992   2^18 bits  collapsed forms of listed words ("fuuuck" → "fuck")
 ;;   TERM   245760   256 B      a byte's class for $words: 0 separator, 1 sentence end, 2 letter or digit, 3 other
 ;;   VEC    246016   5 × 16 B   vector constants for $words (0x20, 'a', 25, '0', 9 in every lane)
+;;   FOLD   246096   1920 B     for U+0080..U+07FF: the one ASCII letter the scanner reads the
+;;                              character as ("é" → e, Cyrillic "а" → a), or 0; `utf8` writes it
 ;;   SELF   253936   513 × 16 B words with repeated letters that always read as themselves ("will",
 ;;                              "root"), as $words holds them (lo, hi): a word is at slot (key & 511) or
 ;;                              the next one
@@ -746,10 +748,11 @@
     (local.get $end))
 
   ;; The `n` UTF-16 code units at U16, as UTF-8 into IN (what TextEncoder.encodeInto writes, lone
-  ;; surrogates as U+FFFD); returns the bytes written. Eight ASCII units at a time where it can: the
-  ;; text arrives with one memory copy (Buffer.write "utf16le") instead of a slower native UTF-8 pass.
-  (func (export "utf8") (param $n i32) (result i32)
-    (local $s i32) (local $end i32) (local $d i32) (local $c i32) (local $c2 i32) (local $v v128)
+  ;; surrogates as U+FFFD; with `fold`, letters in FOLD as their ASCII letter); returns the bytes
+  ;; written. Eight ASCII units at a time where it can: the text arrives with one memory copy
+  ;; (Buffer.write "utf16le") instead of a slower native UTF-8 pass.
+  (func (export "utf8") (param $n i32) (param $fold i32) (result i32)
+    (local $s i32) (local $end i32) (local $d i32) (local $c i32) (local $c2 i32) (local $v v128) (local $f i32)
     (local.set $s (i32.const 720896))
     (local.set $end (i32.add (i32.const 720896) (i32.shl (local.get $n) (i32.const 1))))
     (block $done
@@ -773,6 +776,17 @@
             (br $next)))
         (if (i32.lt_u (local.get $c) (i32.const 0x800))
           (then
+            ;; With `fold`, a letter the scanner reads as one ASCII letter is written as that letter: one
+            ;; byte for one code unit, so offsets stay as they are, and the stages read "café" as the
+            ;; full scan does ("cafe") instead of handing the sentence on.
+            (if (local.get $fold)
+              (then
+                (local.set $f (i32.load8_u offset=245968 (local.get $c))) ;; FOLD - 0x80
+                (if (local.get $f)
+                  (then
+                    (i32.store8 offset=524288 (local.get $d) (local.get $f))
+                    (local.set $d (i32.add (local.get $d) (i32.const 1)))
+                    (br $next)))))
             (i32.store8 offset=524288 (local.get $d) (i32.or (i32.const 0xc0) (i32.shr_u (local.get $c) (i32.const 6))))
             (i32.store8 offset=524289 (local.get $d) (i32.or (i32.const 0x80) (i32.and (local.get $c) (i32.const 0x3f))))
             (local.set $d (i32.add (local.get $d) (i32.const 2)))

@@ -147,6 +147,10 @@ function fastScan(lex: Lexicon, model: Model): FastScan | null {
   const fast = createFastScan({
     ascii: CLASS,
     codePoint: codePointClass,
+    letterOf: (cp) => {
+      const m = mapCodePoint(cp);
+      return m.length === 1 && CLASS[m.charCodeAt(0)] === LET ? m.charCodeAt(0) : 0;
+    },
     // Latin-1, punctuation, currency, arrows and maths ("€", "−", "≥"), box drawing and emoji: other
     // characters are rare enough to leave to `plain`.
     codePointRanges: [
