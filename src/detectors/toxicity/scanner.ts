@@ -234,11 +234,8 @@ export class ToxicityScanner {
   private tStart: number = 0;
   private tEnd: number = 0;
   private tLast: number = -1;
-  // The word hash of tBuf (word-hash.ts), kept as the units arrive: state, the bytes not yet mixed
-  // in, and the byte count.
-  private tH: number = WORD_HASH_SEED;
-  private tAcc: number = 0;
-  private tHn: number = 0;
+  /** The word hash of tBuf (word-hash.ts), kept as the units arrive. */
+  private readonly tHash = new WordHasher();
   private tRepeat: boolean = false;
   private tDigit: boolean = false;
   private tSym: boolean = false;
@@ -386,9 +383,10 @@ export class ToxicityScanner {
           let len = this.tLen;
           let last = this.tLast;
           let rep = this.tRepeat;
-          let h = this.tH;
-          let acc = this.tAcc;
-          let hn = this.tHn;
+          const th = this.tHash;
+          let h = th.h;
+          let acc = th.acc;
+          let hn = th.n;
           const from = i;
           let d = c | 32;
           for (;;) {
@@ -412,9 +410,9 @@ export class ToxicityScanner {
           this.tLen = len;
           this.tLast = last;
           this.tRepeat = rep;
-          this.tH = h;
-          this.tAcc = acc;
-          this.tHn = hn;
+          th.h = h;
+          th.acc = acc;
+          th.n = hn;
           this.tLetters += i - from + 1;
           this.tEnd = base + i + 1;
         } else if (k === SEP) {
@@ -1132,8 +1130,7 @@ export class ToxicityScanner {
 
   private startWord(at: number, upper: boolean): void {
     this.tStart = at;
-    this.tH = WORD_HASH_SEED;
-    this.tAcc = this.tHn = 0;
+    this.tHash.reset();
     this.tLast = -1;
     this.tRepeat = this.tDigit = this.tSym = this.tOther = false;
     this.tLetters = 0;
@@ -1143,23 +1140,12 @@ export class ToxicityScanner {
   private add(c: number, at: number): void {
     if (this.tLen < TOKEN_CAP) {
       this.tBuf[this.tLen] = c;
-      if (c > 255) {
-        this.hashByte(c & 255);
-        this.hashByte(c >>> 8);
-      } else this.hashByte(c);
+      this.tHash.add(c);
     }
     this.tLen++;
     this.tEnd = at + 1;
     if (c === this.tLast) this.tRepeat = true;
     this.tLast = c;
-  }
-
-  private hashByte(b: number): void {
-    this.tAcc |= b << ((this.tHn & 3) << 3);
-    if ((++this.tHn & 3) === 0) {
-      this.tH = mixGroup(this.tH, this.tAcc);
-      this.tAcc = 0;
-    }
   }
 
   private commitSyms(): void {
@@ -1314,7 +1300,7 @@ export class ToxicityScanner {
 
   /** Hash of the word's characters (of its first TOKEN_CAP for an overlong "word"). */
   private tokenHash(): number {
-    return finishWordHash(this.tH, this.tAcc, this.tHn);
+    return this.tHash.value();
   }
 
   /** Hash of the word without its symbols ("$100" → "100"); the whole hash for overlong words. */

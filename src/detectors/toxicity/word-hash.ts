@@ -32,11 +32,17 @@ export function finishWordHash(h: number, acc: number, n: number): number {
   return (h ^ (h >>> 13)) & HASH_MASK;
 }
 
-/** A word hash built one code unit at a time, for the scanner's colder paths. */
+/**
+ * A word hash built one code unit at a time. Its state is open so that a hot loop can carry it in
+ * locals and write it back (the full scanner's run of ASCII letters).
+ */
 export class WordHasher {
-  private h = WORD_HASH_SEED;
-  private acc = 0;
-  private n = 0;
+  /** Mixed so far. */
+  h = WORD_HASH_SEED;
+  /** The bytes of the group not yet mixed in. */
+  acc = 0;
+  /** Bytes added. */
+  n = 0;
 
   reset(): this {
     this.h = WORD_HASH_SEED;
