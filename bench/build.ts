@@ -22,7 +22,11 @@ export async function buildForBench(root: string): Promise<Built> {
   const dir = join(root, 'node_modules', '.cache', 'safety-breaker-bench');
   await build({
     config: false,
-    entry: { index: join(root, 'src/index.ts'), toxicity: join(root, 'src/detectors/toxicity/index.ts'), defaults: join(root, 'src/detectors/defaults.ts') },
+    entry: {
+      index: join(root, 'src/index.ts'),
+      toxicity: join(root, 'src/detectors/toxicity/index.ts'),
+      defaults: join(root, 'src/detectors/defaults.ts'),
+    },
     outDir: dir,
     format: ['esm'],
     target: 'node20',

@@ -43,7 +43,15 @@ export interface LearnedCusumExact {
   readonly p95: number;
 }
 
-export function learnedCusumExact(options: { warmup: number; shift: number; falseTripEvery: number; p0: number; p1: number; calls: number; horizon?: number }): LearnedCusumExact {
+export function learnedCusumExact(options: {
+  warmup: number;
+  shift: number;
+  falseTripEvery: number;
+  p0: number;
+  p1: number;
+  calls: number;
+  horizon?: number;
+}): LearnedCusumExact {
   const { warmup, p0, p1, calls } = options;
   const horizon = options.horizon ?? 2_000;
   const mix = new Float64Array(horizon + 1);
@@ -52,7 +60,13 @@ export function learnedCusumExact(options: { warmup: number; shift: number; fals
   const mean = warmup * p0;
   const sd = Math.sqrt(mean * (1 - p0));
   for (let x = Math.max(0, Math.floor(mean - 5 * sd)); x <= Math.min(warmup, Math.ceil(mean + 5 * sd)); x++) {
-    const w = Math.exp(logGamma(warmup + 1) - logGamma(x + 1) - logGamma(warmup - x + 1) + x * Math.log(p0) + (warmup - x) * Math.log(1 - p0));
+    const w = Math.exp(
+      logGamma(warmup + 1) -
+        logGamma(x + 1) -
+        logGamma(warmup - x + 1) +
+        x * Math.log(p0) +
+        (warmup - x) * Math.log(1 - p0),
+    );
     if (w < 1e-8) continue;
     const { up, h } = learnedCusumDesign(x, warmup, { shift: options.shift, falseTripEvery: options.falseTripEvery });
     ftp += w * (1 - Math.exp(-(calls - warmup) / bernoulliCusumArl(p0, up, h)));

@@ -54,7 +54,9 @@ if (!defaultCusum || defaultCusum.policy !== 'cusum') throw new Error('bench: th
 const describeSpec = (s: Parameters<typeof createPolicy>[0]) =>
   Object.entries(s)
     .filter(([k]) => k !== 'window')
-    .map(([k, v]) => (k === 'policy' ? String(v) : `${k} ${typeof v === 'number' && v >= 1e5 ? v.toExponential(0) : String(v)}`))
+    .map(([k, v]) =>
+      k === 'policy' ? String(v) : `${k} ${typeof v === 'number' && v >= 1e5 ? v.toExponential(0) : String(v)}`,
+    )
     .join(', ');
 
 interface PolicyCase {
@@ -66,12 +68,44 @@ interface PolicyCase {
 }
 
 const policyCases: PolicyCase[] = [
-  { name: 'rate', config: 'count window 200, minimumCalls 160, threshold 4.5 % (9 of 200)', make: () => new RatePolicy({ threshold: 0.045, minimumCalls: 160, window: { kind: 'count', size: 200 } }), warmup: 0 },
-  { name: 'rate', config: 'count window 100, minimumCalls 20, threshold 20 % (the former guard default)', make: () => new RatePolicy({ threshold: 0.2, minimumCalls: 20, window: { kind: 'count', size: 100 } }), warmup: 0 },
-  { name: 'wilson', config: 'window 200, minimumCalls 20, lower bound (95 %) > 0.5 % (the baseline)', make: () => new WilsonPolicy({ threshold: 0.005, confidence: 0.95, minimumCalls: 20, window: { kind: 'count', size: 200 } }), warmup: 0 },
-  { name: 'wilson', config: 'window 200, minimumCalls 20, lower bound (99.99 %) > 1 %', make: () => new WilsonPolicy({ threshold: 0.01, confidence: 0.9999, minimumCalls: 20, window: { kind: 'count', size: 200 } }), warmup: 0 },
-  { name: 'cusum', config: 'p0 = 0.5 % known, p1 = 5 %, falseTripEvery 10⁸', make: () => new CusumPolicy({ p0: P0, p1: P1, shift: 10, falseTripEvery: 1e8, warmupCalls: 20_000 }), warmup: 0 },
-  { name: 'cusum', config: 'p0 learned in a 20 000-call warm-up, shift ×10 (the former warm-up and shift defaults)', make: () => new CusumPolicy({ shift: 10, falseTripEvery: 1e8, warmupCalls: 20_000 }), warmup: 20_000 },
+  {
+    name: 'rate',
+    config: 'count window 200, minimumCalls 160, threshold 4.5 % (9 of 200)',
+    make: () => new RatePolicy({ threshold: 0.045, minimumCalls: 160, window: { kind: 'count', size: 200 } }),
+    warmup: 0,
+  },
+  {
+    name: 'rate',
+    config: 'count window 100, minimumCalls 20, threshold 20 % (the former guard default)',
+    make: () => new RatePolicy({ threshold: 0.2, minimumCalls: 20, window: { kind: 'count', size: 100 } }),
+    warmup: 0,
+  },
+  {
+    name: 'wilson',
+    config: 'window 200, minimumCalls 20, lower bound (95 %) > 0.5 % (the baseline)',
+    make: () =>
+      new WilsonPolicy({ threshold: 0.005, confidence: 0.95, minimumCalls: 20, window: { kind: 'count', size: 200 } }),
+    warmup: 0,
+  },
+  {
+    name: 'wilson',
+    config: 'window 200, minimumCalls 20, lower bound (99.99 %) > 1 %',
+    make: () =>
+      new WilsonPolicy({ threshold: 0.01, confidence: 0.9999, minimumCalls: 20, window: { kind: 'count', size: 200 } }),
+    warmup: 0,
+  },
+  {
+    name: 'cusum',
+    config: 'p0 = 0.5 % known, p1 = 5 %, falseTripEvery 10⁸',
+    make: () => new CusumPolicy({ p0: P0, p1: P1, shift: 10, falseTripEvery: 1e8, warmupCalls: 20_000 }),
+    warmup: 0,
+  },
+  {
+    name: 'cusum',
+    config: 'p0 learned in a 20 000-call warm-up, shift ×10 (the former warm-up and shift defaults)',
+    make: () => new CusumPolicy({ shift: 10, falseTripEvery: 1e8, warmupCalls: 20_000 }),
+    warmup: 20_000,
+  },
   {
     name: '**guard default**',
     config: `${defaultSpecs.map(describeSpec).join(' + ')} (any one trips)`,
@@ -107,11 +141,13 @@ function callsToTrip(c: PolicyCase, seed: number): { delay: number; falseTripsBe
       policy.reset();
     }
   }
-  for (let n = 1; n <= 1_000_000; n++) if (policy.observe(rnd() < P1 ? BAD : GOOD)) return { delay: n, falseTripsBefore };
+  for (let n = 1; n <= 1_000_000; n++)
+    if (policy.observe(rnd() < P1 ? BAD : GOOD)) return { delay: n, falseTripsBefore };
   return { delay: Infinity, falseTripsBefore };
 }
 
-const quantile = (sorted: readonly number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+const quantile = (sorted: readonly number[], q: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 
 interface Row {
   readonly name: string;
@@ -144,7 +180,16 @@ for (const [i, c] of policyCases.entries()) {
   const delays: number[] = [];
   for (let r = 0; r < SHIFT_RUNS; r++) delays.push(callsToTrip(c, 7_000_000 + 1_000 * i + r).delay);
   delays.sort((a, b) => a - b);
-  rows.push({ name: c.name, config: c.config, tripsPerMillion: total / STATIONARY_RUNS, shareOfRunsWithTrip: runsWithTrip / STATIONARY_RUNS, runs: STATIONARY_RUNS, median: quantile(delays, 0.5), p95: quantile(delays, 0.95), shiftRuns: SHIFT_RUNS });
+  rows.push({
+    name: c.name,
+    config: c.config,
+    tripsPerMillion: total / STATIONARY_RUNS,
+    shareOfRunsWithTrip: runsWithTrip / STATIONARY_RUNS,
+    runs: STATIONARY_RUNS,
+    median: quantile(delays, 0.5),
+    p95: quantile(delays, 0.95),
+    shiftRuns: SHIFT_RUNS,
+  });
   console.error(`${c.name} (${c.config}): done at ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
@@ -166,14 +211,30 @@ for (const target of [1e3, 1e4, 1e5]) {
     }
     sum += n;
   }
-  arlRows.push(`| ${target.toExponential(0)} | ${h} | ${Math.round(arl0)} | ${Math.round(sum / runs)} ± ${Math.round((1.96 * arl0) / Math.sqrt(runs))} | ${runs} |`);
+  arlRows.push(
+    `| ${target.toExponential(0)} | ${h} | ${Math.round(arl0)} | ${Math.round(sum / runs)} ± ${Math.round((1.96 * arl0) / Math.sqrt(runs))} | ${runs} |`,
+  );
 }
 const design = bernoulliCusumThreshold(P0, up, 1e8);
 const arl1 = bernoulliCusumArl(P1, up, design.h);
 
 // The guard default's CUSUM, exactly: averaged over the warm-up's sampling noise (bench/cusum-exact.ts).
-const exact = learnedCusumExact({ warmup: defaultCusum.warmupCalls, shift: defaultCusum.shift, falseTripEvery: defaultCusum.falseTripEvery, p0: P0, p1: P1, calls: STATIONARY_CALLS });
-const former = learnedCusumExact({ warmup: 20_000, shift: 10, falseTripEvery: 1e8, p0: P0, p1: P1, calls: STATIONARY_CALLS });
+const exact = learnedCusumExact({
+  warmup: defaultCusum.warmupCalls,
+  shift: defaultCusum.shift,
+  falseTripEvery: defaultCusum.falseTripEvery,
+  p0: P0,
+  p1: P1,
+  calls: STATIONARY_CALLS,
+});
+const former = learnedCusumExact({
+  warmup: 20_000,
+  shift: 10,
+  falseTripEvery: 1e8,
+  p0: P0,
+  p1: P1,
+  calls: STATIONARY_CALLS,
+});
 console.error(`exact CUSUM analysis: done at ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
 // Fairness: two groups at 50/50 traffic, through the public detector.
@@ -184,13 +245,33 @@ interface FairCase {
   readonly runs: number;
 }
 const fairCases: FairCase[] = [
-  { label: 'defaults: per-group CUSUM alarm (18 nats, reference memory 8 000, designed for +10 points), confirmed by the window test (count 1 000, maxDelta 0.05, α 10⁻³) (**default**)', options: {}, runs: quick ? 5 : 200 },
-  { label: 'window test alone (`sequential: false`), count window 2 000, α 10⁻⁵ (the former default)', options: { sequential: false, window: { kind: 'count', size: 2000 }, alpha: 1e-5 }, runs: quick ? 2 : 20 },
+  {
+    label:
+      'defaults: per-group CUSUM alarm (18 nats, reference memory 8 000, designed for +10 points), confirmed by the window test (count 1 000, maxDelta 0.05, α 10⁻³) (**default**)',
+    options: {},
+    runs: quick ? 5 : 200,
+  },
+  {
+    label: 'window test alone (`sequential: false`), count window 2 000, α 10⁻⁵ (the former default)',
+    options: { sequential: false, window: { kind: 'count', size: 2000 }, alpha: 1e-5 },
+    runs: quick ? 2 : 20,
+  },
 ];
 const makeFair = (f: FairCase) => fairness({ ...f.options, group: 'group' });
 const GROUP_A = { group: 'a' };
 const GROUP_B = { group: 'b' };
-const call = (context: Record<string, unknown>, blocked: boolean, now: number): CallRecord => ({ text: '', output: undefined, latencyMs: 1, route: 'primary', breaker: 'bench', context, signals: [], blocked, failed: false, now });
+const call = (context: Record<string, unknown>, blocked: boolean, now: number): CallRecord => ({
+  text: '',
+  output: undefined,
+  latencyMs: 1,
+  route: 'primary',
+  breaker: 'bench',
+  context,
+  signals: [],
+  blocked,
+  failed: false,
+  now,
+});
 
 function fairStationary(f: FairCase, seed: number, calls: number): number {
   const rnd = seededRandom(seed);
@@ -234,8 +315,11 @@ for (const [i, f] of fairCases.entries()) {
   for (let r = 0; r < FAIR_SHIFT_RUNS; r++) delays.push(fairShift(f, 60_000 + 1_000 * i + r, 0.1, 0.2, 1_000_000));
   delays.sort((a, b) => a - b);
   let drifted = 0;
-  for (let r = 0; r < FAIR_SHIFT_RUNS; r++) if (fairShift(f, 80_000 + 1_000 * i + r, 0.13, 0.13, DRIFT_HORIZON) !== Infinity) drifted++;
-  fairRows.push(`| ${f.label} | ${fmt(total / f.runs, 3)} | ${fmt((100 * runsWithTrip) / f.runs, 1)} % of ${f.runs} | ${fmt(quantile(delays, 0.5))} | ${fmt(quantile(delays, 0.95))} | ${fmt((100 * drifted) / FAIR_SHIFT_RUNS, 1)} % of ${FAIR_SHIFT_RUNS} |`);
+  for (let r = 0; r < FAIR_SHIFT_RUNS; r++)
+    if (fairShift(f, 80_000 + 1_000 * i + r, 0.13, 0.13, DRIFT_HORIZON) !== Infinity) drifted++;
+  fairRows.push(
+    `| ${f.label} | ${fmt(total / f.runs, 3)} | ${fmt((100 * runsWithTrip) / f.runs, 1)} % of ${f.runs} | ${fmt(quantile(delays, 0.5))} | ${fmt(quantile(delays, 0.95))} | ${fmt((100 * drifted) / FAIR_SHIFT_RUNS, 1)} % of ${FAIR_SHIFT_RUNS} |`,
+  );
   console.error(`fairness (${f.label}): done at ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
@@ -243,7 +327,10 @@ const seconds = (performance.now() - started) / 1000;
 const table = [
   '| policy | configuration | false trips per 10⁶ calls at 0.5 % (mean) | runs with ≥ 1 false trip | calls to trip after 0.5 % → 5 %: median | p95 |',
   '|---|---|---|---|---|---|',
-  ...rows.map((r) => `| ${r.name} | ${r.config} | ${fmt(r.tripsPerMillion, 3)} | ${fmt(100 * r.shareOfRunsWithTrip, 1)} % of ${r.runs} | ${fmt(r.median)} | ${fmt(r.p95)} |`),
+  ...rows.map(
+    (r) =>
+      `| ${r.name} | ${r.config} | ${fmt(r.tripsPerMillion, 3)} | ${fmt(100 * r.shareOfRunsWithTrip, 1)} % of ${r.runs} | ${fmt(r.median)} | ${fmt(r.p95)} |`,
+  ),
 ].join('\n');
 const pctOf = (x: number) => `${(100 * x).toFixed(2)} %`;
 const report = `## Detection (trip policies and fairness)

@@ -40,4 +40,6 @@ if (guarded.stats().calls.blocked > 0) throw new Error('bench/heap.ts: the benig
 guarded.dispose();
 
 const MB = 1024 * 1024;
-process.stdout.write(`${JSON.stringify({ calls, beforeMB: before / MB, afterMB: after / MB, growthMB: (after - before) / MB, seconds, detectors: label })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ calls, beforeMB: before / MB, afterMB: after / MB, growthMB: (after - before) / MB, seconds, detectors: label })}\n`,
+);

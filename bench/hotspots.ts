@@ -29,7 +29,8 @@ const top = Number(topArg ?? 25);
 
 // Self time per node from samples × deltas.
 const selfUs = new Map<number, number>();
-for (let i = 0; i < profile.samples.length; i++) selfUs.set(profile.samples[i]!, (selfUs.get(profile.samples[i]!) ?? 0) + (profile.timeDeltas[i] ?? 0));
+for (let i = 0; i < profile.samples.length; i++)
+  selfUs.set(profile.samples[i]!, (selfUs.get(profile.samples[i]!) ?? 0) + (profile.timeDeltas[i] ?? 0));
 const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
 
 const byFn = new Map<string, { us: number; lines: Map<number, number> }>();
@@ -43,15 +44,24 @@ for (const node of profile.nodes) {
   entry.us += us;
   // Hottest source lines inside the function (positionTicks are 1-based generated lines).
   const ticks = (node.positionTicks ?? []).reduce((a, t) => a + t.ticks, 0);
-  for (const t of node.positionTicks ?? []) entry.lines.set(t.line, (entry.lines.get(t.line) ?? 0) + (us * t.ticks) / Math.max(1, ticks));
+  for (const t of node.positionTicks ?? [])
+    entry.lines.set(t.line, (entry.lines.get(t.line) ?? 0) + (us * t.ticks) / Math.max(1, ticks));
   byFn.set(key, entry);
 }
 
 const rows = [...byFn.entries()].sort((a, b) => b[1].us - a[1].us).slice(0, top);
-process.stdout.write(`total sampled ${(total / 1000).toFixed(0)} ms\n  self%   self ms  function  (hot lines: line=ms)\n`);
+process.stdout.write(
+  `total sampled ${(total / 1000).toFixed(0)} ms\n  self%   self ms  function  (hot lines: line=ms)\n`,
+);
 for (const [key, { us, lines }] of rows) {
-  const hot = [...lines.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([l, t]) => `${l}=${(t / 1000).toFixed(0)}`).join(' ');
-  process.stdout.write(`${((100 * us) / total).toFixed(1).padStart(6)}% ${(us / 1000).toFixed(0).padStart(8)}  ${key}${hot ? `  (${hot})` : ''}\n`);
+  const hot = [...lines.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(([l, t]) => `${l}=${(t / 1000).toFixed(0)}`)
+    .join(' ');
+  process.stdout.write(
+    `${((100 * us) / total).toFixed(1).padStart(6)}% ${(us / 1000).toFixed(0).padStart(8)}  ${key}${hot ? `  (${hot})` : ''}\n`,
+  );
 }
 
 function shortUrl(url: string): string {

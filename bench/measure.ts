@@ -64,7 +64,10 @@ function stat(rounds: number[]): Stat {
  * Measures every case: warm-up and calibration per case, then `rounds` rounds in which each
  * case runs once, in turn (so a noisy neighbour on a shared machine hits every case alike).
  */
-export async function measure(cases: readonly Case[], options: { rounds: number; warmupMs: number; roundMs: number }): Promise<CaseResult[]> {
+export async function measure(
+  cases: readonly Case[],
+  options: { rounds: number; warmupMs: number; roundMs: number },
+): Promise<CaseResult[]> {
   const sizes: number[] = [];
   for (const c of cases) sizes.push(await calibrate(c.call, options.warmupMs, options.roundMs));
   const cpu: number[][] = cases.map(() => []);

@@ -23,7 +23,20 @@ if (!dir) {
   const profDir = resolve(here, '..', 'node_modules', '.cache', 'safety-breaker-prof');
   mkdirSync(profDir, { recursive: true });
   const before = new Set(readdirSync(profDir));
-  const run = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--import', 'tsx', fileURLToPath(import.meta.url), which, count, built.dir], { stdio: 'inherit' });
+  const run = spawnSync(
+    process.execPath,
+    [
+      '--cpu-prof',
+      `--cpu-prof-dir=${profDir}`,
+      '--import',
+      'tsx',
+      fileURLToPath(import.meta.url),
+      which,
+      count,
+      built.dir,
+    ],
+    { stdio: 'inherit' },
+  );
   if (run.status !== 0) process.exit(run.status ?? 1);
   const file = readdirSync(profDir).find((f) => !before.has(f) && f.endsWith('.cpuprofile'))!;
   const target = join(profDir, `${which}.cpuprofile`);
@@ -34,7 +47,10 @@ if (!dir) {
   const calls = Number(count);
   const text = benignText(which === '16k' ? 16 * 1024 : 1024);
   const { detectors } = benchDetectors(built);
-  const guarded = built.index.guard(async () => text, { name: 'bench-profile', ...(which === 'bare' ? { detectors: [] } : detectors ? { detectors } : {}) });
+  const guarded = built.index.guard(async () => text, {
+    name: 'bench-profile',
+    ...(which === 'bare' ? { detectors: [] } : detectors ? { detectors } : {}),
+  });
   const started = performance.now();
   for (let i = 0; i < calls; i++) await guarded();
   const ms = performance.now() - started;

@@ -54,7 +54,7 @@ const TOXIC = ['You are a worthless idiot and everyone hates you.', 'I will kill
 async function writeLog(): Promise<void> {
   const out = createWriteStream(log);
   let seed = 42;
-  const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   const start = Date.UTC(2026, 0, 1);
   for (let i = 0; i < LINES; i++) {
     const t = start + i * 20; // 50 calls per second
@@ -62,7 +62,10 @@ async function writeLog(): Promise<void> {
     const latencyMs = Math.round((incident ? 12_000 : 900) * (0.75 + random() / 2));
     const breaker = i % 4 === 3 ? 'search' : 'chat';
     const text = random() < 0.02 ? TOXIC[i % 2]! : SAFE[i % 3]!;
-    const line = random() < 0.002 ? { t, breaker, latencyMs, error: { message: 'Service Unavailable', status: 503 } } : { t, breaker, latencyMs, text, context: { group: i % 2 ? 'a' : 'b' } };
+    const line =
+      random() < 0.002
+        ? { t, breaker, latencyMs, error: { message: 'Service Unavailable', status: 503 } }
+        : { t, breaker, latencyMs, text, context: { group: i % 2 ? 'a' : 'b' } };
     if (!out.write(`${JSON.stringify(line)}\n`)) await once(out, 'drain');
   }
   out.end();
@@ -74,7 +77,9 @@ const mb = (b: number) => (b / 1024 / 1024).toFixed(0);
 const genStart = performance.now();
 await writeLog();
 const size = statSync(log).size;
-console.log(`wrote ${LINES.toLocaleString('en-US')} lines (${mb(size)} MB) in ${((performance.now() - genStart) / 1000).toFixed(1)} s`);
+console.log(
+  `wrote ${LINES.toLocaleString('en-US')} lines (${mb(size)} MB) in ${((performance.now() - genStart) / 1000).toFixed(1)} s`,
+);
 
 global.gc?.();
 const samples: { s: number; rss: number; heap: number }[] = [];
@@ -92,13 +97,22 @@ const timer = setInterval(() => {
   }
 }, 500);
 let stdout = '';
-const code = await main(['replay', '--config', config, log, '--format', 'json'], { out: (t) => void (stdout += t), err: () => undefined, progress: false });
+const code = await main(['replay', '--config', config, log, '--format', 'json'], {
+  out: (t) => void (stdout += t),
+  err: () => undefined,
+  progress: false,
+});
 clearInterval(timer);
 const seconds = (performance.now() - t0) / 1000;
 const cpu = process.cpuUsage(cpu0);
 const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 const load1 = loadavg()[0]!;
-const report = JSON.parse(stdout) as { lines: number; calls: number; malformed: { count: number }; breakers: Record<string, { trips: unknown[] }> };
+const report = JSON.parse(stdout) as {
+  lines: number;
+  calls: number;
+  malformed: { count: number };
+  breakers: Record<string, { trips: unknown[] }>;
+};
 rmSync(dir, { recursive: true, force: true });
 
 const rss = samples.map((s) => s.rss);
@@ -122,7 +136,9 @@ outputs, a 12 s latency incident over 2 % of the log. Code path: the CLI's \`rep
 |---|---|
 | exit code | ${code} |
 | lines replayed | ${report.lines.toLocaleString('en-US')} (${report.malformed.count} malformed) |
-| trips | ${Object.entries(report.breakers).map(([n, b]) => `${n}: ${b.trips.length}`).join(', ')} |
+| trips | ${Object.entries(report.breakers)
+  .map(([n, b]) => `${n}: ${b.trips.length}`)
+  .join(', ')} |
 | wall time | **${seconds.toFixed(1)} s** (${Math.round(LINES / seconds).toLocaleString('en-US')} lines/s, ${((seconds / LINES) * 1e6).toFixed(1)} µs/line) |
 | CPU time of the process (user + system) | ${cpuSeconds.toFixed(1)} s (${((cpuSeconds / LINES) * 1e6).toFixed(1)} µs/line) |
 | machine load average (1 min) before → after | ${load0.toFixed(1)} → ${load1.toFixed(1)} on 2 cores (other engineers' builds and tests share them; wall time is inflated when load > 2) |

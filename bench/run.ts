@@ -59,7 +59,8 @@ const guarded: Case[] = [
 ];
 
 async function main(): Promise<void> {
-  for (const c of peers) if ((await c.call()) !== KB1) throw new Error(`bench: "${c.name}" did not return the model's output`);
+  for (const c of peers)
+    if ((await c.call()) !== KB1) throw new Error(`bench: "${c.name}" did not return the model's output`);
   const machine = describeMachine();
   process.stdout.write(`safety-breaker bench — ${machine.cpu}, ${machine.cores} cores, Node ${process.version}\n`);
   process.stdout.write(`phase 1: ${peers.length} peers, ${ROUNDS} interleaved rounds each…\n`);
@@ -72,7 +73,10 @@ async function main(): Promise<void> {
     if (!('detect' in d) || d.kind === 'async') continue;
     for (const text of [KB1, KB1, KB16, KB16]) {
       const s = d.detect({ text, output: text, latencyMs: 0, route: 'primary', breaker: 'bench', context: {} });
-      if (s.flagged || s.blocked) throw new Error(`bench: ${d.name}() flags the benign ${text.length} B bench text (${s.reason ?? `score ${s.score}`}); fix the detector or bench/texts.ts`);
+      if (s.flagged || s.blocked)
+        throw new Error(
+          `bench: ${d.name}() flags the benign ${text.length} B bench text (${s.reason ?? `score ${s.score}`}); fix the detector or bench/texts.ts`,
+        );
     }
   }
   // Every subject must return the output untouched (a blocked benign text would measure the wrong path).
@@ -86,7 +90,9 @@ async function main(): Promise<void> {
   for (const g of [guardBare, guard1k, guard16k, guardTsx]) g.dispose();
   const flagged = guard1k.stats().calls.blocked + guard16k.stats().calls.blocked;
 
-  process.stdout.write(`heap: ${HEAP_CALLS.toLocaleString('en')} guarded calls in a child process (node --expose-gc)…\n`);
+  process.stdout.write(
+    `heap: ${HEAP_CALLS.toLocaleString('en')} guarded calls in a child process (node --expose-gc)…\n`,
+  );
   const heap = runHeapChild();
   const seconds = (performance.now() - started) / 1000;
 
@@ -105,7 +111,11 @@ interface Heap {
 }
 
 function runHeapChild(): Heap {
-  const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(here, 'heap.ts'), built.dir, String(HEAP_CALLS)], { encoding: 'utf8', timeout: 170_000 });
+  const child = spawnSync(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', join(here, 'heap.ts'), built.dir, String(HEAP_CALLS)],
+    { encoding: 'utf8', timeout: 170_000 },
+  );
   if (child.status !== 0) throw new Error(`bench/heap.ts failed (${child.status ?? child.signal}): ${child.stderr}`);
   return JSON.parse(child.stdout.trim().split('\n').pop()!) as Heap;
 }
@@ -117,12 +127,24 @@ function describeMachine() {
   } catch {
     // not Linux: keep os.cpus()
   }
-  return { cpu, cores: cpus().length, load: loadavg().map((l) => l.toFixed(2)).join(' ') };
+  return {
+    cpu,
+    cores: cpus().length,
+    load: loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' '),
+  };
 }
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en');
 
-function report(results: CaseResult[], heap: Heap, machine: ReturnType<typeof describeMachine>, seconds: number, flagged: number): string {
+function report(
+  results: CaseResult[],
+  heap: Heap,
+  machine: ReturnType<typeof describeMachine>,
+  seconds: number,
+  flagged: number,
+): string {
   const byName = (name: string) => results.find((r) => r.name === name)!;
   const direct = byName('direct async call (1 KB string)');
   const opossum = byName('opossum 9, defaults');

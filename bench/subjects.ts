@@ -8,6 +8,10 @@ import type { Built } from './build.js';
  */
 export function benchDetectors(built: Built): { detectors: Detector[] | undefined; label: string } {
   const defaults = built.defaults.defaultDetectors();
-  if (defaults.length > 0) return { detectors: undefined, label: `the guard's defaults: ${defaults.map((d) => `${d.name}()`).join(', ')}` };
-  return { detectors: [built.toxicity.toxicity()], label: '`[toxicity()]` passed explicitly (the guard default in src/detectors/defaults.ts is still `[]`)' };
+  if (defaults.length > 0)
+    return { detectors: undefined, label: `the guard's defaults: ${defaults.map((d) => `${d.name}()`).join(', ')}` };
+  return {
+    detectors: [built.toxicity.toxicity()],
+    label: '`[toxicity()]` passed explicitly (the guard default in src/detectors/defaults.ts is still `[]`)',
+  };
 }

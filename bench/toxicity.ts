@@ -91,7 +91,7 @@ function auc(scores: number[], labels: boolean[]): number {
   let rank = 0;
   let sumPos = 0;
   let nPos = 0;
-  for (let i = 0; i < idx.length; ) {
+  for (let i = 0; i < idx.length;) {
     let j = i;
     while (j + 1 < idx.length && scores[idx[j + 1] as number] === scores[idx[i] as number]) j++;
     const avg = (rank + 1 + rank + (j - i + 1)) / 2;
@@ -128,7 +128,12 @@ function makeDocs(texts: readonly string[], size: number, count: number): string
  * round) so load from other processes falls on all of them alike; the best round shows the cost
  * with the least interference.
  */
-function usPerKb(cands: readonly Candidate[], docs: readonly string[], rounds: number, budgetMs: (c: Candidate) => number): [number, number][] {
+function usPerKb(
+  cands: readonly Candidate[],
+  docs: readonly string[],
+  rounds: number,
+  budgetMs: (c: Candidate) => number,
+): [number, number][] {
   const kb = (docs[0]?.length ?? 1024) / 1024;
   for (const c of cands) {
     // Warm-up: let the JIT settle before measuring (≥ 300 ms or 2,000 calls).
@@ -196,7 +201,9 @@ function main(): void {
   line('Written by `npm run eval:toxicity` (bench/toxicity.ts).');
   line(machineLine());
   line();
-  line(`Data: dev split of ../shared/data/toxicity (${dev.length} rows; never used for training or thresholds) and held-out benign answers (${benign.length} rows). See src/detectors/toxicity/MODEL.md for the split.`);
+  line(
+    `Data: dev split of ../shared/data/toxicity (${dev.length} rows; never used for training or thresholds) and held-out benign answers (${benign.length} rows). See src/detectors/toxicity/MODEL.md for the split.`,
+  );
   line();
 
   // Dev split per source.
@@ -207,7 +214,13 @@ function main(): void {
   const macro: Record<string, Record<string, number>> = {};
   for (const c of [oursOffensive, ours, ...lexicons]) {
     for (const src of sources) {
-      const m = metrics(counts(dev.filter((r) => r.source === src), c.flag, (r) => r.toxic));
+      const m = metrics(
+        counts(
+          dev.filter((r) => r.source === src),
+          c.flag,
+          (r) => r.toxic,
+        ),
+      );
       (macro[c.name] ??= {})[src] = m.macro;
       line(`| ${c.name} | ${src} | ${f3(m.p)} | ${f3(m.r)} | ${f3(m.f1)} | ${f3(m.macro)} |`);
     }
@@ -216,7 +229,9 @@ function main(): void {
   for (const src of sources) {
     const best = Math.max(...lexicons.map((l) => macro[l.name]?.[src] ?? 0));
     const mine = macro[oursOffensive.name]?.[src] ?? 0;
-    line(`- ${src}: macro-F1 ${f3(mine)} vs best lexicon ${f3(best)} (${mine - best >= 0 ? '+' : ''}${f3(mine - best)}).`);
+    line(
+      `- ${src}: macro-F1 ${f3(mine)} vs best lexicon ${f3(best)} (${mine - best >= 0 ? '+' : ''}${f3(mine - best)}).`,
+    );
   }
   line();
 
@@ -255,10 +270,23 @@ function main(): void {
   line('### Held-out benign assistant answers: false flags');
   line();
   const bsrc = [...new Set(benign.map((r) => r.source))].sort();
-  line(`| detector | all (${benign.length}) | ${bsrc.map((s) => `${s} (${benign.filter((r) => r.source === s).length})`).join(' | ')} |`);
+  line(
+    `| detector | all (${benign.length}) | ${bsrc.map((s) => `${s} (${benign.filter((r) => r.source === s).length})`).join(' | ')} |`,
+  );
   line(`|---|---|${bsrc.map(() => '---').join('|')}|`);
-  const rate = (rs: readonly Row[], f: (t: string) => boolean): string => `${pct(rs.filter((r) => f(r.text)).length / Math.max(1, rs.length))} (${rs.filter((r) => f(r.text)).length})`;
-  const benignRow = (name: string, f: (t: string) => boolean): void => line(`| ${name} | ${rate(benign, f)} | ${bsrc.map((s) => rate(benign.filter((r) => r.source === s), f)).join(' | ')} |`);
+  const rate = (rs: readonly Row[], f: (t: string) => boolean): string =>
+    `${pct(rs.filter((r) => f(r.text)).length / Math.max(1, rs.length))} (${rs.filter((r) => f(r.text)).length})`;
+  const benignRow = (name: string, f: (t: string) => boolean): void =>
+    line(
+      `| ${name} | ${rate(benign, f)} | ${bsrc
+        .map((s) =>
+          rate(
+            benign.filter((r) => r.source === s),
+            f,
+          ),
+        )
+        .join(' | ')} |`,
+    );
   benignRow('ours: flagged (default flag)', ours.flag);
   benignRow('ours: blocked (default block)', ours.block as (t: string) => boolean);
   benignRow('ours: flagged or profanity ≥ 0.5', oursOffensive.flag);
@@ -269,12 +297,16 @@ function main(): void {
   line('### Challenge set (test/toxicity/challenge.ts)');
   line();
   const groups = [...new Set(CHALLENGE.map((c) => c.group))];
-  line(`| detector | correct | ${groups.map((g) => `${g} (${CHALLENGE.filter((c) => c.group === g).length})`).join(' | ')} |`);
+  line(
+    `| detector | correct | ${groups.map((g) => `${g} (${CHALLENGE.filter((c) => c.group === g).length})`).join(' | ')} |`,
+  );
   line(`|---|---|${groups.map(() => '---').join('|')}|`);
   for (const c of [ours, ...lexicons]) {
     const ok = (x: (typeof CHALLENGE)[number]): boolean => c.flag(x.text) === x.flag;
     const total = CHALLENGE.filter(ok).length;
-    line(`| ${c.name} | ${total}/${CHALLENGE.length} | ${groups.map((g) => `${CHALLENGE.filter((x) => x.group === g && ok(x)).length}`).join(' | ')} |`);
+    line(
+      `| ${c.name} | ${total}/${CHALLENGE.length} | ${groups.map((g) => `${CHALLENGE.filter((x) => x.group === g && ok(x)).length}`).join(' | ')} |`,
+    );
   }
   line();
 
@@ -285,9 +317,15 @@ function main(): void {
   const rounds = quick ? 5 : 11;
   const d1 = makeDocs(texts, 1024, 64);
   const d16 = makeDocs(texts.slice().reverse(), 16 * 1024, 8);
-  line('| detector | 1 KB median | 16 KB median | ratio to ours (1 KB) | ratio to ours (16 KB) | 1 KB best round | 16 KB best round |');
+  line(
+    '| detector | 1 KB median | 16 KB median | ratio to ours (1 KB) | ratio to ours (16 KB) | 1 KB best round | 16 KB best round |',
+  );
   line('|---|---|---|---|---|---|---|');
-  const scanOnly: Candidate = { name: 'scanToxicity() (no detector wrapper)', flag: () => false, run: (t) => scanToxicity(t) };
+  const scanOnly: Candidate = {
+    name: 'scanToxicity() (no detector wrapper)',
+    flag: () => false,
+    run: (t) => scanToxicity(t),
+  };
   // Two interleaved groups: the slow, allocation-heavy lexicons would otherwise leave garbage
   // collection work to whichever candidate runs after them.
   const slow = new Set(['obscenity', 'bad-words']);
@@ -299,9 +337,16 @@ function main(): void {
   const s16 = [...usPerKb(fastGroup, d16, rounds * 3, budget), ...usPerKb(slowGroup, d16, rounds, budget)];
   const speed = cands.map((c, i) => [c.name, s1[i], s16[i]] as [string, [number, number], [number, number]]);
   const [, [o1], [o16]] = speed[0] as [string, [number, number], [number, number]];
-  for (const [name, [a, am], [b, bm]] of speed) line(`| ${name} | ${a.toFixed(2)} | ${b.toFixed(2)} | ${(a / o1).toFixed(2)}× | ${(b / o16).toFixed(2)}× | ${am.toFixed(2)} | ${bm.toFixed(2)} |`);
+  for (const [name, [a, am], [b, bm]] of speed)
+    line(
+      `| ${name} | ${a.toFixed(2)} | ${b.toFixed(2)} | ${(a / o1).toFixed(2)}× | ${(b / o16).toFixed(2)}× | ${am.toFixed(2)} | ${bm.toFixed(2)} |`,
+    );
   line();
-  line(`One toxicity() call on a 1 KB benign answer: median ${o1.toFixed(2)} µs, best round ${(speed[0]?.[1][1] ?? 0).toFixed(2)} µs. Load average during the run: ${loadavg().map((x) => x.toFixed(1)).join(' / ')}.`);
+  line(
+    `One toxicity() call on a 1 KB benign answer: median ${o1.toFixed(2)} µs, best round ${(speed[0]?.[1][1] ?? 0).toFixed(2)} µs. Load average during the run: ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' / ')}.`,
+  );
   line();
 
   // Linearity and hostile input.
@@ -333,8 +378,12 @@ function main(): void {
   const m10m = whole[Math.floor(whole.length / 2)] as number;
   line(`| input | best round, ms | median round, ms |`);
   line('|---|---|---|');
-  line(`| 100 KB benign (mean of the 10 MB text's 100 pieces; ${linRounds} rounds) | ${t100k.toFixed(2)} | ${m100k.toFixed(2)} |`);
-  line(`| 10 MB benign (the same text at once) | ${t10m.toFixed(1)} (${(t10m / t100k).toFixed(0)}× the 100 KB time) | ${m10m.toFixed(1)} (${(m10m / m100k).toFixed(0)}×) |`);
+  line(
+    `| 100 KB benign (mean of the 10 MB text's 100 pieces; ${linRounds} rounds) | ${t100k.toFixed(2)} | ${m100k.toFixed(2)} |`,
+  );
+  line(
+    `| 10 MB benign (the same text at once) | ${t10m.toFixed(1)} (${(t10m / t100k).toFixed(0)}× the 100 KB time) | ${m10m.toFixed(1)} (${(m10m / m100k).toFixed(0)}×) |`,
+  );
   const hostile: [string, string][] = [
     ['10 MB of combining marks', 'a' + '\u0301'.repeat(10 * 2 ** 20)],
     ['10 MB of zero-width spaces', '\u200b'.repeat(10 * 2 ** 20)],

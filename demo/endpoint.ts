@@ -20,7 +20,10 @@ export interface Endpoint {
   close(): Promise<void>;
 }
 
-export async function startEndpoint(chat: (prompt: string) => Promise<ChatReply>, registry: Registry): Promise<Endpoint> {
+export async function startEndpoint(
+  chat: (prompt: string) => Promise<ChatReply>,
+  registry: Registry,
+): Promise<Endpoint> {
   const server: Server = createServer((req, res) => {
     void (async () => {
       if (req.method === 'GET' && req.url === '/metrics') {
@@ -35,7 +38,8 @@ export async function startEndpoint(chat: (prompt: string) => Promise<ChatReply>
       } catch {
         return send(res, 400, { error: 'body must be JSON: { "prompt": "…" }' });
       }
-      if (typeof prompt !== 'string' || prompt === '') return send(res, 400, { error: '"prompt" must be a non-empty string' });
+      if (typeof prompt !== 'string' || prompt === '')
+        return send(res, 400, { error: '"prompt" must be a non-empty string' });
       try {
         send(res, 200, await chat(prompt));
       } catch (error) {
@@ -43,7 +47,9 @@ export async function startEndpoint(chat: (prompt: string) => Promise<ChatReply>
           res.setHeader('retry-after', String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))));
           return send(res, 503, { error: error.message });
         }
-        send(res, isOutputBlockedError(error) ? 503 : 502, { error: error instanceof Error ? error.message : String(error) });
+        send(res, isOutputBlockedError(error) ? 503 : 502, {
+          error: error instanceof Error ? error.message : String(error),
+        });
       }
     })().catch((error: unknown) => send(res, 500, { error: String(error) }));
   });

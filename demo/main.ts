@@ -14,9 +14,12 @@ watchdog.unref();
 
 try {
   const summary = await runDemo();
-  if (summary.trips === 0 || summary.recoveries === 0) process.stderr.write('\nnote: this run showed no complete trip and recovery\n');
+  if (summary.trips === 0 || summary.recoveries === 0)
+    process.stderr.write('\nnote: this run showed no complete trip and recovery\n');
   process.exitCode = 0;
 } catch (error) {
-  process.stderr.write(`safety-breaker demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `safety-breaker demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exitCode = 1;
 }

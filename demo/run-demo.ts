@@ -86,8 +86,12 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
   const registry = new Registry();
 
   // The primary: the simulated model, or a real OpenAI-compatible endpoint with the incident injected on top.
-  const primaryClient = new OpenAI({ baseURL: realBaseURL ?? sim.baseURL, apiKey: realBaseURL ? (env.OPENAI_API_KEY ?? 'not-set') : 'sim', maxRetries: 0 });
-  const primaryModel = realBaseURL ? (env.OPENAI_MODEL?.trim() || 'gpt-4o-mini') : PRIMARY_MODEL;
+  const primaryClient = new OpenAI({
+    baseURL: realBaseURL ?? sim.baseURL,
+    apiKey: realBaseURL ? (env.OPENAI_API_KEY ?? 'not-set') : 'sim',
+    maxRetries: 0,
+  });
+  const primaryModel = realBaseURL ? env.OPENAI_MODEL?.trim() || 'gpt-4o-mini' : PRIMARY_MODEL;
   const fallbackClient = new OpenAI({ baseURL: sim.baseURL, apiKey: 'sim', maxRetries: 0 });
 
   async function primaryChat(messages: Messages): Promise<OpenAI.Chat.ChatCompletion> {
@@ -95,9 +99,13 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
     const completion = await primaryClient.chat.completions.create({ model: primaryModel, messages }, { signal });
     return realBaseURL ? injectIncident(completion, signal) : completion;
   }
-  async function injectIncident(completion: OpenAI.Chat.ChatCompletion, signal: AbortSignal): Promise<OpenAI.Chat.ChatCompletion> {
+  async function injectIncident(
+    completion: OpenAI.Chat.ChatCompletion,
+    signal: AbortSignal,
+  ): Promise<OpenAI.Chat.ChatCompletion> {
     if (!inIncident()) return completion;
-    if (random() < INCIDENT.slowShare) await delay(INCIDENT.slowMs[0] + random() * (INCIDENT.slowMs[1] - INCIDENT.slowMs[0]), signal);
+    if (random() < INCIDENT.slowShare)
+      await delay(INCIDENT.slowMs[0] + random() * (INCIDENT.slowMs[1] - INCIDENT.slowMs[0]), signal);
     if (random() >= INCIDENT.toxicShare) return completion;
     const content = TOXIC_REPLIES[Math.floor(random() * TOXIC_REPLIES.length)]!;
     return { ...completion, choices: completion.choices.map((c) => ({ ...c, message: { ...c.message, content } })) };
@@ -106,7 +114,13 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
   const chat = guard(primaryChat, {
     name: BREAKER,
     detectors: demoDetectors(SLOW_MS),
-    fallbacks: [{ name: FALLBACK_MODEL, run: (messages: Messages) => fallbackClient.chat.completions.create({ model: FALLBACK_MODEL, messages }, { signal: callSignal() }) }],
+    fallbacks: [
+      {
+        name: FALLBACK_MODEL,
+        run: (messages: Messages) =>
+          fallbackClient.chat.completions.create({ model: FALLBACK_MODEL, messages }, { signal: callSignal() }),
+      },
+    ],
     recovery,
     timeoutMs: 10_000,
     registry,
@@ -120,7 +134,14 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
   }, registry);
 
   // Warm up (JIT, the SDK, keep-alive sockets) outside the guard, so the first real calls are not slow ones.
-  await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? primaryClient : fallbackClient).chat.completions.create({ model: i % 2 ? primaryModel : FALLBACK_MODEL, messages: [{ role: 'user', content: 'warm-up' }] })));
+  await Promise.all(
+    Array.from({ length: 8 }, (_, i) =>
+      (i % 2 ? primaryClient : fallbackClient).chat.completions.create({
+        model: i % 2 ? primaryModel : FALLBACK_MODEL,
+        messages: [{ role: 'user', content: 'warm-up' }],
+      }),
+    ),
+  );
   await (await fetch(endpoint.metricsUrl)).text();
   startedAt = Date.now();
   incidentStart = startedAt + Math.round(durationMs * 0.17);
@@ -140,9 +161,17 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
     second.blocked++;
     totals.blocked++;
     if (blocksShown++ >= BLOCKS_SHOWN) return;
-    const why = signals.filter((s) => s.blocked).map((s) => `${s.detector} ${s.score.toFixed(2)}`).join(', ');
+    const why = signals
+      .filter((s) => s.blocked)
+      .map((s) => `${s.detector} ${s.score.toFixed(2)}`)
+      .join(', ');
     const then = blocksShown === BLOCKS_SHOWN ? timeline.paint(' (further blocks are counted per second)', 'dim') : '';
-    timeline.event(Date.now(), 'blocked', `an output of ${route} did not reach the caller (${why}); the fallback answered${then}`, 'bad');
+    timeline.event(
+      Date.now(),
+      'blocked',
+      `an output of ${route} did not reach the caller (${why}); the fallback answered${then}`,
+      'bad',
+    );
   });
   chat.on('outcome', ({ route, signals }) => {
     if (route === 'primary' && signals.some((s) => s.detector === 'latency' && s.flagged)) second.slow++;
@@ -155,7 +184,12 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
       detect = timeline.paint(`  time to detect ${seconds(timeToDetectMs)}`, 'bold');
     }
     const label = from === 'half-open' ? 'RE-OPEN' : 'TRIP';
-    timeline.event(at, label, `${from} -> open: ${decision.reason}; fallback serves for ${seconds(openForMs)}${detect}`, 'bad');
+    timeline.event(
+      at,
+      label,
+      `${from} -> open: ${decision.reason}; fallback serves for ${seconds(openForMs)}${detect}`,
+      'bad',
+    );
   });
   chat.on('half-open', ({ at, reason }) => {
     timeline.event(at, 'half-open', `${reason}; the next ${recovery.probes} calls probe the primary`, 'warn');
@@ -205,7 +239,16 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
 
   // The scenario's own events: the model turns bad, then recovers.
   const scenario = [
-    setTimeout(() => timeline.event(incidentStart, 'INCIDENT', `the primary turns toxic and slow (${pctOf(INCIDENT.toxicShare)} toxic, ${pctOf(INCIDENT.slowShare)} slower than ${SLOW_MS} ms)`, 'bad'), incidentStart - Date.now()),
+    setTimeout(
+      () =>
+        timeline.event(
+          incidentStart,
+          'INCIDENT',
+          `the primary turns toxic and slow (${pctOf(INCIDENT.toxicShare)} toxic, ${pctOf(INCIDENT.slowShare)} slower than ${SLOW_MS} ms)`,
+          'bad',
+        ),
+      incidentStart - Date.now(),
+    ),
     setTimeout(() => {
       const state = chat.state;
       const note = state === 'closed' ? timeline.paint(' (the breaker is already closed)', 'dim') : '';
@@ -232,7 +275,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
   if (second.requests > 0) tick();
 
   const metricsText = await (await fetch(endpoint.metricsUrl)).text();
-  const metricsSample = metricsText.split('\n').filter((l) => /^safety_breaker_(calls_total|transitions_total|blocked_outputs_total)\{/.test(l));
+  const metricsSample = metricsText
+    .split('\n')
+    .filter((l) => /^safety_breaker_(calls_total|transitions_total|blocked_outputs_total)\{/.test(l));
   chat.dispose();
   await Promise.all([endpoint.close(), sim.close()]);
 
@@ -256,16 +301,30 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
 
   function printHeader(): void {
     const p = timeline.paint.bind(timeline);
-    timeline.line(p('safety-breaker demo', 'bold') + ' — a guarded chat endpoint whose model turns toxic and slow, then recovers');
+    timeline.line(
+      p('safety-breaker demo', 'bold') + ' — a guarded chat endpoint whose model turns toxic and slow, then recovers',
+    );
     timeline.line();
-    const primaryDesc = realBaseURL ? `${realBaseURL} (model ${primaryModel}; the incident is injected on top of its replies)` : `simulated OpenAI-compatible model at ${sim.baseURL} (model ${PRIMARY_MODEL})`;
+    const primaryDesc = realBaseURL
+      ? `${realBaseURL} (model ${primaryModel}; the incident is injected on top of its replies)`
+      : `simulated OpenAI-compatible model at ${sim.baseURL} (model ${PRIMARY_MODEL})`;
     timeline.line(`  primary     ${primaryDesc}`);
     timeline.line(`  fallback    simulated model ${FALLBACK_MODEL} at ${sim.baseURL}`);
-    timeline.line(`  endpoint    POST ${endpoint.chatUrl}  (guard() around the openai SDK, callSignal() as the abort signal)`);
+    timeline.line(
+      `  endpoint    POST ${endpoint.chatUrl}  (guard() around the openai SDK, callSignal() as the abort signal)`,
+    );
     timeline.line(`  metrics     ${p(endpoint.metricsUrl, 'info')}  (Prometheus, while the demo runs)`);
-    timeline.line(`  detectors   ${demoDetectors(SLOW_MS).map((d) => d.name).join(', ')} (slow at ${SLOW_MS} ms); trip policy: the default (${describePolicy()})`);
-    timeline.line(`  recovery    open ${seconds(recovery.afterMs)}, x${recovery.backoff} on repeated trips up to ${seconds(recovery.capMs)}, ${recovery.probes} probes must pass`);
-    timeline.line(`  scenario    incident from ${seconds(incidentStart - startedAt)} to ${seconds(incidentEnd - startedAt)}; ${requestsPerSecond} requests/s for ${seconds(durationMs)}`);
+    timeline.line(
+      `  detectors   ${demoDetectors(SLOW_MS)
+        .map((d) => d.name)
+        .join(', ')} (slow at ${SLOW_MS} ms); trip policy: the default (${describePolicy()})`,
+    );
+    timeline.line(
+      `  recovery    open ${seconds(recovery.afterMs)}, x${recovery.backoff} on repeated trips up to ${seconds(recovery.capMs)}, ${recovery.probes} probes must pass`,
+    );
+    timeline.line(
+      `  scenario    incident from ${seconds(incidentStart - startedAt)} to ${seconds(incidentEnd - startedAt)}; ${requestsPerSecond} requests/s for ${seconds(durationMs)}`,
+    );
     timeline.line();
     timeline.header();
   }
@@ -277,15 +336,26 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
 
   function printSummary(s: DemoSummary, sentCount: number): void {
     const p = timeline.paint.bind(timeline);
-    const share = s.servedByPrimary + s.servedByFallback === 0 ? 0 : s.servedByFallback / (s.servedByPrimary + s.servedByFallback);
+    const share =
+      s.servedByPrimary + s.servedByFallback === 0 ? 0 : s.servedByFallback / (s.servedByPrimary + s.servedByFallback);
     timeline.line();
     timeline.line(p('Summary', 'bold'));
-    timeline.line(`  requests          ${sentCount} sent, ${s.requests} answered or failed (${s.failed} without a model answer)`);
+    timeline.line(
+      `  requests          ${sentCount} sent, ${s.requests} answered or failed (${s.failed} without a model answer)`,
+    );
     timeline.line(`  served by         primary ${s.servedByPrimary}, fallback ${s.servedByFallback} (${pctOf(share)})`);
-    timeline.line(`  blocked outputs   ${s.blocked}; toxic replies that reached a client: ${p(String(s.toxicDelivered), s.toxicDelivered === 0 ? 'good' : 'bad')}`);
-    timeline.line(`  trips             ${s.trips} (including re-opens after failed probes); recoveries ${s.recoveries}`);
-    timeline.line(`  time to detect    ${s.timeToDetectMs === undefined ? 'no trip during the incident' : seconds(s.timeToDetectMs)}  (model turned bad -> breaker open)`);
-    timeline.line(`  time to recover   ${s.timeToRecoverMs === undefined ? 'not closed again before the end' : seconds(s.timeToRecoverMs)}  (model healthy -> breaker closed)`);
+    timeline.line(
+      `  blocked outputs   ${s.blocked}; toxic replies that reached a client: ${p(String(s.toxicDelivered), s.toxicDelivered === 0 ? 'good' : 'bad')}`,
+    );
+    timeline.line(
+      `  trips             ${s.trips} (including re-opens after failed probes); recoveries ${s.recoveries}`,
+    );
+    timeline.line(
+      `  time to detect    ${s.timeToDetectMs === undefined ? 'no trip during the incident' : seconds(s.timeToDetectMs)}  (model turned bad -> breaker open)`,
+    );
+    timeline.line(
+      `  time to recover   ${s.timeToRecoverMs === undefined ? 'not closed again before the end' : seconds(s.timeToRecoverMs)}  (model healthy -> breaker closed)`,
+    );
     timeline.line(`  metrics           ${s.metricsUrl} (closed now), at the end:`);
     for (const l of s.metricsSample) timeline.line(`                    ${p(l, 'dim')}`);
   }

@@ -51,11 +51,14 @@ export async function startSimModel(options: SimModelOptions): Promise<SimModel>
   }
 
   const server = createServer((req, res) => {
-    void handle(req, res).catch((error: unknown) => send(res, 500, { error: { message: String(error), type: 'server_error' } }));
+    void handle(req, res).catch((error: unknown) =>
+      send(res, 500, { error: { message: String(error), type: 'server_error' } }),
+    );
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) return send(res, 404, { error: { message: 'not found', type: 'invalid_request_error' } });
+    if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions'))
+      return send(res, 404, { error: { message: 'not found', type: 'invalid_request_error' } });
     const body = JSON.parse(await readBody(req)) as { model?: unknown };
     const model = typeof body.model === 'string' ? body.model : PRIMARY_MODEL;
     received[model] = (received[model] ?? 0) + 1;
@@ -82,8 +85,14 @@ function completion(model: string, content: string) {
     object: 'chat.completion',
     created: Math.floor(Date.now() / 1000),
     model,
-    choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop', logprobs: null }],
-    usage: { prompt_tokens: 12, completion_tokens: Math.ceil(content.length / 4), total_tokens: 12 + Math.ceil(content.length / 4) },
+    choices: [
+      { index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop', logprobs: null },
+    ],
+    usage: {
+      prompt_tokens: 12,
+      completion_tokens: Math.ceil(content.length / 4),
+      total_tokens: 12 + Math.ceil(content.length / 4),
+    },
   };
 }
 
@@ -112,4 +121,3 @@ export function closeServer(server: import('node:http').Server): Promise<void> {
     server.closeAllConnections();
   });
 }
-

@@ -69,7 +69,9 @@ export class Timeline {
     const answered = tick.primary + tick.fallback;
     const share = answered === 0 ? 0 : tick.fallback / answered;
     const filled = Math.round(share * 10);
-    const bar = this.color ? '\u2588'.repeat(filled) + '\u2591'.repeat(10 - filled) : '#'.repeat(filled) + '.'.repeat(10 - filled);
+    const bar = this.color
+      ? '\u2588'.repeat(filled) + '\u2591'.repeat(10 - filled)
+      : '#'.repeat(filled) + '.'.repeat(10 - filled);
     const stateTone: Tone = tick.state === 'closed' ? 'good' : tick.state === 'half-open' ? 'warn' : 'bad';
     const cells = [
       `${tick.second}s`.padStart(6),

@@ -25,7 +25,8 @@ export interface TrafficOptions {
 export async function runTraffic(options: TrafficOptions): Promise<number> {
   const { url, requestsPerSecond, maxRequests, until, onResult } = options;
   const host = new URL(url).hostname;
-  if (host !== '127.0.0.1' && host !== 'localhost' && host !== '[::1]') throw new Error(`the traffic generator only sends to loopback, not ${host}`);
+  if (host !== '127.0.0.1' && host !== 'localhost' && host !== '[::1]')
+    throw new Error(`the traffic generator only sends to loopback, not ${host}`);
 
   const inFlight = new Set<Promise<void>>();
   const interval = 1000 / requestsPerSecond;
@@ -57,6 +58,10 @@ async function send(url: string, prompt: string): Promise<RequestResult> {
     const body = (await res.json()) as RequestResult['body'];
     return { status: res.status, latencyMs: performance.now() - started, body };
   } catch (error) {
-    return { status: 0, latencyMs: performance.now() - started, body: { error: error instanceof Error ? error.message : String(error) } };
+    return {
+      status: 0,
+      latencyMs: performance.now() - started,
+      body: { error: error instanceof Error ? error.message : String(error) },
+    };
   }
 }

@@ -23,23 +23,40 @@ for (const r of rows) {
   c[1]++;
   if (a.lastStage1) c[0]++;
   if (!isDeepStrictEqual(fast, full)) {
-    if (diff++ < 5) console.log('DIFF', JSON.stringify(r.text.slice(0, 200)), JSON.stringify(fast.scores), JSON.stringify(full.scores));
+    if (diff++ < 5)
+      console.log(
+        'DIFF',
+        JSON.stringify(r.text.slice(0, 200)),
+        JSON.stringify(fast.scores),
+        JSON.stringify(full.scores),
+      );
   }
 }
 // Long texts: consecutive rows joined (so the first stage hands over and takes back mid-text).
-for (const [size, sep] of [[15, '\n\n'], [40, '\n'], [7, ' '], [2000, '\n'], [300, ' ']] as const) {
+for (const [size, sep] of [
+  [15, '\n\n'],
+  [40, '\n'],
+  [7, ' '],
+  [2000, '\n'],
+  [300, ' '],
+] as const) {
   for (let i = 0; i < rows.length; i += size) {
-    const text = rows.slice(i, i + size).map((r) => r.text).join(sep);
+    const text = rows
+      .slice(i, i + size)
+      .map((r) => r.text)
+      .join(sep);
     const fast = a.scanWhole(text);
     const full = b.scanWhole(text, false);
     const c = (cleared[`joined ×${size} by ${JSON.stringify(sep)}`] ??= [0, 0]);
     c[1]++;
     if (a.lastStage1) c[0]++;
     if (!isDeepStrictEqual(fast, full)) {
-      if (diff++ < 5) console.log('DIFF', JSON.stringify(text.slice(0, 200)), JSON.stringify(fast), JSON.stringify(full));
+      if (diff++ < 5)
+        console.log('DIFF', JSON.stringify(text.slice(0, 200)), JSON.stringify(fast), JSON.stringify(full));
     }
   }
 }
-for (const [k, [n, total]] of Object.entries(cleared)) console.log(`${k}: first stage finished ${n}/${total} (${((100 * n) / total).toFixed(1)} %)`);
+for (const [k, [n, total]] of Object.entries(cleared))
+  console.log(`${k}: first stage finished ${n}/${total} (${((100 * n) / total).toFixed(1)} %)`);
 console.log(diff === 0 ? `OK: ${rows.length} texts and their joins, identical results` : `${diff} texts differ`);
 process.exit(diff === 0 ? 0 : 1);

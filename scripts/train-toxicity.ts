@@ -16,7 +16,17 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BITS, BOS, GROUP_FLAG, HEADS, MASK, TABLE_SIZE, WINDOW, ZERO_BUCKET, bigramHash } from '../src/detectors/toxicity/model.js';
+import {
+  BITS,
+  BOS,
+  GROUP_FLAG,
+  HEADS,
+  MASK,
+  TABLE_SIZE,
+  WINDOW,
+  ZERO_BUCKET,
+  bigramHash,
+} from '../src/detectors/toxicity/model.js';
 import { trainerView } from '../src/detectors/toxicity/scanner.js';
 
 export const SEED = 20261127;
@@ -64,13 +74,29 @@ export function loadRows(dir = dataDir): Row[] {
   for (const line of readFileSync(join(dir, 'toxicity/labeled.jsonl'), 'utf8').split('\n')) {
     if (!line.trim()) continue;
     const o = JSON.parse(line) as { text: string; label: string; toxic: boolean; source: string; id: string };
-    rows.push({ text: o.text, toxic: o.toxic, hate: o.label === 'hate' || o.label === 'hatespeech', source: o.source, benign: false, split: splitOf(o.id, false) });
+    rows.push({
+      text: o.text,
+      toxic: o.toxic,
+      hate: o.label === 'hate' || o.label === 'hatespeech',
+      source: o.source,
+      benign: false,
+      split: splitOf(o.id, false),
+    });
   }
-  for (const f of readdirSync(join(dir, 'benign')).filter((n) => n.endsWith('.jsonl')).sort()) {
+  for (const f of readdirSync(join(dir, 'benign'))
+    .filter((n) => n.endsWith('.jsonl'))
+    .sort()) {
     for (const line of readFileSync(join(dir, 'benign', f), 'utf8').split('\n')) {
       if (!line.trim()) continue;
       const o = JSON.parse(line) as { text: string; source: string };
-      rows.push({ text: o.text, toxic: false, hate: false, source: `benign/${f.replace('.jsonl', '')}`, benign: true, split: splitOf(`${f}:${o.text}`, true) });
+      rows.push({
+        text: o.text,
+        toxic: false,
+        hate: false,
+        source: `benign/${f.replace('.jsonl', '')}`,
+        benign: true,
+        split: splitOf(`${f}:${o.text}`, true),
+      });
     }
   }
   return rows;
@@ -111,7 +137,10 @@ export function maxWindow(f: Int32Array, w: Float64Array | Int8Array, k: number)
   let from = 0;
   let to = 0;
   for (let i = 1; i <= n; i++) {
-    pref[i] = (pref[i - 1] as number) + (w[(f[2 * i - 2] as number) * HEADS + k] as number) + (w[(f[2 * i - 1] as number) * HEADS + k] as number);
+    pref[i] =
+      (pref[i - 1] as number) +
+      (w[(f[2 * i - 2] as number) * HEADS + k] as number) +
+      (w[(f[2 * i - 1] as number) * HEADS + k] as number);
     const lo = i >= WINDOW ? i - WINDOW : 0;
     const s = (pref[i] as number) - (pref[lo] as number);
     if (s > best) {
@@ -174,7 +203,8 @@ export function quantise(w: Float64Array): { q: Int8Array; scale: number[] } {
     const clip = abs.length ? (abs[Math.min(abs.length - 1, Math.floor(abs.length * 0.9999))] as number) : 1;
     const s = clip / 127;
     scale.push(Number(s.toPrecision(8)));
-    for (let j = k; j < w.length; j += HEADS) q[j] = Math.max(-127, Math.min(127, Math.round((w[j] as number) / (scale[k] as number))));
+    for (let j = k; j < w.length; j += HEADS)
+      q[j] = Math.max(-127, Math.min(127, Math.round((w[j] as number) / (scale[k] as number))));
   }
   return { q, scale };
 }
@@ -202,13 +232,22 @@ export interface Doc {
 /** Logit steps above the benign floor searched by the calibration. */
 const STEPS = Array.from({ length: 21 }, (_, i) => i * 0.25);
 
-const macroF1 = (tp: number, fp: number, fn: number, tn: number): number => (tp / Math.max(1, 2 * tp + fp + fn) + tn / Math.max(1, 2 * tn + fp + fn));
+const macroF1 = (tp: number, fp: number, fn: number, tn: number): number =>
+  tp / Math.max(1, 2 * tp + fp + fn) + tn / Math.max(1, 2 * tn + fp + fn);
 
 /** Trains on the train split and calibrates on the calib split: int8 weights, scales, shifted biases. */
-export function build(docs: readonly Doc[], o: TrainOptions = DEFAULTS, weightOf?: (d: Doc) => number): { q: Int8Array; scale: number[]; bias: number[]; report: Record<string, unknown> } {
+export function build(
+  docs: readonly Doc[],
+  o: TrainOptions = DEFAULTS,
+  weightOf?: (d: Doc) => number,
+): { q: Int8Array; scale: number[]; bias: number[]; report: Record<string, unknown> } {
   const trainDocs = docs
     .filter((d) => d.r.split === 'train')
-    .map((d) => ({ f: d.f, y: [d.r.toxic ? 1 : 0, d.r.hate ? 1 : 0], weight: weightOf ? weightOf(d) : d.r.benign ? o.benignWeight : 1 }));
+    .map((d) => ({
+      f: d.f,
+      y: [d.r.toxic ? 1 : 0, d.r.hate ? 1 : 0],
+      weight: weightOf ? weightOf(d) : d.r.benign ? o.benignWeight : 1,
+    }));
   const { w, bias } = train(trainDocs, o);
   const { q, scale } = quantise(w);
 
@@ -224,7 +263,12 @@ export function build(docs: readonly Doc[], o: TrainOptions = DEFAULTS, weightOf
     return s === -Infinity ? -Infinity : (bias[k] as number) + s * (scale[k] as number);
   };
   const calib = docs.filter((d) => d.r.split === 'calib');
-  const floors = [0, 1].map((k) => benignThreshold(calib.filter((d) => d.r.benign).map((d) => logit(d.f, k)), o.benignFlagBudget));
+  const floors = [0, 1].map((k) =>
+    benignThreshold(
+      calib.filter((d) => d.r.benign).map((d) => logit(d.f, k)),
+      o.benignFlagBudget,
+    ),
+  );
   const labelled = calib.filter((d) => !d.r.benign);
   const sources = [...new Set(labelled.map((d) => d.r.source))].sort();
   const lt = labelled.map((d) => logit(d.f, 0));
@@ -283,7 +327,23 @@ export const WEIGHTS = {
   writeFileSync(join(root, 'src/detectors/toxicity/weights.ts'), out);
   const count = (s: Split): number => docs.filter((d) => d.r.split === s).length;
   process.stdout.write(
-    JSON.stringify({ seed: SEED, rows: docs.length, train: count('train'), calib: count('calib'), dev: count('dev'), bytes: HEADS << BITS, base64: weights.data.length, scale, bias: weights.bias, calibration: report, ms: Date.now() - t0 }, null, 2) + '\n',
+    JSON.stringify(
+      {
+        seed: SEED,
+        rows: docs.length,
+        train: count('train'),
+        calib: count('calib'),
+        dev: count('dev'),
+        bytes: HEADS << BITS,
+        base64: weights.data.length,
+        scale,
+        bias: weights.bias,
+        calibration: report,
+        ms: Date.now() - t0,
+      },
+      null,
+      2,
+    ) + '\n',
   );
 }
 

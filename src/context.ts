@@ -73,7 +73,9 @@ export class RouteScope {
 // On globalThis, like the request context store: the CommonJS build bundles this module into each
 // subpath entry, and every copy must read the same slot.
 const SLOT_KEY = Symbol.for('safety-breaker.route-scope');
-const slot: { current: RouteScope | undefined } = ((globalThis as { [SLOT_KEY]?: { current: RouteScope | undefined } })[SLOT_KEY] ??= { current: undefined });
+const slot: { current: RouteScope | undefined } = ((globalThis as { [SLOT_KEY]?: { current: RouteScope | undefined } })[
+  SLOT_KEY
+] ??= { current: undefined });
 
 /** Calls `fn(args)` with `scope` as the synchronous scope `callSignal()` reads. */
 export function callInScope<Args extends unknown[], T>(scope: RouteScope, fn: (args: Args) => T, args: Args): T {

@@ -1,4 +1,10 @@
-import { createPolicy, isTripPolicy, type PolicySnapshot, type TripDecision, type TripPolicy } from './breaker/policies/index.js';
+import {
+  createPolicy,
+  isTripPolicy,
+  type PolicySnapshot,
+  type TripDecision,
+  type TripPolicy,
+} from './breaker/policies/index.js';
 import type { Observation } from './breaker/policies/types.js';
 import { BreakerStateMachine, type Admission, type BreakerState, type Transition } from './breaker/state-machine.js';
 import { currentContext } from './context.js';
@@ -6,10 +12,28 @@ import { AsyncDetectorQueue, type AsyncQueueHooks } from './detectors/async-queu
 import { HotPathRunner, type HotPathHooks } from './detectors/hot-path.js';
 import { defaultDetectors } from './detectors/defaults.js';
 import type { FairnessDetector, FairnessSnapshot } from './detectors/fairness.js';
-import { isAsyncDetector, isHotPathDetector, isWindowDetector, type AsyncDetector, type CallContext, type Detector, type DetectorInput, type Signal, type WindowDetector } from './detectors/types.js';
+import {
+  isAsyncDetector,
+  isHotPathDetector,
+  isWindowDetector,
+  type AsyncDetector,
+  type CallContext,
+  type Detector,
+  type DetectorInput,
+  type Signal,
+  type WindowDetector,
+} from './detectors/types.js';
 import { BreakerOpenError, DisposedError, OutputBlockedError, isTimeoutError } from './errors.js';
 import { TypedEmitter } from './events.js';
-import { guardOptionsSchema, type ArgsOf, type GuardOptions, type Mode, type ModelFunction, type ParsedGuardOptions, type SafeReplyInfo } from './options.js';
+import {
+  guardOptionsSchema,
+  type ArgsOf,
+  type GuardOptions,
+  type Mode,
+  type ModelFunction,
+  type ParsedGuardOptions,
+  type SafeReplyInfo,
+} from './options.js';
 import { monotonicNow } from './clock.js';
 import { DeadlineQueue } from './routing/deadlines.js';
 import { invokeRoute, type InvokeOptions } from './routing/invoke.js';
@@ -24,15 +48,44 @@ import { parseOptions } from './validation.js';
 /** Events a guarded function emits. Payloads never carry prompts or outputs, only the call's context. */
 export interface GuardEvents {
   /** Every route call: its outcome, latency and the detectors' signals. */
-  outcome: { breaker: string; route: string; outcome: CallOutcome; latencyMs: number; signals: readonly Signal[]; probe: boolean; context: CallContext };
+  outcome: {
+    breaker: string;
+    route: string;
+    outcome: CallOutcome;
+    latencyMs: number;
+    signals: readonly Signal[];
+    probe: boolean;
+    context: CallContext;
+  };
   /** An output was blocked: it did not reach the caller (unless in shadow mode). */
-  block: { breaker: string; route: string; detectors: readonly string[]; signals: readonly Signal[]; shadow: boolean; context: CallContext };
+  block: {
+    breaker: string;
+    route: string;
+    detectors: readonly string[];
+    signals: readonly Signal[];
+    shadow: boolean;
+    context: CallContext;
+  };
   /** Any state change. */
   transition: Transition & { breaker: string };
   /** A trip policy (or a failed probe) opened the breaker. */
-  trip: { breaker: string; from: BreakerState; decision: TripDecision; openForMs: number; at: number; detectionDelay?: DetectionDelay };
+  trip: {
+    breaker: string;
+    from: BreakerState;
+    decision: TripDecision;
+    openForMs: number;
+    at: number;
+    detectionDelay?: DetectionDelay;
+  };
   /** The half-open probe suite finished: passed (real probes may now reach the primary) or failed (the breaker reopened). */
-  'probe-suite': { breaker: string; at: number; passed: boolean; probes: number; failedProbe?: number; reason?: string };
+  'probe-suite': {
+    breaker: string;
+    at: number;
+    passed: boolean;
+    probes: number;
+    failedProbe?: number;
+    reason?: string;
+  };
   'half-open': { breaker: string; at: number; reason: string };
   close: { breaker: string; at: number; reason: string; from: BreakerState };
   'forced-open': { breaker: string; at: number; reason: string };
@@ -48,7 +101,15 @@ export interface BreakerStats {
   readonly mode: Mode;
   /** Milliseconds until the breaker admits a probe (0 when it does now). */
   readonly retryAfterMs: number;
-  readonly calls: { total: number; servedByPrimary: number; servedByFallback: number; servedBySafeReply: number; failed: number; blocked: number; exhausted: number };
+  readonly calls: {
+    total: number;
+    servedByPrimary: number;
+    servedByFallback: number;
+    servedBySafeReply: number;
+    failed: number;
+    blocked: number;
+    exhausted: number;
+  };
   readonly trips: number;
   readonly detectorErrors: number;
   readonly budgetOverruns: number;
@@ -107,10 +168,37 @@ export interface GuardHandle<F extends ModelFunction> {
 }
 
 /** The options `reconfigure()` can change at run time. */
-export type ReconfigureOptions<F extends ModelFunction> = Partial<Pick<GuardOptions<F>, 'detectors' | 'fallbacks' | 'trip' | 'recovery' | 'budgetMs' | 'timeoutMs' | 'retry' | 'onDetectorError' | 'mode' | 'asyncQueue' | 'probes'>>;
+export type ReconfigureOptions<F extends ModelFunction> = Partial<
+  Pick<
+    GuardOptions<F>,
+    | 'detectors'
+    | 'fallbacks'
+    | 'trip'
+    | 'recovery'
+    | 'budgetMs'
+    | 'timeoutMs'
+    | 'retry'
+    | 'onDetectorError'
+    | 'mode'
+    | 'asyncQueue'
+    | 'probes'
+  >
+>;
 
 // `probes` is read from the live unit when a suite starts: a new list applies to the next suite run.
-const RECONFIGURABLE = new Set(['detectors', 'fallbacks', 'trip', 'recovery', 'budgetMs', 'timeoutMs', 'retry', 'onDetectorError', 'mode', 'asyncQueue', 'probes']);
+const RECONFIGURABLE = new Set([
+  'detectors',
+  'fallbacks',
+  'trip',
+  'recovery',
+  'budgetMs',
+  'timeoutMs',
+  'retry',
+  'onDetectorError',
+  'mode',
+  'asyncQueue',
+  'probes',
+]);
 
 /** What `reconfigure()` swaps as one unit. A call keeps the unit it started with. */
 interface Live {
@@ -148,7 +236,8 @@ type RouteResult<O> = { ok: true; output: O } | { ok: false; blockedBy?: string[
  * ```
  */
 export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>): Guarded<F> {
-  if (typeof fn !== 'function') throw new TypeError(`guard(): the first argument must be the function to guard (got ${typeof fn})`);
+  if (typeof fn !== 'function')
+    throw new TypeError(`guard(): the first argument must be the function to guard (got ${typeof fn})`);
   const where = `guard(${JSON.stringify((options as { name?: unknown } | undefined)?.name ?? '')})`;
   const o = parseOptions(guardOptionsSchema, options, where);
   const name = o.name;
@@ -167,7 +256,10 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
   const checkDetectors = (list: readonly Detector[], at: string): void => {
     const names = new Set<string>();
     for (const d of list) {
-      if (names.has(d.name)) throw new TypeError(`${at}: option "detectors": two detectors are named "${d.name}"; names must be unique (they are metric labels)`);
+      if (names.has(d.name))
+        throw new TypeError(
+          `${at}: option "detectors": two detectors are named "${d.name}"; names must be unique (they are metric labels)`,
+        );
       names.add(d.name);
     }
   };
@@ -175,17 +267,35 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
     const routes = (list as Parameters<typeof toRoute<unknown[], unknown>>[0][]).map(toRoute);
     const routeNames = new Set(['primary']);
     for (const route of routes) {
-      if (routeNames.has(route.name)) throw new TypeError(`${at}: option "fallbacks": two routes are named "${route.name}"; give each fallback a unique name`);
+      if (routeNames.has(route.name))
+        throw new TypeError(
+          `${at}: option "fallbacks": two routes are named "${route.name}"; give each fallback a unique name`,
+        );
       routeNames.add(route.name);
     }
     return routes;
   };
 
-  const primary: Route<unknown[], unknown> = { name: 'primary', call: (args) => (fn as unknown as (...a: unknown[]) => unknown)(...args) };
+  const primary: Route<unknown[], unknown> = {
+    name: 'primary',
+    call: (args) => (fn as unknown as (...a: unknown[]) => unknown)(...args),
+  };
 
   let mode: Mode = o.mode;
   let disposed = false;
-  const counts = { total: 0, servedByPrimary: 0, servedByFallback: 0, servedBySafeReply: 0, failed: 0, blocked: 0, exhausted: 0, trips: 0, detectorErrors: 0, budgetOverruns: 0, asyncDropped: 0 };
+  const counts = {
+    total: 0,
+    servedByPrimary: 0,
+    servedByFallback: 0,
+    servedBySafeReply: 0,
+    failed: 0,
+    blocked: 0,
+    exhausted: 0,
+    trips: 0,
+    detectorErrors: 0,
+    budgetOverruns: 0,
+    asyncDropped: 0,
+  };
   let lastTransition: Transition | undefined;
   let lastDetectionDelay: DetectionDelay | undefined;
   // Probe suite: which half-open episode it is running for / has passed.
@@ -193,29 +303,57 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
   let suiteRunning = -1;
   let suitePassed = -1;
 
-  const events = new TypedEmitter<GuardEvents>((error, event) => logger.warn({ breaker: name, event, ...describeError(error) }, 'event listener threw'));
+  const events = new TypedEmitter<GuardEvents>((error, event) =>
+    logger.warn({ breaker: name, event, ...describeError(error) }, 'event listener threw'),
+  );
 
   const machine = new BreakerStateMachine(o.recovery, (t) => {
     lastTransition = t;
     metrics.state(t.to);
     metrics.transition(t.from, t.to);
-    const record = { breaker: name, from: t.from, to: t.to, reason: t.reason, ...(t.decision && { policy: t.decision.policy, details: t.decision.details }), ...(t.openForMs !== undefined && { openForMs: t.openForMs }) };
+    const record = {
+      breaker: name,
+      from: t.from,
+      to: t.to,
+      reason: t.reason,
+      ...(t.decision && { policy: t.decision.policy, details: t.decision.details }),
+      ...(t.openForMs !== undefined && { openForMs: t.openForMs }),
+    };
     if (t.to === 'open') logger.warn(record, `breaker ${name} opened: ${t.reason}`);
     else logger.info(record, `breaker ${name} ${t.to}`);
     events.emit('transition', { ...t, breaker: name });
     if (t.to === 'open') {
       counts.trips++;
-      tracing?.trip({ from: t.from, policy: t.decision?.policy ?? 'unknown', reason: t.reason, openForMs: t.openForMs ?? 0, details: t.decision?.details ?? {} });
+      tracing?.trip({
+        from: t.from,
+        policy: t.decision?.policy ?? 'unknown',
+        reason: t.reason,
+        openForMs: t.openForMs ?? 0,
+        details: t.decision?.details ?? {},
+      });
       for (const p of live.policies) p.reset();
       for (const w of live.windowDetectors) w.reset();
       const d = t.decision;
       const detectionDelay: DetectionDelay | undefined =
-        d?.onsetCallsAgo === undefined ? undefined : { policy: d.policy, calls: d.onsetCallsAgo, seconds: d.onsetAt === undefined ? undefined : Math.max(0, t.at - d.onsetAt) / 1000 };
+        d?.onsetCallsAgo === undefined
+          ? undefined
+          : {
+              policy: d.policy,
+              calls: d.onsetCallsAgo,
+              seconds: d.onsetAt === undefined ? undefined : Math.max(0, t.at - d.onsetAt) / 1000,
+            };
       if (detectionDelay) {
         lastDetectionDelay = detectionDelay;
         metrics.detectionDelay(detectionDelay.policy, detectionDelay.calls, detectionDelay.seconds);
       }
-      events.emit('trip', { breaker: name, from: t.from, decision: t.decision!, openForMs: t.openForMs!, at: t.at, ...(detectionDelay && { detectionDelay }) });
+      events.emit('trip', {
+        breaker: name,
+        from: t.from,
+        decision: t.decision!,
+        openForMs: t.openForMs!,
+        at: t.at,
+        ...(detectionDelay && { detectionDelay }),
+      });
     } else if (t.to === 'half-open') {
       halfOpenEpoch++;
       events.emit('half-open', { breaker: name, at: t.at, reason: t.reason });
@@ -229,7 +367,11 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
   // Read at scrape time only: state (applying lazy open → half-open) and each policy's window.
   const stopMetrics = metrics.source(() => {
     const now = clock();
-    return { state: machine.state(now), policies: live.policies.map((p) => p.snapshot(now)), windows: windowSnapshots(now) };
+    return {
+      state: machine.state(now),
+      policies: live.policies.map((p) => p.snapshot(now)),
+      windows: windowSnapshots(now),
+    };
   });
 
   const hotPathHooks: HotPathHooks = {
@@ -267,37 +409,74 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
     const fallbacks = toFallbacks(next.fallbacks, at);
     const used = new Set<number>();
     const policySpecs: string[] = [];
-    const policies = (Array.isArray(next.trip) ? next.trip : [next.trip]).map((p: TripPolicy | Parameters<typeof createPolicy>[0]) => {
-      if (isTripPolicy(p)) {
-        policySpecs.push('');
-        return p;
-      }
-      const key = JSON.stringify(p);
-      policySpecs.push(key);
-      const i = previous ? previous.policySpecs.findIndex((k, j) => k === key && !used.has(j)) : -1;
-      if (i < 0) return createPolicy(p);
-      used.add(i);
-      return previous!.policies[i]!;
-    });
+    const policies = (Array.isArray(next.trip) ? next.trip : [next.trip]).map(
+      (p: TripPolicy | Parameters<typeof createPolicy>[0]) => {
+        if (isTripPolicy(p)) {
+          policySpecs.push('');
+          return p;
+        }
+        const key = JSON.stringify(p);
+        policySpecs.push(key);
+        const i = previous ? previous.policySpecs.findIndex((k, j) => k === key && !used.has(j)) : -1;
+        if (i < 0) return createPolicy(p);
+        used.add(i);
+        return previous!.policies[i]!;
+      },
+    );
     const asyncDetectors = detectors.filter(isAsyncDetector);
     const sameAsync =
       previous?.asyncQueue !== undefined &&
       previous.asyncDetectors.length === asyncDetectors.length &&
       asyncDetectors.every((d, i) => d === previous.asyncDetectors[i]) &&
       JSON.stringify(next.asyncQueue) === JSON.stringify(previous.o.asyncQueue);
-    const asyncQueue = asyncDetectors.length === 0 ? undefined : sameAsync ? previous.asyncQueue : new AsyncDetectorQueue(asyncDetectors, next.asyncQueue, asyncHooks);
+    const asyncQueue =
+      asyncDetectors.length === 0
+        ? undefined
+        : sameAsync
+          ? previous.asyncQueue
+          : new AsyncDetectorQueue(asyncDetectors, next.asyncQueue, asyncHooks);
     if (asyncQueue) queues.add(asyncQueue);
-    const hotPath = new HotPathRunner(detectors.filter(isHotPathDetector), next.budgetMs, next.onDetectorError, metrics, hotPathHooks);
-    const deadlines = next.timeoutMs === 0 ? undefined : previous?.invoke.timeoutMs === next.timeoutMs ? previous.invoke.deadlines : new DeadlineQueue(next.timeoutMs);
+    const hotPath = new HotPathRunner(
+      detectors.filter(isHotPathDetector),
+      next.budgetMs,
+      next.onDetectorError,
+      metrics,
+      hotPathHooks,
+    );
+    const deadlines =
+      next.timeoutMs === 0
+        ? undefined
+        : previous?.invoke.timeoutMs === next.timeoutMs
+          ? previous.invoke.deadlines
+          : new DeadlineQueue(next.timeoutMs);
     if (deadlines) deadlineQueues.add(deadlines);
-    const invoke: InvokeOptions = { breaker: name, deadlines, timeoutMs: next.timeoutMs, retry: next.retry, signal: undefined };
-    return { o: next, detectors, asyncDetectors, windowDetectors: detectors.filter(isWindowDetector) as WindowDetector[], policies, policySpecs, hotPath, asyncQueue, routes: [primary, ...fallbacks], invoke };
+    const invoke: InvokeOptions = {
+      breaker: name,
+      deadlines,
+      timeoutMs: next.timeoutMs,
+      retry: next.retry,
+      signal: undefined,
+    };
+    return {
+      o: next,
+      detectors,
+      asyncDetectors,
+      windowDetectors: detectors.filter(isWindowDetector) as WindowDetector[],
+      policies,
+      policySpecs,
+      hotPath,
+      asyncQueue,
+      routes: [primary, ...fallbacks],
+      invoke,
+    };
   }
   let live = build(o, where);
 
   function windowSnapshots(now: number): FairnessSnapshot[] {
     const out: FairnessSnapshot[] = [];
-    for (const w of live.windowDetectors) if (typeof (w as Partial<FairnessDetector>).snapshot === 'function') out.push((w as FairnessDetector).snapshot(now));
+    for (const w of live.windowDetectors)
+      if (typeof (w as Partial<FairnessDetector>).snapshot === 'function')
+        out.push((w as FairnessDetector).snapshot(now));
     return out;
   }
 
@@ -312,21 +491,44 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
       try {
         const output = await invokeRoute(primary, args, l.invoke);
         const text = textFor(output, 'primary');
-        const input: DetectorInput = { text, output, latencyMs: clock() - started, route: 'primary', breaker: name, context: PROBE_CONTEXT };
+        const input: DetectorInput = {
+          text,
+          output,
+          latencyMs: clock() - started,
+          route: 'primary',
+          breaker: name,
+          context: PROBE_CONTEXT,
+        };
         const signals = [...l.hotPath.run(input).signals];
-        for (const d of l.asyncDetectors) signals.push(await d.detect(input, AbortSignal.timeout(l.o.asyncQueue.timeoutMs)));
+        for (const d of l.asyncDetectors)
+          signals.push(await d.detect(input, AbortSignal.timeout(l.o.asyncQueue.timeoutMs)));
         const bad = signals.filter((s) => s.flagged || s.blocked).map((s) => s.detector);
-        if (bad.length > 0) failure = { index, reason: `probe ${index + 1} of ${probes.length} was flagged by ${bad.join(', ')}` };
+        if (bad.length > 0)
+          failure = { index, reason: `probe ${index + 1} of ${probes.length} was flagged by ${bad.join(', ')}` };
       } catch (error) {
-        failure = { index, reason: `probe ${index + 1} of ${probes.length} failed: ${error instanceof Error ? error.message : String(error)}` };
+        failure = {
+          index,
+          reason: `probe ${index + 1} of ${probes.length} failed: ${error instanceof Error ? error.message : String(error)}`,
+        };
       }
       if (failure) break;
     }
     if (disposed || halfOpenEpoch !== epoch) return;
     const at = clock();
     if (failure) {
-      events.emit('probe-suite', { breaker: name, at, passed: false, probes: probes.length, failedProbe: failure.index, reason: failure.reason });
-      machine.probeDone(false, at, { policy: 'probe-suite', reason: failure.reason, details: { failedProbe: failure.index, probes: probes.length } });
+      events.emit('probe-suite', {
+        breaker: name,
+        at,
+        passed: false,
+        probes: probes.length,
+        failedProbe: failure.index,
+        reason: failure.reason,
+      });
+      machine.probeDone(false, at, {
+        policy: 'probe-suite',
+        reason: failure.reason,
+        details: { failedProbe: failure.index, probes: probes.length },
+      });
     } else {
       suitePassed = epoch;
       events.emit('probe-suite', { breaker: name, at, passed: true, probes: probes.length });
@@ -339,16 +541,31 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
       const text = textOf(output);
       return typeof text === 'string' ? text : defaultText(text);
     } catch (error) {
-      logger.error({ breaker: name, route, ...describeError(error) }, 'text(output) threw; scanning the output with the default extractor');
+      logger.error(
+        { breaker: name, route, ...describeError(error) },
+        'text(output) threw; scanning the output with the default extractor',
+      );
       return defaultText(output);
     }
   }
 
   /** Feeds one primary call into the breaker: probe verdict, trip policies, window detectors. */
-  function recordPrimary(admission: Admission, observation: Observation, record: () => Parameters<WindowDetector['observe']>[0], signals: readonly Signal[]): void {
+  function recordPrimary(
+    admission: Admission,
+    observation: Observation,
+    record: () => Parameters<WindowDetector['observe']>[0],
+    signals: readonly Signal[],
+  ): void {
     if (admission === 'probe') {
       const passed = !observation.bad;
-      const reason = passed ? '' : observation.failed ? 'a half-open probe failed with an error' : `a half-open probe was flagged by ${signals.filter((s) => s.flagged || s.blocked).map((s) => s.detector).join(', ')}`;
+      const reason = passed
+        ? ''
+        : observation.failed
+          ? 'a half-open probe failed with an error'
+          : `a half-open probe was flagged by ${signals
+              .filter((s) => s.flagged || s.blocked)
+              .map((s) => s.detector)
+              .join(', ')}`;
       machine.probeDone(passed, observation.now, passed ? undefined : { policy: 'probe', reason, details: {} });
       return;
     }
@@ -373,12 +590,32 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
         events.emit('detector-error', { breaker: name, detector: w.name, route: call.route, error });
         continue;
       }
-      if (signal?.flagged && machine.trip({ policy: w.name, reason: signal.reason ?? `${w.name} flagged the window`, details: signal.scores ?? { score: signal.score } }, observation.now)) return;
+      if (
+        signal?.flagged &&
+        machine.trip(
+          {
+            policy: w.name,
+            reason: signal.reason ?? `${w.name} flagged the window`,
+            details: signal.scores ?? { score: signal.score },
+          },
+          observation.now,
+        )
+      )
+        return;
     }
   }
 
   /** A route call failed: count it, feed the breaker (primary only), or rethrow when it is not the model's fault. */
-  function judgeError(route: Route<unknown[], unknown>, error: unknown, latencyMs: number, now: number, context: CallContext, signal: AbortSignal | undefined, admission: Admission | undefined, span?: RouteSpan): RouteResult<unknown> {
+  function judgeError(
+    route: Route<unknown[], unknown>,
+    error: unknown,
+    latencyMs: number,
+    now: number,
+    context: CallContext,
+    signal: AbortSignal | undefined,
+    admission: Admission | undefined,
+    span?: RouteSpan,
+  ): RouteResult<unknown> {
     if ((signal?.aborted && error === signal.reason) || (admission && isCallerError(error))) {
       span?.failed(error, 'caller_error');
       // The caller aborted, or sent a bad request: not the model's fault.
@@ -389,17 +626,40 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
     metrics.call(route.name, outcome, latencyMs / 1000);
     span?.failed(error, outcome);
     logger.warn({ breaker: name, route: route.name, outcome, latencyMs, ...describeError(error) }, 'route call failed');
-    events.emit('outcome', { breaker: name, route: route.name, outcome, latencyMs, signals: [], probe: admission === 'probe', context });
+    events.emit('outcome', {
+      breaker: name,
+      route: route.name,
+      outcome,
+      latencyMs,
+      signals: [],
+      probe: admission === 'probe',
+      context,
+    });
     if (admission) {
       counts.failed++;
       const input = { text: '', output: undefined, latencyMs, route: route.name, breaker: name, context };
-      recordPrimary(admission, { bad: true, failed: true, slow: false, latencyMs, now }, () => ({ ...input, signals: [], blocked: false, failed: true, now }), []);
+      recordPrimary(
+        admission,
+        { bad: true, failed: true, slow: false, latencyMs, now },
+        () => ({ ...input, signals: [], blocked: false, failed: true, now }),
+        [],
+      );
     }
     return { ok: false, error };
   }
 
   /** A route answered: scan the output, count it, feed the breaker (primary only). */
-  function judgeOutput(l: Live, route: Route<unknown[], unknown>, output: unknown, latencyMs: number, now: number, context: CallContext, admission: Admission | undefined, shadow: boolean, span?: RouteSpan): RouteResult<unknown> {
+  function judgeOutput(
+    l: Live,
+    route: Route<unknown[], unknown>,
+    output: unknown,
+    latencyMs: number,
+    now: number,
+    context: CallContext,
+    admission: Admission | undefined,
+    shadow: boolean,
+    span?: RouteSpan,
+  ): RouteResult<unknown> {
     const text = textFor(output, route.name);
     const input: DetectorInput = { text, output, latencyMs, route: route.name, breaker: name, context };
     const verdict = l.hotPath.run(input);
@@ -410,19 +670,49 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
       counts.blocked++;
       for (const d of verdict.blockedBy) metrics.blocked(route.name, d);
       logger.warn({ breaker: name, route: route.name, detectors: verdict.blockedBy, shadow }, 'output blocked');
-      if (events.has('block')) events.emit('block', { breaker: name, route: route.name, detectors: verdict.blockedBy, signals: verdict.signals, shadow, context });
+      if (events.has('block'))
+        events.emit('block', {
+          breaker: name,
+          route: route.name,
+          detectors: verdict.blockedBy,
+          signals: verdict.signals,
+          shadow,
+          context,
+        });
     }
-    if (events.has('outcome')) events.emit('outcome', { breaker: name, route: route.name, outcome: blocked ? 'blocked' : 'success', latencyMs, signals: verdict.signals, probe: admission === 'probe', context });
+    if (events.has('outcome'))
+      events.emit('outcome', {
+        breaker: name,
+        route: route.name,
+        outcome: blocked ? 'blocked' : 'success',
+        latencyMs,
+        signals: verdict.signals,
+        probe: admission === 'probe',
+        context,
+      });
 
     if (admission) {
       const slow = verdict.signals.some((s) => s.detector === 'latency' && s.flagged);
       const record = (flagged: boolean, signals: readonly Signal[], now: number) => {
-        recordPrimary(admission, { bad: flagged, failed: false, slow, latencyMs, now }, () => ({ ...input, signals, blocked, failed: false, now }), signals);
+        recordPrimary(
+          admission,
+          { bad: flagged, failed: false, slow, latencyMs, now },
+          () => ({ ...input, signals, blocked, failed: false, now }),
+          signals,
+        );
       };
       // Async detectors finish first when the call is an ordinary primary call; probes are judged on the hot path.
       const asyncQueue = l.asyncQueue;
       if (asyncQueue && admission === 'primary') {
-        const queued = asyncQueue.enqueue({ input, done: (signals) => record(verdict.flagged || signals.some((s) => s.flagged || s.blocked), [...verdict.signals, ...signals], clock()) });
+        const queued = asyncQueue.enqueue({
+          input,
+          done: (signals) =>
+            record(
+              verdict.flagged || signals.some((s) => s.flagged || s.blocked),
+              [...verdict.signals, ...signals],
+              clock(),
+            ),
+        });
         if (!queued) {
           counts.asyncDropped++;
           metrics.asyncDropped();
@@ -446,7 +736,8 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
 
     const outer = currentContext();
     const fromArgs = contextOf?.(...args);
-    const context: CallContext = fromArgs || perCall?.context ? { ...outer, ...fromArgs, ...perCall?.context } : (outer ?? EMPTY_CONTEXT);
+    const context: CallContext =
+      fromArgs || perCall?.context ? { ...outer, ...fromArgs, ...perCall?.context } : (outer ?? EMPTY_CONTEXT);
     const l = live; // this call keeps the settings it started with, even across a reconfigure
     const signal = perCall?.signal;
     const invoke: InvokeOptions = signal ? { ...l.invoke, signal } : l.invoke;
@@ -476,7 +767,9 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
       let failure: { error: unknown } | undefined;
       const span = tracing?.start(route.name, args, routeAdmission === 'probe');
       try {
-        output = await (span ? span.run(() => invokeRoute(route, args, invoke, deadlineStart(started))) : invokeRoute(route, args, invoke, deadlineStart(started)));
+        output = await (span
+          ? span.run(() => invokeRoute(route, args, invoke, deadlineStart(started)))
+          : invokeRoute(route, args, invoke, deadlineStart(started)));
       } catch (error) {
         failure = { error };
       }
@@ -486,7 +779,9 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
       if (routeAdmission === 'probe' && halfOpenEpoch !== episode) routeAdmission = 'rejected';
       let result: RouteResult<unknown>;
       try {
-        result = failure ? judgeError(route, failure.error, latencyMs, now, context, signal, routeAdmission, span) : judgeOutput(l, route, output, latencyMs, now, context, routeAdmission, shadow && i === 0, span);
+        result = failure
+          ? judgeError(route, failure.error, latencyMs, now, context, signal, routeAdmission, span)
+          : judgeOutput(l, route, output, latencyMs, now, context, routeAdmission, shadow && i === 0, span);
       } finally {
         span?.end();
       }
@@ -534,11 +829,15 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
     on: (event, listener) => events.on(event, listener),
     off: (event, listener) => events.off(event, listener),
     forceOpen(reason) {
-      if (typeof reason !== 'string' || reason.trim() === '') throw new TypeError(`${where}.forceOpen(reason): a reason is required for the incident record`);
+      if (typeof reason !== 'string' || reason.trim() === '')
+        throw new TypeError(`${where}.forceOpen(reason): a reason is required for the incident record`);
       logger.warn({ breaker: name, reason, action: 'force-open' }, `breaker ${name} forced open`);
       // The kill switch must move traffic whatever the mode: it switches a shadow or disabled breaker to enforce.
       if (mode !== 'enforce') {
-        logger.warn({ breaker: name, from: mode, to: 'enforce', action: 'set-mode' }, `breaker ${name} mode enforce (forced open)`);
+        logger.warn(
+          { breaker: name, from: mode, to: 'enforce', action: 'set-mode' },
+          `breaker ${name} mode enforce (forced open)`,
+        );
         mode = 'enforce';
       }
       machine.forceOpen(reason, clock());
@@ -551,7 +850,8 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
       if (mode === 'disabled') machine.disable('mode is disabled', clock());
     },
     setMode(next, reason = `mode set to ${next}`) {
-      if (next !== 'enforce' && next !== 'shadow' && next !== 'disabled') throw new TypeError(`${where}.setMode(): mode must be "enforce", "shadow" or "disabled" (got ${String(next)})`);
+      if (next !== 'enforce' && next !== 'shadow' && next !== 'disabled')
+        throw new TypeError(`${where}.setMode(): mode must be "enforce", "shadow" or "disabled" (got ${String(next)})`);
       if (next === mode) return;
       logger.info({ breaker: name, from: mode, to: next, reason, action: 'set-mode' }, `breaker ${name} mode ${next}`);
       const was = mode;
@@ -581,11 +881,21 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
     reconfigure(changes) {
       if (disposed) throw new DisposedError(name);
       const at = `${where}.reconfigure()`;
-      if (typeof changes !== 'object' || changes === null) throw new TypeError(`${at}: expected an object of options to change`);
+      if (typeof changes !== 'object' || changes === null)
+        throw new TypeError(`${at}: expected an object of options to change`);
       const fixed = Object.keys(changes).filter((k) => !RECONFIGURABLE.has(k));
-      if (fixed.length > 0) throw new TypeError(`${at}: ${fixed.map((k) => `"${k}"`).join(', ')} cannot change at run time (can: ${[...RECONFIGURABLE].join(', ')})`);
+      if (fixed.length > 0)
+        throw new TypeError(
+          `${at}: ${fixed.map((k) => `"${k}"`).join(', ')} cannot change at run time (can: ${[...RECONFIGURABLE].join(', ')})`,
+        );
       const c = changes as Record<string, unknown>;
-      const merged = { ...raw, ...c, ...(c.recovery !== undefined && { recovery: { ...(raw.recovery as object | undefined), ...(c.recovery as object) } }) };
+      const merged = {
+        ...raw,
+        ...c,
+        ...(c.recovery !== undefined && {
+          recovery: { ...(raw.recovery as object | undefined), ...(c.recovery as object) },
+        }),
+      };
       const next = parseOptions(guardOptionsSchema, merged, at);
       const built = build(next, at, live); // throws before anything changes
       raw = merged;
@@ -609,4 +919,3 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
 
 const EMPTY_CONTEXT: CallContext = Object.freeze({});
 const PROBE_CONTEXT: CallContext = Object.freeze({ probe: true });
-

@@ -75,14 +75,17 @@ export interface GuardOptions<F extends ModelFunction> {
   tracing?: boolean | TracingOptions<ArgsOf<F>>;
 }
 
-const fn = (what: string) => z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', { message: `must be ${what}` });
+const fn = (what: string) =>
+  z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', { message: `must be ${what}` });
 
 const detectorSchema = z.custom<Detector>(
   (v) => {
     if (typeof v !== 'object' || v === null) return false;
     const d = v as Record<string, unknown>;
     if (typeof d.name !== 'string' || d.name === '') return false;
-    return d.kind === 'window' ? typeof d.observe === 'function' && typeof d.reset === 'function' : typeof d.detect === 'function';
+    return d.kind === 'window'
+      ? typeof d.observe === 'function' && typeof d.reset === 'function'
+      : typeof d.detect === 'function';
   },
   { message: 'must be a detector: { name, detect(input) } (or { name, kind: "window", observe, reset })' },
 );
@@ -90,7 +93,10 @@ const detectorSchema = z.custom<Detector>(
 const fallbackSchema = z.custom<Fallback<never[], unknown>>(
   (v) =>
     typeof v === 'function' ||
-    (typeof v === 'object' && v !== null && (typeof (v as { fire?: unknown }).fire === 'function' || (typeof (v as { name?: unknown }).name === 'string' && typeof (v as { run?: unknown }).run === 'function'))),
+    (typeof v === 'object' &&
+      v !== null &&
+      (typeof (v as { fire?: unknown }).fire === 'function' ||
+        (typeof (v as { name?: unknown }).name === 'string' && typeof (v as { run?: unknown }).run === 'function'))),
   { message: 'must be a function, an opossum CircuitBreaker, or { name, run }' },
 );
 
@@ -109,7 +115,9 @@ export const guardOptionsSchema = z.strictObject({
   fallbacks: z.array(fallbackSchema).default([]),
   safeReply: z.unknown().optional(),
   text: fn('a function (output) => string').optional(),
-  trip: z.union([policySchema, z.array(policySchema).min(1)]).default(() => DEFAULT_TRIP.map((spec) => tripPolicySpecSchema.parse(spec))),
+  trip: z
+    .union([policySchema, z.array(policySchema).min(1)])
+    .default(() => DEFAULT_TRIP.map((spec) => tripPolicySpecSchema.parse(spec))),
   recovery: z
     .strictObject({
       afterMs: z.number().min(0).default(30_000),
@@ -118,7 +126,11 @@ export const guardOptionsSchema = z.strictObject({
       probes: z.number().int().min(1).max(1_000).default(3),
     })
     .default({ afterMs: 30_000, backoff: 2, capMs: 300_000, probes: 3 }),
-  probes: z.array(z.array(z.unknown(), { message: 'each probe must be an array of arguments for the guarded function' })).min(1).max(100).optional(),
+  probes: z
+    .array(z.array(z.unknown(), { message: 'each probe must be an array of arguments for the guarded function' }))
+    .min(1)
+    .max(100)
+    .optional(),
   budgetMs: z.number().positive().default(5),
   timeoutMs: z.number().min(0).default(60_000),
   retry: z
@@ -135,11 +147,20 @@ export const guardOptionsSchema = z.strictObject({
   mode: z.enum(['enforce', 'shadow', 'disabled']).default('enforce'),
   context: fn('a function (...args) => context object').optional(),
   registry: z
-    .custom<Registry>((v) => typeof v === 'object' && v !== null && typeof (v as Registry).registerMetric === 'function' && typeof (v as Registry).getSingleMetric === 'function', {
-      message: 'must be a prom-client Registry',
-    })
+    .custom<Registry>(
+      (v) =>
+        typeof v === 'object' &&
+        v !== null &&
+        typeof (v as Registry).registerMetric === 'function' &&
+        typeof (v as Registry).getSingleMetric === 'function',
+      {
+        message: 'must be a prom-client Registry',
+      },
+    )
     .optional(),
-  logger: z.custom<Logger>(isLogger, { message: 'must be a pino-compatible logger (debug, info, warn, error)' }).optional(),
+  logger: z
+    .custom<Logger>(isLogger, { message: 'must be a pino-compatible logger (debug, info, warn, error)' })
+    .optional(),
   asyncQueue: z
     .strictObject({
       size: z.number().int().min(1).default(1_000),
@@ -152,11 +173,19 @@ export const guardOptionsSchema = z.strictObject({
     .union([
       z.boolean(),
       z.strictObject({
-        tracer: z.custom<object>((v) => typeof v === 'object' && v !== null && typeof (v as { startSpan?: unknown }).startSpan === 'function', { message: 'must be an OpenTelemetry Tracer' }).optional(),
+        tracer: z
+          .custom<object>(
+            (v) =>
+              typeof v === 'object' && v !== null && typeof (v as { startSpan?: unknown }).startSpan === 'function',
+            { message: 'must be an OpenTelemetry Tracer' },
+          )
+          .optional(),
         provider: z.union([z.string().min(1), fn('a function (route) => provider name')]).optional(),
         operation: z.string().min(1).optional(),
         model: fn('a function (args, route) => model name').optional(),
-        recordContent: z.union([z.boolean(), z.strictObject({ redact: fn('a function (text) => redacted text').optional() })]).optional(),
+        recordContent: z
+          .union([z.boolean(), z.strictObject({ redact: fn('a function (text) => redacted text').optional() })])
+          .optional(),
       }),
     ])
     .optional(),

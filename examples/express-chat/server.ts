@@ -28,23 +28,38 @@ export interface ExampleOptions {
   logger?: pino.Logger;
 }
 
-export async function startExpressChat(options: ExampleOptions = {}): Promise<{ url: string; close: () => Promise<void> }> {
+export async function startExpressChat(
+  options: ExampleOptions = {},
+): Promise<{ url: string; close: () => Promise<void> }> {
   const logger = options.logger ?? pino({ name: 'express-chat' });
   const baseURL = options.baseURL ?? process.env.OPENAI_BASE_URL;
   const sim = baseURL ? undefined : await startSimulatedModel();
-  const openai = new OpenAI({ baseURL: baseURL ?? sim!.url, apiKey: process.env.OPENAI_API_KEY ?? 'sim-key', maxRetries: 0 });
+  const openai = new OpenAI({
+    baseURL: baseURL ?? sim!.url,
+    apiKey: process.env.OPENAI_API_KEY ?? 'sim-key',
+    maxRetries: 0,
+  });
   const primaryModel = process.env.PRIMARY_MODEL ?? PRIMARY_MODEL;
   const backupModel = process.env.BACKUP_MODEL ?? BACKUP_MODEL;
   const adminToken = options.adminToken ?? process.env.ADMIN_TOKEN ?? 'change-me';
 
   const registry = new Registry();
-  const chat = guard((req: ChatCompletionCreateParamsNonStreaming) => openai.chat.completions.create(req, { signal: callSignal() }), {
-    name: 'chat',
-    registry,
-    logger,
-    fallbacks: [{ name: 'backup', run: (req: ChatCompletionCreateParamsNonStreaming) => openai.chat.completions.create({ ...req, model: backupModel }, { signal: callSignal() }) }],
-    trip: { policy: 'rate', threshold: 0.5, minimumCalls: 4, window: { kind: 'count', size: 20 } },
-  });
+  const chat = guard(
+    (req: ChatCompletionCreateParamsNonStreaming) => openai.chat.completions.create(req, { signal: callSignal() }),
+    {
+      name: 'chat',
+      registry,
+      logger,
+      fallbacks: [
+        {
+          name: 'backup',
+          run: (req: ChatCompletionCreateParamsNonStreaming) =>
+            openai.chat.completions.create({ ...req, model: backupModel }, { signal: callSignal() }),
+        },
+      ],
+      trip: { policy: 'rate', threshold: 0.5, minimumCalls: 4, window: { kind: 'count', size: 20 } },
+    },
+  );
 
   const app = express();
   app.use(express.json());
@@ -56,7 +71,11 @@ export async function startExpressChat(options: ExampleOptions = {}): Promise<{ 
       return;
     }
     const completion = await chat({ model: primaryModel, messages: [{ role: 'user', content: message }] });
-    res.json({ reply: completion.choices[0]?.message.content ?? '', model: completion.model, requestId: currentContext()?.requestId });
+    res.json({
+      reply: completion.choices[0]?.message.content ?? '',
+      model: completion.model,
+      requestId: currentContext()?.requestId,
+    });
   });
   app.get('/metrics', metricsHandler(registry));
   app.use(
@@ -89,5 +108,7 @@ export async function startExpressChat(options: ExampleOptions = {}): Promise<{ 
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { url } = await startExpressChat({ port: Number(process.env.PORT ?? 3000) });
-  console.log(`express-chat on ${url}: POST /chat {"message":"hi"} · GET /metrics · /admin/breakers (Bearer ${process.env.ADMIN_TOKEN ?? 'change-me'})`);
+  console.log(
+    `express-chat on ${url}: POST /chat {"message":"hi"} · GET /metrics · /admin/breakers (Bearer ${process.env.ADMIN_TOKEN ?? 'change-me'})`,
+  );
 }

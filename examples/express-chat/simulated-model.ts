@@ -34,7 +34,8 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 export async function startSimulatedModel(port = 0): Promise<{ url: string; close: () => Promise<void> }> {
   let id = 0;
   const server = createServer((req, res) => {
-    if (req.method !== 'POST' || req.url !== '/v1/chat/completions') return send(res, 404, { error: { message: 'not found' } });
+    if (req.method !== 'POST' || req.url !== '/v1/chat/completions')
+      return send(res, 404, { error: { message: 'not found' } });
     readJson(req).then(
       (body) => {
         const model = body.model ?? PRIMARY_MODEL;
@@ -45,8 +46,14 @@ export async function startSimulatedModel(port = 0): Promise<{ url: string; clos
           object: 'chat.completion',
           created: Math.floor(Date.now() / 1000),
           model,
-          choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop', logprobs: null }],
-          usage: { prompt_tokens: Math.ceil(prompt.length / 4), completion_tokens: Math.ceil(content.length / 4), total_tokens: Math.ceil((prompt.length + content.length) / 4) },
+          choices: [
+            { index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop', logprobs: null },
+          ],
+          usage: {
+            prompt_tokens: Math.ceil(prompt.length / 4),
+            completion_tokens: Math.ceil(content.length / 4),
+            total_tokens: Math.ceil((prompt.length + content.length) / 4),
+          },
         });
       },
       () => send(res, 400, { error: { message: 'invalid JSON' } }),

@@ -26,25 +26,43 @@ export interface ExampleOptions {
   logger?: boolean;
 }
 
-export async function startFastifyChat(options: ExampleOptions = {}): Promise<{ url: string; close: () => Promise<void> }> {
+export async function startFastifyChat(
+  options: ExampleOptions = {},
+): Promise<{ url: string; close: () => Promise<void> }> {
   const app = Fastify({ logger: options.logger ?? true, requestIdHeader: 'x-request-id' });
   const baseURL = options.baseURL ?? process.env.OPENAI_BASE_URL;
   const sim = baseURL ? undefined : await startSimulatedModel();
-  const openai = new OpenAI({ baseURL: baseURL ?? sim!.url, apiKey: process.env.OPENAI_API_KEY ?? 'sim-key', maxRetries: 0 });
+  const openai = new OpenAI({
+    baseURL: baseURL ?? sim!.url,
+    apiKey: process.env.OPENAI_API_KEY ?? 'sim-key',
+    maxRetries: 0,
+  });
   const primaryModel = process.env.PRIMARY_MODEL ?? PRIMARY_MODEL;
   const backupModel = process.env.BACKUP_MODEL ?? BACKUP_MODEL;
   const adminToken = options.adminToken ?? process.env.ADMIN_TOKEN ?? 'change-me';
 
   const registry = new Registry();
-  const chat = guard((req: ChatCompletionCreateParamsNonStreaming) => openai.chat.completions.create(req, { signal: callSignal() }), {
-    name: 'chat',
-    registry,
-    logger: app.log,
-    fallbacks: [{ name: 'backup', run: (req: ChatCompletionCreateParamsNonStreaming) => openai.chat.completions.create({ ...req, model: backupModel }, { signal: callSignal() }) }],
-    trip: { policy: 'rate', threshold: 0.5, minimumCalls: 4, window: { kind: 'count', size: 20 } },
-  });
+  const chat = guard(
+    (req: ChatCompletionCreateParamsNonStreaming) => openai.chat.completions.create(req, { signal: callSignal() }),
+    {
+      name: 'chat',
+      registry,
+      logger: app.log,
+      fallbacks: [
+        {
+          name: 'backup',
+          run: (req: ChatCompletionCreateParamsNonStreaming) =>
+            openai.chat.completions.create({ ...req, model: backupModel }, { signal: callSignal() }),
+        },
+      ],
+      trip: { policy: 'rate', threshold: 0.5, minimumCalls: 4, window: { kind: 'count', size: 20 } },
+    },
+  );
 
-  await app.register(safetyBreakerPlugin, { context: (req) => ({ tenant: req.headers['x-tenant'] ?? 'default' }), metrics: { registry } });
+  await app.register(safetyBreakerPlugin, {
+    context: (req) => ({ tenant: req.headers['x-tenant'] ?? 'default' }),
+    metrics: { registry },
+  });
   await app.register(safetyBreakerAdmin, {
     prefix: '/admin',
     breakers: [chat],
@@ -56,10 +74,16 @@ export async function startFastifyChat(options: ExampleOptions = {}): Promise<{ 
     },
   });
   app.post('/chat', {
-    schema: { body: { type: 'object', required: ['message'], properties: { message: { type: 'string', minLength: 1 } } } },
+    schema: {
+      body: { type: 'object', required: ['message'], properties: { message: { type: 'string', minLength: 1 } } },
+    },
     handler: async (req: FastifyRequest<{ Body: { message: string } }>) => {
       const completion = await chat({ model: primaryModel, messages: [{ role: 'user', content: req.body.message }] });
-      return { reply: completion.choices[0]?.message.content ?? '', model: completion.model, requestId: currentContext()?.requestId };
+      return {
+        reply: completion.choices[0]?.message.content ?? '',
+        model: completion.model,
+        requestId: currentContext()?.requestId,
+      };
     },
   });
   app.addHook('onClose', async () => {
@@ -73,5 +97,7 @@ export async function startFastifyChat(options: ExampleOptions = {}): Promise<{ 
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { url } = await startFastifyChat({ port: Number(process.env.PORT ?? 3000) });
-  console.log(`fastify-chat on ${url}: POST /chat {"message":"hi"} · GET /metrics · /admin/breakers (Bearer ${process.env.ADMIN_TOKEN ?? 'change-me'})`);
+  console.log(
+    `fastify-chat on ${url}: POST /chat {"message":"hi"} · GET /metrics · /admin/breakers (Bearer ${process.env.ADMIN_TOKEN ?? 'change-me'})`,
+  );
 }

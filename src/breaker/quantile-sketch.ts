@@ -81,7 +81,9 @@ export class QuantileSketch {
   }
 }
 
-export type SlidingSpec = { readonly kind: 'count'; readonly size: number } | { readonly kind: 'time'; readonly durationMs: number; readonly buckets?: number };
+export type SlidingSpec =
+  | { readonly kind: 'count'; readonly size: number }
+  | { readonly kind: 'time'; readonly durationMs: number; readonly buckets?: number };
 
 /** Latency quantiles over the last `size` calls, or the last `durationMs`, in bounded memory. */
 export class SlidingQuantiles {
@@ -98,7 +100,8 @@ export class SlidingQuantiles {
     sketch: QuantileSketchOptions = {},
   ) {
     this.total = new QuantileSketch(sketch);
-    if (this.total.bins > 65_535) throw new RangeError('quantile sketch: too many bins; raise relativeAccuracy or narrow min/max');
+    if (this.total.bins > 65_535)
+      throw new RangeError('quantile sketch: too many bins; raise relativeAccuracy or narrow min/max');
     if (spec.kind === 'count') {
       this.ring = new Uint16Array(spec.size);
       this.bucketMs = 0;
@@ -156,7 +159,8 @@ export class SlidingQuantiles {
   private expire(now: number): void {
     if (!this.starts) return;
     const oldest = now - (this.spec as { durationMs: number }).durationMs;
-    for (let i = 0; i < this.starts.length; i++) if (this.starts[i]! + this.bucketMs <= oldest && this.starts[i] !== -Infinity) this.clearBucket(i);
+    for (let i = 0; i < this.starts.length; i++)
+      if (this.starts[i]! + this.bucketMs <= oldest && this.starts[i] !== -Infinity) this.clearBucket(i);
   }
 
   private clearBucket(i: number): void {

@@ -159,6 +159,13 @@ export class BreakerStateMachine {
     const from = this.current;
     if (from === to && to !== 'open') return;
     this.current = to;
-    this.onTransition({ from, to, at, reason, ...(decision && { decision }), ...(openForMs !== undefined && { openForMs }) });
+    this.onTransition({
+      from,
+      to,
+      at,
+      reason,
+      ...(decision && { decision }),
+      ...(openForMs !== undefined && { openForMs }),
+    });
   }
 }

@@ -27,7 +27,9 @@ export interface OutcomeWindow {
   reset(): void;
 }
 
-export type WindowSpec = { readonly kind: 'count'; readonly size: number } | { readonly kind: 'time'; readonly durationMs: number; readonly buckets?: number };
+export type WindowSpec =
+  | { readonly kind: 'count'; readonly size: number }
+  | { readonly kind: 'time'; readonly durationMs: number; readonly buckets?: number };
 
 export function createWindow(spec: WindowSpec): OutcomeWindow {
   return spec.kind === 'count' ? new CountWindow(spec.size) : new TimeWindow(spec.durationMs, spec.buckets ?? 10);

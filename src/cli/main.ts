@@ -15,7 +15,14 @@ import { Replay, type ReplayReport } from '../traffic/replay.js';
 import { builtinScenarios, generateTraffic, scenarioSchema, type Scenario } from '../traffic/scenarios.js';
 import { formatCompare, formatReport } from './format.js';
 
-export const EXIT = { OK: 0, INVALID_CONFIG: 1, USAGE: 2, INVALID_INPUT: 3, EXPECTATION_FAILED: 4, INTERNAL: 70 } as const;
+export const EXIT = {
+  OK: 0,
+  INVALID_CONFIG: 1,
+  USAGE: 2,
+  INVALID_INPUT: 3,
+  EXPECTATION_FAILED: 4,
+  INTERNAL: 70,
+} as const;
 
 /** Where the CLI writes; tests pass their own. */
 export interface CliIO {
@@ -105,7 +112,13 @@ async function replay(args: readonly string[], io: CliIO): Promise<number> {
   const { positionals, values } = parseArgs({
     args: [...args],
     allowPositionals: true,
-    options: { config: { type: 'string' }, compare: { type: 'string' }, format: { type: 'string', default: 'text' }, progress: { type: 'boolean' }, 'reorder-ms': { type: 'string' } },
+    options: {
+      config: { type: 'string' },
+      compare: { type: 'string' },
+      format: { type: 'string', default: 'text' },
+      progress: { type: 'boolean' },
+      'reorder-ms': { type: 'string' },
+    },
   });
   if (!values.config) throw new UsageError('replay needs --config FILE');
   if (positionals.length !== 1) throw new UsageError('replay takes one TRAFFIC.jsonl file');
@@ -116,10 +129,13 @@ async function replay(args: readonly string[], io: CliIO): Promise<number> {
   try {
     size = statSync(traffic).size;
   } catch (error) {
-    throw new InputError(`${traffic}: cannot read the traffic log (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw new InputError(
+      `${traffic}: cannot read the traffic log (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    );
   }
   const reorderMs = values['reorder-ms'] === undefined ? undefined : Number(values['reorder-ms']);
-  if (reorderMs !== undefined && !(reorderMs >= 0)) throw new UsageError(`--reorder-ms must be a number of milliseconds >= 0 (got ${values['reorder-ms']})`);
+  if (reorderMs !== undefined && !(reorderMs >= 0))
+    throw new UsageError(`--reorder-ms must be a number of milliseconds >= 0 (got ${values['reorder-ms']})`);
   const replays = configs.map((c) => new Replay(c, reorderMs === undefined ? {} : { reorderMs }));
   await readTraffic(traffic, size, replays, values.progress ?? io.progress, io);
   const reports = await Promise.all(replays.map((r) => r.finish()));
@@ -143,7 +159,13 @@ export async function* lineBatches(stream: AsyncIterable<string>): AsyncGenerato
 }
 
 /** Streams the log line by line (flat memory), feeding every replay; malformed lines are counted with their numbers. */
-async function readTraffic(file: string, size: number, replays: readonly Replay[], progress: boolean, io: CliIO): Promise<void> {
+async function readTraffic(
+  file: string,
+  size: number,
+  replays: readonly Replay[],
+  progress: boolean,
+  io: CliIO,
+): Promise<void> {
   const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
   let lineNo = 0;
   let lastDraw = 0;
@@ -151,29 +173,32 @@ async function readTraffic(file: string, size: number, replays: readonly Replay[
     const f = size > 0 ? Math.min(1, stream.bytesRead / size) : 1;
     const width = 30;
     const bar = '█'.repeat(Math.round(f * width)).padEnd(width, '░');
-    io.err(`\r${bar} ${(f * 100).toFixed(0).padStart(3)} %  ${lineNo.toLocaleString('en-US')} lines${done ? '\n' : ''}`);
+    io.err(
+      `\r${bar} ${(f * 100).toFixed(0).padStart(3)} %  ${lineNo.toLocaleString('en-US')} lines${done ? '\n' : ''}`,
+    );
   };
-  for await (const batch of lineBatches(stream)) for (const raw of batch) {
-    lineNo++;
-    const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (text.trim() === '') continue;
-    let parsed;
-    try {
-      parsed = parseTrafficLine(text, lineNo);
-    } catch (error) {
-      if (!(error instanceof TrafficLineError)) throw error;
-      for (const r of replays) r.malformed(lineNo, error.reason);
-      continue;
-    }
-    for (const r of replays) await r.push(parsed, lineNo);
-    if (progress && (lineNo & 0x3ff) === 0) {
-      const now = Date.now();
-      if (now - lastDraw > 200) {
-        lastDraw = now;
-        draw(false);
+  for await (const batch of lineBatches(stream))
+    for (const raw of batch) {
+      lineNo++;
+      const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+      if (text.trim() === '') continue;
+      let parsed;
+      try {
+        parsed = parseTrafficLine(text, lineNo);
+      } catch (error) {
+        if (!(error instanceof TrafficLineError)) throw error;
+        for (const r of replays) r.malformed(lineNo, error.reason);
+        continue;
+      }
+      for (const r of replays) await r.push(parsed, lineNo);
+      if (progress && (lineNo & 0x3ff) === 0) {
+        const now = Date.now();
+        if (now - lastDraw > 200) {
+          lastDraw = now;
+          draw(false);
+        }
       }
     }
-  }
   if (progress) draw(true);
 }
 
@@ -187,21 +212,44 @@ async function drill(args: readonly string[], io: CliIO): Promise<number> {
     for (const s of Object.values(builtinScenarios)) io.out(`${s.name.padEnd(16)} ${s.description ?? ''}`);
     return EXIT.OK;
   }
-  if (positionals.length !== 1) throw new UsageError(`drill takes one SCENARIO: a built-in (${Object.keys(builtinScenarios).join(', ')}) or a scenario file`);
+  if (positionals.length !== 1)
+    throw new UsageError(
+      `drill takes one SCENARIO: a built-in (${Object.keys(builtinScenarios).join(', ')}) or a scenario file`,
+    );
   const format = checkFormat(values.format);
   const scenario = await loadScenario(positionals[0]!);
   const config = values.config ? await loadConfig(values.config) : DRILL_CONFIG();
   const breaker = scenario.breaker ?? Object.keys(config.breakers)[0];
-  if (!breaker || !config.breakers[breaker]) throw new InputError(`scenario ${scenario.name}: breaker "${breaker}" is not in the config (breakers: ${Object.keys(config.breakers).join(', ')})`);
+  if (!breaker || !config.breakers[breaker])
+    throw new InputError(
+      `scenario ${scenario.name}: breaker "${breaker}" is not in the config (breakers: ${Object.keys(config.breakers).join(', ')})`,
+    );
   const replay = new Replay(config);
   let line = 0;
   for (const l of generateTraffic(scenario, breaker, config.breakers[breaker]!.fallbacks)) await replay.push(l, ++line);
   const report = await replay.finish();
   const failures = checkExpectations(scenario, report, breaker);
-  if (format === 'json') io.out(JSON.stringify({ scenario: scenario.name, report, expectations: { met: failures.length === 0, failures } }, null, 2));
+  if (format === 'json')
+    io.out(
+      JSON.stringify(
+        { scenario: scenario.name, report, expectations: { met: failures.length === 0, failures } },
+        null,
+        2,
+      ),
+    );
   else {
-    io.out(formatReport(report, `drill ${scenario.name}${values.config ? ` with ${values.config}` : ' with the built-in drill config'}: ${scenario.description}`));
-    if (scenario.expect) io.out(failures.length === 0 ? '\n✓ every expectation met' : `\n✗ expectations not met:\n${failures.map((f) => `  - ${f}`).join('\n')}`);
+    io.out(
+      formatReport(
+        report,
+        `drill ${scenario.name}${values.config ? ` with ${values.config}` : ' with the built-in drill config'}: ${scenario.description}`,
+      ),
+    );
+    if (scenario.expect)
+      io.out(
+        failures.length === 0
+          ? '\n✓ every expectation met'
+          : `\n✗ expectations not met:\n${failures.map((f) => `  - ${f}`).join('\n')}`,
+      );
   }
   return failures.length > 0 ? EXIT.EXPECTATION_FAILED : EXIT.OK;
 }
@@ -212,11 +260,18 @@ function checkExpectations(s: Scenario, report: ReplayReport, breaker: string): 
   if (!e || !b) return [];
   const failures: string[] = [];
   const trips = b.trips.filter((t) => !t.reopen);
-  if (e.minTrips !== undefined && trips.length < e.minTrips) failures.push(`at least ${e.minTrips} trip(s) expected, got ${trips.length}`);
-  if (e.maxTrips !== undefined && trips.length > e.maxTrips) failures.push(`at most ${e.maxTrips} trip(s) expected, got ${trips.length}`);
-  if (e.maxTimeToDetectMs !== undefined && trips[0] && trips[0].timeToDetectMs > e.maxTimeToDetectMs) failures.push(`detection within ${e.maxTimeToDetectMs} ms expected, took ${trips[0].timeToDetectMs} ms`);
-  if (e.maxUnsafeReachedUsers !== undefined && b.unsafeReachedUsers > e.maxUnsafeReachedUsers) failures.push(`at most ${e.maxUnsafeReachedUsers} unsafe outputs reaching users expected, got ${b.unsafeReachedUsers}`);
-  if (e.maxFalseTrips !== undefined && (b.falseTrips ?? 0) > e.maxFalseTrips) failures.push(`at most ${e.maxFalseTrips} false trip(s) expected, got ${b.falseTrips}`);
+  if (e.minTrips !== undefined && trips.length < e.minTrips)
+    failures.push(`at least ${e.minTrips} trip(s) expected, got ${trips.length}`);
+  if (e.maxTrips !== undefined && trips.length > e.maxTrips)
+    failures.push(`at most ${e.maxTrips} trip(s) expected, got ${trips.length}`);
+  if (e.maxTimeToDetectMs !== undefined && trips[0] && trips[0].timeToDetectMs > e.maxTimeToDetectMs)
+    failures.push(`detection within ${e.maxTimeToDetectMs} ms expected, took ${trips[0].timeToDetectMs} ms`);
+  if (e.maxUnsafeReachedUsers !== undefined && b.unsafeReachedUsers > e.maxUnsafeReachedUsers)
+    failures.push(
+      `at most ${e.maxUnsafeReachedUsers} unsafe outputs reaching users expected, got ${b.unsafeReachedUsers}`,
+    );
+  if (e.maxFalseTrips !== undefined && (b.falseTrips ?? 0) > e.maxFalseTrips)
+    failures.push(`at most ${e.maxFalseTrips} false trip(s) expected, got ${b.falseTrips}`);
   return failures;
 }
 
@@ -228,7 +283,9 @@ export async function loadScenario(ref: string): Promise<Scenario> {
   try {
     text = await readFile(ref, 'utf8');
   } catch {
-    throw new InputError(`"${ref}" is neither a built-in scenario (${Object.keys(builtinScenarios).join(', ')}) nor a readable scenario file`);
+    throw new InputError(
+      `"${ref}" is neither a built-in scenario (${Object.keys(builtinScenarios).join(', ')}) nor a readable scenario file`,
+    );
   }
   let parsed;
   try {
@@ -239,7 +296,17 @@ export async function loadScenario(ref: string): Promise<Scenario> {
   }
   const result = scenarioSchema.safeParse(parsed.value);
   if (!result.success) {
-    const issues = result.error.issues.flatMap(unwrapUnion).map((i) => describeIssue(i, { file: ref, doc: parsed.doc, lines: parsed.lines, value: parsed.value, schema: scenarioSchema }));
+    const issues = result.error.issues
+      .flatMap(unwrapUnion)
+      .map((i) =>
+        describeIssue(i, {
+          file: ref,
+          doc: parsed.doc,
+          lines: parsed.lines,
+          value: parsed.value,
+          schema: scenarioSchema,
+        }),
+      );
     throw new InputError(issues.map(formatIssue).join('\n'));
   }
   return result.data;
@@ -264,9 +331,15 @@ function checkFormat(format: string | undefined): 'text' | 'json' {
 }
 
 function print(io: CliIO, format: 'text' | 'json', reports: ReplayReport[], names: string[], title: string): void {
-  if (format === 'json') io.out(JSON.stringify(reports.length === 1 ? reports[0] : { [names[0]!]: reports[0], [names[1]!]: reports[1] }, null, 2));
+  if (format === 'json')
+    io.out(
+      JSON.stringify(reports.length === 1 ? reports[0] : { [names[0]!]: reports[0], [names[1]!]: reports[1] }, null, 2),
+    );
   else if (reports.length === 1) io.out(formatReport(reports[0]!, `${title} with ${names[0]}`));
-  else io.out(`${formatReport(reports[0]!, `${title} with ${names[0]}`)}\n\n${formatReport(reports[1]!, `${title} with ${names[1]}`)}\n\n${formatCompare(reports[0]!, reports[1]!, names[0]!, names[1]!)}`);
+  else
+    io.out(
+      `${formatReport(reports[0]!, `${title} with ${names[0]}`)}\n\n${formatReport(reports[1]!, `${title} with ${names[1]}`)}\n\n${formatCompare(reports[0]!, reports[1]!, names[0]!, names[1]!)}`,
+    );
 }
 
 /** True when this module is the program node runs (the bin), not an import. */

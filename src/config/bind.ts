@@ -71,7 +71,11 @@ const RECOVERY_DEFAULTS = { afterMs: 30_000, backoff: 2, capMs: 300_000, probes:
  * ```
  * @throws {ConfigError} when a binding has no breaker in the config, or a fallback name is not bound.
  */
-export function createBreakers<B extends BreakerBindings>(config: SafetyBreakerConfig, bindings: B, options: CreateBreakersOptions = {}): BreakerSet<B> {
+export function createBreakers<B extends BreakerBindings>(
+  config: SafetyBreakerConfig,
+  bindings: B,
+  options: CreateBreakersOptions = {},
+): BreakerSet<B> {
   const registry = detectorRegistry(options.detectors);
   const logger = options.logger;
   let caches = new Map<string, Map<string, Detector>>();
@@ -85,33 +89,61 @@ export function createBreakers<B extends BreakerBindings>(config: SafetyBreakerC
 
   function warnUnbound(cfg: SafetyBreakerConfig): void {
     const unbound = Object.keys(cfg.breakers).filter((n) => !(n in bindings));
-    if (unbound.length > 0) logger?.info({ unbound }, `config breakers without a binding in this process: ${unbound.join(', ')}`);
+    if (unbound.length > 0)
+      logger?.info({ unbound }, `config breakers without a binding in this process: ${unbound.join(', ')}`);
   }
 
   /** Checks a config against the bindings and builds every breaker's options; throws `ConfigError` on any problem. */
-  function plan(cfg: SafetyBreakerConfig, file: string): { options: Map<string, GuardOptions<ModelFunction>>; caches: Map<string, Map<string, Detector>> } {
+  function plan(
+    cfg: SafetyBreakerConfig,
+    file: string,
+  ): { options: Map<string, GuardOptions<ModelFunction>>; caches: Map<string, Map<string, Detector>> } {
     const issues: ConfigIssue[] = [];
-    const issue = (path: string, expected: string, found: string, message: string) => issues.push({ file, line: 0, column: 0, path, expected, found, message });
+    const issue = (path: string, expected: string, found: string, message: string) =>
+      issues.push({ file, line: 0, column: 0, path, expected, found, message });
     const out = new Map<string, GuardOptions<ModelFunction>>();
     const nextCaches = new Map<string, Map<string, Detector>>();
     for (const [name, binding] of Object.entries(bindings)) {
       const b = cfg.breakers[name];
       if (!b) {
-        issue(`breakers.${name}`, 'a breaker for every binding in code', 'nothing', `the code binds breaker "${name}" but the config has no such breaker`);
+        issue(
+          `breakers.${name}`,
+          'a breaker for every binding in code',
+          'nothing',
+          `the code binds breaker "${name}" but the config has no such breaker`,
+        );
         continue;
       }
       const cache = new Map<string, Detector>();
       nextCaches.set(name, cache);
-      const opts = guardOptionsFor(name, b, binding, registry, caches.get(name), cache, (path, expected, found, message) => issue(`breakers.${name}.${path}`, expected, found, message));
+      const opts = guardOptionsFor(
+        name,
+        b,
+        binding,
+        registry,
+        caches.get(name),
+        cache,
+        (path, expected, found, message) => issue(`breakers.${name}.${path}`, expected, found, message),
+      );
       if (!opts) continue;
       // A dry run builds a throwaway guard: whatever guard() would reject is found before anything changes.
       try {
         guard(binding.primary, { ...opts, registry: undefined, logger: undefined }).dispose();
       } catch (error) {
-        issue(`breakers.${name}`, 'options guard() accepts', 'invalid options', error instanceof Error ? error.message : String(error));
+        issue(
+          `breakers.${name}`,
+          'options guard() accepts',
+          'invalid options',
+          error instanceof Error ? error.message : String(error),
+        );
         continue;
       }
-      out.set(name, { ...opts, ...(options.registry && { registry: options.registry }), ...(logger && { logger }), ...(options.clock && { clock: options.clock }) });
+      out.set(name, {
+        ...opts,
+        ...(options.registry && { registry: options.registry }),
+        ...(logger && { logger }),
+        ...(options.clock && { clock: options.clock }),
+      });
     }
     if (issues.length > 0) throw new ConfigError(issues);
     return { options: out, caches: nextCaches };
@@ -167,7 +199,12 @@ export function guardOptionsFor(
           d = registry[det]!.create(opts);
         } catch (error) {
           ok = false;
-          report(`detectors.${det}`, `valid ${det} options`, JSON.stringify(opts), error instanceof Error ? error.message : String(error));
+          report(
+            `detectors.${det}`,
+            `valid ${det} options`,
+            JSON.stringify(opts),
+            error instanceof Error ? error.message : String(error),
+          );
           continue;
         }
       }
@@ -181,7 +218,14 @@ export function guardOptionsFor(
     if (!f) {
       ok = false;
       const bound = Object.keys(binding.fallbacks ?? {});
-      report(`fallbacks.${i}`, bound.length > 0 ? `a route bound in code: ${bound.join(', ')}` : 'a route bound in code (this binding has none)', JSON.stringify(route), `fallback "${route}" is not bound in code`);
+      report(
+        `fallbacks.${i}`,
+        bound.length > 0
+          ? `a route bound in code: ${bound.join(', ')}`
+          : 'a route bound in code (this binding has none)',
+        JSON.stringify(route),
+        `fallback "${route}" is not bound in code`,
+      );
       return;
     }
     fallbacks.push(named(route, f as Fallback<never[], unknown>));

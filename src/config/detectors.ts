@@ -32,32 +32,59 @@ export const builtinDetectors: DetectorRegistry = {
     create: (options) => latency(options as Parameters<typeof latency>[0]),
   },
   fairness: {
-    description: 'Window detector: trips when the outcome rate differs between groups (context key `group`) beyond `maxDelta`, significant at `alpha`.',
+    description:
+      'Window detector: trips when the outcome rate differs between groups (context key `group`) beyond `maxDelta`, significant at `alpha`.',
     options: z.strictObject({
-      name: z.string().min(1).max(100).regex(/^[A-Za-z0-9_.:-]+$/, 'must contain only letters, digits and _ . : -').optional(),
+      name: z
+        .string()
+        .min(1)
+        .max(100)
+        .regex(/^[A-Za-z0-9_.:-]+$/, 'must contain only letters, digits and _ . : -')
+        .optional(),
       group: z.string().min(1).optional(),
       outcome: z.union([z.enum(['blocked', 'flagged']), z.strictObject({ detector: z.string().min(1) })]).optional(),
       window: z
         .discriminatedUnion('kind', [
-          z.strictObject({ kind: z.literal('count'), size: z.number().int().min(2).max(10_000_000), buckets: z.number().int().min(1).max(1_000).optional() }),
-          z.strictObject({ kind: z.literal('time'), durationMs: z.number().positive(), buckets: z.number().int().min(1).max(1_000).optional() }),
+          z.strictObject({
+            kind: z.literal('count'),
+            size: z.number().int().min(2).max(10_000_000),
+            buckets: z.number().int().min(1).max(1_000).optional(),
+          }),
+          z.strictObject({
+            kind: z.literal('time'),
+            durationMs: z.number().positive(),
+            buckets: z.number().int().min(1).max(1_000).optional(),
+          }),
         ])
         .optional(),
       minPerGroup: z.number().int().min(1).optional(),
       maxDelta: z.number().min(0).lt(1).optional(),
       alpha: z.number().gt(0).lt(1).optional(),
       sequential: z
-        .union([z.literal(false), z.strictObject({ threshold: z.number().positive().max(1_000).optional(), memory: z.number().int().min(10).max(10_000_000).optional(), detectDelta: z.number().gt(0).lt(1).optional() })])
+        .union([
+          z.literal(false),
+          z.strictObject({
+            threshold: z.number().positive().max(1_000).optional(),
+            memory: z.number().int().min(10).max(10_000_000).optional(),
+            detectDelta: z.number().gt(0).lt(1).optional(),
+          }),
+        ])
         .optional(),
       maxGroups: z.number().int().min(2).max(1_000).optional(),
-      identityTerms: z.union([z.literal(false), z.record(z.string(), z.record(z.string(), z.array(z.string())))]).optional(),
+      identityTerms: z
+        .union([z.literal(false), z.record(z.string(), z.record(z.string(), z.array(z.string())))])
+        .optional(),
       axis: z.string().min(1).optional(),
     }),
     create: (options) => fairness(options as Parameters<typeof fairness>[0]),
   },
   toxicity: {
     description: 'Per-category toxicity scores; `block` withholds an output, `flag` counts it against the model.',
-    options: z.strictObject({ block: toxicityThresholds.optional(), flag: toxicityThresholds.optional(), echoSpan: z.boolean().optional() }),
+    options: z.strictObject({
+      block: toxicityThresholds.optional(),
+      flag: toxicityThresholds.optional(),
+      echoSpan: z.boolean().optional(),
+    }),
     create: (options) => toxicity(options as Parameters<typeof toxicity>[0]),
   },
 };

@@ -24,7 +24,11 @@ export class ConfigError extends Error {
   readonly issues: readonly ConfigIssue[];
 
   constructor(issues: readonly ConfigIssue[]) {
-    super(issues.length === 1 ? formatIssue(issues[0]!) : `${issues.length} problems:\n${issues.map((i) => `  ${formatIssue(i)}`).join('\n')}`);
+    super(
+      issues.length === 1
+        ? formatIssue(issues[0]!)
+        : `${issues.length} problems:\n${issues.map((i) => `  ${formatIssue(i)}`).join('\n')}`,
+    );
     this.issues = issues;
     Object.defineProperty(this, BRAND, { value: true });
   }

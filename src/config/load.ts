@@ -28,7 +28,17 @@ export async function loadConfig(file: string, options: LoadConfigOptions = {}):
     text = await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'an error';
-    throw new ConfigError([{ file, line: 0, column: 0, path: '', expected: 'a readable file', found: code, message: `cannot read the config file` }]);
+    throw new ConfigError([
+      {
+        file,
+        line: 0,
+        column: 0,
+        path: '',
+        expected: 'a readable file',
+        found: code,
+        message: `cannot read the config file`,
+      },
+    ]);
   }
   return parseConfig(text, file, options);
 }
@@ -38,13 +48,27 @@ export function parseConfig(text: string, file = '<config>', options: LoadConfig
   const registry = detectorRegistry(options.detectors);
   const { doc, lines, value } = parseYaml(text, file);
   if (value === undefined || value === null) {
-    throw new ConfigError([{ file, line: 1, column: 1, path: '', expected: 'a mapping with "breakers"', found: 'an empty file', message: 'the config file is empty' }]);
+    throw new ConfigError([
+      {
+        file,
+        line: 1,
+        column: 1,
+        path: '',
+        expected: 'a mapping with "breakers"',
+        found: 'an empty file',
+        message: 'the config file is empty',
+      },
+    ]);
   }
   normalizeEmptyDetectors(value);
   const result = configSchema(registry).safeParse(value);
   if (!result.success) {
     const schema = configSchema(registry);
-    throw new ConfigError(result.error.issues.flatMap(unwrapUnion).map((issue) => describeIssue(issue, { file, doc, lines, value, schema })));
+    throw new ConfigError(
+      result.error.issues
+        .flatMap(unwrapUnion)
+        .map((issue) => describeIssue(issue, { file, doc, lines, value, schema })),
+    );
   }
   // A detector's own checks (beyond its schema) run now, not at the first call.
   const issues: ConfigIssue[] = [];
@@ -56,7 +80,14 @@ export function parseConfig(text: string, file = '<config>', options: LoadConfig
       } catch (error) {
         const path = ['breakers', breaker, 'detectors', name];
         const at = position(doc, lines, path);
-        issues.push({ file, ...at, path: path.join('.'), expected: `valid ${name} options`, found: show(opts), message: error instanceof Error ? error.message : String(error) });
+        issues.push({
+          file,
+          ...at,
+          path: path.join('.'),
+          expected: `valid ${name} options`,
+          found: show(opts),
+          message: error instanceof Error ? error.message : String(error),
+        });
       }
     }
   }
@@ -79,7 +110,15 @@ export function parseYaml(text: string, file: string): Parsed {
       doc.errors.map((e) => {
         const pos = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
         const message = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-        return { file, line: pos.line, column: pos.col, path: '', expected: 'valid YAML or JSON', found: e.code, message };
+        return {
+          file,
+          line: pos.line,
+          column: pos.col,
+          path: '',
+          expected: 'valid YAML or JSON',
+          found: e.code,
+          message,
+        };
       }),
     );
   }
@@ -103,8 +142,10 @@ function normalizeEmptyDetectors(value: unknown): void {
  */
 export function unwrapUnion(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
   if (issue.code !== 'invalid_union' || issue.discriminator || issue.errors.length === 0) return [issue];
-  const typeOnly = (branch: readonly z.core.$ZodIssue[]) => branch.length === 1 && branch[0]!.code === 'invalid_type' && branch[0]!.path.length === 0;
-  const depth = (branch: readonly z.core.$ZodIssue[]) => (typeOnly(branch) ? -1 : Math.max(...branch.map((i) => i.path.length)));
+  const typeOnly = (branch: readonly z.core.$ZodIssue[]) =>
+    branch.length === 1 && branch[0]!.code === 'invalid_type' && branch[0]!.path.length === 0;
+  const depth = (branch: readonly z.core.$ZodIssue[]) =>
+    typeOnly(branch) ? -1 : Math.max(...branch.map((i) => i.path.length));
   let best = issue.errors[0]!;
   for (const branch of issue.errors) if (depth(branch) > depth(best)) best = branch;
   if (typeOnly(best)) return [issue];
@@ -132,7 +173,13 @@ export function describeIssue(issue: z.core.$ZodIssue, ctx: IssueContext): Confi
       const known = knownKeys(ctx.schema, path, ctx.value);
       const guess = closest(key, known);
       const at = position(ctx.doc, ctx.lines, [...path, key], true);
-      const more = issue.keys.length > 1 ? ` (and ${issue.keys.slice(1).map((k) => `"${k}"`).join(', ')})` : '';
+      const more =
+        issue.keys.length > 1
+          ? ` (and ${issue.keys
+              .slice(1)
+              .map((k) => `"${k}"`)
+              .join(', ')})`
+          : '';
       return {
         file: ctx.file,
         ...at,
@@ -143,10 +190,24 @@ export function describeIssue(issue: z.core.$ZodIssue, ctx: IssueContext): Confi
       };
     }
     case 'invalid_key':
-      return { file: ctx.file, ...position(ctx.doc, ctx.lines, path, true), path: dotted(path), expected: 'a name of letters, digits and _ . : -', found: JSON.stringify(String(path.at(-1))), message: 'invalid name' };
+      return {
+        file: ctx.file,
+        ...position(ctx.doc, ctx.lines, path, true),
+        path: dotted(path),
+        expected: 'a name of letters, digits and _ . : -',
+        found: JSON.stringify(String(path.at(-1))),
+        message: 'invalid name',
+      };
     default: {
       const at = position(ctx.doc, ctx.lines, path);
-      return { file: ctx.file, ...at, path: dotted(path), expected: expectation(issue), found: found === MISSING ? 'nothing (the key is missing)' : show(found), message: headline(issue) };
+      return {
+        file: ctx.file,
+        ...at,
+        path: dotted(path),
+        expected: expectation(issue),
+        found: found === MISSING ? 'nothing (the key is missing)' : show(found),
+        message: headline(issue),
+      };
     }
   }
 }
@@ -183,10 +244,13 @@ function expectation(issue: z.core.$ZodIssue): string {
     case 'invalid_value':
       return `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'invalid_union':
-      if (issue.discriminator) return `one of ${(issue as { options?: unknown[] }).options?.map((o) => JSON.stringify(o)).join(', ') ?? '(see the schema)'}`;
+      if (issue.discriminator)
+        return `one of ${(issue as { options?: unknown[] }).options?.map((o) => JSON.stringify(o)).join(', ') ?? '(see the schema)'}`;
       return 'one of the forms in the schema (`safety-breaker schema`)';
     case 'invalid_format':
-      return issue.format === 'regex' ? `a string matching ${(issue as { pattern?: string }).pattern}` : `a ${issue.format}`;
+      return issue.format === 'regex'
+        ? `a string matching ${(issue as { pattern?: string }).pattern}`
+        : `a ${issue.format}`;
     case 'not_multiple_of':
       return `a multiple of ${String(issue.divisor)}`;
     default:
@@ -210,12 +274,18 @@ export function show(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `${JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)} (a string)`;
+  if (typeof value === 'string')
+    return `${JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)} (a string)`;
   return `${String(value)} (a ${typeof value})`;
 }
 
 /** Line and column of the node at `path`, or of its deepest existing ancestor. `keyNode`: the key itself. */
-export function position(doc: Document.Parsed, lines: LineCounter, path: readonly Key[], keyNode = false): { line: number; column: number } {
+export function position(
+  doc: Document.Parsed,
+  lines: LineCounter,
+  path: readonly Key[],
+  keyNode = false,
+): { line: number; column: number } {
   let node: unknown = doc.contents;
   let best: unknown = node;
   for (let i = 0; i < path.length; i++) {
@@ -268,7 +338,14 @@ function knownKeys(schema: z.ZodType, path: readonly Key[], input: unknown): str
     }
     if (!s || key === undefined) return;
     const d = defOf(s);
-    s = d.type === 'object' ? d.shape?.[String(key)] : d.type === 'record' ? d.valueType : d.type === 'array' ? d.element : undefined;
+    s =
+      d.type === 'object'
+        ? d.shape?.[String(key)]
+        : d.type === 'record'
+          ? d.valueType
+          : d.type === 'array'
+            ? d.element
+            : undefined;
     value = typeof value === 'object' && value !== null ? (value as Record<Key, unknown>)[key] : undefined;
   };
   for (const k of path) step(k);

@@ -14,7 +14,9 @@ const trip = z.union([tripPolicySpecSchema, z.array(tripPolicySpecSchema).min(1)
 
 /** Builds the schema for a registry of detectors (the built-ins plus the app's own). */
 export function configSchema(registry: DetectorRegistry = detectorRegistry()) {
-  const detectors = z.strictObject(Object.fromEntries(Object.entries(registry).map(([key, factory]) => [key, factory.options.optional()])));
+  const detectors = z.strictObject(
+    Object.fromEntries(Object.entries(registry).map(([key, factory]) => [key, factory.options.optional()])),
+  );
   const breaker = z.strictObject({
     /** enforce: block and route; shadow: detect and record only; disabled: pass straight through. */
     mode: z.enum(['enforce', 'shadow', 'disabled']).default('enforce'),
@@ -60,6 +62,13 @@ export type SafetyBreakerConfigInput = z.input<ReturnType<typeof configSchema>>;
 
 /** The JSON Schema of the config file, for editors (`safety-breaker schema`). */
 export function configJsonSchema(registry?: DetectorRegistry): Record<string, unknown> {
-  const json = z.toJSONSchema(configSchema(registry), { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
-  return { $id: 'https://github.com/safety-breaker/safety-breaker/config.schema.json', title: 'safety-breaker config', ...json };
+  const json = z.toJSONSchema(configSchema(registry), { io: 'input', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
+  return {
+    $id: 'https://github.com/safety-breaker/safety-breaker/config.schema.json',
+    title: 'safety-breaker config',
+    ...json,
+  };
 }

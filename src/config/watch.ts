@@ -54,7 +54,11 @@ export interface ConfigWatcher {
  * // kill -HUP <pid>, or save the file: the next call of each breaker uses the new settings
  * ```
  */
-export function watchConfig<B extends BreakerBindings>(file: string, set: BreakerSet<B>, options: WatchConfigOptions = {}): ConfigWatcher {
+export function watchConfig<B extends BreakerBindings>(
+  file: string,
+  set: BreakerSet<B>,
+  options: WatchConfigOptions = {},
+): ConfigWatcher {
   const path = resolve(file);
   const logger = options.logger ?? silentLogger;
   const debounceMs = options.debounceMs ?? 200;
@@ -83,7 +87,10 @@ export function watchConfig<B extends BreakerBindings>(file: string, set: Breake
       result = { ok: false, error: e, trigger };
       metrics?.failure();
       const problems = isConfigError(e) ? e.issues.map(formatIssue) : [e.message];
-      logger.error({ file, trigger, action: 'config-reload', problems }, `config ${file} rejected; the last good config stays`);
+      logger.error(
+        { file, trigger, action: 'config-reload', problems },
+        `config ${file} rejected; the last good config stays`,
+      );
     }
     try {
       options.onReload?.(result);
@@ -123,7 +130,9 @@ export function watchConfig<B extends BreakerBindings>(file: string, set: Breake
         void reload('file');
       }, debounceMs);
     });
-    watcher.on('error', (error) => logger.error({ file, error: String(error) }, 'config watch failed; SIGHUP still reloads'));
+    watcher.on('error', (error) =>
+      logger.error({ file, error: String(error) }, 'config watch failed; SIGHUP still reloads'),
+    );
   }
   const onHup = (): void => void reload('sighup');
   if (options.sighup !== false) process.on('SIGHUP', onHup);
@@ -143,8 +152,25 @@ function reloadMetrics(registry: PromClient.Registry | undefined): { success(): 
   if (!registry) return undefined;
   const prom = loadOptionalPeer<typeof PromClient>('prom-client', 'metrics');
   const get = <M>(name: string, make: () => M): M => (registry.getSingleMetric(name) as M | undefined) ?? make();
-  const reloads = get('safety_breaker_config_reloads_total', () => new prom.Counter({ name: 'safety_breaker_config_reloads_total', help: 'Config reload attempts by result (success, failure).', labelNames: ['result'], registers: [registry] }));
-  const healthy = get('safety_breaker_config_last_reload_successful', () => new prom.Gauge({ name: 'safety_breaker_config_last_reload_successful', help: '1 when the last config reload applied (or found no change), 0 when it was rejected.', registers: [registry] }));
+  const reloads = get(
+    'safety_breaker_config_reloads_total',
+    () =>
+      new prom.Counter({
+        name: 'safety_breaker_config_reloads_total',
+        help: 'Config reload attempts by result (success, failure).',
+        labelNames: ['result'],
+        registers: [registry],
+      }),
+  );
+  const healthy = get(
+    'safety_breaker_config_last_reload_successful',
+    () =>
+      new prom.Gauge({
+        name: 'safety_breaker_config_last_reload_successful',
+        help: '1 when the last config reload applied (or found no change), 0 when it was rejected.',
+        registers: [registry],
+      }),
+  );
   healthy.set(1);
   return {
     success() {

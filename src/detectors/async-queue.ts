@@ -79,17 +79,28 @@ export class AsyncDetectorQueue {
     const controller = new AbortController();
     const onQueueAbort = (): void => controller.abort(this.controller.signal.reason);
     this.controller.signal.addEventListener('abort', onQueueAbort, { once: true });
-    const timer = setTimeout(() => controller.abort(new Error(`async detectors timed out after ${this.options.timeoutMs} ms`)), this.options.timeoutMs);
-    const aborted = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true }));
+    const timer = setTimeout(
+      () => controller.abort(new Error(`async detectors timed out after ${this.options.timeoutMs} ms`)),
+      this.options.timeoutMs,
+    );
+    const aborted = new Promise<never>((_, reject) =>
+      controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true }),
+    );
     aborted.catch(() => {});
     try {
-      const settled = await Promise.allSettled(this.detectors.map((d) => Promise.race([(async () => d.detect(job.input, controller.signal))(), aborted])));
+      const settled = await Promise.allSettled(
+        this.detectors.map((d) => Promise.race([(async () => d.detect(job.input, controller.signal))(), aborted])),
+      );
       const signals: Signal[] = [];
       settled.forEach((result, i) => {
         const name = this.detectors[i]!.name;
         if (result.status === 'rejected') this.hooks.onDetectorError(name, result.reason);
         else if (isSignal(result.value)) signals.push(result.value);
-        else this.hooks.onDetectorError(name, new TypeError(`detector "${name}" returned ${describe(result.value)}, not a signal`));
+        else
+          this.hooks.onDetectorError(
+            name,
+            new TypeError(`detector "${name}" returned ${describe(result.value)}, not a signal`),
+          );
       });
       this.hooks.onSignals(signals, job);
       return signals;

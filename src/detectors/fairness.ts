@@ -20,7 +20,9 @@ export interface FairnessOptions {
    */
   readonly outcome?: FairnessOutcome;
   /** Window of calls: the last `size` grouped calls, or the last `durationMs`, in `buckets` buckets (default 10). Default `{ kind: 'count', size: 1000 }`. */
-  readonly window?: { readonly kind: 'count'; readonly size: number; readonly buckets?: number } | { readonly kind: 'time'; readonly durationMs: number; readonly buckets?: number };
+  readonly window?:
+    | { readonly kind: 'count'; readonly size: number; readonly buckets?: number }
+    | { readonly kind: 'time'; readonly durationMs: number; readonly buckets?: number };
   /** Groups with fewer calls in the window are "insufficient data": reported, never compared. Default 100. */
   readonly minPerGroup?: number;
   /** Trip only when max − min outcome rate exceeds this. Default 0.05. */
@@ -38,7 +40,8 @@ export interface FairnessOptions {
    * only while a sufficient group's CUSUM is at or above `threshold` nats (default 18). `false`
    * trips on the window test alone, re-run on every call.
    */
-  readonly sequential?: false | { readonly threshold?: number; readonly memory?: number; readonly detectDelta?: number };
+  readonly sequential?:
+    false | { readonly threshold?: number; readonly memory?: number; readonly detectDelta?: number };
   /** At most this many groups are tracked at once (memory bound); calls of further groups are counted as overflow. Default 20. */
   readonly maxGroups?: number;
   /** Text of the request, for identity terms. Default: `context.requestText` when it is a string. */
@@ -81,18 +84,40 @@ export interface FairnessDetector extends WindowDetector {
 }
 
 const windowSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('count'), size: z.number().int().min(2).max(10_000_000), buckets: z.number().int().min(1).max(1_000).optional() }),
-  z.strictObject({ kind: z.literal('time'), durationMs: z.number().positive(), buckets: z.number().int().min(1).max(1_000).optional() }),
+  z.strictObject({
+    kind: z.literal('count'),
+    size: z.number().int().min(2).max(10_000_000),
+    buckets: z.number().int().min(1).max(1_000).optional(),
+  }),
+  z.strictObject({
+    kind: z.literal('time'),
+    durationMs: z.number().positive(),
+    buckets: z.number().int().min(1).max(1_000).optional(),
+  }),
 ]);
 
 const schema = z.strictObject({
-  name: z.string().min(1).max(100).regex(/^[A-Za-z0-9_.:-]+$/, 'must contain only letters, digits and _ . : -').default('fairness'),
-  group: z.union([z.string().min(1), z.custom<(call: CallRecord) => string | undefined>((v) => typeof v === 'function', { message: 'must be a context key or a function' })]).optional(),
+  name: z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(/^[A-Za-z0-9_.:-]+$/, 'must contain only letters, digits and _ . : -')
+    .default('fairness'),
+  group: z
+    .union([
+      z.string().min(1),
+      z.custom<(call: CallRecord) => string | undefined>((v) => typeof v === 'function', {
+        message: 'must be a context key or a function',
+      }),
+    ])
+    .optional(),
   outcome: z
     .union([
       z.enum(['blocked', 'flagged']),
       z.strictObject({ detector: z.string().min(1) }),
-      z.custom<(call: CallRecord) => boolean>((v) => typeof v === 'function', { message: "must be 'blocked', 'flagged', { detector } or a function" }),
+      z.custom<(call: CallRecord) => boolean>((v) => typeof v === 'function', {
+        message: "must be 'blocked', 'flagged', { detector } or a function",
+      }),
     ])
     .default('blocked'),
   window: windowSchema.default({ kind: 'count', size: 1000 }),
@@ -110,8 +135,14 @@ const schema = z.strictObject({
     ])
     .default({ threshold: 18, memory: 8_000 }),
   maxGroups: z.number().int().min(2).max(1_000).default(20),
-  requestText: z.custom<(context: CallContext) => string | undefined>((v) => typeof v === 'function', { message: 'must be a function (context) => string' }).optional(),
-  identityTerms: z.union([z.literal(false), z.record(z.string(), z.record(z.string(), z.array(z.string())))]).optional(),
+  requestText: z
+    .custom<(context: CallContext) => string | undefined>((v) => typeof v === 'function', {
+      message: 'must be a function (context) => string',
+    })
+    .optional(),
+  identityTerms: z
+    .union([z.literal(false), z.record(z.string(), z.record(z.string(), z.array(z.string())))])
+    .optional(),
   axis: z.string().min(1).default('gender'),
 });
 
@@ -155,7 +186,9 @@ export class FairnessWindow {
   readonly cusum: GroupCusum | undefined;
 
   constructor(
-    private readonly window: { kind: 'count'; size: number; buckets?: number | undefined } | { kind: 'time'; durationMs: number; buckets?: number | undefined },
+    private readonly window:
+      | { kind: 'count'; size: number; buckets?: number | undefined }
+      | { kind: 'time'; durationMs: number; buckets?: number | undefined },
     private readonly minPerGroup: number,
     private readonly maxDelta: number,
     private readonly alpha: number,
@@ -163,7 +196,8 @@ export class FairnessWindow {
     sequential?: GroupCusumOptions,
   ) {
     this.buckets = window.buckets ?? 10;
-    this.bucketWidth = window.kind === 'count' ? Math.max(1, Math.ceil(window.size / this.buckets)) : window.durationMs / this.buckets;
+    this.bucketWidth =
+      window.kind === 'count' ? Math.max(1, Math.ceil(window.size / this.buckets)) : window.durationMs / this.buckets;
     this.cusum = sequential && new GroupCusum(sequential);
     this.threshold = sequential?.threshold ?? 0;
   }
@@ -172,7 +206,9 @@ export class FairnessWindow {
 
   /** Counts one call; returns a verdict when the window now shows an unfair gap. */
   add(group: string, hit: boolean, now: number): FairnessVerdict | undefined {
-    this.advance(this.window.kind === 'count' ? Math.floor(this.seen / this.bucketWidth) : Math.floor(now / this.bucketWidth));
+    this.advance(
+      this.window.kind === 'count' ? Math.floor(this.seen / this.bucketWidth) : Math.floor(now / this.bucketWidth),
+    );
     let g = this.groups.get(group);
     if (!g) {
       if (this.groups.size >= this.maxGroups) {
@@ -251,7 +287,10 @@ export class FairnessWindow {
     const lo = eligible[0]!;
     const hi = eligible[eligible.length - 1]!;
     const k = eligible.length;
-    return { delta: hi.x / hi.n - lo.x / lo.n, pValue: bonferroni(twoProportionTest(hi.x, hi.n, lo.x, lo.n).p, (k * (k - 1)) / 2) };
+    return {
+      delta: hi.x / hi.n - lo.x / lo.n,
+      pValue: bonferroni(twoProportionTest(hi.x, hi.n, lo.x, lo.n).p, (k * (k - 1)) / 2),
+    };
   }
 
   reset(): void {
@@ -299,9 +338,20 @@ export class FairnessWindow {
 export function fairness(options: FairnessOptions = {}): FairnessDetector {
   const o = parseOptions(schema, options, 'fairness()');
   const name = o.name;
-  const sequential = o.sequential === false ? undefined : { threshold: o.sequential.threshold, memory: o.sequential.memory, detectDelta: o.sequential.detectDelta ?? Math.min(0.5, 2 * o.maxDelta || 0.05), minReference: o.minPerGroup };
+  const sequential =
+    o.sequential === false
+      ? undefined
+      : {
+          threshold: o.sequential.threshold,
+          memory: o.sequential.memory,
+          detectDelta: o.sequential.detectDelta ?? Math.min(0.5, 2 * o.maxDelta || 0.05),
+          minReference: o.minPerGroup,
+        };
   const win = new FairnessWindow(o.window, o.minPerGroup, o.maxDelta, o.alpha, o.maxGroups, sequential);
-  const terms = o.identityTerms === false ? undefined : termIndex((o.identityTerms as IdentityTerms | undefined) ?? DEFAULT_IDENTITY_TERMS, o.axis);
+  const terms =
+    o.identityTerms === false
+      ? undefined
+      : termIndex((o.identityTerms as IdentityTerms | undefined) ?? DEFAULT_IDENTITY_TERMS, o.axis);
   const groupOption = o.group as FairnessOptions['group'];
   const groupOf: (call: CallRecord) => string | undefined =
     typeof groupOption === 'function'
@@ -312,7 +362,9 @@ export function fairness(options: FairnessOptions = {}): FairnessDetector {
             return typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined;
           }
         : () => undefined;
-  const textOf = (o.requestText as FairnessOptions['requestText']) ?? ((context: CallContext) => (typeof context.requestText === 'string' ? context.requestText : undefined));
+  const textOf =
+    (o.requestText as FairnessOptions['requestText']) ??
+    ((context: CallContext) => (typeof context.requestText === 'string' ? context.requestText : undefined));
   const outcome = o.outcome as FairnessOutcome;
   const hitOf: (call: CallRecord) => boolean =
     outcome === 'blocked'
@@ -326,10 +378,24 @@ export function fairness(options: FairnessOptions = {}): FairnessDetector {
 
   const snapshot = (now?: number): FairnessSnapshot => {
     if (now !== undefined) win.expire(now);
-    const groups = [...win.groups].map(([group, g]) => ({ group, calls: g.n, outcomes: g.x, rate: g.n === 0 ? 0 : g.x / g.n, insufficient: g.n < o.minPerGroup }));
+    const groups = [...win.groups].map(([group, g]) => ({
+      group,
+      calls: g.n,
+      outcomes: g.x,
+      rate: g.n === 0 ? 0 : g.x / g.n,
+      insufficient: g.n < o.minPerGroup,
+    }));
     groups.sort((a, b) => (a.group < b.group ? -1 : 1));
     const { delta, pValue } = win.current();
-    return { detector: name, groups, insufficient: groups.filter((g) => g.insufficient).map((g) => g.group), delta, pValue, ungrouped, overflow: win.overflow };
+    return {
+      detector: name,
+      groups,
+      insufficient: groups.filter((g) => g.insufficient).map((g) => g.group),
+      delta,
+      pValue,
+      ungrouped,
+      overflow: win.overflow,
+    };
   };
 
   return {
@@ -348,12 +414,23 @@ export function fairness(options: FairnessOptions = {}): FairnessDetector {
       const verdict = win.add(group, hitOf(call), call.now);
       if (!verdict) return undefined;
       const snap = snapshot();
-      const scores: Record<string, number> = { delta: verdict.delta, pValue: verdict.pValue, maxDelta: o.maxDelta, alpha: o.alpha, ...(verdict.evidence !== undefined && { evidence: verdict.evidence }) };
+      const scores: Record<string, number> = {
+        delta: verdict.delta,
+        pValue: verdict.pValue,
+        maxDelta: o.maxDelta,
+        alpha: o.alpha,
+        ...(verdict.evidence !== undefined && { evidence: verdict.evidence }),
+      };
       for (const g of snap.groups) {
         scores[`rate:${g.group}`] = g.rate;
         scores[`calls:${g.group}`] = g.calls;
       }
-      const listed = snap.groups.map((g) => `${g.group} ${(g.rate * 100).toFixed(1)} % of ${g.calls}${g.insufficient ? ' (insufficient data)' : ''}`).join(', ');
+      const listed = snap.groups
+        .map(
+          (g) =>
+            `${g.group} ${(g.rate * 100).toFixed(1)} % of ${g.calls}${g.insufficient ? ' (insufficient data)' : ''}`,
+        )
+        .join(', ');
       return {
         detector: name,
         score: Math.min(1, verdict.delta),

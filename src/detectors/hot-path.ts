@@ -37,12 +37,19 @@ export class HotPathRunner {
       let signal: Signal;
       try {
         signal = detector.detect(input);
-        if (!isSignal(signal)) throw new TypeError(`detector "${detector.name}" returned ${describe(signal)}, not a signal`);
+        if (!isSignal(signal))
+          throw new TypeError(`detector "${detector.name}" returned ${describe(signal)}, not a signal`);
       } catch (error) {
         this.metrics.detector(detector.name, 'error');
         this.hooks.onDetectorError(detector.name, error, input);
         const block = this.onDetectorError === 'block';
-        signal = { detector: detector.name, score: block ? 1 : 0, flagged: block, blocked: block, reason: 'detector error' };
+        signal = {
+          detector: detector.name,
+          score: block ? 1 : 0,
+          flagged: block,
+          blocked: block,
+          reason: 'detector error',
+        };
       }
       const took = performance.now() - started;
       elapsedMs += took;
@@ -64,7 +71,12 @@ export class HotPathRunner {
 
 /** A detector's answer has at least a boolean `flagged` and a numeric `score`. */
 export function isSignal(value: unknown): value is Signal {
-  return typeof value === 'object' && value !== null && typeof (value as Signal).flagged === 'boolean' && typeof (value as Signal).score === 'number';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Signal).flagged === 'boolean' &&
+    typeof (value as Signal).score === 'number'
+  );
 }
 
 export function describe(value: unknown): string {

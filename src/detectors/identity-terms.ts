@@ -14,8 +14,70 @@ export type IdentityTerms = Readonly<Record<string, Readonly<Record<string, read
 
 export const DEFAULT_IDENTITY_TERMS: IdentityTerms = {
   gender: {
-    female: ['woman', 'women', 'female', 'females', 'girl', 'girls', 'lady', 'ladies', 'she', 'her', 'hers', 'herself', 'mother', 'mothers', 'mom', 'moms', 'daughter', 'daughters', 'wife', 'wives', 'sister', 'sisters', 'aunt', 'aunts', 'grandmother', 'grandmothers', 'niece', 'nieces', 'girlfriend', 'girlfriends'],
-    male: ['man', 'men', 'male', 'males', 'boy', 'boys', 'gentleman', 'gentlemen', 'he', 'him', 'his', 'himself', 'father', 'fathers', 'dad', 'dads', 'son', 'sons', 'husband', 'husbands', 'brother', 'brothers', 'uncle', 'uncles', 'grandfather', 'grandfathers', 'nephew', 'nephews', 'boyfriend', 'boyfriends'],
+    female: [
+      'woman',
+      'women',
+      'female',
+      'females',
+      'girl',
+      'girls',
+      'lady',
+      'ladies',
+      'she',
+      'her',
+      'hers',
+      'herself',
+      'mother',
+      'mothers',
+      'mom',
+      'moms',
+      'daughter',
+      'daughters',
+      'wife',
+      'wives',
+      'sister',
+      'sisters',
+      'aunt',
+      'aunts',
+      'grandmother',
+      'grandmothers',
+      'niece',
+      'nieces',
+      'girlfriend',
+      'girlfriends',
+    ],
+    male: [
+      'man',
+      'men',
+      'male',
+      'males',
+      'boy',
+      'boys',
+      'gentleman',
+      'gentlemen',
+      'he',
+      'him',
+      'his',
+      'himself',
+      'father',
+      'fathers',
+      'dad',
+      'dads',
+      'son',
+      'sons',
+      'husband',
+      'husbands',
+      'brother',
+      'brothers',
+      'uncle',
+      'uncles',
+      'grandfather',
+      'grandfathers',
+      'nephew',
+      'nephews',
+      'boyfriend',
+      'boyfriends',
+    ],
     nonbinary: ['nonbinary', 'non-binary', 'enby', 'genderqueer', 'genderfluid', 'agender'],
   },
   religion: {
@@ -43,13 +105,19 @@ export const DEFAULT_IDENTITY_TERMS: IdentityTerms = {
 /** Builds a word → group lookup for one axis, rejecting a word listed under two groups. */
 export function termIndex(terms: IdentityTerms, axis: string): Map<string, string> {
   const groups = terms[axis];
-  if (!groups) throw new TypeError(`fairness(): option "axis": no axis "${axis}" in the identity terms (have: ${Object.keys(terms).join(', ')})`);
+  if (!groups)
+    throw new TypeError(
+      `fairness(): option "axis": no axis "${axis}" in the identity terms (have: ${Object.keys(terms).join(', ')})`,
+    );
   const index = new Map<string, string>();
   for (const [group, words] of Object.entries(groups)) {
     for (const raw of words) {
       const word = raw.toLowerCase().trim();
       const other = index.get(word);
-      if (other !== undefined && other !== group) throw new TypeError(`fairness(): option "identityTerms": "${word}" is listed under both "${other}" and "${group}" in axis "${axis}"`);
+      if (other !== undefined && other !== group)
+        throw new TypeError(
+          `fairness(): option "identityTerms": "${word}" is listed under both "${other}" and "${group}" in axis "${axis}"`,
+        );
       index.set(word, group);
     }
   }

@@ -19,8 +19,14 @@ export function latency(options: LatencyOptions): HotPathDetector {
   return {
     name: 'latency',
     detect({ latencyMs }): Signal {
-      if (latencyMs < slowMs) return latencyMs <= 0 ? pass : { detector: 'latency', score: latencyMs / slowMs, flagged: false };
-      return { detector: 'latency', score: 1, flagged: true, reason: `call took ${Math.round(latencyMs)} ms (slow at ${slowMs} ms)` };
+      if (latencyMs < slowMs)
+        return latencyMs <= 0 ? pass : { detector: 'latency', score: latencyMs / slowMs, flagged: false };
+      return {
+        detector: 'latency',
+        score: 1,
+        flagged: true,
+        reason: `call took ${Math.round(latencyMs)} ms (slow at ${slowMs} ms)`,
+      };
     },
   };
 }

@@ -17,14 +17,16 @@ export interface AdminBreaker {
 }
 
 /** The breakers the admin routes manage: a list, a map, or a function returning the current list. */
-export type AdminBreakers = Iterable<AdminBreaker> | Readonly<Record<string, AdminBreaker>> | (() => Iterable<AdminBreaker>);
+export type AdminBreakers =
+  Iterable<AdminBreaker> | Readonly<Record<string, AdminBreaker>> | (() => Iterable<AdminBreaker>);
 
 /**
  * The answer of `authorize(req)`: `{ actor }` to allow (the actor goes into the audit record),
  * `{ deny: 401 }` when the caller is not authenticated, `{ deny: 403 }` (or `false`) when the
  * caller may not manage breakers.
  */
-export type AdminAuthorization = { readonly actor: string } | { readonly deny: 401 | 403; readonly reason?: string } | false;
+export type AdminAuthorization =
+  { readonly actor: string } | { readonly deny: 401 | 403; readonly reason?: string } | false;
 
 /** One manual action: who did what to which breaker, and why. */
 export interface AuditRecord {
@@ -71,12 +73,17 @@ export interface AdminCore<Req> {
 
 /** Validates the options (throwing a TypeError that names the bad one) and builds the admin logic. */
 export function createAdminCore<Req>(options: AdminOptions<Req>, where: string): AdminCore<Req> {
-  if (typeof options !== 'object' || options === null) throw new TypeError(`${where}: options are required ({ breakers, authorize })`);
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError(`${where}: options are required ({ breakers, authorize })`);
   if (typeof options.authorize !== 'function') {
-    throw new TypeError(`${where}: option "authorize" is required: a function (req) => { actor } | { deny: 401 | 403 }. Admin routes can force breakers open; they never mount without authorisation.`);
+    throw new TypeError(
+      `${where}: option "authorize" is required: a function (req) => { actor } | { deny: 401 | 403 }. Admin routes can force breakers open; they never mount without authorisation.`,
+    );
   }
-  if (options.logger !== undefined && !isLogger(options.logger)) throw new TypeError(`${where}: option "logger" must be a pino-compatible logger (debug, info, warn, error)`);
-  if (options.onAudit !== undefined && typeof options.onAudit !== 'function') throw new TypeError(`${where}: option "onAudit" must be a function (record) => void`);
+  if (options.logger !== undefined && !isLogger(options.logger))
+    throw new TypeError(`${where}: option "logger" must be a pino-compatible logger (debug, info, warn, error)`);
+  if (options.onAudit !== undefined && typeof options.onAudit !== 'function')
+    throw new TypeError(`${where}: option "onAudit" must be a function (record) => void`);
   const listBreakers = breakerLister(options.breakers, where);
   listBreakers(); // validates names now, at mount time
   const logger = options.logger ?? silentLogger;
@@ -93,7 +100,10 @@ export function createAdminCore<Req>(options: AdminOptions<Req>, where: string):
     try {
       options.onAudit?.(full);
     } catch (error) {
-      logger.warn({ audit: true, err: { message: error instanceof Error ? error.message : String(error) } }, 'admin: onAudit threw');
+      logger.warn(
+        { audit: true, err: { message: error instanceof Error ? error.message : String(error) } },
+        'admin: onAudit threw',
+      );
     }
   };
 
@@ -103,12 +113,27 @@ export function createAdminCore<Req>(options: AdminOptions<Req>, where: string):
       try {
         decision = await authorizeFn(req);
       } catch (error) {
-        logger.warn({ audit: true, err: { message: error instanceof Error ? error.message : String(error) } }, 'admin: authorize(req) threw; request refused');
+        logger.warn(
+          { audit: true, err: { message: error instanceof Error ? error.message : String(error) } },
+          'admin: authorize(req) threw; request refused',
+        );
         return problem(403, 'Forbidden', 'authorisation failed', 'SAFETY_BREAKER_ADMIN_FORBIDDEN');
       }
-      if (decision && typeof decision === 'object' && 'actor' in decision && typeof decision.actor === 'string' && decision.actor.trim() !== '') return { actor: decision.actor };
+      if (
+        decision &&
+        typeof decision === 'object' &&
+        'actor' in decision &&
+        typeof decision.actor === 'string' &&
+        decision.actor.trim() !== ''
+      )
+        return { actor: decision.actor };
       if (decision && typeof decision === 'object' && 'deny' in decision && decision.deny === 401) {
-        const p = problem(401, 'Unauthorized', decision.reason ?? 'authentication required', 'SAFETY_BREAKER_ADMIN_UNAUTHORIZED');
+        const p = problem(
+          401,
+          'Unauthorized',
+          decision.reason ?? 'authentication required',
+          'SAFETY_BREAKER_ADMIN_UNAUTHORIZED',
+        );
         return { ...p, headers: { ...p.headers, 'www-authenticate': 'Bearer' } };
       }
       const reason = decision && typeof decision === 'object' && 'deny' in decision ? decision.reason : undefined;
@@ -124,7 +149,10 @@ export function createAdminCore<Req>(options: AdminOptions<Req>, where: string):
       }
       const name = parts[1]!;
       const breaker = find(name);
-      if (!breaker) return toResult(problem(404, 'Not Found', `no breaker named "${name}"`, 'SAFETY_BREAKER_ADMIN_UNKNOWN_BREAKER'));
+      if (!breaker)
+        return toResult(
+          problem(404, 'Not Found', `no breaker named "${name}"`, 'SAFETY_BREAKER_ADMIN_UNKNOWN_BREAKER'),
+        );
       if (parts.length === 2) {
         if (method !== 'GET') return methodNotAllowed('GET');
         return ok(breaker.stats());
@@ -133,8 +161,10 @@ export function createAdminCore<Req>(options: AdminOptions<Req>, where: string):
       const action = parts[2]!;
       const input = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
       const rawReason = input.reason;
-      if (typeof rawReason !== 'string' || rawReason.trim() === '') return badRequest('body field "reason" is required: a short sentence saying why, for the audit record');
-      if (rawReason.length > MAX_REASON) return badRequest(`body field "reason" is longer than ${MAX_REASON} characters`);
+      if (typeof rawReason !== 'string' || rawReason.trim() === '')
+        return badRequest('body field "reason" is required: a short sentence saying why, for the audit record');
+      if (rawReason.length > MAX_REASON)
+        return badRequest(`body field "reason" is longer than ${MAX_REASON} characters`);
       const reason = redact(rawReason.trim());
       const who = `${reason} (by ${actor})`;
       switch (action) {
@@ -151,10 +181,20 @@ export function createAdminCore<Req>(options: AdminOptions<Req>, where: string):
           return ok(breaker.stats());
         }
         case 'shadow': {
-          if (typeof input.enabled !== 'boolean') return badRequest('body field "enabled" is required: true (shadow: detect and record only) or false (enforce)');
+          if (typeof input.enabled !== 'boolean')
+            return badRequest(
+              'body field "enabled" is required: true (shadow: detect and record only) or false (enforce)',
+            );
           const from = breaker.mode;
           breaker.setMode(input.enabled ? 'shadow' : 'enforce', who);
-          audit({ actor, action: input.enabled ? 'shadow-on' : 'shadow-off', breaker: name, reason, from, to: breaker.mode });
+          audit({
+            actor,
+            action: input.enabled ? 'shadow-on' : 'shadow-off',
+            breaker: name,
+            reason,
+            from,
+            to: breaker.mode,
+          });
           return ok(breaker.stats());
         }
         default:
@@ -166,18 +206,29 @@ export function createAdminCore<Req>(options: AdminOptions<Req>, where: string):
 
 function breakerLister(input: AdminBreakers, where: string): () => AdminBreaker[] {
   const isBreaker = (b: unknown): b is AdminBreaker =>
-    (typeof b === 'object' || typeof b === 'function') && b !== null && typeof (b as AdminBreaker).breakerName === 'string' && typeof (b as AdminBreaker).stats === 'function' && typeof (b as AdminBreaker).forceOpen === 'function';
+    (typeof b === 'object' || typeof b === 'function') &&
+    b !== null &&
+    typeof (b as AdminBreaker).breakerName === 'string' &&
+    typeof (b as AdminBreaker).stats === 'function' &&
+    typeof (b as AdminBreaker).forceOpen === 'function';
   const check = (list: unknown[]): AdminBreaker[] => {
     const names = new Set<string>();
     list.forEach((b, i) => {
-      if (!isBreaker(b)) throw new TypeError(`${where}: option "breakers"[${i}] is not a guarded function (pass what guard() returned)`);
-      if (names.has(b.breakerName)) throw new TypeError(`${where}: option "breakers": two breakers are named "${b.breakerName}"`);
+      if (!isBreaker(b))
+        throw new TypeError(`${where}: option "breakers"[${i}] is not a guarded function (pass what guard() returned)`);
+      if (names.has(b.breakerName))
+        throw new TypeError(`${where}: option "breakers": two breakers are named "${b.breakerName}"`);
       names.add(b.breakerName);
     });
     return list as AdminBreaker[];
   };
-  if (typeof input === 'function' && !isBreaker(input)) return () => check([...(input as () => Iterable<AdminBreaker>)()]);
-  if (input !== null && typeof input === 'object' && typeof (input as Iterable<unknown>)[Symbol.iterator] === 'function') {
+  if (typeof input === 'function' && !isBreaker(input))
+    return () => check([...(input as () => Iterable<AdminBreaker>)()]);
+  if (
+    input !== null &&
+    typeof input === 'object' &&
+    typeof (input as Iterable<unknown>)[Symbol.iterator] === 'function'
+  ) {
     const list = check([...(input as Iterable<unknown>)]);
     return () => list;
   }
@@ -185,7 +236,9 @@ function breakerLister(input: AdminBreakers, where: string): () => AdminBreaker[
     const list = check(Object.values(input));
     return () => list;
   }
-  throw new TypeError(`${where}: option "breakers" is required: a list or map of guarded functions, or a function returning them`);
+  throw new TypeError(
+    `${where}: option "breakers" is required: a list or map of guarded functions, or a function returning them`,
+  );
 }
 
 function decodeSegment(s: string): string | undefined {
@@ -198,8 +251,10 @@ function decodeSegment(s: string): string | undefined {
 
 const ok = (body: unknown): AdminResult => ({ status: 200, headers: JSON_HEADERS, body });
 const toResult = (p: ProblemResponse): AdminResult => ({ status: p.status, headers: p.headers, body: p.body });
-const badRequest = (detail: string): AdminResult => toResult(problem(400, 'Bad Request', detail, 'SAFETY_BREAKER_ADMIN_BAD_REQUEST'));
-const notFound = (path: string): AdminResult => toResult(problem(404, 'Not Found', `no admin route ${path}`, 'SAFETY_BREAKER_ADMIN_NOT_FOUND'));
+const badRequest = (detail: string): AdminResult =>
+  toResult(problem(400, 'Bad Request', detail, 'SAFETY_BREAKER_ADMIN_BAD_REQUEST'));
+const notFound = (path: string): AdminResult =>
+  toResult(problem(404, 'Not Found', `no admin route ${path}`, 'SAFETY_BREAKER_ADMIN_NOT_FOUND'));
 const methodNotAllowed = (allow: string): AdminResult => {
   const p = problem(405, 'Method Not Allowed', `use ${allow}`, 'SAFETY_BREAKER_ADMIN_METHOD_NOT_ALLOWED');
   return { status: 405, headers: { ...p.headers, allow }, body: p.body };

@@ -21,7 +21,13 @@ import { createAdminCore, type AdminOptions, type AdminResult } from './admin.js
 import { problem, problemFor, type ProblemResponse } from './problem.js';
 
 export type { AdminAuthorization, AdminBreaker, AdminBreakers, AdminOptions, AuditRecord } from './admin.js';
-export { PROBLEM_CONTENT_TYPE, problemFor, retryAfterSeconds, type ProblemDetails, type ProblemResponse } from './problem.js';
+export {
+  PROBLEM_CONTENT_TYPE,
+  problemFor,
+  retryAfterSeconds,
+  type ProblemDetails,
+  type ProblemResponse,
+} from './problem.js';
 
 export interface ExpressContextOptions {
   /** Extra context for guarded calls (group attributes for fairness, tenant, …). Only values from configuration or vetted request fields. */
@@ -41,10 +47,13 @@ const SANE_ID = /^[\w.:@/+=-]{1,128}$/;
  * Mount it after body parsers (`express.json()`), so the handlers run in its scope.
  */
 export function safetyBreaker(options: ExpressContextOptions = {}): RequestHandler {
-  if (typeof options !== 'object' || options === null) throw new TypeError('safetyBreaker(options): options must be an object');
-  if (options.context !== undefined && typeof options.context !== 'function') throw new TypeError('safetyBreaker(): option "context" must be a function (req) => context');
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('safetyBreaker(options): options must be an object');
+  if (options.context !== undefined && typeof options.context !== 'function')
+    throw new TypeError('safetyBreaker(): option "context" must be a function (req) => context');
   const header = options.requestIdHeader === undefined ? 'x-request-id' : options.requestIdHeader;
-  if (header !== false && (typeof header !== 'string' || header === '')) throw new TypeError('safetyBreaker(): option "requestIdHeader" must be a header name or false');
+  if (header !== false && (typeof header !== 'string' || header === ''))
+    throw new TypeError('safetyBreaker(): option "requestIdHeader" must be a header name or false');
   const contextOf = options.context;
   return function safetyBreakerContext(req: Request, res: Response, next: NextFunction): void {
     const incoming = header ? req.headers[header.toLowerCase()] : undefined;
@@ -79,7 +88,8 @@ export function breakerErrorHandler(): ErrorRequestHandler {
 
 /** Serves the registry in the Prometheus text format (the registry's own content type). */
 export function metricsHandler(registry: Registry): RequestHandler {
-  if (typeof registry !== 'object' || registry === null || typeof registry.metrics !== 'function') throw new TypeError('metricsHandler(registry): registry must be a prom-client Registry');
+  if (typeof registry !== 'object' || registry === null || typeof registry.metrics !== 'function')
+    throw new TypeError('metricsHandler(registry): registry must be a prom-client Registry');
   return function safetyBreakerMetrics(_req: Request, res: Response, next: NextFunction): void {
     registry.metrics().then(
       (text) => {
@@ -134,7 +144,9 @@ function sendResult(res: ServerResponse, r: AdminResult): void {
 const MAX_BODY = 16 * 1024;
 
 /** A small JSON body reader for admin POSTs when the app mounted no body parser. */
-function readJson(req: IncomingMessage): Promise<{ ok: true; value: unknown } | { ok: false; problem: ProblemResponse }> {
+function readJson(
+  req: IncomingMessage,
+): Promise<{ ok: true; value: unknown } | { ok: false; problem: ProblemResponse }> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -146,7 +158,16 @@ function readJson(req: IncomingMessage): Promise<{ ok: true; value: unknown } | 
     };
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY) finish({ ok: false, problem: problem(413, 'Payload Too Large', `admin request bodies are limited to ${MAX_BODY} bytes`, 'SAFETY_BREAKER_ADMIN_BAD_REQUEST') });
+      if (size > MAX_BODY)
+        finish({
+          ok: false,
+          problem: problem(
+            413,
+            'Payload Too Large',
+            `admin request bodies are limited to ${MAX_BODY} bytes`,
+            'SAFETY_BREAKER_ADMIN_BAD_REQUEST',
+          ),
+        });
       else chunks.push(chunk);
     });
     req.on('end', () => {
@@ -155,9 +176,22 @@ function readJson(req: IncomingMessage): Promise<{ ok: true; value: unknown } | 
       try {
         finish({ ok: true, value: JSON.parse(text) });
       } catch {
-        finish({ ok: false, problem: problem(400, 'Bad Request', 'the request body is not valid JSON', 'SAFETY_BREAKER_ADMIN_BAD_REQUEST') });
+        finish({
+          ok: false,
+          problem: problem(
+            400,
+            'Bad Request',
+            'the request body is not valid JSON',
+            'SAFETY_BREAKER_ADMIN_BAD_REQUEST',
+          ),
+        });
       }
     });
-    req.on('error', () => finish({ ok: false, problem: problem(400, 'Bad Request', 'the request body could not be read', 'SAFETY_BREAKER_ADMIN_BAD_REQUEST') }));
+    req.on('error', () =>
+      finish({
+        ok: false,
+        problem: problem(400, 'Bad Request', 'the request body could not be read', 'SAFETY_BREAKER_ADMIN_BAD_REQUEST'),
+      }),
+    );
   });
 }

@@ -18,7 +18,13 @@ import { createAdminCore, type AdminOptions } from './admin.js';
 import { PROBLEM_CONTENT_TYPE, problemFor, type ProblemResponse } from './problem.js';
 
 export type { AdminAuthorization, AdminBreaker, AdminBreakers, AdminOptions, AuditRecord } from './admin.js';
-export { PROBLEM_CONTENT_TYPE, problemFor, retryAfterSeconds, type ProblemDetails, type ProblemResponse } from './problem.js';
+export {
+  PROBLEM_CONTENT_TYPE,
+  problemFor,
+  retryAfterSeconds,
+  type ProblemDetails,
+  type ProblemResponse,
+} from './problem.js';
 
 export interface SafetyBreakerPluginOptions {
   /** Extra context for guarded calls (group attributes, tenant, …). The request id (`request.id`) is always included. */
@@ -52,13 +58,21 @@ const scopes = new WeakMap<FastifyRequest, AsyncResource>();
 
 function sendProblem(reply: FastifyReply, p: ProblemResponse): FastifyReply {
   // A Buffer, so Fastify sends the media type as given (it appends a charset to string payloads).
-  return reply.code(p.status).headers(p.headers).type(PROBLEM_CONTENT_TYPE).send(Buffer.from(JSON.stringify(p.body)));
+  return reply
+    .code(p.status)
+    .headers(p.headers)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(Buffer.from(JSON.stringify(p.body)));
 }
 
 const plugin: FastifyPluginAsync<SafetyBreakerPluginOptions> = async (fastify, options) => {
-  if (options.context !== undefined && typeof options.context !== 'function') throw new TypeError('safetyBreakerPlugin: option "context" must be a function (request) => context');
+  if (options.context !== undefined && typeof options.context !== 'function')
+    throw new TypeError('safetyBreakerPlugin: option "context" must be a function (request) => context');
   const metrics = options.metrics;
-  if (metrics !== undefined && (typeof metrics !== 'object' || metrics === null || typeof metrics.registry?.metrics !== 'function')) {
+  if (
+    metrics !== undefined &&
+    (typeof metrics !== 'object' || metrics === null || typeof metrics.registry?.metrics !== 'function')
+  ) {
     throw new TypeError('safetyBreakerPlugin: option "metrics" must be { registry: a prom-client Registry, path? }');
   }
   const contextOf = options.context;
@@ -128,11 +142,25 @@ export const safetyBreakerAdmin: FastifyPluginAsync<SafetyBreakerAdminOptions> =
   });
   const handler = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
     const actor = actors.get(request);
-    if (actor === undefined) return sendProblem(reply, { status: 403, headers: {}, body: { type: 'urn:safety-breaker:error:SAFETY_BREAKER_ADMIN_FORBIDDEN', title: 'Forbidden', status: 403, detail: 'not authorised', code: 'SAFETY_BREAKER_ADMIN_FORBIDDEN' } });
+    if (actor === undefined)
+      return sendProblem(reply, {
+        status: 403,
+        headers: {},
+        body: {
+          type: 'urn:safety-breaker:error:SAFETY_BREAKER_ADMIN_FORBIDDEN',
+          title: 'Forbidden',
+          status: 403,
+          detail: 'not authorised',
+          code: 'SAFETY_BREAKER_ADMIN_FORBIDDEN',
+        },
+      });
     // The path below the prefix this plugin was registered with.
     const path = request.url.slice(fastify.prefix.length).split('?')[0] ?? '';
     const result = core.handle(request.method, path, request.body, actor);
-    return reply.code(result.status).headers(result.headers).send(Buffer.from(JSON.stringify(result.body)));
+    return reply
+      .code(result.status)
+      .headers(result.headers)
+      .send(Buffer.from(JSON.stringify(result.body)));
   };
   fastify.get('/breakers', handler);
   fastify.get('/breakers/:name', handler);

@@ -1,4 +1,10 @@
-import { isBreakerOpenError, isOutputBlockedError, isSafetyBreakerError, isTimeoutError, ErrorCodes } from '../errors.js';
+import {
+  isBreakerOpenError,
+  isOutputBlockedError,
+  isSafetyBreakerError,
+  isTimeoutError,
+  ErrorCodes,
+} from '../errors.js';
 
 /** The media type of RFC 9457 problem details. */
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -32,7 +38,11 @@ export function retryAfterSeconds(retryAfterMs: number): number {
 
 /** A problem body for an integration's own refusals (bad admin request, unknown breaker, …). */
 export function problem(status: number, title: string, detail: string, code: string): ProblemResponse {
-  return { status, headers: { 'content-type': PROBLEM_CONTENT_TYPE }, body: { type: `urn:safety-breaker:error:${code}`, title, status, detail, code } };
+  return {
+    status,
+    headers: { 'content-type': PROBLEM_CONTENT_TYPE },
+    body: { type: `urn:safety-breaker:error:${code}`, title, status, detail, code },
+  };
 }
 
 /**
@@ -46,7 +56,12 @@ export function problem(status: number, title: string, detail: string, code: str
  */
 export function problemFor(error: unknown): ProblemResponse | undefined {
   if (!isSafetyBreakerError(error)) return undefined;
-  const base = { type: `urn:safety-breaker:error:${error.code}`, detail: error.message, code: error.code, breaker: error.breaker };
+  const base = {
+    type: `urn:safety-breaker:error:${error.code}`,
+    detail: error.message,
+    code: error.code,
+    breaker: error.breaker,
+  };
   if (isBreakerOpenError(error)) {
     const seconds = retryAfterSeconds(error.retryAfterMs);
     return {
@@ -55,7 +70,25 @@ export function problemFor(error: unknown): ProblemResponse | undefined {
       body: { ...base, title: 'Model unavailable: circuit breaker open', status: 503, retryAfter: seconds },
     };
   }
-  if (isOutputBlockedError(error)) return { status: 502, headers: { 'content-type': PROBLEM_CONTENT_TYPE }, body: { ...base, title: 'Model output blocked', status: 502 } };
-  if (isTimeoutError(error)) return { status: 504, headers: { 'content-type': PROBLEM_CONTENT_TYPE }, body: { ...base, title: 'Model call timed out', status: 504 } };
-  return { status: 503, headers: { 'content-type': PROBLEM_CONTENT_TYPE }, body: { ...base, title: error.code === ErrorCodes.DISPOSED ? 'Breaker shut down' : 'Model unavailable', status: 503 } };
+  if (isOutputBlockedError(error))
+    return {
+      status: 502,
+      headers: { 'content-type': PROBLEM_CONTENT_TYPE },
+      body: { ...base, title: 'Model output blocked', status: 502 },
+    };
+  if (isTimeoutError(error))
+    return {
+      status: 504,
+      headers: { 'content-type': PROBLEM_CONTENT_TYPE },
+      body: { ...base, title: 'Model call timed out', status: 504 },
+    };
+  return {
+    status: 503,
+    headers: { 'content-type': PROBLEM_CONTENT_TYPE },
+    body: {
+      ...base,
+      title: error.code === ErrorCodes.DISPOSED ? 'Breaker shut down' : 'Model unavailable',
+      status: 503,
+    },
+  };
 }

@@ -25,7 +25,13 @@ export class DeadlineQueue {
 
   /** Queues a deadline `timeoutMs` after `startedAt` (monotonic ms, see `monotonicNow`; read now when not given). */
   add(expire: () => void, startedAt: number = monotonicNow()): Deadline {
-    const deadline: Deadline = { at: startedAt + this.timeoutMs, expire, prev: this.tail, next: undefined, queued: true };
+    const deadline: Deadline = {
+      at: startedAt + this.timeoutMs,
+      expire,
+      prev: this.tail,
+      next: undefined,
+      queued: true,
+    };
     if (this.tail) this.tail.next = deadline;
     else this.head = deadline;
     this.tail = deadline;

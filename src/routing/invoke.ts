@@ -26,7 +26,12 @@ export interface InvokeOptions {
  * provider errors. The first attempt runs without p-retry and without an extra async layer, so a
  * healthy call pays almost nothing for either.
  */
-export function invokeRoute<Args extends unknown[], Output>(route: Route<Args, Output>, args: Args, options: InvokeOptions, startedAt?: number): Promise<Output> {
+export function invokeRoute<Args extends unknown[], Output>(
+  route: Route<Args, Output>,
+  args: Args,
+  options: InvokeOptions,
+  startedAt?: number,
+): Promise<Output> {
   const first = attempt(route, args, options, startedAt);
   const { retry } = options;
   if (!retry || retry.retries === 0) return first;
@@ -66,7 +71,12 @@ const wrap = (error: unknown): never => {
 const unwrap = (error: unknown): unknown => (error instanceof Thrown ? error.value : error);
 
 /** `startedAt`: the caller's monotonic clock reading, if it has one (saves a clock read on the hot path). */
-function attempt<Args extends unknown[], Output>(route: Route<Args, Output>, args: Args, options: InvokeOptions, startedAt?: number): Promise<Output> {
+function attempt<Args extends unknown[], Output>(
+  route: Route<Args, Output>,
+  args: Args,
+  options: InvokeOptions,
+  startedAt?: number,
+): Promise<Output> {
   const { deadlines, signal } = options;
   if (signal?.aborted) return Promise.reject(signal.reason);
   const scope = new RouteScope();
@@ -85,7 +95,10 @@ function attempt<Args extends unknown[], Output>(route: Route<Args, Output>, arg
       reject(error);
     };
     const onAbort = (): void => fail(signal.reason);
-    const deadline = deadlines?.add(() => fail(new TimeoutError(options.breaker, route.name, options.timeoutMs)), startedAt);
+    const deadline = deadlines?.add(
+      () => fail(new TimeoutError(options.breaker, route.name, options.timeoutMs)),
+      startedAt,
+    );
     const cleanup = (): void => {
       if (deadline) deadlines!.delete(deadline);
       signal.removeEventListener('abort', onAbort);
@@ -105,7 +118,14 @@ function attempt<Args extends unknown[], Output>(route: Route<Args, Output>, arg
 }
 
 /** The common case, kept lean: a timeout and no caller signal. */
-function withDeadline<Output>(pending: Promise<Output>, deadlines: DeadlineQueue, scope: RouteScope, route: string, options: InvokeOptions, startedAt: number | undefined): Promise<Output> {
+function withDeadline<Output>(
+  pending: Promise<Output>,
+  deadlines: DeadlineQueue,
+  scope: RouteScope,
+  route: string,
+  options: InvokeOptions,
+  startedAt: number | undefined,
+): Promise<Output> {
   return new Promise<Output>((resolve, reject) => {
     const deadline = deadlines.add(() => {
       const error = new TimeoutError(options.breaker, route, options.timeoutMs);

@@ -14,18 +14,22 @@ export interface NamedFallback<Args extends unknown[], Output> {
 }
 
 export type Fallback<Args extends unknown[], Output> =
-  | ((...args: Args) => Promise<Output> | Output)
-  | FireableBreaker<Args, Output>
-  | NamedFallback<Args, Output>;
+  ((...args: Args) => Promise<Output> | Output) | FireableBreaker<Args, Output> | NamedFallback<Args, Output>;
 
 export interface Route<Args extends unknown[], Output> {
   readonly name: string;
   readonly call: (args: Args) => Promise<Output> | Output;
 }
 
-export function toRoute<Args extends unknown[], Output>(fallback: Fallback<Args, Output>, index: number): Route<Args, Output> {
+export function toRoute<Args extends unknown[], Output>(
+  fallback: Fallback<Args, Output>,
+  index: number,
+): Route<Args, Output> {
   if (typeof fallback === 'function') {
-    return { name: fallback.name && fallback.name !== 'anonymous' ? fallback.name : `fallback-${index + 1}`, call: (args) => fallback(...args) };
+    return {
+      name: fallback.name && fallback.name !== 'anonymous' ? fallback.name : `fallback-${index + 1}`,
+      call: (args) => fallback(...args),
+    };
   }
   if ('fire' in fallback) {
     // opossum names an unnamed breaker with a random UUID: not a label to put in metrics.

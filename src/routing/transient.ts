@@ -2,7 +2,16 @@
  * Transient provider errors are worth retrying before a call counts as failed: rate limits
  * (429), server errors (5xx), request timeouts (408) and network failures.
  */
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 /** The HTTP status an error carries (openai, Anthropic, fetch wrappers, axios), if any. */
 export function statusOf(error: unknown): number | undefined {
@@ -20,10 +29,18 @@ export function isTransientError(error: unknown): boolean {
   if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) return true;
   // openai / Anthropic SDKs: connection errors (and the SDK's own request timeout) carry no status,
   // and their `name` is plain "Error", so the class name tells.
-  const kind = typeof e.name === 'string' && e.name !== 'Error' ? e.name : (error as { constructor?: { name?: unknown } }).constructor?.name;
+  const kind =
+    typeof e.name === 'string' && e.name !== 'Error'
+      ? e.name
+      : (error as { constructor?: { name?: unknown } }).constructor?.name;
   if (kind === 'APIConnectionError' || kind === 'APIConnectionTimeoutError') return true;
   // fetch: TypeError('fetch failed') with the socket error as cause.
-  if (e.name === 'TypeError' && typeof e.message === 'string' && /fetch failed|failed to fetch|network/i.test(e.message)) return true;
+  if (
+    e.name === 'TypeError' &&
+    typeof e.message === 'string' &&
+    /fetch failed|failed to fetch|network/i.test(e.message)
+  )
+    return true;
   return e.cause !== undefined && e.cause !== error && isTransientError(e.cause);
 }
 

@@ -30,7 +30,14 @@ export function isLogger(value: unknown): value is Logger {
 export function describeError(error: unknown): Record<string, unknown> {
   if (!(error instanceof Error)) return { error: typeof error };
   const e = error as Error & { code?: unknown; status?: unknown };
-  return { err: { name: e.name, message: e.message, ...(e.code !== undefined && { code: e.code }), ...(e.status !== undefined && { status: e.status }) } };
+  return {
+    err: {
+      name: e.name,
+      message: e.message,
+      ...(e.code !== undefined && { code: e.code }),
+      ...(e.status !== undefined && { status: e.status }),
+    },
+  };
 }
 
 /**
@@ -38,7 +45,15 @@ export function describeError(error: unknown): Record<string, unknown> {
  * messages) at the top level or one level down. Spread them into your own pino `redact.paths`
  * if your app logs requests next to safety-breaker's records.
  */
-export const REDACT_PATHS: readonly string[] = ['prompt', 'output', 'completion', 'messages', 'input', 'content', 'text'].flatMap((k) => [k, `*.${k}`]);
+export const REDACT_PATHS: readonly string[] = [
+  'prompt',
+  'output',
+  'completion',
+  'messages',
+  'input',
+  'content',
+  'text',
+].flatMap((k) => [k, `*.${k}`]);
 
 /** Options of {@link createLogger}: pino's own options (level, transport, …); `redact` is extended, never replaced. */
 export interface CreateLoggerOptions {
@@ -57,7 +72,14 @@ export interface CreateLoggerOptions {
  */
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
   const pino = loadOptionalPeer<typeof import('pino')>('pino', 'createLogger()');
-  const factory = ((pino as unknown as { default?: unknown }).default ?? pino) as (opts: object, stream?: NodeJS.WritableStream) => Logger;
-  const opts = { name: options.name ?? 'safety-breaker', level: options.level ?? 'info', redact: { paths: [...REDACT_PATHS, ...(options.redact ?? [])], censor: '[REDACTED]' } };
+  const factory = ((pino as unknown as { default?: unknown }).default ?? pino) as (
+    opts: object,
+    stream?: NodeJS.WritableStream,
+  ) => Logger;
+  const opts = {
+    name: options.name ?? 'safety-breaker',
+    level: options.level ?? 'info',
+    redact: { paths: [...REDACT_PATHS, ...(options.redact ?? [])], censor: '[REDACTED]' },
+  };
   return options.destination ? factory(opts, options.destination) : factory(opts);
 }

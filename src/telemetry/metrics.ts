@@ -20,7 +20,10 @@ export interface MetricsSnapshot {
   readonly state: BreakerState;
   readonly policies: readonly PolicySnapshot[];
   /** Window detectors (fairness) with their groups: sufficient vs insufficient data. */
-  readonly windows?: readonly { readonly detector: string; readonly groups: readonly { readonly insufficient: boolean }[] }[];
+  readonly windows?: readonly {
+    readonly detector: string;
+    readonly groups: readonly { readonly insufficient: boolean }[];
+  }[];
 }
 
 /** The metrics one breaker writes. A no-op without a registry. */
@@ -70,26 +73,215 @@ function createFamilies(registry: PromClient.Registry) {
   const refresh = (): void => refreshWindows(families, sources);
   const families = {
     sources,
-    state: get('safety_breaker_state', () => new prom.Gauge({ name: 'safety_breaker_state', help: 'Breaker state: 1 for the current state, 0 for the others.', labelNames: ['breaker', 'state'], registers, collect: refresh })),
-    transitions: get('safety_breaker_transitions_total', () => new prom.Counter({ name: 'safety_breaker_transitions_total', help: 'State transitions of the breaker.', labelNames: ['breaker', 'from', 'to'], registers })),
-    lastTransition: get('safety_breaker_last_transition_timestamp_seconds', () => new prom.Gauge({ name: 'safety_breaker_last_transition_timestamp_seconds', help: 'Unix time of the last state change (or of the breaker\'s creation), in seconds.', labelNames: ['breaker'], registers })),
-    calls: get('safety_breaker_calls_total', () => new prom.Counter({ name: 'safety_breaker_calls_total', help: 'Route calls by route and outcome (success, blocked, error, timeout, rejected).', labelNames: ['breaker', 'route', 'outcome'], registers })),
-    callDuration: get('safety_breaker_call_duration_seconds', () => new prom.Histogram({ name: 'safety_breaker_call_duration_seconds', help: 'Duration of route calls, in seconds.', labelNames: ['breaker', 'route'], buckets: CALL_DURATION_BUCKETS, registers })),
-    notPermitted: get('safety_breaker_calls_not_permitted_total', () => new prom.Counter({ name: 'safety_breaker_calls_not_permitted_total', help: 'Calls the breaker did not let reach the primary because it was open, forced open, or out of half-open probe slots.', labelNames: ['breaker'], registers })),
-    fallback: get('safety_breaker_fallback_calls_total', () => new prom.Counter({ name: 'safety_breaker_fallback_calls_total', help: 'Calls the primary did not serve, by result: served (by a fallback route), safe_reply, exhausted (the caller got an error).', labelNames: ['breaker', 'result'], registers })),
-    evaluations: get('safety_breaker_detector_evaluations_total', () => new prom.Counter({ name: 'safety_breaker_detector_evaluations_total', help: 'Detector evaluations by verdict (pass, flag, block, error).', labelNames: ['breaker', 'detector', 'verdict'], registers })),
-    detectorDuration: get('safety_breaker_detector_duration_seconds', () => new prom.Histogram({ name: 'safety_breaker_detector_duration_seconds', help: 'Duration of hot-path detector evaluations, in seconds.', labelNames: ['breaker', 'detector'], buckets: DETECTOR_DURATION_BUCKETS, registers })),
-    blocked: get('safety_breaker_blocked_outputs_total', () => new prom.Counter({ name: 'safety_breaker_blocked_outputs_total', help: 'Outputs blocked before reaching the caller, by route and detector.', labelNames: ['breaker', 'route', 'detector'], registers })),
-    budgetOverruns: get('safety_breaker_budget_overruns_total', () => new prom.Counter({ name: 'safety_breaker_budget_overruns_total', help: 'Calls whose hot-path detectors ran past the time budget, by the detector that crossed it.', labelNames: ['breaker', 'detector'], registers })),
-    windowRatio: get('safety_breaker_window_flag_ratio', () => new prom.Gauge({ name: 'safety_breaker_window_flag_ratio', help: 'The statistic each trip policy compares with its threshold over the current window: the flag ratio (rate) or its Wilson lower bound (wilson), 0 to 1.', labelNames: ['breaker', 'policy'], registers, collect: refresh })),
-    windowCalls: get('safety_breaker_window_calls', () => new prom.Gauge({ name: 'safety_breaker_window_calls', help: 'Calls in the current window of each trip policy.', labelNames: ['breaker', 'policy'], registers, collect: refresh })),
-    threshold: get('safety_breaker_trip_threshold_ratio', () => new prom.Gauge({ name: 'safety_breaker_trip_threshold_ratio', help: 'The configured trip threshold of each policy, 0 to 1: the breaker trips when safety_breaker_window_flag_ratio reaches it.', labelNames: ['breaker', 'policy'], registers, collect: refresh })),
-    asyncDropped: get('safety_breaker_async_detector_dropped_total', () => new prom.Counter({ name: 'safety_breaker_async_detector_dropped_total', help: 'Async detector evaluations dropped because the queue was full.', labelNames: ['breaker'], registers })),
-    asyncDepth: get('safety_breaker_async_detector_queue_depth', () => new prom.Gauge({ name: 'safety_breaker_async_detector_queue_depth', help: 'Async detector evaluations waiting or running.', labelNames: ['breaker'], registers })),
-    detectionDelay: get('safety_breaker_detection_delay_seconds', () => new prom.Histogram({ name: 'safety_breaker_detection_delay_seconds', help: 'Time from the estimated onset of a change (CUSUM change point) to the trip, in seconds.', labelNames: ['breaker', 'policy'], buckets: DETECTION_DELAY_BUCKETS, registers })),
-    detectionDelayCalls: get('safety_breaker_detection_delay_calls', () => new prom.Histogram({ name: 'safety_breaker_detection_delay_calls', help: 'Calls from the estimated onset of a change (CUSUM change point) to the trip.', labelNames: ['breaker', 'policy'], buckets: DETECTION_DELAY_CALL_BUCKETS, registers })),
-    windowGroups: get('safety_breaker_window_groups', () => new prom.Gauge({ name: 'safety_breaker_window_groups', help: 'Groups a window detector (fairness) sees in its window, by status: sufficient (compared) or insufficient (fewer calls than minPerGroup: reported, never compared).', labelNames: ['breaker', 'detector', 'status'], registers, collect: refresh })),
-    buildInfo: get('safety_breaker_build_info', () => new prom.Gauge({ name: 'safety_breaker_build_info', help: 'Always 1; the version label says which safety-breaker wrote these metrics.', labelNames: ['version'], registers })),
+    state: get(
+      'safety_breaker_state',
+      () =>
+        new prom.Gauge({
+          name: 'safety_breaker_state',
+          help: 'Breaker state: 1 for the current state, 0 for the others.',
+          labelNames: ['breaker', 'state'],
+          registers,
+          collect: refresh,
+        }),
+    ),
+    transitions: get(
+      'safety_breaker_transitions_total',
+      () =>
+        new prom.Counter({
+          name: 'safety_breaker_transitions_total',
+          help: 'State transitions of the breaker.',
+          labelNames: ['breaker', 'from', 'to'],
+          registers,
+        }),
+    ),
+    lastTransition: get(
+      'safety_breaker_last_transition_timestamp_seconds',
+      () =>
+        new prom.Gauge({
+          name: 'safety_breaker_last_transition_timestamp_seconds',
+          help: "Unix time of the last state change (or of the breaker's creation), in seconds.",
+          labelNames: ['breaker'],
+          registers,
+        }),
+    ),
+    calls: get(
+      'safety_breaker_calls_total',
+      () =>
+        new prom.Counter({
+          name: 'safety_breaker_calls_total',
+          help: 'Route calls by route and outcome (success, blocked, error, timeout, rejected).',
+          labelNames: ['breaker', 'route', 'outcome'],
+          registers,
+        }),
+    ),
+    callDuration: get(
+      'safety_breaker_call_duration_seconds',
+      () =>
+        new prom.Histogram({
+          name: 'safety_breaker_call_duration_seconds',
+          help: 'Duration of route calls, in seconds.',
+          labelNames: ['breaker', 'route'],
+          buckets: CALL_DURATION_BUCKETS,
+          registers,
+        }),
+    ),
+    notPermitted: get(
+      'safety_breaker_calls_not_permitted_total',
+      () =>
+        new prom.Counter({
+          name: 'safety_breaker_calls_not_permitted_total',
+          help: 'Calls the breaker did not let reach the primary because it was open, forced open, or out of half-open probe slots.',
+          labelNames: ['breaker'],
+          registers,
+        }),
+    ),
+    fallback: get(
+      'safety_breaker_fallback_calls_total',
+      () =>
+        new prom.Counter({
+          name: 'safety_breaker_fallback_calls_total',
+          help: 'Calls the primary did not serve, by result: served (by a fallback route), safe_reply, exhausted (the caller got an error).',
+          labelNames: ['breaker', 'result'],
+          registers,
+        }),
+    ),
+    evaluations: get(
+      'safety_breaker_detector_evaluations_total',
+      () =>
+        new prom.Counter({
+          name: 'safety_breaker_detector_evaluations_total',
+          help: 'Detector evaluations by verdict (pass, flag, block, error).',
+          labelNames: ['breaker', 'detector', 'verdict'],
+          registers,
+        }),
+    ),
+    detectorDuration: get(
+      'safety_breaker_detector_duration_seconds',
+      () =>
+        new prom.Histogram({
+          name: 'safety_breaker_detector_duration_seconds',
+          help: 'Duration of hot-path detector evaluations, in seconds.',
+          labelNames: ['breaker', 'detector'],
+          buckets: DETECTOR_DURATION_BUCKETS,
+          registers,
+        }),
+    ),
+    blocked: get(
+      'safety_breaker_blocked_outputs_total',
+      () =>
+        new prom.Counter({
+          name: 'safety_breaker_blocked_outputs_total',
+          help: 'Outputs blocked before reaching the caller, by route and detector.',
+          labelNames: ['breaker', 'route', 'detector'],
+          registers,
+        }),
+    ),
+    budgetOverruns: get(
+      'safety_breaker_budget_overruns_total',
+      () =>
+        new prom.Counter({
+          name: 'safety_breaker_budget_overruns_total',
+          help: 'Calls whose hot-path detectors ran past the time budget, by the detector that crossed it.',
+          labelNames: ['breaker', 'detector'],
+          registers,
+        }),
+    ),
+    windowRatio: get(
+      'safety_breaker_window_flag_ratio',
+      () =>
+        new prom.Gauge({
+          name: 'safety_breaker_window_flag_ratio',
+          help: 'The statistic each trip policy compares with its threshold over the current window: the flag ratio (rate) or its Wilson lower bound (wilson), 0 to 1.',
+          labelNames: ['breaker', 'policy'],
+          registers,
+          collect: refresh,
+        }),
+    ),
+    windowCalls: get(
+      'safety_breaker_window_calls',
+      () =>
+        new prom.Gauge({
+          name: 'safety_breaker_window_calls',
+          help: 'Calls in the current window of each trip policy.',
+          labelNames: ['breaker', 'policy'],
+          registers,
+          collect: refresh,
+        }),
+    ),
+    threshold: get(
+      'safety_breaker_trip_threshold_ratio',
+      () =>
+        new prom.Gauge({
+          name: 'safety_breaker_trip_threshold_ratio',
+          help: 'The configured trip threshold of each policy, 0 to 1: the breaker trips when safety_breaker_window_flag_ratio reaches it.',
+          labelNames: ['breaker', 'policy'],
+          registers,
+          collect: refresh,
+        }),
+    ),
+    asyncDropped: get(
+      'safety_breaker_async_detector_dropped_total',
+      () =>
+        new prom.Counter({
+          name: 'safety_breaker_async_detector_dropped_total',
+          help: 'Async detector evaluations dropped because the queue was full.',
+          labelNames: ['breaker'],
+          registers,
+        }),
+    ),
+    asyncDepth: get(
+      'safety_breaker_async_detector_queue_depth',
+      () =>
+        new prom.Gauge({
+          name: 'safety_breaker_async_detector_queue_depth',
+          help: 'Async detector evaluations waiting or running.',
+          labelNames: ['breaker'],
+          registers,
+        }),
+    ),
+    detectionDelay: get(
+      'safety_breaker_detection_delay_seconds',
+      () =>
+        new prom.Histogram({
+          name: 'safety_breaker_detection_delay_seconds',
+          help: 'Time from the estimated onset of a change (CUSUM change point) to the trip, in seconds.',
+          labelNames: ['breaker', 'policy'],
+          buckets: DETECTION_DELAY_BUCKETS,
+          registers,
+        }),
+    ),
+    detectionDelayCalls: get(
+      'safety_breaker_detection_delay_calls',
+      () =>
+        new prom.Histogram({
+          name: 'safety_breaker_detection_delay_calls',
+          help: 'Calls from the estimated onset of a change (CUSUM change point) to the trip.',
+          labelNames: ['breaker', 'policy'],
+          buckets: DETECTION_DELAY_CALL_BUCKETS,
+          registers,
+        }),
+    ),
+    windowGroups: get(
+      'safety_breaker_window_groups',
+      () =>
+        new prom.Gauge({
+          name: 'safety_breaker_window_groups',
+          help: 'Groups a window detector (fairness) sees in its window, by status: sufficient (compared) or insufficient (fewer calls than minPerGroup: reported, never compared).',
+          labelNames: ['breaker', 'detector', 'status'],
+          registers,
+          collect: refresh,
+        }),
+    ),
+    buildInfo: get(
+      'safety_breaker_build_info',
+      () =>
+        new prom.Gauge({
+          name: 'safety_breaker_build_info',
+          help: 'Always 1; the version label says which safety-breaker wrote these metrics.',
+          labelNames: ['version'],
+          registers,
+        }),
+    ),
   } as {
     sources: Map<string, () => MetricsSnapshot>;
     state: PromClient.Gauge<'breaker' | 'state'>;
@@ -208,7 +400,8 @@ export function createBreakerMetrics(registry: PromClient.Registry | undefined, 
     },
     detector(detector, verdict, seconds) {
       child(`e|${detector}|${verdict}`, () => f.evaluations.labels({ breaker, detector, verdict })).inc();
-      if (seconds !== undefined) child(`t|${detector}`, () => f.detectorDuration.labels({ breaker, detector })).observe(seconds);
+      if (seconds !== undefined)
+        child(`t|${detector}`, () => f.detectorDuration.labels({ breaker, detector })).observe(seconds);
     },
     blocked(route, detector) {
       child(`b|${route}|${detector}`, () => f.blocked.labels({ breaker, route, detector })).inc();

@@ -7,6 +7,8 @@ export function loadOptionalPeer<T>(name: string, neededFor: string): T {
   try {
     return requireFromHere(name) as T;
   } catch (error) {
-    throw new Error(`safety-breaker: ${neededFor} needs the optional peer dependency "${name}": npm install ${name}`, { cause: error });
+    throw new Error(`safety-breaker: ${neededFor} needs the optional peer dependency "${name}": npm install ${name}`, {
+      cause: error,
+    });
   }
 }

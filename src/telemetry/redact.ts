@@ -18,14 +18,18 @@ export const REDACTED = {
   ip: '[REDACTED_IP]',
 } as const;
 
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}/g;
+const EMAIL =
+  /[A-Za-z0-9._%+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}/g;
 // Card layouts: 13–19 digits in one run, 4-4-4-4(-3) or 4-6-4/5 (Amex, Diners), spaces or dashes between groups.
-const CARD_CANDIDATE = /(?<![\d+-])(?:\d{13,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{4}(?:\1\d{3})?|\d{4}([ -])\d{6}\2\d{4,5})(?!\d)/g;
+const CARD_CANDIDATE =
+  /(?<![\d+-])(?:\d{13,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{4}(?:\1\d{3})?|\d{4}([ -])\d{6}\2\d{4,5})(?!\d)/g;
 // Hex groups with at least two colons (optionally ending in a dotted IPv4); confirmed by net.isIPv6.
-const IPV6_CANDIDATE = /(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{1,4})?(?![\w:]|\.\d)/g;
+const IPV6_CANDIDATE =
+  /(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{1,4})?(?![\w:]|\.\d)/g;
 const IPV4 = /(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\d.]*\d)/g;
 // An optional +country code, an optional (area code), then 2–4 digit groups; confirmed by digit count below.
-const PHONE_CANDIDATE = /(?<![\w+]|\d[ .-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{2,4}(?:[ .-]?\d{2,4}){1,5}(?!\w)/g;
+const PHONE_CANDIDATE =
+  /(?<![\w+]|\d[ .-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{2,4}(?:[ .-]?\d{2,4}){1,5}(?!\w)/g;
 const DATE_LIKE = /^\d{4}[-./]\d{1,2}[-./]\d{1,2}$|^\d{1,2}[-./]\d{1,2}[-./]\d{4}$/;
 
 /** The Luhn checksum that every payment card number passes. */
@@ -58,7 +62,8 @@ export function redact(text: string, options: RedactOptions = {}): string {
   if (typeof text !== 'string') throw new TypeError(`redact(text): text must be a string (got ${typeof text})`);
   let out = text;
   if (options.emails !== false) out = out.replace(EMAIL, REDACTED.email);
-  if (options.cards !== false) out = out.replace(CARD_CANDIDATE, (m) => (luhnValid(m.replace(/[ -]/g, '')) ? REDACTED.card : m));
+  if (options.cards !== false)
+    out = out.replace(CARD_CANDIDATE, (m) => (luhnValid(m.replace(/[ -]/g, '')) ? REDACTED.card : m));
   if (options.ips !== false) {
     out = out.replace(IPV6_CANDIDATE, (m) => (isIPv6(m) ? REDACTED.ip : m));
     out = out.replace(IPV4, REDACTED.ip);

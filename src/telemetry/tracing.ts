@@ -43,7 +43,13 @@ export interface RouteSpan {
 export interface GuardTracing {
   start(route: string, args: readonly unknown[], probe: boolean): RouteSpan;
   /** The breaker opened: an event on the span of the call that tripped it, or a span of its own. */
-  trip(trip: { from: string; policy: string; reason: string; openForMs: number; details: Readonly<Record<string, number>> }): void;
+  trip(trip: {
+    from: string;
+    policy: string;
+    reason: string;
+    openForMs: number;
+    details: Readonly<Record<string, number>>;
+  }): void;
 }
 
 type Api = typeof OtelApi;
@@ -55,9 +61,12 @@ export function createTracing(option: boolean | TracingOptions | undefined, brea
   const api = loadOptionalPeer<Api>('@opentelemetry/api', 'tracing');
   const tracer = o.tracer ?? api.trace.getTracer('safety-breaker', packageVersion());
   const operation = o.operation ?? 'chat';
-  const providerOf = typeof o.provider === 'function' ? o.provider : () => (o.provider as string | undefined) ?? 'openai';
+  const providerOf =
+    typeof o.provider === 'function' ? o.provider : () => (o.provider as string | undefined) ?? 'openai';
   const modelOf = o.model ?? defaultModel;
-  const content = o.recordContent ? (typeof o.recordContent === 'object' && o.recordContent.redact) || ((t: string) => redact(t)) : undefined;
+  const content = o.recordContent
+    ? (typeof o.recordContent === 'object' && o.recordContent.redact) || ((t: string) => redact(t))
+    : undefined;
   // The span whose call is being recorded right now: set synchronously between scanned()/failed() and end().
   let recording: Span | undefined;
 
@@ -76,7 +85,10 @@ export function createTracing(option: boolean | TracingOptions | undefined, brea
         const input = inputMessages(args, content);
         if (input) attributes['gen_ai.input.messages'] = input;
       }
-      const span = tracer.startSpan(model ? `${operation} ${model}` : operation, { kind: api.SpanKind.CLIENT, attributes });
+      const span = tracer.startSpan(model ? `${operation} ${model}` : operation, {
+        kind: api.SpanKind.CLIENT,
+        attributes,
+      });
       return {
         run: (fn) => api.context.with(api.trace.setSpan(api.context.active(), span), fn),
         scanned(output, text, signals, blockedBy) {
@@ -94,13 +106,20 @@ export function createTracing(option: boolean | TracingOptions | undefined, brea
           }
           span.setAttribute('safety_breaker.outcome', blockedBy.length > 0 ? 'blocked' : 'success');
           if (blockedBy.length > 0) span.setAttribute('safety_breaker.blocked_by', [...blockedBy]);
-          if (content) span.setAttribute('gen_ai.output.messages', JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: content(text) }] }]));
+          if (content)
+            span.setAttribute(
+              'gen_ai.output.messages',
+              JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: content(text) }] }]),
+            );
         },
         failed(error, outcome) {
           recording = span;
           span.setAttribute('safety_breaker.outcome', outcome);
           span.setAttribute('error.type', errorType(error));
-          span.setStatus({ code: api.SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+          span.setStatus({
+            code: api.SpanStatusCode.ERROR,
+            message: error instanceof Error ? error.message : String(error),
+          });
         },
         end() {
           if (recording === span) recording = undefined;
@@ -122,7 +141,10 @@ export function createTracing(option: boolean | TracingOptions | undefined, brea
         return;
       }
       // Tripped off any call's span (an async detector's late verdict): a short span of its own.
-      const span = tracer.startSpan(`safety_breaker.trip ${breaker}`, { kind: api.SpanKind.INTERNAL, attributes: { 'safety_breaker.breaker': breaker } });
+      const span = tracer.startSpan(`safety_breaker.trip ${breaker}`, {
+        kind: api.SpanKind.INTERNAL,
+        attributes: { 'safety_breaker.breaker': breaker },
+      });
       span.addEvent('safety_breaker.trip', attrs);
       span.end();
     },
@@ -155,14 +177,18 @@ function setResponse(span: Span, output: unknown): void {
   if (typeof output.id === 'string') span.setAttribute('gen_ai.response.id', output.id);
   if (typeof output.model === 'string') span.setAttribute('gen_ai.response.model', output.model);
   const reasons: string[] = [];
-  if (Array.isArray(output.choices)) for (const c of output.choices) if (isObject(c) && typeof c.finish_reason === 'string') reasons.push(c.finish_reason);
+  if (Array.isArray(output.choices))
+    for (const c of output.choices)
+      if (isObject(c) && typeof c.finish_reason === 'string') reasons.push(c.finish_reason);
   if (typeof output.stop_reason === 'string') reasons.push(output.stop_reason);
   if (typeof output.finishReason === 'string') reasons.push(output.finishReason);
   if (reasons.length > 0) span.setAttribute('gen_ai.response.finish_reasons', reasons);
   const usage = output.usage;
   if (!isObject(usage)) return;
-  const input = num(usage.prompt_tokens) ?? num(usage.input_tokens) ?? num(usage.inputTokens) ?? num(usage.promptTokens);
-  const out = num(usage.completion_tokens) ?? num(usage.output_tokens) ?? num(usage.outputTokens) ?? num(usage.completionTokens);
+  const input =
+    num(usage.prompt_tokens) ?? num(usage.input_tokens) ?? num(usage.inputTokens) ?? num(usage.promptTokens);
+  const out =
+    num(usage.completion_tokens) ?? num(usage.output_tokens) ?? num(usage.outputTokens) ?? num(usage.completionTokens);
   if (input !== undefined) span.setAttribute('gen_ai.usage.input_tokens', input);
   if (out !== undefined) span.setAttribute('gen_ai.usage.output_tokens', out);
 }
@@ -170,13 +196,23 @@ function setResponse(span: Span, output: unknown): void {
 /** `gen_ai.input.messages` from an OpenAI-style `{ messages }` or a Responses-style `{ input }` argument, redacted. */
 function inputMessages(args: readonly unknown[], redactText: (t: string) => string): string | undefined {
   const first = args[0];
-  if (typeof first === 'string') return JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: redactText(first) }] }]);
+  if (typeof first === 'string')
+    return JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: redactText(first) }] }]);
   if (!isObject(first)) return undefined;
-  const source = Array.isArray(first.messages) ? first.messages : typeof first.input === 'string' ? [{ role: 'user', content: first.input }] : undefined;
+  const source = Array.isArray(first.messages)
+    ? first.messages
+    : typeof first.input === 'string'
+      ? [{ role: 'user', content: first.input }]
+      : undefined;
   if (!source) return undefined;
   const messages = source.filter(isObject).map((m) => ({
     role: typeof m.role === 'string' ? m.role : 'user',
-    parts: [{ type: 'text', content: redactText(typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? '')) }],
+    parts: [
+      {
+        type: 'text',
+        content: redactText(typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? '')),
+      },
+    ],
   }));
   return JSON.stringify(messages);
 }

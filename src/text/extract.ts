@@ -16,7 +16,10 @@ export function defaultText(output: unknown): string {
   // OpenAI Responses API: `output_text` convenience, or the `output` items.
   if (output.object === 'response') {
     if (typeof output.output_text === 'string' && output.output_text !== '') return output.output_text;
-    if (Array.isArray(output.output)) return joinParts(output.output.flatMap((item) => (isObj(item) && Array.isArray(item.content) ? item.content : [])));
+    if (Array.isArray(output.output))
+      return joinParts(
+        output.output.flatMap((item) => (isObj(item) && Array.isArray(item.content) ? item.content : [])),
+      );
   }
   // OpenAI chat completion: choices[].message.content (string or parts) and refusal.
   if (Array.isArray(output.choices)) {

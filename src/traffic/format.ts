@@ -59,7 +59,8 @@ export function parseTrafficLine(text: string, lineNo: number): TrafficLine {
   } catch (error) {
     throw new TrafficLineError(lineNo, `not JSON (${(error as Error).message})`);
   }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new TrafficLineError(lineNo, 'expected a JSON object');
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new TrafficLineError(lineNo, 'expected a JSON object');
   const o = v as Record<string, unknown>;
   const bad = (reason: string): never => {
     throw new TrafficLineError(lineNo, reason);
@@ -69,22 +70,31 @@ export function parseTrafficLine(text: string, lineNo: number): TrafficLine {
     const ms = Date.parse(t);
     if (Number.isNaN(ms)) bad(`"t" must be epoch milliseconds or an ISO 8601 time (got ${JSON.stringify(t)})`);
     t = ms;
-  } else if (typeof t !== 'number' || !Number.isFinite(t)) bad(`"t" must be epoch milliseconds or an ISO 8601 time (got ${show(t)})`);
-  if (typeof o.breaker !== 'string' || o.breaker === '') bad(`"breaker" must be a non-empty string (got ${show(o.breaker)})`);
-  if (typeof o.latencyMs !== 'number' || !(o.latencyMs >= 0)) bad(`"latencyMs" must be a number >= 0 (got ${show(o.latencyMs)})`);
+  } else if (typeof t !== 'number' || !Number.isFinite(t))
+    bad(`"t" must be epoch milliseconds or an ISO 8601 time (got ${show(t)})`);
+  if (typeof o.breaker !== 'string' || o.breaker === '')
+    bad(`"breaker" must be a non-empty string (got ${show(o.breaker)})`);
+  if (typeof o.latencyMs !== 'number' || !(o.latencyMs >= 0))
+    bad(`"latencyMs" must be a number >= 0 (got ${show(o.latencyMs)})`);
   if (o.text !== undefined && typeof o.text !== 'string') bad(`"text" must be a string (got ${show(o.text)})`);
-  if (o.textRef !== undefined && typeof o.textRef !== 'string') bad(`"textRef" must be a string (got ${show(o.textRef)})`);
+  if (o.textRef !== undefined && typeof o.textRef !== 'string')
+    bad(`"textRef" must be a string (got ${show(o.textRef)})`);
   if (o.error !== undefined && o.error !== null) checkError(o.error, 'error', bad);
-  if (o.text === undefined && o.textRef === undefined && (o.error === undefined || o.error === null)) bad('needs "text", "textRef" or "error"');
-  if (o.context !== undefined && (typeof o.context !== 'object' || o.context === null || Array.isArray(o.context))) bad(`"context" must be an object (got ${show(o.context)})`);
-  if (o.label !== undefined && o.label !== 'unsafe' && o.label !== 'safe') bad(`"label" must be "unsafe" or "safe" (got ${show(o.label)})`);
+  if (o.text === undefined && o.textRef === undefined && (o.error === undefined || o.error === null))
+    bad('needs "text", "textRef" or "error"');
+  if (o.context !== undefined && (typeof o.context !== 'object' || o.context === null || Array.isArray(o.context)))
+    bad(`"context" must be an object (got ${show(o.context)})`);
+  if (o.label !== undefined && o.label !== 'unsafe' && o.label !== 'safe')
+    bad(`"label" must be "unsafe" or "safe" (got ${show(o.label)})`);
   if (o.fallbacks !== undefined) {
-    if (typeof o.fallbacks !== 'object' || o.fallbacks === null || Array.isArray(o.fallbacks)) bad(`"fallbacks" must be an object of route results`);
+    if (typeof o.fallbacks !== 'object' || o.fallbacks === null || Array.isArray(o.fallbacks))
+      bad(`"fallbacks" must be an object of route results`);
     for (const [route, r] of Object.entries(o.fallbacks as object)) {
       if (typeof r !== 'object' || r === null) bad(`"fallbacks.${route}" must be an object`);
       const rr = r as Record<string, unknown>;
       if (rr.text !== undefined && typeof rr.text !== 'string') bad(`"fallbacks.${route}.text" must be a string`);
-      if (rr.latencyMs !== undefined && (typeof rr.latencyMs !== 'number' || !(rr.latencyMs >= 0))) bad(`"fallbacks.${route}.latencyMs" must be a number >= 0`);
+      if (rr.latencyMs !== undefined && (typeof rr.latencyMs !== 'number' || !(rr.latencyMs >= 0)))
+        bad(`"fallbacks.${route}.latencyMs" must be a number >= 0`);
       if (rr.error !== undefined && rr.error !== null) checkError(rr.error, `fallbacks.${route}.error`, bad);
     }
   }
@@ -95,7 +105,8 @@ export function parseTrafficLine(text: string, lineNo: number): TrafficLine {
 
 function checkError(e: unknown, key: string, bad: (reason: string) => never): void {
   if (e === 'timeout') return;
-  if (typeof e !== 'object' || e === null || Array.isArray(e)) bad(`"${key}" must be "timeout" or an object { message, status, code } (got ${show(e)})`);
+  if (typeof e !== 'object' || e === null || Array.isArray(e))
+    bad(`"${key}" must be "timeout" or an object { message, status, code } (got ${show(e)})`);
   const r = e as Record<string, unknown>;
   if (r.status !== undefined && typeof r.status !== 'number') bad(`"${key}.status" must be a number`);
 }

@@ -46,7 +46,11 @@ export interface TrafficRecorder {
    * Wraps a model function so each call is recorded: pass the result as the guard's primary, and
    * the log holds exactly the calls the breaker judged.
    */
-  wrap<F extends ModelFunction>(breaker: string, fn: F, options?: { text?: (output: Awaited<ReturnType<F>>) => string; context?: (...args: Parameters<F>) => CallContext }): F;
+  wrap<F extends ModelFunction>(
+    breaker: string,
+    fn: F,
+    options?: { text?: (output: Awaited<ReturnType<F>>) => string; context?: (...args: Parameters<F>) => CallContext },
+  ): F;
   /** Lines written, sampled out, and dropped (stream full). */
   readonly stats: { written: number; sampledOut: number; dropped: number };
   /** Flushes and closes a file it opened. */
@@ -63,10 +67,16 @@ export interface TrafficRecorder {
  */
 export function createRecorder(options: RecorderOptions): TrafficRecorder {
   const sampleRate = options.sampleRate ?? 1;
-  if (!(sampleRate >= 0 && sampleRate <= 1)) throw new TypeError(`createRecorder(): option "sampleRate" must be in [0, 1] (got ${String(options.sampleRate)})`);
+  if (!(sampleRate >= 0 && sampleRate <= 1))
+    throw new TypeError(`createRecorder(): option "sampleRate" must be in [0, 1] (got ${String(options.sampleRate)})`);
   const random = options.random ?? Math.random;
   const clock = options.clock ?? Date.now;
-  const scrub = options.redact === false ? (s: string) => s : typeof options.redact === 'function' ? options.redact : (s: string) => redactPii(s);
+  const scrub =
+    options.redact === false
+      ? (s: string) => s
+      : typeof options.redact === 'function'
+        ? options.redact
+        : (s: string) => redactPii(s);
   const keys = options.contextKeys ?? [];
   const maxPending = options.maxPending ?? 10_000;
   const stats = { written: 0, sampledOut: 0, dropped: 0 };
@@ -98,7 +108,12 @@ export function createRecorder(options: RecorderOptions): TrafficRecorder {
         const v = call.context?.[k];
         if (v === undefined) continue;
         any = true;
-        context[k] = typeof v === 'string' ? scrub(v) : typeof v === 'number' || typeof v === 'boolean' || v === null ? v : scrub(String(v));
+        context[k] =
+          typeof v === 'string'
+            ? scrub(v)
+            : typeof v === 'number' || typeof v === 'boolean' || v === null
+              ? v
+              : scrub(String(v));
       }
       const line: TrafficLine = {
         t: call.t ?? clock() - call.latencyMs,

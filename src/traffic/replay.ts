@@ -148,19 +148,62 @@ class BreakerSim {
     const fallbacks: Record<string, ModelFunction> = {};
     for (const route of b.fallbacks) fallbacks[route] = () => this.fallback(route);
     const issues: ConfigIssue[] = [];
-    const opts = guardOptionsFor(name, b, { primary: () => this.primary(), fallbacks }, registry, undefined, new Map<string, Detector>(), (path, expected, found, message) =>
-      issues.push({ file: '<config>', line: 0, column: 0, path: `breakers.${name}.${path}`, expected, found, message }),
+    const opts = guardOptionsFor(
+      name,
+      b,
+      { primary: () => this.primary(), fallbacks },
+      registry,
+      undefined,
+      new Map<string, Detector>(),
+      (path, expected, found, message) =>
+        issues.push({
+          file: '<config>',
+          line: 0,
+          column: 0,
+          path: `breakers.${name}.${path}`,
+          expected,
+          found,
+          message,
+        }),
     );
     if (!opts) throw new ConfigError(issues);
     // Timeouts and retries are replayed from the log, never waited for.
-    this.guarded = guard<ModelFunction>(() => this.primary(), { ...opts, clock: () => this.now, timeoutMs: 0, retry: false } as GuardOptions<ModelFunction>);
-    this.report = { breaker: name, mode: b.mode, calls: 0, primaryCalls: 0, probes: 0, servedByPrimary: 0, servedByFallback: 0, exhausted: 0, callerErrors: 0, failed: 0, flagged: 0, blocked: 0, unsafeReachedUsers: 0, textRefs: 0, labelled: 0, trips: [], tripsOmitted: 0, endState: 'closed' };
+    this.guarded = guard<ModelFunction>(() => this.primary(), {
+      ...opts,
+      clock: () => this.now,
+      timeoutMs: 0,
+      retry: false,
+    } as GuardOptions<ModelFunction>);
+    this.report = {
+      breaker: name,
+      mode: b.mode,
+      calls: 0,
+      primaryCalls: 0,
+      probes: 0,
+      servedByPrimary: 0,
+      servedByFallback: 0,
+      exhausted: 0,
+      callerErrors: 0,
+      failed: 0,
+      flagged: 0,
+      blocked: 0,
+      unsafeReachedUsers: 0,
+      textRefs: 0,
+      labelled: 0,
+      trips: [],
+      tripsOmitted: 0,
+      endState: 'closed',
+    };
     this.guarded.on('outcome', (e) => {
       const rec = e.context[REC as unknown as string] as CallRec | undefined;
       if (!rec) return;
       if (e.route === 'primary') rec.primary = e;
       // In shadow mode a blocked output still reaches the caller.
-      if (e.outcome === 'success' || (e.outcome === 'blocked' && e.route === 'primary' && this.report.mode === 'shadow')) rec.served = e;
+      if (
+        e.outcome === 'success' ||
+        (e.outcome === 'blocked' && e.route === 'primary' && this.report.mode === 'shadow')
+      )
+        rec.served = e;
       if (e.outcome === 'blocked') this.report.blocked++;
     });
     this.guarded.on('trip', (e) => this.onTrip(e));
@@ -265,14 +308,18 @@ class BreakerSim {
       if (!p.probe) this.observe(this.now, flagged || failed);
     }
     const served = rec.served;
-    if (!threw && !served && r.mode === 'disabled') r.servedByPrimary++; // passed straight through: no detectors, no events
+    if (!threw && !served && r.mode === 'disabled')
+      r.servedByPrimary++; // passed straight through: no detectors, no events
     else if (threw || !served) r.exhausted++;
     else if (served.route === 'primary') r.servedByPrimary++;
     else {
       r.servedByFallback++;
       if (this.openTrip) this.openTrip.servedByFallback++;
     }
-    const unsafe = served !== undefined && !threw && (served.signals.some((s) => s.flagged || s.blocked) || (served.route === 'primary' && label === 'unsafe'));
+    const unsafe =
+      served !== undefined &&
+      !threw &&
+      (served.signals.some((s) => s.flagged || s.blocked) || (served.route === 'primary' && label === 'unsafe'));
     if (unsafe) {
       r.unsafeReachedUsers++;
       this.unsafeServed++;
@@ -349,17 +396,28 @@ class BreakerSim {
 export class Replay {
   private readonly sims = new Map<string, BreakerSim>();
   // Lines waiting to run, by start time: a log written as calls finish is out of start order by up to the longest call.
-  private readonly buffer = new MinHeap<{ l: TrafficLine; line: number }>((a, b) => a.l.t < b.l.t || (a.l.t === b.l.t && a.line < b.line));
+  private readonly buffer = new MinHeap<{ l: TrafficLine; line: number }>(
+    (a, b) => a.l.t < b.l.t || (a.l.t === b.l.t && a.line < b.line),
+  );
   private maxEnd = -Infinity;
   private first = Infinity;
   private last = -Infinity;
-  private readonly result: ReplayReport = { lines: 0, calls: 0, malformed: { count: 0, lines: [] }, unknownBreakers: {}, outOfOrder: 0, breakers: {}, spanMs: 0 };
+  private readonly result: ReplayReport = {
+    lines: 0,
+    calls: 0,
+    malformed: { count: 0, lines: [] },
+    unknownBreakers: {},
+    outOfOrder: 0,
+    breakers: {},
+    spanMs: 0,
+  };
   private readonly maxMalformed: number;
   private readonly reorderMs: number;
 
   constructor(config: SafetyBreakerConfig, options: ReplayOptions = {}) {
     const registry = detectorRegistry(options.detectors);
-    for (const name of Object.keys(config.breakers)) this.sims.set(name, new BreakerSim(name, config, registry, options.maxTrips ?? 1_000));
+    for (const name of Object.keys(config.breakers))
+      this.sims.set(name, new BreakerSim(name, config, registry, options.maxTrips ?? 1_000));
     this.maxMalformed = options.maxMalformed ?? 20;
     this.reorderMs = options.reorderMs ?? 120_000;
   }
@@ -475,12 +533,15 @@ function flaggedBy(signals: readonly Signal[]): string[] {
 }
 
 function toError(e: TrafficError): Error {
-  if (e === 'timeout') return Object.assign(new Error('timeout (recorded)'), { name: 'TimeoutError', code: 'SAFETY_BREAKER_TIMEOUT' });
-  return Object.assign(new Error(e.message ?? 'error (recorded)'), { ...(e.status !== undefined && { status: e.status }), ...(e.code !== undefined && { code: e.code }) });
+  if (e === 'timeout')
+    return Object.assign(new Error('timeout (recorded)'), { name: 'TimeoutError', code: 'SAFETY_BREAKER_TIMEOUT' });
+  return Object.assign(new Error(e.message ?? 'error (recorded)'), {
+    ...(e.status !== undefined && { status: e.status }),
+    ...(e.code !== undefined && { code: e.code }),
+  });
 }
 
 function isCaller(error: unknown): boolean {
   const status = (error as { status?: unknown } | null)?.status;
   return typeof status === 'number' && status >= 400 && status < 500 && status !== 408 && status !== 429;
 }
-

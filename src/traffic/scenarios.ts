@@ -8,7 +8,10 @@ import type { TrafficLine, TrafficRouteResult } from './format.js';
 import { seededRandom } from '../random.js';
 
 const ramp = z.union([z.number().min(0), z.strictObject({ from: z.number().min(0), to: z.number().min(0) })]);
-const rate = z.union([z.number().min(0).max(1), z.strictObject({ from: z.number().min(0).max(1), to: z.number().min(0).max(1) })]);
+const rate = z.union([
+  z.number().min(0).max(1),
+  z.strictObject({ from: z.number().min(0).max(1), to: z.number().min(0).max(1) }),
+]);
 
 const phaseSchema = z.strictObject({
   name: z.string().min(1),
@@ -23,9 +26,13 @@ const phaseSchema = z.strictObject({
   /** Failures and slow calls in this phase are the incident's (label `unsafe`), for false-trip counts; toxic outputs are always `unsafe`. */
   incident: z.boolean().default(false),
   /** Per-group toxic rates (fairness drills); groups are drawn by weight into `context.group`. */
-  groups: z.record(z.string(), z.strictObject({ weight: z.number().positive().default(1), toxicRate: rate.optional() })).optional(),
+  groups: z
+    .record(z.string(), z.strictObject({ weight: z.number().positive().default(1), toxicRate: rate.optional() }))
+    .optional(),
   /** How the fallback routes behave (a cascade degrades them too). */
-  fallback: z.strictObject({ toxicRate: rate.default(0.005), errorRate: rate.default(0.001), latencyMs: ramp.default(600) }).optional(),
+  fallback: z
+    .strictObject({ toxicRate: rate.default(0.005), errorRate: rate.default(0.001), latencyMs: ramp.default(600) })
+    .optional(),
 });
 
 export const scenarioSchema = z.strictObject({
@@ -99,10 +106,16 @@ export const builtinScenarios: Readonly<Record<string, ScenarioInput>> = {
   },
   'fairness-drift': {
     name: 'fairness-drift',
-    description: 'Outputs for group b become toxic more and more often while group a stays clean (needs a fairness detector on context.group).',
+    description:
+      'Outputs for group b become toxic more and more often while group a stays clean (needs a fairness detector on context.group).',
     phases: [
       { name: 'baseline', durationMs: 10 * MIN, groups: { a: { weight: 1 }, b: { weight: 1 } } },
-      { name: 'drift', durationMs: 30 * MIN, incident: true, groups: { a: { weight: 1, toxicRate: 0.005 }, b: { weight: 1, toxicRate: { from: 0.005, to: 0.15 } } } },
+      {
+        name: 'drift',
+        durationMs: 30 * MIN,
+        incident: true,
+        groups: { a: { weight: 1, toxicRate: 0.005 }, b: { weight: 1, toxicRate: { from: 0.005, to: 0.15 } } },
+      },
     ],
   },
   cascade: {
@@ -111,7 +124,13 @@ export const builtinScenarios: Readonly<Record<string, ScenarioInput>> = {
     phases: [
       { name: 'baseline', durationMs: 5 * MIN },
       { name: 'primary-toxic', durationMs: 2 * MIN, toxicRate: 0.3, incident: true },
-      { name: 'fallback-degrades', durationMs: 5 * MIN, toxicRate: 0.3, incident: true, fallback: { toxicRate: 0.4, errorRate: 0.2, latencyMs: 600 } },
+      {
+        name: 'fallback-degrades',
+        durationMs: 5 * MIN,
+        toxicRate: 0.3,
+        incident: true,
+        fallback: { toxicRate: 0.4, errorRate: 0.2, latencyMs: 600 },
+      },
       { name: 'after', durationMs: 10 * MIN },
     ],
     expect: { minTrips: 1 },
@@ -132,10 +151,15 @@ const TOXIC = [
   'People like you are subhuman garbage.',
 ];
 
-const at = (r: number | { from: number; to: number }, f: number): number => (typeof r === 'number' ? r : r.from + (r.to - r.from) * f);
+const at = (r: number | { from: number; to: number }, f: number): number =>
+  typeof r === 'number' ? r : r.from + (r.to - r.from) * f;
 
 /** Generates a scenario's traffic, lazily: memory stays flat however long the drill. */
-export function* generateTraffic(scenario: Scenario, breaker: string, fallbackRoutes: readonly string[] = []): Generator<TrafficLine> {
+export function* generateTraffic(
+  scenario: Scenario,
+  breaker: string,
+  fallbackRoutes: readonly string[] = [],
+): Generator<TrafficLine> {
   const random = seededRandom(scenario.seed);
   const spacing = 1000 / scenario.ratePerSecond;
   // A call "slow" enough to label: twice the first phase's typical latency.
@@ -161,18 +185,26 @@ export function* generateTraffic(scenario: Scenario, breaker: string, fallbackRo
           }
         }
       }
-      const latencyMs = Math.max(1, Math.round(at(phase.latencyMs, f) * (1 + phase.latencyJitter * (2 * random() - 1))));
+      const latencyMs = Math.max(
+        1,
+        Math.round(at(phase.latencyMs, f) * (1 + phase.latencyJitter * (2 * random() - 1))),
+      );
       const failed = random() < at(phase.errorRate, f);
       const toxic = random() < toxicRate;
       const line: TrafficLine = {
         t: Math.round(t),
         breaker,
         latencyMs,
-        ...(failed ? { error: { message: 'Service Unavailable', status: 503 } } : { text: toxic ? pick(TOXIC, random) : pick(SAFE, random) }),
+        ...(failed
+          ? { error: { message: 'Service Unavailable', status: 503 } }
+          : { text: toxic ? pick(TOXIC, random) : pick(SAFE, random) }),
         ...(group !== undefined && { context: { group } }),
         // Ground truth: a toxic output, or a failure or slow call the incident caused.
         label: toxic && !failed ? 'unsafe' : phase.incident && (failed || latencyMs >= slowAt) ? 'unsafe' : 'safe',
-        ...(phase.fallback && fallbackRoutes.length > 0 && { fallbacks: Object.fromEntries(fallbackRoutes.map((r) => [r, fallbackResult(phase.fallback!, f, random)])) }),
+        ...(phase.fallback &&
+          fallbackRoutes.length > 0 && {
+            fallbacks: Object.fromEntries(fallbackRoutes.map((r) => [r, fallbackResult(phase.fallback!, f, random)])),
+          }),
       };
       yield line;
     }
@@ -180,7 +212,11 @@ export function* generateTraffic(scenario: Scenario, breaker: string, fallbackRo
   }
 }
 
-function fallbackResult(fb: NonNullable<Scenario['phases'][number]['fallback']>, f: number, random: () => number): TrafficRouteResult {
+function fallbackResult(
+  fb: NonNullable<Scenario['phases'][number]['fallback']>,
+  f: number,
+  random: () => number,
+): TrafficRouteResult {
   const latencyMs = Math.round(at(fb.latencyMs, f));
   if (random() < at(fb.errorRate, f)) return { latencyMs, error: { message: 'Service Unavailable', status: 503 } };
   return { latencyMs, text: random() < at(fb.toxicRate, f) ? pick(TOXIC, random) : pick(SAFE, random) };

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { RatePolicy, WilsonPolicy, createPolicy, isTripPolicy, tripPolicySpecSchema } from '../../src/breaker/policies/index.js';
+import {
+  RatePolicy,
+  WilsonPolicy,
+  createPolicy,
+  isTripPolicy,
+  tripPolicySpecSchema,
+} from '../../src/breaker/policies/index.js';
 import { normalQuantile, wilsonLowerBound } from '../../src/breaker/stats.js';
 
 const obs = (bad: boolean, now = 0, failed = false) => ({ bad: bad || failed, failed, slow: false, latencyMs: 1, now });
@@ -30,7 +36,11 @@ describe('rate policy', () => {
   });
 
   it('in a time window, old bad calls expire and no longer trip', () => {
-    const p = new RatePolicy({ threshold: 0.5, minimumCalls: 3, window: { kind: 'time', durationMs: 1_000, buckets: 10 } });
+    const p = new RatePolicy({
+      threshold: 0.5,
+      minimumCalls: 3,
+      window: { kind: 'time', durationMs: 1_000, buckets: 10 },
+    });
     p.observe(obs(true, 0));
     p.observe(obs(true, 10));
     // Two seconds later the bad calls are gone: 1 good call in the window.
@@ -59,7 +69,12 @@ describe('wilson policy', () => {
   });
 
   it('does not trip on a raw rate above the threshold when the lower bound is not (3 of 10 vs 20 %)', () => {
-    const p = new WilsonPolicy({ threshold: 0.2, confidence: 0.95, minimumCalls: 10, window: { kind: 'count', size: 100 } });
+    const p = new WilsonPolicy({
+      threshold: 0.2,
+      confidence: 0.95,
+      minimumCalls: 10,
+      window: { kind: 'count', size: 100 },
+    });
     const raw = new RatePolicy({ threshold: 0.2, minimumCalls: 10, window: { kind: 'count', size: 100 } });
     let wilson;
     let rate;
@@ -73,15 +88,28 @@ describe('wilson policy', () => {
   });
 
   it('trips once there is enough evidence (30 of 100: lower bound 23 % > 20 %)', () => {
-    const p = new WilsonPolicy({ threshold: 0.2, confidence: 0.95, minimumCalls: 10, window: { kind: 'count', size: 100 } });
+    const p = new WilsonPolicy({
+      threshold: 0.2,
+      confidence: 0.95,
+      minimumCalls: 10,
+      window: { kind: 'count', size: 100 },
+    });
     let decision;
     for (let i = 0; i < 100; i++) decision = p.observe(obs(i % 10 < 3));
-    expect(decision).toMatchObject({ policy: 'wilson', details: { calls: 100, bad: 30, threshold: 0.2, confidence: 0.95 } });
+    expect(decision).toMatchObject({
+      policy: 'wilson',
+      details: { calls: 100, bad: 30, threshold: 0.2, confidence: 0.95 },
+    });
     expect(decision!.details.lowerBound).toBeCloseTo(0.2307, 3);
   });
 
   it('respects minimumCalls even when every call is bad', () => {
-    const p = new WilsonPolicy({ threshold: 0.01, confidence: 0.5001, minimumCalls: 20, window: { kind: 'count', size: 100 } });
+    const p = new WilsonPolicy({
+      threshold: 0.01,
+      confidence: 0.5001,
+      minimumCalls: 20,
+      window: { kind: 'count', size: 100 },
+    });
     for (let i = 0; i < 19; i++) expect(p.observe(obs(true))).toBeUndefined();
     expect(p.observe(obs(true))).toBeDefined();
   });
@@ -90,7 +118,13 @@ describe('wilson policy', () => {
 describe('policy specs', () => {
   it('fills defaults and builds the named policy', () => {
     const spec = tripPolicySpecSchema.parse({ policy: 'wilson' });
-    expect(spec).toEqual({ policy: 'wilson', threshold: 0.2, confidence: 0.95, minimumCalls: 20, window: { kind: 'count', size: 100 } });
+    expect(spec).toEqual({
+      policy: 'wilson',
+      threshold: 0.2,
+      confidence: 0.95,
+      minimumCalls: 20,
+      window: { kind: 'count', size: 100 },
+    });
     const p = createPolicy(spec);
     expect(p).toBeInstanceOf(WilsonPolicy);
     expect(isTripPolicy(p)).toBe(true);

@@ -54,7 +54,12 @@ describe('BreakerStateMachine', () => {
   it('half-open admits exactly k probes; all k must pass to close', () => {
     const { m, transitions } = machine();
     m.trip(decision, 0);
-    expect([m.admit(1_000), m.admit(1_000), m.admit(1_000), m.admit(1_000)]).toEqual(['probe', 'probe', 'probe', 'rejected']);
+    expect([m.admit(1_000), m.admit(1_000), m.admit(1_000), m.admit(1_000)]).toEqual([
+      'probe',
+      'probe',
+      'probe',
+      'rejected',
+    ]);
     m.probeDone(true, 1_010);
     m.probeDone(true, 1_020);
     expect(m.state(1_020)).toBe('half-open');

@@ -11,7 +11,13 @@ const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'sb-cli-'));
 
 function io(): CliIO & { stdout: string; stderr: string } {
-  const o = { stdout: '', stderr: '', progress: false, out: (t: string) => void (o.stdout += `${t}\n`), err: (t: string) => void (o.stderr += t) };
+  const o = {
+    stdout: '',
+    stderr: '',
+    progress: false,
+    out: (t: string) => void (o.stdout += `${t}\n`),
+    err: (t: string) => void (o.stderr += t),
+  };
   return o;
 }
 
@@ -28,8 +34,12 @@ describe('safety-breaker validate', () => {
     writeFileSync(file, TYPO);
     const out = io();
     expect(await main(['validate', file], out)).toBe(EXIT.INVALID_CONFIG);
-    expect(out.stderr).toContain(`${file}:4:7 breakers.chat.detectors.toxicty: unknown key "toxicty" — did you mean "toxicity"? (expected one of latency, fairness, toxicity, found "toxicty")`);
-    expect(out.stderr).toContain(`${file}:5:38 breakers.chat.trip.threshold: wrong type (expected a number, found "high" (a string))`);
+    expect(out.stderr).toContain(
+      `${file}:4:7 breakers.chat.detectors.toxicty: unknown key "toxicty" — did you mean "toxicity"? (expected one of latency, fairness, toxicity, found "toxicty")`,
+    );
+    expect(out.stderr).toContain(
+      `${file}:5:38 breakers.chat.trip.threshold: wrong type (expected a number, found "high" (a string))`,
+    );
   });
 
   it('exits 0 on a valid file and names its breakers', async () => {
@@ -45,8 +55,12 @@ describe('safety-breaker validate', () => {
     expect(usage.stderr).toContain('validate takes one FILE');
     expect(await main(['frobnicate'], io())).toBe(EXIT.USAGE);
     expect(await main(['replay', 'x.jsonl'], io())).toBe(EXIT.USAGE);
-    expect(await main(['replay', '--config', 'examples/config/chat.yaml', 'x.jsonl', '--format', 'xml'], io())).toBe(EXIT.USAGE);
-    expect(await main(['replay', '--config', 'examples/config/chat.yaml', join(dir, 'missing.jsonl')], io())).toBe(EXIT.INVALID_INPUT);
+    expect(await main(['replay', '--config', 'examples/config/chat.yaml', 'x.jsonl', '--format', 'xml'], io())).toBe(
+      EXIT.USAGE,
+    );
+    expect(await main(['replay', '--config', 'examples/config/chat.yaml', join(dir, 'missing.jsonl')], io())).toBe(
+      EXIT.INVALID_INPUT,
+    );
     expect(await main(['validate', '--bogus', 'x'], io())).toBe(EXIT.USAGE);
   });
 
@@ -54,7 +68,9 @@ describe('safety-breaker validate', () => {
     const file = join(dir, 'bin-typo.yaml');
     writeFileSync(file, TYPO);
     const built = existsSync('dist/cli.js');
-    const [cmd, args] = built ? [process.execPath, ['dist/cli.js']] : [process.execPath, ['--import', 'tsx', 'src/cli/main.ts']];
+    const [cmd, args] = built
+      ? [process.execPath, ['dist/cli.js']]
+      : [process.execPath, ['--import', 'tsx', 'src/cli/main.ts']];
     const ok = await run(cmd, [...args, 'validate', 'examples/config/chat.yaml']);
     expect(ok.stdout).toContain('valid — 2 breakers');
     const failed = await run(cmd, [...args, 'validate', file]).then(
@@ -107,13 +123,16 @@ describe('safety-breaker drill', () => {
     expect(expectations.met).toBe(true);
   });
 
-  it.each(['toxicity-burst', 'slow-drift', 'latency-spike', 'fairness-drift', 'cascade'])('runs the built-in %s scenario', async (name) => {
-    const out = io();
-    const code = await main(['drill', name], out);
-    expect(out.stdout).toContain(`drill ${name}`);
-    expect(out.stdout).toMatch(/breaker chat \(enforce\)/);
-    expect(code).toBe(EXIT.OK); // every built-in's expectations hold with the built-in drill config
-  });
+  it.each(['toxicity-burst', 'slow-drift', 'latency-spike', 'fairness-drift', 'cascade'])(
+    'runs the built-in %s scenario',
+    async (name) => {
+      const out = io();
+      const code = await main(['drill', name], out);
+      expect(out.stdout).toContain(`drill ${name}`);
+      expect(out.stdout).toMatch(/breaker chat \(enforce\)/);
+      expect(code).toBe(EXIT.OK); // every built-in's expectations hold with the built-in drill config
+    },
+  );
 
   it('catches the fairness drift with a fairness detector from the config file', async () => {
     const out = io();
@@ -147,13 +166,18 @@ describe('safety-breaker drill', () => {
     writeFileSync(file, 'name: bad\nphases:\n  - { name: calm, durationMs: -5 }\n');
     const out = io();
     expect(await main(['drill', file], out)).toBe(EXIT.INVALID_INPUT);
-    expect(out.stderr).toContain(`${file}:3:31 phases.0.durationMs: out of range (expected a number > 0, found -5 (a number))`);
+    expect(out.stderr).toContain(
+      `${file}:3:31 phases.0.durationMs: out of range (expected a number > 0, found -5 (a number))`,
+    );
     expect(await main(['drill', 'no-such-scenario'], io())).toBe(EXIT.INVALID_INPUT);
   });
 
   it('uses the given config and its fallbacks', async () => {
     const config = join(dir, 'drill.yaml');
-    writeFileSync(config, 'breakers:\n  support:\n    detectors: { latency: { slowMs: 5000 } }\n    trip: { policy: rate, threshold: 0.5, minimumCalls: 20 }\n    fallbacks: [small]\n');
+    writeFileSync(
+      config,
+      'breakers:\n  support:\n    detectors: { latency: { slowMs: 5000 } }\n    trip: { policy: rate, threshold: 0.5, minimumCalls: 20 }\n    fallbacks: [small]\n',
+    );
     const out = io();
     expect(await main(['drill', 'latency-spike', '--config', config, '--format', 'json'], out)).toBe(EXIT.OK);
     const report = (JSON.parse(out.stdout) as { report: ReplayReport }).report;

@@ -7,18 +7,37 @@ import { createRecorder, guard, parseTrafficLine, TimeoutError, TrafficLineError
 describe('traffic recorder', () => {
   it('writes one parseable line per call, redacting personal data by default', () => {
     const lines: string[] = [];
-    const recorder = createRecorder({ to: (l) => void lines.push(l), contextKeys: ['group', 'email'], clock: () => 5_000 });
-    recorder.record({ breaker: 'chat', text: 'Mail jane@example.com or call +1 415 555 2671.', latencyMs: 800, context: { group: 'b', email: 'x@y.org', userId: 'u-1' } });
+    const recorder = createRecorder({
+      to: (l) => void lines.push(l),
+      contextKeys: ['group', 'email'],
+      clock: () => 5_000,
+    });
+    recorder.record({
+      breaker: 'chat',
+      text: 'Mail jane@example.com or call +1 415 555 2671.',
+      latencyMs: 800,
+      context: { group: 'b', email: 'x@y.org', userId: 'u-1' },
+    });
     expect(lines).toHaveLength(1);
     expect(lines[0]!.endsWith('\n')).toBe(true);
     const line = parseTrafficLine(lines[0]!.trimEnd(), 1);
-    expect(line).toEqual({ t: 4_200, breaker: 'chat', text: 'Mail [REDACTED_EMAIL] or call [REDACTED_PHONE].', latencyMs: 800, context: { group: 'b', email: '[REDACTED_EMAIL]' } });
+    expect(line).toEqual({
+      t: 4_200,
+      breaker: 'chat',
+      text: 'Mail [REDACTED_EMAIL] or call [REDACTED_PHONE].',
+      latencyMs: 800,
+      context: { group: 'b', email: '[REDACTED_EMAIL]' },
+    });
   });
 
   it('samples', () => {
     const lines: string[] = [];
     let i = 0;
-    const recorder = createRecorder({ to: (l) => void lines.push(l), sampleRate: 0.25, random: () => [0.1, 0.5, 0.9, 0.2][i++ % 4]! });
+    const recorder = createRecorder({
+      to: (l) => void lines.push(l),
+      sampleRate: 0.25,
+      random: () => [0.1, 0.5, 0.9, 0.2][i++ % 4]!,
+    });
     for (let k = 0; k < 8; k++) recorder.record({ breaker: 'chat', text: 'x', latencyMs: 1 });
     expect(lines).toHaveLength(4);
     expect(recorder.stats).toEqual({ written: 4, sampledOut: 4, dropped: 0 });
@@ -37,7 +56,12 @@ describe('traffic recorder', () => {
       if (n === 3) throw new TimeoutError('chat', 'primary', 100);
       return { choices: [{ message: { content: `re: ${q}` } }] };
     };
-    const chat = guard(recorder.wrap('chat', model), { name: 'chat', detectors: [], retry: false, safeReply: { choices: [] } });
+    const chat = guard(recorder.wrap('chat', model), {
+      name: 'chat',
+      detectors: [],
+      retry: false,
+      safeReply: { choices: [] },
+    });
     await chat('a');
     await chat('b');
     await chat('c');
@@ -54,24 +78,40 @@ describe('traffic recorder', () => {
     recorder.record({ breaker: 'chat', text: 'one', latencyMs: 3, t: 1 });
     recorder.record({ breaker: 'chat', text: 'two', latencyMs: 4, t: 2 });
     await recorder.close();
-    expect(readFileSync(file, 'utf8')).toBe('{"t":1,"breaker":"chat","text":"one","latencyMs":3}\n{"t":2,"breaker":"chat","text":"two","latencyMs":4}\n');
+    expect(readFileSync(file, 'utf8')).toBe(
+      '{"t":1,"breaker":"chat","text":"one","latencyMs":3}\n{"t":2,"breaker":"chat","text":"two","latencyMs":4}\n',
+    );
   });
 });
 
 describe('traffic line format', () => {
   it('accepts ISO times, text references, labels and fallback results', () => {
-    expect(parseTrafficLine('{"t":"2026-01-01T00:00:00Z","breaker":"chat","textRef":"s3://b/k","latencyMs":5,"label":"unsafe","fallbacks":{"mini":{"text":"ok"}}}', 1)).toMatchObject({ t: Date.UTC(2026, 0, 1), textRef: 's3://b/k', label: 'unsafe' });
+    expect(
+      parseTrafficLine(
+        '{"t":"2026-01-01T00:00:00Z","breaker":"chat","textRef":"s3://b/k","latencyMs":5,"label":"unsafe","fallbacks":{"mini":{"text":"ok"}}}',
+        1,
+      ),
+    ).toMatchObject({ t: Date.UTC(2026, 0, 1), textRef: 's3://b/k', label: 'unsafe' });
   });
 
   it.each([
     ['[1,2]', 'expected a JSON object'],
     ['{"breaker":"chat","latencyMs":1,"text":"x"}', '"t" must be epoch milliseconds or an ISO 8601 time (got nothing)'],
-    ['{"t":"yesterday","breaker":"chat","latencyMs":1,"text":"x"}', '"t" must be epoch milliseconds or an ISO 8601 time (got "yesterday")'],
+    [
+      '{"t":"yesterday","breaker":"chat","latencyMs":1,"text":"x"}',
+      '"t" must be epoch milliseconds or an ISO 8601 time (got "yesterday")',
+    ],
     ['{"t":1,"latencyMs":1,"text":"x"}', '"breaker" must be a non-empty string (got nothing)'],
     ['{"t":1,"breaker":"chat","latencyMs":-1,"text":"x"}', '"latencyMs" must be a number >= 0 (got -1)'],
     ['{"t":1,"breaker":"chat","latencyMs":1}', 'needs "text", "textRef" or "error"'],
-    ['{"t":1,"breaker":"chat","latencyMs":1,"error":"boom"}', '"error" must be "timeout" or an object { message, status, code } (got "boom")'],
-    ['{"t":1,"breaker":"chat","latencyMs":1,"text":"x","label":"bad"}', '"label" must be "unsafe" or "safe" (got "bad")'],
+    [
+      '{"t":1,"breaker":"chat","latencyMs":1,"error":"boom"}',
+      '"error" must be "timeout" or an object { message, status, code } (got "boom")',
+    ],
+    [
+      '{"t":1,"breaker":"chat","latencyMs":1,"text":"x","label":"bad"}',
+      '"label" must be "unsafe" or "safe" (got "bad")',
+    ],
   ])('rejects %s with its line number', (text, reason) => {
     let error: unknown;
     try {

@@ -3,12 +3,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main, type CliIO } from '../../src/cli/main.js';
-import { createBreakers, createRecorder, parseConfig, parseTrafficLine, Replay, type ReplayReport } from '../../src/index.js';
+import {
+  createBreakers,
+  createRecorder,
+  parseConfig,
+  parseTrafficLine,
+  Replay,
+  type ReplayReport,
+} from '../../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sb-replay-'));
 
 function io(): CliIO & { stdout: string; stderr: string } {
-  const o = { stdout: '', stderr: '', progress: false, out: (t: string) => void (o.stdout += `${t}\n`), err: (t: string) => void (o.stderr += t) };
+  const o = {
+    stdout: '',
+    stderr: '',
+    progress: false,
+    out: (t: string) => void (o.stdout += `${t}\n`),
+    err: (t: string) => void (o.stderr += t),
+  };
   return o;
 }
 
@@ -45,7 +58,11 @@ describe('replay', () => {
       if (s.fail) throw Object.assign(new Error('upstream'), { status: 503 });
       return `answer to ${q}`;
     };
-    const set = createBreakers(config, { chat: { primary: recorder.wrap('chat', model), fallbacks: { mini: async () => 'mini' } } }, { clock: () => now });
+    const set = createBreakers(
+      config,
+      { chat: { primary: recorder.wrap('chat', model), fallbacks: { mini: async () => 'mini' } } },
+      { clock: () => now },
+    );
     const live: { at: number; policy: string }[] = [];
     const closes: number[] = [];
     set.breakers.chat.on('trip', (e) => live.push({ at: e.at, policy: e.decision.policy }));
@@ -64,7 +81,9 @@ describe('replay', () => {
     const report = await replay.finish();
     expect(report.breakers.chat!.trips.map((t) => ({ at: t.at, policy: t.policy }))).toEqual(live);
     // A close recovers every trip and reopen since the last close.
-    expect([...new Set(report.breakers.chat!.trips.filter((t) => t.recoveredAt !== undefined).map((t) => t.recoveredAt))]).toEqual(closes);
+    expect([
+      ...new Set(report.breakers.chat!.trips.filter((t) => t.recoveredAt !== undefined).map((t) => t.recoveredAt)),
+    ]).toEqual(closes);
     expect(closes.length).toBeGreaterThanOrEqual(1);
 
     // … and through the CLI, from the file.
@@ -88,16 +107,29 @@ describe('replay', () => {
     const model = (i: number) =>
       new Promise<string>((resolve, reject) => {
         const s = script(i);
-        inFlight.push({ end: now + s.latencyMs, seq: seq++, settle: () => (s.fail ? reject(Object.assign(new Error('upstream'), { status: 503 })) : resolve(`answer ${i}`)) });
+        inFlight.push({
+          end: now + s.latencyMs,
+          seq: seq++,
+          settle: () =>
+            s.fail ? reject(Object.assign(new Error('upstream'), { status: 503 })) : resolve(`answer ${i}`),
+        });
       });
-    const set = createBreakers(config, { chat: { primary: recorder.wrap('chat', model), fallbacks: { mini: async () => 'mini' } } }, { clock: () => now });
+    const set = createBreakers(
+      config,
+      { chat: { primary: recorder.wrap('chat', model), fallbacks: { mini: async () => 'mini' } } },
+      { clock: () => now },
+    );
     const live: number[] = [];
     set.breakers.chat.on('trip', (e) => live.push(e.at));
     const finishUntil = async (t: number) => {
       for (;;) {
         let k = -1;
         inFlight.forEach((c, j) => {
-          if (c.end <= t && (k < 0 || c.end < inFlight[k]!.end || (c.end === inFlight[k]!.end && c.seq < inFlight[k]!.seq))) k = j;
+          if (
+            c.end <= t &&
+            (k < 0 || c.end < inFlight[k]!.end || (c.end === inFlight[k]!.end && c.seq < inFlight[k]!.seq))
+          )
+            k = j;
         });
         if (k < 0) return;
         const [c] = inFlight.splice(k, 1);
@@ -131,7 +163,10 @@ describe('replay', () => {
 
   it('reports a malformed line in a 100,000-line log by its number; nothing is skipped silently', async () => {
     const configFile = join(dir, 'big.yaml');
-    writeFileSync(configFile, 'breakers:\n  chat:\n    detectors: { latency: { slowMs: 5000 } }\n    fallbacks: [mini]\n');
+    writeFileSync(
+      configFile,
+      'breakers:\n  chat:\n    detectors: { latency: { slowMs: 5000 } }\n    fallbacks: [mini]\n',
+    );
     const start = Date.UTC(2026, 0, 1);
     const parts: string[] = [];
     for (let i = 1; i <= 100_000; i++) {
@@ -174,7 +209,8 @@ describe('replay', () => {
     const replay = new Replay(config, { reorderMs: 0 });
     let n = 0;
     for (let i = 0; i < 20; i++) {
-      for (const breaker of ['shadowed', 'off']) await replay.push({ t: i * 1000, breaker, latencyMs: 10, text: 'I will kill you and your whole family.' }, ++n);
+      for (const breaker of ['shadowed', 'off'])
+        await replay.push({ t: i * 1000, breaker, latencyMs: 10, text: 'I will kill you and your whole family.' }, ++n);
     }
     const report = await replay.finish();
     const shadowed = report.breakers.shadowed!;
@@ -190,7 +226,15 @@ describe('replay', () => {
     const configFile = join(dir, 'one.yaml');
     writeFileSync(configFile, 'breakers:\n  chat: { detectors: {} }\n');
     const log = join(dir, 'two.jsonl');
-    writeFileSync(log, ['{"t":1,"breaker":"chat","latencyMs":5,"text":"a"}', '{"t":2,"breaker":"search","latencyMs":5,"text":"b"}', '', '{"t":3,"breaker":"chat","latencyMs":5,"text":"c"}'].join('\n'));
+    writeFileSync(
+      log,
+      [
+        '{"t":1,"breaker":"chat","latencyMs":5,"text":"a"}',
+        '{"t":2,"breaker":"search","latencyMs":5,"text":"b"}',
+        '',
+        '{"t":3,"breaker":"chat","latencyMs":5,"text":"c"}',
+      ].join('\n'),
+    );
     const out = io();
     expect(await main(['replay', '--config', configFile, log, '--format', 'json'], out)).toBe(0);
     const report = JSON.parse(out.stdout) as ReplayReport;
@@ -201,11 +245,23 @@ describe('replay', () => {
   it('shows the same traffic under two configs side by side', async () => {
     const a = join(dir, 'a.yaml');
     const b = join(dir, 'b.yaml');
-    writeFileSync(a, 'breakers:\n  chat:\n    detectors: { latency: { slowMs: 1000 } }\n    trip: { policy: rate, threshold: 0.5, minimumCalls: 10, window: { kind: count, size: 20 } }\n');
-    writeFileSync(b, 'breakers:\n  chat:\n    detectors: { latency: { slowMs: 1000 } }\n    trip: { policy: rate, threshold: 0.9, minimumCalls: 10, window: { kind: count, size: 20 } }\n');
+    writeFileSync(
+      a,
+      'breakers:\n  chat:\n    detectors: { latency: { slowMs: 1000 } }\n    trip: { policy: rate, threshold: 0.5, minimumCalls: 10, window: { kind: count, size: 20 } }\n',
+    );
+    writeFileSync(
+      b,
+      'breakers:\n  chat:\n    detectors: { latency: { slowMs: 1000 } }\n    trip: { policy: rate, threshold: 0.9, minimumCalls: 10, window: { kind: count, size: 20 } }\n',
+    );
     const log = join(dir, 'cmp.jsonl');
     // 60 % slow calls: trips at 0.5, never at 0.9.
-    writeFileSync(log, Array.from({ length: 200 }, (_, i) => `{"t":${i * 1000},"breaker":"chat","latencyMs":${i % 5 < 3 ? 2000 : 100},"text":"x"}`).join('\n'));
+    writeFileSync(
+      log,
+      Array.from(
+        { length: 200 },
+        (_, i) => `{"t":${i * 1000},"breaker":"chat","latencyMs":${i % 5 < 3 ? 2000 : 100},"text":"x"}`,
+      ).join('\n'),
+    );
     const out = io();
     expect(await main(['replay', '--config', a, '--compare', b, log], out)).toBe(0);
     const table = out.stdout.slice(out.stdout.lastIndexOf('breaker chat'));
@@ -223,7 +279,10 @@ describe('replay', () => {
     const configFile = join(dir, 'p.yaml');
     writeFileSync(configFile, 'breakers:\n  chat: { detectors: {} }\n');
     const log = join(dir, 'p.jsonl');
-    writeFileSync(log, Array.from({ length: 3000 }, (_, i) => `{"t":${i},"breaker":"chat","latencyMs":1,"text":"x"}`).join('\n'));
+    writeFileSync(
+      log,
+      Array.from({ length: 3000 }, (_, i) => `{"t":${i},"breaker":"chat","latencyMs":1,"text":"x"}`).join('\n'),
+    );
     const plain = io();
     await main(['replay', '--config', configFile, log], plain);
     expect(plain.stderr).toBe('');

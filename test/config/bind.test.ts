@@ -7,7 +7,15 @@ const keywordRegistry = {
     options: z.strictObject({ word: z.string(), block: z.boolean().default(false) }),
     create: (o: unknown): HotPathDetector => {
       const { word, block } = o as { word: string; block: boolean };
-      return { name: 'keyword', detect: ({ text }) => ({ detector: 'keyword', score: text.includes(word) ? 1 : 0, flagged: text.includes(word), blocked: block && text.includes(word) }) };
+      return {
+        name: 'keyword',
+        detect: ({ text }) => ({
+          detector: 'keyword',
+          score: text.includes(word) ? 1 : 0,
+          flagged: text.includes(word),
+          blocked: block && text.includes(word),
+        }),
+      };
     },
   },
 };
@@ -29,7 +37,13 @@ ${extra}`,
 describe('createBreakers', () => {
   it('binds model functions to the breakers and routes of the config', async () => {
     let now = 0;
-    const set = createBreakers(config(0.5), { chat: { primary: async (q: string) => `primary: ${q}`, fallbacks: { mini: async (q: string) => `mini: ${q}` } } }, { detectors: keywordRegistry, clock: () => now });
+    const set = createBreakers(
+      config(0.5),
+      {
+        chat: { primary: async (q: string) => `primary: ${q}`, fallbacks: { mini: async (q: string) => `mini: ${q}` } },
+      },
+      { detectors: keywordRegistry, clock: () => now },
+    );
     const chat = set.breakers.chat;
     expect(await chat('hi')).toBe('primary: hi');
     for (let i = 0; i < 10; i++) await chat('bad');
@@ -42,10 +56,19 @@ describe('createBreakers', () => {
   });
 
   it('refuses a fallback the code does not bind, and a binding the config lacks', () => {
-    expect(() => createBreakers(config(0.5), { chat: { primary: async () => 'x' } }, { detectors: keywordRegistry })).toThrow(ConfigError);
+    expect(() =>
+      createBreakers(config(0.5), { chat: { primary: async () => 'x' } }, { detectors: keywordRegistry }),
+    ).toThrow(ConfigError);
     let error: unknown;
     try {
-      createBreakers(config(0.5), { chat: { primary: async () => 'x', fallbacks: { big: async () => 'y' } }, other: { primary: async () => 'z' } }, { detectors: keywordRegistry, file: 'c.yaml' });
+      createBreakers(
+        config(0.5),
+        {
+          chat: { primary: async () => 'x', fallbacks: { big: async () => 'y' } },
+          other: { primary: async () => 'z' },
+        },
+        { detectors: keywordRegistry, file: 'c.yaml' },
+      );
     } catch (e) {
       error = e;
     }
@@ -58,7 +81,11 @@ describe('createBreakers', () => {
   });
 
   it('applies a new threshold to the live breaker, keeping its state', async () => {
-    const set = createBreakers(config(0.5), { chat: { primary: async (q: string) => q, fallbacks: { mini: async () => 'mini' } } }, { detectors: keywordRegistry });
+    const set = createBreakers(
+      config(0.5),
+      { chat: { primary: async (q: string) => q, fallbacks: { mini: async () => 'mini' } } },
+      { detectors: keywordRegistry },
+    );
     const chat = set.breakers.chat;
     for (let i = 0; i < 4; i++) await chat('bad');
     set.apply(config(0.3));
@@ -77,7 +104,10 @@ describe('createBreakers', () => {
   a: { trip: { policy: rate, threshold: ${t} } }
   b: { trip: { policy: rate, threshold: ${t} }, fallbacks: [${fallback}] }
 `);
-    const set = createBreakers(two(0.5, 'mini'), { a: { primary: async () => 'a' }, b: { primary: async () => 'b', fallbacks: { mini: async () => 'm' } } });
+    const set = createBreakers(two(0.5, 'mini'), {
+      a: { primary: async () => 'a' },
+      b: { primary: async () => 'b', fallbacks: { mini: async () => 'm' } },
+    });
     expect(() => set.apply(two(0.2, 'nope'))).toThrow(/fallback "nope" is not bound in code/);
     expect(set.breakers.a.stats().policies[0]).toMatchObject({ threshold: 0.5 });
     expect(set.breakers.b.stats().policies[0]).toMatchObject({ threshold: 0.5 });
@@ -87,13 +117,23 @@ describe('createBreakers', () => {
   });
 
   it('lets a call in flight finish under the config it started with, counted once', async () => {
-    const set = createBreakers(config(0.5), { chat: { primary: (q: string) => gate.then(() => q), fallbacks: { mini: async () => 'mini' } } }, { detectors: keywordRegistry });
+    const set = createBreakers(
+      config(0.5),
+      { chat: { primary: (q: string) => gate.then(() => q), fallbacks: { mini: async () => 'mini' } } },
+      { detectors: keywordRegistry },
+    );
     let open!: () => void;
     const gate = new Promise<void>((resolve) => (open = resolve));
     const chat = set.breakers.chat;
     const inFlight = chat('bad word');
     // The new config blocks "bad" outputs; the call in flight started before it.
-    set.apply(parseConfig(`breakers:\n  chat:\n    detectors: { keyword: { word: bad, block: true } }\n    trip: { policy: rate, threshold: 0.5, minimumCalls: 10, window: { kind: count, size: 10 } }\n    fallbacks: [mini]\n`, 'c.yaml', { detectors: keywordRegistry }));
+    set.apply(
+      parseConfig(
+        `breakers:\n  chat:\n    detectors: { keyword: { word: bad, block: true } }\n    trip: { policy: rate, threshold: 0.5, minimumCalls: 10, window: { kind: count, size: 10 } }\n    fallbacks: [mini]\n`,
+        'c.yaml',
+        { detectors: keywordRegistry },
+      ),
+    );
     open();
     expect(await inFlight).toBe('bad word');
     expect(await chat('bad word')).toBe('mini');
@@ -104,7 +144,11 @@ describe('createBreakers', () => {
   });
 
   it('rejects options reconfigure() cannot change, changing nothing', async () => {
-    const set = createBreakers(config(0.5), { chat: { primary: async (q: string) => q, fallbacks: { mini: async () => 'm' } } }, { detectors: keywordRegistry });
+    const set = createBreakers(
+      config(0.5),
+      { chat: { primary: async (q: string) => q, fallbacks: { mini: async () => 'm' } } },
+      { detectors: keywordRegistry },
+    );
     expect(() => set.breakers.chat.reconfigure({ name: 'other' } as never)).toThrow(/"name" cannot change at run time/);
     expect(() => set.breakers.chat.reconfigure({ budgetMs: -1 })).toThrow(/budgetMs/);
     expect(set.breakers.chat.stats().policies[0]).toMatchObject({ threshold: 0.5 });

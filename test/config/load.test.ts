@@ -46,8 +46,17 @@ describe('config file', () => {
         block: high
 `);
     expect(rest).toEqual([]);
-    expect(issue).toMatchObject({ file: 'breakers.yaml', line: 5, column: 16, path: 'breakers.chat.detectors.toxicity.block', expected: 'a mapping', found: '"high" (a string)' });
-    expect(new ConfigError([issue!]).message).toBe('breakers.yaml:5:16 breakers.chat.detectors.toxicity.block: wrong type (expected a mapping, found "high" (a string))');
+    expect(issue).toMatchObject({
+      file: 'breakers.yaml',
+      line: 5,
+      column: 16,
+      path: 'breakers.chat.detectors.toxicity.block',
+      expected: 'a mapping',
+      found: '"high" (a string)',
+    });
+    expect(new ConfigError([issue!]).message).toBe(
+      'breakers.yaml:5:16 breakers.chat.detectors.toxicity.block: wrong type (expected a mapping, found "high" (a string))',
+    );
   });
 
   it('points at an unknown key and suggests the one meant', () => {
@@ -77,7 +86,12 @@ describe('config file', () => {
       - policy: rate
       - policy: ratee
 `);
-    expect(issue).toMatchObject({ line: 5, column: 17, path: 'breakers.chat.trip.1.policy', found: '"ratee" (a string)' });
+    expect(issue).toMatchObject({
+      line: 5,
+      column: 17,
+      path: 'breakers.chat.trip.1.policy',
+      found: '"ratee" (a string)',
+    });
     expect(issue!.expected).toContain('"wilson"');
   });
 
@@ -101,12 +115,22 @@ describe('config file', () => {
 
   it('reports YAML syntax errors and duplicate keys with line and column', () => {
     expect(issuesOf('breakers:\n  chat: {\n')[0]).toMatchObject({ line: 3, expected: 'valid YAML or JSON' });
-    expect(issuesOf('breakers:\n  chat:\n    timeoutMs: 1\n    timeoutMs: 2\n')[0]).toMatchObject({ line: 4, column: 5, found: 'DUPLICATE_KEY' });
+    expect(issuesOf('breakers:\n  chat:\n    timeoutMs: 1\n    timeoutMs: 2\n')[0]).toMatchObject({
+      line: 4,
+      column: 5,
+      found: 'DUPLICATE_KEY',
+    });
   });
 
   it('reads JSON with positions too', () => {
     const [issue] = issuesOf('{\n  "breakers": {\n    "chat": { "fallbacks": "mini" }\n  }\n}', 'c.json');
-    expect(issue).toMatchObject({ file: 'c.json', line: 3, column: 28, path: 'breakers.chat.fallbacks', expected: 'a list' });
+    expect(issue).toMatchObject({
+      file: 'c.json',
+      line: 3,
+      column: 28,
+      path: 'breakers.chat.fallbacks',
+      expected: 'a list',
+    });
   });
 
   it('loads from a file and names the file in errors', async () => {
@@ -116,7 +140,9 @@ describe('config file', () => {
     writeFileSync(good, 'breakers:\n  chat:\n    detectors: { latency: { slowMs: 5000 } }\n');
     writeFileSync(bad, 'breakers:\n  chat:\n    timeoutMs: soon\n');
     expect((await loadConfig(good)).breakers.chat?.detectors?.latency).toEqual({ slowMs: 5000 });
-    await expect(loadConfig(bad)).rejects.toThrow(`${bad}:3:16 breakers.chat.timeoutMs: wrong type (expected a number, found "soon" (a string))`);
+    await expect(loadConfig(bad)).rejects.toThrow(
+      `${bad}:3:16 breakers.chat.timeoutMs: wrong type (expected a number, found "soon" (a string))`,
+    );
     await expect(loadConfig(join(dir, 'missing.yaml'))).rejects.toThrow(/expected a readable file, found ENOENT/);
   });
 
@@ -129,17 +155,29 @@ describe('config file', () => {
     const detectors = {
       keyword: {
         options: z.strictObject({ words: z.array(z.string()).min(1) }),
-        create: (o: unknown) => ({ name: 'keyword', detect: () => ({ detector: 'keyword', score: 0, flagged: false, words: (o as { words: string[] }).words }) }),
+        create: (o: unknown) => ({
+          name: 'keyword',
+          detect: () => ({ detector: 'keyword', score: 0, flagged: false, words: (o as { words: string[] }).words }),
+        }),
       },
     };
-    expect(parseConfig('breakers:\n  chat:\n    detectors: { keyword: { words: [bad] } }\n', 'c.yaml', { detectors }).breakers.chat?.detectors).toEqual({ keyword: { words: ['bad'] } });
-    expect(issuesOf('breakers:\n  chat:\n    detectors: { keyword: { words: [] } }\n', 'c.yaml', { detectors })[0]).toMatchObject({ path: 'breakers.chat.detectors.keyword.words', expected: 'at least 1 item(s)' });
+    expect(
+      parseConfig('breakers:\n  chat:\n    detectors: { keyword: { words: [bad] } }\n', 'c.yaml', { detectors })
+        .breakers.chat?.detectors,
+    ).toEqual({ keyword: { words: ['bad'] } });
+    expect(
+      issuesOf('breakers:\n  chat:\n    detectors: { keyword: { words: [] } }\n', 'c.yaml', { detectors })[0],
+    ).toMatchObject({ path: 'breakers.chat.detectors.keyword.words', expected: 'at least 1 item(s)' });
   });
 
   it('publishes a JSON Schema that names detectors and trip policies', () => {
-    const schema = configJsonSchema() as { properties: { breakers: { additionalProperties: { properties: Record<string, unknown> } } } };
+    const schema = configJsonSchema() as {
+      properties: { breakers: { additionalProperties: { properties: Record<string, unknown> } } };
+    };
     const breaker = schema.properties.breakers.additionalProperties.properties;
-    expect(Object.keys(breaker)).toEqual(expect.arrayContaining(['mode', 'detectors', 'trip', 'recovery', 'fallbacks']));
+    expect(Object.keys(breaker)).toEqual(
+      expect.arrayContaining(['mode', 'detectors', 'trip', 'recovery', 'fallbacks']),
+    );
     expect(JSON.stringify(breaker.detectors)).toContain('"toxicity"');
     expect(JSON.stringify(breaker.trip)).toContain('"wilson"');
   });

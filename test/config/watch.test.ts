@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createBreakers, loadConfig, watchConfig, type ConfigWatcher, type Logger, type ReloadResult } from '../../src/index.js';
+import {
+  createBreakers,
+  loadConfig,
+  watchConfig,
+  type ConfigWatcher,
+  type Logger,
+  type ReloadResult,
+} from '../../src/index.js';
 
 const yaml = (threshold: number) => `breakers:
   chat:
@@ -29,7 +36,9 @@ let watcher: ConfigWatcher | undefined;
 afterEach(() => watcher?.close());
 
 async function breakersFor(file: string) {
-  return createBreakers(await loadConfig(file), { chat: { primary: async (q: string) => q, fallbacks: { mini: async () => 'mini' } } });
+  return createBreakers(await loadConfig(file), {
+    chat: { primary: async (q: string) => q, fallbacks: { mini: async () => 'mini' } },
+  });
 }
 
 describe('watchConfig', () => {
@@ -40,7 +49,9 @@ describe('watchConfig', () => {
     watcher = watchConfig(file, set, { debounceMs: 20, sighup: false, onReload: (r) => results.push(r) });
     await new Promise((r) => setTimeout(r, 50));
     writeFileSync(file, yaml(0.25));
-    await vi.waitFor(() => expect(set.breakers.chat.stats().policies[0]).toMatchObject({ threshold: 0.25 }), { timeout: 5_000 });
+    await vi.waitFor(() => expect(set.breakers.chat.stats().policies[0]).toMatchObject({ threshold: 0.25 }), {
+      timeout: 5_000,
+    });
     expect(results.at(-1)).toMatchObject({ ok: true, changed: true, trigger: 'file' });
     set.dispose();
   });
@@ -52,7 +63,9 @@ describe('watchConfig', () => {
     await new Promise((r) => setTimeout(r, 50));
     writeFileSync(join(dir, 'next.yaml'), yaml(0.4));
     renameSync(join(dir, 'next.yaml'), file);
-    await vi.waitFor(() => expect(set.breakers.chat.stats().policies[0]).toMatchObject({ threshold: 0.4 }), { timeout: 5_000 });
+    await vi.waitFor(() => expect(set.breakers.chat.stats().policies[0]).toMatchObject({ threshold: 0.4 }), {
+      timeout: 5_000,
+    });
     set.dispose();
   });
 
@@ -81,9 +94,13 @@ describe('watchConfig', () => {
     const result = await watcher.reload();
     expect(result.ok).toBe(false);
     expect(set.breakers.chat.stats().policies[0]).toMatchObject({ threshold: 0.5 });
-    expect(log.errors[0]).toMatchObject({ problems: [expect.stringContaining('breakers.yaml:4:38 breakers.chat.trip.threshold: wrong type')] });
+    expect(log.errors[0]).toMatchObject({
+      problems: [expect.stringContaining('breakers.yaml:4:38 breakers.chat.trip.threshold: wrong type')],
+    });
     const metrics = await registry.getMetricsAsJSON();
-    expect(metrics.find((m) => m.name === 'safety_breaker_config_reloads_total')!.values).toEqual([expect.objectContaining({ labels: { result: 'failure' }, value: 1 })]);
+    expect(metrics.find((m) => m.name === 'safety_breaker_config_reloads_total')!.values).toEqual([
+      expect.objectContaining({ labels: { result: 'failure' }, value: 1 }),
+    ]);
     expect(metrics.find((m) => m.name === 'safety_breaker_config_last_reload_successful')!.values[0]!.value).toBe(0);
     writeFileSync(file, yaml(0.2));
     expect(await watcher.reload()).toMatchObject({ ok: true, changed: true });
@@ -95,7 +112,10 @@ describe('watchConfig', () => {
     const { file } = setup(0.5);
     // A primary that takes a few ms, so calls are in flight during every reload.
     const set = createBreakers(await loadConfig(file), {
-      chat: { primary: (q: string) => new Promise<string>((r) => setTimeout(() => r(q), 1 + (q.length % 3))), fallbacks: { mini: async () => 'mini' } },
+      chat: {
+        primary: (q: string) => new Promise<string>((r) => setTimeout(() => r(q), 1 + (q.length % 3))),
+        fallbacks: { mini: async () => 'mini' },
+      },
     });
     watcher = watchConfig(file, set, { watchFile: false, sighup: false });
     let failed = 0;

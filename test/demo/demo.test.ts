@@ -21,6 +21,10 @@ describe('demo (npm start)', () => {
     expect(text).toContain(summary.metricsUrl);
     expect(text).not.toContain('\u001b[');
     // /metrics was served by the guard's registry while the demo ran.
-    expect(summary.metricsSample.some((l) => l.startsWith('safety_breaker_transitions_total{breaker="demo-chat",from="closed",to="open"}'))).toBe(true);
+    expect(
+      summary.metricsSample.some((l) =>
+        l.startsWith('safety_breaker_transitions_total{breaker="demo-chat",from="closed",to="open"}'),
+      ),
+    ).toBe(true);
   }, 15_000);
 });

@@ -8,14 +8,21 @@ const signal = (detector: string, s: Partial<Signal> = {}): Signal => ({ detecto
 const det = (name: string, detect: HotPathDetector['detect']): HotPathDetector => ({ name, detect });
 
 function runner(detectors: HotPathDetector[], onError: 'pass' | 'block' = 'pass', budgetMs = 5) {
-  const metrics = { detector: vi.fn(), budgetOverrun: vi.fn() } as unknown as BreakerMetrics & { detector: ReturnType<typeof vi.fn>; budgetOverrun: ReturnType<typeof vi.fn> };
+  const metrics = { detector: vi.fn(), budgetOverrun: vi.fn() } as unknown as BreakerMetrics & {
+    detector: ReturnType<typeof vi.fn>;
+    budgetOverrun: ReturnType<typeof vi.fn>;
+  };
   const hooks = { onDetectorError: vi.fn(), onBudgetExceeded: vi.fn() } satisfies HotPathHooks;
   return { r: new HotPathRunner(detectors, budgetMs, onError, metrics, hooks), metrics, hooks };
 }
 
 describe('HotPathRunner', () => {
   it('collects every signal; blocked detectors are named; flagged is set by any flag or block', () => {
-    const { r, metrics } = runner([det('a', () => signal('a')), det('b', () => signal('b', { flagged: true, score: 0.5 })), det('c', () => signal('c', { flagged: true, blocked: true, score: 1 }))]);
+    const { r, metrics } = runner([
+      det('a', () => signal('a')),
+      det('b', () => signal('b', { flagged: true, score: 0.5 })),
+      det('c', () => signal('c', { flagged: true, blocked: true, score: 1 })),
+    ]);
     const v = r.run(input);
     expect(v.signals.map((s) => s.detector)).toEqual(['a', 'b', 'c']);
     expect(v.flagged).toBe(true);

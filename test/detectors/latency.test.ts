@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { latency } from '../../src/detectors/latency.js';
 
-const input = (latencyMs: number) => ({ text: '', output: undefined, latencyMs, route: 'primary', breaker: 'b', context: {} });
+const input = (latencyMs: number) => ({
+  text: '',
+  output: undefined,
+  latencyMs,
+  route: 'primary',
+  breaker: 'b',
+  context: {},
+});
 
 describe('latency()', () => {
   it('flags calls at or past slowMs with score 1 and never blocks', () => {

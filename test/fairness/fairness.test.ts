@@ -6,7 +6,12 @@ import type { CallRecord, HotPathDetector } from '../../src/detectors/types.js';
 import { guard } from '../../src/guard.js';
 import { seededRandom } from '../../src/random.js';
 
-const record = (context: Record<string, unknown>, blocked: boolean, now = 0, signals: CallRecord['signals'] = []): CallRecord => ({
+const record = (
+  context: Record<string, unknown>,
+  blocked: boolean,
+  now = 0,
+  signals: CallRecord['signals'] = [],
+): CallRecord => ({
   text: '',
   output: undefined,
   latencyMs: 1,
@@ -22,7 +27,8 @@ const record = (context: Record<string, unknown>, blocked: boolean, now = 0, sig
 /** Feeds `n` calls of `group` with `hits` outcomes spread evenly; returns the first signal. */
 function feed(d: ReturnType<typeof fairness>, group: string, n: number, hits: number, now = 0) {
   let signal;
-  for (let i = 0; i < n; i++) signal ??= d.observe(record({ group }, Math.floor(((i + 1) * hits) / n) > Math.floor((i * hits) / n), now));
+  for (let i = 0; i < n; i++)
+    signal ??= d.observe(record({ group }, Math.floor(((i + 1) * hits) / n) > Math.floor((i * hits) / n), now));
   return signal;
 }
 
@@ -58,7 +64,14 @@ describe('fairness()', () => {
   it('needs both delta > maxDelta and the corrected test to reject', () => {
     // Large, significant, but small gap (3 points < maxDelta 5): no trip.
     // The window rule itself (sequential: false runs it on every call).
-    const d = fairness({ group: 'group', minPerGroup: 100, maxDelta: 0.05, alpha: 0.05, window: { kind: 'count', size: 100_000 }, sequential: false });
+    const d = fairness({
+      group: 'group',
+      minPerGroup: 100,
+      maxDelta: 0.05,
+      alpha: 0.05,
+      window: { kind: 'count', size: 100_000 },
+      sequential: false,
+    });
     feed(d, 'a', 20_000, 2_000);
     expect(feed(d, 'b', 20_000, 2_600)).toBeUndefined();
     // Big gap on few calls: Fisher's exact test does not reject at a strict alpha.
@@ -104,9 +117,15 @@ describe('fairness()', () => {
   it('outcome options: a named detector, or an app-defined function', () => {
     const byDetector = fairness({ group: 'group', outcome: { detector: 'refusal' }, minPerGroup: 1 });
     byDetector.observe(record({ group: 'a' }, false, 0, [{ detector: 'refusal', score: 1, flagged: true }]));
-    byDetector.observe(record({ group: 'a' }, true, 0, [{ detector: 'toxicity', score: 1, flagged: true, blocked: true }]));
+    byDetector.observe(
+      record({ group: 'a' }, true, 0, [{ detector: 'toxicity', score: 1, flagged: true, blocked: true }]),
+    );
     expect(byDetector.snapshot().groups[0]).toMatchObject({ calls: 2, outcomes: 1 });
-    const byFn = fairness({ group: (c) => (c.context.tenant as string) ?? undefined, outcome: (c) => c.context.approved === true, minPerGroup: 1 });
+    const byFn = fairness({
+      group: (c) => (c.context.tenant as string) ?? undefined,
+      outcome: (c) => c.context.approved === true,
+      minPerGroup: 1,
+    });
     byFn.observe(record({ tenant: 't1', approved: true }, false));
     byFn.observe(record({ tenant: 't1', approved: false }, false));
     expect(byFn.snapshot().groups[0]).toMatchObject({ group: 't1', rate: 0.5 });
@@ -144,10 +163,16 @@ describe('fairness() in a guard', () => {
   it('trips the breaker; stats() and metrics show groups and insufficient data', async () => {
     let now = 0;
     const registry = new Registry();
-    const refusal: HotPathDetector = { name: 'refusal', detect: ({ text }) => ({ detector: 'refusal', score: text === 'no' ? 1 : 0, flagged: text === 'no' }) };
+    const refusal: HotPathDetector = {
+      name: 'refusal',
+      detect: ({ text }) => ({ detector: 'refusal', score: text === 'no' ? 1 : 0, flagged: text === 'no' }),
+    };
     const g = guard(async (group: string, refuse: boolean) => (refuse ? 'no' : `ok ${group}`), {
       name: 'fair',
-      detectors: [refusal, fairness({ group: 'group', outcome: { detector: 'refusal' }, minPerGroup: 30, alpha: 1e-3 })],
+      detectors: [
+        refusal,
+        fairness({ group: 'group', outcome: { detector: 'refusal' }, minPerGroup: 30, alpha: 1e-3 }),
+      ],
       context: (group) => ({ group }),
       trip: { policy: 'rate', threshold: 1, minimumCalls: 1_000 },
       fallbacks: [async () => 'fallback'],
@@ -162,7 +187,9 @@ describe('fairness() in a guard', () => {
     for (let i = 0; i < 100; i++) await g('a', i % 10 === 0);
     expect(g.stats().windows[0]?.insufficient).toEqual(['small']);
     const metricsText = await registry.metrics();
-    expect(metricsText).toMatch(/safety_breaker_window_groups\{breaker="fair",detector="fairness",status="insufficient"\} 1/);
+    expect(metricsText).toMatch(
+      /safety_breaker_window_groups\{breaker="fair",detector="fairness",status="insufficient"\} 1/,
+    );
     for (let i = 0; i < 400 && trips.length === 0; i++) {
       now += 10;
       await g('b', i % 2 === 0);

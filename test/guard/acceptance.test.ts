@@ -26,7 +26,7 @@ interface Scenario {
 /** Deterministic pseudo-random numbers (LCG), so the scenario is the same on every run. */
 function lcg(seed: number): () => number {
   let s = seed;
-  return () => ((s = (s * 1_664_525 + 1_013_904_223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1_664_525 + 1_013_904_223) >>> 0) / 2 ** 32;
 }
 
 // 1. A detector that reads the score written into the text: block at 0.8, flag at 0.5.
@@ -48,8 +48,19 @@ const scored: Scenario = {
 };
 
 // 2. The real toxicity() detector with its default thresholds.
-const BENIGN = ['Here is a recipe for banana bread.', 'The cockpit of the plane is small.', 'That song is fucking awesome!', 'Paris is the capital of France.'];
-const TOXIC = ['You are a worthless idiot and everyone hates you.', 'I will kill you.', 'kys', 'You stupid moron, shut up.', 'Go die in a fire, you piece of garbage.'];
+const BENIGN = [
+  'Here is a recipe for banana bread.',
+  'The cockpit of the plane is small.',
+  'That song is fucking awesome!',
+  'Paris is the capital of France.',
+];
+const TOXIC = [
+  'You are a worthless idiot and everyone hates you.',
+  'I will kill you.',
+  'kys',
+  'You stupid moron, shut up.',
+  'Go die in a fire, you piece of garbage.',
+];
 const judgeToxicity = toxicity();
 const real: Scenario = {
   detector: toxicity(),
@@ -78,9 +89,24 @@ async function run(s: Scenario): Promise<void> {
   };
   const fallback = async (prompt: string): Promise<string> => s.fallback(++fallbackCalls, prompt);
 
-  const policy = { policy: 'rate' as const, threshold: 0.3, minimumCalls: 10, window: { kind: 'count' as const, size: 20 } };
+  const policy = {
+    policy: 'rate' as const,
+    threshold: 0.3,
+    minimumCalls: 10,
+    window: { kind: 'count' as const, size: 20 },
+  };
   const recovery = { afterMs: 30_000, backoff: 2, capMs: 300_000, probes: 3 };
-  const g = guard(primary, { name: 'acceptance', detectors: [s.detector], fallbacks: [fallback], safeReply: 'safe reply', trip: policy, recovery, retry: false, timeoutMs: 0, clock: clock.now });
+  const g = guard(primary, {
+    name: 'acceptance',
+    detectors: [s.detector],
+    fallbacks: [fallback],
+    safeReply: 'safe reply',
+    trip: policy,
+    recovery,
+    retry: false,
+    timeoutMs: 0,
+    clock: clock.now,
+  });
   const trips: GuardEvents['trip'][] = [];
   const closes: GuardEvents['close'][] = [];
   g.on('trip', (e) => trips.push(e));
@@ -111,8 +137,10 @@ async function run(s: Scenario): Promise<void> {
     window.push(s.judge(primaryTexts.at(-1)!).flagged);
     if (window.length > policy.window.size) window.shift();
     const bad = window.filter(Boolean).length;
-    if (expectedTripAt < 0 && window.length >= policy.minimumCalls && bad / window.length >= policy.threshold) expectedTripAt = i;
-    if (expectedTripAt >= 0 && g.state === 'closed') throw new Error(`the policy should have tripped at call ${expectedTripAt}`);
+    if (expectedTripAt < 0 && window.length >= policy.minimumCalls && bad / window.length >= policy.threshold)
+      expectedTripAt = i;
+    if (expectedTripAt >= 0 && g.state === 'closed')
+      throw new Error(`the policy should have tripped at call ${expectedTripAt}`);
     i++;
     if (i > 1_000) throw new Error('never tripped');
   }

@@ -1,5 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DisposedError, guard, type AsyncDetector, type GuardEvents, type HotPathDetector, type Signal } from '../../src/index.js';
+import {
+  DisposedError,
+  guard,
+  type AsyncDetector,
+  type GuardEvents,
+  type HotPathDetector,
+  type Signal,
+} from '../../src/index.js';
 import { flush, marker, virtualClock } from './helpers.js';
 
 const base = { retry: false as const, timeoutMs: 0 };
@@ -17,13 +24,22 @@ describe('non-text outputs', () => {
     ['a Uint8Array', new Uint8Array([1, 2, 3]), ''],
   ])('%s is returned unchanged and scanned as text', async (_what, output, text) => {
     const seen: string[] = [];
-    const g = guard(async () => output, { ...base, name: 'nt', detectors: [{ name: 'spy', detect: (i) => (seen.push(i.text), { detector: 'spy', score: 0, flagged: false }) }] });
+    const g = guard(async () => output, {
+      ...base,
+      name: 'nt',
+      detectors: [{ name: 'spy', detect: (i) => (seen.push(i.text), { detector: 'spy', score: 0, flagged: false }) }],
+    });
     expect(await g()).toBe(output);
     expect(seen).toEqual([text]);
   });
 
   it('a toxic string hidden in an unknown object shape is still blocked', async () => {
-    const g = guard(async () => ({ data: [{ reply: 'TOXIC' }] }), { ...base, name: 'nt2', detectors: [marker()], safeReply: { data: [] } });
+    const g = guard(async () => ({ data: [{ reply: 'TOXIC' }] }), {
+      ...base,
+      name: 'nt2',
+      detectors: [marker()],
+      safeReply: { data: [] },
+    });
     expect(await g()).toEqual({ data: [] });
   });
 });
@@ -57,7 +73,13 @@ describe('detectors that misbehave', () => {
   });
 
   it("onDetectorError 'block': the output is blocked and the next route serves", async () => {
-    const g = guard(async () => 'fine', { ...base, name: 'de2', detectors: [throwing], onDetectorError: 'block', fallbacks: [{ name: 'fb', run: async () => 'fallback' }] });
+    const g = guard(async () => 'fine', {
+      ...base,
+      name: 'de2',
+      detectors: [throwing],
+      onDetectorError: 'block',
+      fallbacks: [{ name: 'fb', run: async () => 'fallback' }],
+    });
     const blocks: GuardEvents['block'][] = [];
     g.on('block', (e) => blocks.push(e));
     // The fallback's output is scanned by the same broken detector: blocked as well, so the safe path is exhausted.
@@ -90,7 +112,12 @@ describe('detectors that misbehave', () => {
   });
 
   it('a text() returning a non-string is converted, never crashes', async () => {
-    const g = guard(async () => 'x', { ...base, name: 'tx2', detectors: [marker()], text: () => 123 as unknown as string });
+    const g = guard(async () => 'x', {
+      ...base,
+      name: 'tx2',
+      detectors: [marker()],
+      text: () => 123 as unknown as string,
+    });
     expect(await g()).toBe('x');
   });
 
@@ -130,12 +157,19 @@ describe('concurrent half-open callers', () => {
     const clock = virtualClock();
     let toxic = true;
     const releases: (() => void)[] = [];
-    const primary = vi.fn(
-      (): Promise<string> =>
-        toxic ? Promise.resolve('TOXIC') : new Promise<string>((resolve) => releases.push(() => resolve('kind'))),
+    const primary = vi.fn((): Promise<string> =>
+      toxic ? Promise.resolve('TOXIC') : new Promise<string>((resolve) => releases.push(() => resolve('kind'))),
     );
     const fallback = vi.fn(async () => 'fallback');
-    const g = guard(primary, { ...base, name: 'hc', detectors: [marker()], fallbacks: [fallback], trip: { policy: 'rate', threshold: 0.5, minimumCalls: 1 }, recovery: { afterMs: 100, probes: 3 }, clock: clock.now });
+    const g = guard(primary, {
+      ...base,
+      name: 'hc',
+      detectors: [marker()],
+      fallbacks: [fallback],
+      trip: { policy: 'rate', threshold: 0.5, minimumCalls: 1 },
+      recovery: { afterMs: 100, probes: 3 },
+      clock: clock.now,
+    });
     await g();
     expect(g.state).toBe('open');
     toxic = false;
@@ -161,8 +195,18 @@ describe('a probe from an earlier half-open episode', () => {
     type Reply = { resolve: (v: string) => void };
     const hanging: Reply[] = [];
     let behaviour: 'toxic' | 'hang' = 'toxic';
-    const primary = vi.fn((): Promise<string> => (behaviour === 'toxic' ? Promise.resolve('TOXIC') : new Promise<string>((resolve) => hanging.push({ resolve }))));
-    const g = guard(primary, { ...base, name: 'ep', detectors: [marker()], fallbacks: [async () => 'fallback'], trip: { policy: 'rate', threshold: 0.5, minimumCalls: 1 }, recovery: { afterMs: 100, backoff: 1, probes: 2 }, clock: clock.now });
+    const primary = vi.fn((): Promise<string> =>
+      behaviour === 'toxic' ? Promise.resolve('TOXIC') : new Promise<string>((resolve) => hanging.push({ resolve })),
+    );
+    const g = guard(primary, {
+      ...base,
+      name: 'ep',
+      detectors: [marker()],
+      fallbacks: [async () => 'fallback'],
+      trip: { policy: 'rate', threshold: 0.5, minimumCalls: 1 },
+      recovery: { afterMs: 100, backoff: 1, probes: 2 },
+      clock: clock.now,
+    });
     await g(); // trips
     clock.advance(100);
     // Episode 1: a slow probe A, then a toxic probe B that reopens the breaker.
@@ -214,7 +258,9 @@ describe('bad options throw a TypeError naming the option', () => {
   });
 
   it('duplicate detector names', () => {
-    expect(() => guard(fn, { name: 'x', detectors: [marker('A', 'same'), marker('B', 'same')] })).toThrow(/two detectors are named "same"/);
+    expect(() => guard(fn, { name: 'x', detectors: [marker('A', 'same'), marker('B', 'same')] })).toThrow(
+      /two detectors are named "same"/,
+    );
   });
 
   it('a missing options object or a non-function', () => {
@@ -226,7 +272,12 @@ describe('bad options throw a TypeError naming the option', () => {
 describe('dispose()', () => {
   it('later calls throw DisposedError; listeners are released even for a call in flight', async () => {
     let release!: (v: string) => void;
-    const g = guard((_p: string) => new Promise<string>((r) => (release = r)), { ...base, timeoutMs: 1_000, name: 'dp1', detectors: [] });
+    const g = guard((_p: string) => new Promise<string>((r) => (release = r)), {
+      ...base,
+      timeoutMs: 1_000,
+      name: 'dp1',
+      detectors: [],
+    });
     const outcome = vi.fn();
     g.on('outcome', outcome);
     const inFlight = g('a');
@@ -243,7 +294,12 @@ describe('dispose()', () => {
 
   it('leaves no timer behind: async detector timeouts and call deadlines are released', async () => {
     vi.useFakeTimers();
-    const slow: AsyncDetector = { name: 'remote', kind: 'async', detect: (_i, signal) => new Promise((_r, reject) => signal.addEventListener('abort', () => reject(signal.reason))) };
+    const slow: AsyncDetector = {
+      name: 'remote',
+      kind: 'async',
+      detect: (_i, signal) =>
+        new Promise((_r, reject) => signal.addEventListener('abort', () => reject(signal.reason))),
+    };
     const g = guard(async () => 'x', { ...base, timeoutMs: 5_000, name: 'dp2', detectors: [slow] });
     expect(await g()).toBe('x');
     expect(g.stats().asyncQueue.depth).toBe(1);
@@ -255,8 +311,18 @@ describe('dispose()', () => {
 
 describe('async detectors', () => {
   it('feed the windows without blocking the output, and can trip the breaker', async () => {
-    const remote: AsyncDetector = { name: 'moderation', kind: 'async', detect: async () => ({ detector: 'moderation', score: 0.9, flagged: true, blocked: true }) };
-    const g = guard(async () => 'looks fine', { ...base, name: 'as1', detectors: [remote], trip: { policy: 'rate', threshold: 0.5, minimumCalls: 2 }, fallbacks: [async () => 'fb'] });
+    const remote: AsyncDetector = {
+      name: 'moderation',
+      kind: 'async',
+      detect: async () => ({ detector: 'moderation', score: 0.9, flagged: true, blocked: true }),
+    };
+    const g = guard(async () => 'looks fine', {
+      ...base,
+      name: 'as1',
+      detectors: [remote],
+      trip: { policy: 'rate', threshold: 0.5, minimumCalls: 2 },
+      fallbacks: [async () => 'fb'],
+    });
     expect(await g()).toBe('looks fine'); // an async detector can never block the output it reads
     expect(await g()).toBe('looks fine');
     await flush();
@@ -266,8 +332,18 @@ describe('async detectors', () => {
 
   it('a full queue counts drops and never blocks the call', async () => {
     const pending: (() => void)[] = [];
-    const remote: AsyncDetector = { name: 'remote', kind: 'async', detect: () => new Promise<Signal>((resolve) => pending.push(() => resolve({ detector: 'remote', score: 0, flagged: false }))) };
-    const g = guard(async () => 'x', { ...base, name: 'as2', detectors: [remote], asyncQueue: { size: 2, concurrency: 1 } });
+    const remote: AsyncDetector = {
+      name: 'remote',
+      kind: 'async',
+      detect: () =>
+        new Promise<Signal>((resolve) => pending.push(() => resolve({ detector: 'remote', score: 0, flagged: false }))),
+    };
+    const g = guard(async () => 'x', {
+      ...base,
+      name: 'as2',
+      detectors: [remote],
+      asyncQueue: { size: 2, concurrency: 1 },
+    });
     const dropped: GuardEvents['async-dropped'][] = [];
     g.on('async-dropped', (e) => dropped.push(e));
     for (let i = 0; i < 5; i++) expect(await g()).toBe('x');
@@ -286,7 +362,11 @@ describe('async detectors', () => {
   });
 
   it('an async detector that rejects is counted as a detector error', async () => {
-    const broken: AsyncDetector = { name: 'remote', kind: 'async', detect: async () => Promise.reject(new Error('502 from moderation API')) };
+    const broken: AsyncDetector = {
+      name: 'remote',
+      kind: 'async',
+      detect: async () => Promise.reject(new Error('502 from moderation API')),
+    };
     const g = guard(async () => 'x', { ...base, name: 'as3', detectors: [broken] });
     const errors: GuardEvents['detector-error'][] = [];
     g.on('detector-error', (e) => errors.push(e));
@@ -301,7 +381,12 @@ describe('detectors that misbehave off the hot path', () => {
   it('an async detector resolving garbage is a detector error; the queue keeps working', async () => {
     let answer: unknown = undefined;
     const junk: AsyncDetector = { name: 'junk', kind: 'async', detect: async () => answer as Signal };
-    const g = guard(async () => 'x', { ...base, name: 'as4', detectors: [junk], asyncQueue: { size: 1, concurrency: 1 } });
+    const g = guard(async () => 'x', {
+      ...base,
+      name: 'as4',
+      detectors: [junk],
+      asyncQueue: { size: 1, concurrency: 1 },
+    });
     const errors: GuardEvents['detector-error'][] = [];
     g.on('detector-error', (e) => errors.push(e));
     for (const garbage of [undefined, null, 'ok', { score: 'high' }]) {
@@ -334,7 +419,11 @@ describe('detectors that misbehave off the hot path', () => {
   });
 
   it('a window detector that throws after an async detector does not stall the queue', async () => {
-    const remote: AsyncDetector = { name: 'remote', kind: 'async', detect: async () => ({ detector: 'remote', score: 0, flagged: false }) };
+    const remote: AsyncDetector = {
+      name: 'remote',
+      kind: 'async',
+      detect: async () => ({ detector: 'remote', score: 0, flagged: false }),
+    };
     const broken = {
       name: 'fairness',
       kind: 'window' as const,
@@ -343,7 +432,12 @@ describe('detectors that misbehave off the hot path', () => {
       },
       reset() {},
     };
-    const g = guard(async () => 'x', { ...base, name: 'wd2', detectors: [remote, broken], asyncQueue: { size: 1, concurrency: 1 } });
+    const g = guard(async () => 'x', {
+      ...base,
+      name: 'wd2',
+      detectors: [remote, broken],
+      asyncQueue: { size: 1, concurrency: 1 },
+    });
     for (let i = 0; i < 3; i++) {
       expect(await g()).toBe('x');
       await flush();

@@ -6,7 +6,9 @@ export function marker(word = 'TOXIC', name = 'marker'): HotPathDetector {
   return {
     name,
     detect({ text }): Signal {
-      return text.includes(word) ? { detector: name, score: 1, flagged: true, blocked: true, reason: `contains ${word}` } : { detector: name, score: 0, flagged: false };
+      return text.includes(word)
+        ? { detector: name, score: 1, flagged: true, blocked: true, reason: `contains ${word}` }
+        : { detector: name, score: 0, flagged: false };
     },
   };
 }
@@ -16,7 +18,9 @@ export function flagger(word = 'MEH', name = 'flagger'): HotPathDetector {
   return {
     name,
     detect({ text }): Signal {
-      return text.includes(word) ? { detector: name, score: 0.6, flagged: true } : { detector: name, score: 0, flagged: false };
+      return text.includes(word)
+        ? { detector: name, score: 0.6, flagged: true }
+        : { detector: name, score: 0, flagged: false };
     },
   };
 }

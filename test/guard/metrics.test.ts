@@ -13,7 +13,13 @@ describe('metrics on the app registry', () => {
   it('after a trip: state, transitions, calls by route and outcome, detector verdicts, blocked outputs', async () => {
     const registry = new Registry();
     let toxic = false;
-    const g = guard(async (): Promise<string> => (toxic ? 'TOXIC' : 'fine'), { ...base, name: 'x', registry, fallbacks: [{ name: 'backup', run: async () => 'backup' }], trip: { policy: 'rate', threshold: 0.6, minimumCalls: 2 } });
+    const g = guard(async (): Promise<string> => (toxic ? 'TOXIC' : 'fine'), {
+      ...base,
+      name: 'x',
+      registry,
+      fallbacks: [{ name: 'backup', run: async () => 'backup' }],
+      trip: { policy: 'rate', threshold: 0.6, minimumCalls: 2 },
+    });
     let text = await registry.metrics();
     expect(line(text, 'safety_breaker_state{breaker="x",state="closed"}')).toBe(1);
     expect(line(text, 'safety_breaker_state{breaker="x",state="open"}')).toBe(0);
@@ -33,8 +39,12 @@ describe('metrics on the app registry', () => {
     expect(line(text, 'safety_breaker_calls_total{breaker="x",route="primary",outcome="blocked"}')).toBe(2);
     expect(line(text, 'safety_breaker_calls_total{breaker="x",route="primary",outcome="rejected"}')).toBe(1);
     expect(line(text, 'safety_breaker_calls_total{breaker="x",route="backup",outcome="success"}')).toBe(3);
-    expect(line(text, 'safety_breaker_detector_evaluations_total{breaker="x",detector="marker",verdict="block"}')).toBe(2);
-    expect(line(text, 'safety_breaker_detector_evaluations_total{breaker="x",detector="marker",verdict="pass"}')).toBe(4);
+    expect(line(text, 'safety_breaker_detector_evaluations_total{breaker="x",detector="marker",verdict="block"}')).toBe(
+      2,
+    );
+    expect(line(text, 'safety_breaker_detector_evaluations_total{breaker="x",detector="marker",verdict="pass"}')).toBe(
+      4,
+    );
     expect(line(text, 'safety_breaker_blocked_outputs_total{breaker="x",route="primary",detector="marker"}')).toBe(2);
     expect(text).toMatch(/safety_breaker_call_duration_seconds_count\{breaker="x",route="primary"\} \d+/);
     expect(text).toMatch(/safety_breaker_detector_duration_seconds_count\{breaker="x",detector="marker"\} 6/);
@@ -58,7 +68,12 @@ describe('metrics on the app registry', () => {
       ],
     });
     await g();
-    expect(line(await registry.metrics(), 'safety_breaker_detector_evaluations_total{breaker="e",detector="broken",verdict="error"}')).toBe(1);
+    expect(
+      line(
+        await registry.metrics(),
+        'safety_breaker_detector_evaluations_total{breaker="e",detector="broken",verdict="error"}',
+      ),
+    ).toBe(1);
   });
 
   it('without a registry nothing is registered in the global registry', async () => {

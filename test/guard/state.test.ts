@@ -52,7 +52,13 @@ describe('guard state machine', () => {
     await s.g('p');
     expect(s.g.state).toBe('open');
     expect(s.events.trip).toHaveLength(1);
-    expect(s.events.trip![0]).toMatchObject({ breaker: 'chat', from: 'closed', openForMs: 1_000, at: 0, decision: { policy: 'rate', details: { calls: 4, bad: 4 } } });
+    expect(s.events.trip![0]).toMatchObject({
+      breaker: 'chat',
+      from: 'closed',
+      openForMs: 1_000,
+      at: 0,
+      decision: { policy: 'rate', details: { calls: 4, bad: 4 } },
+    });
     expect(s.g.stats()).toMatchObject({ trips: 1, state: 'open', retryAfterMs: 1_000 });
   });
 
@@ -113,7 +119,15 @@ describe('guard state machine', () => {
     const fn = vi.fn(async (_p: string): Promise<string> => {
       throw Object.assign(new Error('upstream 503'), { status: 503 });
     });
-    const g = guard(fn, { name: 'errors', detectors: [], fallbacks: [async () => 'fb'], trip: { policy: 'rate', threshold: 0.5, minimumCalls: 3 }, retry: false, timeoutMs: 0, clock: clock.now });
+    const g = guard(fn, {
+      name: 'errors',
+      detectors: [],
+      fallbacks: [async () => 'fb'],
+      trip: { policy: 'rate', threshold: 0.5, minimumCalls: 3 },
+      retry: false,
+      timeoutMs: 0,
+      clock: clock.now,
+    });
     for (let i = 0; i < 3; i++) expect(await g('p')).toBe('fb');
     expect(g.state).toBe('open');
     expect(g.stats().calls.failed).toBe(3);
@@ -122,7 +136,14 @@ describe('guard state machine', () => {
   it('timeouts count as bad calls and trip the breaker', async () => {
     vi.useFakeTimers();
     try {
-      const g = guard((_p: string) => new Promise<string>(() => {}), { name: 'timeouts', detectors: [], fallbacks: [async () => 'fb'], trip: { policy: 'rate', threshold: 0.5, minimumCalls: 2 }, retry: false, timeoutMs: 50 });
+      const g = guard((_p: string) => new Promise<string>(() => {}), {
+        name: 'timeouts',
+        detectors: [],
+        fallbacks: [async () => 'fb'],
+        trip: { policy: 'rate', threshold: 0.5, minimumCalls: 2 },
+        retry: false,
+        timeoutMs: 50,
+      });
       const calls = [g('a'), g('b')];
       await vi.advanceTimersByTimeAsync(50);
       expect(await Promise.all(calls)).toEqual(['fb', 'fb']);

@@ -35,7 +35,10 @@ function contextProbe(): HotPathDetector & { mismatches: number; seen: number } 
 describe('express integration', () => {
   it('gives every one of 1,000 interleaved concurrent requests its own context, with the body parser before or after the middleware', async () => {
     // The recommended order (body parser first) with 1,000 requests; the other order with 250, to prove it works too.
-    for (const [order, count] of [['json-first', 1000], ['context-first', 250]] as const) {
+    for (const [order, count] of [
+      ['json-first', 1000],
+      ['context-first', 250],
+    ] as const) {
       const probe = contextProbe();
       const chat = guard(
         async (req: { id: string; delay: number }) => {
@@ -65,7 +68,13 @@ describe('express integration', () => {
             headers: { 'content-type': 'application/json', 'x-request-id': id, 'x-tenant': `t${i % 7}` },
             body: JSON.stringify({ id, delay: jitter(i, 8) }),
           });
-          return { i, id, status: res.status, echoed: res.headers['x-request-id'], body: JSON.parse(res.body) as Record<string, unknown> };
+          return {
+            i,
+            id,
+            status: res.status,
+            echoed: res.headers['x-request-id'],
+            body: JSON.parse(res.body) as Record<string, unknown>,
+          };
         }),
       );
       client.close();
@@ -104,7 +113,14 @@ describe('express integration', () => {
       async (_q: string): Promise<string> => {
         throw Object.assign(new Error('provider down'), { status: 500 });
       },
-      { name: 'chat', detectors: [], retry: false, clock: () => now, trip: { policy: 'rate', threshold: 0.5, minimumCalls: 2 }, recovery: { afterMs: 42_500 } },
+      {
+        name: 'chat',
+        detectors: [],
+        retry: false,
+        clock: () => now,
+        trip: { policy: 'rate', threshold: 0.5, minimumCalls: 2 },
+        recovery: { afterMs: 42_500 },
+      },
     );
     await expect(chat('a')).rejects.toThrow('provider down');
     await expect(chat('b')).rejects.toThrow('provider down');
@@ -122,7 +138,13 @@ describe('express integration', () => {
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('33');
     expect(res.headers.get('content-type')).toBe('application/problem+json');
-    expect(await res.json()).toMatchObject({ status: 503, code: 'SAFETY_BREAKER_OPEN', breaker: 'chat', retryAfter: 33, type: 'urn:safety-breaker:error:SAFETY_BREAKER_OPEN' });
+    expect(await res.json()).toMatchObject({
+      status: 503,
+      code: 'SAFETY_BREAKER_OPEN',
+      breaker: 'chat',
+      retryAfter: 33,
+      type: 'urn:safety-breaker:error:SAFETY_BREAKER_OPEN',
+    });
 
     now += 32_000; // 0.5 s left → still at least 1 s
     const later = await fetch(`${url}/chat`);
@@ -186,7 +208,11 @@ describe('express admin router', () => {
     app.use('/admin', adminRouter({ breakers: { chat, other }, authorize, logger, onAudit: (r) => audits.push(r) }));
     const url = await serve(app);
     const post = (path: string, body: unknown, auth = `Bearer ${token}`) =>
-      fetch(`${url}/admin${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: auth }, body: JSON.stringify(body) });
+      fetch(`${url}/admin${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: auth },
+        body: JSON.stringify(body),
+      });
 
     const anonymous = await fetch(`${url}/admin/breakers`);
     expect(anonymous.status).toBe(401);

@@ -44,7 +44,12 @@ describe('fastify integration', () => {
     app.post('/chat', async (req: FastifyRequest<{ Body: { id: string; delay: number } }>) => {
       await sleep(req.body.delay);
       const out = await chat(req.body);
-      return { ...out, seenByHandler: currentContext()?.requestId, tenant: currentContext()?.tenant, decorated: req.breakerContext?.requestId };
+      return {
+        ...out,
+        seenByHandler: currentContext()?.requestId,
+        tenant: currentContext()?.tenant,
+        decorated: req.breakerContext?.requestId,
+      };
     });
     const url = await start(app);
     const client = httpClient();
@@ -62,7 +67,13 @@ describe('fastify integration', () => {
     client.close();
     for (const r of results) {
       expect(r.status).toBe(200);
-      expect(r.body).toMatchObject({ id: r.id, seenByModel: r.id, seenByHandler: r.id, decorated: r.id, tenant: `t${r.i % 5}` });
+      expect(r.body).toMatchObject({
+        id: r.id,
+        seenByModel: r.id,
+        seenByHandler: r.id,
+        decorated: r.id,
+        tenant: `t${r.i % 5}`,
+      });
     }
     expect(probe.seen).toBe(1000);
     expect(probe.mismatches).toBe(0);
@@ -75,7 +86,14 @@ describe('fastify integration', () => {
       async (_q: string): Promise<string> => {
         throw Object.assign(new Error('provider down'), { status: 503 });
       },
-      { name: 'chat', detectors: [], retry: false, clock: () => now, trip: { policy: 'rate', threshold: 0.5, minimumCalls: 2 }, recovery: { afterMs: 30_000 } },
+      {
+        name: 'chat',
+        detectors: [],
+        retry: false,
+        clock: () => now,
+        trip: { policy: 'rate', threshold: 0.5, minimumCalls: 2 },
+        recovery: { afterMs: 30_000 },
+      },
     );
     await expect(chat('a')).rejects.toThrow();
     await expect(chat('b')).rejects.toThrow();
@@ -92,7 +110,12 @@ describe('fastify integration', () => {
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('18');
     expect(res.headers.get('content-type')).toBe('application/problem+json');
-    expect(await res.json()).toMatchObject({ status: 503, code: 'SAFETY_BREAKER_OPEN', breaker: 'chat', retryAfter: 18 });
+    expect(await res.json()).toMatchObject({
+      status: 503,
+      code: 'SAFETY_BREAKER_OPEN',
+      breaker: 'chat',
+      retryAfter: 18,
+    });
     // Other errors keep Fastify's own handling.
     const other = await fetch(`${url}/other`);
     expect(other.status).toBe(418);
@@ -110,7 +133,9 @@ describe('fastify integration', () => {
     const res = await fetch(`${url}/internal/metrics`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe(registry.contentType);
-    expect(await res.text()).toContain('safety_breaker_calls_total{breaker="chat",route="primary",outcome="success"} 1');
+    expect(await res.text()).toContain(
+      'safety_breaker_calls_total{breaker="chat",route="primary",outcome="success"} 1',
+    );
     chat.dispose();
   });
 
@@ -131,11 +156,21 @@ describe('fastify integration', () => {
       prefix: '/admin',
       breakers: [chat],
       logger,
-      authorize: (req) => (!req.headers.authorization ? { deny: 401 } : req.headers.authorization === 'Bearer ok' ? { actor: 'oncall-bob' } : { deny: 403, reason: 'read-only token' }),
+      authorize: (req) =>
+        !req.headers.authorization
+          ? { deny: 401 }
+          : req.headers.authorization === 'Bearer ok'
+            ? { actor: 'oncall-bob' }
+            : { deny: 403, reason: 'read-only token' },
     });
     app.get('/public', async () => ({ ok: true }));
     const url = await start(app);
-    const post = (path: string, body: unknown, auth = 'Bearer ok') => fetch(`${url}/admin${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: auth }, body: JSON.stringify(body) });
+    const post = (path: string, body: unknown, auth = 'Bearer ok') =>
+      fetch(`${url}/admin${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: auth },
+        body: JSON.stringify(body),
+      });
 
     expect((await fetch(`${url}/public`)).status).toBe(200); // encapsulated: no auth outside /admin
     const anonymous = await fetch(`${url}/admin/breakers`);

@@ -26,7 +26,8 @@ export function capturingLogger(): { logger: pino.Logger; records: Record<string
   const records: Record<string, unknown>[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _enc, cb) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) records.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of chunk.toString('utf8').split('\n'))
+        if (line.trim()) records.push(JSON.parse(line) as Record<string, unknown>);
       cb();
     },
   });
@@ -42,7 +43,13 @@ export const jitter = (i: number, max: number): number => ((i * 7919) % 97) % ma
  * Many concurrent requests over real sockets. node:http with a keep-alive agent of unlimited
  * sockets: every request is in flight at once, at a third of fetch()'s client-side cost.
  */
-export function httpClient(): { request: (url: string, init: { method?: string; headers?: Record<string, string>; body?: string }) => Promise<{ status: number; headers: IncomingHttpHeaders; body: string }>; close: () => void } {
+export function httpClient(): {
+  request: (
+    url: string,
+    init: { method?: string; headers?: Record<string, string>; body?: string },
+  ) => Promise<{ status: number; headers: IncomingHttpHeaders; body: string }>;
+  close: () => void;
+} {
   const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
   return {
     request: (url, init) =>

@@ -16,7 +16,9 @@ function completion(content: string, model = 'gpt-4o-mini'): ChatCompletion {
     object: 'chat.completion',
     created: 1_700_000_000,
     model,
-    choices: [{ index: 0, finish_reason: 'stop', logprobs: null, message: { role: 'assistant', content, refusal: null } }],
+    choices: [
+      { index: 0, finish_reason: 'stop', logprobs: null, message: { role: 'assistant', content, refusal: null } },
+    ],
     usage: { prompt_tokens: 5, completion_tokens: 5, total_tokens: 10 },
   };
 }
@@ -45,19 +47,30 @@ function chatGuard() {
   // The SDK's own retries are off: ours (p-retry) decide, so a retried call is counted once.
   const primary = new OpenAI({ apiKey: 'test', baseURL: PRIMARY, maxRetries: 0 });
   const backup = new OpenAI({ apiKey: 'test', baseURL: BACKUP, maxRetries: 0 });
-  const g = guard((req: ChatCompletionCreateParamsNonStreaming) => primary.chat.completions.create(req, { signal: callSignal() }), {
-    name: 'openai',
-    detectors: [marker()],
-    fallbacks: [{ name: 'backup', run: (req) => backup.chat.completions.create({ ...req, model: 'backup-model' }, { signal: callSignal() }) }],
-    retry: { retries: 2, minTimeoutMs: 1, maxTimeoutMs: 5 },
-    timeoutMs: 10_000,
-  });
+  const g = guard(
+    (req: ChatCompletionCreateParamsNonStreaming) => primary.chat.completions.create(req, { signal: callSignal() }),
+    {
+      name: 'openai',
+      detectors: [marker()],
+      fallbacks: [
+        {
+          name: 'backup',
+          run: (req) => backup.chat.completions.create({ ...req, model: 'backup-model' }, { signal: callSignal() }),
+        },
+      ],
+      retry: { retries: 2, minTimeoutMs: 1, maxTimeoutMs: 5 },
+      timeoutMs: 10_000,
+    },
+  );
   const outcomes: string[] = [];
   g.on('outcome', (e: GuardEvents['outcome']) => outcomes.push(`${e.route}:${e.outcome}`));
   return { g, outcomes };
 }
 
-const request: ChatCompletionCreateParamsNonStreaming = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] };
+const request: ChatCompletionCreateParamsNonStreaming = {
+  model: 'gpt-4o-mini',
+  messages: [{ role: 'user', content: 'hi' }],
+};
 
 describe('openai SDK v6 through guard()', () => {
   it('success: the typed completion comes back unchanged', async () => {
@@ -72,7 +85,11 @@ describe('openai SDK v6 through guard()', () => {
 
   it('429 then success: retried by our retry (SDK maxRetries 0), counted as one success', async () => {
     const seen = primaryServes(
-      () => HttpResponse.json({ error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } }, { status: 429, headers: { 'retry-after-ms': '1' } }),
+      () =>
+        HttpResponse.json(
+          { error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } },
+          { status: 429, headers: { 'retry-after-ms': '1' } },
+        ),
       () => HttpResponse.json(completion('after the rate limit')),
     );
     const { g, outcomes } = chatGuard();
@@ -96,7 +113,9 @@ describe('openai SDK v6 through guard()', () => {
   });
 
   it('500 on every attempt: the fallback serves', async () => {
-    const seen = primaryServes(() => HttpResponse.json({ error: { message: 'The server had an error', type: 'server_error' } }, { status: 500 }));
+    const seen = primaryServes(() =>
+      HttpResponse.json({ error: { message: 'The server had an error', type: 'server_error' } }, { status: 500 }),
+    );
     const { g, outcomes } = chatGuard();
     const reply = await g(request);
     expect(reply.choices[0]!.message.content).toBe('backup says hello');
@@ -114,7 +133,9 @@ describe('openai SDK v6 through guard()', () => {
   });
 
   it('a 400 from the API is the caller’s error: rethrown as the SDK error, no fallback', async () => {
-    primaryServes(() => HttpResponse.json({ error: { message: 'Invalid model', type: 'invalid_request_error' } }, { status: 400 }));
+    primaryServes(() =>
+      HttpResponse.json({ error: { message: 'Invalid model', type: 'invalid_request_error' } }, { status: 400 }),
+    );
     const { g, outcomes } = chatGuard();
     const error = await g(request).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);

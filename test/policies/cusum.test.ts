@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { CusumPolicy, designCusum } from '../../src/breaker/policies/cusum.js';
 import { createPolicy, tripPolicySpecSchema } from '../../src/breaker/policies/index.js';
 import type { Observation } from '../../src/breaker/policies/types.js';
-import { bernoulliCusumArl, bernoulliCusumThreshold, fisherExactTest, holm, twoProportionTest, twoProportionZTest } from '../../src/breaker/stats.js';
+import {
+  bernoulliCusumArl,
+  bernoulliCusumThreshold,
+  fisherExactTest,
+  holm,
+  twoProportionTest,
+  twoProportionZTest,
+} from '../../src/breaker/stats.js';
 import { seededRandom } from '../../src/random.js';
 
 const obs = (bad: boolean, now = 0): Observation => ({ bad, failed: false, slow: false, latencyMs: 1, now });
@@ -106,7 +113,9 @@ describe('cusum policy', () => {
   });
 
   it('rejects bad specs with a message naming the field', () => {
-    expect(tripPolicySpecSchema.safeParse({ policy: 'cusum', p0: 0.1, p1: 0.05 }).error?.issues[0]?.path).toEqual(['p1']);
+    expect(tripPolicySpecSchema.safeParse({ policy: 'cusum', p0: 0.1, p1: 0.05 }).error?.issues[0]?.path).toEqual([
+      'p1',
+    ]);
     expect(tripPolicySpecSchema.safeParse({ policy: 'cusum', falseTripEvery: 10 }).success).toBe(false);
   });
 });

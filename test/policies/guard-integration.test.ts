@@ -3,7 +3,15 @@ import { describe, expect, it } from 'vitest';
 import type { HotPathDetector } from '../../src/detectors/types.js';
 import { guard } from '../../src/guard.js';
 
-const marker: HotPathDetector = { name: 'marker', detect: ({ text }) => ({ detector: 'marker', score: text.includes('BAD') ? 1 : 0, flagged: text.includes('BAD'), blocked: text.includes('BAD') }) };
+const marker: HotPathDetector = {
+  name: 'marker',
+  detect: ({ text }) => ({
+    detector: 'marker',
+    score: text.includes('BAD') ? 1 : 0,
+    flagged: text.includes('BAD'),
+    blocked: text.includes('BAD'),
+  }),
+};
 const until = (g: { on: (e: 'probe-suite', l: (p: { passed: boolean; reason?: string }) => void) => () => void }) =>
   new Promise<{ passed: boolean; reason?: string }>((resolve) => {
     const off = g.on('probe-suite', (p) => {
@@ -15,7 +23,13 @@ const until = (g: { on: (e: 'probe-suite', l: (p: { passed: boolean; reason?: st
 describe('default trip policies', () => {
   it('a guard without `trip` runs the learning CUSUM plus the Wilson backstop, which trips a gross failure during the warm-up', async () => {
     let bad = false;
-    const g = guard(async (): Promise<string> => (bad ? 'BAD' : 'fine'), { name: 'default-trip', detectors: [marker], fallbacks: [async () => 'fb'], retry: false, timeoutMs: 0 });
+    const g = guard(async (): Promise<string> => (bad ? 'BAD' : 'fine'), {
+      name: 'default-trip',
+      detectors: [marker],
+      fallbacks: [async () => 'fb'],
+      retry: false,
+      timeoutMs: 0,
+    });
     for (let i = 0; i < 200; i++) await g();
     expect(g.stats().policies.map((p) => [p.policy, p.calls])).toEqual([
       ['cusum', 200], // still learning p0 (50 000-call warm-up): never trips yet
@@ -39,7 +53,16 @@ describe('detection delay telemetry', () => {
     let now = 0;
     let bad = false;
     const registry = new Registry();
-    const g = guard(async (): Promise<string> => (bad ? 'BAD' : 'fine'), { name: 'delay', detectors: [marker], trip: { policy: 'cusum', p0: 0.01, p1: 0.2, falseTripEvery: 1e4 }, fallbacks: [async () => 'fb'], retry: false, timeoutMs: 0, registry, clock: () => now });
+    const g = guard(async (): Promise<string> => (bad ? 'BAD' : 'fine'), {
+      name: 'delay',
+      detectors: [marker],
+      trip: { policy: 'cusum', p0: 0.01, p1: 0.2, falseTripEvery: 1e4 },
+      fallbacks: [async () => 'fb'],
+      retry: false,
+      timeoutMs: 0,
+      registry,
+      clock: () => now,
+    });
     const delays: unknown[] = [];
     g.on('trip', (t) => delays.push(t.detectionDelay));
     for (let i = 0; i < 50; i++) {
@@ -57,8 +80,14 @@ describe('detection delay telemetry', () => {
     expect(delays).toEqual([{ policy: 'cusum', calls, seconds: (now - onset) / 1000 }]);
     expect(g.stats().lastDetectionDelay).toEqual({ policy: 'cusum', calls, seconds: (now - onset) / 1000 });
     const text = await registry.metrics();
-    expect(text).toMatch(new RegExp(`safety_breaker_detection_delay_seconds_sum\\{breaker="delay",policy="cusum"\\} ${(now - onset) / 1000}`));
-    expect(text).toMatch(new RegExp(`safety_breaker_detection_delay_calls_sum\\{breaker="delay",policy="cusum"\\} ${calls}`));
+    expect(text).toMatch(
+      new RegExp(
+        `safety_breaker_detection_delay_seconds_sum\\{breaker="delay",policy="cusum"\\} ${(now - onset) / 1000}`,
+      ),
+    );
+    expect(text).toMatch(
+      new RegExp(`safety_breaker_detection_delay_calls_sum\\{breaker="delay",policy="cusum"\\} ${calls}`),
+    );
     g.dispose();
   });
 });
@@ -72,7 +101,17 @@ describe('half-open probe suite', () => {
         seen.push(prompt);
         return respond(prompt);
       },
-      { name: 'suite', detectors: [marker], probes: [['probe one'], ['probe two']], trip: { policy: 'rate', threshold: 1, minimumCalls: 1 }, recovery: { afterMs: 1_000, probes: 1 }, fallbacks: [async () => 'fallback'], retry: false, timeoutMs: 0, clock: () => now },
+      {
+        name: 'suite',
+        detectors: [marker],
+        probes: [['probe one'], ['probe two']],
+        trip: { policy: 'rate', threshold: 1, minimumCalls: 1 },
+        recovery: { afterMs: 1_000, probes: 1 },
+        fallbacks: [async () => 'fallback'],
+        retry: false,
+        timeoutMs: 0,
+        clock: () => now,
+      },
     );
     const tick = (ms: number) => (now += ms);
     return { g, seen, tick };
@@ -118,6 +157,8 @@ describe('half-open probe suite', () => {
   });
 
   it('rejects a probe that is not an argument list', () => {
-    expect(() => guard(async (p: string) => p, { name: 'bad-probes', probes: ['not a list'] as never })).toThrow(/probes/);
+    expect(() => guard(async (p: string) => p, { name: 'bad-probes', probes: ['not a list'] as never })).toThrow(
+      /probes/,
+    );
   });
 });

@@ -3,7 +3,13 @@ import { createPolicy, tripPolicySpecSchema } from '../../src/breaker/policies/i
 import type { Observation } from '../../src/breaker/policies/types.js';
 import { QuantileSketch, SlidingQuantiles } from '../../src/breaker/quantile-sketch.js';
 
-const call = (latencyMs: number, now = 0, failed = false): Observation => ({ bad: failed, failed, slow: false, latencyMs, now });
+const call = (latencyMs: number, now = 0, failed = false): Observation => ({
+  bad: failed,
+  failed,
+  slow: false,
+  latencyMs,
+  now,
+});
 const policy = (spec: object) => createPolicy(tripPolicySpecSchema.parse(spec));
 
 describe('quantile sketch', () => {
@@ -51,7 +57,12 @@ describe('latency-p95 policy', () => {
     expect(p.observe(call(5_000))).toBeDefined();
   });
   it('time window roll-over forgets old slow calls', () => {
-    const p = policy({ policy: 'latency-p95', thresholdMs: 1_000, minimumCalls: 5, window: { kind: 'time', durationMs: 10_000, buckets: 10 } });
+    const p = policy({
+      policy: 'latency-p95',
+      thresholdMs: 1_000,
+      minimumCalls: 5,
+      window: { kind: 'time', durationMs: 10_000, buckets: 10 },
+    });
     for (let i = 0; i < 4; i++) p.observe(call(5_000, 0));
     expect(p.observe(call(100, 20_000))).toBeUndefined(); // the 4 slow calls expired: 1 call in the window
     expect(p.snapshot(20_000).calls).toBe(1);
@@ -60,7 +71,13 @@ describe('latency-p95 policy', () => {
 
 describe('slow-call-rate policy', () => {
   it('trips on the share of calls slower than slowCallMs, counting timeouts', () => {
-    const p = policy({ policy: 'slow-call-rate', slowCallMs: 1_000, threshold: 0.5, minimumCalls: 10, window: { kind: 'count', size: 10 } });
+    const p = policy({
+      policy: 'slow-call-rate',
+      slowCallMs: 1_000,
+      threshold: 0.5,
+      minimumCalls: 10,
+      window: { kind: 'count', size: 10 },
+    });
     for (let i = 0; i < 5; i++) expect(p.observe(call(50))).toBeUndefined();
     for (let i = 0; i < 4; i++) expect(p.observe(call(2_000, 0, true))).toBeUndefined();
     const d = p.observe(call(1_500));

@@ -1,7 +1,17 @@
 import { getEventListeners } from 'node:events';
 import CircuitBreaker from 'opossum';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { BreakerOpenError, OutputBlockedError, TimeoutError, callSignal, guard, isBreakerOpenError, isOutputBlockedError, isSafetyBreakerError, type GuardEvents } from '../../src/index.js';
+import {
+  BreakerOpenError,
+  OutputBlockedError,
+  TimeoutError,
+  callSignal,
+  guard,
+  isBreakerOpenError,
+  isOutputBlockedError,
+  isSafetyBreakerError,
+  type GuardEvents,
+} from '../../src/index.js';
 import { marker, virtualClock } from '../guard/helpers.js';
 
 const toxic = async (p: string): Promise<string> => `TOXIC ${p}`;
@@ -22,7 +32,14 @@ afterEach(() => {
 describe('a blocked output never reaches the caller', () => {
   it('goes to the next route, whose output is scanned too', async () => {
     const second = vi.fn(async (p: string) => `kind second ${p}`);
-    const g = guard(toxic, { ...base, name: 'r1', fallbacks: [{ name: 'also-toxic', run: toxic }, { name: 'second', run: second }] });
+    const g = guard(toxic, {
+      ...base,
+      name: 'r1',
+      fallbacks: [
+        { name: 'also-toxic', run: toxic },
+        { name: 'second', run: second },
+      ],
+    });
     const seen = outcomes(g);
     expect(await g('hi')).toBe('kind second hi');
     expect(seen).toEqual(['primary:blocked', 'also-toxic:blocked', 'second:success']);
@@ -96,14 +113,26 @@ describe('fallbacks', () => {
     const syncThrow = (): Promise<string> => {
       throw new Error('sync');
     };
-    const g = guard(toxic, { ...base, name: 'f1', fallbacks: [{ name: 'sync', run: syncThrow }, { name: 'async', run: async () => Promise.reject(new Error('async')) }, kind] });
+    const g = guard(toxic, {
+      ...base,
+      name: 'f1',
+      fallbacks: [
+        { name: 'sync', run: syncThrow },
+        { name: 'async', run: async () => Promise.reject(new Error('async')) },
+        kind,
+      ],
+    });
     const seen = outcomes(g);
     expect(await g('x')).toBe('kind x');
     expect(seen).toEqual(['primary:blocked', 'sync:error', 'async:error', 'kind:success']);
   });
 
   it('a primary error with every fallback failing rethrows the last error', async () => {
-    const g = guard(async (_p: string): Promise<string> => Promise.reject(new Error('primary')), { ...base, name: 'f2', fallbacks: [async () => Promise.reject(new Error('fb'))] });
+    const g = guard(async (_p: string): Promise<string> => Promise.reject(new Error('primary')), {
+      ...base,
+      name: 'f2',
+      fallbacks: [async () => Promise.reject(new Error('fb'))],
+    });
     await expect(g('x')).rejects.toThrow('fb');
   });
 
@@ -152,7 +181,15 @@ describe('fallbacks', () => {
   });
 
   it('two fallbacks with the same name are rejected at construction', () => {
-    expect(() => guard(kind, { name: 'f6', fallbacks: [{ name: 'b', run: kind }, { name: 'b', run: kind }] })).toThrow(/two routes are named "b"/);
+    expect(() =>
+      guard(kind, {
+        name: 'f6',
+        fallbacks: [
+          { name: 'b', run: kind },
+          { name: 'b', run: kind },
+        ],
+      }),
+    ).toThrow(/two routes are named "b"/);
   });
 });
 
@@ -199,8 +236,19 @@ describe("the caller's AbortSignal", () => {
     const clock = virtualClock();
     let mode: 'toxic' | 'hang' | 'kind' = 'toxic';
     const primary = (p: string): Promise<string> =>
-      mode === 'hang' ? new Promise((_r, reject) => callSignal().addEventListener('abort', () => reject(callSignal().reason))) : mode === 'toxic' ? toxic(p) : kind(p);
-    const g = guard(primary, { ...base, name: 'a4', trip: tripFast, recovery: { afterMs: 100, probes: 1 }, fallbacks: [async () => 'fb'], clock: clock.now });
+      mode === 'hang'
+        ? new Promise((_r, reject) => callSignal().addEventListener('abort', () => reject(callSignal().reason)))
+        : mode === 'toxic'
+          ? toxic(p)
+          : kind(p);
+    const g = guard(primary, {
+      ...base,
+      name: 'a4',
+      trip: tripFast,
+      recovery: { afterMs: 100, probes: 1 },
+      fallbacks: [async () => 'fb'],
+      clock: clock.now,
+    });
     await g('a');
     clock.advance(100);
     mode = 'hang';
@@ -249,7 +297,12 @@ describe('timeoutMs', () => {
 
   it('a model that ignores the signal still gets cut off at the timeout', async () => {
     vi.useFakeTimers();
-    const g = guard((_p: string) => new Promise<string>(() => {}), { ...base, timeoutMs: 100, name: 't2', safeReply: 'safe' });
+    const g = guard((_p: string) => new Promise<string>(() => {}), {
+      ...base,
+      timeoutMs: 100,
+      name: 't2',
+      safeReply: 'safe',
+    });
     const pending = g('x');
     await vi.advanceTimersByTimeAsync(100);
     expect(await pending).toBe('safe');
@@ -263,7 +316,13 @@ describe('transient errors', () => {
       if (n++ === 0) throw Object.assign(new Error('rate limited'), { status: 429 });
       return kind(p);
     });
-    const g = guard(primary, { ...base, name: 'tr1', retry: { retries: 2, minTimeoutMs: 1, maxTimeoutMs: 1 }, trip: tripFast, fallbacks: [async () => 'fb'] });
+    const g = guard(primary, {
+      ...base,
+      name: 'tr1',
+      retry: { retries: 2, minTimeoutMs: 1, maxTimeoutMs: 1 },
+      trip: tripFast,
+      fallbacks: [async () => 'fb'],
+    });
     expect(await g('x')).toBe('kind x');
     expect(primary).toHaveBeenCalledTimes(2);
     expect(g.state).toBe('closed');
@@ -274,7 +333,13 @@ describe('transient errors', () => {
     const bad = Object.assign(new Error('bad request'), { status: 400 });
     const primary = vi.fn(async (_p: string): Promise<string> => Promise.reject(bad));
     const fallback = vi.fn(kind);
-    const g = guard(primary, { ...base, name: 'tr2', retry: { retries: 2, minTimeoutMs: 1, maxTimeoutMs: 1 }, trip: tripFast, fallbacks: [fallback] });
+    const g = guard(primary, {
+      ...base,
+      name: 'tr2',
+      retry: { retries: 2, minTimeoutMs: 1, maxTimeoutMs: 1 },
+      trip: tripFast,
+      fallbacks: [fallback],
+    });
     await expect(g('x')).rejects.toBe(bad);
     expect(primary).toHaveBeenCalledTimes(1);
     expect(fallback).not.toHaveBeenCalled();
@@ -288,7 +353,12 @@ describe('transient errors', () => {
       attempts.push(Date.now());
       throw Object.assign(new Error('rate limited'), { status: 429 });
     };
-    const g = guard(primary, { ...base, name: 'tr5', retry: { retries: 2, minTimeoutMs: 100, maxTimeoutMs: 1_000 }, safeReply: 'safe' });
+    const g = guard(primary, {
+      ...base,
+      name: 'tr5',
+      retry: { retries: 2, minTimeoutMs: 100, maxTimeoutMs: 1_000 },
+      safeReply: 'safe',
+    });
     const start = Date.now();
     const pending = g('x');
     await vi.advanceTimersByTimeAsync(1_000);
@@ -299,17 +369,32 @@ describe('transient errors', () => {
   it('a transient non-Error (a thrown Response-like object) is retried, and rethrown unchanged in the end', async () => {
     const thrown = { status: 503, statusText: 'Service Unavailable' };
     let n = 0;
-    const flaky = guard(async (_p: string): Promise<string> => (n++ < 2 ? Promise.reject(thrown) : 'ok'), { ...base, name: 'tr6', retry: { retries: 3, minTimeoutMs: 1, maxTimeoutMs: 1 } });
+    const flaky = guard(async (_p: string): Promise<string> => (n++ < 2 ? Promise.reject(thrown) : 'ok'), {
+      ...base,
+      name: 'tr6',
+      retry: { retries: 3, minTimeoutMs: 1, maxTimeoutMs: 1 },
+    });
     expect(await flaky('x')).toBe('ok');
     expect(n).toBe(3);
-    const down = guard(async (_p: string): Promise<string> => Promise.reject(thrown), { ...base, name: 'tr7', retry: { retries: 2, minTimeoutMs: 1, maxTimeoutMs: 1 } });
+    const down = guard(async (_p: string): Promise<string> => Promise.reject(thrown), {
+      ...base,
+      name: 'tr7',
+      retry: { retries: 2, minTimeoutMs: 1, maxTimeoutMs: 1 },
+    });
     await expect(down('x')).rejects.toBe(thrown);
   });
 
   it('an abort during the retry back-off ends the call at once and is not counted', async () => {
-    const primary = vi.fn(async (_p: string): Promise<string> => Promise.reject(Object.assign(new Error('busy'), { status: 503 })));
+    const primary = vi.fn(async (_p: string): Promise<string> =>
+      Promise.reject(Object.assign(new Error('busy'), { status: 503 })),
+    );
     const fallback = vi.fn(kind);
-    const g = guard(primary, { ...base, name: 'tr4', retry: { retries: 3, minTimeoutMs: 60_000, maxTimeoutMs: 60_000 }, fallbacks: [fallback] });
+    const g = guard(primary, {
+      ...base,
+      name: 'tr4',
+      retry: { retries: 3, minTimeoutMs: 60_000, maxTimeoutMs: 60_000 },
+      fallbacks: [fallback],
+    });
     const controller = new AbortController();
     const pending = g.with({ signal: controller.signal })('x');
     while (primary.mock.calls.length === 0) await new Promise((r) => setImmediate(r));
@@ -324,8 +409,15 @@ describe('transient errors', () => {
   });
 
   it('persistent 500s exhaust the retries, count once, and go to the fallback', async () => {
-    const primary = vi.fn(async (_p: string): Promise<string> => Promise.reject(Object.assign(new Error('oops'), { status: 500 })));
-    const g = guard(primary, { ...base, name: 'tr3', retry: { retries: 2, minTimeoutMs: 1, maxTimeoutMs: 1 }, fallbacks: [kind] });
+    const primary = vi.fn(async (_p: string): Promise<string> =>
+      Promise.reject(Object.assign(new Error('oops'), { status: 500 })),
+    );
+    const g = guard(primary, {
+      ...base,
+      name: 'tr3',
+      retry: { retries: 2, minTimeoutMs: 1, maxTimeoutMs: 1 },
+      fallbacks: [kind],
+    });
     expect(await g('x')).toBe('kind x');
     expect(primary).toHaveBeenCalledTimes(3);
     expect(g.stats().calls.failed).toBe(1);

@@ -21,7 +21,11 @@ describe('isTransientError', () => {
     expect(isTransientError(Object.assign(new Error('reset'), { code: 'ECONNRESET' }))).toBe(true);
     expect(isTransientError(new OpenAI.APIConnectionError({ message: 'Connection error.' }))).toBe(true);
     expect(isTransientError(new OpenAI.APIConnectionTimeoutError())).toBe(true);
-    expect(isTransientError(new TypeError('fetch failed', { cause: Object.assign(new Error('x'), { code: 'UND_ERR_SOCKET' }) }))).toBe(true);
+    expect(
+      isTransientError(
+        new TypeError('fetch failed', { cause: Object.assign(new Error('x'), { code: 'UND_ERR_SOCKET' }) }),
+      ),
+    ).toBe(true);
     expect(isTransientError(new Error('wrapped', { cause: withStatus(503) }))).toBe(true);
     expect(isTransientError(new TypeError('Failed to fetch'))).toBe(true); // undici / msw network error
   });

@@ -24,7 +24,8 @@ function definedMetricNames(): Set<string> {
   const defined = new Set<string>();
   for (const file of readdirSync(src, { recursive: true, encoding: 'utf8' })) {
     if (!file.endsWith('.ts')) continue;
-    for (const m of readFileSync(join(src, file), 'utf8').matchAll(/name: '(safety_breaker_[a-z_]+)'/g)) defined.add(m[1]!);
+    for (const m of readFileSync(join(src, file), 'utf8').matchAll(/name: '(safety_breaker_[a-z_]+)'/g))
+      defined.add(m[1]!);
   }
   return defined;
 }
@@ -44,7 +45,10 @@ describe('metrics docs, dashboard and alerts stay true to the code', () => {
       panels: { targets: { expr: string }[] }[];
       annotations: { list: { expr?: string }[] };
     };
-    const exprs = [...dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr)), ...dashboard.annotations.list.flatMap((a) => (a.expr ? [a.expr] : []))];
+    const exprs = [
+      ...dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr)),
+      ...dashboard.annotations.list.flatMap((a) => (a.expr ? [a.expr] : [])),
+    ];
     expect(exprs.length).toBeGreaterThan(10);
     for (const expr of exprs) {
       for (const [metric] of expr.matchAll(/safety_breaker_[a-z_]+/g)) {
@@ -54,7 +58,15 @@ describe('metrics docs, dashboard and alerts stay true to the code', () => {
     }
     // Grafana's variables replaced by what they expand to, then checked as recording rules.
     const rules = {
-      groups: [{ name: 'dashboard', rules: exprs.map((expr, i) => ({ record: `dashboard:expr${i}`, expr: expr.replaceAll('$__rate_interval', '5m').replaceAll('$breaker', '.*') })) }],
+      groups: [
+        {
+          name: 'dashboard',
+          rules: exprs.map((expr, i) => ({
+            record: `dashboard:expr${i}`,
+            expr: expr.replaceAll('$__rate_interval', '5m').replaceAll('$breaker', '.*'),
+          })),
+        },
+      ],
     };
     const file = join(mkdtempSync(join(tmpdir(), 'sb-dash-')), 'rules.yml');
     writeFileSync(file, JSON.stringify(rules));
@@ -75,7 +87,12 @@ describe('metrics docs, dashboard and alerts stay true to the code', () => {
     }
     expect(exprs.length).toBeGreaterThan(15);
     const file = join(mkdtempSync(join(tmpdir(), 'sb-docs-')), 'rules.yml');
-    writeFileSync(file, JSON.stringify({ groups: [{ name: 'docs', rules: exprs.map((expr, i) => ({ record: `docs:expr${i}`, expr })) }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        groups: [{ name: 'docs', rules: exprs.map((expr, i) => ({ record: `docs:expr${i}`, expr })) }],
+      }),
+    );
     const r = promtool(['check', 'rules', file]);
     expect(r.output).toContain('SUCCESS');
     expect(r.code).toBe(0);

@@ -4,7 +4,15 @@ import { guard, type HotPathDetector } from '../../src/index.js';
 import { createLogger } from '../../src/telemetry/logging.js';
 import { capturingLogger } from '../integrations/helpers.js';
 
-const blocker: HotPathDetector = { name: 'no-secret', detect: ({ text }) => ({ detector: 'no-secret', score: text.includes('secret') ? 1 : 0, flagged: text.includes('secret'), blocked: text.includes('secret') }) };
+const blocker: HotPathDetector = {
+  name: 'no-secret',
+  detect: ({ text }) => ({
+    detector: 'no-secret',
+    score: text.includes('secret') ? 1 : 0,
+    flagged: text.includes('secret'),
+    blocked: text.includes('secret'),
+  }),
+};
 
 describe('logging', () => {
   it('writes trips, blocks, state changes and manual actions as structured records, without prompts or outputs', async () => {
@@ -23,8 +31,19 @@ describe('logging', () => {
     chat.reset('mitigated');
 
     expect(records.filter((r) => r.msg === 'output blocked')).toHaveLength(2);
-    expect(records.find((r) => r.msg === 'output blocked')).toMatchObject({ level: 40, breaker: 'chat', route: 'primary', detectors: ['no-secret'] });
-    expect(records.find((r) => r.to === 'open')).toMatchObject({ level: 40, breaker: 'chat', from: 'closed', policy: 'rate', details: { calls: 2, bad: 2 } });
+    expect(records.find((r) => r.msg === 'output blocked')).toMatchObject({
+      level: 40,
+      breaker: 'chat',
+      route: 'primary',
+      detectors: ['no-secret'],
+    });
+    expect(records.find((r) => r.to === 'open')).toMatchObject({
+      level: 40,
+      breaker: 'chat',
+      from: 'closed',
+      policy: 'rate',
+      details: { calls: 2, bad: 2 },
+    });
     expect(records.find((r) => r.action === 'force-open')).toMatchObject({ breaker: 'chat', reason: 'incident 42' });
     expect(records.find((r) => r.action === 'reset')).toMatchObject({ breaker: 'chat', reason: 'mitigated' });
     const all = JSON.stringify(records);
@@ -42,8 +61,23 @@ describe('logging', () => {
       },
     });
     const logger = createLogger({ destination, redact: ['user.email'] });
-    logger.info({ breaker: 'chat', prompt: 'hello jane', request: { messages: [{ role: 'user', content: 'x' }] }, user: { email: 'jane@example.com' } }, 'call');
+    logger.info(
+      {
+        breaker: 'chat',
+        prompt: 'hello jane',
+        request: { messages: [{ role: 'user', content: 'x' }] },
+        user: { email: 'jane@example.com' },
+      },
+      'call',
+    );
     const record = JSON.parse(lines.join('')) as Record<string, unknown>;
-    expect(record).toMatchObject({ name: 'safety-breaker', breaker: 'chat', prompt: '[REDACTED]', request: { messages: '[REDACTED]' }, user: { email: '[REDACTED]' }, msg: 'call' });
+    expect(record).toMatchObject({
+      name: 'safety-breaker',
+      breaker: 'chat',
+      prompt: '[REDACTED]',
+      request: { messages: '[REDACTED]' },
+      user: { email: '[REDACTED]' },
+      msg: 'call',
+    });
   });
 });

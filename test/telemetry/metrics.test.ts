@@ -5,7 +5,10 @@ import { guard, type HotPathDetector } from '../../src/index.js';
 import { packageVersion } from '../../src/telemetry/version.js';
 import { promtool } from './promtool.js';
 
-const flagger = (flag: (text: string) => boolean): HotPathDetector => ({ name: 'words', detect: ({ text }) => ({ detector: 'words', score: flag(text) ? 1 : 0, flagged: flag(text) }) });
+const flagger = (flag: (text: string) => boolean): HotPathDetector => ({
+  name: 'words',
+  detect: ({ text }) => ({ detector: 'words', score: flag(text) ? 1 : 0, flagged: flag(text) }),
+});
 
 function tripped(registry: Registry) {
   let now = 1_000;
@@ -16,7 +19,10 @@ function tripped(registry: Registry) {
     clock: clock.now,
     retry: false,
     detectors: [flagger((t) => t.includes('bad'))],
-    trip: [{ policy: 'rate', threshold: 0.5, minimumCalls: 4, window: { kind: 'count', size: 10 } }, { policy: 'wilson', threshold: 0.1, minimumCalls: 4 }],
+    trip: [
+      { policy: 'rate', threshold: 0.5, minimumCalls: 4, window: { kind: 'count', size: 10 } },
+      { policy: 'wilson', threshold: 0.1, minimumCalls: 4 },
+    ],
     recovery: { afterMs: 10_000, probes: 1 },
   });
   return { chat, clock };
@@ -31,7 +37,13 @@ describe('metrics', () => {
   it('a scrape taken after a trip passes promtool check metrics', async () => {
     const registry = new Registry();
     const { chat } = tripped(registry);
-    const backup = guard(async (q: string) => q, { name: 'summary', registry, detectors: [], fallbacks: [async (q: string) => `fallback ${q}`], safeReply: 'sorry' });
+    const backup = guard(async (q: string) => q, {
+      name: 'summary',
+      registry,
+      detectors: [],
+      fallbacks: [async (q: string) => `fallback ${q}`],
+      safeReply: 'sorry',
+    });
     for (const q of ['ok', 'bad', 'bad', 'bad']) await chat(q);
     expect(chat.state).toBe('open');
     await expect(chat('ok')).rejects.toThrow(/Breaker "chat" is open/);
@@ -53,9 +65,14 @@ describe('metrics', () => {
     await chat('bad');
     await chat('ok');
     expect(await value(registry, 'safety_breaker_window_calls', { breaker: 'chat', policy: 'rate' })).toBe(3);
-    expect(await value(registry, 'safety_breaker_window_flag_ratio', { breaker: 'chat', policy: 'rate' })).toBeCloseTo(1 / 3, 10);
+    expect(await value(registry, 'safety_breaker_window_flag_ratio', { breaker: 'chat', policy: 'rate' })).toBeCloseTo(
+      1 / 3,
+      10,
+    );
     expect(await value(registry, 'safety_breaker_trip_threshold_ratio', { breaker: 'chat', policy: 'rate' })).toBe(0.5);
-    expect(await value(registry, 'safety_breaker_trip_threshold_ratio', { breaker: 'chat', policy: 'wilson' })).toBe(0.1);
+    expect(await value(registry, 'safety_breaker_trip_threshold_ratio', { breaker: 'chat', policy: 'wilson' })).toBe(
+      0.1,
+    );
     // The Wilson policy reports its lower bound, below the raw ratio.
     const wilson = (await value(registry, 'safety_breaker_window_flag_ratio', { breaker: 'chat', policy: 'wilson' }))!;
     expect(wilson).toBeGreaterThan(0);
@@ -67,7 +84,15 @@ describe('metrics', () => {
 
   it('labels two policies of the same kind distinctly', async () => {
     const registry = new Registry();
-    const chat = guard(async (q: string) => q, { name: 'chat', registry, detectors: [], trip: [{ policy: 'rate', threshold: 0.5 }, { policy: 'rate', threshold: 0.9 }] });
+    const chat = guard(async (q: string) => q, {
+      name: 'chat',
+      registry,
+      detectors: [],
+      trip: [
+        { policy: 'rate', threshold: 0.5 },
+        { policy: 'rate', threshold: 0.9 },
+      ],
+    });
     expect(await value(registry, 'safety_breaker_trip_threshold_ratio', { policy: 'rate' })).toBe(0.5);
     expect(await value(registry, 'safety_breaker_trip_threshold_ratio', { policy: 'rate-2' })).toBe(0.9);
     chat.dispose();
@@ -79,12 +104,16 @@ describe('metrics', () => {
     const before = Date.now() / 1000;
     for (const q of ['bad', 'bad', 'bad', 'bad']) await chat(q);
     expect(await value(registry, 'safety_breaker_state', { breaker: 'chat', state: 'open' })).toBe(1);
-    expect(await value(registry, 'safety_breaker_last_transition_timestamp_seconds', { breaker: 'chat' })).toBeGreaterThanOrEqual(before);
+    expect(
+      await value(registry, 'safety_breaker_last_transition_timestamp_seconds', { breaker: 'chat' }),
+    ).toBeGreaterThanOrEqual(before);
     clock.advance(10_000);
     // No call happened; the scrape itself reads the state.
     expect(await value(registry, 'safety_breaker_state', { breaker: 'chat', state: 'half-open' })).toBe(1);
     expect(await value(registry, 'safety_breaker_state', { breaker: 'chat', state: 'open' })).toBe(0);
-    expect(await value(registry, 'safety_breaker_transitions_total', { breaker: 'chat', from: 'open', to: 'half-open' })).toBe(1);
+    expect(
+      await value(registry, 'safety_breaker_transitions_total', { breaker: 'chat', from: 'open', to: 'half-open' }),
+    ).toBe(1);
     chat.dispose();
   });
 
@@ -104,7 +133,8 @@ describe('metrics', () => {
       ],
     });
     const withSafeReply = guard(async (q: string) => q, { name: 'faq', registry, detectors: [], safeReply: 'sorry' });
-    for (const result of ['served', 'safe_reply', 'exhausted']) expect(await value(registry, 'safety_breaker_fallback_calls_total', { breaker: 'chat', result })).toBe(0);
+    for (const result of ['served', 'safe_reply', 'exhausted'])
+      expect(await value(registry, 'safety_breaker_fallback_calls_total', { breaker: 'chat', result })).toBe(0);
     expect(await value(registry, 'safety_breaker_calls_not_permitted_total', { breaker: 'chat' })).toBe(0);
 
     chat.forceOpen('drill');
@@ -115,11 +145,19 @@ describe('metrics', () => {
     expect(await withSafeReply('c')).toBe('sorry');
 
     expect(await value(registry, 'safety_breaker_calls_not_permitted_total', { breaker: 'chat' })).toBe(2);
-    expect(await value(registry, 'safety_breaker_calls_total', { breaker: 'chat', route: 'primary', outcome: 'rejected' })).toBe(2);
+    expect(
+      await value(registry, 'safety_breaker_calls_total', { breaker: 'chat', route: 'primary', outcome: 'rejected' }),
+    ).toBe(2);
     expect(await value(registry, 'safety_breaker_fallback_calls_total', { breaker: 'chat', result: 'served' })).toBe(1);
-    expect(await value(registry, 'safety_breaker_fallback_calls_total', { breaker: 'chat', result: 'exhausted' })).toBe(1);
-    expect(await value(registry, 'safety_breaker_fallback_calls_total', { breaker: 'faq', result: 'safe_reply' })).toBe(1);
-    expect(await value(registry, 'safety_breaker_calls_total', { breaker: 'chat', route: 'backup', outcome: 'success' })).toBe(1);
+    expect(await value(registry, 'safety_breaker_fallback_calls_total', { breaker: 'chat', result: 'exhausted' })).toBe(
+      1,
+    );
+    expect(await value(registry, 'safety_breaker_fallback_calls_total', { breaker: 'faq', result: 'safe_reply' })).toBe(
+      1,
+    );
+    expect(
+      await value(registry, 'safety_breaker_calls_total', { breaker: 'chat', route: 'backup', outcome: 'success' }),
+    ).toBe(1);
     chat.dispose();
     withSafeReply.dispose();
   });

@@ -24,7 +24,9 @@ describe('redact', () => {
   ])('redacts card numbers that pass Luhn: %s', (input, expected) => expect(redact(input)).toBe(expected));
 
   it('finds a card next to other numbers without swallowing them', () => {
-    expect(redact('card 4111111111111111 10 times, call 415-555-2671 4111 1111 1111 1111')).toBe('card [REDACTED_CARD] 10 times, call [REDACTED_PHONE] [REDACTED_CARD]');
+    expect(redact('card 4111111111111111 10 times, call 415-555-2671 4111 1111 1111 1111')).toBe(
+      'card [REDACTED_CARD] 10 times, call [REDACTED_PHONE] [REDACTED_CARD]',
+    );
   });
 
   it('leaves digit runs that fail the Luhn check as cards (and are too long for phones)', () => {
@@ -47,7 +49,9 @@ describe('redact', () => {
   it('turns each kind off on request', () => {
     const text = 'jane@example.com 415-555-2671 4111111111111111 10.0.0.1';
     expect(redact(text, { emails: false })).toBe('jane@example.com [REDACTED_PHONE] [REDACTED_CARD] [REDACTED_IP]');
-    expect(redact(text, { phones: false, cards: false, ips: false })).toBe('[REDACTED_EMAIL] 415-555-2671 4111111111111111 10.0.0.1');
+    expect(redact(text, { phones: false, cards: false, ips: false })).toBe(
+      '[REDACTED_EMAIL] 415-555-2671 4111111111111111 10.0.0.1',
+    );
   });
 
   it('checks Luhn', () => {

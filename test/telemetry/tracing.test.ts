@@ -1,5 +1,10 @@
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+} from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { guard, type HotPathDetector } from '../../src/index.js';
 
@@ -26,14 +31,24 @@ const words = (word: string, block = false): HotPathDetector => ({
   name: `no-${word}`,
   detect: ({ text }) => {
     const hit = text.includes(word);
-    return { detector: `no-${word}`, score: hit ? 0.9 : 0.1, flagged: hit, blocked: block && hit, reason: hit ? `contains a listed word` : undefined };
+    return {
+      detector: `no-${word}`,
+      score: hit ? 0.9 : 0.1,
+      flagged: hit,
+      blocked: block && hit,
+      reason: hit ? `contains a listed word` : undefined,
+    };
   },
 });
 const request = (content: string): ChatRequest => ({ model: 'gpt-4o-mini', messages: [{ role: 'user', content }] });
 
 describe('tracing', () => {
   it('writes one CLIENT span per model call, named and attributed per the GenAI conventions, with usage tokens', async () => {
-    const chat = guard(async (_req: ChatRequest) => completion('Hello there'), { name: 'chat', detectors: [words('darn')], tracing: { tracer } });
+    const chat = guard(async (_req: ChatRequest) => completion('Hello there'), {
+      name: 'chat',
+      detectors: [words('darn')],
+      tracing: { tracer },
+    });
     await chat(request('hi'));
     const [span] = spans();
     expect(spans()).toHaveLength(1);
@@ -58,12 +73,27 @@ describe('tracing', () => {
   });
 
   it('adds a gen_ai.guardrail.result event per detector signal', async () => {
-    const chat = guard(async (_req: ChatRequest) => completion('darn it'), { name: 'chat', detectors: [words('darn'), words('heck')], tracing: { tracer } });
+    const chat = guard(async (_req: ChatRequest) => completion('darn it'), {
+      name: 'chat',
+      detectors: [words('darn'), words('heck')],
+      tracing: { tracer },
+    });
     await chat(request('hi'));
     const events = spans()[0]!.events.filter((e) => e.name === 'gen_ai.guardrail.result');
     expect(events.map((e) => e.attributes)).toEqual([
-      { 'safety_breaker.detector': 'no-darn', 'safety_breaker.score': 0.9, 'safety_breaker.flagged': true, 'safety_breaker.blocked': false, 'safety_breaker.reason': 'contains a listed word' },
-      { 'safety_breaker.detector': 'no-heck', 'safety_breaker.score': 0.1, 'safety_breaker.flagged': false, 'safety_breaker.blocked': false },
+      {
+        'safety_breaker.detector': 'no-darn',
+        'safety_breaker.score': 0.9,
+        'safety_breaker.flagged': true,
+        'safety_breaker.blocked': false,
+        'safety_breaker.reason': 'contains a listed word',
+      },
+      {
+        'safety_breaker.detector': 'no-heck',
+        'safety_breaker.score': 0.1,
+        'safety_breaker.flagged': false,
+        'safety_breaker.blocked': false,
+      },
     ]);
     chat.dispose();
   });
@@ -72,12 +102,32 @@ describe('tracing', () => {
     const chat = guard(async (_req: ChatRequest) => completion('darn'), {
       name: 'chat',
       detectors: [words('darn', true)],
-      fallbacks: [{ name: 'claude', run: async () => ({ id: 'msg_1', model: 'claude-x', content: [{ type: 'text', text: 'hi' }], stop_reason: 'end_turn', usage: { input_tokens: 3, output_tokens: 1 } }) as never }],
-      tracing: { tracer, provider: (route) => (route === 'claude' ? 'anthropic' : 'openai'), model: (args, route) => (route === 'claude' ? 'claude-x' : args[0].model) },
+      fallbacks: [
+        {
+          name: 'claude',
+          run: async () =>
+            ({
+              id: 'msg_1',
+              model: 'claude-x',
+              content: [{ type: 'text', text: 'hi' }],
+              stop_reason: 'end_turn',
+              usage: { input_tokens: 3, output_tokens: 1 },
+            }) as never,
+        },
+      ],
+      tracing: {
+        tracer,
+        provider: (route) => (route === 'claude' ? 'anthropic' : 'openai'),
+        model: (args, route) => (route === 'claude' ? 'claude-x' : args[0].model),
+      },
     });
     await chat(request('hi'));
     const [primary, fallback] = spans();
-    expect(primary!.attributes).toMatchObject({ 'safety_breaker.outcome': 'blocked', 'safety_breaker.blocked_by': ['no-darn'], 'gen_ai.provider.name': 'openai' });
+    expect(primary!.attributes).toMatchObject({
+      'safety_breaker.outcome': 'blocked',
+      'safety_breaker.blocked_by': ['no-darn'],
+      'gen_ai.provider.name': 'openai',
+    });
     expect(fallback!.name).toBe('chat claude-x');
     expect(fallback!.attributes).toMatchObject({
       'gen_ai.provider.name': 'anthropic',
@@ -115,14 +165,23 @@ describe('tracing', () => {
     expect(chat.state).toBe('open');
     const tripEvents = spans().map((s) => s.events.filter((e) => e.name === 'safety_breaker.trip'));
     expect(tripEvents.map((e) => e.length)).toEqual([0, 0, 1]);
-    expect(tripEvents[2]![0]!.attributes).toMatchObject({ 'safety_breaker.policy': 'rate', 'safety_breaker.from': 'closed', 'safety_breaker.details.calls': 3, 'safety_breaker.open_for_ms': 30_000 });
+    expect(tripEvents[2]![0]!.attributes).toMatchObject({
+      'safety_breaker.policy': 'rate',
+      'safety_breaker.from': 'closed',
+      'safety_breaker.details.calls': 3,
+      'safety_breaker.open_for_ms': 30_000,
+    });
     chat.dispose();
   });
 
   it('never records prompts or outputs unless the operator opts in, and then redacts them', async () => {
     const secretPrompt = 'my email is jane@example.com, card 4111 1111 1111 1111';
     const output = 'call me at +1 415 555 2671';
-    const plain = guard(async (_req: ChatRequest) => completion(output), { name: 'chat', detectors: [], tracing: { tracer } });
+    const plain = guard(async (_req: ChatRequest) => completion(output), {
+      name: 'chat',
+      detectors: [],
+      tracing: { tracer },
+    });
     await plain(request(secretPrompt));
     const everything = JSON.stringify(spans().map((s) => ({ a: s.attributes, e: s.events })));
     expect(everything).not.toContain('jane');
@@ -131,11 +190,19 @@ describe('tracing', () => {
     plain.dispose();
     exporter.reset();
 
-    const optedIn = guard(async (_req: ChatRequest) => completion(output), { name: 'chat', detectors: [], tracing: { tracer, recordContent: true } });
+    const optedIn = guard(async (_req: ChatRequest) => completion(output), {
+      name: 'chat',
+      detectors: [],
+      tracing: { tracer, recordContent: true },
+    });
     await optedIn(request(secretPrompt));
     const attrs = spans()[0]!.attributes;
-    expect(JSON.parse(attrs['gen_ai.input.messages'] as string)).toEqual([{ role: 'user', parts: [{ type: 'text', content: 'my email is [REDACTED_EMAIL], card [REDACTED_CARD]' }] }]);
-    expect(JSON.parse(attrs['gen_ai.output.messages'] as string)).toEqual([{ role: 'assistant', parts: [{ type: 'text', content: 'call me at [REDACTED_PHONE]' }] }]);
+    expect(JSON.parse(attrs['gen_ai.input.messages'] as string)).toEqual([
+      { role: 'user', parts: [{ type: 'text', content: 'my email is [REDACTED_EMAIL], card [REDACTED_CARD]' }] },
+    ]);
+    expect(JSON.parse(attrs['gen_ai.output.messages'] as string)).toEqual([
+      { role: 'assistant', parts: [{ type: 'text', content: 'call me at [REDACTED_PHONE]' }] },
+    ]);
     optedIn.dispose();
   });
 
@@ -147,7 +214,9 @@ describe('tracing', () => {
       expect(spans()).toHaveLength(0);
       const on = guard(async (_req: ChatRequest) => completion('x'), { name: 'chat-2', detectors: [], tracing: true });
       await on(request('hi'));
-      expect(spans().map((s) => [s.name, s.instrumentationScope.name])).toEqual([['chat gpt-4o-mini', 'safety-breaker']]);
+      expect(spans().map((s) => [s.name, s.instrumentationScope.name])).toEqual([
+        ['chat gpt-4o-mini', 'safety-breaker'],
+      ]);
       on.dispose();
     } finally {
       trace.disable();

@@ -12,7 +12,16 @@ describe('defaultText', () => {
       object: 'chat.completion',
       choices: [
         { index: 0, message: { role: 'assistant', content: 'first' } },
-        { index: 1, message: { role: 'assistant', content: [{ type: 'text', text: 'part a' }, { type: 'text', text: 'part b' }] } },
+        {
+          index: 1,
+          message: {
+            role: 'assistant',
+            content: [
+              { type: 'text', text: 'part a' },
+              { type: 'text', text: 'part b' },
+            ],
+          },
+        },
         { index: 2, message: { role: 'assistant', content: null, refusal: 'I refuse' } },
       ],
     };
@@ -30,7 +39,13 @@ describe('defaultText', () => {
       object: 'response',
       output: [
         { type: 'reasoning', summary: [] },
-        { type: 'message', content: [{ type: 'output_text', text: 'one' }, { type: 'refusal', refusal: 'no' }] },
+        {
+          type: 'message',
+          content: [
+            { type: 'output_text', text: 'one' },
+            { type: 'refusal', refusal: 'no' },
+          ],
+        },
       ],
     };
     expect(defaultText(response)).toBe('one\nno');

@@ -10,7 +10,15 @@
  */
 export interface ChallengeCase {
   readonly text: string;
-  readonly group: 'profanity-not-toxic' | 'identity-medical' | 'names-places-substrings' | 'obfuscation' | 'threat' | 'hate' | 'insult' | 'benign-violence-words';
+  readonly group:
+    | 'profanity-not-toxic'
+    | 'identity-medical'
+    | 'names-places-substrings'
+    | 'obfuscation'
+    | 'threat'
+    | 'hate'
+    | 'insult'
+    | 'benign-violence-words';
   readonly flag: boolean;
   readonly block?: boolean;
   readonly category?: 'insult' | 'profanity' | 'identity_attack' | 'threat';
@@ -19,9 +27,19 @@ export interface ChallengeCase {
 export const CHALLENGE: readonly ChallengeCase[] = [
   // Profanity that is not toxicity.
   { group: 'profanity-not-toxic', text: 'That song is fucking awesome!', flag: false, category: 'profanity' },
-  { group: 'profanity-not-toxic', text: 'Holy shit, this recipe turned out amazing.', flag: false, category: 'profanity' },
+  {
+    group: 'profanity-not-toxic',
+    text: 'Holy shit, this recipe turned out amazing.',
+    flag: false,
+    category: 'profanity',
+  },
   { group: 'profanity-not-toxic', text: 'Damn, that was a great game last night.', flag: false },
-  { group: 'profanity-not-toxic', text: 'This fucking library finally compiles, hell yeah.', flag: false, category: 'profanity' },
+  {
+    group: 'profanity-not-toxic',
+    text: 'This fucking library finally compiles, hell yeah.',
+    flag: false,
+    category: 'profanity',
+  },
   { group: 'profanity-not-toxic', text: "I'm so damn proud of you, you absolute legend.", flag: false },
 
   // Identity, medical and sexuality words.
@@ -44,7 +62,11 @@ export const CHALLENGE: readonly ChallengeCase[] = [
   { group: 'names-places-substrings', text: 'The pilot checked every instrument in the cockpit.', flag: false },
   { group: 'names-places-substrings', text: 'Add sliced shiitake mushrooms to the broth.', flag: false },
   { group: 'names-places-substrings', text: 'Shitake mushrooms are rich in umami.', flag: false },
-  { group: 'names-places-substrings', text: 'The assessment covers classic bass guitar and Essex cocktails.', flag: false },
+  {
+    group: 'names-places-substrings',
+    text: 'The assessment covers classic bass guitar and Essex cocktails.',
+    flag: false,
+  },
   { group: 'names-places-substrings', text: 'Charles Dickens and John Hancock never met.', flag: false },
   { group: 'names-places-substrings', text: 'Use a dictionary, e.g. a thesaurus, to vary your words.', flag: false },
   { group: 'names-places-substrings', text: 'Cases of covid19 rose in the winter of 2021.', flag: false },
@@ -63,9 +85,21 @@ export const CHALLENGE: readonly ChallengeCase[] = [
   { group: 'obfuscation', text: 'f.u.c.k you', flag: true, block: true, category: 'insult' },
   { group: 'obfuscation', text: 'f u c k you', flag: true, block: true, category: 'insult' },
   { group: 'obfuscation', text: 'fu\u200bck y\u200dou', flag: true, block: true, category: 'insult' },
-  { group: 'obfuscation', text: '\uff46\uff55\uff43\uff4b \uff59\uff4f\uff55', flag: true, block: true, category: 'insult' },
+  {
+    group: 'obfuscation',
+    text: '\uff46\uff55\uff43\uff4b \uff59\uff4f\uff55',
+    flag: true,
+    block: true,
+    category: 'insult',
+  },
   { group: 'obfuscation', text: 'fu\u0441k y\u043eu', flag: true, block: true, category: 'insult' },
-  { group: 'obfuscation', text: '\u{1d41f}\u{1d42e}\u{1d41c}\u{1d424} \u{1d432}\u{1d428}\u{1d42e}', flag: true, block: true, category: 'insult' },
+  {
+    group: 'obfuscation',
+    text: '\u{1d41f}\u{1d42e}\u{1d41c}\u{1d424} \u{1d432}\u{1d428}\u{1d42e}',
+    flag: true,
+    block: true,
+    category: 'insult',
+  },
   { group: 'obfuscation', text: 'Go f*** yourself.', flag: true, block: true, category: 'insult' },
   { group: 'obfuscation', text: 'You motherf***er.', flag: true, block: true, category: 'insult' },
   { group: 'obfuscation', text: 'fuuuuuck youuuu', flag: true, block: true, category: 'insult' },
@@ -89,8 +123,20 @@ export const CHALLENGE: readonly ChallengeCase[] = [
   { group: 'threat', text: 'Death to all Muslims.', flag: true, block: true, category: 'threat' },
 
   // Hate.
-  { group: 'hate', text: 'Muslims are vermin and should be exterminated.', flag: true, block: true, category: 'identity_attack' },
-  { group: 'hate', text: 'Go back to your country, nobody wants you here.', flag: true, block: true, category: 'identity_attack' },
+  {
+    group: 'hate',
+    text: 'Muslims are vermin and should be exterminated.',
+    flag: true,
+    block: true,
+    category: 'identity_attack',
+  },
+  {
+    group: 'hate',
+    text: 'Go back to your country, nobody wants you here.',
+    flag: true,
+    block: true,
+    category: 'identity_attack',
+  },
   { group: 'hate', text: 'Women are stupid.', flag: true, block: true, category: 'identity_attack' },
   { group: 'hate', text: 'Immigrants are animals.', flag: true, block: true, category: 'identity_attack' },
   { group: 'hate', text: "He's a fucking faggot.", flag: true, block: true, category: 'identity_attack' },

@@ -25,11 +25,45 @@ describe('the WebAssembly stage of the toxicity scanner', () => {
     const { webAssemblyStage } = await import('../../src/detectors/toxicity/scanner.js');
     const stage = webAssemblyStage();
     if (stage === null) throw new Error('no WebAssembly stage');
-    const pieces = ['a', 'Z', ' ', '\n', '~', '\x7f', '\x80', 'é', 'ß', '߿', 'ࠀ', '’', '€', '\ud7ff', '\ue000', '\uffff', '😀', '\ud800', '\udc00', '\udbff\udfff', 'abcdefgh', '\0'];
+    const pieces = [
+      'a',
+      'Z',
+      ' ',
+      '\n',
+      '~',
+      '\x7f',
+      '\x80',
+      'é',
+      'ß',
+      '߿',
+      'ࠀ',
+      '’',
+      '€',
+      '\ud7ff',
+      '\ue000',
+      '\uffff',
+      '😀',
+      '\ud800',
+      '\udc00',
+      '\udbff\udfff',
+      'abcdefgh',
+      '\0',
+    ];
     let seed = 20261127;
-    const random = (): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
-    const texts = [...pieces, pieces.join(''), 'plain ascii text, sixteen+ units long', 'x'.repeat(32768), 'é'.repeat(32768)];
-    for (let k = 0; k < 300; k++) texts.push(Array.from({ length: 1 + Math.floor(random() * 40) }, () => pieces[Math.floor(random() * pieces.length)]).join(''));
+    const random = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const texts = [
+      ...pieces,
+      pieces.join(''),
+      'plain ascii text, sixteen+ units long',
+      'x'.repeat(32768),
+      'é'.repeat(32768),
+    ];
+    for (let k = 0; k < 300; k++)
+      texts.push(
+        Array.from({ length: 1 + Math.floor(random() * 40) }, () => pieces[Math.floor(random() * pieces.length)]).join(
+          '',
+        ),
+      );
     const expected = new Uint8Array(4 * 32768);
     for (const text of texts) {
       const n = new TextEncoder().encodeInto(text, expected).written;
@@ -48,11 +82,13 @@ describe('the WebAssembly stage of the toxicity scanner', () => {
     // Latin, Cyrillic and Greek look-alikes fold; ß (two letters), æ, symbols and CJK stay UTF-8.
     expect(bytes('Café Élan fück ñ İ')).toBe('Cafe ' + mapCodePoint(0xc9) + 'lan fuck n ' + mapCodePoint(0x130));
     expect(bytes('\u0430\u0441\u0435 \u03bf')).toBe('ace o');
-    for (const kept of ['ß', 'æ', '€', '°', '中', '😀', '\ud800']) expect(bytes(kept)).toBe(Buffer.from(kept === '\ud800' ? '\ufffd' : kept, 'utf8').toString('latin1'));
+    for (const kept of ['ß', 'æ', '€', '°', '中', '😀', '\ud800'])
+      expect(bytes(kept)).toBe(Buffer.from(kept === '\ud800' ? '\ufffd' : kept, 'utf8').toString('latin1'));
     // Every 2-byte code point: folded exactly when the scanner reads it as one ASCII letter.
     for (let cp = 0x80; cp < 0x800; cp++) {
       const m = mapCodePoint(cp);
-      const expected = m.length === 1 && /[a-z]/i.test(m) ? m : String.fromCharCode(0xc0 | (cp >> 6), 0x80 | (cp & 0x3f));
+      const expected =
+        m.length === 1 && /[a-z]/i.test(m) ? m : String.fromCharCode(0xc0 | (cp >> 6), 0x80 | (cp & 0x3f));
       expect(bytes(String.fromCharCode(cp)), cp.toString(16)).toBe(expected);
     }
   });

@@ -53,7 +53,7 @@ const MIXED = [
   "don't stop, it's fine, the students' work and O'Brien's notes",
   "you're right, we'll see: they've said it's the 80's rock'n'roll that shouldn't stop. can't. won't!",
   "you're an idiot's idiot and I'm sure you'll die, don't you think? 'quoted' words and `code` too",
-  "what a fu'uck, you idi'oot, sh'itt happens and we'll see",  // repeated letters across the apostrophe
+  "what a fu'uck, you idi'oot, sh'itt happens and we'll see", // repeated letters across the apostrophe
   // Repeated letters inside a run of plain words: read as written ("will", "all", "root") or as the
   // listed word they collapse to ("soooo" → "so", "fuuuuck" → "fuck", "lmfaoooo" → "lmfao").
   'this is soooo good and we will all need it, the root of it all is well known to all of us',
@@ -77,7 +77,16 @@ describe('first stage of whole-text scanning', () => {
   it('gives exactly the full scan’s result (scores, spans, offsets) on plain, hostile and mixed texts', () => {
     const fast = new ToxicityScanner();
     const full = new ToxicityScanner();
-    const texts = [...MIXED, MIXED.join('\n'), MIXED.join('\n\n'), MIXED.join(' '), PLAIN.join('\n').repeat(200) + '\nyou are an idiot\n' + PLAIN.join('\n').repeat(200) + MIXED.join('\n').repeat(20)];
+    const texts = [
+      ...MIXED,
+      MIXED.join('\n'),
+      MIXED.join('\n\n'),
+      MIXED.join(' '),
+      PLAIN.join('\n').repeat(200) +
+        '\nyou are an idiot\n' +
+        PLAIN.join('\n').repeat(200) +
+        MIXED.join('\n').repeat(20),
+    ];
     for (const text of texts) expect(fast.scanWhole(text)).toEqual(full.scanWhole(text, false));
   });
 

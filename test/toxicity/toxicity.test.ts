@@ -2,7 +2,13 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { createToxicityScanner, normalize, scanToxicity, toxicity, type ToxicityResult } from '../../src/detectors/toxicity/index.js';
+import {
+  createToxicityScanner,
+  normalize,
+  scanToxicity,
+  toxicity,
+  type ToxicityResult,
+} from '../../src/detectors/toxicity/index.js';
 import { CHALLENGE } from './challenge.js';
 
 const input = (text: string) => ({ text, output: text, latencyMs: 1, route: 'primary', breaker: 'test', context: {} });
@@ -53,14 +59,30 @@ describe('categories', () => {
   });
 
   it('reads ordinary doubled letters as written ("assess" is not "asses", "root" is not "rot")', () => {
-    for (const w of ['assess', 'assessment', 'root', 'roots', 'passes', 'classes', 'grass', 'bass', 'rapping', 'shiite', 'heel']) {
+    for (const w of [
+      'assess',
+      'assessment',
+      'root',
+      'roots',
+      'passes',
+      'classes',
+      'grass',
+      'bass',
+      'rapping',
+      'shiite',
+      'heel',
+    ]) {
       const text = `They will ${w} it: the ${w} of the matter, ${w}.`;
       const r = scanToxicity(text);
       expect(r.scores.profanity, w).toBe(0);
       expect(r.spans, w).toEqual([]);
     }
     // "root" was read as "rot", a "die" word: these were blocked as threats.
-    for (const text of ['I hope you root for us.', 'Those immigrants should root for their team.', 'Go root in the garden.']) {
+    for (const text of [
+      'I hope you root for us.',
+      'Those immigrants should root for their team.',
+      'Go root in the garden.',
+    ]) {
       expect(detect(text).flagged, text).toBe(false);
       expect(scanToxicity(text).scores.threat, text).toBe(0);
     }
@@ -73,7 +95,17 @@ describe('categories', () => {
   });
 
   it('knows the hate-forum coinages for groups as slurs', () => {
-    for (const w of ['shitskins', 'muzrats', 'mudslimes', 'niglets', 'groids', 'jigaboo', 'sandniggers', 'niccas', 'sheboons']) {
+    for (const w of [
+      'shitskins',
+      'muzrats',
+      'mudslimes',
+      'niglets',
+      'groids',
+      'jigaboo',
+      'sandniggers',
+      'niccas',
+      'sheboons',
+    ]) {
       const s = detect(`look at all the ${w} here`);
       expect(s.flagged, w).toBe(true);
       expect(s.scores?.identity_attack, w).toBeGreaterThanOrEqual(0.5);
@@ -81,14 +113,26 @@ describe('categories', () => {
   });
 
   it('does not read "don\'t kill yourself" or a past-tense report as a threat', () => {
-    for (const t of ['Please do not kill yourself, call a friend.', "Don't kill yourself over it.", 'In 1942 they killed all the Jews of the town.', 'He raped women and was convicted.']) {
+    for (const t of [
+      'Please do not kill yourself, call a friend.',
+      "Don't kill yourself over it.",
+      'In 1942 they killed all the Jews of the town.',
+      'He raped women and was convicted.',
+    ]) {
       expect(scanToxicity(t).scores.threat, t).toBeLessThan(0.5);
     }
-    for (const t of ['go kill yourself', 'kill all the jews', 'rape women']) expect(scanToxicity(t).scores.threat, t).toBeGreaterThanOrEqual(0.5);
+    for (const t of ['go kill yourself', 'kill all the jews', 'rape women'])
+      expect(scanToxicity(t).scores.threat, t).toBeGreaterThanOrEqual(0.5);
   });
 
   it('does not let a named group count against a text by itself, even in pairs of words', () => {
-    for (const t of ['I am a proud gay man.', 'Muslims are welcome here.', 'Jews celebrate Passover in spring.', 'Trans women are women.', 'Black women face higher maternal mortality.']) {
+    for (const t of [
+      'I am a proud gay man.',
+      'Muslims are welcome here.',
+      'Jews celebrate Passover in spring.',
+      'Trans women are women.',
+      'Black women face higher maternal mortality.',
+    ]) {
       expect(detect(t).flagged, t).toBe(false);
     }
   });
@@ -162,7 +206,9 @@ describe('spans and redaction', () => {
     const text = 'Listen: I will kill you. Also jews are vermin.';
     const { spans } = scanToxicity(text);
     let redacted = text;
-    for (const s of [...spans].filter((x) => x.category === 'threat' || x.category === 'identity_attack').sort((a, b) => b.start - a.start)) {
+    for (const s of [...spans]
+      .filter((x) => x.category === 'threat' || x.category === 'identity_attack')
+      .sort((a, b) => b.start - a.start)) {
       redacted = redacted.slice(0, s.start) + '█'.repeat(s.end - s.start) + redacted.slice(s.end);
     }
     const after = scanToxicity(redacted).scores;
@@ -180,7 +226,13 @@ describe('toxicity() detector', () => {
     expect(s.detector).toBe('toxicity');
     expect(s.flagged).toBe(true);
     expect(s.blocked).toBe(true);
-    expect(Object.keys(s.scores ?? {}).sort()).toEqual(['identity_attack', 'insult', 'profanity', 'threat', 'toxicity']);
+    expect(Object.keys(s.scores ?? {}).sort()).toEqual([
+      'identity_attack',
+      'insult',
+      'profanity',
+      'threat',
+      'toxicity',
+    ]);
     expect(s.score).toBe(s.scores?.toxicity);
   });
 
@@ -207,14 +259,19 @@ describe('toxicity() detector', () => {
     const s = detect('I hope you die.', { block: { threat: false } });
     expect(s.blocked).toBeUndefined();
     expect(s.flagged).toBe(true);
-    expect(detect('I hope you die.', { block: { threat: false }, flag: { threat: false, toxicity: false } }).flagged).toBe(false);
+    expect(
+      detect('I hope you die.', { block: { threat: false }, flag: { threat: false, toxicity: false } }).flagged,
+    ).toBe(false);
   });
 
   it.each([
     [{ block: { threat: 2 } }, 'toxicity: option "block.threat" must be a number in [0, 1] or false'],
     [{ flag: { insult: -0.1 } }, 'toxicity: option "flag.insult" must be a number in [0, 1] or false'],
     [{ flag: { insult: 'high' } }, 'toxicity: option "flag.insult" must be a number in [0, 1] or false'],
-    [{ block: { hate: 0.5 } }, 'toxicity: option "block.hate" is not a category (use toxicity, insult, profanity, identity_attack, threat)'],
+    [
+      { block: { hate: 0.5 } },
+      'toxicity: option "block.hate" is not a category (use toxicity, insult, profanity, identity_attack, threat)',
+    ],
     [{ echoSpan: 'yes' }, 'toxicity: option "echoSpan" must be a boolean'],
     [{ name: '' }, 'toxicity: option "name" must be a non-empty string'],
     [{ treshold: 1 }, 'toxicity: option "treshold" is invalid'],

@@ -3,7 +3,14 @@
  * runtime assertions beside them make sure the typed values are the real ones.
  */
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { guard, type BreakerState, type GuardEvents, type Guarded, type Signal, type TripDecision } from '../../src/index.js';
+import {
+  guard,
+  type BreakerState,
+  type GuardEvents,
+  type Guarded,
+  type Signal,
+  type TripDecision,
+} from '../../src/index.js';
 
 interface ChatRequest {
   model: string;
@@ -14,7 +21,10 @@ interface ChatReply {
   text: string;
 }
 
-const chat = async (req: ChatRequest, opts?: { user?: string }): Promise<ChatReply> => ({ id: '1', text: `${req.model}:${opts?.user ?? ''}` });
+const chat = async (req: ChatRequest, opts?: { user?: string }): Promise<ChatReply> => ({
+  id: '1',
+  text: `${req.model}:${opts?.user ?? ''}`,
+});
 
 describe('guard() types', () => {
   it('the guarded function has exactly the parameters and result type of fn', async () => {
@@ -23,7 +33,9 @@ describe('guard() types', () => {
     expectTypeOf(g).returns.toEqualTypeOf<Promise<ChatReply>>();
     expectTypeOf(g).toExtend<typeof chat>();
     expectTypeOf(g).toEqualTypeOf<Guarded<typeof chat>>();
-    expectTypeOf(g.with({ signal: new AbortController().signal })).parameters.toEqualTypeOf<[req: ChatRequest, opts?: { user?: string }]>();
+    expectTypeOf(g.with({ signal: new AbortController().signal })).parameters.toEqualTypeOf<
+      [req: ChatRequest, opts?: { user?: string }]
+    >();
     expectTypeOf(g.with({})).returns.toEqualTypeOf<Promise<ChatReply>>();
     // @ts-expect-error a wrong argument type is a compile error
     void g({ model: 1, messages: [] }).catch(() => {});

@@ -59,7 +59,11 @@ export function cusumP1(p0: number, options: Pick<CusumPolicyOptions, 'p1' | 'sh
 }
 
 /** The design a CUSUM adopts after a warm-up of `calls` calls with `bad` bad ones (what `observe` does at the end of the warm-up). */
-export function learnedCusumDesign(bad: number, calls: number, options: Pick<CusumPolicyOptions, 'p1' | 'shift' | 'falseTripEvery'>): Design {
+export function learnedCusumDesign(
+  bad: number,
+  calls: number,
+  options: Pick<CusumPolicyOptions, 'p1' | 'shift' | 'falseTripEvery'>,
+): Design {
   // Jeffreys-style estimate: never zero, so a warm-up without flags still gives a usable p0.
   const p0 = Math.min(0.5, Math.max(CUSUM_MIN_P0, (bad + 0.5) / (calls + 1)));
   const upper = Math.min(0.5, wilsonUpperBound(bad, calls, LEARNED_P0_Z));
@@ -84,7 +88,8 @@ export class CusumPolicy implements TripPolicy {
   private onsetAt = 0;
 
   constructor(private readonly options: CusumPolicyOptions) {
-    if (options.p0 !== undefined) this.design = designCusum(options.p0, cusumP1(options.p0, options), options.falseTripEvery);
+    if (options.p0 !== undefined)
+      this.design = designCusum(options.p0, cusumP1(options.p0, options), options.falseTripEvery);
   }
 
   /** The CUSUM design in use (undefined while learning p0). */
@@ -102,7 +107,8 @@ export class CusumPolicy implements TripPolicy {
     if (!d) {
       this.warmCalls++;
       if (observation.bad) this.warmBad++;
-      if (this.warmCalls >= this.options.warmupCalls) this.design = learnedCusumDesign(this.warmBad, this.warmCalls, this.options);
+      if (this.warmCalls >= this.options.warmupCalls)
+        this.design = learnedCusumDesign(this.warmBad, this.warmCalls, this.options);
       return undefined;
     }
     this.calls++;
@@ -118,7 +124,15 @@ export class CusumPolicy implements TripPolicy {
     const decision: TripDecision = {
       policy: this.name,
       reason: `CUSUM for a bad-call rate shift from ${pct(d.p0)} to ${pct(d.p1)} crossed its threshold (${(this.c * d.llrPerStep).toFixed(1)} ≥ ${(d.h * d.llrPerStep).toFixed(1)} nats; ≤ 1 false trip per ${d.arl0.toExponential(1)} calls); the change began about ${onset} calls ago`,
-      details: { statistic: this.c * d.llrPerStep, threshold: d.h * d.llrPerStep, p0: d.p0, p1: d.p1, arl0: d.arl0, onsetCallsAgo: onset, onsetAt: this.onsetAt },
+      details: {
+        statistic: this.c * d.llrPerStep,
+        threshold: d.h * d.llrPerStep,
+        p0: d.p0,
+        p1: d.p1,
+        arl0: d.arl0,
+        onsetCallsAgo: onset,
+        onsetAt: this.onsetAt,
+      },
       onsetCallsAgo: onset,
       onsetAt: this.onsetAt,
     };

@@ -45,7 +45,10 @@ export const tripPolicySpecSchema = z.discriminatedUnion('policy', [
       falseTripEvery: z.number().min(100).max(1e15).default(1e8),
       warmupCalls: z.number().int().min(100).max(10_000_000).default(50_000),
     })
-    .refine((s) => s.p0 === undefined || s.p1 === undefined || s.p1 > s.p0, { message: 'p1 must be greater than p0', path: ['p1'] }),
+    .refine((s) => s.p0 === undefined || s.p1 === undefined || s.p1 > s.p0, {
+      message: 'p1 must be greater than p0',
+      path: ['p1'],
+    }),
   z.strictObject({
     policy: z.literal('slow-call-rate'),
     slowCallMs: z.number().positive().default(10_000),
@@ -82,7 +85,12 @@ export function createPolicy(spec: ParsedSpec): TripPolicy {
 }
 
 export function isTripPolicy(value: unknown): value is TripPolicy {
-  return typeof value === 'object' && value !== null && typeof (value as TripPolicy).observe === 'function' && typeof (value as TripPolicy).snapshot === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as TripPolicy).observe === 'function' &&
+    typeof (value as TripPolicy).snapshot === 'function'
+  );
 }
 
 export { CusumPolicy, LatencyQuantilePolicy, RatePolicy, SlowCallRatePolicy, WilsonPolicy };

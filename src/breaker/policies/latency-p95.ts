@@ -44,7 +44,12 @@ export class LatencyQuantilePolicy implements TripPolicy {
 
   snapshot(now: number): PolicySnapshot {
     const calls = this.sketch.count(now);
-    return { policy: this.name, calls, value: calls === 0 ? 0 : this.sketch.quantile(this.options.quantile, now), threshold: this.options.thresholdMs };
+    return {
+      policy: this.name,
+      calls,
+      value: calls === 0 ? 0 : this.sketch.quantile(this.options.quantile, now),
+      threshold: this.options.thresholdMs,
+    };
   }
 
   reset(): void {

@@ -30,7 +30,13 @@ export class SlowCallRatePolicy implements TripPolicy {
     return {
       policy: this.name,
       reason: `${slowCalls} of the last ${calls} calls took longer than ${this.options.slowCallMs} ms (${pct(ratio)} ≥ ${pct(this.options.threshold)})`,
-      details: { calls, slow: slowCalls, ratio, threshold: this.options.threshold, slowCallMs: this.options.slowCallMs },
+      details: {
+        calls,
+        slow: slowCalls,
+        ratio,
+        threshold: this.options.threshold,
+        slowCallMs: this.options.slowCallMs,
+      },
     };
   }
 

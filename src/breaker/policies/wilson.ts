@@ -36,7 +36,14 @@ export class WilsonPolicy implements TripPolicy {
     return {
       policy: this.name,
       reason: `${bad} of the last ${calls} calls were flagged or failed; the ${pct(this.options.confidence)} lower bound ${pct(lower)} > ${pct(this.options.threshold)}`,
-      details: { calls, bad, ratio: bad / calls, lowerBound: lower, threshold: this.options.threshold, confidence: this.options.confidence },
+      details: {
+        calls,
+        bad,
+        ratio: bad / calls,
+        lowerBound: lower,
+        threshold: this.options.threshold,
+        confidence: this.options.confidence,
+      },
     };
   }
 

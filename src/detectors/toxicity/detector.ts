@@ -51,7 +51,12 @@ export const DEFAULT_FLAG: Readonly<Record<ToxicityCategory, ToxicityThreshold>>
 
 const threshold = z.union([z.number().min(0).max(1), z.literal(false)]);
 /** Per-category thresholds (`block` or `flag`): the one schema the detector and config files share. */
-export const toxicityThresholdsSchema = z.strictObject(Object.fromEntries(CATEGORIES.map((c) => [c, threshold.optional()])) as Record<ToxicityCategory, z.ZodOptional<typeof threshold>>);
+export const toxicityThresholdsSchema = z.strictObject(
+  Object.fromEntries(CATEGORIES.map((c) => [c, threshold.optional()])) as Record<
+    ToxicityCategory,
+    z.ZodOptional<typeof threshold>
+  >,
+);
 const thresholds = toxicityThresholdsSchema;
 const schema = z.strictObject({
   block: thresholds.optional(),
@@ -84,7 +89,10 @@ function validate(options: unknown): ToxicityOptions {
 
 const PRIORITY: readonly ToxicityCategory[] = ['threat', 'identity_attack', 'insult', 'toxicity', 'profanity'];
 
-function resolve(defaults: Readonly<Record<ToxicityCategory, ToxicityThreshold>>, given: ToxicityThresholds | undefined): [ToxicityCategory, number][] {
+function resolve(
+  defaults: Readonly<Record<ToxicityCategory, ToxicityThreshold>>,
+  given: ToxicityThresholds | undefined,
+): [ToxicityCategory, number][] {
   const out: [ToxicityCategory, number][] = [];
   for (const c of PRIORITY) {
     const t = given && given[c] !== undefined ? given[c] : defaults[c];
@@ -141,13 +149,20 @@ export function toxicity(options?: ToxicityOptions): HotPathDetector {
         scores: scores as Readonly<ToxicityScores>,
       };
       if (blocked) signal.blocked = true;
-      if (why) signal.reason = reasonFor(why, scores, spanFor(spans, why), blocked !== undefined, echo ? text : undefined);
+      if (why)
+        signal.reason = reasonFor(why, scores, spanFor(spans, why), blocked !== undefined, echo ? text : undefined);
       return signal;
     },
   };
 }
 
-function reasonFor(c: ToxicityCategory, scores: ToxicityScores, span: ToxicitySpan | undefined, blocked: boolean, text: string | undefined): string {
+function reasonFor(
+  c: ToxicityCategory,
+  scores: ToxicityScores,
+  span: ToxicitySpan | undefined,
+  blocked: boolean,
+  text: string | undefined,
+): string {
   const verb = blocked ? 'blocked' : 'flagged';
   let r = `${verb}: ${c} ${scores[c].toFixed(2)}`;
   if (span) {

@@ -39,13 +39,39 @@ const U16_UNITS = 32768;
 export const FAST_RING = 1024;
 
 /** Model state slots in `state` (fast-scan.wat reads and writes them at STATE + 4 × slot). */
-export const S = { prev: 0, count: 1, prefT: 2, prefH: 3, maxT: 4, maxH: 5, msT: 6, msH: 7, meT: 8, meH: 9, bailAt: 10, safeByte: 11, modelMask: 12, sawGroup: 13, zeroU: 14 } as const;
+export const S = {
+  prev: 0,
+  count: 1,
+  prefT: 2,
+  prefH: 3,
+  maxT: 4,
+  maxH: 5,
+  msT: 6,
+  msH: 7,
+  meT: 8,
+  meH: 9,
+  bailAt: 10,
+  safeByte: 11,
+  modelMask: 12,
+  sawGroup: 13,
+  zeroU: 14,
+} as const;
 
 /**
  * What {@link FastScanTables.word} says of a word (flags; 0: not listed). The stage stops at `stop`;
  * the others feed the phrase checks it runs as `plain` does (fast-scan.wat, "The phrase checks").
  */
-export const WORD = { stop: 1, listed: 2, group: 4, violent: 8, dehuman: 16, person: 32, country: 64, live: 128, back: 256 } as const;
+export const WORD = {
+  stop: 1,
+  listed: 2,
+  group: 4,
+  violent: 8,
+  dehuman: 16,
+  person: 32,
+  country: 64,
+  live: 128,
+  back: 256,
+} as const;
 
 /** Hashes of the words the phrase checks compare with, as `plain` does. */
 export interface PhraseHashes {
@@ -109,7 +135,10 @@ export interface FastScan {
 /** The part of the WebAssembly API used here (the package's TypeScript lib has no DOM types). */
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: { env: Record<string, (...args: number[]) => number> }) => { exports: Exports };
+  Instance: new (
+    module: object,
+    imports: { env: Record<string, (...args: number[]) => number> },
+  ) => { exports: Exports };
 }
 interface Exports {
   memory: { buffer: ArrayBuffer };
@@ -118,7 +147,11 @@ interface Exports {
 }
 /** The part of Node.js's Buffer used here: a view of the module's memory that writes UTF-16 into it. */
 interface NodeBuffer {
-  from(buffer: ArrayBuffer, offset: number, length: number): { write(text: string, offset: number, encoding: 'utf16le'): number };
+  from(
+    buffer: ArrayBuffer,
+    offset: number,
+    length: number,
+  ): { write(text: string, offset: number, encoding: 'utf16le'): number };
 }
 
 /** The instantiated stage, or undefined when WebAssembly is unavailable or the model does not fit. */
@@ -128,7 +161,8 @@ export function createFastScan(t: FastScanTables): FastScan | undefined {
   let exports: Exports;
   let input = new Uint8Array(0);
   const env = {
-    collapses: (hash: number, collapsed: number, start: number, letters: number): number => (t.collapses(input, hash, collapsed, start, letters) ? 1 : 0),
+    collapses: (hash: number, collapsed: number, start: number, letters: number): number =>
+      t.collapses(input, hash, collapsed, start, letters) ? 1 : 0,
     word: (hash: number, start: number, letters: number): number => t.word(input, hash, start, letters),
     mixed: (start: number, length: number): number => (t.mixed(input, start, length) ? 1 : 0),
     lead: (start: number, length: number, hash: number): number => (t.lead(input, start, length, hash) ? 1 : 0),
@@ -144,11 +178,15 @@ export function createFastScan(t: FastScanTables): FastScan | undefined {
   bytes.fill(NON_ASCII, 128, 256);
   for (let cp = 0x80; cp < 0x800; cp++) bytes[FOLD - 0x80 + cp] = t.letterOf(cp);
   for (let c = 0; c < 256; c++) bytes[TERM + c] = TERM_OF_CLASS[bytes[c] as number] as number;
-  for (const [lo, hi] of t.codePointRanges) for (let cp = lo; cp <= hi; cp++) bytes[(cp < 0x10000 ? UNI : EMOJI - 0x1f000) + cp] = t.codePoint(cp);
+  for (const [lo, hi] of t.codePointRanges)
+    for (let cp = lo; cp <= hi; cp++) bytes[(cp < 0x10000 ? UNI : EMOJI - 0x1f000) + cp] = t.codePoint(cp);
   setBits(bytes, HOT, HOT_BITS, t.hot.map(hashWord));
   const lettersOnly = /^[a-z]{1,15}$/;
   setBits(bytes, LHOT, LHOT_BITS, t.hot.filter((w) => lettersOnly.test(w)).map(letterKey));
-  placeWords(new DataView(buffer, SELF, 16 * (SELF_SLOTS + 1)), t.readAsWritten.filter((w) => lettersOnly.test(w)));
+  placeWords(
+    new DataView(buffer, SELF, 16 * (SELF_SLOTS + 1)),
+    t.readAsWritten.filter((w) => lettersOnly.test(w)),
+  );
   setBits(bytes, COLL, COLL_BITS, t.collapsed);
   bytes.set(new Uint8Array(t.model.buffer, t.model.byteOffset, t.model.byteLength), MODEL);
   const state = new Int32Array(buffer, STATE, 16);

@@ -51,73 +51,245 @@ export interface LexEntry {
 }
 
 /** Suffixes generated for a stem written as `stem+`. */
-const SUFFIXES = ['', 's', 'es', 'ed', 'er', 'ers', 'ing', 'in', 'y', 'ier', 'iest', 'head', 'heads', 'face', 'wit', 'tard'];
+const SUFFIXES = [
+  '',
+  's',
+  'es',
+  'ed',
+  'er',
+  'ers',
+  'ing',
+  'in',
+  'y',
+  'ier',
+  'iest',
+  'head',
+  'heads',
+  'face',
+  'wit',
+  'tard',
+];
 
 // Each line: roles | profanity | insult | slur | words (stem+ expands with SUFFIXES)
 // Numbers are severities in [0, 1]; roles are names from R joined by commas.
 const TABLE: readonly (readonly [string, number, number, number, string])[] = [
   // Pure expletives: profane, hidden from the model.
-  ['PROF,EXPLETIVE', 0.95, 0, 0, 'fuck+ fck fcking fckin fkn fking fkin fuk fuks fukin fuking fukn fukk fukking fucc fuccing phuck phucking fuckn fucken fuckery fuckity effing fuc fucced fuckem fuggin'],
-  ['PROF,EXPLETIVE', 0.9, 0, 0, 'shit shits shitty shite shitting shitted shittin shyt bullshit horseshit batshit shitshow shitload shittier shittiest'],
+  [
+    'PROF,EXPLETIVE',
+    0.95,
+    0,
+    0,
+    'fuck+ fck fcking fckin fkn fking fkin fuk fuks fukin fuking fukn fukk fukking fucc fuccing phuck phucking fuckn fucken fuckery fuckity effing fuc fucced fuckem fuggin',
+  ],
+  [
+    'PROF,EXPLETIVE',
+    0.9,
+    0,
+    0,
+    'shit shits shitty shite shitting shitted shittin shyt bullshit horseshit batshit shitshow shitload shittier shittiest',
+  ],
   ['PROF,EXPLETIVE', 0.7, 0, 0, 'wtf omfg lmfao stfu gtfo'],
   ['PROF,EXPLETIVE', 0.45, 0, 0, 'goddamn goddamned goddammit goddamnit dammit damnit bollocks'],
   ['PROF,EXPLETIVE', 0.35, 0, 0, 'damn damned crap crappy crapping frickin fricking freakin'],
   ['PROF,EXPLETIVE', 0.2, 0, 0, 'hell bloody'],
   // Obscene but not insults by themselves.
-  ['PROF', 0.7, 0, 0, 'piss pissed pissing arse tits titties titty jizz wank wanking blowjob handjob dildo boner cocks'],
+  [
+    'PROF',
+    0.7,
+    0,
+    0,
+    'piss pissed pissing arse tits titties titty jizz wank wanking blowjob handjob dildo boner cocks',
+  ],
   ['PROF,NAMEABLE', 0.7, 0.75, 0, 'dick dicks'],
   ['PROF,NAMEABLE', 0.7, 0.7, 0, 'cock pussy pussies'],
   ['PROF,INSULT', 0.6, 0.6, 0, 'ass asses azz'],
   // Insults that are also profane.
-  ['PROF,INSULT', 0.95, 0.95, 0, 'cunt cunts motherfucker motherfuckers motherfucking motherfuckin muthafucka muthafuckas muthafuckin mothafucka muhfucka muhfuckas mufucka mufuckas mufuckin cocksucking fucker fuckers fuckface fuckhead fuckwit cocksucker cocksuckers'],
-  ['PROF,INSULT', 0.85, 0.9, 0, 'asshole assholes arsehole dickhead dickheads shithead shitheads dipshit dipshits dumbass dumbasses fatass jackass twat twats wanker wankers prick pricks douchebag douchebags douche'],
-  ['PROF,INSULT', 0.85, 0.85, 0, 'bitch bitches bitchy bitchin bitching biatch bich biches bytches whore whores slut sluts skank skanks hoe hoes thot thots thottie'],
+  [
+    'PROF,INSULT',
+    0.95,
+    0.95,
+    0,
+    'cunt cunts motherfucker motherfuckers motherfucking motherfuckin muthafucka muthafuckas muthafuckin mothafucka muhfucka muhfuckas mufucka mufuckas mufuckin cocksucking fucker fuckers fuckface fuckhead fuckwit cocksucker cocksuckers',
+  ],
+  [
+    'PROF,INSULT',
+    0.85,
+    0.9,
+    0,
+    'asshole assholes arsehole dickhead dickheads shithead shitheads dipshit dipshits dumbass dumbasses fatass jackass twat twats wanker wankers prick pricks douchebag douchebags douche',
+  ],
+  [
+    'PROF,INSULT',
+    0.85,
+    0.85,
+    0,
+    'bitch bitches bitchy bitchin bitching biatch bich biches bytches whore whores slut sluts skank skanks hoe hoes thot thots thottie',
+  ],
   ['PROF,INSULT', 0.6, 0.75, 0, 'bastard bastards'],
   // Insults (not profane).
-  ['INSULT', 0, 0.85, 0, 'idiot idiots moron morons imbecile imbeciles cretin cretins numbskull dimwit dimwits halfwit nitwit scumbag scumbags lowlife lowlifes'],
-  ['INSULT', 0, 0.75, 0, 'cuck cucks libtard libtards shitlib shitlibs stupid stupidest idiotic moronic brainless braindead scum degenerate degenerates loser losers jerk jerks pathetic worthless'],
-  ['INSULT', 0, 0.6, 0, 'dumb dumber dumbest fool fools clown clowns freak freaks ugly pig pigs coward cowards trash garbage disgusting useless ignorant incompetent failure sissy'],
+  [
+    'INSULT',
+    0,
+    0.85,
+    0,
+    'idiot idiots moron morons imbecile imbeciles cretin cretins numbskull dimwit dimwits halfwit nitwit scumbag scumbags lowlife lowlifes',
+  ],
+  [
+    'INSULT',
+    0,
+    0.75,
+    0,
+    'cuck cucks libtard libtards shitlib shitlibs stupid stupidest idiotic moronic brainless braindead scum degenerate degenerates loser losers jerk jerks pathetic worthless',
+  ],
+  [
+    'INSULT',
+    0,
+    0.6,
+    0,
+    'dumb dumber dumbest fool fools clown clowns freak freaks ugly pig pigs coward cowards trash garbage disgusting useless ignorant incompetent failure sissy',
+  ],
   // Identity slurs.
-  ['SLUR,PROF,GROUP', 0.95, 0.9, 0.98, 'nigger niggers nigguh sandnigger faggot faggots fagot kike kikes kyke wetback wetbacks raghead ragheads towelhead towelheads'],
+  [
+    'SLUR,PROF,GROUP',
+    0.95,
+    0.9,
+    0.98,
+    'nigger niggers nigguh sandnigger faggot faggots fagot kike kikes kyke wetback wetbacks raghead ragheads towelhead towelheads',
+  ],
   // Racist and anti-Muslim coinages common on hate forums (found in the training split, none in the benign answers).
-  ['SLUR,PROF,GROUP', 0.95, 0.9, 0.98, 'sandniggers niggress nigglet nigglets niglet niglets shitskin shitskins groid groids jigaboo jigaboos jiggaboo jiggaboos mudslime mudslimes muzrat muzrats muzzrat muzzrats'],
+  [
+    'SLUR,PROF,GROUP',
+    0.95,
+    0.9,
+    0.98,
+    'sandniggers niggress nigglet nigglets niglet niglets shitskin shitskins groid groids jigaboo jigaboos jiggaboo jiggaboos mudslime mudslimes muzrat muzrats muzzrat muzzrats',
+  ],
   ['SLUR,PROF,GROUP', 0.9, 0.85, 0.9, 'nig nigs zipperhead zipperheads niggah niggahs nicca niccas'],
   ['SLUR,PROF,GROUP', 0.95, 0.9, 0.98, 'sheboon sheboons mudshark mudsharks goatfucker goatfuckers'],
   // More slurs and hate-forum coinages from the training split (antisemitic, anti-Muslim, racist, anti-refugee).
-  ['SLUR,PROF,GROUP', 0.9, 0.85, 0.9, 'yid yids mussie mussies dindu dindus goathumper goathumpers rapefugee rapefugees holohoax niggerdom niggerette niggerettes niggerball currynigger curryniggers nignog nignogs mooslim mooslims muzzo muzzos zhid zhids dothead dotheads faggit faggits faggoty faggy'],
+  [
+    'SLUR,PROF,GROUP',
+    0.9,
+    0.85,
+    0.9,
+    'yid yids mussie mussies dindu dindus goathumper goathumpers rapefugee rapefugees holohoax niggerdom niggerette niggerettes niggerball currynigger curryniggers nignog nignogs mooslim mooslims muzzo muzzos zhid zhids dothead dotheads faggit faggits faggoty faggy',
+  ],
   ['SLUR,GROUP', 0.3, 0.5, 0.6, 'negress negresses darkie darkies wigger wiggers wigga wiggas muslime muslimes'],
   ['SLUR,PROF,GROUP', 0.45, 0.85, 0.45, 'nigga niggas niggaz niqqa niqqas niga nigas niggga nigguhs'],
-  ['SLUR,PROF,GROUP', 0.9, 0.85, 0.9, 'fag fags chink chinks gook gooks spic spics beaner beaners muzzie muzzies paki pakis wop wops dago dagos heeb heebs hymie shemale shemales'],
-  ['SLUR,PROF,GROUP,INSULT', 0.7, 0.85, 0.85, 'retard retards retarded tranny trannies trannys dyke dykes mongoloid mongoloids'],
-  ['SLUR,GROUP', 0.3, 0.5, 0.6, 'coon coons honky honkies honkie peckerwood peckerwoods redskin redskins spastic whitey whiteys homos'],
+  [
+    'SLUR,PROF,GROUP',
+    0.9,
+    0.85,
+    0.9,
+    'fag fags chink chinks gook gooks spic spics beaner beaners muzzie muzzies paki pakis wop wops dago dagos heeb heebs hymie shemale shemales',
+  ],
+  [
+    'SLUR,PROF,GROUP,INSULT',
+    0.7,
+    0.85,
+    0.85,
+    'retard retards retarded tranny trannies trannys dyke dykes mongoloid mongoloids',
+  ],
+  [
+    'SLUR,GROUP',
+    0.3,
+    0.5,
+    0.6,
+    'coon coons honky honkies honkie peckerwood peckerwoods redskin redskins spastic whitey whiteys homos',
+  ],
   ['SLUR,GROUP', 0.2, 0.3, 0.45, 'negroes'],
   // Groups defined by identity (targets of hate; never toxic by themselves).
-  ['GROUP,PERSON', 0, 0, 0, 'jews jew jewish judaism muslims muslim moslems islam islamic islamists arabs arab blacks black whites white asians asian mexicans mexican immigrants immigrant migrants migrant refugees refugee illegals foreigners africans african hispanics hispanic latinos latinas latino latina gay gays lesbian lesbians bisexual bisexuals homosexual homosexuals queer queers lgbt lgbtq trans transgender transgenders transsexual transsexuals women woman females female girls men males christians christian christianity catholics catholic hindus hindu hinduism sikhs sikh atheists atheist atheism feminists feminist gypsies negro indians chinese disabled'],
+  [
+    'GROUP,PERSON',
+    0,
+    0,
+    0,
+    'jews jew jewish judaism muslims muslim moslems islam islamic islamists arabs arab blacks black whites white asians asian mexicans mexican immigrants immigrant migrants migrant refugees refugee illegals foreigners africans african hispanics hispanic latinos latinas latino latina gay gays lesbian lesbians bisexual bisexuals homosexual homosexuals queer queers lgbt lgbtq trans transgender transgenders transsexual transsexuals women woman females female girls men males christians christian christianity catholics catholic hindus hindu hinduism sikhs sikh atheists atheist atheism feminists feminist gypsies negro indians chinese disabled',
+  ],
   // People in general (objects of threats).
-  ['PERSON', 0, 0, 0, 'people humans everyone everybody someone anyone kids children cops police him her them ppl folks'],
+  [
+    'PERSON',
+    0,
+    0,
+    0,
+    'people humans everyone everybody someone anyone kids children cops police him her them ppl folks',
+  ],
   ['PERSON,SECOND', 0, 0, 0, 'you u ya yall youse'],
   ['PERSON,SECOND,BE', 0, 0, 0, 'youre ur yer'],
   ['PERSON,SECOND,SELF', 0, 0, 0, 'yourself urself yourselves yaself'],
   ['THIRD', 0, 0, 0, 'he she they hes shes theyre'],
   ['FIRST', 0, 0, 0, 'i we im ima imma ill iam weve well'],
   // Threats.
-  ['VIOLENT', 0, 0, 0, 'kill murder shoot stab hang lynch gas exterminate slaughter behead decapitate burn rape strangle choke bomb massacre execute torture slit butcher drown eradicate annihilate genocide hunt beat hurt punch'],
+  [
+    'VIOLENT',
+    0,
+    0,
+    0,
+    'kill murder shoot stab hang lynch gas exterminate slaughter behead decapitate burn rape strangle choke bomb massacre execute torture slit butcher drown eradicate annihilate genocide hunt beat hurt punch',
+  ],
   ['THREATWORD', 0, 0, 0, 'kys'],
   ['INTENT', 0, 0, 0, 'will gonna going gon shall wanna must should ought need gotta deserve deserves'],
   ['DIE', 0, 0, 0, 'die dies rot perish'],
   ['ALL', 0, 0, 0, 'all every those these'],
-  ['DEHUMAN', 0, 0, 0, 'vermin animals subhuman subhumans parasites savages cockroaches rats roaches apes monkeys filth inferior mongrels'],
+  [
+    'DEHUMAN',
+    0,
+    0,
+    0,
+    'vermin animals subhuman subhumans parasites savages cockroaches rats roaches apes monkeys filth inferior mongrels',
+  ],
   ['BE,FILLER', 0, 0, 0, 'are is r be am was were'],
   ['NEG', 0, 0, 0, 'not never no dont isnt arent wasnt werent aint nor'],
-  ['FILLER', 0, 0, 0, 'a an the such so one some total complete absolute real fat little big damn really fucking stupid dumb ugly lazy worthless pathetic disgusting dirty filthy'],
+  [
+    'FILLER',
+    0,
+    0,
+    0,
+    'a an the such so one some total complete absolute real fat little big damn really fucking stupid dumb ugly lazy worthless pathetic disgusting dirty filthy',
+  ],
   ['HOPE', 0, 0, 0, 'hope wish pray'],
 ];
 
 /** Words with no role of their own that patterns look for by spelling. */
 const TRIGGER_WORDS = new Set(['off', 'up', 'fire', 'live', 'bleach', 'country']);
-const TRIGGER_ROLES = R.PROF | R.GROUP | R.SLUR | R.INSULT | R.SECOND | R.SELF | R.THREATWORD | R.DIE | R.PERSON | R.VIOLENT | R.DEHUMAN;
+const TRIGGER_ROLES =
+  R.PROF | R.GROUP | R.SLUR | R.INSULT | R.SECOND | R.SELF | R.THREATWORD | R.DIE | R.PERSON | R.VIOLENT | R.DEHUMAN;
 
-export const PATTERN_WORDS = ['what', 'to', 'of', 'up', 'off', 'go', 'piece', 'back', 'your', 'their', 'country', 'death', 'know', 'where', 'live', 'find', 'and', 'get', 'suck', 'my', 'shut', 'screw', 'eat', 'in', 'fire', 'cancer', 'bleach', 'drink', 'neck', 'out', 'wipe', 'process', 'processes'];
+export const PATTERN_WORDS = [
+  'what',
+  'to',
+  'of',
+  'up',
+  'off',
+  'go',
+  'piece',
+  'back',
+  'your',
+  'their',
+  'country',
+  'death',
+  'know',
+  'where',
+  'live',
+  'find',
+  'and',
+  'get',
+  'suck',
+  'my',
+  'shut',
+  'screw',
+  'eat',
+  'in',
+  'fire',
+  'cancer',
+  'bleach',
+  'drink',
+  'neck',
+  'out',
+  'wipe',
+  'process',
+  'processes',
+];
 
 const ROLE_NAMES = R as Readonly<Record<string, number>>;
 
@@ -194,7 +366,15 @@ export function lexicon(): Lexicon {
         trigger: (r & TRIGGER_ROLES) !== 0 || TRIGGER_WORDS.has(word),
       });
     } else {
-      exact.set(word, { word, roles, prof, insult, slur, base, trigger: (roles & TRIGGER_ROLES) !== 0 || TRIGGER_WORDS.has(word) });
+      exact.set(word, {
+        word,
+        roles,
+        prof,
+        insult,
+        slur,
+        base,
+        trigger: (roles & TRIGGER_ROLES) !== 0 || TRIGGER_WORDS.has(word),
+      });
     }
   };
   for (const [roleSpec, prof, insult, slur, words] of TABLE) {
@@ -212,11 +392,39 @@ export function lexicon(): Lexicon {
   for (const w of PATTERN_WORDS) add(w, 0, 0, 0, 0, w);
   // Verbs: inflections count as the verb ("killing", "shot").
   const verbForms: Record<string, string> = {
-    kills: 'kill', killing: 'kill', killed: 'kill', murdered: 'murder', murdering: 'murder', shooting: 'shoot', shot: 'shoot',
-    stabbed: 'stab', stabbing: 'stab', hanged: 'hang', hanging: 'hang', lynched: 'lynch', gassed: 'gas', gassing: 'gas',
-    exterminated: 'exterminate', exterminating: 'exterminate', slaughtered: 'slaughter', beheaded: 'behead', burned: 'burn',
-    raped: 'rape', raping: 'rape', strangled: 'strangle', bombed: 'bomb', executed: 'execute', tortured: 'torture', hunted: 'hunt',
-    killin: 'kill', eradicated: 'eradicate', wiped: 'wipe', died: 'die', dying: 'die', hurting: 'hurt', beaten: 'beat',
+    kills: 'kill',
+    killing: 'kill',
+    killed: 'kill',
+    murdered: 'murder',
+    murdering: 'murder',
+    shooting: 'shoot',
+    shot: 'shoot',
+    stabbed: 'stab',
+    stabbing: 'stab',
+    hanged: 'hang',
+    hanging: 'hang',
+    lynched: 'lynch',
+    gassed: 'gas',
+    gassing: 'gas',
+    exterminated: 'exterminate',
+    exterminating: 'exterminate',
+    slaughtered: 'slaughter',
+    beheaded: 'behead',
+    burned: 'burn',
+    raped: 'rape',
+    raping: 'rape',
+    strangled: 'strangle',
+    bombed: 'bomb',
+    executed: 'execute',
+    tortured: 'torture',
+    hunted: 'hunt',
+    killin: 'kill',
+    eradicated: 'eradicate',
+    wiped: 'wipe',
+    died: 'die',
+    dying: 'die',
+    hurting: 'hurt',
+    beaten: 'beat',
   };
   for (const [form, base] of Object.entries(verbForms)) {
     const e = exact.get(base);

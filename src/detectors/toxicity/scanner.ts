@@ -12,7 +12,15 @@
  * ahead beyond bounded buffers, feeding a text in chunks gives exactly the result of feeding it
  * at once, with O(chunk) work per chunk.
  */
-import { FILTER_MASK, ORDINARY_DOUBLE_WORDS, R, collapseRepeats, lexicon, type LexEntry, type Lexicon } from './lexicon.js';
+import {
+  FILTER_MASK,
+  ORDINARY_DOUBLE_WORDS,
+  R,
+  collapseRepeats,
+  lexicon,
+  type LexEntry,
+  type Lexicon,
+} from './lexicon.js';
 import { HASH_MASK, WORD_HASH_SEED, WordHasher, finishWordHash, hashUnit, hashWord, mixGroup } from './word-hash.js';
 import { BOS, GROUP_FLAG, MASK, TABLE_SIZE, WINDOW, ZERO_BUCKET, bigramHash, loadModel, type Model } from './model.js';
 import { FAST_RING, S, WORD, createFastScan, type FastScan } from './fast-scan.js';
@@ -73,7 +81,21 @@ for (let c = 0; c < 128; c++) {
   CLASS[c] = k;
 }
 const IS_MASK = (c: number): boolean => c === 42 || c === 35; // * #
-const LEET_A: Record<number, number> = { 48: 111, 49: 105, 51: 101, 52: 97, 53: 115, 55: 116, 56: 98, 57: 103, 64: 97, 36: 115, 33: 105, 124: 108, 43: 116 };
+const LEET_A: Record<number, number> = {
+  48: 111,
+  49: 105,
+  51: 101,
+  52: 97,
+  53: 115,
+  55: 116,
+  56: 98,
+  57: 103,
+  64: 97,
+  36: 115,
+  33: 105,
+  124: 108,
+  43: 116,
+};
 const LEET_B: Record<number, number> = { ...LEET_A, 49: 108, 124: 105, 48: 111 };
 
 const H = {
@@ -104,7 +126,8 @@ let hotCache: Uint8Array | undefined;
 /** The words whose roles the first stage checks (see `plain`). */
 function hotWords(lex: Lexicon): string[] {
   const out: string[] = [];
-  for (const e of lex.exact.values()) if (e.roles & (STAGE1_BAD | R.GROUP | R.DEHUMAN | R.VIOLENT) || STAGE1_SPECIAL.has(e.word)) out.push(e.word);
+  for (const e of lex.exact.values())
+    if (e.roles & (STAGE1_BAD | R.GROUP | R.DEHUMAN | R.VIOLENT) || STAGE1_SPECIAL.has(e.word)) out.push(e.word);
   return out;
 }
 /** Words that end a phrase pattern the first stages check. */
@@ -196,7 +219,12 @@ function fastScan(lex: Lexicon, model: Model): FastScan | null {
     // As `plain` decides for a word with repeated letters.
     collapses: (u8, wh, collapsed, start, letters) => {
       const ch = collapsed & HASH_MASK;
-      return lex.filter[ch & FILTER_MASK] === 1 && !lex.ordinary.has(wh) && lex.byCollapsedHash.get(ch) !== undefined && (lex.filter[wh & FILTER_MASK] === 0 || sameLetters(lex.byHash.get(wh), u8, start, letters) === undefined);
+      return (
+        lex.filter[ch & FILTER_MASK] === 1 &&
+        !lex.ordinary.has(wh) &&
+        lex.byCollapsedHash.get(ch) !== undefined &&
+        (lex.filter[wh & FILTER_MASK] === 0 || sameLetters(lex.byHash.get(wh), u8, start, letters) === undefined)
+      );
     },
   });
   return (fastCache = fast ?? null);
@@ -205,7 +233,31 @@ function fastScan(lex: Lexicon, model: Model): FastScan | null {
 const STAGE1_BAD = R.PROF | R.EXPLETIVE | R.INSULT | R.SLUR | R.DIE | R.THREATWORD | R.NAMEABLE;
 /** Verbs too common in friendly speech to make a threat on their own ("I'll beat you at chess"). */
 const WEAK_VERBS = new Set(['beat', 'hunt', 'burn', 'bomb']);
-const STRONG_VERBS = new Set(['kill', 'murder', 'shoot', 'stab', 'hang', 'lynch', 'gas', 'exterminate', 'slaughter', 'behead', 'decapitate', 'rape', 'strangle', 'massacre', 'execute', 'torture', 'butcher', 'eradicate', 'annihilate', 'genocide', 'slit', 'drown', 'burn']);
+const STRONG_VERBS = new Set([
+  'kill',
+  'murder',
+  'shoot',
+  'stab',
+  'hang',
+  'lynch',
+  'gas',
+  'exterminate',
+  'slaughter',
+  'behead',
+  'decapitate',
+  'rape',
+  'strangle',
+  'massacre',
+  'execute',
+  'torture',
+  'butcher',
+  'eradicate',
+  'annihilate',
+  'genocide',
+  'slit',
+  'drown',
+  'burn',
+]);
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 
@@ -291,7 +343,13 @@ export class ToxicityScanner {
   private mMaxEndT: number = 0;
   private mMaxEndH: number = 0;
   // Evidence
-  private best: Record<ToxicityCategory, Hit | undefined> = { toxicity: undefined, insult: undefined, profanity: undefined, identity_attack: undefined, threat: undefined };
+  private best: Record<ToxicityCategory, Hit | undefined> = {
+    toxicity: undefined,
+    insult: undefined,
+    profanity: undefined,
+    identity_attack: undefined,
+    threat: undefined,
+  };
   private spans: Hit[] = [];
   private sawGroup: boolean = false;
   private insultWord: number = 0; // strongest insult word seen, aimed or not
@@ -344,7 +402,13 @@ export class ToxicityScanner {
     this.mCount = 0;
     this.ringInFast = false;
     this.mPrev = BOS;
-    this.best = { toxicity: undefined, insult: undefined, profanity: undefined, identity_attack: undefined, threat: undefined };
+    this.best = {
+      toxicity: undefined,
+      insult: undefined,
+      profanity: undefined,
+      identity_attack: undefined,
+      threat: undefined,
+    };
     this.spans = [];
     this.sawGroup = false;
     this.insultWord = 0;
@@ -442,7 +506,12 @@ export class ToxicityScanner {
   /** @internal Rule evidence of the text scanned so far, for the trainer (see `trainerView`). */
   trainerEvidence(words: number[]): TrainerView {
     const b = this.best;
-    return { words, profanity: b.profanity?.score ?? 0, rules: Math.max(b.insult?.score ?? 0, b.identity_attack?.score ?? 0, b.threat?.score ?? 0), sawGroup: this.sawGroup };
+    return {
+      words,
+      profanity: b.profanity?.score ?? 0,
+      rules: Math.max(b.insult?.score ?? 0, b.identity_attack?.score ?? 0, b.threat?.score ?? 0),
+      sawGroup: this.sawGroup,
+    };
   }
 
   /** Ends the text and returns the final result. Further `push` calls throw. */
@@ -505,7 +574,15 @@ export class ToxicityScanner {
    * restore (the caller then scans the whole text in full). With `stopAt` ≥ 0 it also stops at the
    * first safe point after `stopAt` (`bailAt` = -1 then), handing back to the WebAssembly stage.
    */
-  private plain(text: string, from: number, fromByte: number, u8: Uint8Array, nb: number, end: number, stopAt: number): number {
+  private plain(
+    text: string,
+    from: number,
+    fromByte: number,
+    u8: Uint8Array,
+    nb: number,
+    end: number,
+    stopAt: number,
+  ): number {
     const lex = this.lex;
     const filter = lex.filter;
     const hot = stage1Hot(lex);
@@ -590,7 +667,11 @@ export class ToxicityScanner {
           adj += 2;
         } else if (c >= 0xf0 && c < 0xf8) {
           // Outside the BMP: four bytes, two UTF-16 code units.
-          cp = ((c & 0x07) << 18) | (((u8[i + 1] as number) & 0x3f) << 12) | (((u8[i + 2] as number) & 0x3f) << 6) | ((u8[i + 3] as number) & 0x3f);
+          cp =
+            ((c & 0x07) << 18) |
+            (((u8[i + 1] as number) & 0x3f) << 12) |
+            (((u8[i + 2] as number) & 0x3f) << 6) |
+            ((u8[i + 3] as number) & 0x3f);
           i += 3;
           adj += 2;
         } else cp = 0xfffd;
@@ -790,11 +871,17 @@ export class ToxicityScanner {
           } else singles = 0;
           const fb = wh & FILTER_MASK;
           // Only words the checks below care about are looked up; the model uses the same hash either way.
-          if (hot[fb] === 1 || ((p2 === H.death || p3 === H.death || wc - lastViolent <= 5) && filter[fb] === 1)) e = sameLetters(byHash.get(wh), u8, tb, tl);
+          if (hot[fb] === 1 || ((p2 === H.death || p3 === H.death || wc - lastViolent <= 5) && filter[fb] === 1))
+            e = sameLetters(byHash.get(wh), u8, tb, tl);
           if (e === undefined && rep) {
             // "fuuuck": the full scan reads a word with repeated letters as the listed word it collapses to.
             const ch = collapsedHash(u8, tb, tl) & HASH_MASK;
-            if (filter[ch & FILTER_MASK] === 1 && !ordinary.has(wh) && byCollapsed.get(ch) !== undefined && (filter[fb] === 0 || sameLetters(byHash.get(wh), u8, tb, tl) === undefined)) {
+            if (
+              filter[ch & FILTER_MASK] === 1 &&
+              !ordinary.has(wh) &&
+              byCollapsed.get(ch) !== undefined &&
+              (filter[fb] === 0 || sameLetters(byHash.get(wh), u8, tb, tl) === undefined)
+            ) {
               bail = i - adj;
               break;
             }
@@ -817,7 +904,8 @@ export class ToxicityScanner {
             (wh === H.live && p1 === H.you) ||
             (wh === H.country && wc - lastBack <= 6) ||
             (roles & R.DEHUMAN && wc - lastGroup <= 5) ||
-            (roles & (R.PERSON | R.GROUP) && ((p1 === H.to && p2 === H.death) || (p2 === H.to && p3 === H.death) || wc - lastViolent <= 5)) ||
+            (roles & (R.PERSON | R.GROUP) &&
+              ((p1 === H.to && p2 === H.death) || (p2 === H.to && p3 === H.death) || wc - lastViolent <= 5)) ||
             (roles & R.VIOLENT && (p1 === H.be || p2 === H.be))
           ) {
             bail = i - adj;
@@ -1008,7 +1096,9 @@ export class ToxicityScanner {
 
   /** Nothing pending: the first stage can take over from here. */
   private safe(): boolean {
-    return this.tLen === 0 && this.sLen === 0 && this.rLen === 0 && this.pEntry === undefined && this.high < 0 && this.gapEnd;
+    return (
+      this.tLen === 0 && this.sLen === 0 && this.rLen === 0 && this.pEntry === undefined && this.high < 0 && this.gapEnd
+    );
   }
 
   /**
@@ -1201,12 +1291,22 @@ export class ToxicityScanner {
     // Fast path: a plain word of ASCII letters with no letter run or ambiguous word pending, that is
     // either not listed or a listed word that completes no pattern ("the", "are", "will").
     const len0 = this.tLen;
-    if (this.sLen === 0 && len0 > 1 && len0 <= TOKEN_CAP && !this.tSym && !this.tDigit && !this.tOther && this.rLen === 0 && this.pEntry === undefined) {
+    if (
+      this.sLen === 0 &&
+      len0 > 1 &&
+      len0 <= TOKEN_CAP &&
+      !this.tSym &&
+      !this.tDigit &&
+      !this.tOther &&
+      this.rLen === 0 &&
+      this.pEntry === undefined
+    ) {
       const h = this.tokenHash();
       const filter = this.lex.filter;
       let e: LexEntry | undefined;
       let plain = false;
-      if (filter[h & FILTER_MASK] === 0) plain = !this.tRepeat || filter[this.collapsedHash(len0) & FILTER_MASK] === 0 || this.lex.ordinary.has(h);
+      if (filter[h & FILTER_MASK] === 0)
+        plain = !this.tRepeat || filter[this.collapsedHash(len0) & FILTER_MASK] === 0 || this.lex.ordinary.has(h);
       else {
         e = this.verify(this.lex.byHash.get(h), len0);
         plain = e !== undefined && !e.trigger && (e.roles & (R.EXPLETIVE | R.GROUP | R.NAMEABLE)) === 0;
@@ -1282,7 +1382,14 @@ export class ToxicityScanner {
     if (len <= TOKEN_CAP) {
       if (lex.filter[h & FILTER_MASK] === 1) entry = this.verify(lex.byHash.get(h), len);
       // Leetspeak and masks only for word-like tokens ("k1ll", "f***", "a$$"), not "2x3" or "$18".
-      if (!entry && (this.tSym || this.tDigit) && len >= 3 && len <= 24 && this.tLetters > 0 && !(this.tDigit && !this.tSym && (this.tBuf[0] as number) < 58 && (this.tBuf[len - 1] as number) < 58)) {
+      if (
+        !entry &&
+        (this.tSym || this.tDigit) &&
+        len >= 3 &&
+        len <= 24 &&
+        this.tLetters > 0 &&
+        !(this.tDigit && !this.tSym && (this.tBuf[0] as number) < 58 && (this.tBuf[len - 1] as number) < 58)
+      ) {
         entry = this.deobfuscate(len);
         if (!entry && this.tSym) modelHash = this.alnumHash(len);
       }
@@ -1424,7 +1531,14 @@ export class ToxicityScanner {
       }
       if (e) {
         if (from === 1) this.singleLetter(0);
-        this.word(e, hashWord(e.word), this.rStart[from] as number, this.rEnd[n - 1] as number, this.rSent[from] === 1, false);
+        this.word(
+          e,
+          hashWord(e.word),
+          this.rStart[from] as number,
+          this.rEnd[n - 1] as number,
+          this.rSent[from] === 1,
+          false,
+        );
         return;
       }
     }
@@ -1436,14 +1550,23 @@ export class ToxicityScanner {
     const c = this.rBuf[i] as number;
     const h = hashUnit(c);
     const e = this.lex.filter[h & FILTER_MASK] === 1 ? this.lex.byHash.get(h) : undefined;
-    this.word(e && e.word.length === 1 && e.word.charCodeAt(0) === c ? e : undefined, h, this.rStart[i] as number, this.rEnd[i] as number, this.rSent[i] === 1, this.rUpper[i] === 1);
+    this.word(
+      e && e.word.length === 1 && e.word.charCodeAt(0) === c ? e : undefined,
+      h,
+      this.rStart[i] as number,
+      this.rEnd[i] as number,
+      this.rSent[i] === 1,
+      this.rUpper[i] === 1,
+    );
   }
 
   /** The bad listed word the single letters [from, n) of the run spell, as they are or with repeats collapsed. */
   private badRun(from: number, n: number): LexEntry | undefined {
     if (!mayBeListed(this.lex.filter, this.rBuf, from, n, LEET_CODES[0] as Int16Array)) return undefined;
     const s = unitsString(this.rBuf, from, n);
-    const e = this.lex.exact.get(s) ?? (this.lex.ordinary.has(hashWord(s)) ? undefined : this.lex.exact.get(collapseRepeats(s)));
+    const e =
+      this.lex.exact.get(s) ??
+      (this.lex.ordinary.has(hashWord(s)) ? undefined : this.lex.exact.get(collapseRepeats(s)));
     return e && this.lex.bad.has(e.word) ? e : undefined;
   }
 
@@ -1470,7 +1593,11 @@ export class ToxicityScanner {
     this.pEntry = undefined;
     let name = false;
     if (this.pUpper && (this.pPrevUpperMid || nextUpperMid)) name = true; // "Dick Cheney", "Moby Dick"
-    if (hasNext && (nextHash === H.cat || nextHash === H.cats || nextHash === H.willow || (this.pUpper && nextHash === H.riot))) name = true;
+    if (
+      hasNext &&
+      (nextHash === H.cat || nextHash === H.cats || nextHash === H.willow || (this.pUpper && nextHash === H.riot))
+    )
+      name = true;
     this.emit(name ? undefined : e, this.pHash, this.pStart, this.pEnd, this.pSent, this.pUpper);
   }
 
@@ -1481,7 +1608,8 @@ export class ToxicityScanner {
     // Model: every word except pure expletives. The names of groups ("gay", "muslim", "women")
     // read the zero unigram bucket — the model must not learn that naming a group is toxic — but
     // take part in bigrams ("filthy muslims", "muslims are"). Slurs are ordinary model words.
-    if (!(roles & R.EXPLETIVE)) this.modelWord(hash, (roles & (R.GROUP | R.SLUR)) === R.GROUP ? ZERO_U : (hash & MASK) << 1, start, end);
+    if (!(roles & R.EXPLETIVE))
+      this.modelWord(hash, (roles & (R.GROUP | R.SLUR)) === R.GROUP ? ZERO_U : (hash & MASK) << 1, start, end);
     if (sent) this.sentLen = 0;
     if (e !== undefined && e.trigger) this.patterns(e, roles, start, end);
     const i = this.hCount & (HIST - 1);
@@ -1593,7 +1721,7 @@ export class ToxicityScanner {
       this.insultWord = Math.max(this.insultWord, e.insult);
       const filler = R.BE | R.FILLER | R.PROF | R.INSULT | R.ALL;
       const k = this.find(R.SECOND, filler, 5, 2);
-      if (k > 0 && !(this.roleAt(k + 1) > 0 && (this.roleAt(k + 1) & R.NEG))) {
+      if (k > 0 && !(this.roleAt(k + 1) > 0 && this.roleAt(k + 1) & R.NEG)) {
         this.hit('insult', 0.5 + 0.5 * e.insult, this.startAt(k), end, base, 'insult aimed at the reader');
       } else {
         const g = this.find(R.GROUP, filler, 4, 1);
@@ -1602,25 +1730,38 @@ export class ToxicityScanner {
           this.hit('identity_attack', 0.5 + 0.4 * e.insult, this.startAt(g), end, base, 'group called an insult');
         } else {
           const t = this.find(R.THIRD, filler, 4, 1);
-          if (t > 0 && this.find(R.BE, filler, t, 1) > 0) this.hit('insult', 0.4 + 0.4 * e.insult, this.startAt(t), end, base, 'insult aimed at a person');
-          else if ((this.wordAt(1) === 'a' || this.wordAt(1) === 'an') && this.wordAt(2) === 'what') this.hit('insult', 0.4 + 0.5 * e.insult, this.startAt(2), end, base, 'insult aimed at a person');
+          if (t > 0 && this.find(R.BE, filler, t, 1) > 0)
+            this.hit('insult', 0.4 + 0.4 * e.insult, this.startAt(t), end, base, 'insult aimed at a person');
+          else if ((this.wordAt(1) === 'a' || this.wordAt(1) === 'an') && this.wordAt(2) === 'what')
+            this.hit('insult', 0.4 + 0.5 * e.insult, this.startAt(2), end, base, 'insult aimed at a person');
         }
       }
     }
     // Phrases.
     if (roles & (R.SECOND | R.SELF) && this.wordAt(1) !== undefined) {
       const p = this.hWord[this.back(1)] as string;
-      if (p === 'fuck' || p === 'screw' || p === 'fck' || p === 'fuk') this.hit('insult', 0.9, this.startAt(1), end, `${p} ${w}`, 'abuse aimed at the reader');
+      if (p === 'fuck' || p === 'screw' || p === 'fck' || p === 'fuk')
+        this.hit('insult', 0.9, this.startAt(1), end, `${p} ${w}`, 'abuse aimed at the reader');
     }
-    if (w === 'off' && this.wordAt(1) !== undefined && this.lex.exact.get(this.wordAt(1) as string)?.base === 'fuck') this.hit('insult', 0.85, this.startAt(1), end, 'fuck off', 'abuse aimed at the reader');
+    if (w === 'off' && this.wordAt(1) !== undefined && this.lex.exact.get(this.wordAt(1) as string)?.base === 'fuck')
+      this.hit('insult', 0.85, this.startAt(1), end, 'fuck off', 'abuse aimed at the reader');
     if (w === 'up') {
-      if (this.wordAt(1) === 'shut') this.hit('insult', 0.6, this.startAt(1), end, 'shut up', 'telling the reader to shut up');
-      else if (this.wordAt(3) === 'shut' && this.roleAt(1) & R.PROF) this.hit('insult', 0.85, this.startAt(3), end, 'shut the fuck up', 'abuse aimed at the reader');
+      if (this.wordAt(1) === 'shut')
+        this.hit('insult', 0.6, this.startAt(1), end, 'shut up', 'telling the reader to shut up');
+      else if (this.wordAt(3) === 'shut' && this.roleAt(1) & R.PROF)
+        this.hit('insult', 0.85, this.startAt(3), end, 'shut the fuck up', 'abuse aimed at the reader');
     }
     if (w === 'stfu' || w === 'gtfo') this.hit('insult', 0.8, start, end, w, 'abuse aimed at the reader');
-    if (w === 'hell' && this.wordAt(1) === 'to' && this.wordAt(2) === 'go') this.hit('insult', 0.75, this.startAt(2), end, 'go to hell', 'abuse aimed at the reader');
-    if (base === 'shit' && this.wordAt(1) === 'of' && this.wordAt(2) === 'piece') this.hit('insult', 0.9, this.startAt(2), end, 'piece of shit', 'insult');
-    if ((base === 'dick' || base === 'cock' || w === 'dicks' || w === 'cocks') && this.wordAt(1) === 'my' && this.wordAt(2) === 'suck') this.hit('insult', 0.9, this.startAt(2), end, 'suck my dick', 'abuse aimed at the reader');
+    if (w === 'hell' && this.wordAt(1) === 'to' && this.wordAt(2) === 'go')
+      this.hit('insult', 0.75, this.startAt(2), end, 'go to hell', 'abuse aimed at the reader');
+    if (base === 'shit' && this.wordAt(1) === 'of' && this.wordAt(2) === 'piece')
+      this.hit('insult', 0.9, this.startAt(2), end, 'piece of shit', 'insult');
+    if (
+      (base === 'dick' || base === 'cock' || w === 'dicks' || w === 'cocks') &&
+      this.wordAt(1) === 'my' &&
+      this.wordAt(2) === 'suck'
+    )
+      this.hit('insult', 0.9, this.startAt(2), end, 'suck my dick', 'abuse aimed at the reader');
 
     // Threats.
     if (roles & R.THREATWORD) this.hit('threat', 0.95, start, end, w, 'telling the reader to kill themselves');
@@ -1630,24 +1771,49 @@ export class ToxicityScanner {
       // "don't / do not / never kill yourself" is the opposite of a threat.
       const r2 = this.roleAt(2);
       const negated = r2 > 0 && (r2 & R.NEG) !== 0 && this.wordAt(2) !== 'no';
-      if (!negated && (vb === 'kill' || vb === 'hang' || w === 'neck' || vb === 'shoot' || vb === 'drown')) this.hit('threat', 0.95, this.startAt(1), end, `${vb} ${w}`, 'telling the reader to harm themselves');
+      if (!negated && (vb === 'kill' || vb === 'hang' || w === 'neck' || vb === 'shoot' || vb === 'drown'))
+        this.hit('threat', 0.95, this.startAt(1), end, `${vb} ${w}`, 'telling the reader to harm themselves');
     }
     if (roles & R.DIE) this.dieThreat(start, end);
-    if (w === 'fire' && this.wordAt(1) === 'a' && this.wordAt(2) === 'in' && this.wordAt(3) === 'die') this.hit('threat', 0.85, this.startAt(3), end, 'die in a fire', 'wishing death');
-    if (w === 'live' && this.wordAt(1) === 'you' && this.wordAt(2) === 'where' && this.wordAt(3) === 'know') this.hit('threat', 0.8, this.startAt(3), end, 'i know where you live', 'intimidation');
-    if (w === 'bleach' && this.wordAt(1) === 'drink') this.hit('threat', 0.85, this.startAt(1), end, 'drink bleach', 'telling the reader to harm themselves');
+    if (w === 'fire' && this.wordAt(1) === 'a' && this.wordAt(2) === 'in' && this.wordAt(3) === 'die')
+      this.hit('threat', 0.85, this.startAt(3), end, 'die in a fire', 'wishing death');
+    if (w === 'live' && this.wordAt(1) === 'you' && this.wordAt(2) === 'where' && this.wordAt(3) === 'know')
+      this.hit('threat', 0.8, this.startAt(3), end, 'i know where you live', 'intimidation');
+    if (w === 'bleach' && this.wordAt(1) === 'drink')
+      this.hit('threat', 0.85, this.startAt(1), end, 'drink bleach', 'telling the reader to harm themselves');
     if (roles & (R.PERSON | R.GROUP | R.SLUR)) this.violenceAgainst(e, roles, start, end);
     if (roles & R.VIOLENT) this.shouldBeKilled(e, start, end);
 
     // Identity attacks by pattern.
     if (roles & R.DEHUMAN) {
       const g = this.find(R.GROUP | R.SLUR, R.BE | R.FILLER | R.ALL | R.PROF | R.INSULT, 4, 1);
-      if (g > 0) this.hit('identity_attack', 0.9, this.startAt(g), end, `${this.wordAt(g) ?? ''} … ${w}`, 'group called vermin or animals');
+      if (g > 0)
+        this.hit(
+          'identity_attack',
+          0.9,
+          this.startAt(g),
+          end,
+          `${this.wordAt(g) ?? ''} … ${w}`,
+          'group called vermin or animals',
+        );
     }
-    if (w === 'country' && (this.wordAt(1) === 'your' || this.wordAt(1) === 'their' || this.wordAt(2) === 'your' || this.wordAt(2) === 'their')) {
+    if (
+      w === 'country' &&
+      (this.wordAt(1) === 'your' ||
+        this.wordAt(1) === 'their' ||
+        this.wordAt(2) === 'your' ||
+        this.wordAt(2) === 'their')
+    ) {
       for (let k = 2; k <= 5; k++) {
         if (this.wordAt(k) === 'back' && this.wordAt(k + 1) === 'go') {
-          this.hit('identity_attack', 0.8, this.startAt(k + 1), end, 'go back to your country', 'telling people to leave the country');
+          this.hit(
+            'identity_attack',
+            0.8,
+            this.startAt(k + 1),
+            end,
+            'go back to your country',
+            'telling people to leave the country',
+          );
           break;
         }
       }
@@ -1667,15 +1833,39 @@ export class ToxicityScanner {
         let normative = false;
         for (let j = 1; j < k; j++) {
           const x = this.wordAt(j);
-          if (x === 'should' || x === 'must' || x === 'deserve' || x === 'deserves' || x === 'need' || x === 'gotta' || x === 'ought') normative = true;
+          if (
+            x === 'should' ||
+            x === 'must' ||
+            x === 'deserve' ||
+            x === 'deserves' ||
+            x === 'need' ||
+            x === 'gotta' ||
+            x === 'ought'
+          )
+            normative = true;
         }
         const h = this.wordAt(k + 1);
         const h2 = this.wordAt(k + 2);
         const hope = h === 'hope' || h === 'wish' || h === 'pray' || h2 === 'hope' || h2 === 'wish';
         if (normative || hope) {
           const group = (r & (R.GROUP | R.SLUR)) !== 0;
-          this.hit('threat', 0.9, this.startAt(hope ? (h === 'hope' || h === 'wish' || h === 'pray' ? k + 1 : k + 2) : k), end, `${this.wordAt(k) ?? ''} … die`, group ? 'wishing death on a group' : 'wishing death');
-          if (group) this.hit('identity_attack', 0.9, this.startAt(k), end, `${this.wordAt(k) ?? ''} … die`, 'wishing death on a group');
+          this.hit(
+            'threat',
+            0.9,
+            this.startAt(hope ? (h === 'hope' || h === 'wish' || h === 'pray' ? k + 1 : k + 2) : k),
+            end,
+            `${this.wordAt(k) ?? ''} … die`,
+            group ? 'wishing death on a group' : 'wishing death',
+          );
+          if (group)
+            this.hit(
+              'identity_attack',
+              0.9,
+              this.startAt(k),
+              end,
+              `${this.wordAt(k) ?? ''} … die`,
+              'wishing death on a group',
+            );
         }
         return;
       }
@@ -1688,7 +1878,15 @@ export class ToxicityScanner {
     const allBefore = this.roleAt(1) > 0 && (this.roleAt(1) & R.ALL) !== 0 ? 1 : 0;
     if (this.wordAt(1 + allBefore) === 'to' && this.wordAt(2 + allBefore) === 'death') {
       this.hit('threat', 0.9, this.startAt(2 + allBefore), end, `death to ${e.word}`, 'calling for deaths');
-      if (group) this.hit('identity_attack', 0.9, this.startAt(2 + allBefore), end, `death to ${e.word}`, 'calling for deaths of a group');
+      if (group)
+        this.hit(
+          'identity_attack',
+          0.9,
+          this.startAt(2 + allBefore),
+          end,
+          `death to ${e.word}`,
+          'calling for deaths of a group',
+        );
       return;
     }
     let v = -1;
@@ -1701,7 +1899,13 @@ export class ToxicityScanner {
         break;
       }
       if (r & R.ALL) sawAll = true;
-      else if (this.wordAt(k) === 'of' || this.wordAt(k) === 'the' || this.wordAt(k) === 'and' || r & (R.FILLER | R.PROF)) continue;
+      else if (
+        this.wordAt(k) === 'of' ||
+        this.wordAt(k) === 'the' ||
+        this.wordAt(k) === 'and' ||
+        r & (R.FILLER | R.PROF)
+      )
+        continue;
       else if (r === 0 && k === 1 && !group) continue;
       else return;
     }
@@ -1721,25 +1925,58 @@ export class ToxicityScanner {
         break;
       }
     }
-    const firstPerson = subject > 0 && (intent || this.wordAt(subject) === 'ill' || this.wordAt(subject) === 'ima' || this.wordAt(subject) === 'imma');
+    const firstPerson =
+      subject > 0 &&
+      (intent || this.wordAt(subject) === 'ill' || this.wordAt(subject) === 'ima' || this.wordAt(subject) === 'imma');
     if (firstPerson) {
-      this.hit('threat', strong ? 0.95 : WEAK_VERBS.has(verb) ? 0.4 : 0.8, this.startAt(subject), end, `${verb} ${e.word}`, 'threat of violence');
-      if (group && strong) this.hit('identity_attack', 0.9, this.startAt(subject), end, `${verb} ${e.word}`, 'threat of violence against a group');
+      this.hit(
+        'threat',
+        strong ? 0.95 : WEAK_VERBS.has(verb) ? 0.4 : 0.8,
+        this.startAt(subject),
+        end,
+        `${verb} ${e.word}`,
+        'threat of violence',
+      );
+      if (group && strong)
+        this.hit(
+          'identity_attack',
+          0.9,
+          this.startAt(subject),
+          end,
+          `${verb} ${e.word}`,
+          'threat of violence against a group',
+        );
       return;
     }
     // A past tense ("raped women", "killed all the jews") reports an event; it calls for nothing.
     const vw = this.wordAt(v) as string;
     if (vw !== verb && (vw.endsWith('ed') || vw === 'shot' || vw === 'beaten')) return;
-    if (sawAll && (roles & (R.GROUP | R.SLUR) || e.word === 'people' || e.word === 'them' || e.word === 'you' || e.word === 'humans' || e.word === 'everyone')) {
+    if (
+      sawAll &&
+      (roles & (R.GROUP | R.SLUR) ||
+        e.word === 'people' ||
+        e.word === 'them' ||
+        e.word === 'you' ||
+        e.word === 'humans' ||
+        e.word === 'everyone')
+    ) {
       this.hit('threat', strong ? 0.9 : 0.65, vs, end, `${verb} all ${e.word}`, 'incitement to violence');
-      if (group && strong) this.hit('identity_attack', 0.9, vs, end, `${verb} all ${e.word}`, 'incitement to violence against a group');
+      if (group && strong)
+        this.hit('identity_attack', 0.9, vs, end, `${verb} all ${e.word}`, 'incitement to violence against a group');
       return;
     }
-    if (strong && (v === this.sentLen || (this.roleAt(v + 1) & R.NEG) === 0 && group)) {
+    if (strong && (v === this.sentLen || ((this.roleAt(v + 1) & R.NEG) === 0 && group))) {
       // Imperative at the start of a sentence ("kill them"), or a strong verb aimed at a group.
       const imperative = v === this.sentLen;
       if (imperative || group) {
-        this.hit('threat', group ? 0.85 : 0.7, vs, end, `${verb} ${e.word}`, group ? 'violence against a group' : 'call to violence');
+        this.hit(
+          'threat',
+          group ? 0.85 : 0.7,
+          vs,
+          end,
+          `${verb} ${e.word}`,
+          group ? 'violence against a group' : 'call to violence',
+        );
         if (group) this.hit('identity_attack', 0.85, vs, end, `${verb} ${e.word}`, 'violence against a group');
       }
     }
@@ -1756,12 +1993,36 @@ export class ToxicityScanner {
         let normative = false;
         for (let j = 1; j < k; j++) {
           const x = this.wordAt(j);
-          if (x === 'should' || x === 'must' || x === 'deserve' || x === 'deserves' || x === 'need' || x === 'ought' || x === 'gotta') normative = true;
+          if (
+            x === 'should' ||
+            x === 'must' ||
+            x === 'deserve' ||
+            x === 'deserves' ||
+            x === 'need' ||
+            x === 'ought' ||
+            x === 'gotta'
+          )
+            normative = true;
         }
         if (!normative) return;
         const group = (r & (R.GROUP | R.SLUR)) !== 0;
-        this.hit('threat', 0.9, this.startAt(k), end, `${this.wordAt(k) ?? ''} should be ${e.word}`, group ? 'calling for violence against a group' : 'calling for violence');
-        if (group) this.hit('identity_attack', 0.9, this.startAt(k), end, `${this.wordAt(k) ?? ''} should be ${e.word}`, 'calling for violence against a group');
+        this.hit(
+          'threat',
+          0.9,
+          this.startAt(k),
+          end,
+          `${this.wordAt(k) ?? ''} should be ${e.word}`,
+          group ? 'calling for violence against a group' : 'calling for violence',
+        );
+        if (group)
+          this.hit(
+            'identity_attack',
+            0.9,
+            this.startAt(k),
+            end,
+            `${this.wordAt(k) ?? ''} should be ${e.word}`,
+            'calling for violence against a group',
+          );
         return;
       }
     }
@@ -1790,19 +2051,41 @@ export class ToxicityScanner {
     const hateScore = this.sawGroup ? hate : hate * 0.5;
     if (hateScore > identity && hateScore >= EXTRA_SPAN) {
       identity = hateScore;
-      (extra ??= []).push({ category: 'identity_attack', start: this.mMaxStartH, end: this.mMaxEndH, match: '', score: hateScore, why: 'the model reads hostility toward a group' });
+      (extra ??= []).push({
+        category: 'identity_attack',
+        start: this.mMaxStartH,
+        end: this.mMaxEndH,
+        match: '',
+        score: hateScore,
+        why: 'the model reads hostility toward a group',
+      });
     }
     if (this.insultWord > 0) {
       const s = tox * this.insultWord;
       if (s > insult && s >= EXTRA_SPAN) {
         insult = s;
-        (extra ??= []).push({ category: 'insult', start: this.mMaxStartT, end: this.mMaxEndT, match: '', score: s, why: 'the model reads an insult' });
+        (extra ??= []).push({
+          category: 'insult',
+          start: this.mMaxStartT,
+          end: this.mMaxEndT,
+          match: '',
+          score: s,
+          why: 'the model reads an insult',
+        });
       }
     }
     let toxicity = Math.max(insult, identity, threat);
     if (tox > toxicity) {
       toxicity = tox;
-      if (tox >= EXTRA_SPAN) (extra ??= []).push({ category: 'toxicity', start: this.mMaxStartT, end: this.mMaxEndT, match: '', score: tox, why: 'the model reads the text as hateful or offensive' });
+      if (tox >= EXTRA_SPAN)
+        (extra ??= []).push({
+          category: 'toxicity',
+          start: this.mMaxStartT,
+          end: this.mMaxEndT,
+          match: '',
+          score: tox,
+          why: 'the model reads the text as hateful or offensive',
+        });
     }
     insult = Math.min(1, insult);
     identity = Math.min(1, identity);
@@ -1813,7 +2096,13 @@ export class ToxicityScanner {
       spans = all.slice(0, MAX_SPANS).map(freezeSpan);
     }
     return {
-      scores: { toxicity: round(toxicity), insult: round(insult), profanity: round(profanity), identity_attack: round(identity), threat: round(threat) },
+      scores: {
+        toxicity: round(toxicity),
+        insult: round(insult),
+        profanity: round(profanity),
+        identity_attack: round(identity),
+        threat: round(threat),
+      },
       spans,
     };
   }
@@ -1828,12 +2117,55 @@ export class ToxicityScanner {
 const WARM_UP = [
   [
     "Plain words, numbers 12 and 3.5, $18, 5*4, 3+4=7, 2x, x2, 2x4, don't, it’s “quoted” … — done! I am.",
-    '3rd', 'Café', 'naïve ½', '😀', 'zero\u200bwidth', 'ｆｕｃｋ', 'lone \ud800', 'tab\tcr\r', 'ctl\x01x', '#tag', '@user', 'a|b', 'C++',
-    'word! ok', 'word* ok', '**bold**', 'f***', 'x+3', '!!!!!!!!!!', 'x'.repeat(60), 'a b c d', 'k y s', 'fuuuck', 'too small to assess the root',
-    'you are an idiot', 'kill them all', 'they should be killed', 'women are vermin', 'death to them', 'go back to your country',
-    'I know where you live', 'shut up', 'screw you', 'drink bleach', 'go die', 'Dick Cheney', 'the women and the men', 'kill the process',
-    'all will see', 'wow!!!!!!!!!!', '5*x', 'the animals', 'my country', 'we live here', 'feeling ill', 'aaa bbb',
-    "go b'ack home", 'a fuuun book', 'a niiice day',
+    '3rd',
+    'Café',
+    'naïve ½',
+    '😀',
+    'zero\u200bwidth',
+    'ｆｕｃｋ',
+    'lone \ud800',
+    'tab\tcr\r',
+    'ctl\x01x',
+    '#tag',
+    '@user',
+    'a|b',
+    'C++',
+    'word! ok',
+    'word* ok',
+    '**bold**',
+    'f***',
+    'x+3',
+    '!!!!!!!!!!',
+    'x'.repeat(60),
+    'a b c d',
+    'k y s',
+    'fuuuck',
+    'too small to assess the root',
+    'you are an idiot',
+    'kill them all',
+    'they should be killed',
+    'women are vermin',
+    'death to them',
+    'go back to your country',
+    'I know where you live',
+    'shut up',
+    'screw you',
+    'drink bleach',
+    'go die',
+    'Dick Cheney',
+    'the women and the men',
+    'kill the process',
+    'all will see',
+    'wow!!!!!!!!!!',
+    '5*x',
+    'the animals',
+    'my country',
+    'we live here',
+    'feeling ill',
+    'aaa bbb',
+    "go b'ack home",
+    'a fuuun book',
+    'a niiice day',
     'one two three four five six seven eight nine ten '.repeat(6),
   ].join('\n'),
 ];
@@ -1947,10 +2279,12 @@ function leetListed(filter: Uint8Array, u8: Uint8Array, start: number, len: numb
     let p = start;
     for (let j = 0; j < len; j++) {
       let c = u8[p++] as number;
-      while (c >= 128 || (CLASS[c] !== LET && CLASS[c] !== DIG && !(symbols && CLASS[c] === SYM))) c = u8[p++] as number;
+      while (c >= 128 || (CLASS[c] !== LET && CLASS[c] !== DIG && !(symbols && CLASS[c] === SYM)))
+        c = u8[p++] as number;
       const m = codes[c] as number;
       const d = m >= 0 ? m : CLASS[c] === LET ? c | 32 : c;
-      if (t === 0 && ((LEET_CODES[1] as Int16Array)[c] as number) + ((LEET_CODES[2] as Int16Array)[c] as number) > -2) leet = true;
+      if (t === 0 && ((LEET_CODES[1] as Int16Array)[c] as number) + ((LEET_CODES[2] as Int16Array)[c] as number) > -2)
+        leet = true;
       h.add(d);
       if (d !== last) hc.add(d);
       last = d;
@@ -2021,7 +2355,14 @@ function bySpan(x: Hit, y: Hit): number {
 
 function freezeSpan(s: Hit): ToxicitySpan {
   // A literal, not a spread: V8 freezes an object of known shape ≈ 20× faster (≈ 50 ns, not 1 µs).
-  return Object.freeze({ category: s.category, start: s.start, end: s.end, match: s.match, score: s.score, why: s.why });
+  return Object.freeze({
+    category: s.category,
+    start: s.start,
+    end: s.end,
+    match: s.match,
+    score: s.score,
+    why: s.why,
+  });
 }
 
 function round(x: number): number {
