@@ -1,7 +1,7 @@
 export { guard } from './guard.js';
 export type { BreakerStats, CallOptions, GuardEvents, GuardHandle, Guarded } from './guard.js';
 export type { ArgsOf, GuardOptions, Mode, ModelFunction, OutputOf, SafeReplyInfo } from './options.js';
-export { callSignal, currentContext, runWithContext } from './context.js';
+export { callSignal, currentContext, runWithContext, withSignal, type ModelCallContext } from './context.js';
 export * from './errors.js';
 export * from './detectors/types.js';
 export { latency, type LatencyOptions } from './detectors/latency.js';
