@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { luhnValid, redact } from '../../src/telemetry/redact.js';
+import { HOSTILE_UNITS, hostileText } from './hostile-text.js';
 
 describe('redact', () => {
   it.each([
@@ -62,5 +63,20 @@ describe('redact', () => {
 
   it('rejects a non-string with a TypeError', () => {
     expect(() => redact(42 as never)).toThrow(TypeError);
+  });
+
+  // 256 KB each: before the email pattern was anchored to the start of a run, each took about a
+  // minute (quadratic); the time itself is measured by bench/redact.ts, not here.
+  describe('hostile input: long runs that start a match and never finish it', () => {
+    const length = 256 * 1024;
+
+    it.each(Object.entries(HOSTILE_UNITS))('keeps a run of %s and redacts what is around it', (_, unit) => {
+      const run = hostileText(unit, length);
+      expect(redact(`jane@example.com ${run} 10.0.0.1`)).toBe(`[REDACTED_EMAIL] ${run} [REDACTED_IP]`);
+    });
+
+    it('redacts a whole 256 KB local part as one email, not only its tail', () => {
+      expect(redact(`to ${'a'.repeat(length)}@example.com.`)).toBe('to [REDACTED_EMAIL].');
+    });
   });
 });
