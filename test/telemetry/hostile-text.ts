@@ -14,9 +14,17 @@ export const HOSTILE_UNITS: Readonly<Record<string, string>> = {
   'letter-at': 'a@',
   'letter-dash': 'a-',
   'plus-digits': '+1',
+  'word-underscore': 'a_',
+  'secret-name-dash': 'a-token',
+  'secret-name-space': 'password ',
+  'bearer-word': 'bearer ',
+  'jwt-header': 'eyJa',
+  'iban-prefix': 'DE89',
+  'digit-groups': '123 ',
+  'version-prefix': 'v1.',
 };
 
-/** `unit` repeated to exactly `length` characters. */
+/** `unit` repeated to about `length` characters (whole units, so the run never ends on a cut unit). */
 export function hostileText(unit: string, length: number): string {
-  return unit.repeat(Math.ceil(length / unit.length)).slice(0, length);
+  return unit.repeat(Math.max(1, Math.round(length / unit.length)));
 }
