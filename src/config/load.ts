@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
+import { boundViolations } from './bounds.js';
 import { detectorRegistry, type DetectorRegistry } from './detectors.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import { configSchema, type SafetyBreakerConfig } from './schema.js';
@@ -12,6 +13,12 @@ import { configSchema, type SafetyBreakerConfig } from './schema.js';
 export interface LoadConfigOptions {
   /** The app's own detector factories, by the name the config file uses. */
   readonly detectors?: DetectorRegistry;
+  /**
+   * Reject values far outside sane bounds (`recovery.afterMs` under 1 s, `timeoutMs` under 100 ms, …;
+   * docs/config.md, "Sanity bounds") unless the breaker lists the key under `allowOutOfBounds`.
+   * Default `true`; `false` turns the check off for every breaker.
+   */
+  readonly checkBounds?: boolean;
 }
 
 /**
@@ -73,6 +80,18 @@ export function parseConfig(text: string, file = '<config>', options: LoadConfig
   // A detector's own checks (beyond its schema) run now, not at the first call.
   const issues: ConfigIssue[] = [];
   for (const [breaker, b] of Object.entries(result.data.breakers)) {
+    if (options.checkBounds !== false)
+      for (const v of boundViolations(b)) {
+        const path = ['breakers', breaker, ...v.key.split('.')];
+        issues.push({
+          file,
+          ...position(doc, lines, path),
+          path: path.join('.'),
+          expected: v.expected,
+          found: show(v.value),
+          message: 'outside sane bounds',
+        });
+      }
     for (const [name, opts] of Object.entries(b.detectors ?? {})) {
       if (opts === undefined) continue;
       try {
