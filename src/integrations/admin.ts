@@ -150,7 +150,7 @@ export function createAdminCore<Req>(options: AdminOptions<Req>, where: string):
       const read = method === 'GET' || method === 'HEAD';
       if (parts.length === 1) {
         if (!read) return methodNotAllowed('GET, HEAD');
-        return ok({ breakers: [...listBreakers()].map((b) => b.stats()) });
+        return ok({ breakers: [...listBreakers()].map(presentStats) });
       }
       const name = parts[1]!;
       const breaker = find(name);
@@ -160,7 +160,7 @@ export function createAdminCore<Req>(options: AdminOptions<Req>, where: string):
         );
       if (parts.length === 2) {
         if (!read) return methodNotAllowed('GET, HEAD');
-        return ok(breaker.stats());
+        return ok(presentStats(breaker));
       }
       if (method !== 'POST') return methodNotAllowed('POST');
       const action = parts[2]!;
@@ -178,13 +178,13 @@ export function createAdminCore<Req>(options: AdminOptions<Req>, where: string):
           const from = breaker.state;
           breaker.forceOpen(who);
           audit({ actor, action: 'force-open', breaker: name, reason, from, to: breaker.state });
-          return ok(breaker.stats());
+          return ok(presentStats(breaker));
         }
         case 'reset': {
           const from = breaker.state;
           breaker.reset(who);
           audit({ actor, action: 'reset', breaker: name, reason, from, to: breaker.state });
-          return ok(breaker.stats());
+          return ok(presentStats(breaker));
         }
         case 'shadow': {
           if (typeof input.enabled !== 'boolean')
@@ -201,7 +201,7 @@ export function createAdminCore<Req>(options: AdminOptions<Req>, where: string):
             from,
             to: breaker.mode,
           });
-          return ok(breaker.stats());
+          return ok(presentStats(breaker));
         }
         default:
           return notFound(path);
@@ -234,6 +234,12 @@ const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u20
  */
 function escapeControls(text: string): string {
   return text.replace(CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** A breaker's stats as the admin routes send them: times in whole milliseconds. */
+function presentStats(breaker: AdminBreaker): BreakerStats {
+  const stats = breaker.stats();
+  return { ...stats, retryAfterMs: Math.ceil(stats.retryAfterMs) };
 }
 
 function breakerLister(input: AdminBreakers, where: string): () => AdminBreaker[] {

@@ -348,4 +348,34 @@ describe('express admin router', () => {
     expect(put.headers.get('allow')).toBe('GET, HEAD');
     chat.dispose();
   });
+
+  it('sends retryAfterMs in whole milliseconds (the clock is fractional)', async () => {
+    let now = 1_000.3;
+    const chat = guard(
+      async (): Promise<string> => {
+        throw Object.assign(new Error('upstream'), { status: 503 });
+      },
+      {
+        name: 'chat',
+        detectors: [],
+        retry: false,
+        timeoutMs: 0,
+        trip: { policy: 'rate', threshold: 0.5, minimumCalls: 2, window: { kind: 'count', size: 2 } },
+        recovery: { afterMs: 30_000 },
+        clock: () => now,
+      },
+    );
+    await chat().catch(() => {});
+    await chat().catch(() => {});
+    expect(chat.state).toBe('open');
+    now = 5_000.75;
+    expect(chat.stats().retryAfterMs).toBeCloseTo(25_999.55, 5);
+    const app = express();
+    app.use('/admin', adminRouter({ breakers: [chat], authorize: () => ({ actor: 'alice' }) }));
+    const url = await serve(app);
+    const one = (await (await fetch(`${url}/admin/breakers/chat`)).json()) as { retryAfterMs: number };
+    const all = (await (await fetch(`${url}/admin/breakers`)).json()) as { breakers: { retryAfterMs: number }[] };
+    expect([one.retryAfterMs, all.breakers[0]!.retryAfterMs]).toEqual([26_000, 26_000]);
+    chat.dispose();
+  });
 });
