@@ -170,7 +170,8 @@ export function watchConfig<B extends BreakerBindings>(
   // of every link on the way to the real file. Editors and `kubectl` replace files by rename,
   // which a watch of the file itself loses; a ConfigMap swaps its `..data` symlink; an app may
   // point a symlink at a file elsewhere and edit that in place.
-  const watchers = new Map<string, { readonly watcher: FSWatcher; readonly names: Set<string> }>();
+  type Watched = { readonly watcher: FSWatcher; readonly names: Set<string> };
+  const watchers = new Map<string, Watched>();
 
   function schedule(): void {
     if (closed) return;
@@ -181,8 +182,6 @@ export function watchConfig<B extends BreakerBindings>(
       void reload('file');
     }, debounceMs);
   }
-
-  type Watched = { readonly watcher: FSWatcher; readonly names: Set<string> };
 
   function watchDir(dir: string, name: string, primary: boolean, next: Map<string, Watched>): void {
     let key: string;
