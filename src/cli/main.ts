@@ -8,8 +8,9 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { formatIssue, isConfigError } from '../config/errors.js';
-import { loadConfig, parseConfig, parseYaml, describeIssue, unwrapUnion } from '../config/load.js';
+import { closest, loadConfig, parseConfig, parseYaml, describeIssue, sortIssues, unwrapUnion } from '../config/load.js';
 import { configJsonSchema, type SafetyBreakerConfig } from '../config/schema.js';
+import { packageVersion } from '../telemetry/version.js';
 import { parseTrafficLine, TrafficLineError } from '../traffic/format.js';
 import { DEFAULT_MAX_LINE_BYTES, FileChunks, lineBatches } from '../traffic/lines.js';
 import { Replay, type ReplayReport } from '../traffic/replay.js';
@@ -48,11 +49,14 @@ const USAGE = `usage: safety-breaker <command>
   drill SCENARIO [--config FILE] [--format text|json]
                                                   run a scripted incident (built-in name or scenario file)
         built-in scenarios: ${Object.keys(builtinScenarios).join(', ')}
+  --version                                       print the version
 
 exit codes: 0 ok · 1 invalid config · 2 usage error · 3 invalid traffic or scenario · 4 drill expectation not met · 70 internal error
 `;
 
 class UsageError extends Error {}
+
+const COMMANDS = ['validate', 'schema', 'replay', 'drill', 'help', 'version'];
 
 /** Runs the CLI; resolves to the exit code. */
 export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
@@ -62,6 +66,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       case 'validate':
         return await validate(rest, io);
       case 'schema':
+        parseArgs({ args: [...rest], allowPositionals: false, options: {} });
         io.out(JSON.stringify(configJsonSchema(), null, 2));
         return EXIT.OK;
       case 'replay':
@@ -76,8 +81,15 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       case '-h':
         io.out(USAGE);
         return EXIT.OK;
-      default:
-        throw new UsageError(`unknown command "${command}"`);
+      case '--version':
+      case '-V':
+      case 'version':
+        io.out(packageVersion());
+        return EXIT.OK;
+      default: {
+        const guess = closest(command, COMMANDS);
+        throw new UsageError(`unknown command "${command}"${guess ? ` — did you mean "${guess}"?` : ''}`);
+      }
     }
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
@@ -85,7 +97,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       return EXIT.USAGE;
     }
     if (isConfigError(error)) {
-      io.err(`${error.issues.map(formatIssue).join('\n')}\n`);
+      io.err(`${sortIssues(error.issues).map(formatIssue).join('\n')}\n`);
       return EXIT.INVALID_CONFIG;
     }
     if (error instanceof InputError) {
@@ -283,15 +295,16 @@ export async function loadScenario(ref: string): Promise<Scenario> {
   try {
     text = await readFile(ref, 'utf8');
   } catch {
+    const guess = closest(ref, Object.keys(builtinScenarios));
     throw new InputError(
-      `"${ref}" is neither a built-in scenario (${Object.keys(builtinScenarios).join(', ')}) nor a readable scenario file`,
+      `"${ref}" is neither a built-in scenario (${Object.keys(builtinScenarios).join(', ')}) nor a readable scenario file${guess ? ` — did you mean "${guess}"?` : ''}`,
     );
   }
   let parsed;
   try {
     parsed = parseYaml(text, ref);
   } catch (error) {
-    if (isConfigError(error)) throw new InputError(error.issues.map(formatIssue).join('\n'));
+    if (isConfigError(error)) throw new InputError(sortIssues(error.issues).map(formatIssue).join('\n'));
     throw error;
   }
   const result = scenarioSchema.safeParse(parsed.value);
@@ -305,7 +318,7 @@ export async function loadScenario(ref: string): Promise<Scenario> {
         schema: scenarioSchema,
       }),
     );
-    throw new InputError(issues.map(formatIssue).join('\n'));
+    throw new InputError(sortIssues(issues).map(formatIssue).join('\n'));
   }
   return result.data;
 }
