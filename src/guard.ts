@@ -16,7 +16,7 @@ import { Transitions, windowSnapshots } from './call/transitions.js';
 import { monotonicNow } from './clock.js';
 import type { CallContext, Detector } from './detectors/types.js';
 import { TypedEmitter } from './events.js';
-import { guardOptionsSchema, type GuardOptions, type ModelFunction } from './options.js';
+import { guardOptionsSchema, type ArgsOf, type GuardOptions, type ModelFunction, type OutputOf } from './options.js';
 import { describeError, silentLogger } from './telemetry/logging.js';
 import { createBreakerMetrics } from './telemetry/metrics.js';
 import { createTracing } from './telemetry/tracing.js';
@@ -28,8 +28,11 @@ export type { DetectionDelay, GuardEvents } from './call/observe.js';
 export type { CallOptions } from './call/route-call.js';
 export type { BreakerSnapshot, RestoreReport } from './call/snapshot.js';
 
-/** The guarded function: exactly `F`'s call signature, plus the breaker's handle. */
-export type Guarded<F extends ModelFunction> = F & GuardHandle<F>;
+/** The guarded function: exactly `F`'s call signature (a sync `F`'s result as a promise), plus the breaker's handle. */
+export type Guarded<F extends ModelFunction> = (F extends (...args: never[]) => Promise<unknown>
+  ? F
+  : (...args: ArgsOf<F>) => Promise<OutputOf<F>>) &
+  GuardHandle<F>;
 
 /**
  * Wraps a model call. Every output is scanned by the hot-path detectors; a blocked output never

@@ -10,8 +10,8 @@ import type { Fallback } from './routing/routes.js';
 import { isLogger, type Logger } from './telemetry/logging.js';
 import type { TracingOptions } from './telemetry/tracing.js';
 
-/** A function that calls a model. Its parameters and result type carry through `guard()`. */
-export type ModelFunction = (...args: never[]) => Promise<unknown>;
+/** A function that calls a model, sync or async. Its parameters and result type carry through `guard()` (a sync result comes back as a promise). */
+export type ModelFunction = (...args: never[]) => unknown;
 export type ArgsOf<F extends ModelFunction> = Parameters<F>;
 export type OutputOf<F extends ModelFunction> = Awaited<ReturnType<F>>;
 

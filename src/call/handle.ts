@@ -3,7 +3,14 @@ import type { PolicySnapshot } from '../breaker/policies/index.js';
 import type { BreakerState, Transition } from '../breaker/state-machine.js';
 import { DisposedError } from '../errors.js';
 import type { TypedEmitter } from '../events.js';
-import { guardOptionsSchema, type ArgsOf, type GuardOptions, type Mode, type ModelFunction } from '../options.js';
+import {
+  guardOptionsSchema,
+  type ArgsOf,
+  type GuardOptions,
+  type Mode,
+  type ModelFunction,
+  type OutputOf,
+} from '../options.js';
 import { parseOptions } from '../validation.js';
 import type { WindowSnapshot } from '../detectors/types.js';
 import type { Core } from './core.js';
@@ -71,7 +78,7 @@ export interface GuardHandle<F extends ModelFunction> {
    */
   reconfigure(changes: ReconfigureOptions<F>): void;
   /** The guarded function with a per-call abort signal and context. */
-  with(options: CallOptions): (...args: ArgsOf<F>) => ReturnType<F>;
+  with(options: CallOptions): (...args: ArgsOf<F>) => Promise<OutputOf<F>>;
   /**
    * Everything the breaker has learned and decided, as JSON-safe data: state and backoff, each
    * trip policy's window and learned baseline, each window detector's window.

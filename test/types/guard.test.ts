@@ -101,4 +101,21 @@ describe('guard() types', () => {
     expectTypeOf(g).returns.resolves.toEqualTypeOf<'x' | 'y'>();
     if ((await g()) !== 'x') throw new Error('wrong output');
   });
+
+  it('a synchronous model function (a local classifier) is guarded and returns a promise of its result', async () => {
+    const classify = (text: string): { label: 'ok' | 'spam'; score: number } => ({
+      label: text.includes('$$$') ? 'spam' : 'ok',
+      score: 0.9,
+    });
+    const g = guard(classify, {
+      name: 'sync',
+      detectors: [],
+      text: (out) => out.label,
+      fallbacks: [() => ({ label: 'ok' as const, score: 0 })],
+    });
+    expectTypeOf(g).parameters.toEqualTypeOf<[text: string]>();
+    expectTypeOf(g).returns.toEqualTypeOf<Promise<{ label: 'ok' | 'spam'; score: number }>>();
+    expectTypeOf(g.with({})).returns.toEqualTypeOf<Promise<{ label: 'ok' | 'spam'; score: number }>>();
+    expect(await g('win $$$')).toEqual({ label: 'spam', score: 0.9 });
+  });
 });
