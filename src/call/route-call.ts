@@ -10,7 +10,7 @@ import { BreakerOpenError, DisposedError, OutputBlockedError, isTimeoutError } f
 import type { SafeReplyInfo } from '../options.js';
 import { invokeRoute, type InvokeOptions } from '../routing/invoke.js';
 import { isRouteUnavailable } from '../routing/routes.js';
-import { isCallerError } from '../routing/transient.js';
+import { isCallerError, isRateLimited } from '../routing/transient.js';
 import type { CallOutcome } from '../telemetry/metrics.js';
 import type { GuardTracing, RouteSpan } from '../telemetry/tracing.js';
 import type { Core } from './core.js';
@@ -82,12 +82,15 @@ export function createRouteCall(
       if (admission === 'probe') machine.probeAbandoned();
       throw error;
     }
-    const outcome: CallOutcome = isTimeoutError(error) ? 'timeout' : isRouteUnavailable(error) ? 'rejected' : 'error';
+    // A route that is unavailable (rate-limited, or its own breaker open) says nothing about the model's safety.
+    const unavailable = isRateLimited(error) || isRouteUnavailable(error);
+    const outcome: CallOutcome = isTimeoutError(error) ? 'timeout' : unavailable ? 'rejected' : 'error';
     span?.failed(error, outcome);
     observe.emit('failed', { route: route.name, outcome, latencyMs, error, probe: admission === 'probe', context });
     if (admission) {
       counts.failed++;
-      recorder.failed(admission, latencyMs, now, context);
+      if (!unavailable) recorder.failed(admission, latencyMs, now, context);
+      else if (admission === 'probe') machine.probeAbandoned();
     }
     return { ok: false, error };
   }

@@ -3,7 +3,7 @@ import { RouteScope, callInScope } from '../context.js';
 import { TimeoutError } from '../errors.js';
 import type { DeadlineQueue } from './deadlines.js';
 import type { Route } from './routes.js';
-import { isTransientError } from './transient.js';
+import { isTransientError, retryAfterMsOf } from './transient.js';
 
 export interface RetryOptions {
   /** Retries after the first attempt. */
@@ -52,11 +52,40 @@ export function invokeRoute<Args extends unknown[], Output>(
         minTimeout: retry.minTimeoutMs,
         maxTimeout: retry.maxTimeoutMs,
         shouldRetry: ({ error: next }) => isTransientError(unwrap(next)),
+        onFailedAttempt: ({ error: failed, retriesLeft }) => honourRetryAfter(unwrap(failed), retriesLeft, options),
         ...(options.signal && { signal: options.signal }),
       },
     ).catch((final: unknown) => {
       throw unwrap(final);
     });
+  });
+}
+
+/**
+ * Waits what a rate-limited provider asked for (`Retry-After`) before p-retry's own backoff. A
+ * wait longer than the attempt timeout is not worth it: the route is given up at once (rethrown),
+ * so the call moves on to a fallback instead of sleeping.
+ */
+async function honourRetryAfter(error: unknown, retriesLeft: number, options: InvokeOptions): Promise<void> {
+  if (retriesLeft === 0) return;
+  const waitMs = retryAfterMsOf(error);
+  if (waitMs === undefined || waitMs === 0) return;
+  if (options.timeoutMs > 0 && waitMs > options.timeoutMs) throw error;
+  await delay(waitMs, options.signal);
+}
+
+/** Resolves after `ms`, or rejects with the signal's own reason when it aborts first (as an aborted attempt does). */
+function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 

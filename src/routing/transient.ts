@@ -52,3 +52,36 @@ export function isCallerError(error: unknown): boolean {
   const status = statusOf(error);
   return status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429;
 }
+
+/** The provider is rate-limiting us (429): the route is unavailable for now, the model is not at fault. */
+export function isRateLimited(error: unknown): boolean {
+  return statusOf(error) === 429;
+}
+
+/**
+ * How long the provider asked us to wait, in ms: `retry-after-ms` (OpenAI), else `retry-after` in
+ * seconds or as an HTTP date. Reads `error.headers` (a `Headers` or a plain object) or
+ * `error.response.headers`. Undefined when there is none or it cannot be read.
+ */
+export function retryAfterMsOf(error: unknown, now = Date.now()): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const e = error as { headers?: unknown; response?: { headers?: unknown } };
+  const headers = e.headers ?? e.response?.headers;
+  const ms = Number(header(headers, 'retry-after-ms'));
+  if (Number.isFinite(ms) && ms >= 0 && header(headers, 'retry-after-ms') !== undefined) return ms;
+  const value = header(headers, 'retry-after');
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (value.trim() !== '' && Number.isFinite(seconds)) return seconds >= 0 ? seconds * 1000 : undefined;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function header(headers: unknown, name: string): string | undefined {
+  if (typeof headers !== 'object' || headers === null) return undefined;
+  if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name) ?? undefined;
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() === name) return Array.isArray(value) ? String(value[0]) : String(value);
+  }
+  return undefined;
+}

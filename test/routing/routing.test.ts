@@ -400,6 +400,67 @@ describe('transient errors', () => {
     expect(g.stats().calls.failed).toBe(0);
   });
 
+  it("a 429's Retry-After is honoured before the next attempt (seconds, ms, HTTP date)", async () => {
+    vi.useFakeTimers();
+    for (const [makeHeaders, waitMs] of [
+      [() => ({ 'retry-after': '2' }), 2_000],
+      [() => new Headers({ 'retry-after-ms': '1500' }), 1_500],
+      [() => ({ 'Retry-After': new Date(Math.ceil(Date.now() / 1_000) * 1_000 + 3_000).toUTCString() }), 3_000],
+    ] as const) {
+      const headers = makeHeaders();
+      const attempts: number[] = [];
+      const primary = async (_p: string): Promise<string> => {
+        attempts.push(Date.now());
+        if (attempts.length === 1) throw Object.assign(new Error('rate limited'), { status: 429, headers });
+        return 'ok';
+      };
+      const g = guard(primary, {
+        ...base,
+        name: 'tr-ra',
+        timeoutMs: 10_000,
+        retry: { retries: 2, minTimeoutMs: 10, maxTimeoutMs: 10 },
+      });
+      const start = Date.now();
+      const pending = g('x');
+      await vi.advanceTimersByTimeAsync(waitMs - 1);
+      expect(attempts).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(2_000);
+      expect(await pending).toBe('ok');
+      // Not before the provider said, and then only p-retry's own 10 ms (an HTTP date: up to a second more, its resolution).
+      expect(attempts[1]! - start).toBeGreaterThanOrEqual(waitMs);
+      expect(attempts[1]! - start).toBeLessThanOrEqual(
+        waitMs + ('get' in headers || !('Retry-After' in headers) ? 10 : 1_010),
+      );
+    }
+  });
+
+  it('a Retry-After longer than the attempt timeout is not waited for: the fallback serves at once', async () => {
+    vi.useFakeTimers();
+    const primary = vi.fn(async (_p: string): Promise<string> => {
+      throw Object.assign(new Error('rate limited'), { status: 429, headers: { 'retry-after': '120' } });
+    });
+    const g = guard(primary, { ...base, name: 'tr-ra2', timeoutMs: 5_000, fallbacks: [kind] });
+    const pending = g('x');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(await pending).toBe('kind x');
+    expect(primary).toHaveBeenCalledTimes(1);
+  });
+
+  it('rate limiting is availability, never safety evidence: 429s after retries never trip the breaker', async () => {
+    const outcomesSeen: string[] = [];
+    const g = guard(
+      async (_p: string): Promise<string> => {
+        throw Object.assign(new Error('rate limited'), { status: 429 });
+      },
+      { ...base, name: 'tr-ra3', retry: false, trip: tripFast, fallbacks: [kind] },
+    );
+    g.on('outcome', (o) => outcomesSeen.push(`${o.route}:${o.outcome}`));
+    for (let i = 0; i < 20; i++) expect(await g('x')).toBe('kind x');
+    expect(g.state).toBe('closed');
+    expect(g.stats().policies[0]!.calls).toBe(0);
+    expect(outcomesSeen.slice(0, 2)).toEqual(['primary:rejected', 'kind:success']);
+  });
+
   it('a caller error (400) is rethrown at once: no retry, no fallback, not counted', async () => {
     const bad = Object.assign(new Error('bad request'), { status: 400 });
     const primary = vi.fn(async (_p: string): Promise<string> => Promise.reject(bad));
