@@ -296,17 +296,15 @@ export async function loadScenario(ref: string): Promise<Scenario> {
   }
   const result = scenarioSchema.safeParse(parsed.value);
   if (!result.success) {
-    const issues = result.error.issues
-      .flatMap(unwrapUnion)
-      .map((i) =>
-        describeIssue(i, {
-          file: ref,
-          doc: parsed.doc,
-          lines: parsed.lines,
-          value: parsed.value,
-          schema: scenarioSchema,
-        }),
-      );
+    const issues = result.error.issues.flatMap(unwrapUnion).map((i) =>
+      describeIssue(i, {
+        file: ref,
+        doc: parsed.doc,
+        lines: parsed.lines,
+        value: parsed.value,
+        schema: scenarioSchema,
+      }),
+    );
     throw new InputError(issues.map(formatIssue).join('\n'));
   }
   return result.data;
