@@ -2,7 +2,7 @@
  * Binds model functions in code to breaker names in a config file, and applies a new config to
  * live breakers as one unit: every breaker is checked first; only then does any change.
  */
-import { defaultDetectors } from '../detectors/defaults.js';
+import { toxicity } from '../detectors/toxicity/detector.js';
 import type { CallContext, Detector } from '../detectors/types.js';
 import { guard, type Guarded, type ReconfigureOptions } from '../guard.js';
 import type { ArgsOf, GuardOptions, ModelFunction, OutputOf, SafeReplyInfo } from '../options.js';
@@ -187,7 +187,8 @@ export function guardOptionsFor(
 ): GuardOptions<ModelFunction> | undefined {
   let ok = true;
   let detectors: Detector[];
-  if (b.detectors === undefined) detectors = defaultDetectors();
+  // The guard's default, imported explicitly: the config toolkit carries the toxicity detector anyway (its registry).
+  if (b.detectors === undefined) detectors = [toxicity()];
   else {
     detectors = [];
     for (const [det, opts] of Object.entries(b.detectors)) {
