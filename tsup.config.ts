@@ -6,7 +6,7 @@ import { defineConfig, type Options } from 'tsup';
 // The build script empties dist/ first: tsup runs these configs at once, so `clean` in one would race the others.
 
 /** Every export of package.json: the root and one entry per subpath (see README, "Subpaths"). */
-const entry = {
+export const entry = {
   index: 'src/index.ts',
   toxicity: 'src/entries/toxicity.ts',
   fairness: 'src/entries/fairness.ts',
@@ -59,7 +59,8 @@ const library: Options = {
   noExternal: ['p-retry', 'is-network-error'],
 };
 
-export default defineConfig([
+/** The three builds (scripts/build-package.ts reuses them). */
+export const builds: Options[] = [
   // The model's data, once.
   {
     entry: { 'toxicity-model': 'src/detectors/toxicity/model-data.ts' },
@@ -87,4 +88,6 @@ export default defineConfig([
     dts: { entry },
     esbuildPlugins: [sharedModelData],
   },
-]);
+];
+
+export default defineConfig(builds);

@@ -18,7 +18,7 @@ if (!gc) throw new Error('bench/heap.ts needs node --expose-gc');
 
 const built = await loadBuilt(dir);
 const text = benignText(1024);
-const { detectors, label } = benchDetectors(built);
+const { detectors, label } = await benchDetectors(built);
 const guarded = built.index.guard(async () => text, { name: 'bench-heap', ...(detectors && { detectors }) });
 
 const settle = async (): Promise<number> => {

@@ -46,7 +46,7 @@ if (!dir) {
   const built = await loadBuilt(dir);
   const calls = Number(count);
   const text = benignText(which === '16k' ? 16 * 1024 : 1024);
-  const { detectors } = benchDetectors(built);
+  const { detectors } = await benchDetectors(built);
   const guarded = built.index.guard(async () => text, {
     name: 'bench-profile',
     ...(which === 'bare' ? { detectors: [] } : detectors ? { detectors } : {}),

@@ -33,7 +33,7 @@ const opossumNoTimeout = new CircuitBreaker(model1k, { timeout: false });
 const cockatiel = circuitBreaker(handleAll, { halfOpenAfter: 10_000, breaker: new ConsecutiveBreaker(5) });
 const guardBare = guard(model1k, { name: 'bench-bare', detectors: [] });
 const guardTsx = guardFromSource(model1k, { name: 'bench-tsx', detectors: [] });
-const { detectors, label: detectorsLabel } = benchDetectors(built);
+const { detectors, label: detectorsLabel } = await benchDetectors(built);
 const withDetectors = detectors ? { detectors } : {};
 const guard1k = guard(model1k, { name: 'bench-1k', ...withDetectors });
 const guard16k = guard(model16k, { name: 'bench-16k', ...withDetectors });
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   const phase1 = await measure(peers, options);
 
   // The detectors must pass the benign texts, again and again (a flagged text would trip the breaker mid-run).
-  for (const d of detectors ?? built.defaults.defaultDetectors()) {
+  for (const d of detectors ?? (await built.defaults.loadDefaultDetectors())) {
     if (!('detect' in d) || d.kind === 'async') continue;
     for (const text of [KB1, KB1, KB16, KB16]) {
       const s = d.detect({ text, output: text, latencyMs: 0, route: 'primary', breaker: 'bench', context: {} });

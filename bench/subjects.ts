@@ -6,8 +6,9 @@ import type { Built } from './build.js';
  * The guard's own defaults when they include a hot-path detector (`detectors` is then left
  * unset); otherwise `[toxicity()]` explicitly, so the numbers always include the detector.
  */
-export function benchDetectors(built: Built): { detectors: Detector[] | undefined; label: string } {
-  const defaults = built.defaults.defaultDetectors();
+export async function benchDetectors(built: Built): Promise<{ detectors: Detector[] | undefined; label: string }> {
+  // Loads the defaults (and starts the model) before anything is timed, as a guard does before its first call.
+  const defaults = await built.defaults.loadDefaultDetectors();
   if (defaults.length > 0)
     return { detectors: undefined, label: `the guard's defaults: ${defaults.map((d) => `${d.name}()`).join(', ')}` };
   return {

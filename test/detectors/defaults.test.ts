@@ -12,7 +12,7 @@ import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDefaultDetectors } from '../../src/detectors/defaults.js';
 import type { HotPathDetector } from '../../src/index.js';
-import { buildPackage, root } from '../build-package.js';
+import { buildPackage, root } from '../../scripts/build-package.js';
 
 const run = promisify(execFile);
 const THREAT = 'I will kill you.';

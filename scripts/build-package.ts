@@ -7,17 +7,16 @@
 import { rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type Options } from 'tsup';
-import config from '../tsup.config.js';
+import { build } from 'tsup';
+import { builds } from '../tsup.config.js';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 export async function buildPackage(name: string, extraEntries: Record<string, string> = {}): Promise<string> {
   const dir = join(root, 'node_modules', '.cache', 'safety-breaker-test', name);
   rmSync(dir, { recursive: true, force: true });
-  const items = (Array.isArray(config) ? config : [config]) as Options[];
   await Promise.all(
-    items.map((item) => {
+    builds.map((item) => {
       const entry = item.entry as Record<string, string>;
       return build({
         ...item,
