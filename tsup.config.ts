@@ -80,11 +80,12 @@ export const builds: Options[] = [
     dts: { entry },
     esbuildPlugins: [sharedModelData, cliHashbang],
   },
-  // CommonJS: the library only (no splitting in CommonJS: each entry is one file).
+  // CommonJS: the library only, split into shared chunks too (tsup converts the split ESM output).
   {
     ...library,
     entry,
     format: ['cjs'],
+    splitting: true,
     dts: { entry },
     esbuildPlugins: [sharedModelData],
   },

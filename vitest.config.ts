@@ -5,6 +5,5 @@ export default defineConfig({
     include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
     testTimeout: 30_000,
     pool: 'forks',
-    setupFiles: ['test/setup/default-detectors.ts'],
   },
 });

@@ -40,15 +40,46 @@ export function currentContext(): CallContext | undefined {
  *
  * Call it synchronously in the guarded function, before its first `await` (as above): the guard
  * hands the signal over in a synchronous slot rather than through AsyncLocalStorage, which on
- * Node 20 would slow down every promise in the process. Anywhere else it returns a signal that
- * never aborts.
+ * Node 20 would slow down every promise in the process. Called anywhere else (after an `await`,
+ * outside a guarded call) it throws a `TypeError`: a signal that never aborts would hide the bug.
+ * {@link withSignal} hands the signal to the function as an argument instead.
  */
 export function callSignal(): AbortSignal {
   const scope = slot.current;
-  return scope ? scope.signal() : NEVER_ABORTED;
+  if (!scope) {
+    throw new TypeError(
+      'callSignal() was called outside the synchronous part of a guarded model function (after its first await, or outside any guarded call), where there is no call to abort. Call it before the first await, or wrap the function in withSignal(({ signal }, ...args) => …).',
+    );
+  }
+  return scope.signal();
 }
 
-const NEVER_ABORTED = new AbortController().signal;
+/** What {@link withSignal} hands to the model function with each route attempt. */
+export interface ModelCallContext {
+  /** Aborted on the guard's timeout or when the caller's signal aborts. */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Hands the abort signal of each route attempt to the model function as its first argument, as
+ * cockatiel's `execute(({ signal }) => …)` does; the guarded function keeps the other parameters:
+ *
+ * ```ts
+ * const chat = guard(
+ *   withSignal(({ signal }, req: ChatRequest) => openai.chat.completions.create(req, { signal })),
+ *   { name: 'chat', fallbacks: [withSignal(({ signal }, req: ChatRequest) => backup.chat.completions.create(req, { signal }))] },
+ * );
+ * await chat({ model, messages }); // (req: ChatRequest) => Promise<ChatCompletion>
+ * ```
+ *
+ * Called outside a guard, the function gets a signal that never aborts.
+ */
+export function withSignal<Args extends unknown[], Output>(
+  fn: (call: ModelCallContext, ...args: Args) => Output,
+): (...args: Args) => Output {
+  if (typeof fn !== 'function') throw new TypeError(`withSignal(): expected a function (got ${typeof fn})`);
+  return (...args) => fn({ signal: slot.current?.signal() ?? new AbortController().signal }, ...args);
+}
 
 /** Per route attempt; the AbortController is created only if the model function asks for it. */
 export class RouteScope {

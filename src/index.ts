@@ -1,7 +1,7 @@
 /**
  * `safety-breaker`: what an app needs to write a guarded call — `guard()`, request context and
- * the abort signal, the errors a call can end with, the detector interface, and the light built-in
- * detector `latency()`. Toolkits live in subpaths (each listed in the README):
+ * the abort signal, the errors a call can end with, the detector interface, the light built-in
+ * detector `latency()`, and the breaker-state store seam. Toolkits live in subpaths (each listed in the README):
  * `safety-breaker/toxicity`, `/fairness`, `/policies`, `/stats`, `/config`, `/traffic`,
  * `/telemetry`, `/http`, `/express`, `/fastify`.
  */
@@ -14,9 +14,13 @@ export type {
   GuardHandle,
   Guarded,
   ReconfigureOptions,
+  BreakerSnapshot,
+  RestoreReport,
 } from './guard.js';
+export { memoryStore } from './store/memory.js';
+export type { BreakerStore } from './store/types.js';
 export type { ArgsOf, GuardOptions, Mode, ModelFunction, OutputOf, SafeReplyInfo } from './options.js';
-export { callSignal, currentContext, runWithContext } from './context.js';
+export { callSignal, currentContext, runWithContext, withSignal, type ModelCallContext } from './context.js';
 export * from './errors.js';
 export * from './detectors/types.js';
 export { latency, type LatencyOptions } from './detectors/latency.js';

@@ -5,6 +5,7 @@ import type { RecoveryOptions } from './breaker/state-machine.js';
 import type { AsyncQueueOptions } from './detectors/async-queue.js';
 import type { CallContext, Detector } from './detectors/types.js';
 import type { RetryOptions } from './routing/invoke.js';
+import type { BreakerStore } from './store/types.js';
 import type { Fallback } from './routing/routes.js';
 import { isLogger, type Logger } from './telemetry/logging.js';
 import type { TracingOptions } from './telemetry/tracing.js';
@@ -71,6 +72,11 @@ export interface GuardOptions<F extends ModelFunction> {
   asyncQueue?: Partial<AsyncQueueOptions>;
   /** Clock in ms (default `Date.now`); replay and tests pass a virtual one, which then also times each call (latency = clock after − clock before). */
   clock?: () => number;
+  /**
+   * Where the breaker's state lives beyond this object (`memoryStore()`, or your own): restored
+   * when the guard is built, saved on every state change and on `dispose()`. Default: none.
+   */
+  store?: BreakerStore;
   /** OpenTelemetry spans per route call (GenAI conventions), `true` for defaults. Needs `@opentelemetry/api`. Off by default. */
   tracing?: boolean | TracingOptions<ArgsOf<F>>;
 }
@@ -169,6 +175,16 @@ export const guardOptionsSchema = z.strictObject({
     })
     .default({ size: 1_000, concurrency: 4, timeoutMs: 10_000 }),
   clock: fn('a function () => milliseconds').optional(),
+  store: z
+    .custom<BreakerStore>(
+      (v) =>
+        typeof v === 'object' &&
+        v !== null &&
+        typeof (v as BreakerStore).load === 'function' &&
+        typeof (v as BreakerStore).save === 'function',
+      { message: 'must be a store: { load(name), save(name, snapshot) }' },
+    )
+    .optional(),
   tracing: z
     .union([
       z.boolean(),

@@ -4,6 +4,7 @@
  * with a fixed number of bins whatever the traffic. A count window keeps one bin index per call
  * (exact sliding window); a time window keeps one histogram per bucket and drops whole buckets.
  */
+import { bytes, floats, num, readBytes, readFloats, record, type Saved } from './saved-state.js';
 
 export interface QuantileSketchOptions {
   /** Relative accuracy of returned quantiles, e.g. 0.01 for ±1 % (default 0.01). */
@@ -143,6 +144,40 @@ export class SlidingQuantiles {
     this.next = this.filled = 0;
     this.bucketCounts?.fill(0);
     this.starts?.fill(-Infinity);
+  }
+
+  /** The window's values, JSON-safe: a count window's ring of bins, a time window's non-zero bucket bins. */
+  save(): Saved {
+    if (this.ring) return { ring: bytes(this.ring), next: this.next, filled: this.filled };
+    const bins: number[] = [];
+    this.bucketCounts!.forEach((count, i) => {
+      if (count !== 0) bins.push(i, count);
+    });
+    return { bins, starts: floats(this.starts!) };
+  }
+
+  restore(state: unknown): void {
+    const s = record(state, 'latency window');
+    this.reset();
+    if (this.ring) {
+      readBytes(s.ring, this.ring, 'latency window ring');
+      this.next = num(s.next, 'latency window next');
+      this.filled = num(s.filled, 'latency window filled');
+      for (let i = 0; i < this.filled; i++) this.total.addBin(this.ring[i]!, 1);
+      return;
+    }
+    readFloats(s.starts, this.starts!, 'latency window starts');
+    const bins = s.bins;
+    if (!Array.isArray(bins) || bins.length % 2 !== 0)
+      throw new TypeError('latency window bins: expected [index, count, …]');
+    for (let k = 0; k < bins.length; k += 2) {
+      const i = num(bins[k], 'latency window bin index');
+      if (!Number.isInteger(i) || i < 0 || i >= this.bucketCounts!.length)
+        throw new TypeError(`latency window bins: index ${i} out of range (was the window resized?)`);
+      const count = num(bins[k + 1], 'latency window bin count');
+      this.bucketCounts![i] = count;
+      this.total.addBin(i % this.total.bins, count);
+    }
   }
 
   private bucketFor(now: number): number {

@@ -1,4 +1,5 @@
 import type { TripDecision } from './policies/types.js';
+import { num, record, wide, wideNum, type Saved } from './saved-state.js';
 
 /**
  * - `closed`: the primary serves; trip policies count its outcomes.
@@ -140,6 +141,32 @@ export class BreakerStateMachine {
       default:
         return 0;
     }
+  }
+
+  /** What the machine has decided: state, when it opened and for how long, and the backoff level. Probes in flight are not saved: they belong to this process. */
+  save(): Saved {
+    return {
+      state: this.current,
+      openedAt: this.openedAt,
+      openForMs: this.openForMs,
+      closedAt: wide(this.closedAt),
+      consecutiveOpens: this.consecutiveOpens,
+      probesPassed: this.probesPassed,
+    };
+  }
+
+  /** Puts back what `save()` returned, without a transition event (nothing happened: the state moved here). */
+  restore(state: unknown): void {
+    const s = record(state, 'breaker state');
+    if (!BREAKER_STATES.includes(s.state as BreakerState))
+      throw new TypeError(`breaker state: unknown state ${JSON.stringify(s.state)}`);
+    this.current = s.state as BreakerState;
+    this.openedAt = num(s.openedAt, 'breaker openedAt');
+    this.openForMs = num(s.openForMs, 'breaker openForMs');
+    this.closedAt = wideNum(s.closedAt, 'breaker closedAt');
+    this.consecutiveOpens = num(s.consecutiveOpens, 'breaker consecutiveOpens');
+    this.probesPassed = num(s.probesPassed, 'breaker probesPassed');
+    this.probesInFlight = 0;
   }
 
   setRecovery(recovery: RecoveryOptions): void {

@@ -3,6 +3,7 @@
  * are O(1) per call (a time window may clear a few expired buckets), and memory is fixed by
  * configuration, never by traffic.
  */
+import { bytes, floats, num, readBytes, readFloats, record, wide, wideNum, type Saved } from './saved-state.js';
 
 /** What a window counts for one call. */
 export interface Outcome {
@@ -25,6 +26,8 @@ export interface OutcomeWindow {
   record(outcome: Outcome, now: number): void;
   totals(now: number): Readonly<WindowTotals>;
   reset(): void;
+  save(): Saved;
+  restore(state: unknown): void;
 }
 
 export type WindowSpec =
@@ -76,6 +79,23 @@ export class CountWindow implements OutcomeWindow {
     this.next = 0;
     this.sums.calls = this.sums.bad = this.sums.failed = this.sums.slow = 0;
   }
+
+  save(): Saved {
+    return { ring: bytes(this.ring), next: this.next, calls: this.sums.calls };
+  }
+
+  restore(state: unknown): void {
+    const s = record(state, 'count window');
+    readBytes(s.ring, this.ring, 'count window ring');
+    this.next = num(s.next, 'count window next');
+    this.sums.calls = num(s.calls, 'count window calls');
+    this.sums.bad = this.sums.failed = this.sums.slow = 0;
+    for (const bits of this.ring) {
+      this.sums.bad += bits & BAD;
+      this.sums.failed += (bits & FAILED) >> 1;
+      this.sums.slow += (bits & SLOW) >> 2;
+    }
+  }
 }
 
 /** Calls of the last `durationMs`, in `buckets` buckets: a bucket expires whole. */
@@ -125,6 +145,24 @@ export class TimeWindow implements OutcomeWindow {
     this.counts.fill(0);
     this.starts.fill(-Infinity);
     this.sums.calls = this.sums.bad = this.sums.failed = this.sums.slow = 0;
+  }
+
+  save(): Saved {
+    return { counts: floats(this.counts), starts: floats(this.starts), scannedAt: wide(this.scannedAt) };
+  }
+
+  restore(state: unknown): void {
+    const s = record(state, 'time window');
+    readFloats(s.counts, this.counts, 'time window counts');
+    readFloats(s.starts, this.starts, 'time window starts');
+    this.scannedAt = s.scannedAt === 'NaN' ? NaN : wideNum(s.scannedAt, 'time window scannedAt');
+    this.sums.calls = this.sums.bad = this.sums.failed = this.sums.slow = 0;
+    for (let o = 0; o < this.counts.length; o += 4) {
+      this.sums.calls += this.counts[o]!;
+      this.sums.bad += this.counts[o + 1]!;
+      this.sums.failed += this.counts[o + 2]!;
+      this.sums.slow += this.counts[o + 3]!;
+    }
   }
 
   private bucketFor(now: number): number {

@@ -2,7 +2,6 @@
  * Binds model functions in code to breaker names in a config file, and applies a new config to
  * live breakers as one unit: every breaker is checked first; only then does any change.
  */
-import { toxicity } from '../detectors/toxicity/detector.js';
 import type { CallContext, Detector } from '../detectors/types.js';
 import { guard, type Guarded, type ReconfigureOptions } from '../guard.js';
 import type { ArgsOf, GuardOptions, ModelFunction, OutputOf, SafeReplyInfo } from '../options.js';
@@ -186,10 +185,9 @@ export function guardOptionsFor(
   report: Report,
 ): GuardOptions<ModelFunction> | undefined {
   let ok = true;
-  let detectors: Detector[];
-  // The guard's default, imported explicitly: the config toolkit carries the toxicity detector anyway (its registry).
-  if (b.detectors === undefined) detectors = [toxicity()];
-  else {
+  // Without a detectors section the guard runs its default detectors (loaded by the guard itself).
+  let detectors: Detector[] | undefined;
+  if (b.detectors !== undefined) {
     detectors = [];
     for (const [det, opts] of Object.entries(b.detectors)) {
       if (opts === undefined) continue;
@@ -235,7 +233,7 @@ export function guardOptionsFor(
   return {
     name,
     mode: b.mode,
-    detectors,
+    detectors, // undefined: the defaults (a reload that removes the section goes back to them)
     fallbacks,
     ...(b.trip !== undefined && { trip: b.trip }),
     recovery: { ...RECOVERY_DEFAULTS, ...b.recovery },

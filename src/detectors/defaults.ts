@@ -65,7 +65,8 @@ async function importToxicity(): Promise<ToxicityModule> {
 /**
  * The default detectors, `[toxicity()]`, loading the toxicity module on first use (once per
  * process; a failed load is retried by the next call). Creating the detector runs the model's
- * one-time start-up, so await this before the first call, outside any call's detector budget.
+ * one-time start-up; a guard awaits this in its start-up (src/call/start-up.ts), outside every
+ * call's detector budget.
  *
  * @throws {Error} (rejects) when the toxicity module cannot be loaded, e.g. in an app bundled into
  * one file; the message says to pass `detectors: [toxicity()]` from `safety-breaker/toxicity`.
@@ -78,26 +79,6 @@ export async function loadDefaultDetectors(): Promise<Detector[]> {
     } catch (error) {
       loading = undefined;
       throw error;
-    }
-  }
-  return [loaded.toxicity()];
-}
-
-/**
- * @deprecated Synchronous form kept only for `src/guard.ts` until it awaits
- * {@link loadDefaultDetectors} (then delete this and test/setup/default-detectors.ts).
- * Returns `[toxicity()]` when the toxicity module is loaded already; otherwise loads it with
- * `require` where that works (the CommonJS entry of either build, or the source under tsx) and
- * throws where it does not (vitest: its setup file awaits the loader first).
- */
-export function defaultDetectors(): Detector[] {
-  if (!loaded) {
-    const here = import.meta.url.replace(/[?#].*$/, '');
-    const file = /\.[cm]?ts$/.test(here) ? './toxicity/index.ts' : './toxicity.cjs';
-    try {
-      loaded = checked(createRequire(here)(fileURLToPath(new URL(file, here))), file);
-    } catch (error) {
-      throw cannotLoad(error);
     }
   }
   return [loaded.toxicity()];

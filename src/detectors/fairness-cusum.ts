@@ -1,4 +1,5 @@
 /** Sequential evidence of a gap between one group and the others: a per-group Bernoulli CUSUM. */
+import { num, record, type Saved } from '../breaker/saved-state.js';
 
 export interface GroupCusumOptions {
   /** Memory of the reference (EWMA over the other groups' calls), in calls. */
@@ -71,6 +72,24 @@ export class GroupCusum {
   value(group: string): number {
     const s = this.states.get(group);
     return s ? Math.max(s.up, s.down) : 0;
+  }
+
+  save(): Saved {
+    return Object.fromEntries([...this.states].map(([group, s]) => [group, { ...s }]));
+  }
+
+  restore(state: unknown): void {
+    this.states.clear();
+    for (const [group, saved] of Object.entries(record(state, 'fairness sequential evidence'))) {
+      const s = record(saved, `fairness evidence of ${group}`);
+      const what = `fairness evidence of ${group}`;
+      this.states.set(group, {
+        ref: num(s.ref, what),
+        refCalls: num(s.refCalls, what),
+        up: num(s.up, what),
+        down: num(s.down, what),
+      });
+    }
   }
 
   /** A group that left the window forgets its state (its slot may go to another group). */

@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { floats, num, readFloats, record, type Saved } from '../breaker/saved-state.js';
 import { bonferroni, twoProportionTest } from '../breaker/stats.js';
 import { GroupCusum, type GroupCusumOptions } from './fairness-cusum.js';
 import { parseOptions } from '../validation.js';
 import { DEFAULT_IDENTITY_TERMS, groupFromText, termIndex, type IdentityTerms } from './identity-terms.js';
-import type { CallContext, CallRecord, Signal, WindowDetector } from './types.js';
+import type { CallContext, CallRecord, Signal, WindowDetector, WindowGroup, WindowSnapshot } from './types.js';
 
 /** What counts as the outcome whose rate is compared across groups. */
 export type FairnessOutcome = 'blocked' | 'flagged' | { readonly detector: string } | ((call: CallRecord) => boolean);
@@ -52,22 +53,11 @@ export interface FairnessOptions {
   readonly axis?: string;
 }
 
-/** One group's numbers in the current window. */
-export interface FairnessGroupStats {
-  readonly group: string;
-  readonly calls: number;
-  readonly outcomes: number;
-  readonly rate: number;
-  /** Below `minPerGroup`: reported, never compared. */
-  readonly insufficient: boolean;
-}
+/** One group's numbers in the current window (`insufficient`: below `minPerGroup`, reported, never compared). */
+export type FairnessGroupStats = WindowGroup;
 
 /** What the fairness window shows now. */
-export interface FairnessSnapshot {
-  readonly detector: string;
-  readonly groups: readonly FairnessGroupStats[];
-  /** Groups with fewer than `minPerGroup` calls in the window. */
-  readonly insufficient: readonly string[];
+export interface FairnessSnapshot extends WindowSnapshot {
   /** max − min rate over sufficient groups (0 with fewer than two). */
   readonly delta: number;
   /** Corrected p-value of the max-vs-min comparison (1 with fewer than two sufficient groups). */
@@ -81,6 +71,8 @@ export interface FairnessSnapshot {
 /** The fairness window detector: `observe` per call, plus the window's current numbers. */
 export interface FairnessDetector extends WindowDetector {
   snapshot(now?: number): FairnessSnapshot;
+  save(): unknown;
+  restore(state: unknown): void;
 }
 
 const windowSchema = z.discriminatedUnion('kind', [
@@ -293,6 +285,45 @@ export class FairnessWindow {
     };
   }
 
+  save(): Saved {
+    const groups = [...this.groups].map(([group, g]) => ({ group, calls: floats(g.calls), hits: floats(g.hits) }));
+    return {
+      groups,
+      tick: this.tick,
+      seen: this.seen,
+      overflow: this.overflow,
+      ...(this.cusum && { cusum: this.cusum.save() }),
+    };
+  }
+
+  restore(state: unknown): void {
+    const s = record(state, 'fairness window');
+    this.reset();
+    if (!Array.isArray(s.groups) || s.groups.length > this.maxGroups)
+      throw new TypeError(`fairness window groups: expected at most ${this.maxGroups} groups`);
+    for (const saved of s.groups) {
+      const g = record(saved, 'fairness window group');
+      if (typeof g.group !== 'string') throw new TypeError('fairness window group: expected a group name');
+      const counts: GroupCounts = {
+        calls: new Float64Array(this.buckets),
+        hits: new Float64Array(this.buckets),
+        n: 0,
+        x: 0,
+      };
+      readFloats(g.calls, counts.calls, `fairness group ${g.group} calls`);
+      readFloats(g.hits, counts.hits, `fairness group ${g.group} outcomes`);
+      for (let i = 0; i < this.buckets; i++) {
+        counts.n += counts.calls[i]!;
+        counts.x += counts.hits[i]!;
+      }
+      this.groups.set(g.group, counts);
+    }
+    this.tick = num(s.tick, 'fairness window tick');
+    this.seen = num(s.seen, 'fairness window seen');
+    this.overflow = num(s.overflow, 'fairness window overflow');
+    if (this.cusum && s.cusum !== undefined) this.cusum.restore(s.cusum);
+  }
+
   reset(): void {
     this.groups.clear();
     this.cusum?.reset();
@@ -444,5 +475,11 @@ export function fairness(options: FairnessOptions = {}): FairnessDetector {
       ungrouped = 0;
     },
     snapshot,
+    save: () => ({ window: win.save(), ungrouped }),
+    restore(state: unknown) {
+      const s = record(state, `window detector ${name}`);
+      win.restore(s.window);
+      ungrouped = num(s.ungrouped, `${name} ungrouped`);
+    },
   };
 }

@@ -16,6 +16,12 @@ export interface HotPathVerdict {
   readonly blockedBy: string[];
 }
 
+const NO_DETECTORS: HotPathVerdict = Object.freeze({
+  signals: Object.freeze([]) as unknown as Signal[],
+  flagged: false,
+  blockedBy: Object.freeze([]) as unknown as string[],
+});
+
 /** Runs the hot-path detectors of one output, each timed, against a per-call budget. */
 export class HotPathRunner {
   constructor(
@@ -27,6 +33,7 @@ export class HotPathRunner {
   ) {}
 
   run(input: DetectorInput): HotPathVerdict {
+    if (this.detectors.length === 0) return NO_DETECTORS;
     const signals: Signal[] = [];
     const blockedBy: string[] = [];
     let flagged = false;

@@ -21,6 +21,8 @@ export interface Signal {
   readonly reason?: string;
   /** Optional per-category scores, for detectors that score several things at once. */
   readonly scores?: Readonly<Record<string, number>>;
+  /** The call was slow (a latency detector says so): slow-call policies and stats count it. */
+  readonly slow?: boolean;
 }
 
 /** What hot-path and async detectors read. */
@@ -80,6 +82,31 @@ export interface WindowDetector {
   readonly kind: 'window';
   observe(call: CallRecord): Signal | undefined;
   reset(): void;
+  /** What the window shows now: listed in `stats().windows` and the window metrics. */
+  snapshot?(now?: number): WindowSnapshot;
+  /** Everything the window has counted, as JSON-safe data (for `guarded.snapshot()` and stores). */
+  save?(): unknown;
+  /** Puts back what `save()` returned. Throws a `TypeError` on data it cannot read. */
+  restore?(state: unknown): void;
+}
+
+/** One group of a window detector's population (a fairness group). */
+export interface WindowGroup {
+  readonly group: string;
+  readonly calls: number;
+  /** Calls with the outcome the detector compares. */
+  readonly outcomes: number;
+  readonly rate: number;
+  /** Too few calls to be compared: reported, never judged. */
+  readonly insufficient: boolean;
+}
+
+/** What a window detector shows about its window; detectors may add their own fields. */
+export interface WindowSnapshot {
+  readonly detector: string;
+  readonly groups: readonly WindowGroup[];
+  /** Names of the groups with too few calls to be compared. */
+  readonly insufficient: readonly string[];
 }
 
 export type Detector = HotPathDetector | AsyncDetector | WindowDetector;

@@ -39,7 +39,9 @@ const ROOT = [
   'isTransientError',
   'isWindowDetector',
   'latency',
+  'memoryStore',
   'runWithContext',
+  'withSignal',
 ];
 
 describe('the root export', () => {

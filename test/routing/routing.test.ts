@@ -1,11 +1,12 @@
 import { getEventListeners } from 'node:events';
 import CircuitBreaker from 'opossum';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import {
   BreakerOpenError,
   OutputBlockedError,
   TimeoutError,
   callSignal,
+  withSignal,
   guard,
   isBreakerOpenError,
   isOutputBlockedError,
@@ -237,7 +238,10 @@ describe("the caller's AbortSignal", () => {
     let mode: 'toxic' | 'hang' | 'kind' = 'toxic';
     const primary = (p: string): Promise<string> =>
       mode === 'hang'
-        ? new Promise((_r, reject) => callSignal().addEventListener('abort', () => reject(callSignal().reason)))
+        ? new Promise((_r, reject) => {
+            const signal = callSignal();
+            signal.addEventListener('abort', () => reject(signal.reason));
+          })
         : mode === 'toxic'
           ? toxic(p)
           : kind(p);
@@ -261,6 +265,73 @@ describe("the caller's AbortSignal", () => {
     mode = 'kind';
     expect(await g('probe')).toBe('kind probe');
     expect(g.state).toBe('closed');
+  });
+});
+
+describe('withSignal() and callSignal()', () => {
+  it('withSignal hands each route attempt its signal: aborted on the timeout, and the fallback gets its own', async () => {
+    vi.useFakeTimers();
+    const seen: AbortSignal[] = [];
+    const primary = withSignal(
+      ({ signal }, prompt: string): Promise<string> =>
+        new Promise((_resolve, reject) => {
+          seen.push(signal);
+          signal.addEventListener('abort', () => reject(signal.reason));
+          void prompt;
+        }),
+    );
+    const fallback = withSignal(async ({ signal }, prompt: string) => {
+      seen.push(signal);
+      return `fallback ${prompt}`;
+    });
+    const g = guard(primary, { ...base, timeoutMs: 1_000, name: 'ws1', fallbacks: [fallback] });
+    expectTypeOf(g).parameters.toEqualTypeOf<[prompt: string]>();
+    const pending = g('x');
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(await pending).toBe('fallback x');
+    expect(seen).toHaveLength(2);
+    expect(seen[0]!.aborted).toBe(true);
+    expect(seen[0]!.reason).toBeInstanceOf(TimeoutError);
+    expect(seen[1]!.aborted).toBe(false);
+    expect(seen[1]).not.toBe(seen[0]);
+  });
+
+  it("the caller's abort reaches a withSignal function", async () => {
+    let seen: AbortSignal | undefined;
+    const g = guard(
+      withSignal(
+        ({ signal }, _p: string) =>
+          new Promise<string>((_resolve, reject) => {
+            seen = signal;
+            signal.addEventListener('abort', () => reject(signal.reason));
+          }),
+      ),
+      { ...base, name: 'ws2' },
+    );
+    const controller = new AbortController();
+    const pending = g.with({ signal: controller.signal })('x');
+    await new Promise((r) => setImmediate(r));
+    controller.abort(new Error('gone'));
+    await expect(pending).rejects.toThrow('gone');
+    expect(seen!.aborted).toBe(true);
+  });
+
+  it('callSignal() after the first await throws a TypeError that says how to fix it, instead of a dead signal', async () => {
+    const g = guard(
+      async (_p: string) => {
+        await Promise.resolve();
+        callSignal();
+        return 'never';
+      },
+      { ...base, name: 'ws3' },
+    );
+    await expect(g('x')).rejects.toThrow(/callSignal\(\) was called outside the synchronous part.*withSignal/);
+    expect(() => callSignal()).toThrow(TypeError);
+  });
+
+  it('a withSignal function called outside a guard gets a signal that never aborts', async () => {
+    const f = withSignal(async ({ signal }, n: number) => (signal.aborted ? -1 : n * 2));
+    expect(await f(21)).toBe(42);
   });
 });
 

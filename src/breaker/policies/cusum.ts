@@ -1,4 +1,5 @@
 import { bernoulliCusumArl, bernoulliCusumStep, bernoulliCusumThreshold, wilsonUpperBound } from '../stats.js';
+import { num, record, type Saved } from '../saved-state.js';
 import { pct } from './rate.js';
 import type { Observation, PolicySnapshot, TripDecision, TripPolicy } from './types.js';
 
@@ -143,6 +144,32 @@ export class CusumPolicy implements TripPolicy {
     const d = this.design;
     if (!d) return { policy: this.name, calls: this.warmCalls, value: 0, threshold: Infinity };
     return { policy: this.name, calls: this.calls, value: this.c * d.llrPerStep, threshold: d.h * d.llrPerStep };
+  }
+
+  /** The learned baseline (warm-up counts) and the statistic: JSON-safe. */
+  save(): Saved {
+    return {
+      warmCalls: this.warmCalls,
+      warmBad: this.warmBad,
+      learned: this.options.p0 === undefined && this.design !== undefined,
+      c: this.c,
+      calls: this.calls,
+      sinceZero: this.sinceZero,
+      onsetAt: this.onsetAt,
+    };
+  }
+
+  restore(state: unknown): void {
+    const s = record(state, 'cusum policy');
+    this.warmCalls = num(s.warmCalls, 'cusum warmCalls');
+    this.warmBad = num(s.warmBad, 'cusum warmBad');
+    // A learned design is rebuilt from the warm-up counts it was learned from: same numbers, no drift.
+    if (s.learned === true && this.options.p0 === undefined)
+      this.design = learnedCusumDesign(this.warmBad, this.warmCalls, this.options);
+    this.c = num(s.c, 'cusum statistic');
+    this.calls = num(s.calls, 'cusum calls');
+    this.sinceZero = num(s.sinceZero, 'cusum sinceZero');
+    this.onsetAt = num(s.onsetAt, 'cusum onsetAt');
   }
 
   /** Restarts the statistic at zero; a learned p0 is kept (it is the model's baseline, not window state). */

@@ -1,3 +1,4 @@
+import { record, type Saved } from '../saved-state.js';
 import { SlidingQuantiles } from '../quantile-sketch.js';
 import type { WindowSpec } from '../window.js';
 import type { Observation, PolicySnapshot, TripDecision, TripPolicy } from './types.js';
@@ -54,5 +55,13 @@ export class LatencyQuantilePolicy implements TripPolicy {
 
   reset(): void {
     this.sketch.reset();
+  }
+
+  save(): Saved {
+    return { sketch: this.sketch.save() };
+  }
+
+  restore(state: unknown): void {
+    this.sketch.restore(record(state, 'latency-p95 policy').sketch);
   }
 }

@@ -1,3 +1,4 @@
+import { record, type Saved } from '../saved-state.js';
 import { createWindow, type OutcomeWindow, type WindowSpec } from '../window.js';
 import type { Observation, PolicySnapshot, TripDecision, TripPolicy } from './types.js';
 
@@ -37,6 +38,14 @@ export class RatePolicy implements TripPolicy {
 
   reset(): void {
     this.window.reset();
+  }
+
+  save(): Saved {
+    return { window: this.window.save() };
+  }
+
+  restore(state: unknown): void {
+    this.window.restore(record(state, 'rate policy').window);
   }
 }
 

@@ -1,3 +1,4 @@
+import { record, type Saved } from '../saved-state.js';
 import { createWindow, type OutcomeWindow, type WindowSpec } from '../window.js';
 import { pct } from './rate.js';
 import type { Observation, PolicySnapshot, TripDecision, TripPolicy } from './types.js';
@@ -47,5 +48,13 @@ export class SlowCallRatePolicy implements TripPolicy {
 
   reset(): void {
     this.window.reset();
+  }
+
+  save(): Saved {
+    return { window: this.window.save() };
+  }
+
+  restore(state: unknown): void {
+    this.window.restore(record(state, 'slow-call-rate policy').window);
   }
 }

@@ -43,4 +43,8 @@ export interface TripPolicy {
   snapshot(now: number): PolicySnapshot;
   /** Forget all counted calls (on trip, close, or a manual reset). */
   reset(): void;
+  /** Everything the policy has counted and learned, as JSON-safe data (for `guarded.snapshot()`). Without it, a snapshot leaves the policy out. */
+  save?(): unknown;
+  /** Puts back what `save()` returned; throws a `TypeError` on data it cannot read. */
+  restore?(state: unknown): void;
 }

@@ -1,4 +1,5 @@
 import { normalQuantile, wilsonLowerBound } from '../stats.js';
+import { record, type Saved } from '../saved-state.js';
 import { createWindow, type OutcomeWindow, type WindowSpec } from '../window.js';
 import { pct } from './rate.js';
 import type { Observation, PolicySnapshot, TripDecision, TripPolicy } from './types.js';
@@ -54,5 +55,13 @@ export class WilsonPolicy implements TripPolicy {
 
   reset(): void {
     this.window.reset();
+  }
+
+  save(): Saved {
+    return { window: this.window.save() };
+  }
+
+  restore(state: unknown): void {
+    this.window.restore(record(state, 'wilson policy').window);
   }
 }

@@ -1,0 +1,86 @@
+/**
+ * Start-up work a guard does once, off every call's budget: loading the default detectors (the
+ * toxicity model is compiled then) and restoring state from the store. Calls made before it is
+ * done wait for it; a failed load of the defaults fails them loudly rather than run unguarded.
+ */
+import { loadDefaultDetectors } from '../detectors/defaults.js';
+import type { Detector } from '../detectors/types.js';
+import type { ParsedGuardOptions } from '../options.js';
+import type { BreakerStore } from '../store/types.js';
+import type { Core } from './core.js';
+import { buildLive, type LiveParts } from './live.js';
+import type { Subscriber } from './observe.js';
+import { applySnapshot, takeSnapshot, type BreakerSnapshot } from './snapshot.js';
+
+export interface StartUp {
+  /** The start-up still running (or failed); undefined once it succeeded. */
+  pending(): Promise<void> | undefined;
+  ready(): Promise<void>;
+  /** Saves to the store on every state change. */
+  readonly storeSink: Subscriber;
+  /** The last save, on dispose. */
+  saveNow(): void;
+}
+
+export function startUp(
+  core: Core,
+  o: ParsedGuardOptions,
+  parts: LiveParts & { setDefaults(detectors: readonly Detector[]): void },
+  report: (error: unknown, what: string) => void,
+): StartUp {
+  const store = o.store as BreakerStore | undefined;
+  const tasks: Promise<void>[] = [];
+  if (o.detectors === undefined) {
+    tasks.push(
+      loadDefaultDetectors().then((detectors) => {
+        parts.setDefaults(detectors);
+        // Unless a reconfigure named detectors meanwhile, the running unit gains the defaults.
+        if (core.live.usesDefaults) core.live = buildLive(core.live.o, core.where, parts, core.live);
+      }),
+    );
+  }
+  if (store) {
+    const restore = (snapshot: BreakerSnapshot | undefined): void => {
+      if (snapshot === undefined || core.disposed) return;
+      try {
+        applySnapshot(core, snapshot, `${core.where} store`);
+        core.observe.emit('restored', core.machine.state(core.clock()));
+      } catch (error) {
+        report(error, 'the stored snapshot could not be restored; starting fresh');
+      }
+    };
+    try {
+      const loaded = store.load(core.name);
+      if (loaded instanceof Promise) {
+        tasks.push(loaded.then(restore, (error: unknown) => report(error, 'store.load() failed; starting fresh')));
+      } else restore(loaded);
+    } catch (error) {
+      report(error, 'store.load() threw; starting fresh');
+    }
+  }
+
+  let running: Promise<void> | undefined = tasks.length === 0 ? undefined : Promise.all(tasks).then(() => undefined);
+  const done = running ?? Promise.resolve();
+  // Settled: calls stop awaiting. A failure stays pending so every call reports it.
+  done.then(
+    () => (running = undefined),
+    () => {},
+  );
+
+  const save = (): void => {
+    if (!store) return;
+    try {
+      const saved = store.save(core.name, takeSnapshot(core));
+      if (saved instanceof Promise) saved.catch((error: unknown) => report(error, 'store.save() failed'));
+    } catch (error) {
+      report(error, 'store.save() threw');
+    }
+  };
+
+  return {
+    pending: () => running,
+    ready: () => done,
+    storeSink: store ? { transition: save } : {},
+    saveNow: save,
+  };
+}
