@@ -122,7 +122,7 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
       start.saveNow();
       stopMetrics();
       for (const q of liveParts.asyncQueues) q.dispose();
-      for (const d of liveParts.deadlineQueues) d.dispose();
+      for (const d of liveParts.deadlineQueues) d.release(); // calls in flight still time out
       events.clear();
     },
   });

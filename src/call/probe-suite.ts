@@ -5,6 +5,7 @@
 import type { Admission } from '../breaker/state-machine.js';
 import type { CallContext, Signal } from '../detectors/types.js';
 import { invokeRoute } from '../routing/invoke.js';
+import { redact } from '../telemetry/redact.js';
 import type { Core } from './core.js';
 import { judge, type TextOf } from './judge.js';
 import type { AnyRoute } from './live.js';
@@ -55,7 +56,8 @@ export class ProbeSuite {
         if (bad.length > 0)
           failure = { index, reason: `probe ${index + 1} of ${probes.length} was flagged by ${bad.join(', ')}` };
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
+        // The reason reaches logs, events and alerts: a provider that echoes the prompt must not leak it.
+        const message = redact(error instanceof Error ? error.message : String(error));
         failure = { index, reason: `probe ${index + 1} of ${probes.length} failed: ${message}` };
       }
       if (failure) break;

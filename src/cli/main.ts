@@ -3,14 +3,16 @@
  * it, or run a drill. Exit codes (docs/cli.md):
  *   0 ok · 1 invalid config · 2 usage error · 3 invalid input (traffic log, scenario) · 4 drill expectation not met · 70 internal error
  */
-import { createReadStream, realpathSync, statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { formatIssue, isConfigError } from '../config/errors.js';
-import { loadConfig, parseConfig, parseYaml, describeIssue, unwrapUnion } from '../config/load.js';
+import { closest, loadConfig, parseConfig, parseYaml, describeIssue, sortIssues, unwrapUnion } from '../config/load.js';
 import { configJsonSchema, type SafetyBreakerConfig } from '../config/schema.js';
+import { packageVersion } from '../telemetry/version.js';
 import { parseTrafficLine, TrafficLineError } from '../traffic/format.js';
+import { DEFAULT_MAX_LINE_BYTES, FileChunks, lineBatches } from '../traffic/lines.js';
 import { Replay, type ReplayReport } from '../traffic/replay.js';
 import { builtinScenarios, generateTraffic, scenarioSchema, type Scenario } from '../traffic/scenarios.js';
 import { formatCompare, formatReport } from './format.js';
@@ -43,15 +45,18 @@ const USAGE = `usage: safety-breaker <command>
   validate FILE                                   check a config file
   schema                                          print the config's JSON Schema (for editors)
   replay --config FILE TRAFFIC.jsonl [--compare OTHER] [--format text|json] [--reorder-ms N]
-                                                  run the config over recorded traffic in virtual time
+         [--max-line-bytes N]                     run the config over recorded traffic in virtual time
   drill SCENARIO [--config FILE] [--format text|json]
                                                   run a scripted incident (built-in name or scenario file)
         built-in scenarios: ${Object.keys(builtinScenarios).join(', ')}
+  --version                                       print the version
 
 exit codes: 0 ok · 1 invalid config · 2 usage error · 3 invalid traffic or scenario · 4 drill expectation not met · 70 internal error
 `;
 
 class UsageError extends Error {}
+
+const COMMANDS = ['validate', 'schema', 'replay', 'drill', 'help', 'version'];
 
 /** Runs the CLI; resolves to the exit code. */
 export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
@@ -61,6 +66,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       case 'validate':
         return await validate(rest, io);
       case 'schema':
+        parseArgs({ args: [...rest], allowPositionals: false, options: {} });
         io.out(JSON.stringify(configJsonSchema(), null, 2));
         return EXIT.OK;
       case 'replay':
@@ -75,8 +81,15 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       case '-h':
         io.out(USAGE);
         return EXIT.OK;
-      default:
-        throw new UsageError(`unknown command "${command}"`);
+      case '--version':
+      case '-V':
+      case 'version':
+        io.out(packageVersion());
+        return EXIT.OK;
+      default: {
+        const guess = closest(command, COMMANDS);
+        throw new UsageError(`unknown command "${command}"${guess ? ` — did you mean "${guess}"?` : ''}`);
+      }
     }
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
@@ -84,7 +97,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       return EXIT.USAGE;
     }
     if (isConfigError(error)) {
-      io.err(`${error.issues.map(formatIssue).join('\n')}\n`);
+      io.err(`${sortIssues(error.issues).map(formatIssue).join('\n')}\n`);
       return EXIT.INVALID_CONFIG;
     }
     if (error instanceof InputError) {
@@ -118,12 +131,20 @@ async function replay(args: readonly string[], io: CliIO): Promise<number> {
       format: { type: 'string', default: 'text' },
       progress: { type: 'boolean' },
       'reorder-ms': { type: 'string' },
+      'max-line-bytes': { type: 'string' },
     },
   });
   if (!values.config) throw new UsageError('replay needs --config FILE');
   if (positionals.length !== 1) throw new UsageError('replay takes one TRAFFIC.jsonl file');
   const format = checkFormat(values.format);
   const traffic = positionals[0]!;
+  const reorderMs = values['reorder-ms'] === undefined ? undefined : Number(values['reorder-ms']);
+  if (reorderMs !== undefined && !(reorderMs >= 0))
+    throw new UsageError(`--reorder-ms must be a number of milliseconds >= 0 (got ${values['reorder-ms']})`);
+  const maxLineBytes =
+    values['max-line-bytes'] === undefined ? DEFAULT_MAX_LINE_BYTES : Number(values['max-line-bytes']);
+  if (!Number.isSafeInteger(maxLineBytes) || maxLineBytes < 1)
+    throw new UsageError(`--max-line-bytes must be a whole number of bytes >= 1 (got ${values['max-line-bytes']})`);
   const configs = [await loadConfig(values.config), ...(values.compare ? [await loadConfig(values.compare)] : [])];
   let size: number;
   try {
@@ -133,53 +154,44 @@ async function replay(args: readonly string[], io: CliIO): Promise<number> {
       `${traffic}: cannot read the traffic log (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
     );
   }
-  const reorderMs = values['reorder-ms'] === undefined ? undefined : Number(values['reorder-ms']);
-  if (reorderMs !== undefined && !(reorderMs >= 0))
-    throw new UsageError(`--reorder-ms must be a number of milliseconds >= 0 (got ${values['reorder-ms']})`);
   const replays = configs.map((c) => new Replay(c, reorderMs === undefined ? {} : { reorderMs }));
-  await readTraffic(traffic, size, replays, values.progress ?? io.progress, io);
+  await readTraffic(traffic, size, replays, { progress: values.progress ?? io.progress, maxLineBytes }, io);
   const reports = await Promise.all(replays.map((r) => r.finish()));
   print(io, format, reports, [values.config, values.compare ?? ''], `replay of ${traffic}`);
   return reports[0]!.malformed.count > 0 ? EXIT.INVALID_INPUT : EXIT.OK;
 }
 
 /**
- * The lines of a stream, a chunk's worth at a time: one await per 1 MB chunk instead of one per
- * line (readline's async iterator costs more than parsing the line). Memory: one chunk plus a
- * partial line.
+ * Streams the log line by line (memory: a 1 MB buffer plus a line of at most `maxLineBytes`),
+ * feeding every replay; malformed and over-long lines are counted with their numbers.
  */
-export async function* lineBatches(stream: AsyncIterable<string>): AsyncGenerator<string[]> {
-  let rest = '';
-  for await (const chunk of stream) {
-    const lines = (rest + chunk).split('\n');
-    rest = lines.pop()!;
-    yield lines;
-  }
-  if (rest !== '') yield [rest];
-}
-
-/** Streams the log line by line (flat memory), feeding every replay; malformed lines are counted with their numbers. */
 async function readTraffic(
   file: string,
   size: number,
   replays: readonly Replay[],
-  progress: boolean,
+  { progress, maxLineBytes }: { progress: boolean; maxLineBytes: number },
   io: CliIO,
 ): Promise<void> {
-  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  const source = new FileChunks(file);
   let lineNo = 0;
   let lastDraw = 0;
   const draw = (done: boolean) => {
-    const f = size > 0 ? Math.min(1, stream.bytesRead / size) : 1;
+    const f = size > 0 ? Math.min(1, source.bytesRead / size) : 1;
     const width = 30;
     const bar = '█'.repeat(Math.round(f * width)).padEnd(width, '░');
     io.err(
       `\r${bar} ${(f * 100).toFixed(0).padStart(3)} %  ${lineNo.toLocaleString('en-US')} lines${done ? '\n' : ''}`,
     );
   };
-  for await (const batch of lineBatches(stream))
+  const bytes = (n: number) => n.toLocaleString('en-US');
+  for await (const batch of lineBatches(source, maxLineBytes))
     for (const raw of batch) {
       lineNo++;
+      if (typeof raw !== 'string') {
+        const reason = `line too long: ${bytes(raw.bytes)} bytes, over the ${bytes(maxLineBytes)}-byte cap (--max-line-bytes); skipped`;
+        for (const r of replays) r.malformed(lineNo, reason);
+        continue;
+      }
       const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
       if (text.trim() === '') continue;
       let parsed;
@@ -283,15 +295,16 @@ export async function loadScenario(ref: string): Promise<Scenario> {
   try {
     text = await readFile(ref, 'utf8');
   } catch {
+    const guess = closest(ref, Object.keys(builtinScenarios));
     throw new InputError(
-      `"${ref}" is neither a built-in scenario (${Object.keys(builtinScenarios).join(', ')}) nor a readable scenario file`,
+      `"${ref}" is neither a built-in scenario (${Object.keys(builtinScenarios).join(', ')}) nor a readable scenario file${guess ? ` — did you mean "${guess}"?` : ''}`,
     );
   }
   let parsed;
   try {
     parsed = parseYaml(text, ref);
   } catch (error) {
-    if (isConfigError(error)) throw new InputError(error.issues.map(formatIssue).join('\n'));
+    if (isConfigError(error)) throw new InputError(sortIssues(error.issues).map(formatIssue).join('\n'));
     throw error;
   }
   const result = scenarioSchema.safeParse(parsed.value);
@@ -305,7 +318,7 @@ export async function loadScenario(ref: string): Promise<Scenario> {
         schema: scenarioSchema,
       }),
     );
-    throw new InputError(issues.map(formatIssue).join('\n'));
+    throw new InputError(sortIssues(issues).map(formatIssue).join('\n'));
   }
   return result.data;
 }

@@ -4,29 +4,48 @@
  */
 import type { CallContext, Detector } from '../detectors/types.js';
 import { guard, type Guarded, type ReconfigureOptions } from '../guard.js';
-import type { ArgsOf, GuardOptions, ModelFunction, OutputOf, SafeReplyInfo } from '../options.js';
+import type { GuardOptions, ModelFunction, SafeReplyInfo } from '../options.js';
 import type { Fallback, NamedFallback } from '../routing/routes.js';
 import type { Logger } from '../telemetry/logging.js';
 import { detectorRegistry, type DetectorRegistry } from './detectors.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import type { BreakerConfig, SafetyBreakerConfig } from './schema.js';
 
-/** What code supplies for one breaker of the config file. */
-export interface BreakerBinding<F extends ModelFunction = ModelFunction> {
+/**
+ * A model function a binding may give: async, or synchronous (the guard awaits what it returns,
+ * so a plain function works too). The guarded function always returns a promise.
+ */
+export type BindableFunction = (...args: never[]) => unknown;
+
+/** The output a bound function's result resolves to. */
+type OutputOfBound<F extends BindableFunction> = Awaited<ReturnType<F>>;
+
+/** What code supplies for one breaker of the config file; every part is typed by `primary`. */
+export interface BreakerBinding<F extends BindableFunction = BindableFunction> {
   /** The model call the breaker guards. */
   readonly primary: F;
-  /** Fallback routes by the names the config file lists under `fallbacks`. */
-  readonly fallbacks?: Readonly<Record<string, Fallback<ArgsOf<F>, OutputOf<F>>>>;
-  /** Returned when every route is exhausted, instead of throwing. */
-  readonly safeReply?: OutputOf<F> | ((info: SafeReplyInfo) => OutputOf<F>);
+  /** Fallback routes by the names the config file lists under `fallbacks`: `primary`'s parameters and output. */
+  readonly fallbacks?: Readonly<Record<string, Fallback<Parameters<NoInfer<F>>, OutputOfBound<NoInfer<F>>>>>;
+  /** Returned when every route is exhausted, instead of throwing: a value of `primary`'s output type. */
+  readonly safeReply?: OutputOfBound<NoInfer<F>> | ((info: SafeReplyInfo) => OutputOfBound<NoInfer<F>>);
   /** What detectors read from an output (see `GuardOptions.text`). */
-  readonly text?: (output: OutputOf<F>) => string;
+  readonly text?: (output: OutputOfBound<NoInfer<F>>) => string;
   /** Call context from the call's arguments (see `GuardOptions.context`). */
-  readonly context?: (...args: ArgsOf<F>) => CallContext;
+  readonly context?: (...args: Parameters<NoInfer<F>>) => CallContext;
 }
 
 /** Bindings by breaker name. */
-export type BreakerBindings = Readonly<Record<string, BreakerBinding<ModelFunction>>>;
+export type BreakerBindings = Readonly<Record<string, BreakerBinding>>;
+
+/** The bindings `createBreakers` takes for the primaries `P`, by breaker name: each binding typed by its own primary. */
+export type BindingsOf<P extends Readonly<Record<string, BindableFunction>>> = {
+  readonly [K in keyof P]: BreakerBinding<P[K]>;
+};
+
+/** The guarded function of a bound primary: its parameters, and a promise of its output (a sync primary included). */
+export type GuardedBinding<F extends BindableFunction> = F extends ModelFunction
+  ? Guarded<F>
+  : Guarded<Extract<(...args: Parameters<F>) => Promise<OutputOfBound<F>>, ModelFunction>>;
 
 export interface CreateBreakersOptions {
   /** The app's prom-client registry (shared by every breaker). */
@@ -43,7 +62,7 @@ export interface CreateBreakersOptions {
 /** Live breakers built from a config file. */
 export interface BreakerSet<B extends BreakerBindings> {
   /** The guarded functions, by breaker name. */
-  readonly breakers: { readonly [K in keyof B]: Guarded<B[K]['primary']> };
+  readonly breakers: { readonly [K in keyof B]: GuardedBinding<B[K]['primary']> };
   /** The config now applied. */
   readonly config: SafetyBreakerConfig;
   /**
@@ -70,11 +89,14 @@ const RECOVERY_DEFAULTS = { afterMs: 30_000, backoff: 2, capMs: 300_000, probes:
  * ```
  * @throws {ConfigError} when a binding has no breaker in the config, or a fallback name is not bound.
  */
-export function createBreakers<B extends BreakerBindings>(
+export function createBreakers<P extends Readonly<Record<string, BindableFunction>>>(
   config: SafetyBreakerConfig,
-  bindings: B,
+  bindings: BindingsOf<P>,
   options: CreateBreakersOptions = {},
-): BreakerSet<B> {
+): BreakerSet<BindingsOf<P>> {
+  type B = BindingsOf<P>;
+  // Inside, every binding is handled alike; the types above keep each one's own.
+  const bound = bindings as unknown as Readonly<Record<string, BreakerBinding>>;
   const registry = detectorRegistry(options.detectors);
   const logger = options.logger;
   let caches = new Map<string, Map<string, Detector>>();
@@ -82,7 +104,7 @@ export function createBreakers<B extends BreakerBindings>(
 
   const planned = plan(config, options.file ?? '<config>');
   const breakers: Record<string, Guarded<ModelFunction>> = {};
-  for (const [name, p] of planned.options) breakers[name] = guard(bindings[name]!.primary, p);
+  for (const [name, p] of planned.options) breakers[name] = guard(asModel(bound[name]!.primary), p);
   caches = planned.caches;
   warnUnbound(config);
 
@@ -102,7 +124,7 @@ export function createBreakers<B extends BreakerBindings>(
       issues.push({ file, line: 0, column: 0, path, expected, found, message });
     const out = new Map<string, GuardOptions<ModelFunction>>();
     const nextCaches = new Map<string, Map<string, Detector>>();
-    for (const [name, binding] of Object.entries(bindings)) {
+    for (const [name, binding] of Object.entries(bound)) {
       const b = cfg.breakers[name];
       if (!b) {
         issue(
@@ -127,7 +149,7 @@ export function createBreakers<B extends BreakerBindings>(
       if (!opts) continue;
       // A dry run builds a throwaway guard: whatever guard() would reject is found before anything changes.
       try {
-        guard(binding.primary, { ...opts, registry: undefined, logger: undefined }).dispose();
+        guard(asModel(binding.primary), { ...opts, registry: undefined, logger: undefined }).dispose();
       } catch (error) {
         issue(
           `breakers.${name}`,
@@ -178,7 +200,7 @@ type Report = (path: string, expected: string, found: string, message: string) =
 export function guardOptionsFor(
   name: string,
   b: BreakerConfig,
-  binding: BreakerBinding<ModelFunction>,
+  binding: BreakerBinding,
   registry: DetectorRegistry,
   previous: ReadonlyMap<string, Detector> | undefined,
   cache: Map<string, Detector>,
@@ -246,6 +268,9 @@ export function guardOptionsFor(
     ...(binding.context && { context: binding.context }),
   };
 }
+
+/** A bound function as `guard()` takes it: the guard awaits what it returns, so a sync function works as one. */
+const asModel = (f: BindableFunction): ModelFunction => f as ModelFunction;
 
 /** A fallback under the name the config file gives it (a metric label). */
 function named(route: string, f: Fallback<never[], unknown>): NamedFallback<never[], unknown> {

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
+import { boundViolations } from './bounds.js';
 import { detectorRegistry, type DetectorRegistry } from './detectors.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import { configSchema, type SafetyBreakerConfig } from './schema.js';
@@ -12,6 +13,12 @@ import { configSchema, type SafetyBreakerConfig } from './schema.js';
 export interface LoadConfigOptions {
   /** The app's own detector factories, by the name the config file uses. */
   readonly detectors?: DetectorRegistry;
+  /**
+   * Reject values far outside sane bounds (`recovery.afterMs` under 1 s, `timeoutMs` under 100 ms, …;
+   * docs/config.md, "Sanity bounds") unless the breaker lists the key under `allowOutOfBounds`.
+   * Default `true`; `false` turns the check off for every breaker.
+   */
+  readonly checkBounds?: boolean;
 }
 
 /**
@@ -65,14 +72,28 @@ export function parseConfig(text: string, file = '<config>', options: LoadConfig
   if (!result.success) {
     const schema = configSchema(registry);
     throw new ConfigError(
-      result.error.issues
-        .flatMap(unwrapUnion)
-        .map((issue) => describeIssue(issue, { file, doc, lines, value, schema })),
+      sortIssues(
+        result.error.issues
+          .flatMap(unwrapUnion)
+          .map((issue) => describeIssue(issue, { file, doc, lines, value, schema })),
+      ),
     );
   }
   // A detector's own checks (beyond its schema) run now, not at the first call.
   const issues: ConfigIssue[] = [];
   for (const [breaker, b] of Object.entries(result.data.breakers)) {
+    if (options.checkBounds !== false)
+      for (const v of boundViolations(b)) {
+        const path = ['breakers', breaker, ...v.key.split('.')];
+        issues.push({
+          file,
+          ...position(doc, lines, path),
+          path: path.join('.'),
+          expected: v.expected,
+          found: show(v.value),
+          message: 'outside sane bounds',
+        });
+      }
     for (const [name, opts] of Object.entries(b.detectors ?? {})) {
       if (opts === undefined) continue;
       try {
@@ -91,7 +112,7 @@ export function parseConfig(text: string, file = '<config>', options: LoadConfig
       }
     }
   }
-  if (issues.length > 0) throw new ConfigError(issues);
+  if (issues.length > 0) throw new ConfigError(sortIssues(issues));
   return result.data;
 }
 
@@ -107,19 +128,21 @@ export function parseYaml(text: string, file: string): Parsed {
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length > 0) {
     throw new ConfigError(
-      doc.errors.map((e) => {
-        const pos = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
-        const message = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-        return {
-          file,
-          line: pos.line,
-          column: pos.col,
-          path: '',
-          expected: 'valid YAML or JSON',
-          found: e.code,
-          message,
-        };
-      }),
+      sortIssues(
+        doc.errors.map((e) => {
+          const pos = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
+          const message = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+          return {
+            file,
+            line: pos.line,
+            column: pos.col,
+            path: '',
+            expected: 'valid YAML or JSON',
+            found: e.code,
+            message,
+          };
+        }),
+      ),
     );
   }
   return { doc, lines, value: doc.toJS({ maxAliasCount: 100 }) };
@@ -200,16 +223,33 @@ export function describeIssue(issue: z.core.$ZodIssue, ctx: IssueContext): Confi
       };
     default: {
       const at = position(ctx.doc, ctx.lines, path);
+      const guess = typeof found === 'string' ? closest(found, allowedValues(issue)) : undefined;
       return {
         file: ctx.file,
         ...at,
         path: dotted(path),
         expected: expectation(issue),
         found: found === MISSING ? 'nothing (the key is missing)' : show(found),
-        message: headline(issue),
+        message: `${headline(issue)}${guess ? ` — did you mean "${guess}"?` : ''}`,
       };
     }
   }
+}
+
+/** The string values an issue allows: a discriminator's options (policy, kind) or an enum's values. */
+function allowedValues(issue: z.core.$ZodIssue): string[] {
+  const values =
+    issue.code === 'invalid_union' && issue.discriminator
+      ? (issue as { options?: unknown[] }).options
+      : issue.code === 'invalid_value'
+        ? issue.values
+        : undefined;
+  return (values ?? []).filter((v): v is string => typeof v === 'string');
+}
+
+/** Issues in file order (line, then column); issues without a place keep theirs, first. */
+export function sortIssues(issues: readonly ConfigIssue[]): ConfigIssue[] {
+  return [...issues].sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
 function headline(issue: z.core.$ZodIssue): string {
@@ -382,7 +422,7 @@ function pickOption(options: readonly z.ZodType[], value: unknown): z.ZodType | 
 }
 
 /** The known key nearest to a typo (edit distance ≤ 2). */
-function closest(key: string, known: readonly string[]): string | undefined {
+export function closest(key: string, known: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestD = 3;
   for (const k of known) {

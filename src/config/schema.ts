@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { tripPolicySpecSchema } from '../breaker/policies/index.js';
+import { BOUNDED_KEYS } from './bounds.js';
 import { detectorRegistry, type DetectorRegistry } from './detectors.js';
 
 const NAME = /^[A-Za-z0-9_.:-]+$/;
@@ -46,6 +47,8 @@ export function configSchema(registry: DetectorRegistry = detectorRegistry()) {
     onDetectorError: z.enum(['pass', 'block']).optional(),
     /** Fallback routes in order, by the names the code binds them to. */
     fallbacks: z.array(name).default([]),
+    /** Bounded keys (docs/config.md, "Sanity bounds") whose out-of-bounds value this breaker means. */
+    allowOutOfBounds: z.array(z.enum(BOUNDED_KEYS)).optional(),
   });
   return z.strictObject({
     version: z.literal(1).default(1),

@@ -23,10 +23,13 @@ export type AdminBreakers =
 /**
  * The answer of `authorize(req)`: `{ actor }` to allow (the actor goes into the audit record),
  * `{ deny: 401 }` when the caller is not authenticated, `{ deny: 403 }` (or `false`) when the
- * caller may not manage breakers.
+ * caller may not manage breakers. Only `{ actor }` with a non-empty actor and no `deny` key lets
+ * the caller in; anything else (`{ actor, deny }`, `true`, `undefined`, …) is refused with 403.
  */
 export type AdminAuthorization =
-  { readonly actor: string } | { readonly deny: 401 | 403; readonly reason?: string } | false;
+  | { readonly actor: string; readonly deny?: never }
+  | { readonly deny: 401 | 403; readonly reason?: string; readonly actor?: never }
+  | false;
 
 /** One manual action: who did what to which breaker, and why. */
 export interface AuditRecord {
@@ -67,7 +70,7 @@ const MAX_REASON = 500;
 export interface AdminCore<Req> {
   /** `{ actor }` when allowed, else the 401/403 response to send. */
   authorize(req: Req): Promise<{ actor: string } | ProblemResponse>;
-  /** Handles `GET /breakers`, `GET /breakers/:name`, `POST /breakers/:name/{force-open,reset,shadow}`. */
+  /** Handles `GET /breakers`, `GET /breakers/:name` (and `HEAD` of both), `POST /breakers/:name/{force-open,reset,shadow}`. */
   handle(method: string, path: string, body: unknown, actor: string): AdminResult;
 }
 
@@ -119,33 +122,35 @@ export function createAdminCore<Req>(options: AdminOptions<Req>, where: string):
         );
         return problem(403, 'Forbidden', 'authorisation failed', 'SAFETY_BREAKER_ADMIN_FORBIDDEN');
       }
-      if (
-        decision &&
-        typeof decision === 'object' &&
-        'actor' in decision &&
-        typeof decision.actor === 'string' &&
-        decision.actor.trim() !== ''
-      )
-        return { actor: decision.actor };
-      if (decision && typeof decision === 'object' && 'deny' in decision && decision.deny === 401) {
+      if (isAllowed(decision)) return { actor: escapeControls(decision.actor) };
+      if (isObject(decision) && 'actor' in decision && 'deny' in decision) {
+        logger.warn(
+          { audit: true },
+          'admin: authorize(req) returned both "actor" and "deny"; request refused (return { actor } to allow, { deny } to refuse)',
+        );
+        return problem(403, 'Forbidden', 'not allowed to manage breakers', 'SAFETY_BREAKER_ADMIN_FORBIDDEN');
+      }
+      if (isObject(decision) && !('actor' in decision) && decision.deny === 401) {
         const p = problem(
           401,
           'Unauthorized',
-          decision.reason ?? 'authentication required',
+          reasonOf(decision) ?? 'authentication required',
           'SAFETY_BREAKER_ADMIN_UNAUTHORIZED',
         );
         return { ...p, headers: { ...p.headers, 'www-authenticate': 'Bearer' } };
       }
-      const reason = decision && typeof decision === 'object' && 'deny' in decision ? decision.reason : undefined;
+      const reason = isObject(decision) && !('actor' in decision) ? reasonOf(decision) : undefined;
       return problem(403, 'Forbidden', reason ?? 'not allowed to manage breakers', 'SAFETY_BREAKER_ADMIN_FORBIDDEN');
     },
 
     handle(method, path, body, actor) {
       const parts = path.split('?')[0]!.split('/').filter(Boolean).map(decodeSegment);
       if (parts[0] !== 'breakers' || parts.length > 3 || parts.includes(undefined)) return notFound(path);
+      // HEAD is GET without the body (the frameworks drop it).
+      const read = method === 'GET' || method === 'HEAD';
       if (parts.length === 1) {
-        if (method !== 'GET') return methodNotAllowed('GET');
-        return ok({ breakers: [...listBreakers()].map((b) => b.stats()) });
+        if (!read) return methodNotAllowed('GET, HEAD');
+        return ok({ breakers: [...listBreakers()].map(presentStats) });
       }
       const name = parts[1]!;
       const breaker = find(name);
@@ -154,8 +159,8 @@ export function createAdminCore<Req>(options: AdminOptions<Req>, where: string):
           problem(404, 'Not Found', `no breaker named "${name}"`, 'SAFETY_BREAKER_ADMIN_UNKNOWN_BREAKER'),
         );
       if (parts.length === 2) {
-        if (method !== 'GET') return methodNotAllowed('GET');
-        return ok(breaker.stats());
+        if (!read) return methodNotAllowed('GET, HEAD');
+        return ok(presentStats(breaker));
       }
       if (method !== 'POST') return methodNotAllowed('POST');
       const action = parts[2]!;
@@ -165,20 +170,21 @@ export function createAdminCore<Req>(options: AdminOptions<Req>, where: string):
         return badRequest('body field "reason" is required: a short sentence saying why, for the audit record');
       if (rawReason.length > MAX_REASON)
         return badRequest(`body field "reason" is longer than ${MAX_REASON} characters`);
-      const reason = redact(rawReason.trim());
+      // Redacted, then control characters and ANSI escapes made visible: the reason reaches logs and terminals.
+      const reason = escapeControls(redact(rawReason.trim()));
       const who = `${reason} (by ${actor})`;
       switch (action) {
         case 'force-open': {
           const from = breaker.state;
           breaker.forceOpen(who);
           audit({ actor, action: 'force-open', breaker: name, reason, from, to: breaker.state });
-          return ok(breaker.stats());
+          return ok(presentStats(breaker));
         }
         case 'reset': {
           const from = breaker.state;
           breaker.reset(who);
           audit({ actor, action: 'reset', breaker: name, reason, from, to: breaker.state });
-          return ok(breaker.stats());
+          return ok(presentStats(breaker));
         }
         case 'shadow': {
           if (typeof input.enabled !== 'boolean')
@@ -195,13 +201,45 @@ export function createAdminCore<Req>(options: AdminOptions<Req>, where: string):
             from,
             to: breaker.mode,
           });
-          return ok(breaker.stats());
+          return ok(presentStats(breaker));
         }
         default:
           return notFound(path);
       }
     },
   };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+/** The one shape that lets a caller in: `{ actor }`, a non-empty string, and no `deny` key. */
+function isAllowed(decision: unknown): decision is { actor: string } {
+  return (
+    isObject(decision) && !('deny' in decision) && typeof decision.actor === 'string' && decision.actor.trim() !== ''
+  );
+}
+
+function reasonOf(decision: Record<string, unknown>): string | undefined {
+  return typeof decision.reason === 'string' ? escapeControls(decision.reason) : undefined;
+}
+
+// C0 controls (ESC starts ANSI sequences), DEL, C1 controls, line/paragraph separators and the
+// bidirectional overrides that make text read differently from what it is.
+// eslint-disable-next-line no-control-regex
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Control characters as visible `\uXXXX` escapes: an audit reason or actor can neither colour a
+ * terminal, move its cursor, forge a log line nor reorder what an operator reads.
+ */
+function escapeControls(text: string): string {
+  return text.replace(CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** A breaker's stats as the admin routes send them: times in whole milliseconds. */
+function presentStats(breaker: AdminBreaker): BreakerStats {
+  const stats = breaker.stats();
+  return { ...stats, retryAfterMs: Math.ceil(stats.retryAfterMs) };
 }
 
 function breakerLister(input: AdminBreakers, where: string): () => AdminBreaker[] {

@@ -111,8 +111,9 @@ export function metricsHandler(registry: Registry): RequestHandler {
  * - `POST /breakers/:name/reset` `{ reason }`
  * - `POST /breakers/:name/shadow` `{ enabled, reason }`
  *
- * Throws (refuses to mount) without `authorize(req)`. Every action is logged as an audit record
- * with the actor and the reason. Reads a JSON body itself if no body parser ran.
+ * `HEAD` is served on the GET routes. Throws (refuses to mount) without `authorize(req)`; only an
+ * `{ actor }` answer lets a caller in. Every action is logged as an audit record with the actor
+ * and the reason (control characters escaped). Reads a JSON body itself if no body parser ran.
  */
 export function adminRouter(options: AdminOptions<Request>): RequestHandler {
   const core = createAdminCore(options, 'adminRouter()');

@@ -128,7 +128,7 @@ const actors = new WeakMap<FastifyRequest, string>();
  * The admin routes as an encapsulated plugin (its auth hook covers only its own routes). Register
  * it with a prefix: `app.register(safetyBreakerAdmin, { prefix: '/admin', breakers, authorize })`.
  * Registration fails without `authorize`. Routes as in the Express router: `GET /breakers`,
- * `GET /breakers/:name`, `POST /breakers/:name/force-open|reset|shadow`.
+ * `GET /breakers/:name` (both also `HEAD`), `POST /breakers/:name/force-open|reset|shadow`.
  */
 export const safetyBreakerAdmin: FastifyPluginAsync<SafetyBreakerAdminOptions> = async (fastify, options) => {
   const core = createAdminCore(options, 'safetyBreakerAdmin');

@@ -20,6 +20,8 @@ export class DeadlineQueue {
   private tail: Deadline | undefined;
   private count = 0;
   private timer: NodeJS.Timeout | undefined;
+  /** Released by its guard: the timer goes as soon as the last pending attempt is done. */
+  private released = false;
 
   constructor(private readonly timeoutMs: number) {}
 
@@ -49,13 +51,27 @@ export class DeadlineQueue {
     else this.tail = deadline.prev;
     deadline.prev = deadline.next = undefined;
     this.count--;
+    if (this.released && this.count === 0) this.clearTimer();
+  }
+
+  /**
+   * The guard is disposed: attempts in flight still end by their deadline, and the timer goes
+   * with the last of them (at once when none is pending).
+   */
+  release(): void {
+    this.released = true;
+    if (this.count === 0) this.clearTimer();
   }
 
   /** Clears the timer; pending attempts are no longer timed. */
   dispose(): void {
+    this.clearTimer();
+    while (this.head) this.delete(this.head);
+  }
+
+  private clearTimer(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
-    while (this.head) this.delete(this.head);
   }
 
   get size(): number {

@@ -1,4 +1,5 @@
 import { loadOptionalPeer } from './optional-peer.js';
+import { redact } from './redact.js';
 
 /**
  * The logger interface: the subset of pino's API this package uses, so the app's pino logger
@@ -26,14 +27,17 @@ export function isLogger(value: unknown): value is Logger {
   return ['debug', 'info', 'warn', 'error'].every((level) => typeof l[level] === 'function');
 }
 
-/** The parts of an error safe to log: name, code, status and message (never a provider response body). */
+/**
+ * The parts of an error safe to log: name, code, status and message (never a provider response
+ * body). The message is redacted like content: a provider that echoes the prompt must not leak it.
+ */
 export function describeError(error: unknown): Record<string, unknown> {
   if (!(error instanceof Error)) return { error: typeof error };
   const e = error as Error & { code?: unknown; status?: unknown };
   return {
     err: {
       name: e.name,
-      message: e.message,
+      message: redact(String(e.message)),
       ...(e.code !== undefined && { code: e.code }),
       ...(e.status !== undefined && { status: e.status }),
     },

@@ -1,58 +1,88 @@
 import { isIPv6 } from 'node:net';
+import {
+  API_KEY,
+  BEARER,
+  CARD_CANDIDATE,
+  EMAIL,
+  IBAN_CANDIDATE,
+  IPV4,
+  IPV6_CANDIDATE,
+  JWT,
+  PHONE_CANDIDATE,
+  SECRET_PAIR,
+  SSN,
+  ibanValid,
+  isBearerToken,
+  isPhone,
+  luhnValid,
+} from './pii-patterns.js';
+
+export { luhnValid };
 
 /** Which kinds of personal data {@link redact} replaces. Every kind is on by default. */
 export interface RedactOptions {
+  /** Credentials: API keys (OpenAI, Anthropic, AWS, GitHub, …), JWTs, bearer tokens, `password=`/`secret=`/`token=` values. */
+  readonly secrets?: boolean;
   readonly emails?: boolean;
-  readonly phones?: boolean;
+  /** IBANs that pass the mod-97 check. */
+  readonly ibans?: boolean;
   /** Card numbers: 13–19 digits (spaces or dashes allowed) that pass the Luhn check. */
   readonly cards?: boolean;
-  /** IPv4 and IPv6 addresses. */
+  /** US social security numbers, with or without dashes (so any 9-digit number an SSN could be). */
+  readonly ssns?: boolean;
+  /** IPv4 and IPv6 addresses (a dotted number after "version", "v", … is a version and stays). */
   readonly ips?: boolean;
+  readonly phones?: boolean;
 }
 
-/** What each kind is replaced with. */
+/** What each kind is replaced with. Secrets keep their name or scheme: `password=[REDACTED_SECRET]`. */
 export const REDACTED = {
+  secret: '[REDACTED_SECRET]',
   email: '[REDACTED_EMAIL]',
-  phone: '[REDACTED_PHONE]',
+  iban: '[REDACTED_IBAN]',
   card: '[REDACTED_CARD]',
+  ssn: '[REDACTED_SSN]',
   ip: '[REDACTED_IP]',
+  phone: '[REDACTED_PHONE]',
 } as const;
 
-const EMAIL =
-  /[A-Za-z0-9._%+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}/g;
-// Card layouts: 13–19 digits in one run, 4-4-4-4(-3) or 4-6-4/5 (Amex, Diners), spaces or dashes between groups.
-const CARD_CANDIDATE =
-  /(?<![\d+-])(?:\d{13,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{4}(?:\1\d{3})?|\d{4}([ -])\d{6}\2\d{4,5})(?!\d)/g;
-// Hex groups with at least two colons (optionally ending in a dotted IPv4); confirmed by net.isIPv6.
-const IPV6_CANDIDATE =
-  /(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{1,4})?(?![\w:]|\.\d)/g;
-const IPV4 = /(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\d.]*\d)/g;
-// An optional +country code, an optional (area code), then 2–4 digit groups; confirmed by digit count below.
-const PHONE_CANDIDATE =
-  /(?<![\w+]|\d[ .-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{2,4}(?:[ .-]?\d{2,4}){1,5}(?!\w)/g;
-const DATE_LIKE = /^\d{4}[-./]\d{1,2}[-./]\d{1,2}$|^\d{1,2}[-./]\d{1,2}[-./]\d{4}$/;
-
-/** The Luhn checksum that every payment card number passes. */
-export function luhnValid(digits: string): boolean {
-  let sum = 0;
-  let double = false;
-  for (let i = digits.length - 1; i >= 0; i--) {
-    let d = digits.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return false;
-    if (double) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-    double = !double;
-  }
-  return digits.length > 0 && sum % 10 === 0;
+type Replacer = (match: string, ...groups: string[]) => string;
+interface Rule {
+  readonly kind: keyof RedactOptions;
+  readonly pattern: RegExp;
+  readonly replace: string | Replacer;
 }
 
+/** A quoted value stays quoted, so redacted JSON stays JSON. */
+const secretValue = (value: string): string =>
+  value[0] === '"' || value[0] === "'" ? `${value[0]}${REDACTED.secret}${value[0]}` : REDACTED.secret;
+
+// In this order: credentials first (their digits must not be read as cards or phones), then what
+// a longer pattern contains (an IBAN holds digit groups, an SSN looks like a phone number).
+const RULES: readonly Rule[] = [
+  { kind: 'secrets', pattern: SECRET_PAIR, replace: (_, name, value) => `${name}${secretValue(value!)}` },
+  {
+    kind: 'secrets',
+    pattern: BEARER,
+    replace: (m, scheme, token) => (isBearerToken(token!) ? scheme + REDACTED.secret : m),
+  },
+  { kind: 'secrets', pattern: JWT, replace: REDACTED.secret },
+  { kind: 'secrets', pattern: API_KEY, replace: REDACTED.secret },
+  { kind: 'emails', pattern: EMAIL, replace: REDACTED.email },
+  { kind: 'ibans', pattern: IBAN_CANDIDATE, replace: (m) => (ibanValid(m) ? REDACTED.iban : m) },
+  { kind: 'cards', pattern: CARD_CANDIDATE, replace: (m) => (luhnValid(m.replace(/[ -]/g, '')) ? REDACTED.card : m) },
+  { kind: 'ssns', pattern: SSN, replace: REDACTED.ssn },
+  { kind: 'ips', pattern: IPV6_CANDIDATE, replace: (m) => (isIPv6(m) ? REDACTED.ip : m) },
+  { kind: 'ips', pattern: IPV4, replace: REDACTED.ip },
+  { kind: 'phones', pattern: PHONE_CANDIDATE, replace: (m) => (isPhone(m) ? REDACTED.phone : m) },
+];
+
 /**
- * Replaces personal data in `text`: emails, phone numbers, card numbers (Luhn-checked, so order
- * numbers and timestamps stay) and IP addresses. Use it before a prompt or output goes anywhere
- * an operator opted in to (logs, span attributes, incident evidence).
+ * Replaces personal data and credentials in `text`: API keys, JWTs, bearer tokens and the values
+ * of `password=`/`secret=`/`token=` pairs, emails, IBANs and card numbers (checksummed, so order
+ * numbers stay), US SSNs, IP addresses and phone numbers. Linear in the length of `text`, even on
+ * hostile input. Use it before a prompt, an output or an error message goes anywhere an operator
+ * opted in to (logs, span attributes, incident evidence).
  *
  * ```ts
  * redact('mail jane@example.com or call +1 415 555 2671'); // 'mail [REDACTED_EMAIL] or call [REDACTED_PHONE]'
@@ -61,21 +91,12 @@ export function luhnValid(digits: string): boolean {
 export function redact(text: string, options: RedactOptions = {}): string {
   if (typeof text !== 'string') throw new TypeError(`redact(text): text must be a string (got ${typeof text})`);
   let out = text;
-  if (options.emails !== false) out = out.replace(EMAIL, REDACTED.email);
-  if (options.cards !== false)
-    out = out.replace(CARD_CANDIDATE, (m) => (luhnValid(m.replace(/[ -]/g, '')) ? REDACTED.card : m));
-  if (options.ips !== false) {
-    out = out.replace(IPV6_CANDIDATE, (m) => (isIPv6(m) ? REDACTED.ip : m));
-    out = out.replace(IPV4, REDACTED.ip);
+  for (const rule of RULES) {
+    if (options[rule.kind] === false) continue;
+    out =
+      typeof rule.replace === 'string'
+        ? out.replace(rule.pattern, rule.replace)
+        : out.replace(rule.pattern, rule.replace);
   }
-  if (options.phones !== false) out = out.replace(PHONE_CANDIDATE, (m) => (isPhone(m) ? REDACTED.phone : m));
   return out;
-}
-
-function isPhone(candidate: string): boolean {
-  const digits = candidate.replace(/\D/g, '').length;
-  if (digits < 7 || digits > 15) return false;
-  if (DATE_LIKE.test(candidate)) return false;
-  // A bare run of digits is an id more often than a phone number unless it is written like one.
-  return candidate.startsWith('+') || candidate.includes('(') || /[ .-]/.test(candidate);
 }

@@ -24,6 +24,7 @@ export interface TracingOptions<Args extends unknown[] = unknown[]> {
   /**
    * Records `gen_ai.input.messages` and `gen_ai.output.messages` (opt-in, off by default). Text
    * goes through `redact` first: the PII redactor by default; pass your own function to change it.
+   * Error messages (span status) and trip reasons go through the same function, recorded or not.
    */
   recordContent?: boolean | { redact?: (text: string) => string };
 }
@@ -64,9 +65,10 @@ export function createTracing(option: boolean | TracingOptions | undefined, brea
   const providerOf =
     typeof o.provider === 'function' ? o.provider : () => (o.provider as string | undefined) ?? 'openai';
   const modelOf = o.model ?? defaultModel;
-  const content = o.recordContent
-    ? (typeof o.recordContent === 'object' && o.recordContent.redact) || ((t: string) => redact(t))
-    : undefined;
+  const redactText = (typeof o.recordContent === 'object' && o.recordContent.redact) || ((t: string) => redact(t));
+  const content = o.recordContent ? redactText : undefined;
+  // Error messages and trip reasons may carry a provider's echo of the prompt: always redacted.
+  const redactMessage = (t: string): string => safe(() => redactText(t)) ?? '[REDACTED]';
   // The span whose call is being recorded right now: set synchronously between scanned()/failed() and end().
   let recording: Span | undefined;
 
@@ -118,7 +120,7 @@ export function createTracing(option: boolean | TracingOptions | undefined, brea
           span.setAttribute('error.type', errorType(error));
           span.setStatus({
             code: api.SpanStatusCode.ERROR,
-            message: error instanceof Error ? error.message : String(error),
+            message: redactMessage(error instanceof Error ? error.message : String(error)),
           });
         },
         end() {
@@ -132,7 +134,7 @@ export function createTracing(option: boolean | TracingOptions | undefined, brea
         'safety_breaker.breaker': breaker,
         'safety_breaker.from': t.from,
         'safety_breaker.policy': t.policy,
-        'safety_breaker.reason': t.reason,
+        'safety_breaker.reason': redactMessage(t.reason),
         'safety_breaker.open_for_ms': t.openForMs,
       };
       for (const [k, v] of Object.entries(t.details)) attrs[`safety_breaker.details.${k}`] = v;

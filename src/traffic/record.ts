@@ -4,6 +4,7 @@
  */
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
+import { currentContext } from '../context.js';
 import type { CallContext } from '../detectors/types.js';
 import type { ModelFunction } from '../options.js';
 import { redact as redactPii } from '../telemetry/redact.js';
@@ -19,7 +20,12 @@ export interface RecorderOptions {
   readonly random?: () => number;
   /** Redacts personal data (emails, phone numbers, card numbers, IPs) in text and context strings. `true` (default), `false`, or your own function. */
   readonly redact?: boolean | ((text: string) => string);
-  /** Context keys written to the log (fairness groups, tenant). Default: none — context can be personal data. */
+  /**
+   * Call context keys written to the log (fairness groups, tenant), e.g. `['group']`. Default: none —
+   * context can be personal data. Only plain values are written (strings, redacted like texts;
+   * numbers, booleans, null); other values are left out. `requestText` (the request's text, which
+   * fairness reads for identity terms) is a raw prompt: it is written only when you list it here.
+   */
   readonly contextKeys?: readonly string[];
   /** Clock for the `t` of each line. Default `Date.now`. */
   readonly clock?: () => number;
@@ -44,7 +50,9 @@ export interface TrafficRecorder {
   record(call: RecordedCall): void;
   /**
    * Wraps a model function so each call is recorded: pass the result as the guard's primary, and
-   * the log holds exactly the calls the breaker judged.
+   * the log holds exactly the calls the breaker judged. The recorded context is the request
+   * context (the HTTP integrations' `context(req)`, or `runWithContext()`) merged with
+   * `options.context(...args)`, filtered by `contextKeys`.
    */
   wrap<F extends ModelFunction>(
     breaker: string,
@@ -106,14 +114,11 @@ export function createRecorder(options: RecorderOptions): TrafficRecorder {
       let any = false;
       for (const k of keys) {
         const v = call.context?.[k];
-        if (v === undefined) continue;
+        // Plain values only: an object could carry anything, and replay reads plain values.
+        if (typeof v === 'string') context[k] = scrub(v);
+        else if ((typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean' || v === null) context[k] = v;
+        else continue;
         any = true;
-        context[k] =
-          typeof v === 'string'
-            ? scrub(v)
-            : typeof v === 'number' || typeof v === 'boolean' || v === null
-              ? v
-              : scrub(String(v));
       }
       const line: TrafficLine = {
         t: call.t ?? clock() - call.latencyMs,
@@ -137,7 +142,15 @@ export function createRecorder(options: RecorderOptions): TrafficRecorder {
       const contextOf = wrapOptions?.context as ((...a: unknown[]) => CallContext) | undefined;
       const wrapped = async (...args: unknown[]) => {
         const t = clock();
-        const context = contextOf?.(...args);
+        // The request context is read here, synchronously, where the guard called the primary.
+        const outer = currentContext();
+        let own: CallContext | undefined;
+        try {
+          own = contextOf?.(...args);
+        } catch {
+          own = undefined; // the recorder never throws on the app's path
+        }
+        const context = outer && own ? { ...outer, ...own } : (own ?? outer);
         try {
           const output = await (fn as unknown as (...a: unknown[]) => Promise<unknown>)(...args);
           let text: string;

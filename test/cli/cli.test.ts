@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -87,14 +87,65 @@ describe('examples/config', () => {
     expect(await main(['validate', `examples/config/${name}`], io())).toBe(EXIT.OK);
   });
 
-  it('typo.yaml shows what validate reports', async () => {
+  it('typo.yaml shows what validate reports, in line order, as docs/cli.md shows it', async () => {
     const out = io();
     expect(await main(['validate', 'examples/config/typo.yaml'], out)).toBe(EXIT.INVALID_CONFIG);
-    expect(out.stderr.trim().split('\n')).toHaveLength(3);
+    const lines = out.stderr.trim().split('\n');
+    expect(lines.map((l) => l.split(' ')[0])).toEqual([
+      'examples/config/typo.yaml:5:7',
+      'examples/config/typo.yaml:6:26',
+      'examples/config/typo.yaml:7:38',
+    ]);
+    const docs = readFileSync('docs/cli.md', 'utf8');
+    expect(docs).toContain(`$ safety-breaker validate examples/config/typo.yaml\n${lines.join('\n')}\n$ echo $?\n1`);
   });
 
   it('drill-scenario.yaml meets its expectations with the built-in drill config', async () => {
     expect(await main(['drill', 'examples/config/drill-scenario.yaml'], io())).toBe(EXIT.OK);
+  });
+});
+
+describe('safety-breaker --version and usage errors', () => {
+  it('prints the package version', async () => {
+    const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V', 'version']) {
+      const out = io();
+      expect(await main([flag], out)).toBe(EXIT.OK);
+      expect(out.stdout).toBe(`${version}\n`);
+    }
+  });
+
+  it('exits 2 on an unknown flag or an extra argument of any command', async () => {
+    for (const argv of [
+      ['schema', '--bogus'],
+      ['schema', 'extra'],
+      ['validate', '--bogus', 'x'],
+      ['drill', '--bogus'],
+    ]) {
+      const out = io();
+      expect([argv.join(' '), await main(argv, out)]).toEqual([argv.join(' '), EXIT.USAGE]);
+      expect(out.stdout).toBe('');
+      expect(out.stderr).toMatch(/^safety-breaker: /);
+    }
+  });
+
+  it('suggests the name meant: a command, a trip policy, a mode, a scenario', async () => {
+    const command = io();
+    expect(await main(['valdate', 'x.yaml'], command)).toBe(EXIT.USAGE);
+    expect(command.stderr).toContain('unknown command "valdate" — did you mean "validate"?');
+
+    const file = join(dir, 'policy-typo.yaml');
+    writeFileSync(file, 'breakers:\n  chat:\n    mode: enforc\n    trip: { policy: wilsn, threshold: 0.1 }\n');
+    const config = io();
+    expect(await main(['validate', file], config)).toBe(EXIT.INVALID_CONFIG);
+    expect(config.stderr).toBe(
+      `${file}:3:11 breakers.chat.mode: not an allowed value — did you mean "enforce"? (expected one of "enforce", "shadow", "disabled", found "enforc" (a string))\n` +
+        `${file}:4:21 breakers.chat.trip.policy: unknown policy — did you mean "wilson"? (expected one of "rate", "wilson", "cusum", "slow-call-rate", "latency-p95", found "wilsn" (a string))\n`,
+    );
+
+    const scenario = io();
+    expect(await main(['drill', 'toxicity-brust'], scenario)).toBe(EXIT.INVALID_INPUT);
+    expect(scenario.stderr).toContain('— did you mean "toxicity-burst"?');
   });
 });
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { guard, TimeoutError } from '../../src/index.js';
+import { guard, runWithContext, TimeoutError } from '../../src/index.js';
 import { createRecorder, parseTrafficLine, TrafficLineError } from '../../src/entries/traffic.js';
 
 describe('traffic recorder', () => {
@@ -70,6 +70,25 @@ describe('traffic recorder', () => {
       { t: 1_000, breaker: 'chat', text: 're: a', latencyMs: 250 },
       { t: 1_250, breaker: 'chat', error: { message: 'overloaded', status: 529 }, latencyMs: 250 },
       { t: 1_500, breaker: 'chat', error: 'timeout', latencyMs: 250 },
+    ]);
+  });
+
+  it('records the request context and its own context(...args), filtered by contextKeys, plain values only', async () => {
+    const lines: string[] = [];
+    const recorder = createRecorder({
+      to: (l) => void lines.push(l),
+      contextKeys: ['group', 'tenant', 'profile', 'requestText'],
+      clock: () => 0,
+    });
+    const chat = guard(
+      recorder.wrap('chat', async (q: string) => `re: ${q}`, { context: (q) => ({ tenant: q.length }) }),
+      { name: 'chat', detectors: [], retry: false },
+    );
+    await runWithContext({ group: 'b', requestId: 'r-1', profile: { email: 'x@y.org' } }, () => chat('hello'));
+    await chat('hi');
+    expect(lines.map((l) => parseTrafficLine(l.trimEnd(), 1).context)).toEqual([
+      { group: 'b', tenant: 5 },
+      { tenant: 2 },
     ]);
   });
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main, type CliIO } from '../../src/cli/main.js';
+import { runWithContext } from '../../src/index.js';
 import { createBreakers, parseConfig } from '../../src/entries/config.js';
 import { createRecorder, parseTrafficLine, Replay, type ReplayReport } from '../../src/entries/traffic.js';
 
@@ -285,5 +286,46 @@ describe('replay', () => {
     tty.err = (t: string) => void seen.push(t);
     await main(['replay', '--config', configFile, log], tty);
     expect(seen.at(-1)).toMatch(/^\r█+ 100 % {2}3,000 lines\n$/);
+  });
+
+  it('replays the call context a recorder kept: a fairness detector sees the groups', async () => {
+    const FAIR = `breakers:
+  chat:
+    detectors:
+      toxicity: {}
+      fairness: { group: group, outcome: blocked, minPerGroup: 30, maxDelta: 0.1, alpha: 0.001 }
+    trip: { policy: rate, threshold: 1, minimumCalls: 100000 }
+    retry: false
+    fallbacks: [backup]
+`;
+    const config = parseConfig(FAIR);
+    let now = Date.UTC(2026, 0, 1);
+    const lines: string[] = [];
+    const recorder = createRecorder({ to: (line) => void lines.push(line), clock: () => now, contextKeys: ['group'] });
+    // Group b gets a toxic answer every other call; group a never does.
+    const model = async (i: number) => (i % 4 === 1 ? 'Shut up, you stupid pathetic moron.' : `Answer ${i}.`);
+    const set = createBreakers(
+      config,
+      { chat: { primary: recorder.wrap('chat', model), fallbacks: { backup: async () => 'ok' } } },
+      { clock: () => now },
+    );
+    const liveTrips: string[] = [];
+    set.breakers.chat.on('trip', (e) => liveTrips.push(e.decision.policy));
+    for (let i = 0; i < 400 && liveTrips.length === 0; i++) {
+      now += 1000;
+      // The request context, as the Express and Fastify integrations set it.
+      await runWithContext({ group: i % 2 === 0 ? 'a' : 'b', requestId: `r-${i}` }, () => set.breakers.chat(i));
+    }
+    set.dispose();
+    expect(liveTrips).toEqual(['fairness']);
+    const first = parseTrafficLine(lines[0]!.trimEnd(), 1);
+    expect(first.context).toEqual({ group: 'a' }); // requestId is not in contextKeys: not recorded
+
+    const replay = new Replay(config);
+    let n = 0;
+    for (const l of lines) await replay.push(parseTrafficLine(l.trimEnd(), ++n), n);
+    const report = await replay.finish();
+    expect(report.breakers.chat!.trips.map((t) => t.policy)).toEqual(['fairness']);
+    expect(report.breakers.chat!.trips[0]!.reason).toMatch(/between b and a/);
   });
 });

@@ -170,6 +170,38 @@ describe('config file', () => {
     ).toMatchObject({ path: 'breakers.chat.detectors.keyword.words', expected: 'at least 1 item(s)' });
   });
 
+  it('rejects values far outside sane bounds, each with its line, unless allowed explicitly', () => {
+    const text = `breakers:
+  chat:
+    recovery: { afterMs: 5, capMs: 604800000 }
+    timeoutMs: 20
+`;
+    expect(issuesOf(text).map((i) => `${i.line}:${i.column} ${i.path} ${i.message} (found ${i.found})`)).toEqual([
+      '3:26 breakers.chat.recovery.afterMs outside sane bounds (found 5 (a number))',
+      '3:36 breakers.chat.recovery.capMs outside sane bounds (found 604800000 (a number))',
+      '4:16 breakers.chat.timeoutMs outside sane bounds (found 20 (a number))',
+    ]);
+    // Allowed per key, in the file …
+    const allowed = parseConfig(`${text}    allowOutOfBounds: [recovery.afterMs, recovery.capMs, timeoutMs]\n`);
+    expect(allowed.breakers.chat).toMatchObject({ recovery: { afterMs: 5 }, timeoutMs: 20 });
+    expect(issuesOf(`${text}    allowOutOfBounds: [timeoutMs]\n`).map((i) => i.path)).toEqual([
+      'breakers.chat.recovery.afterMs',
+      'breakers.chat.recovery.capMs',
+    ]);
+    // … or for every breaker, by the loader's option.
+    expect(parseConfig(text, 'breakers.yaml', { checkBounds: false }).breakers.chat?.timeoutMs).toBe(20);
+    // 0 is "no timeout", and sane values pass.
+    expect(
+      parseConfig('breakers:\n  chat:\n    timeoutMs: 0\n    recovery: { afterMs: 1000 }\n').breakers.chat,
+    ).toMatchObject({
+      timeoutMs: 0,
+    });
+    expect(issuesOf('breakers:\n  chat:\n    allowOutOfBounds: [budgetMs]\n')[0]).toMatchObject({
+      path: 'breakers.chat.allowOutOfBounds.0',
+      expected: 'one of "recovery.afterMs", "recovery.capMs", "timeoutMs"',
+    });
+  });
+
   it('publishes a JSON Schema that names detectors and trip policies', () => {
     const schema = configJsonSchema() as {
       properties: { breakers: { additionalProperties: { properties: Record<string, unknown> } } };

@@ -1,4 +1,4 @@
-import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
@@ -105,6 +105,108 @@ describe('watchConfig', () => {
     writeFileSync(file, yaml(0.2));
     expect(await watcher.reload()).toMatchObject({ ok: true, changed: true });
     expect(set.breakers.chat.stats().policies[0]).toMatchObject({ threshold: 0.2 });
+    set.dispose();
+  });
+
+  it('never applies a file cut mid-write: a change applies once the file stayed the same for settleMs', async () => {
+    const { file } = setup(0.5);
+    const set = await breakersFor(file);
+    const applied: unknown[] = [];
+    watcher = watchConfig(file, set, {
+      debounceMs: 20,
+      settleMs: 1_000,
+      sighup: false,
+      onReload: (r) => {
+        if (r.ok && r.changed) applied.push(set.config.breakers.chat!.recovery?.afterMs);
+      },
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    const full = `${yaml(0.5)}    recovery:\n      afterMs: 30000\n`;
+    // The writer pauses after "afterMs: 3000": that half parses, and is valid.
+    const cut = full.slice(0, full.indexOf('30000') + 4);
+    expect(cut.endsWith('afterMs: 3000')).toBe(true);
+    writeFileSync(file, cut);
+    await new Promise((r) => setTimeout(r, 150));
+    writeFileSync(file, full);
+    await vi.waitFor(() => expect(applied).toContain(30_000), { timeout: 10_000 });
+    expect(applied).toEqual([30_000]);
+    set.dispose();
+  });
+
+  it('follows a symlink to its target: an edit of the target in place applies', async () => {
+    const { dir } = setup();
+    mkdirSync(join(dir, 'real'));
+    mkdirSync(join(dir, 'app'));
+    const target = join(dir, 'real', 'breakers.yaml');
+    writeFileSync(target, yaml(0.5));
+    const link = join(dir, 'app', 'breakers.yaml');
+    symlinkSync(target, link);
+    const set = await breakersFor(link);
+    watcher = watchConfig(link, set, { debounceMs: 20, settleMs: 0, sighup: false });
+    await new Promise((r) => setTimeout(r, 50));
+    writeFileSync(target, yaml(0.3));
+    await vi.waitFor(() => expect(set.breakers.chat.stats().policies[0]).toMatchObject({ threshold: 0.3 }), {
+      timeout: 5_000,
+    });
+    set.dispose();
+  });
+
+  it('follows a Kubernetes ConfigMap swap (..data symlink), then edits of the new target', async () => {
+    const { dir } = setup();
+    const mount = join(dir, 'mount');
+    mkdirSync(join(mount, '..2026_01_01_v1'), { recursive: true });
+    writeFileSync(join(mount, '..2026_01_01_v1', 'breakers.yaml'), yaml(0.5));
+    symlinkSync('..2026_01_01_v1', join(mount, '..data'));
+    symlinkSync('..data/breakers.yaml', join(mount, 'breakers.yaml'));
+    const file = join(mount, 'breakers.yaml');
+    const set = await breakersFor(file);
+    watcher = watchConfig(file, set, { debounceMs: 20, settleMs: 0, sighup: false });
+    await new Promise((r) => setTimeout(r, 50));
+    // What the kubelet does: a new version directory, a new ..data link renamed over the old one, the old version removed.
+    mkdirSync(join(mount, '..2026_01_02_v2'));
+    writeFileSync(join(mount, '..2026_01_02_v2', 'breakers.yaml'), yaml(0.4));
+    symlinkSync('..2026_01_02_v2', join(mount, '..data_tmp'));
+    renameSync(join(mount, '..data_tmp'), join(mount, '..data'));
+    rmSync(join(mount, '..2026_01_01_v1'), { recursive: true });
+    await vi.waitFor(() => expect(set.breakers.chat.stats().policies[0]).toMatchObject({ threshold: 0.4 }), {
+      timeout: 5_000,
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    writeFileSync(join(mount, '..2026_01_02_v2', 'breakers.yaml'), yaml(0.2));
+    await vi.waitFor(() => expect(set.breakers.chat.stats().policies[0]).toMatchObject({ threshold: 0.2 }), {
+      timeout: 5_000,
+    });
+    set.dispose();
+  });
+
+  it('rejects a value far outside sane bounds unless the file allows it explicitly', async () => {
+    const { file } = setup(0.5);
+    const set = await breakersFor(file);
+    const log = logger();
+    watcher = watchConfig(file, set, { watchFile: false, sighup: false, logger: log });
+    writeFileSync(file, `${yaml(0.5)}    recovery: { afterMs: 3 }\n`);
+    const rejected = await watcher.reload();
+    expect(rejected.ok).toBe(false);
+    expect(log.errors[0]).toMatchObject({
+      problems: [
+        expect.stringContaining(
+          'breakers.yaml:7:26 breakers.chat.recovery.afterMs: outside sane bounds (expected a number from 1000 to 86400000, or "recovery.afterMs" listed under allowOutOfBounds, found 3 (a number))',
+        ),
+      ],
+    });
+    expect(set.config.breakers.chat!.recovery).toBeUndefined();
+    writeFileSync(file, `${yaml(0.5)}    recovery: { afterMs: 3 }\n    allowOutOfBounds: [recovery.afterMs]\n`);
+    expect(await watcher.reload()).toMatchObject({ ok: true, changed: true });
+    expect(set.config.breakers.chat!.recovery?.afterMs).toBe(3);
+    set.dispose();
+  });
+
+  it('checks its own options', async () => {
+    const { file } = setup();
+    const set = await breakersFor(file);
+    expect(() => watchConfig(file, set, { settleMs: -1, sighup: false })).toThrow(
+      'watchConfig(): option "settleMs" must be a number of milliseconds >= 0 (got -1)',
+    );
     set.dispose();
   });
 

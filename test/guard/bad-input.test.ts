@@ -292,6 +292,23 @@ describe('dispose()', () => {
     g.dispose(); // idempotent
   });
 
+  it('a call in flight still ends by its deadline after dispose()', async () => {
+    vi.useFakeTimers();
+    const g = guard((_p: string) => new Promise<string>(() => {}), {
+      ...base,
+      timeoutMs: 1_000,
+      name: 'dp3',
+      detectors: [],
+    });
+    const inFlight = g('a');
+    const settled = expect(inFlight).rejects.toMatchObject({ code: 'SAFETY_BREAKER_TIMEOUT' });
+    await vi.advanceTimersByTimeAsync(10);
+    g.dispose();
+    await vi.advanceTimersByTimeAsync(1_000);
+    await settled;
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('leaves no timer behind: async detector timeouts and call deadlines are released', async () => {
     vi.useFakeTimers();
     const slow: AsyncDetector = {

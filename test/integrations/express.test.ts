@@ -3,7 +3,13 @@ import express from 'express';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { currentContext, guard, type CallContext, type HotPathDetector } from '../../src/index.js';
-import { adminRouter, breakerErrorHandler, metricsHandler, safetyBreaker } from '../../src/integrations/express.js';
+import {
+  adminRouter,
+  breakerErrorHandler,
+  metricsHandler,
+  safetyBreaker,
+  type AdminAuthorization,
+} from '../../src/integrations/express.js';
 import { capturingLogger, httpClient, jitter, listen, sleep } from './helpers.js';
 
 const closers: (() => Promise<void>)[] = [];
@@ -256,5 +262,120 @@ describe('express admin router', () => {
     expect(audits).toHaveLength(4);
     chat.dispose();
     other.dispose();
+  });
+
+  it('escapes control characters and ANSI escapes in audit records and breaker reasons', async () => {
+    const { logger, records } = capturingLogger();
+    const chat = guard(async () => 'x', { name: 'chat', detectors: [] });
+    const app = express();
+    app.use(express.json());
+    // An actor name from an identity provider can carry anything too.
+    app.use('/admin', adminRouter({ breakers: [chat], logger, authorize: () => ({ actor: 'mallory\u001b[8m' }) }));
+    const url = await serve(app);
+    const reason = 'all clear\u001b[2J\u001b[31m\nforged: admin reset chat\u202e\u0007';
+    const forced = await fetch(`${url}/admin/breakers/chat/force-open`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ reason }),
+    });
+    expect(forced.status).toBe(200);
+    const escaped = 'all clear\\u001b[2J\\u001b[31m\\u000aforged: admin reset chat\\u202e\\u0007';
+    const audit = records.find((r) => r.audit === true)!;
+    expect(audit).toMatchObject({ actor: 'mallory\\u001b[8m', reason: escaped });
+    expect(audit.msg).toBe(`admin: mallory\\u001b[8m force-open chat: ${escaped}`);
+    expect(chat.stats().lastTransition?.reason).toBe(`${escaped} (by mallory\\u001b[8m)`);
+    // eslint-disable-next-line no-control-regex
+    const raw = /[\u0000-\u001f\u007f-\u009f\u202e]/;
+    expect(JSON.stringify(records)).not.toMatch(raw);
+    chat.dispose();
+  });
+
+  it('lets in only an explicit { actor }: an answer with both actor and deny is refused', async () => {
+    const chat = guard(async () => 'x', { name: 'chat', detectors: [] });
+    const answers: Record<string, unknown> = {
+      both: { actor: 'eve', deny: 403 },
+      both401: { actor: 'eve', deny: 401 },
+      empty: { actor: '  ' },
+      yes: true,
+      nothing: undefined,
+      ok: { actor: 'alice' },
+    };
+    const app = express();
+    app.use(
+      '/admin',
+      adminRouter({
+        breakers: [chat],
+        authorize: (req) => answers[req.get('x-case') ?? ''] as AdminAuthorization,
+      }),
+    );
+    const url = await serve(app);
+    const force = (c: string) =>
+      fetch(`${url}/admin/breakers/chat/force-open`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-case': c },
+        body: JSON.stringify({ reason: 'drill' }),
+      });
+    for (const c of ['both', 'both401', 'empty', 'yes', 'nothing']) {
+      const res = await force(c);
+      expect([c, res.status]).toEqual([c, 403]);
+      expect(chat.state).toBe('closed');
+    }
+    expect((await force('ok')).status).toBe(200);
+    expect(chat.state).toBe('forced-open');
+    // The types say so too.
+    // @ts-expect-error an answer with both actor and deny is not an AdminAuthorization
+    const ambiguous: AdminAuthorization = { actor: 'eve', deny: 403 };
+    expect(ambiguous).toBeDefined();
+    chat.dispose();
+  });
+
+  it('serves HEAD on the GET routes', async () => {
+    const chat = guard(async () => 'x', { name: 'chat', detectors: [] });
+    const app = express();
+    app.use('/admin', adminRouter({ breakers: [chat], authorize: () => ({ actor: 'alice' }) }));
+    const url = await serve(app);
+    for (const path of ['/admin/breakers', '/admin/breakers/chat']) {
+      const head = await fetch(`${url}${path}`, { method: 'HEAD' });
+      expect([path, head.status, head.headers.get('content-type')]).toEqual([
+        path,
+        200,
+        'application/json; charset=utf-8',
+      ]);
+      expect(await head.text()).toBe('');
+    }
+    const put = await fetch(`${url}/admin/breakers`, { method: 'PUT' });
+    expect(put.status).toBe(405);
+    expect(put.headers.get('allow')).toBe('GET, HEAD');
+    chat.dispose();
+  });
+
+  it('sends retryAfterMs in whole milliseconds (the clock is fractional)', async () => {
+    let now = 1_000.3;
+    const chat = guard(
+      async (): Promise<string> => {
+        throw Object.assign(new Error('upstream'), { status: 503 });
+      },
+      {
+        name: 'chat',
+        detectors: [],
+        retry: false,
+        timeoutMs: 0,
+        trip: { policy: 'rate', threshold: 0.5, minimumCalls: 2, window: { kind: 'count', size: 2 } },
+        recovery: { afterMs: 30_000 },
+        clock: () => now,
+      },
+    );
+    await chat().catch(() => {});
+    await chat().catch(() => {});
+    expect(chat.state).toBe('open');
+    now = 5_000.75;
+    expect(chat.stats().retryAfterMs).toBeCloseTo(25_999.55, 5);
+    const app = express();
+    app.use('/admin', adminRouter({ breakers: [chat], authorize: () => ({ actor: 'alice' }) }));
+    const url = await serve(app);
+    const one = (await (await fetch(`${url}/admin/breakers/chat`)).json()) as { retryAfterMs: number };
+    const all = (await (await fetch(`${url}/admin/breakers`)).json()) as { breakers: { retryAfterMs: number }[] };
+    expect([one.retryAfterMs, all.breakers[0]!.retryAfterMs]).toEqual([26_000, 26_000]);
+    chat.dispose();
   });
 });

@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { currentContext, guard, type CallContext, type HotPathDetector } from '../../src/index.js';
-import { safetyBreakerAdmin, safetyBreakerPlugin } from '../../src/integrations/fastify.js';
+import { safetyBreakerAdmin, safetyBreakerPlugin, type AdminAuthorization } from '../../src/integrations/fastify.js';
 import { capturingLogger, httpClient, jitter, sleep } from './helpers.js';
 
 const apps: FastifyInstance[] = [];
@@ -198,6 +198,41 @@ describe('fastify integration', () => {
       ['oncall-bob', 'shadow-on', 'observe only'],
       ['oncall-bob', 'reset', 'mitigated'],
     ]);
+    chat.dispose();
+  });
+
+  it('admin: serves HEAD on the GET routes, refuses an ambiguous authorize answer, escapes control characters', async () => {
+    const { logger, records } = capturingLogger();
+    const chat = guard(async () => 'x', { name: 'chat', detectors: [] });
+    const app = Fastify();
+    await app.register(safetyBreakerAdmin, {
+      prefix: '/admin',
+      breakers: [chat],
+      logger,
+      authorize: (req) =>
+        (req.headers.authorization === 'Bearer ok'
+          ? { actor: 'oncall-bob' }
+          : { actor: 'eve', deny: 403 }) as unknown as AdminAuthorization,
+    });
+    const url = await start(app);
+    const auth = { authorization: 'Bearer ok' };
+    for (const path of ['/admin/breakers', '/admin/breakers/chat']) {
+      const head = await fetch(`${url}${path}`, { method: 'HEAD', headers: auth });
+      expect([path, head.status]).toEqual([path, 200]);
+      expect(await head.text()).toBe('');
+    }
+    const post = (body: unknown, headers: Record<string, string> = auth) =>
+      fetch(`${url}/admin/breakers/chat/force-open`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
+    expect((await post({ reason: 'drill' }, {})).status).toBe(403);
+    expect(chat.state).toBe('closed');
+    expect((await post({ reason: 'ok\u001b[31m red\r\nforged' })).status).toBe(200);
+    const audit = records.find((r) => r.audit === true && r.action === 'force-open')!;
+    expect(audit.reason).toBe('ok\\u001b[31m red\\u000d\\u000aforged');
+    expect(chat.stats().lastTransition?.reason).toBe('ok\\u001b[31m red\\u000d\\u000aforged (by oncall-bob)');
     chat.dispose();
   });
 });

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { guard } from '../../src/index.js';
-import { promtool } from './promtool.js';
+import { needsPromtool, promtool } from './promtool.js';
 
 const docs = fileURLToPath(new URL('../../docs/', import.meta.url));
 
@@ -39,7 +39,8 @@ describe('metrics docs, dashboard and alerts stay true to the code', () => {
     for (const name of await exposedMetricNames()) expect(documented.has(name), name).toBe(true);
   });
 
-  it('every PromQL expression of the Grafana dashboard parses and uses only exposed metrics', async () => {
+  it('every PromQL expression of the Grafana dashboard parses and uses only exposed metrics', async (ctx) => {
+    needsPromtool(ctx);
     const names = new Set(await exposedMetricNames());
     const dashboard = JSON.parse(readFileSync(join(docs, 'grafana-dashboard.json'), 'utf8')) as {
       panels: { targets: { expr: string }[] }[];
@@ -75,7 +76,8 @@ describe('metrics docs, dashboard and alerts stay true to the code', () => {
     expect(r.code).toBe(0);
   });
 
-  it('every PromQL example in docs/metrics.md parses', () => {
+  it('every PromQL example in docs/metrics.md parses', (ctx) => {
+    needsPromtool(ctx);
     const md = readFileSync(join(docs, 'metrics.md'), 'utf8');
     const block = md.split('```promql')[1]!.split('```')[0]!;
     // One expression per paragraph line; indented lines continue the one above.

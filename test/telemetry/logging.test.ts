@@ -80,4 +80,24 @@ describe('logging', () => {
       msg: 'call',
     });
   });
+
+  it('redacts personal data and secrets in the error messages it logs (a provider may echo the prompt)', async () => {
+    const { logger, records } = capturingLogger();
+    const echo = 'Invalid request: "mail jane@example.com, key sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z"';
+    const chat = guard(
+      async (_q: string) => {
+        throw Object.assign(new Error(echo), { status: 500 });
+      },
+      { name: 'chat', logger, detectors: [], retry: false },
+    );
+    await expect(chat('hi')).rejects.toThrow(echo);
+    const failed = records.find((r) => r.msg === 'route call failed');
+    expect(failed).toMatchObject({
+      err: { message: 'Invalid request: "mail [REDACTED_EMAIL], key [REDACTED_SECRET]"', status: 500 },
+    });
+    const all = JSON.stringify(records);
+    expect(all).not.toContain('jane@example.com');
+    expect(all).not.toContain('sk-proj');
+    chat.dispose();
+  });
 });

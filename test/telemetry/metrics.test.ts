@@ -3,7 +3,7 @@ import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { guard, type HotPathDetector } from '../../src/index.js';
 import { packageVersion } from '../../src/telemetry/version.js';
-import { promtool } from './promtool.js';
+import { needsPromtool, promtool } from './promtool.js';
 
 const flagger = (flag: (text: string) => boolean): HotPathDetector => ({
   name: 'words',
@@ -34,7 +34,8 @@ const value = async (registry: Registry, name: string, labels: Record<string, st
 };
 
 describe('metrics', () => {
-  it('a scrape taken after a trip passes promtool check metrics', async () => {
+  it('a scrape taken after a trip passes promtool check metrics', async (ctx) => {
+    needsPromtool(ctx);
     const registry = new Registry();
     const { chat } = tripped(registry);
     const backup = guard(async (q: string) => q, {
@@ -170,7 +171,8 @@ describe('metrics', () => {
     chat.dispose();
   });
 
-  it('the alert rules pass promtool check rules and promtool test rules', () => {
+  it('the alert rules pass promtool check rules and promtool test rules', (ctx) => {
+    needsPromtool(ctx);
     const docs = fileURLToPath(new URL('../../docs/', import.meta.url));
     const check = promtool(['check', 'rules', 'prometheus-alerts.yml'], undefined, docs);
     expect(check.output).toContain('SUCCESS');

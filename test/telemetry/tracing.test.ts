@@ -154,6 +154,65 @@ describe('tracing', () => {
     chat.dispose();
   });
 
+  it('redacts the error message in the span status like content, with the redactor the operator chose', async () => {
+    const echo = 'bad prompt: call +1 415 555 2671 with password=hunter2';
+    const failing = async (_req: ChatRequest) => {
+      throw Object.assign(new Error(echo), { status: 500 });
+    };
+    const byDefault = guard(failing, { name: 'chat', detectors: [], retry: false, tracing: { tracer } });
+    await expect(byDefault(request('hi'))).rejects.toThrow(echo);
+    expect(spans()[0]!.status).toEqual({
+      code: SpanStatusCode.ERROR,
+      message: 'bad prompt: call [REDACTED_PHONE] with password=[REDACTED_SECRET]',
+    });
+    byDefault.dispose();
+    exporter.reset();
+
+    const own = guard(failing, {
+      name: 'chat',
+      detectors: [],
+      retry: false,
+      tracing: { tracer, recordContent: { redact: (t) => t.replace(/\d/g, '#') } },
+    });
+    await expect(own(request('hi'))).rejects.toThrow(echo);
+    expect(spans()[0]!.status.message).toBe('bad prompt: call +# ### ### #### with password=hunter#');
+    own.dispose();
+  });
+
+  it('redacts a provider error message that a failed probe carries into the trip reason', async () => {
+    let now = 0;
+    let reply = 'darn';
+    const chat = guard(
+      async (_req: ChatRequest) => {
+        if (reply === 'throw') throw Object.assign(new Error('echo of the prompt: jane@example.com'), { status: 500 });
+        return completion(reply);
+      },
+      {
+        name: 'chat',
+        detectors: [words('darn')],
+        retry: false,
+        clock: () => now,
+        probes: [[request('probe')]],
+        trip: { policy: 'rate', threshold: 0.5, minimumCalls: 3 },
+        fallbacks: [async () => completion('fallback')],
+        tracing: { tracer },
+      },
+    );
+    for (let i = 0; i < 3; i++) await chat(request('hi'));
+    expect(chat.state).toBe('open');
+    reply = 'throw';
+    now += 60_000;
+    const suite = new Promise<{ passed: boolean; reason?: string }>((resolve) => chat.on('probe-suite', resolve));
+    await chat(request('hi'));
+    expect(await suite).toMatchObject({ passed: false });
+    const trips = spans().flatMap((s) => s.events.filter((e) => e.name === 'safety_breaker.trip'));
+    expect(trips).toHaveLength(2);
+    expect(trips[1]!.attributes!['safety_breaker.reason']).toBe(
+      'probe 1 of 1 failed: echo of the prompt: [REDACTED_EMAIL]',
+    );
+    chat.dispose();
+  });
+
   it('records a trip as a span event on the call that tripped the breaker', async () => {
     const chat = guard(async (_req: ChatRequest) => completion('darn'), {
       name: 'chat',
