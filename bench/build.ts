@@ -29,6 +29,9 @@ export async function buildForBench(root: string): Promise<Built> {
     },
     outDir: dir,
     format: ['esm'],
+    // Shared chunks, as the published build: the guard in index.js and defaults.js then share the
+    // default-detectors loader (and what it loaded).
+    splitting: true,
     target: 'node20',
     dts: false,
     sourcemap: false,

@@ -7,6 +7,7 @@ import type { Built } from './build.js';
  * unset); otherwise `[toxicity()]` explicitly, so the numbers always include the detector.
  */
 export async function benchDetectors(built: Built): Promise<{ detectors: Detector[] | undefined; label: string }> {
+  // Loads the defaults (and starts the model) before anything is timed, as a guard does before its first call.
   const defaults = await built.defaults.loadDefaultDetectors();
   if (defaults.length > 0)
     return { detectors: undefined, label: `the guard's defaults: ${defaults.map((d) => `${d.name}()`).join(', ')}` };

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { fairness } from '../detectors/fairness.js';
 import { latency } from '../detectors/latency.js';
-import { toxicity, toxicityThresholdsSchema } from '../detectors/toxicity/index.js';
+import { toxicity, toxicityThresholdsSchema } from '../detectors/toxicity/detector.js';
 import type { Detector } from '../detectors/types.js';
 
 /** How a config file builds one detector. */

@@ -7,13 +7,15 @@ export interface LatencyOptions {
   readonly slowMs: number;
 }
 
-const schema = z.strictObject({ slowMs: z.number().positive() });
+// Built on first use: a schema built at import time is a call bundlers must keep in every app that imports the package's root.
+let schema: z.ZodType<LatencyOptions> | undefined;
 
 /**
  * Flags slow calls; never blocks an output. Score: `min(1, latencyMs / slowMs)`, so 1 means
  * "at or past the slow threshold".
  */
 export function latency(options: LatencyOptions): HotPathDetector {
+  schema ??= z.strictObject({ slowMs: z.number().positive() });
   const { slowMs } = parseOptions(schema, options, 'latency()');
   const pass: Signal = { detector: 'latency', score: 0, flagged: false };
   return {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { EXIT, main, type CliIO } from '../../src/cli/main.js';
-import type { ReplayReport } from '../../src/index.js';
+import type { ReplayReport } from '../../src/entries/traffic.js';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'sb-cli-'));

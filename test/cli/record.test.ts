@@ -2,14 +2,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  createRecorder,
-  guard,
-  parseTrafficLine,
-  runWithContext,
-  TimeoutError,
-  TrafficLineError,
-} from '../../src/index.js';
+import { guard, runWithContext, TimeoutError } from '../../src/index.js';
+import { createRecorder, parseTrafficLine, TrafficLineError } from '../../src/entries/traffic.js';
 
 describe('traffic recorder', () => {
   it('writes one parseable line per call, redacting personal data by default', () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main, type CliIO } from '../../src/cli/main.js';
-import type { ReplayReport } from '../../src/index.js';
+import type { ReplayReport } from '../../src/entries/traffic.js';
 import { lineBatches, type LogLine } from '../../src/traffic/lines.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sb-replay-long-'));

@@ -3,15 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main, type CliIO } from '../../src/cli/main.js';
-import {
-  createBreakers,
-  createRecorder,
-  parseConfig,
-  parseTrafficLine,
-  Replay,
-  runWithContext,
-  type ReplayReport,
-} from '../../src/index.js';
+import { runWithContext } from '../../src/index.js';
+import { createBreakers, parseConfig } from '../../src/entries/config.js';
+import { createRecorder, parseTrafficLine, Replay, type ReplayReport } from '../../src/entries/traffic.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sb-replay-'));
 

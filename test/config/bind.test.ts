@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConfigError, createBreakers, parseConfig, type HotPathDetector } from '../../src/index.js';
+import { type HotPathDetector } from '../../src/index.js';
+import { ConfigError, createBreakers, parseConfig } from '../../src/entries/config.js';
 
 const keywordRegistry = {
   keyword: {

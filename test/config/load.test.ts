@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConfigError, configJsonSchema, loadConfig, parseConfig, type ConfigIssue } from '../../src/index.js';
+import { ConfigError, configJsonSchema, loadConfig, parseConfig, type ConfigIssue } from '../../src/entries/config.js';
 
 function issuesOf(text: string, file = 'breakers.yaml', options?: Parameters<typeof parseConfig>[2]): ConfigIssue[] {
   try {

@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { type Logger } from '../../src/index.js';
 import {
   createBreakers,
   loadConfig,
   watchConfig,
   type ConfigWatcher,
-  type Logger,
   type ReloadResult,
-} from '../../src/index.js';
+} from '../../src/entries/config.js';
 
 const yaml = (threshold: number) => `breakers:
   chat:

@@ -5,7 +5,8 @@
  * detector whose truth the test knows, and with the real `toxicity()`.
  */
 import { describe, expect, it } from 'vitest';
-import { guard, toxicity, type GuardEvents, type HotPathDetector } from '../../src/index.js';
+import { guard, type GuardEvents, type HotPathDetector } from '../../src/index.js';
+import { toxicity } from '../../src/entries/toxicity.js';
 import { virtualClock } from './helpers.js';
 
 interface Verdict {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CHALLENGE } from './challenge.js';
-import { ToxicityScanner, scanToxicity } from '../../src/detectors/toxicity/index.js';
+import { ToxicityScanner, scanToxicity } from '../../src/detectors/toxicity/scanner.js';
 import { lexicon } from '../../src/detectors/toxicity/lexicon.js';
 
 /**

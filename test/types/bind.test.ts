@@ -3,7 +3,8 @@
  * includes test/. The runtime assertions beside them make sure the typed values are the real ones.
  */
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { createBreakers, parseConfig, type CallContext, type Guarded } from '../../src/index.js';
+import { type CallContext, type Guarded } from '../../src/index.js';
+import { createBreakers, parseConfig } from '../../src/entries/config.js';
 
 interface ChatRequest {
   model: string;

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { entry } from '../../tsup.config.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -25,7 +26,11 @@ function typecheck(code: string, name: string): string[] {
   const configFile = ts.readConfigFile(join(root, 'tsconfig.json'), (f) => ts.sys.readFile(f));
   const { options } = ts.parseJsonConfigFileContent(configFile.config, ts.sys, root);
   const file = join(root, 'test', 'types', `${name}.ts`);
-  const source = code.replaceAll(`from 'safety-breaker'`, `from '../../src/index.js'`);
+  // Each import of the package or a subpath goes to its entry's source (tsup.config.ts).
+  const source = code.replace(/from 'safety-breaker(?:\/([a-z]+))?'/g, (_, sub: string | undefined) => {
+    const path = entry[(sub ?? 'index') as keyof typeof entry];
+    return `from '../../${path.replace(/\.ts$/, '.js')}'`;
+  });
   const host = ts.createCompilerHost(options);
   const getSourceFile = host.getSourceFile.bind(host);
   host.getSourceFile = (f, lang, ...rest) =>

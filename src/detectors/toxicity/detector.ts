@@ -4,7 +4,14 @@
  */
 import { z } from 'zod';
 import type { DetectorInput, HotPathDetector, Signal } from '../types.js';
-import { CATEGORIES, scanToxicity, type ToxicityCategory, type ToxicityScores, type ToxicitySpan } from './scanner.js';
+import {
+  CATEGORIES,
+  prepareScanner,
+  scanToxicity,
+  type ToxicityCategory,
+  type ToxicityScores,
+  type ToxicitySpan,
+} from './scanner.js';
 
 /** A threshold in [0, 1], or `false` to never act on that category. */
 export type ToxicityThreshold = number | false;
@@ -116,6 +123,10 @@ function spanFor(spans: readonly ToxicitySpan[], c: ToxicityCategory): ToxicityS
  * threshold, `blocked` when any reaches its `block` threshold. `reason` names the category, its
  * score, the span (offsets into the original text) and why it counts.
  *
+ * The model's one-time start-up (decoding the weights, compiling the WebAssembly stage, warming
+ * the JIT: tens of milliseconds, once per process) happens here, when the detector is created,
+ * so no call's detector budget pays for it. Create detectors when you build the guard, not per call.
+ *
  * @example
  * const detector = toxicity({ block: { insult: false }, flag: { profanity: 0.9 } });
  * detector.detect({ text: 'that song is fucking awesome', ... }).flagged // false
@@ -128,6 +139,7 @@ export function toxicity(options?: ToxicityOptions): HotPathDetector {
   const block = resolve(DEFAULT_BLOCK, o.block);
   const flag = resolve(DEFAULT_FLAG, o.flag);
   const echo = o.echoSpan === true;
+  prepareScanner();
 
   return {
     name,

@@ -2171,6 +2171,21 @@ const WARM_UP = [
 ];
 let warmed = false;
 
+/**
+ * @internal The scanner's one-time start-up, at most once per process: builds the lexicon, decodes
+ * the weights, compiles the WebAssembly stage and warms the JIT on {@link WARM_UP}. `toxicity()`
+ * calls it when a detector is created, so no call's detector budget pays for it; without it the
+ * first scan does it.
+ */
+export function prepareScanner(): void {
+  if (!warmed) warmUp();
+}
+
+/** @internal Whether the start-up of {@link prepareScanner} is done (the WebAssembly stage decided: built or unavailable). */
+export function scannerReady(): boolean {
+  return warmed && fastCache !== undefined;
+}
+
 function warmUp(): void {
   warmed = true;
   const s = new ToxicityScanner();
