@@ -1,5 +1,5 @@
 import type { Registry } from 'prom-client';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { isTripPolicy, tripPolicySpecSchema, type TripPolicy, type TripPolicySpec } from './breaker/policies/index.js';
 import type { RecoveryOptions } from './breaker/state-machine.js';
 import type { AsyncQueueOptions } from './detectors/async-queue.js';
@@ -81,19 +81,28 @@ export interface GuardOptions<F extends ModelFunction> {
   tracing?: boolean | TracingOptions<ArgsOf<F>>;
 }
 
+/** A breaker's (or a detector's) name: a metric label, so short and plain. */
+export const breakerName = z
+  .string()
+  .check(
+    z.minLength(1),
+    z.maxLength(100),
+    z.regex(/^[A-Za-z0-9_.:-]+$/, 'must contain only letters, digits and _ . : -'),
+  );
+
 const fn = (what: string) =>
-  z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', { message: `must be ${what}` });
+  z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', { error: `must be ${what}` });
 
 const detectorSchema = z.custom<Detector>(
   (v) => {
     if (typeof v !== 'object' || v === null) return false;
-    const d = v as Record<string, unknown>;
+    const d = v as unknown as Record<string, unknown>;
     if (typeof d.name !== 'string' || d.name === '') return false;
     return d.kind === 'window'
       ? typeof d.observe === 'function' && typeof d.reset === 'function'
       : typeof d.detect === 'function';
   },
-  { message: 'must be a detector: { name, detect(input) } (or { name, kind: "window", observe, reset })' },
+  { error: 'must be a detector: { name, detect(input) } (or { name, kind: "window", observe, reset })' },
 );
 
 const fallbackSchema = z.custom<Fallback<never[], unknown>>(
@@ -103,108 +112,106 @@ const fallbackSchema = z.custom<Fallback<never[], unknown>>(
       v !== null &&
       (typeof (v as { fire?: unknown }).fire === 'function' ||
         (typeof (v as { name?: unknown }).name === 'string' && typeof (v as { run?: unknown }).run === 'function'))),
-  { message: 'must be a function, an opossum CircuitBreaker, or { name, run }' },
+  { error: 'must be a function, an opossum CircuitBreaker, or { name, run }' },
 );
+
+const object = <T>(guard: (v: object) => boolean, error: string) =>
+  z.custom<T>((v) => typeof v === 'object' && v !== null && guard(v), { error });
 
 const policySchema = z.union([z.custom<TripPolicy>(isTripPolicy), tripPolicySpecSchema]);
 
 /** The trip policies of a guard that names none (the rationale and the bench: docs/trip-policies.md). */
 export const DEFAULT_TRIP: readonly TripPolicySpec[] = [{ policy: 'cusum' }, { policy: 'wilson', threshold: 0.2 }];
 
+const ms = (min: number, fallback: number) => z._default(z.number().check(z.gte(min)), fallback);
+const count = (min: number, max: number, fallback: number) =>
+  z._default(z.int().check(z.gte(min), z.lte(max)), fallback);
+const positive = (fallback: number) => z._default(z.number().check(z.positive()), fallback);
+
+// zod/mini, not classic zod: a guard's option checks must not bring classic zod's ≈ 450 KB into every app bundle.
 export const guardOptionsSchema = z.strictObject({
-  name: z
-    .string()
-    .min(1)
-    .max(100)
-    .regex(/^[A-Za-z0-9_.:-]+$/, 'must contain only letters, digits and _ . : -'),
-  detectors: z.array(detectorSchema).optional(),
-  fallbacks: z.array(fallbackSchema).default([]),
-  safeReply: z.unknown().optional(),
-  text: fn('a function (output) => string').optional(),
-  trip: z
-    .union([policySchema, z.array(policySchema).min(1)])
-    .default(() => DEFAULT_TRIP.map((spec) => tripPolicySpecSchema.parse(spec))),
-  recovery: z
-    .strictObject({
-      afterMs: z.number().min(0).default(30_000),
-      backoff: z.number().min(1).default(2),
-      capMs: z.number().min(0).default(300_000),
-      probes: z.number().int().min(1).max(1_000).default(3),
-    })
-    .default({ afterMs: 30_000, backoff: 2, capMs: 300_000, probes: 3 }),
-  probes: z
-    .array(z.array(z.unknown(), { message: 'each probe must be an array of arguments for the guarded function' }))
-    .min(1)
-    .max(100)
-    .optional(),
-  budgetMs: z.number().positive().default(5),
-  timeoutMs: z.number().min(0).default(60_000),
-  retry: z
-    .union([
+  name: breakerName,
+  detectors: z.optional(z.array(detectorSchema)),
+  fallbacks: z._default(z.array(fallbackSchema), []),
+  safeReply: z.optional(z.unknown()),
+  text: z.optional(fn('a function (output) => string')),
+  trip: z._default(z.union([policySchema, z.array(policySchema).check(z.minLength(1))]), () =>
+    DEFAULT_TRIP.map((spec) => z.parse(tripPolicySpecSchema, spec)),
+  ),
+  recovery: z._default(
+    z.strictObject({
+      afterMs: ms(0, 30_000),
+      backoff: z._default(z.number().check(z.gte(1)), 2),
+      capMs: ms(0, 300_000),
+      probes: count(1, 1_000, 3),
+    }),
+    { afterMs: 30_000, backoff: 2, capMs: 300_000, probes: 3 },
+  ),
+  probes: z.optional(
+    z
+      .array(z.array(z.unknown(), { error: 'each probe must be an array of arguments for the guarded function' }))
+      .check(z.minLength(1), z.maxLength(100)),
+  ),
+  budgetMs: positive(5),
+  timeoutMs: ms(0, 60_000),
+  retry: z._default(
+    z.union([
       z.literal(false),
       z.strictObject({
-        retries: z.number().int().min(0).max(10).default(2),
-        minTimeoutMs: z.number().min(0).default(200),
-        maxTimeoutMs: z.number().min(0).default(2_000),
+        retries: count(0, 10, 2),
+        minTimeoutMs: ms(0, 200),
+        maxTimeoutMs: ms(0, 2_000),
       }),
-    ])
-    .default({ retries: 2, minTimeoutMs: 200, maxTimeoutMs: 2_000 }),
-  onDetectorError: z.enum(['pass', 'block']).default('pass'),
-  mode: z.enum(['enforce', 'shadow', 'disabled']).default('enforce'),
-  context: fn('a function (...args) => context object').optional(),
-  registry: z
-    .custom<Registry>(
+    ]),
+    { retries: 2, minTimeoutMs: 200, maxTimeoutMs: 2_000 },
+  ),
+  onDetectorError: z._default(z.enum(['pass', 'block']), 'pass'),
+  mode: z._default(z.enum(['enforce', 'shadow', 'disabled']), 'enforce'),
+  context: z.optional(fn('a function (...args) => context object')),
+  registry: z.optional(
+    object<Registry>(
       (v) =>
-        typeof v === 'object' &&
-        v !== null &&
-        typeof (v as Registry).registerMetric === 'function' &&
-        typeof (v as Registry).getSingleMetric === 'function',
-      {
-        message: 'must be a prom-client Registry',
-      },
-    )
-    .optional(),
-  logger: z
-    .custom<Logger>(isLogger, { message: 'must be a pino-compatible logger (debug, info, warn, error)' })
-    .optional(),
-  asyncQueue: z
-    .strictObject({
-      size: z.number().int().min(1).default(1_000),
-      concurrency: z.number().int().min(1).default(4),
-      timeoutMs: z.number().positive().default(10_000),
-    })
-    .default({ size: 1_000, concurrency: 4, timeoutMs: 10_000 }),
-  clock: fn('a function () => milliseconds').optional(),
-  store: z
-    .custom<BreakerStore>(
-      (v) =>
-        typeof v === 'object' &&
-        v !== null &&
-        typeof (v as BreakerStore).load === 'function' &&
-        typeof (v as BreakerStore).save === 'function',
-      { message: 'must be a store: { load(name), save(name, snapshot) }' },
-    )
-    .optional(),
-  tracing: z
-    .union([
+        typeof (v as Registry).registerMetric === 'function' && typeof (v as Registry).getSingleMetric === 'function',
+      'must be a prom-client Registry',
+    ),
+  ),
+  logger: z.optional(
+    z.custom<Logger>(isLogger, { error: 'must be a pino-compatible logger (debug, info, warn, error)' }),
+  ),
+  asyncQueue: z._default(
+    z.strictObject({
+      size: count(1, Number.MAX_SAFE_INTEGER, 1_000),
+      concurrency: count(1, Number.MAX_SAFE_INTEGER, 4),
+      timeoutMs: positive(10_000),
+    }),
+    { size: 1_000, concurrency: 4, timeoutMs: 10_000 },
+  ),
+  clock: z.optional(fn('a function () => milliseconds')),
+  store: z.optional(
+    object<BreakerStore>(
+      (v) => typeof (v as BreakerStore).load === 'function' && typeof (v as BreakerStore).save === 'function',
+      'must be a store: { load(name), save(name, snapshot) }',
+    ),
+  ),
+  tracing: z.optional(
+    z.union([
       z.boolean(),
       z.strictObject({
-        tracer: z
-          .custom<object>(
-            (v) =>
-              typeof v === 'object' && v !== null && typeof (v as { startSpan?: unknown }).startSpan === 'function',
-            { message: 'must be an OpenTelemetry Tracer' },
-          )
-          .optional(),
-        provider: z.union([z.string().min(1), fn('a function (route) => provider name')]).optional(),
-        operation: z.string().min(1).optional(),
-        model: fn('a function (args, route) => model name').optional(),
-        recordContent: z
-          .union([z.boolean(), z.strictObject({ redact: fn('a function (text) => redacted text').optional() })])
-          .optional(),
+        tracer: z.optional(
+          object<object>(
+            (v) => typeof (v as { startSpan?: unknown }).startSpan === 'function',
+            'must be an OpenTelemetry Tracer',
+          ),
+        ),
+        provider: z.optional(z.union([z.string().check(z.minLength(1)), fn('a function (route) => provider name')])),
+        operation: z.optional(z.string().check(z.minLength(1))),
+        model: z.optional(fn('a function (args, route) => model name')),
+        recordContent: z.optional(
+          z.union([z.boolean(), z.strictObject({ redact: z.optional(fn('a function (text) => redacted text')) })]),
+        ),
       }),
-    ])
-    .optional(),
+    ]),
+  ),
 });
 
 export type ParsedGuardOptions = z.output<typeof guardOptionsSchema>;

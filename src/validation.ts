@@ -1,11 +1,16 @@
-import type { z } from 'zod';
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
+
+/** English messages, passed per parse: zod/mini loads no locale, and a global `z.config()` would change the app's own zod. */
+let english: z.core.$ZodErrorMap | undefined;
 
 /**
- * Parses options with a zod schema; on failure throws a `TypeError` that names every bad option
- * by its path, e.g. `guard("chat"): option "recovery.probes" must be >= 1 (got 0)`.
+ * Parses options with a zod (or zod/mini) schema; on failure throws a `TypeError` that names every
+ * bad option by its path, e.g. `guard("chat"): option "recovery.probes" must be >= 1 (got 0)`.
  */
-export function parseOptions<S extends z.ZodType>(schema: S, input: unknown, where: string): z.output<S> {
-  const result = schema.safeParse(input);
+export function parseOptions<S extends z.core.$ZodType>(schema: S, input: unknown, where: string): z.output<S> {
+  english ??= en().localeError;
+  const result = z.safeParse(schema, input, { error: english });
   if (result.success) return result.data;
   throw new TypeError(`${where}: ${formatIssues(result.error.issues, input)}`);
 }

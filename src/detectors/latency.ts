@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { parseOptions } from '../validation.js';
 import type { HotPathDetector, Signal } from './types.js';
 
@@ -8,14 +8,14 @@ export interface LatencyOptions {
 }
 
 // Built on first use: a schema built at import time is a call bundlers must keep in every app that imports the package's root.
-let schema: z.ZodType<LatencyOptions> | undefined;
+let schema: z.ZodMiniType<LatencyOptions> | undefined;
 
 /**
  * Flags slow calls; never blocks an output. Score: `min(1, latencyMs / slowMs)`, so 1 means
  * "at or past the slow threshold".
  */
 export function latency(options: LatencyOptions): HotPathDetector {
-  schema ??= z.strictObject({ slowMs: z.number().positive() });
+  schema ??= z.strictObject({ slowMs: z.number().check(z.positive()) });
   const { slowMs } = parseOptions(schema, options, 'latency()');
   const pass: Signal = { detector: 'latency', score: 0, flagged: false };
   return {

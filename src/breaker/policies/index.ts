@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { CusumPolicy } from './cusum.js';
 import { LatencyQuantilePolicy } from './latency-p95.js';
 import { RatePolicy } from './rate.js';
@@ -9,60 +9,57 @@ import { WilsonPolicy } from './wilson.js';
 export type { Observation, PolicySnapshot, TripDecision, TripPolicy } from './types.js';
 
 const windowSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('count'), size: z.number().int().min(1).max(1_000_000) }),
+  z.strictObject({ kind: z.literal('count'), size: z.int().check(z.gte(1), z.lte(1_000_000)) }),
   z.strictObject({
     kind: z.literal('time'),
-    durationMs: z.number().positive(),
-    buckets: z.number().int().min(1).max(1_000).optional(),
+    durationMs: z.number().check(z.positive()),
+    buckets: z.optional(z.int().check(z.gte(1), z.lte(1_000))),
   }),
 ]);
 
-const ratio = z.number().gt(0).lte(1);
-const minimumCalls = z.number().int().min(1).default(20);
-const defaultWindow = { kind: 'count', size: 100 } as const;
+const ratio = (fallback: number) => z._default(z.number().check(z.gt(0), z.lte(1)), fallback);
+const minimumCalls = z._default(z.int().check(z.gte(1)), 20);
+const window = z._default(windowSchema, { kind: 'count', size: 100 });
 
-/** Trip policy specifications: plain data, so a config file can carry them. */
+/** Trip policy specifications: plain data, so a config file can carry them. zod/mini: `guard()` checks them on its path. */
 export const tripPolicySpecSchema = z.discriminatedUnion('policy', [
-  z.strictObject({
-    policy: z.literal('rate'),
-    threshold: ratio.default(0.5),
-    minimumCalls,
-    window: windowSchema.default(defaultWindow),
-  }),
+  z.strictObject({ policy: z.literal('rate'), threshold: ratio(0.5), minimumCalls, window }),
   z.strictObject({
     policy: z.literal('wilson'),
-    threshold: z.number().gt(0).lt(1).default(0.2),
-    confidence: z.number().gt(0.5).lt(1).default(0.95),
+    threshold: z._default(z.number().check(z.gt(0), z.lt(1)), 0.2),
+    confidence: z._default(z.number().check(z.gt(0.5), z.lt(1)), 0.95),
     minimumCalls,
-    window: windowSchema.default(defaultWindow),
+    window,
   }),
   z
     .strictObject({
       policy: z.literal('cusum'),
-      p0: z.number().gte(0.001).lt(0.5).optional(),
-      p1: z.number().gt(0).lt(1).optional(),
-      shift: z.number().gt(1).default(8),
-      falseTripEvery: z.number().min(100).max(1e15).default(1e8),
-      warmupCalls: z.number().int().min(100).max(10_000_000).default(50_000),
+      p0: z.optional(z.number().check(z.gte(0.001), z.lt(0.5))),
+      p1: z.optional(z.number().check(z.gt(0), z.lt(1))),
+      shift: z._default(z.number().check(z.gt(1)), 8),
+      falseTripEvery: z._default(z.number().check(z.gte(100), z.lte(1e15)), 1e8),
+      warmupCalls: z._default(z.int().check(z.gte(100), z.lte(10_000_000)), 50_000),
     })
-    .refine((s) => s.p0 === undefined || s.p1 === undefined || s.p1 > s.p0, {
-      message: 'p1 must be greater than p0',
-      path: ['p1'],
-    }),
+    .check(
+      z.refine((s) => s.p0 === undefined || s.p1 === undefined || s.p1 > s.p0, {
+        error: 'p1 must be greater than p0',
+        path: ['p1'],
+      }),
+    ),
   z.strictObject({
     policy: z.literal('slow-call-rate'),
-    slowCallMs: z.number().positive().default(10_000),
-    threshold: ratio.default(0.5),
+    slowCallMs: z._default(z.number().check(z.positive()), 10_000),
+    threshold: ratio(0.5),
     minimumCalls,
-    window: windowSchema.default(defaultWindow),
+    window,
   }),
   z.strictObject({
     policy: z.literal('latency-p95'),
-    thresholdMs: z.number().positive(),
-    quantile: z.number().gt(0).lt(1).default(0.95),
+    thresholdMs: z.number().check(z.positive()),
+    quantile: z._default(z.number().check(z.gt(0), z.lt(1)), 0.95),
     minimumCalls,
-    window: windowSchema.default(defaultWindow),
-    relativeAccuracy: z.number().gte(0.001).lte(0.2).default(0.01),
+    window,
+    relativeAccuracy: z._default(z.number().check(z.gte(0.001), z.lte(0.2)), 0.01),
   }),
 ]);
 
