@@ -163,6 +163,12 @@ export function createHandle<F extends ModelFunction>(parts: HandleParts): Guard
       core.mode = next;
       if (next === 'disabled') machine.disable(reason, clock());
       else if (was === 'disabled') machine.reset(reason, clock());
+      // A shadow trip was a verdict on paper: enforcing starts from closed rather than cutting the
+      // primary at once. To act on it, forceOpen() deliberately.
+      else if (was === 'shadow' && machine.state(clock()) !== 'closed') {
+        forgetWindows(core);
+        machine.reset(`${reason}; the shadow state (${machine.state(clock())}) is not carried into enforce`, clock());
+      }
     },
     stats() {
       const now = clock();

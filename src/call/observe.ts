@@ -47,6 +47,8 @@ export interface GuardEvents {
     openForMs: number;
     at: number;
     detectionDelay?: DetectionDelay;
+    /** Shadow mode: the breaker would have opened; the primary keeps serving (nothing is contained). */
+    shadow: boolean;
   };
   /** The half-open probe suite finished: passed (real probes may now reach the primary) or failed (the breaker reopened). */
   'probe-suite': {
@@ -104,7 +106,12 @@ export interface Happenings {
   'async-signals': readonly Signal[];
   'async-dropped': number;
   'async-depth': number;
-  transition: { readonly transition: Transition; readonly detectionDelay: DetectionDelay | undefined };
+  transition: {
+    readonly transition: Transition;
+    readonly detectionDelay: DetectionDelay | undefined;
+    /** Shadow mode: the state moved, traffic did not. */
+    readonly shadow: boolean;
+  };
   'probe-suite': GuardEvents['probe-suite'];
   /** An operator's action on the handle (force-open, reset, set-mode, reconfigure, restore). */
   action: {

@@ -99,7 +99,7 @@ export function logSink(logger: Logger, breaker: string): Subscriber {
               ? 'window detector threw'
               : 'detector threw',
       ),
-    transition: ({ transition: t }) => {
+    transition: ({ transition: t, shadow }) => {
       const record = {
         breaker,
         from: t.from,
@@ -108,7 +108,12 @@ export function logSink(logger: Logger, breaker: string): Subscriber {
         ...(t.decision && { policy: t.decision.policy, details: t.decision.details }),
         ...(t.openForMs !== undefined && { openForMs: t.openForMs }),
       };
-      if (t.to === 'open') logger.warn(record, `breaker ${breaker} opened: ${t.reason}`);
+      if (shadow)
+        logger.info(
+          { ...record, shadow },
+          `breaker ${breaker} would be ${t.to} (shadow mode: traffic unchanged): ${t.reason}`,
+        );
+      else if (t.to === 'open') logger.warn(record, `breaker ${breaker} opened: ${t.reason}`);
       else logger.info(record, `breaker ${breaker} ${t.to}`);
     },
     action: (a) => logger[a.level]({ breaker, action: a.action, ...a.fields }, a.message),
@@ -156,7 +161,7 @@ export function eventSink(events: TypedEmitter<GuardEvents>, breaker: string): S
     'budget-exceeded': (b) => events.emit('budget-exceeded', { breaker, ...b }),
     'async-dropped': (depth) => events.emit('async-dropped', { breaker, depth }),
     'probe-suite': (p) => events.emit('probe-suite', p),
-    transition: ({ transition: t, detectionDelay }) => {
+    transition: ({ transition: t, detectionDelay, shadow }) => {
       events.emit('transition', { ...t, breaker });
       if (t.to === 'open') {
         events.emit('trip', {
@@ -166,6 +171,7 @@ export function eventSink(events: TypedEmitter<GuardEvents>, breaker: string): S
           openForMs: t.openForMs!,
           at: t.at,
           ...(detectionDelay && { detectionDelay }),
+          shadow,
         });
       } else if (t.to === 'half-open') events.emit('half-open', { breaker, at: t.at, reason: t.reason });
       else if (t.to === 'closed') events.emit('close', { breaker, at: t.at, reason: t.reason, from: t.from });

@@ -30,7 +30,7 @@ export class Transitions {
         this.lastDetectionDelay = detectionDelay = { policy: d.policy, calls: d.onsetCallsAgo, seconds };
       }
     } else if (t.to === 'half-open') this.suite!.halfOpened();
-    core.observe.emit('transition', { transition: t, detectionDelay });
+    core.observe.emit('transition', { transition: t, detectionDelay, shadow: core.mode === 'shadow' });
   };
 }
 

@@ -224,6 +224,33 @@ describe('guard state machine', () => {
     expect(s.g.state).toBe('closed');
   });
 
+  it('a shadow trip says "would have opened": the trip event and the log carry shadow, never containment', async () => {
+    const lines: { level: string; msg: string; shadow?: boolean }[] = [];
+    const log = (level: string) => (obj: { shadow?: boolean }, msg: string) => lines.push({ level, msg, ...obj });
+    const logger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+    const s = setup({ mode: 'shadow', logger });
+    await trip(s);
+    expect(s.events.trip![0]!.shadow).toBe(true);
+    const opened = lines.find((l) => l.msg.includes('open'));
+    expect(opened).toMatchObject({ level: 'info', shadow: true });
+    expect(opened!.msg).toMatch(/would be open \(shadow mode: traffic unchanged\)/);
+    expect(lines.some((l) => l.level === 'warn' && l.msg.includes('opened'))).toBe(false);
+  });
+
+  it('shadow → enforce starts from closed: a shadow trip never cuts the primary at the switch', async () => {
+    const s = setup({ mode: 'shadow' });
+    await trip(s);
+    s.model.toxic = false;
+    s.g.setMode('enforce', 'rollout done');
+    expect(s.g.state).toBe('closed');
+    expect(s.g.stats().policies[0]!.calls).toBe(0);
+    expect(await s.g('x')).toBe('kind reply to x');
+    // A trip under enforce is a real one.
+    await trip(s);
+    expect(s.events.trip!.at(-1)!.shadow).toBe(false);
+    expect(await s.g('y')).toBe('fallback reply to y');
+  });
+
   it('the kill switch moves traffic even from shadow or disabled mode (it switches the breaker to enforce)', async () => {
     for (const mode of ['shadow', 'disabled'] as const) {
       const s = setup({ mode });
