@@ -380,11 +380,14 @@ describe.skipIf(!existsSync(benignDir))('benign assistant answers (../shared/dat
     return { n, blocked: blocked / n, flagged: flagged / n };
   };
 
-  it.each(readdirSync(benignDir).filter((x) => x.endsWith('.jsonl')))('blocks at most 0.5 %% of %s', (file) => {
-    const r = rates([file]);
-    expect(r.n).toBeGreaterThan(200);
-    expect(r.blocked).toBeLessThanOrEqual(0.005);
-  });
+  it.each(existsSync(benignDir) ? readdirSync(benignDir).filter((x) => x.endsWith('.jsonl')) : [])(
+    'blocks at most 0.5 %% of %s',
+    (file) => {
+      const r = rates([file]);
+      expect(r.n).toBeGreaterThan(200);
+      expect(r.blocked).toBeLessThanOrEqual(0.005);
+    },
+  );
 
   it('flags at most 2 % of the short answers it was calibrated on', () => {
     const r = rates(CALIBRATED);
