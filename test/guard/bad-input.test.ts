@@ -463,3 +463,64 @@ describe('detectors that misbehave off the hot path', () => {
     expect(g.stats().detectorErrors).toBe(3);
   });
 });
+
+describe('an output that throws while it is read', () => {
+  const hostile = () =>
+    new Proxy(
+      {},
+      {
+        // `then` is read by every await (a thenable check): only the output's own fields throw.
+        get(_target, key) {
+          if (key === 'then') return undefined;
+          throw new Error('getter says no');
+        },
+        ownKeys() {
+          throw new Error('no keys either');
+        },
+      },
+    );
+
+  it('is judged like a detector error: counted, onDetectorError honoured, fallbacks tried, never thrown', async () => {
+    const errors: string[] = [];
+    const pass = guard(async () => hostile() as unknown as string, { ...base, name: 'rd1', detectors: [marker()] });
+    pass.on('detector-error', (e) => errors.push(e.detector));
+    await expect(pass()).resolves.toBeDefined();
+    expect(pass.stats().detectorErrors).toBeGreaterThan(0);
+    expect(errors).toContain('text');
+
+    const block = guard(async () => hostile() as unknown as string, {
+      ...base,
+      name: 'rd2',
+      detectors: [marker()],
+      onDetectorError: 'block',
+      fallbacks: [async () => 'fallback'],
+    });
+    expect(await block()).toBe('fallback');
+    expect(block.stats().calls).toMatchObject({ blocked: 1, servedByFallback: 1 });
+  });
+
+  it('never leaves a half-open probe slot taken: with probes: 1 the breaker recovers once the primary is healthy', async () => {
+    const clock = virtualClock();
+    let answer: () => unknown = () => 'TOXIC';
+    const g = guard(async () => answer() as string, {
+      ...base,
+      name: 'rd3',
+      clock: clock.now,
+      detectors: [marker()],
+      onDetectorError: 'block',
+      trip: { policy: 'rate', threshold: 0.5, minimumCalls: 1 },
+      recovery: { afterMs: 100, probes: 1 },
+      fallbacks: [async () => 'fallback'],
+    });
+    expect(await g()).toBe('fallback');
+    expect(g.state).toBe('open');
+    clock.advance(100);
+    answer = hostile; // the probe's output cannot be read: the probe fails, the breaker reopens
+    expect(await g()).toBe('fallback');
+    expect(g.state).toBe('open');
+    clock.advance(200);
+    answer = () => 'healthy';
+    expect(await g()).toBe('healthy');
+    expect(g.state).toBe('closed');
+  });
+});
