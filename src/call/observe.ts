@@ -101,6 +101,8 @@ export interface Happenings {
     readonly elapsedMs: number;
     readonly budgetMs: number;
   };
+  /** The default text extractor stopped at its limit: `unread` strings, objects and arrays of the output went unread. */
+  'text-unread': { readonly route: string; readonly unread: number; readonly limit: number };
   'async-signals': readonly Signal[];
   'async-dropped': number;
   'async-depth': number;
@@ -139,6 +141,7 @@ export class Observe {
       rejected: [],
       'detector-error': [],
       'budget-exceeded': [],
+      'text-unread': [],
       'async-signals': [],
       'async-dropped': [],
       'async-depth': [],

@@ -77,6 +77,7 @@ export function metricsSink(metrics: BreakerMetrics): Subscriber {
 
 /** Logs without content: prompts and outputs never appear, only names, numbers and reasons. */
 export function logSink(logger: Logger, breaker: string): Subscriber {
+  let warnedUnread = false;
   return {
     answered: (a) => {
       if (a.blockedBy.length > 0) {
@@ -99,6 +100,15 @@ export function logSink(logger: Logger, breaker: string): Subscriber {
               ? 'window detector threw'
               : 'detector threw',
       ),
+    // Once per guard: every call of an output this large would repeat it; each call's `text` signal carries the count.
+    'text-unread': (u) => {
+      if (warnedUnread) return;
+      warnedUnread = true;
+      logger.warn(
+        { breaker, route: u.route, unread: u.unread, limit: u.limit },
+        `breaker ${breaker}: the default text extractor left ${u.unread} strings or objects of an output unread (it reads at most ${u.limit} values); pass a text(output) option that returns what detectors must read. Logged once per guard.`,
+      );
+    },
     transition: ({ transition: t }) => {
       const record = {
         breaker,
