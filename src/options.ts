@@ -81,6 +81,37 @@ export interface GuardOptions<F extends ModelFunction> {
   tracing?: boolean | TracingOptions<ArgsOf<F>>;
 }
 
+/** Breaker and detector names become metric labels: short, and only characters a query and a dashboard can carry. */
+export const LABEL_NAME = /^[A-Za-z0-9_.:-]+$/;
+export const LABEL_NAME_MAX = 100;
+const LABEL_NAME_RULE = 'must contain only letters, digits and _ . : -';
+
+/** What is wrong with a name used as a metric label, or undefined when it is fine. */
+export function labelNameProblem(name: string): string | undefined {
+  if (name.length <= LABEL_NAME_MAX && LABEL_NAME.test(name)) return undefined;
+  const length = name.length > LABEL_NAME_MAX ? `; it has ${name.length}` : '';
+  return `must be 1 to ${LABEL_NAME_MAX} characters and ${LABEL_NAME_RULE.slice('must '.length)}${length}`;
+}
+
+/** A name as an error message shows it: quoted and escaped (no raw newlines or escapes), cut at 40 characters. */
+export const showName = (name: string): string => JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name);
+
+/** Why `list` cannot be a guard's detectors (names unfit for labels, or two alike), or undefined. */
+export function detectorNamesProblem(
+  list: readonly { readonly name: string }[],
+): { index?: number; message: string } | undefined {
+  const names = new Set<string>();
+  for (let index = 0; index < list.length; index++) {
+    const { name } = list[index]!;
+    const problem = labelNameProblem(name);
+    if (problem) return { index, message: `detector name ${showName(name)} ${problem} (it is a metric label)` };
+    if (names.has(name))
+      return { message: `two detectors are named ${showName(name)}; names must be unique (they are metric labels)` };
+    names.add(name);
+  }
+  return undefined;
+}
+
 const fn = (what: string) =>
   z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', { message: `must be ${what}` });
 
@@ -112,12 +143,20 @@ const policySchema = z.union([z.custom<TripPolicy>(isTripPolicy), tripPolicySpec
 export const DEFAULT_TRIP: readonly TripPolicySpec[] = [{ policy: 'cusum' }, { policy: 'wilson', threshold: 0.2 }];
 
 export const guardOptionsSchema = z.strictObject({
-  name: z
-    .string()
-    .min(1)
-    .max(100)
-    .regex(/^[A-Za-z0-9_.:-]+$/, 'must contain only letters, digits and _ . : -'),
-  detectors: z.array(detectorSchema).optional(),
+  name: z.string().min(1).max(LABEL_NAME_MAX).regex(LABEL_NAME, LABEL_NAME_RULE),
+  // Checked here, before guard() writes any series, and again by buildLive() for the default detectors.
+  detectors: z
+    .array(detectorSchema)
+    .superRefine((list, ctx) => {
+      const problem = detectorNamesProblem(list);
+      if (problem)
+        ctx.addIssue({
+          code: 'custom',
+          message: problem.message,
+          path: problem.index === undefined ? [] : [problem.index],
+        });
+    })
+    .optional(),
   fallbacks: z.array(fallbackSchema).default([]),
   safeReply: z.unknown().optional(),
   text: fn('a function (output) => string').optional(),

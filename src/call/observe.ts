@@ -103,7 +103,8 @@ export interface Happenings {
   };
   /** The default text extractor stopped at its limit: `unread` strings, objects and arrays of the output went unread. */
   'text-unread': { readonly route: string; readonly unread: number; readonly limit: number };
-  'async-signals': readonly Signal[];
+  /** An async evaluation's signals; `detectors[i]` is the configured name of the detector that returned `signals[i]`. */
+  'async-signals': { readonly signals: readonly Signal[]; readonly detectors: readonly string[] };
   'async-dropped': number;
   'async-depth': number;
   transition: { readonly transition: Transition; readonly detectionDelay: DetectionDelay | undefined };

@@ -61,8 +61,12 @@ export function metricsSink(metrics: BreakerMetrics): Subscriber {
     'detector-error': (e) => {
       if (e.stage !== 'hot-path') metrics.detector(e.detector, 'error');
     },
-    'async-signals': (signals) => {
-      for (const s of signals) metrics.detector(s.detector, s.blocked ? 'block' : s.flagged ? 'flag' : 'pass');
+    // Labelled by the configured name, never by what the signal says it is: labels come from configuration only.
+    'async-signals': ({ signals, detectors }) => {
+      for (let i = 0; i < signals.length; i++) {
+        const s = signals[i]!;
+        metrics.detector(detectors[i]!, s.blocked ? 'block' : s.flagged ? 'flag' : 'pass');
+      }
     },
     'async-dropped': () => metrics.asyncDropped(),
     'async-depth': (depth) => metrics.asyncQueueDepth(depth),
