@@ -81,14 +81,39 @@ export interface GuardOptions<F extends ModelFunction> {
   tracing?: boolean | TracingOptions<ArgsOf<F>>;
 }
 
-/** A breaker's (or a detector's) name: a metric label, so short and plain. */
-export const breakerName = z
-  .string()
-  .check(
-    z.minLength(1),
-    z.maxLength(100),
-    z.regex(/^[A-Za-z0-9_.:-]+$/, 'must contain only letters, digits and _ . : -'),
-  );
+/** Breaker and detector names become metric labels: short, and only characters a query and a dashboard can carry. */
+export const LABEL_NAME = /^[A-Za-z0-9_.:-]+$/;
+export const LABEL_NAME_MAX = 100;
+const LABEL_NAME_RULE = 'must contain only letters, digits and _ . : -';
+
+/** What is wrong with a name used as a metric label, or undefined when it is fine. */
+export function labelNameProblem(name: string): string | undefined {
+  if (name.length <= LABEL_NAME_MAX && LABEL_NAME.test(name)) return undefined;
+  const length = name.length > LABEL_NAME_MAX ? `; it has ${name.length}` : '';
+  return `must be 1 to ${LABEL_NAME_MAX} characters and ${LABEL_NAME_RULE.slice('must '.length)}${length}`;
+}
+
+/** A name as an error message shows it: quoted and escaped (no raw newlines or escapes), cut at 40 characters. */
+export const showName = (name: string): string => JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name);
+
+/** Why `list` cannot be a guard's detectors (names unfit for labels, or two alike), or undefined. */
+export function detectorNamesProblem(
+  list: readonly { readonly name: string }[],
+): { index?: number; message: string } | undefined {
+  const names = new Set<string>();
+  for (let index = 0; index < list.length; index++) {
+    const { name } = list[index]!;
+    const problem = labelNameProblem(name);
+    if (problem) return { index, message: `detector name ${showName(name)} ${problem} (it is a metric label)` };
+    if (names.has(name))
+      return { message: `two detectors are named ${showName(name)}; names must be unique (they are metric labels)` };
+    names.add(name);
+  }
+  return undefined;
+}
+
+/** A breaker's name: a metric label. */
+const breakerName = z.string().check(z.minLength(1), z.maxLength(LABEL_NAME_MAX), z.regex(LABEL_NAME, LABEL_NAME_RULE));
 
 const fn = (what: string) =>
   z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', { error: `must be ${what}` });
@@ -131,7 +156,21 @@ const positive = (fallback: number) => z._default(z.number().check(z.positive())
 // zod/mini, not classic zod: a guard's option checks must not bring classic zod's ≈ 450 KB into every app bundle.
 export const guardOptionsSchema = z.strictObject({
   name: breakerName,
-  detectors: z.optional(z.array(detectorSchema)),
+  // Checked here, before guard() writes any series, and again by buildLive() for the default detectors.
+  detectors: z.optional(
+    z.array(detectorSchema).check(
+      z.superRefine((list, ctx) => {
+        const problem = detectorNamesProblem(list);
+        if (problem) {
+          ctx.addIssue({
+            code: 'custom',
+            message: problem.message,
+            path: problem.index === undefined ? [] : [problem.index],
+          });
+        }
+      }),
+    ),
+  ),
   fallbacks: z._default(z.array(fallbackSchema), []),
   safeReply: z.optional(z.unknown()),
   text: z.optional(fn('a function (output) => string')),

@@ -13,7 +13,7 @@ import {
   type Detector,
   type WindowDetector,
 } from '../detectors/types.js';
-import type { ParsedGuardOptions } from '../options.js';
+import { detectorNamesProblem, type ParsedGuardOptions } from '../options.js';
 import { DeadlineQueue } from '../routing/deadlines.js';
 import type { InvokeOptions } from '../routing/invoke.js';
 import { toRoute, type Route } from '../routing/routes.js';
@@ -121,16 +121,12 @@ export function buildLive(next: ParsedGuardOptions, at: string, parts: LiveParts
   };
 }
 
+/** The options' schema checks the detectors given; this checks the list that runs, defaults included. */
 function checkDetectorNames(list: readonly Detector[], at: string): void {
-  const names = new Set<string>();
-  for (const d of list) {
-    if (names.has(d.name)) {
-      throw new TypeError(
-        `${at}: option "detectors": two detectors are named "${d.name}"; names must be unique (they are metric labels)`,
-      );
-    }
-    names.add(d.name);
-  }
+  const problem = detectorNamesProblem(list);
+  if (problem === undefined) return;
+  const path = problem.index === undefined ? 'detectors' : `detectors.${problem.index}`;
+  throw new TypeError(`${at}: option "${path}": ${problem.message}`);
 }
 
 function toFallbacks(list: ParsedGuardOptions['fallbacks'], at: string): AnyRoute[] {
@@ -178,7 +174,7 @@ export function detectorHooks(observe: Observe): Pick<LiveParts, 'hotPathHooks' 
         observe.emit('budget-exceeded', { detector, route: input.route, elapsedMs, budgetMs }),
     },
     asyncHooks: {
-      onSignals: (signals) => observe.emit('async-signals', signals),
+      onSignals: (signals, _job, detectors) => observe.emit('async-signals', { signals, detectors }),
       onDetectorError: (detector, error) =>
         observe.emit('detector-error', { detector, route: 'primary', error, stage: 'async' }),
       onDepth: (depth) => observe.emit('async-depth', depth),

@@ -103,7 +103,10 @@ export interface Happenings {
     readonly elapsedMs: number;
     readonly budgetMs: number;
   };
-  'async-signals': readonly Signal[];
+  /** The default text extractor stopped at its limit: `unread` strings, objects and arrays of the output went unread. */
+  'text-unread': { readonly route: string; readonly unread: number; readonly limit: number };
+  /** An async evaluation's signals; `detectors[i]` is the configured name of the detector that returned `signals[i]`. */
+  'async-signals': { readonly signals: readonly Signal[]; readonly detectors: readonly string[] };
   'async-dropped': number;
   'async-depth': number;
   transition: {
@@ -146,6 +149,7 @@ export class Observe {
       rejected: [],
       'detector-error': [],
       'budget-exceeded': [],
+      'text-unread': [],
       'async-signals': [],
       'async-dropped': [],
       'async-depth': [],

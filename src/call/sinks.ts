@@ -61,8 +61,12 @@ export function metricsSink(metrics: BreakerMetrics): Subscriber {
     'detector-error': (e) => {
       if (e.stage !== 'hot-path') metrics.detector(e.detector, 'error');
     },
-    'async-signals': (signals) => {
-      for (const s of signals) metrics.detector(s.detector, s.blocked ? 'block' : s.flagged ? 'flag' : 'pass');
+    // Labelled by the configured name, never by what the signal says it is: labels come from configuration only.
+    'async-signals': ({ signals, detectors }) => {
+      for (let i = 0; i < signals.length; i++) {
+        const s = signals[i]!;
+        metrics.detector(detectors[i]!, s.blocked ? 'block' : s.flagged ? 'flag' : 'pass');
+      }
     },
     'async-dropped': () => metrics.asyncDropped(),
     'async-depth': (depth) => metrics.asyncQueueDepth(depth),
@@ -77,6 +81,7 @@ export function metricsSink(metrics: BreakerMetrics): Subscriber {
 
 /** Logs without content: prompts and outputs never appear, only names, numbers and reasons. */
 export function logSink(logger: Logger, breaker: string): Subscriber {
+  let warnedUnread = false;
   return {
     answered: (a) => {
       if (a.blockedBy.length > 0) {
@@ -99,6 +104,15 @@ export function logSink(logger: Logger, breaker: string): Subscriber {
               ? 'window detector threw'
               : 'detector threw',
       ),
+    // Once per guard: every call of an output this large would repeat it; each call's `text` signal carries the count.
+    'text-unread': (u) => {
+      if (warnedUnread) return;
+      warnedUnread = true;
+      logger.warn(
+        { breaker, route: u.route, unread: u.unread, limit: u.limit },
+        `breaker ${breaker}: the default text extractor left ${u.unread} strings or objects of an output unread (it reads at most ${u.limit} values); pass a text(output) option that returns what detectors must read. Logged once per guard.`,
+      );
+    },
     transition: ({ transition: t, shadow }) => {
       const record = {
         breaker,

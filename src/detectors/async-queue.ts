@@ -11,7 +11,8 @@ export interface AsyncQueueOptions {
 }
 
 export interface AsyncQueueHooks {
-  onSignals(signals: Signal[], job: AsyncJob): void;
+  /** `detectors[i]`: the configured name of the detector that returned `signals[i]` (a signal's own `detector` field is not trusted as a label). */
+  onSignals(signals: Signal[], job: AsyncJob, detectors: readonly string[]): void;
   onDetectorError(detector: string, error: unknown): void;
   onDepth(depth: number): void;
 }
@@ -92,17 +93,20 @@ export class AsyncDetectorQueue {
         this.detectors.map((d) => Promise.race([(async () => d.detect(job.input, controller.signal))(), aborted])),
       );
       const signals: Signal[] = [];
+      const names: string[] = [];
       settled.forEach((result, i) => {
         const name = this.detectors[i]!.name;
         if (result.status === 'rejected') this.hooks.onDetectorError(name, result.reason);
-        else if (isSignal(result.value)) signals.push(result.value);
-        else
+        else if (isSignal(result.value)) {
+          signals.push(result.value);
+          names.push(name);
+        } else
           this.hooks.onDetectorError(
             name,
             new TypeError(`detector "${name}" returned ${describe(result.value)}, not a signal`),
           );
       });
-      this.hooks.onSignals(signals, job);
+      this.hooks.onSignals(signals, job, names);
       return signals;
     } finally {
       clearTimeout(timer);

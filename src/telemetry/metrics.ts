@@ -43,7 +43,11 @@ export interface BreakerMetrics {
   asyncQueueDepth(depth: number): void;
   /** A trip whose policy estimated the change's onset: time to detect, in calls and (when known) seconds. */
   detectionDelay(policy: string, calls: number, seconds: number | undefined): void;
-  /** Registers the reader of the breaker's state and windows, called at scrape time; returns the function that unregisters it (call it on dispose). */
+  /**
+   * Registers the reader of the breaker's state and windows, called at scrape time; returns the
+   * function that unregisters it (call it on dispose): it stops this instance's writes and, once no
+   * live guard of this name is left on the registry, removes every series labelled with the breaker.
+   */
   source(read: () => MetricsSnapshot): () => void;
 }
 
@@ -62,17 +66,41 @@ const FALLBACK_RESULTS: readonly FallbackResult[] = ['served', 'safe_reply', 'ex
 type Families = ReturnType<typeof createFamilies>;
 const familiesByRegistry = new WeakMap<PromClient.Registry, Families>();
 
+type Labels = Record<string, string>;
+
+/** One series a breaker wrote: its label child (cached, so the hot path does no label lookups twice) and how to remove it. */
+interface Series {
+  readonly child: unknown;
+  readonly remove: () => void;
+}
+
+/**
+ * The series of one breaker name on one registry, shared by every guard of that name: two guards
+ * with one name write the same series (counters add up; a gauge shows whichever wrote last), and
+ * the series go when the last of them is disposed.
+ */
+interface BreakerSeries {
+  /** The scrape-time readers of the live guards of this name; the scrape reads the newest. */
+  readonly readers: (() => MetricsSnapshot)[];
+  /** Every series written for this name, by key. */
+  readonly series: Map<string, Series>;
+  /** The window series the last scrape set (they are rewritten on every scrape). */
+  windowLabels: { readonly policies: readonly Labels[]; readonly groups: readonly Labels[] };
+}
+
+const NO_WINDOWS: BreakerSeries['windowLabels'] = { policies: [], groups: [] };
+
 function createFamilies(registry: PromClient.Registry) {
   const prom = loadOptionalPeer<typeof PromClient>('prom-client', 'metrics');
   const registers = [registry];
-  /** Readers of every live breaker on this registry, by breaker name. */
-  const sources = new Map<string, () => MetricsSnapshot>();
+  /** The series and scrape-time readers of every breaker name on this registry. */
+  const breakers = new Map<string, BreakerSeries>();
   // Reuse a family another breaker (or another copy of this package) registered on this registry.
   const get = <M>(name: string, make: () => M): M => (registry.getSingleMetric(name) as M | undefined) ?? make();
   // Scrape-time refresh: reading each breaker's state applies lazy transitions (open → half-open) before the state series are serialised.
-  const refresh = (): void => refreshWindows(families, sources);
+  const refresh = (): void => refreshWindows(families, breakers);
   const families = {
-    sources,
+    breakers,
     state: get(
       'safety_breaker_state',
       () =>
@@ -283,7 +311,7 @@ function createFamilies(registry: PromClient.Registry) {
         }),
     ),
   } as {
-    sources: Map<string, () => MetricsSnapshot>;
+    breakers: Map<string, BreakerSeries>;
     state: PromClient.Gauge<'breaker' | 'state'>;
     transitions: PromClient.Counter<'breaker' | 'from' | 'to'>;
     lastTransition: PromClient.Gauge<'breaker'>;
@@ -310,18 +338,23 @@ function createFamilies(registry: PromClient.Registry) {
 }
 
 /** Sets the window gauges from every live breaker's policies; series of disposed breakers disappear. */
-function refreshWindows(f: Families, sources: Map<string, () => MetricsSnapshot>): void {
+function refreshWindows(f: Families, breakers: Map<string, BreakerSeries>): void {
   f.windowRatio.reset();
   f.windowCalls.reset();
   f.threshold.reset();
   f.windowGroups.reset();
-  for (const [breaker, read] of sources) {
+  for (const [breaker, entry] of breakers) {
+    entry.windowLabels = NO_WINDOWS;
+    const read = entry.readers[entry.readers.length - 1];
+    if (read === undefined) continue;
     let snapshot: MetricsSnapshot;
     try {
       snapshot = read();
     } catch {
       continue; // a disposed or broken breaker must not break the scrape
     }
+    const policies: Labels[] = [];
+    const groups: Labels[] = [];
     const seen = new Map<string, number>();
     for (const p of snapshot.policies) {
       // Two policies of the same kind on one breaker get distinct labels: rate, rate-2, …
@@ -331,13 +364,32 @@ function refreshWindows(f: Families, sources: Map<string, () => MetricsSnapshot>
       f.windowRatio.set(labels, p.value);
       f.windowCalls.set(labels, p.calls);
       f.threshold.set(labels, p.threshold);
+      policies.push(labels);
     }
     for (const w of snapshot.windows ?? []) {
       const insufficient = w.groups.filter((g) => g.insufficient).length;
-      f.windowGroups.set({ breaker, detector: w.detector, status: 'sufficient' }, w.groups.length - insufficient);
-      f.windowGroups.set({ breaker, detector: w.detector, status: 'insufficient' }, insufficient);
+      const sufficientLabels = { breaker, detector: w.detector, status: 'sufficient' };
+      const insufficientLabels = { breaker, detector: w.detector, status: 'insufficient' };
+      f.windowGroups.set(sufficientLabels, w.groups.length - insufficient);
+      f.windowGroups.set(insufficientLabels, insufficient);
+      groups.push(sufficientLabels, insufficientLabels);
     }
+    entry.windowLabels = { policies, groups };
   }
+}
+
+/** Removes every series of `breaker` from every family (prom-client's `remove(labels)` per label set written). */
+function removeBreaker(f: Families, breaker: string, entry: BreakerSeries): void {
+  for (const s of entry.series.values()) s.remove();
+  entry.series.clear();
+  for (const labels of entry.windowLabels.policies) {
+    f.windowRatio.remove(labels);
+    f.windowCalls.remove(labels);
+    f.threshold.remove(labels);
+  }
+  for (const labels of entry.windowLabels.groups) f.windowGroups.remove(labels);
+  entry.windowLabels = NO_WINDOWS;
+  if (f.breakers.get(breaker) === entry) f.breakers.delete(breaker);
 }
 
 const NOOP: BreakerMetrics = {
@@ -355,74 +407,104 @@ const NOOP: BreakerMetrics = {
   source: () => () => {},
 };
 
-/** Metrics for one breaker on the app's registry; label children are cached so the hot path does no label lookups twice. */
+/**
+ * Metrics for one breaker on the app's registry; label children are cached so the hot path does no
+ * label lookups twice. Every series it writes is remembered, so that the unregister function
+ * `source()` returns (called on dispose) removes them all once no live guard of this name is left
+ * on the registry; after that, this instance writes nothing.
+ */
 export function createBreakerMetrics(registry: PromClient.Registry | undefined, breaker: string): BreakerMetrics {
   if (!registry) return NOOP;
   let families = familiesByRegistry.get(registry);
   if (!families) familiesByRegistry.set(registry, (families = createFamilies(registry)));
   const f = families;
-  const cache = new Map<string, { inc(n?: number): void; observe?(v: number): void }>();
-  const child = <T>(key: string, make: () => T): T => {
-    let c = cache.get(key) as T | undefined;
-    if (!c) cache.set(key, (c = make()) as never);
-    return c;
+  const entry: BreakerSeries = f.breakers.get(breaker) ?? { readers: [], series: new Map(), windowLabels: NO_WINDOWS };
+  f.breakers.set(breaker, entry);
+  const { series } = entry;
+  /** The label child of `labels` in `family`, created (and remembered for removal) on first use. */
+  const child = <L extends Labels, C>(
+    key: string,
+    family: { labels(labels: L): C; remove(labels: L): void },
+    labels: L,
+  ): C => {
+    let s = series.get(key);
+    if (!s) series.set(key, (s = { child: family.labels(labels), remove: () => family.remove(labels) }));
+    return s.child as C;
+  };
+  let disposed = false;
+
+  const states = BREAKER_STATES.map((state) => [state, child(`s|${state}`, f.state, { breaker, state })] as const);
+  const lastTransition = child('l', f.lastTransition, { breaker });
+  const notPermitted = child('n', f.notPermitted, { breaker });
+  const rejected = child('c|primary|rejected', f.calls, { breaker, route: 'primary', outcome: 'rejected' });
+  const asyncDepth = child('q', f.asyncDepth, { breaker });
+  const asyncDropped = child('x', f.asyncDropped, { breaker });
+  const setState = (current: BreakerState): void => {
+    for (const [state, gauge] of states) gauge.set(state === current ? 1 : 0);
   };
 
   // Every series an alert needs exists from the start, so rate() and absent() behave.
-  for (const state of BREAKER_STATES) f.state.set({ breaker, state }, state === 'closed' ? 1 : 0);
-  f.lastTransition.set({ breaker }, Date.now() / 1000);
-  f.notPermitted.inc({ breaker }, 0);
-  for (const result of FALLBACK_RESULTS) f.fallback.inc({ breaker, result }, 0);
-  f.asyncDepth.set({ breaker }, 0);
-  f.asyncDropped.inc({ breaker }, 0);
-  const notPermitted = f.notPermitted.labels({ breaker });
-  const rejected = f.calls.labels({ breaker, route: 'primary', outcome: 'rejected' });
+  setState('closed');
+  lastTransition.set(Date.now() / 1000);
+  notPermitted.inc(0);
+  for (const result of FALLBACK_RESULTS) child(`f|${result}`, f.fallback, { breaker, result }).inc(0);
+  asyncDepth.set(0);
+  asyncDropped.inc(0);
 
   return {
     state(current) {
-      for (const state of BREAKER_STATES) f.state.set({ breaker, state }, state === current ? 1 : 0);
+      if (!disposed) setState(current);
     },
     transition(from, to) {
-      f.transitions.inc({ breaker, from, to });
+      if (disposed) return;
+      child(`r|${from}|${to}`, f.transitions, { breaker, from, to }).inc();
       // Wall time, not the guard's clock: the series says when it happened in the world.
-      f.lastTransition.set({ breaker }, Date.now() / 1000);
+      lastTransition.set(Date.now() / 1000);
     },
     call(route, outcome, seconds) {
-      child(`c|${route}|${outcome}`, () => f.calls.labels({ breaker, route, outcome })).inc();
-      child(`d|${route}`, () => f.callDuration.labels({ breaker, route })).observe(seconds);
+      if (disposed) return;
+      child(`c|${route}|${outcome}`, f.calls, { breaker, route, outcome }).inc();
+      child(`d|${route}`, f.callDuration, { breaker, route }).observe(seconds);
     },
     notPermitted() {
+      if (disposed) return;
       notPermitted.inc();
       rejected.inc();
     },
     fallback(result) {
-      child(`f|${result}`, () => f.fallback.labels({ breaker, result })).inc();
+      if (!disposed) child(`f|${result}`, f.fallback, { breaker, result }).inc();
     },
     detector(detector, verdict, seconds) {
-      child(`e|${detector}|${verdict}`, () => f.evaluations.labels({ breaker, detector, verdict })).inc();
-      if (seconds !== undefined)
-        child(`t|${detector}`, () => f.detectorDuration.labels({ breaker, detector })).observe(seconds);
+      if (disposed) return;
+      child(`e|${detector}|${verdict}`, f.evaluations, { breaker, detector, verdict }).inc();
+      if (seconds !== undefined) child(`t|${detector}`, f.detectorDuration, { breaker, detector }).observe(seconds);
     },
     blocked(route, detector) {
-      child(`b|${route}|${detector}`, () => f.blocked.labels({ breaker, route, detector })).inc();
+      if (!disposed) child(`b|${route}|${detector}`, f.blocked, { breaker, route, detector }).inc();
     },
     budgetOverrun(detector) {
-      child(`o|${detector}`, () => f.budgetOverruns.labels({ breaker, detector })).inc();
+      if (!disposed) child(`o|${detector}`, f.budgetOverruns, { breaker, detector }).inc();
     },
     asyncDropped() {
-      f.asyncDropped.inc({ breaker });
+      if (!disposed) asyncDropped.inc();
     },
     asyncQueueDepth(depth) {
-      f.asyncDepth.set({ breaker }, depth);
+      if (!disposed) asyncDepth.set(depth);
     },
     detectionDelay(policy, calls, seconds) {
-      f.detectionDelayCalls.observe({ breaker, policy }, calls);
-      if (seconds !== undefined) f.detectionDelay.observe({ breaker, policy }, seconds);
+      if (disposed) return;
+      child(`k|${policy}`, f.detectionDelayCalls, { breaker, policy }).observe(calls);
+      if (seconds !== undefined) child(`y|${policy}`, f.detectionDelay, { breaker, policy }).observe(seconds);
     },
     source(read) {
-      f.sources.set(breaker, read);
+      entry.readers.push(read);
       return () => {
-        if (f.sources.get(breaker) === read) f.sources.delete(breaker);
+        const i = entry.readers.lastIndexOf(read);
+        if (i < 0) return;
+        entry.readers.splice(i, 1);
+        // Calls still in flight after dispose() must not bring the series back: this instance writes no more.
+        disposed = true;
+        if (entry.readers.length === 0) removeBreaker(f, breaker, entry);
       };
     },
   };

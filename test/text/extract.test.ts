@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultText } from '../../src/text/extract.js';
+import { defaultText, extractText, TEXT_VALUE_LIMIT } from '../../src/text/extract.js';
 
 describe('defaultText', () => {
   it('plain strings pass through', () => {
@@ -89,5 +89,65 @@ describe('defaultText', () => {
     let deep: unknown = 'bottom';
     for (let i = 0; i < 10_000; i++) deep = { d: deep };
     expect(typeof defaultText(deep)).toBe('string');
+  });
+});
+
+/** `value` nested `depth` levels deep in plain objects (depth 1: `{ d: value }`). */
+const nested = (value: unknown, depth: number): unknown => {
+  let out = value;
+  for (let i = 0; i < depth; i++) out = { d: out, n: i };
+  return out;
+};
+
+describe('extractText: what the default extractor reads, and what it reports it could not', () => {
+  it.each([1, 8, 9, 12, 100, 10_000])('a string %i levels deep is read', (depth) => {
+    expect(defaultText(nested('TOXIC', depth))).toBe('TOXIC');
+    expect(extractText(nested('TOXIC', depth))).toEqual({ text: 'TOXIC', unread: 0 });
+  });
+
+  it('every shape it understands is read whole: the same text as defaultText, nothing unread', () => {
+    const outputs = [
+      'plain',
+      { object: 'response', output_text: 'joined' },
+      { choices: [{ message: { content: 'chat' } }] },
+      { type: 'message', content: [{ type: 'text', text: 'anthropic' }] },
+      { text: 'vercel' },
+      { data: [{ reply: 'unknown shape' }, ['a', ['b', { c: 'd' }]]] },
+      42,
+      null,
+    ];
+    for (const output of outputs) expect(extractText(output)).toEqual({ text: defaultText(output), unread: 0 });
+  });
+
+  it('strings are read in document order; an object reached twice (shared or cyclic) is read once', () => {
+    const shared = { s: 'shared' };
+    const cyclic: Record<string, unknown> = { a: 'x', shared, list: [shared, 'y'] };
+    cyclic.self = cyclic;
+    expect(extractText(cyclic)).toEqual({ text: 'x\nshared\ny', unread: 0 });
+  });
+
+  it(`past ${TEXT_VALUE_LIMIT} values, what is left is counted as unread, never skipped silently`, () => {
+    const big = Array.from({ length: TEXT_VALUE_LIMIT + 500 }, (_, i) => `s${i}`);
+    const { text, unread } = extractText({ big });
+    expect(unread).toBe(501); // the last 500 and the one the limit stopped at
+    expect(text.startsWith('s0\ns1\n')).toBe(true);
+    expect(text).not.toContain(`s${TEXT_VALUE_LIMIT + 499}`);
+    // defaultText() reads exactly as much and returns the text alone.
+    expect(defaultText({ big })).toBe(text);
+  });
+
+  it('only values that can hold text count as unread: strings, objects and arrays, not numbers', () => {
+    const numbers = Array.from({ length: TEXT_VALUE_LIMIT + 10 }, (_, i) => i);
+    expect(extractText({ numbers })).toEqual({ text: '', unread: 0 });
+    expect(extractText({ numbers, tail: ['TOXIC', { t: 'TOXIC' }, 7] }).unread).toBe(1);
+    expect(extractText([...numbers, 'TOXIC', { t: 'TOXIC' }, 7]).unread).toBe(2);
+  });
+
+  it('byte arrays and buffers hold no text: read as empty, however large', () => {
+    expect(extractText(new Uint8Array(4 * TEXT_VALUE_LIMIT))).toEqual({ text: '', unread: 0 });
+    expect(extractText({ audio: Buffer.alloc(4 * TEXT_VALUE_LIMIT), transcript: 'said' })).toEqual({
+      text: 'said',
+      unread: 0,
+    });
   });
 });
