@@ -55,8 +55,6 @@ const library: Options = {
   },
   // import.meta.url (the toxicity loader, optional peers) needs a shim in the CommonJS build.
   shims: true,
-  // p-retry is ESM-only; bundling it keeps the CommonJS build loadable by require() on every Node >= 20.
-  noExternal: ['p-retry', 'is-network-error'],
 };
 
 /** The three builds (scripts/build-package.ts reuses them). */

@@ -1,4 +1,3 @@
-import pRetry from 'p-retry';
 import { RouteScope, callInScope } from '../context.js';
 import { TimeoutError } from '../errors.js';
 import type { DeadlineQueue } from './deadlines.js';
@@ -23,8 +22,8 @@ export interface InvokeOptions {
 
 /**
  * Calls one route: a timeout per attempt, the caller's abort signal, and retries of transient
- * provider errors. The first attempt runs without p-retry and without an extra async layer, so a
- * healthy call pays almost nothing for either.
+ * provider errors. The first attempt runs without an extra async layer, so a healthy call pays
+ * almost nothing for either.
  */
 export function invokeRoute<Args extends unknown[], Output>(
   route: Route<Args, Output>,
@@ -35,43 +34,36 @@ export function invokeRoute<Args extends unknown[], Output>(
   const first = attempt(route, args, options, startedAt);
   const { retry } = options;
   if (!retry || retry.retries === 0) return first;
-  return first.catch((error: unknown) => {
-    if (options.signal?.aborted || !isTransientError(error)) throw error;
-    // p-retry's own first attempt runs at once; replaying the first failure to it instead makes
-    // it wait its first back-off before calling again. p-retry only accepts Error instances, so
-    // anything else thrown (a Response, a plain object with a status) travels wrapped.
-    let replay = true;
-    return pRetry(
-      () => {
-        if (!replay) return attempt(route, args, options).catch(wrap);
-        replay = false;
-        return wrap(error);
-      },
-      {
-        retries: retry.retries,
-        minTimeout: retry.minTimeoutMs,
-        maxTimeout: retry.maxTimeoutMs,
-        shouldRetry: ({ error: next }) => isTransientError(unwrap(next)),
-        onFailedAttempt: ({ error: failed, retriesLeft }) => honourRetryAfter(unwrap(failed), retriesLeft, options),
-        ...(options.signal && { signal: options.signal }),
-      },
-    ).catch((final: unknown) => {
-      throw unwrap(final);
-    });
-  });
+  return first.catch((error: unknown) => retryTransient(route, args, options, retry, error));
 }
 
 /**
- * Waits what a rate-limited provider asked for (`Retry-After`) before p-retry's own backoff. A
- * wait longer than the attempt timeout is not worth it: the route is given up at once (rethrown),
- * so the call moves on to a fallback instead of sleeping.
+ * Retries a transient failure up to `retries` times. Before the nth retry it waits
+ * `minTimeoutMs × 2^(n−1)` (at most `maxTimeoutMs`), or what a rate-limited provider asked
+ * (`Retry-After`) when that is longer; a wait longer than the attempt timeout is not worth it: the
+ * route is given up at once, so the call moves on to a fallback instead of sleeping. A loop of our
+ * own rather than p-retry: the rule is this small, and p-retry was 4 kB of every app's bundle.
  */
-async function honourRetryAfter(error: unknown, retriesLeft: number, options: InvokeOptions): Promise<void> {
-  if (retriesLeft === 0) return;
-  const waitMs = retryAfterMsOf(error);
-  if (waitMs === undefined || waitMs === 0) return;
-  if (options.timeoutMs > 0 && waitMs > options.timeoutMs) throw error;
-  await delay(waitMs, options.signal);
+async function retryTransient<Args extends unknown[], Output>(
+  route: Route<Args, Output>,
+  args: Args,
+  options: InvokeOptions,
+  retry: RetryOptions,
+  error: unknown,
+): Promise<Output> {
+  let last = error;
+  for (let n = 1; n <= retry.retries; n++) {
+    if (options.signal?.aborted || !isTransientError(last)) throw last;
+    const asked = retryAfterMsOf(last);
+    if (asked !== undefined && options.timeoutMs > 0 && asked > options.timeoutMs) throw last;
+    await delay(Math.max(Math.min(retry.maxTimeoutMs, retry.minTimeoutMs * 2 ** (n - 1)), asked ?? 0), options.signal);
+    try {
+      return await attempt(route, args, options);
+    } catch (next) {
+      last = next;
+    }
+  }
+  throw last;
 }
 
 /** Resolves after `ms`, or rejects with the signal's own reason when it aborts first (as an aborted attempt does). */
@@ -88,16 +80,6 @@ function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
-
-class Thrown extends Error {
-  constructor(readonly value: unknown) {
-    super('non-Error thrown by a route');
-  }
-}
-const wrap = (error: unknown): never => {
-  throw error instanceof Error ? error : new Thrown(error);
-};
-const unwrap = (error: unknown): unknown => (error instanceof Thrown ? error.value : error);
 
 /** `startedAt`: the caller's monotonic clock reading, if it has one (saves a clock read on the hot path). */
 function attempt<Args extends unknown[], Output>(

@@ -10,15 +10,18 @@ async function series(registry: Registry): Promise<string[]> {
 
 const random = (): string => Math.random().toString(36).slice(2);
 
-/** An async detector whose signals carry a name it makes up on every output. */
-const inventive = (name: string): AsyncDetector => ({
-  name,
-  kind: 'async',
-  detect: async () => {
-    const score = Math.random();
-    return { detector: `made-up-${random()}`, score, flagged: score > 0.5, blocked: score > 0.9 };
-  },
-});
+/** An async detector whose signals carry a name it makes up on every output; every ten outputs cover pass, flag and block. */
+const inventive = (name: string): AsyncDetector => {
+  let n = 0;
+  return {
+    name,
+    kind: 'async',
+    detect: async () => {
+      const score = (n++ % 10) / 10 + 0.05;
+      return { detector: `made-up-${random()}`, score, flagged: score > 0.5, blocked: score > 0.9 };
+    },
+  };
+};
 
 async function settle(g: { stats(): { asyncQueue: { depth: number } } }): Promise<void> {
   while (g.stats().asyncQueue.depth > 0) await flush();
