@@ -85,6 +85,7 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
     setDefaults: (d) => (defaults = d),
   };
   core.live = buildLive(o, where, liveParts);
+  observe.emit('mode', o.mode);
   if (o.mode === 'disabled') machine.disable('created disabled', clock());
   const start = startUp(core, o, liveParts, (error, what) =>
     logger.error({ breaker: name, ...describeError(error) }, `breaker ${name}: ${what}`),

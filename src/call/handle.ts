@@ -144,6 +144,7 @@ export function createHandle<F extends ModelFunction>(parts: HandleParts): Guard
       if (core.mode !== 'enforce') {
         action('set-mode', `breaker ${name} mode enforce (forced open)`, { from: core.mode, to: 'enforce' }, 'warn');
         core.mode = 'enforce';
+        observe.emit('mode', 'enforce');
       }
       machine.forceOpen(reason, clock());
     },
@@ -161,6 +162,7 @@ export function createHandle<F extends ModelFunction>(parts: HandleParts): Guard
       action('set-mode', `breaker ${name} mode ${next}`, { from: core.mode, to: next, reason });
       const was = core.mode;
       core.mode = next;
+      observe.emit('mode', next);
       if (next === 'disabled') machine.disable(reason, clock());
       else if (was === 'disabled') machine.reset(reason, clock());
       // A shadow trip was a verdict on paper: enforcing starts from closed rather than cutting the

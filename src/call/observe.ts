@@ -4,6 +4,7 @@
  */
 import type { TripDecision } from '../breaker/policies/types.js';
 import type { BreakerState, Transition } from '../breaker/state-machine.js';
+import type { Mode } from '../options.js';
 import type { CallContext, Signal } from '../detectors/types.js';
 import type { CallOutcome } from '../telemetry/metrics.js';
 import type { Judgement } from './judge.js';
@@ -125,6 +126,8 @@ export interface Happenings {
   };
   /** State was put back from a snapshot (no transition happened: the breaker moved there). */
   restored: BreakerState;
+  /** The mode now (at start-up, and on every change). */
+  mode: Mode;
 }
 
 /** A sink: handles the happenings it cares about. */
@@ -157,6 +160,7 @@ export class Observe {
       'probe-suite': [],
       action: [],
       restored: [],
+      mode: [],
     };
     for (const s of subscribers) this.subscribe(s);
   }

@@ -71,6 +71,7 @@ export function metricsSink(metrics: BreakerMetrics): Subscriber {
     'async-dropped': () => metrics.asyncDropped(),
     'async-depth': (depth) => metrics.asyncQueueDepth(depth),
     restored: (state) => metrics.state(state),
+    mode: (mode) => metrics.mode(mode),
     transition: ({ transition: t, detectionDelay }) => {
       metrics.state(t.to);
       metrics.transition(t.from, t.to);

@@ -110,5 +110,6 @@ export function applySnapshot(core: Core, snapshot: unknown, where: string): Res
     });
   }
   core.mode = s.mode;
+  core.observe.emit('mode', s.mode);
   return { applied, skipped };
 }

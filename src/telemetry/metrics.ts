@@ -29,6 +29,8 @@ export interface MetricsSnapshot {
 /** The metrics one breaker writes. A no-op without a registry. */
 export interface BreakerMetrics {
   state(state: BreakerState): void;
+  /** The breaker's mode: in shadow, its state is what it would be, and traffic never moves. */
+  mode(mode: 'enforce' | 'shadow' | 'disabled'): void;
   transition(from: BreakerState, to: BreakerState): void;
   call(route: string, outcome: CallOutcome, seconds: number): void;
   /** The breaker refused the primary (open, forced open, or half-open with every probe slot taken). */
@@ -61,6 +63,7 @@ export const DETECTION_DELAY_BUCKETS = [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3
 /** Buckets for calls to detect: 10 to 100 000 calls. */
 export const DETECTION_DELAY_CALL_BUCKETS = [10, 25, 50, 100, 200, 400, 800, 1600, 3200, 10000, 100000];
 
+const MODES = ['enforce', 'shadow', 'disabled'] as const;
 const FALLBACK_RESULTS: readonly FallbackResult[] = ['served', 'safe_reply', 'exhausted'];
 
 type Families = ReturnType<typeof createFamilies>;
@@ -110,6 +113,16 @@ function createFamilies(registry: PromClient.Registry) {
           labelNames: ['breaker', 'state'],
           registers,
           collect: refresh,
+        }),
+    ),
+    mode: get(
+      'safety_breaker_mode',
+      () =>
+        new prom.Gauge({
+          name: 'safety_breaker_mode',
+          help: 'Breaker mode: 1 for the current mode (enforce, shadow, disabled), 0 for the others. In shadow mode the state series show what the breaker would do; traffic never moves.',
+          labelNames: ['breaker', 'mode'],
+          registers,
         }),
     ),
     transitions: get(
@@ -313,6 +326,7 @@ function createFamilies(registry: PromClient.Registry) {
   } as {
     breakers: Map<string, BreakerSeries>;
     state: PromClient.Gauge<'breaker' | 'state'>;
+    mode: PromClient.Gauge<'breaker' | 'mode'>;
     transitions: PromClient.Counter<'breaker' | 'from' | 'to'>;
     lastTransition: PromClient.Gauge<'breaker'>;
     calls: PromClient.Counter<'breaker' | 'route' | 'outcome'>;
@@ -394,6 +408,7 @@ function removeBreaker(f: Families, breaker: string, entry: BreakerSeries): void
 
 const NOOP: BreakerMetrics = {
   state() {},
+  mode() {},
   transition() {},
   call() {},
   notPermitted() {},
@@ -442,9 +457,14 @@ export function createBreakerMetrics(registry: PromClient.Registry | undefined, 
   const setState = (current: BreakerState): void => {
     for (const [state, gauge] of states) gauge.set(state === current ? 1 : 0);
   };
+  const modes = MODES.map((mode) => [mode, child(`m|${mode}`, f.mode, { breaker, mode })] as const);
+  const setMode = (current: string): void => {
+    for (const [mode, gauge] of modes) gauge.set(mode === current ? 1 : 0);
+  };
 
   // Every series an alert needs exists from the start, so rate() and absent() behave.
   setState('closed');
+  setMode('enforce');
   lastTransition.set(Date.now() / 1000);
   notPermitted.inc(0);
   for (const result of FALLBACK_RESULTS) child(`f|${result}`, f.fallback, { breaker, result }).inc(0);
@@ -454,6 +474,9 @@ export function createBreakerMetrics(registry: PromClient.Registry | undefined, 
   return {
     state(current) {
       if (!disposed) setState(current);
+    },
+    mode(current) {
+      if (!disposed) setMode(current);
     },
     transition(from, to) {
       if (disposed) return;
