@@ -54,6 +54,16 @@ export function callSignal(): AbortSignal {
   return scope.signal();
 }
 
+/**
+ * The context of the guarded call in progress, as the guard merged it: the request context, the
+ * guard's `context(...args)` and `with({ context })`. Like `callSignal()`, it is there in the
+ * synchronous part of the model function (before its first `await`); elsewhere it is undefined.
+ * The traffic recorder reads it to record a call's groups.
+ */
+export function callContext(): CallContext | undefined {
+  return slot.current?.context;
+}
+
 /** What {@link withSignal} hands to the model function with each route attempt. */
 export interface ModelCallContext {
   /** Aborted on the guard's timeout or when the caller's signal aborts. */
@@ -85,6 +95,9 @@ export function withSignal<Args extends unknown[], Output>(
 export class RouteScope {
   private controller: AbortController | undefined;
   private abortedWith: { reason: unknown } | undefined;
+
+  /** `context`: the call's context as the guard merged it (request, `options.context(args)`, `with({ context })`). */
+  constructor(readonly context: CallContext | undefined) {}
 
   signal(): AbortSignal {
     if (!this.controller) {

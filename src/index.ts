@@ -20,7 +20,14 @@ export type {
 export { memoryStore } from './store/memory.js';
 export type { BreakerStore } from './store/types.js';
 export type { ArgsOf, GuardOptions, Mode, ModelFunction, OutputOf, SafeReplyInfo } from './options.js';
-export { callSignal, currentContext, runWithContext, withSignal, type ModelCallContext } from './context.js';
+export {
+  callContext,
+  callSignal,
+  currentContext,
+  runWithContext,
+  withSignal,
+  type ModelCallContext,
+} from './context.js';
 export * from './errors.js';
 export * from './detectors/types.js';
 export { latency, type LatencyOptions } from './detectors/latency.js';

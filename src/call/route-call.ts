@@ -150,8 +150,8 @@ export function createRouteCall(
       const span = tracing?.start(route.name, args, routeAdmission === 'probe');
       try {
         output = await (span
-          ? span.run(() => invokeRoute(route, args, invoke, deadlineStart(started)))
-          : invokeRoute(route, args, invoke, deadlineStart(started)));
+          ? span.run(() => invokeRoute(route, args, invoke, deadlineStart(started), context))
+          : invokeRoute(route, args, invoke, deadlineStart(started), context));
       } catch (error) {
         failure = { error };
       }

@@ -1,4 +1,5 @@
 import { RouteScope, callInScope } from '../context.js';
+import type { CallContext } from '../detectors/types.js';
 import { TimeoutError } from '../errors.js';
 import type { DeadlineQueue } from './deadlines.js';
 import type { Route } from './routes.js';
@@ -30,11 +31,12 @@ export function invokeRoute<Args extends unknown[], Output>(
   args: Args,
   options: InvokeOptions,
   startedAt?: number,
+  context?: CallContext,
 ): Promise<Output> {
-  const first = attempt(route, args, options, startedAt);
+  const first = attempt(route, args, options, startedAt, context);
   const { retry } = options;
   if (!retry || retry.retries === 0) return first;
-  return first.catch((error: unknown) => retryTransient(route, args, options, retry, error));
+  return first.catch((error: unknown) => retryTransient(route, args, options, retry, error, context));
 }
 
 /**
@@ -50,6 +52,7 @@ async function retryTransient<Args extends unknown[], Output>(
   options: InvokeOptions,
   retry: RetryOptions,
   error: unknown,
+  context: CallContext | undefined,
 ): Promise<Output> {
   let last = error;
   for (let n = 1; n <= retry.retries; n++) {
@@ -58,7 +61,7 @@ async function retryTransient<Args extends unknown[], Output>(
     if (asked !== undefined && options.timeoutMs > 0 && asked > options.timeoutMs) throw last;
     await delay(Math.max(Math.min(retry.maxTimeoutMs, retry.minTimeoutMs * 2 ** (n - 1)), asked ?? 0), options.signal);
     try {
-      return await attempt(route, args, options);
+      return await attempt(route, args, options, undefined, context);
     } catch (next) {
       last = next;
     }
@@ -87,10 +90,11 @@ function attempt<Args extends unknown[], Output>(
   args: Args,
   options: InvokeOptions,
   startedAt?: number,
+  context?: CallContext,
 ): Promise<Output> {
   const { deadlines, signal } = options;
   if (signal?.aborted) return Promise.reject(signal.reason);
-  const scope = new RouteScope();
+  const scope = new RouteScope(context);
   let pending: Promise<Output>;
   try {
     pending = Promise.resolve(callInScope(scope, route.call, args));

@@ -4,7 +4,7 @@
  */
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
-import { currentContext } from '../context.js';
+import { callContext, currentContext } from '../context.js';
 import type { CallContext } from '../detectors/types.js';
 import type { ModelFunction } from '../options.js';
 import { redact as redactPii } from '../telemetry/redact.js';
@@ -142,8 +142,9 @@ export function createRecorder(options: RecorderOptions): TrafficRecorder {
       const contextOf = wrapOptions?.context as ((...a: unknown[]) => CallContext) | undefined;
       const wrapped = async (...args: unknown[]) => {
         const t = clock();
-        // The request context is read here, synchronously, where the guard called the primary.
-        const outer = currentContext();
+        // The call's context is read here, synchronously, where the guard called the primary: the
+        // guard's merged context (request, context(args), with({ context })), else the request context.
+        const outer = callContext() ?? currentContext();
         let own: CallContext | undefined;
         try {
           own = contextOf?.(...args);

@@ -92,6 +92,25 @@ describe('traffic recorder', () => {
     ]);
   });
 
+  it("records the context a call carries through with({ context }) and the guard's context(...args)", async () => {
+    const lines: string[] = [];
+    const recorder = createRecorder({
+      to: (l) => void lines.push(l),
+      contextKeys: ['group', 'locale'],
+      clock: () => 0,
+    });
+    const chat = guard(
+      recorder.wrap('chat', async (q: string) => `re: ${q}`),
+      { name: 'chat', detectors: [], retry: false, context: () => ({ locale: 'fr' }) },
+    );
+    await chat.with({ context: { group: 'a' } })('hello');
+    await runWithContext({ group: 'b' }, () => chat.with({ context: { group: 'c' } })('hi'));
+    expect(lines.map((l) => parseTrafficLine(l.trimEnd(), 1).context)).toEqual([
+      { group: 'a', locale: 'fr' },
+      { group: 'c', locale: 'fr' },
+    ]);
+  });
+
   it('appends to a file', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'sb-rec-')), 'traffic.jsonl');
     const recorder = createRecorder({ to: file });

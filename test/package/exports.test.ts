@@ -26,6 +26,7 @@ const ROOT = [
   'OutputBlockedError',
   'SafetyBreakerError',
   'TimeoutError',
+  'callContext',
   'callSignal',
   'currentContext',
   'defaultText',
