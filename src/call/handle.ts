@@ -137,7 +137,9 @@ export function createHandle<F extends ModelFunction>(parts: HandleParts): Guard
     off: (event, listener) => events.off(event, listener),
     forceOpen(reason) {
       if (typeof reason !== 'string' || reason.trim() === '') {
-        throw new TypeError(`${where}.forceOpen(reason): a reason is required: it goes into the log and the forced-open event`);
+        throw new TypeError(
+          `${where}.forceOpen(reason): a reason is required: it goes into the log and the forced-open event`,
+        );
       }
       action('force-open', `breaker ${name} forced open`, { reason }, 'warn');
       // The kill switch must move traffic whatever the mode: it switches a shadow or disabled breaker to enforce.
