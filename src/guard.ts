@@ -5,16 +5,16 @@
 import { BreakerStateMachine } from './breaker/state-machine.js';
 import type { Core } from './call/core.js';
 import { createHandle, type GuardHandle } from './call/handle.js';
-import { buildLive, detectorHooks, type LiveParts } from './call/live.js';
+import { buildLive, checkOptions, createLiveParts } from './call/live.js';
 import type { GuardEvents } from './call/observe.js';
 import { ProbeSuite } from './call/probe-suite.js';
 import { Recorder } from './call/record.js';
 import { createRouteCall } from './call/route-call.js';
 import { newCounts, observeWith } from './call/sinks.js';
 import { startUp } from './call/start-up.js';
-import { Transitions, windowSnapshots } from './call/transitions.js';
+import { scrapeReader, Transitions } from './call/transitions.js';
 import { monotonicNow } from './clock.js';
-import type { CallContext, Detector } from './detectors/types.js';
+import type { CallContext } from './detectors/types.js';
 import { TypedEmitter } from './events.js';
 import { guardOptionsSchema, type ArgsOf, type GuardOptions, type ModelFunction, type OutputOf } from './options.js';
 import { describeError, silentLogger } from './telemetry/logging.js';
@@ -53,6 +53,7 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
   const where = `guard(${JSON.stringify((options as { name?: unknown } | undefined)?.name ?? '')})`;
   const o = parseOptions(guardOptionsSchema, options, where);
   const { name } = o;
+  checkOptions(o, where); // before the first metric series is written
   const clock = (o.clock as (() => number) | undefined) ?? monotonicNow;
   const logger = o.logger ?? silentLogger;
   const metrics = createBreakerMetrics(o.registry, name);
@@ -73,17 +74,7 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
   const suite = new ProbeSuite(core, primary, textOf);
   transitions.attach(core, suite);
 
-  let defaults: readonly Detector[] | undefined;
-  const liveParts: LiveParts & { setDefaults(d: readonly Detector[]): void } = {
-    name,
-    primary,
-    metrics,
-    ...detectorHooks(observe),
-    asyncQueues: new Set(),
-    deadlineQueues: new Set(),
-    defaults: () => defaults,
-    setDefaults: (d) => (defaults = d),
-  };
+  const liveParts = createLiveParts(name, primary, metrics, observe);
   core.live = buildLive(o, where, liveParts);
   observe.emit('mode', o.mode);
   if (o.mode === 'disabled') machine.disable('created disabled', clock());
@@ -91,15 +82,7 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
     logger.error({ breaker: name, ...describeError(error) }, `breaker ${name}: ${what}`),
   );
   observe.subscribe(start.storeSink);
-  // Read at scrape time only: state (applying lazy open → half-open) and each policy's window.
-  const stopMetrics = metrics.source(() => {
-    const now = clock();
-    return {
-      state: machine.state(now),
-      policies: core.live.policies.map((p) => p.snapshot(now)),
-      windows: windowSnapshots(core, now),
-    };
-  });
+  const stopMetrics = metrics.source(scrapeReader(core));
 
   const call = createRouteCall({
     core,

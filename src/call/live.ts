@@ -164,8 +164,37 @@ function buildPolicies(
   return { policies, policySpecs };
 }
 
+/**
+ * Checks what `buildLive` would refuse (detector names, fallback route names) without building
+ * anything: `guard()` runs it before it writes its first metric series.
+ */
+export function checkOptions(next: ParsedGuardOptions, at: string): void {
+  if (next.detectors) checkDetectorNames(next.detectors, at);
+  toFallbacks(next.fallbacks, at);
+}
+
+/** What building needs, for one guard: its primary, metrics, the detector hooks, the loaded defaults. */
+export function createLiveParts(
+  name: string,
+  primary: AnyRoute,
+  metrics: BreakerMetrics,
+  observe: Observe,
+): LiveParts & { setDefaults(detectors: readonly Detector[]): void } {
+  let defaults: readonly Detector[] | undefined;
+  return {
+    name,
+    primary,
+    metrics,
+    ...detectorHooks(observe),
+    asyncQueues: new Set(),
+    deadlineQueues: new Set(),
+    defaults: () => defaults,
+    setDefaults: (detectors) => (defaults = detectors),
+  };
+}
+
 /** The detector runners' hooks: what they report goes to `observe`. */
-export function detectorHooks(observe: Observe): Pick<LiveParts, 'hotPathHooks' | 'asyncHooks'> {
+function detectorHooks(observe: Observe): Pick<LiveParts, 'hotPathHooks' | 'asyncHooks'> {
   return {
     hotPathHooks: {
       onDetectorError: (detector, error, input) =>

@@ -1,6 +1,7 @@
 /** What the guard does on each state change, and what the windows show. */
 import type { Transition } from '../breaker/state-machine.js';
 import type { WindowSnapshot } from '../detectors/types.js';
+import type { MetricsSnapshot } from '../telemetry/metrics.js';
 import type { Core } from './core.js';
 import type { DetectionDelay } from './observe.js';
 import type { ProbeSuite } from './probe-suite.js';
@@ -43,4 +44,16 @@ export function forgetWindows(core: Core): void {
 /** What each window detector that has `snapshot()` shows now (fairness: groups, rates, insufficient data). */
 export function windowSnapshots(core: Core, now: number): WindowSnapshot[] {
   return core.live.windowDetectors.flatMap((w) => (w.snapshot ? [w.snapshot(now)] : []));
+}
+
+/** What the metrics read at scrape time only: the state (applying lazy open → half-open) and each window. */
+export function scrapeReader(core: Core): () => MetricsSnapshot {
+  return () => {
+    const now = core.clock();
+    return {
+      state: core.machine.state(now),
+      policies: core.live.policies.map((p) => p.snapshot(now)),
+      windows: windowSnapshots(core, now),
+    };
+  };
 }

@@ -131,6 +131,10 @@ describe('dispose() removes the breaker’s series', () => {
     expect(() =>
       guard(async () => 'x', { name: 'refused', registry, detectors: [marker('A', 'same'), marker('B', 'same')] }),
     ).toThrow(/two detectors are named "same"/);
+    const backup = async (): Promise<string> => 'y';
+    expect(() =>
+      guard(async () => 'x', { name: 'refused', registry, detectors: [], fallbacks: [backup, backup] }),
+    ).toThrow(/two routes are named "backup"/);
     return expect(series(registry)).resolves.toEqual([]);
   });
 });
