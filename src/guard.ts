@@ -26,6 +26,7 @@ import { parseOptions } from './validation.js';
 export type { BreakerStats, GuardHandle, ReconfigureOptions } from './call/handle.js';
 export type { DetectionDelay, GuardEvents } from './call/observe.js';
 export type { CallOptions } from './call/route-call.js';
+export type { CallCounts } from './call/sinks.js';
 export type { BreakerSnapshot, RestoreReport } from './call/snapshot.js';
 
 /** The guarded function: exactly `F`'s call signature (a sync `F`'s result as a promise), plus the breaker's handle. */

@@ -8,6 +8,7 @@
 export { guard } from './guard.js';
 export type {
   BreakerStats,
+  CallCounts,
   CallOptions,
   DetectionDelay,
   GuardEvents,

@@ -17,7 +17,7 @@ import type { Core } from './core.js';
 import { buildLive, RECONFIGURABLE, type LiveParts } from './live.js';
 import type { DetectionDelay, GuardEvents } from './observe.js';
 import type { CallOptions } from './route-call.js';
-import type { Counts } from './sinks.js';
+import type { CallCounts, Counts } from './sinks.js';
 import { forgetWindows, windowSnapshots, type Transitions } from './transitions.js';
 import { applySnapshot, takeSnapshot, type BreakerSnapshot, type RestoreReport } from './snapshot.js';
 
@@ -27,15 +27,7 @@ export interface BreakerStats {
   readonly mode: Mode;
   /** Milliseconds until the breaker admits a probe (0 when it does now). */
   readonly retryAfterMs: number;
-  readonly calls: {
-    total: number;
-    servedByPrimary: number;
-    servedByFallback: number;
-    servedBySafeReply: number;
-    failed: number;
-    blocked: number;
-    exhausted: number;
-  };
+  readonly calls: CallCounts;
   readonly trips: number;
   readonly detectorErrors: number;
   readonly budgetOverruns: number;

@@ -5,15 +5,22 @@ import type { BreakerMetrics } from '../telemetry/metrics.js';
 import type { GuardTracing } from '../telemetry/tracing.js';
 import { Observe, type GuardEvents, type Subscriber } from './observe.js';
 
-/** What `stats()` counts. */
-export interface Counts {
+/** Calls of the guarded function, as `stats().calls` shows them. */
+export interface CallCounts {
   total: number;
   servedByPrimary: number;
   servedByFallback: number;
   servedBySafeReply: number;
+  /** Primary (and probe) calls that failed. */
   failed: number;
+  /** Outputs blocked, on any route. */
   blocked: number;
+  /** Calls every route failed or refused (served by the safe reply, or ended in an error). */
   exhausted: number;
+}
+
+/** What `stats()` counts. */
+export interface Counts extends CallCounts {
   trips: number;
   detectorErrors: number;
   budgetOverruns: number;
