@@ -13,7 +13,8 @@ import { WilsonPolicy } from '../src/breaker/policies/wilson.js';
 import { bernoulliCusumArl, bernoulliCusumStep, bernoulliCusumThreshold } from '../src/breaker/stats.js';
 import { fairness, type FairnessOptions } from '../src/detectors/fairness.js';
 import type { CallRecord } from '../src/detectors/types.js';
-import { guardOptionsSchema } from '../src/options.js';
+import { guardOptionsRule } from '../src/options.js';
+import { parseOptions } from '../src/validation.js';
 import { learnedCusumExact } from './cusum-exact.js';
 import { machineLine, writeSection } from './results-file.js';
 import { seededRandom } from '../src/random.js';
@@ -47,7 +48,7 @@ class AnyOf implements TripPolicy {
 }
 
 /** The guard's default trip policies, exactly as `guard()` parses them when `trip` is omitted. */
-const defaultTrip = guardOptionsSchema.parse({ name: 'bench' }).trip;
+const defaultTrip = parseOptions(guardOptionsRule, { name: 'bench' }, 'bench').trip;
 const defaultSpecs = (Array.isArray(defaultTrip) ? defaultTrip : [defaultTrip]) as Parameters<typeof createPolicy>[0][];
 const defaultCusum = defaultSpecs.find((s) => s.policy === 'cusum');
 if (!defaultCusum || defaultCusum.policy !== 'cusum') throw new Error('bench: the guard default has no cusum policy');
@@ -339,7 +340,7 @@ Written by \`npm run bench:detection\` (bench/detection.ts; seeded mulberry32; p
 
 ### Flag-rate policies
 
-Stationary: ${STATIONARY_RUNS} runs × 10⁶ calls at a 0.5 % flag rate (policies reset after each trip, as the guard does). Shift: ${SHIFT_RUNS} runs; each runs the warm-up (if any) plus 2 000–5 000 stationary calls, then the rate jumps to 5 %; delay = calls from the jump to the trip. The guard default row is built from \`guardOptionsSchema\` (what \`guard()\` uses when \`trip\` is omitted).
+Stationary: ${STATIONARY_RUNS} runs × 10⁶ calls at a 0.5 % flag rate (policies reset after each trip, as the guard does). Shift: ${SHIFT_RUNS} runs; each runs the warm-up (if any) plus 2 000–5 000 stationary calls, then the rate jumps to 5 %; delay = calls from the jump to the trip. The guard default row is built from \`guardOptionsRule\` (what \`guard()\` uses when \`trip\` is omitted).
 
 ${table}
 

@@ -16,7 +16,7 @@ import { scrapeReader, Transitions } from './call/transitions.js';
 import { monotonicNow } from './clock.js';
 import type { CallContext } from './detectors/types.js';
 import { TypedEmitter } from './events.js';
-import { guardOptionsSchema, type ArgsOf, type GuardOptions, type ModelFunction, type OutputOf } from './options.js';
+import { guardOptionsRule, type ArgsOf, type GuardOptions, type ModelFunction, type OutputOf } from './options.js';
 import { describeError, silentLogger } from './telemetry/logging.js';
 import { createBreakerMetrics } from './telemetry/metrics.js';
 import { createTracing } from './telemetry/tracing.js';
@@ -52,7 +52,7 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
   if (typeof fn !== 'function')
     throw new TypeError(`guard(): the first argument must be the function to guard (got ${typeof fn})`);
   const where = `guard(${JSON.stringify((options as { name?: unknown } | undefined)?.name ?? '')})`;
-  const o = parseOptions(guardOptionsSchema, options, where);
+  const o = parseOptions(guardOptionsRule, options, where);
   const { name } = o;
   checkOptions(o, where); // before the first metric series is written
   const clock = (o.clock as (() => number) | undefined) ?? monotonicNow;

@@ -1,10 +1,24 @@
 import type { Registry } from 'prom-client';
-import * as z from 'zod/mini';
-import { isTripPolicy, tripPolicySpecSchema, type TripPolicy, type TripPolicySpec } from './breaker/policies/index.js';
+import { isTripPolicy, tripPolicySpecRule, type TripPolicy, type TripPolicySpec } from './breaker/policies/index.js';
 import type { RecoveryOptions } from './breaker/state-machine.js';
 import type { AsyncQueueOptions } from './detectors/async-queue.js';
 import type { CallContext, Detector } from './detectors/types.js';
 import type { RetryOptions } from './routing/invoke.js';
+import {
+  array,
+  boolean,
+  custom,
+  literal,
+  number,
+  object,
+  oneOf,
+  optional,
+  refine,
+  string,
+  union,
+  withDefault,
+  type OutputOf as RuleOutput,
+} from './rules/index.js';
 import type { BreakerStore } from './store/types.js';
 import type { Fallback } from './routing/routes.js';
 import { isLogger, type Logger } from './telemetry/logging.js';
@@ -113,144 +127,137 @@ export function detectorNamesProblem(
 }
 
 /** A breaker's name: a metric label. */
-const breakerName = z.string().check(z.minLength(1), z.maxLength(LABEL_NAME_MAX), z.regex(LABEL_NAME, LABEL_NAME_RULE));
+const breakerName = string({ min: 1, max: LABEL_NAME_MAX, pattern: LABEL_NAME, patternMessage: LABEL_NAME_RULE });
 
-const fn = (what: string) =>
-  z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', { error: `must be ${what}` });
+const fn = (what: string) => custom<(...args: never[]) => unknown>((v) => typeof v === 'function', `must be ${what}`);
 
-const detectorSchema = z.custom<Detector>(
-  (v) => {
-    if (typeof v !== 'object' || v === null) return false;
-    const d = v as unknown as Record<string, unknown>;
-    if (typeof d.name !== 'string' || d.name === '') return false;
-    return d.kind === 'window'
-      ? typeof d.observe === 'function' && typeof d.reset === 'function'
-      : typeof d.detect === 'function';
-  },
-  { error: 'must be a detector: { name, detect(input) } (or { name, kind: "window", observe, reset })' },
-);
+const detectorRule = custom<Detector>((v) => {
+  if (typeof v !== 'object' || v === null) return false;
+  const d = v as Record<string, unknown>;
+  if (typeof d.name !== 'string' || d.name === '') return false;
+  return d.kind === 'window'
+    ? typeof d.observe === 'function' && typeof d.reset === 'function'
+    : typeof d.detect === 'function';
+}, 'must be a detector: { name, detect(input) } (or { name, kind: "window", observe, reset })');
 
-const fallbackSchema = z.custom<Fallback<never[], unknown>>(
+const fallbackRule = custom<Fallback<never[], unknown>>(
   (v) =>
     typeof v === 'function' ||
     (typeof v === 'object' &&
       v !== null &&
       (typeof (v as { fire?: unknown }).fire === 'function' ||
         (typeof (v as { name?: unknown }).name === 'string' && typeof (v as { run?: unknown }).run === 'function'))),
-  { error: 'must be a function, an opossum CircuitBreaker, or { name, run }' },
+  'must be a function, an opossum CircuitBreaker, or { name, run }',
 );
 
-const object = <T>(guard: (v: object) => boolean, error: string) =>
-  z.custom<T>((v) => typeof v === 'object' && v !== null && guard(v), { error });
+/** An object with the methods `has` checks for. */
+const shaped = <T>(has: (v: object) => boolean, message: string) =>
+  custom<T>((v) => typeof v === 'object' && v !== null && has(v), message);
 
-const policySchema = z.union([z.custom<TripPolicy>(isTripPolicy), tripPolicySpecSchema]);
+const policyRule = union([
+  custom<TripPolicy>(isTripPolicy, 'must be a TripPolicy (observe, snapshot)'),
+  tripPolicySpecRule,
+]);
 
 /** The trip policies of a guard that names none (the rationale and the bench: docs/trip-policies.md). */
 export const DEFAULT_TRIP: readonly TripPolicySpec[] = [{ policy: 'cusum' }, { policy: 'wilson', threshold: 0.2 }];
 
-const ms = (min: number, fallback: number) => z._default(z.number().check(z.gte(min)), fallback);
+const ms = (min: number, fallback: number) => withDefault(number({ gte: min }), fallback);
 const count = (min: number, max: number, fallback: number) =>
-  z._default(z.int().check(z.gte(min), z.lte(max)), fallback);
-const positive = (fallback: number) => z._default(z.number().check(z.positive()), fallback);
+  withDefault(number({ int: true, gte: min, lte: max }), fallback);
+const positive = (fallback: number) => withDefault(number({ gt: 0 }), fallback);
 
-// zod/mini, not classic zod: a guard's option checks must not bring classic zod's ≈ 450 KB into every app bundle.
-export const guardOptionsSchema = z.strictObject({
+// Rules, not zod: a guard's option checks are on every app's bundle (src/rules/index.ts says why).
+export const guardOptionsRule = object({
   name: breakerName,
   // Checked here, before guard() writes any series, and again by buildLive() for the default detectors.
-  detectors: z.optional(
-    z.array(detectorSchema).check(
-      z.superRefine((list, ctx) => {
+  detectors: optional(
+    refine(
+      array(detectorRule),
+      (list) => {
         const problem = detectorNamesProblem(list);
-        if (problem) {
-          ctx.addIssue({
-            code: 'custom',
-            message: problem.message,
-            path: problem.index === undefined ? [] : [problem.index],
-          });
-        }
-      }),
+        return problem ? { message: problem.message, path: problem.index === undefined ? [] : [problem.index] } : true;
+      },
+      'detector names must be unique metric labels',
     ),
   ),
-  fallbacks: z._default(z.array(fallbackSchema), []),
-  safeReply: z.optional(z.unknown()),
-  text: z.optional(fn('a function (output) => string')),
-  trip: z._default(z.union([policySchema, z.array(policySchema).check(z.minLength(1))]), () =>
-    DEFAULT_TRIP.map((spec) => z.parse(tripPolicySpecSchema, spec)),
-  ),
-  recovery: z._default(
-    z.strictObject({
+  fallbacks: withDefault(array(fallbackRule), []),
+  safeReply: optional(custom<unknown>(() => true, 'anything')),
+  text: optional(fn('a function (output) => string')),
+  trip: withDefault(union([policyRule, array(policyRule, { min: 1 })]), DEFAULT_TRIP),
+  recovery: withDefault(
+    object({
       afterMs: ms(0, 30_000),
-      backoff: z._default(z.number().check(z.gte(1)), 2),
+      backoff: withDefault(number({ gte: 1 }), 2),
       capMs: ms(0, 300_000),
       probes: count(1, 1_000, 3),
     }),
-    { afterMs: 30_000, backoff: 2, capMs: 300_000, probes: 3 },
+    {},
   ),
-  probes: z.optional(
-    z
-      .array(z.array(z.unknown(), { error: 'each probe must be an array of arguments for the guarded function' }))
-      .check(z.minLength(1), z.maxLength(100)),
+  probes: optional(
+    array(custom<unknown[]>(Array.isArray, 'must be an array of arguments for the guarded function'), {
+      min: 1,
+      max: 100,
+    }),
   ),
   budgetMs: positive(5),
   timeoutMs: ms(0, 60_000),
-  retry: z._default(
-    z.union([
-      z.literal(false),
-      z.strictObject({
+  retry: withDefault(
+    union([
+      literal(false),
+      object({
         retries: count(0, 10, 2),
         minTimeoutMs: ms(0, 200),
         maxTimeoutMs: ms(0, 2_000),
       }),
     ]),
-    { retries: 2, minTimeoutMs: 200, maxTimeoutMs: 2_000 },
+    {},
   ),
-  onDetectorError: z._default(z.enum(['pass', 'block']), 'pass'),
-  mode: z._default(z.enum(['enforce', 'shadow', 'disabled']), 'enforce'),
-  context: z.optional(fn('a function (...args) => context object')),
-  registry: z.optional(
-    object<Registry>(
+  onDetectorError: withDefault(oneOf(['pass', 'block']), 'pass'),
+  mode: withDefault(oneOf(['enforce', 'shadow', 'disabled']), 'enforce'),
+  context: optional(fn('a function (...args) => context object')),
+  registry: optional(
+    shaped<Registry>(
       (v) =>
         typeof (v as Registry).registerMetric === 'function' && typeof (v as Registry).getSingleMetric === 'function',
       'must be a prom-client Registry',
     ),
   ),
-  logger: z.optional(
-    z.custom<Logger>(isLogger, { error: 'must be a pino-compatible logger (debug, info, warn, error)' }),
-  ),
-  asyncQueue: z._default(
-    z.strictObject({
+  logger: optional(custom<Logger>(isLogger, 'must be a pino-compatible logger (debug, info, warn, error)')),
+  asyncQueue: withDefault(
+    object({
       size: count(1, Number.MAX_SAFE_INTEGER, 1_000),
       concurrency: count(1, Number.MAX_SAFE_INTEGER, 4),
       timeoutMs: positive(10_000),
     }),
-    { size: 1_000, concurrency: 4, timeoutMs: 10_000 },
+    {},
   ),
-  clock: z.optional(fn('a function () => milliseconds')),
-  store: z.optional(
-    object<BreakerStore>(
+  clock: optional(fn('a function () => milliseconds')),
+  store: optional(
+    shaped<BreakerStore>(
       (v) => typeof (v as BreakerStore).load === 'function' && typeof (v as BreakerStore).save === 'function',
       'must be a store: { load(name), save(name, snapshot) }',
     ),
   ),
-  tracing: z.optional(
-    z.union([
-      z.boolean(),
-      z.strictObject({
-        tracer: z.optional(
-          object<object>(
+  tracing: optional(
+    union([
+      boolean(),
+      object({
+        tracer: optional(
+          shaped<object>(
             (v) => typeof (v as { startSpan?: unknown }).startSpan === 'function',
             'must be an OpenTelemetry Tracer',
           ),
         ),
-        provider: z.optional(z.union([z.string().check(z.minLength(1)), fn('a function (route) => provider name')])),
-        operation: z.optional(z.string().check(z.minLength(1))),
-        model: z.optional(fn('a function (args, route) => model name')),
-        recordContent: z.optional(
-          z.union([z.boolean(), z.strictObject({ redact: z.optional(fn('a function (text) => redacted text')) })]),
+        provider: optional(union([string({ min: 1 }), fn('a function (route) => provider name')])),
+        operation: optional(string({ min: 1 })),
+        model: optional(fn('a function (args, route) => model name')),
+        recordContent: optional(
+          union([boolean(), object({ redact: optional(fn('a function (text) => redacted text')) })]),
         ),
       }),
     ]),
   ),
 });
 
-export type ParsedGuardOptions = z.output<typeof guardOptionsSchema>;
+export type ParsedGuardOptions = RuleOutput<typeof guardOptionsRule>;

@@ -1,26 +1,23 @@
-import * as z from 'zod/mini';
-import en from 'zod/v4/locales/en.js';
-
-/** English messages, passed per parse: zod/mini loads no locale, and a global `z.config()` would change the app's own zod. */
-let english: z.core.$ZodErrorMap | undefined;
+import { type Issue, type Key, type Rule } from './rules/index.js';
 
 /**
- * Parses options with a zod (or zod/mini) schema; on failure throws a `TypeError` that names every
- * bad option by its path, e.g. `guard("chat"): option "recovery.probes" must be >= 1 (got 0)`.
+ * Checks options with a rule (a zod schema goes through `fromZod`); on failure throws a
+ * `TypeError` that names every bad option by its path, e.g.
+ * `guard("chat"): option "recovery.probes": must be an integer >= 1 (got 0)`.
  */
-export function parseOptions<S extends z.core.$ZodType>(schema: S, input: unknown, where: string): z.output<S> {
-  english ??= en().localeError;
-  const result = z.safeParse(schema, input, { error: english });
-  if (result.success) return result.data;
-  throw new TypeError(`${where}: ${formatIssues(result.error.issues, input)}`);
+export function parseOptions<O>(rule: Rule<O, unknown>, input: unknown, where: string): O {
+  const issues: Issue[] = [];
+  const value = rule.parse(input, [], issues);
+  if (issues.length === 0) return value;
+  throw new TypeError(`${where}: ${formatIssues(issues, input)}`);
 }
 
-export function formatIssues(issues: readonly z.core.$ZodIssue[], input: unknown): string {
+export function formatIssues(issues: readonly Issue[], input: unknown): string {
   return issues
     .map((issue) => {
       const path = issue.path.map(String).join('.');
-      if (issue.code === 'unrecognized_keys') {
-        const keys = issue.keys.map((k) => `"${path ? `${path}.` : ''}${k}"`).join(', ');
+      if (issue.unknownKeys) {
+        const keys = issue.unknownKeys.map((k) => `"${path ? `${path}.` : ''}${k}"`).join(', ');
         return `unknown option ${keys}`;
       }
       const got = valueAt(input, issue.path);
@@ -31,11 +28,11 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], input: unknown
 
 const NOT_FOUND = Symbol('not found');
 
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+function valueAt(input: unknown, path: readonly Key[]): unknown {
   let value = input;
   for (const key of path) {
     if (typeof value !== 'object' || value === null || !(key in value)) return NOT_FOUND;
-    value = (value as Record<PropertyKey, unknown>)[key];
+    value = (value as Record<Key, unknown>)[key];
   }
   return value;
 }

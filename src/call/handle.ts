@@ -4,7 +4,7 @@ import type { BreakerState, Transition } from '../breaker/state-machine.js';
 import { DisposedError } from '../errors.js';
 import type { TypedEmitter } from '../events.js';
 import {
-  guardOptionsSchema,
+  guardOptionsRule,
   type ArgsOf,
   type GuardOptions,
   type Mode,
@@ -205,7 +205,7 @@ export function createHandle<F extends ModelFunction>(parts: HandleParts): Guard
           recovery: { ...(raw.recovery as object | undefined), ...(c.recovery as object) },
         }),
       };
-      const next = parseOptions(guardOptionsSchema, merged, at);
+      const next = parseOptions(guardOptionsRule, merged, at);
       const built = buildLive(next, at, liveParts, core.live); // throws before anything changes
       raw = merged;
       core.live = built;

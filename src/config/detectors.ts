@@ -4,9 +4,10 @@
  */
 import { z } from 'zod';
 import { fairness } from '../detectors/fairness.js';
-import { latency } from '../detectors/latency.js';
+import { latency, latencyOptionsRule } from '../detectors/latency.js';
 import { toxicity, toxicityThresholdsSchema } from '../detectors/toxicity/detector.js';
 import type { Detector } from '../detectors/types.js';
+import { ruleToZod } from './rules-to-zod.js';
 
 /** How a config file builds one detector. */
 export interface DetectorFactory {
@@ -28,7 +29,7 @@ const toxicityThresholds = toxicityThresholdsSchema;
 export const builtinDetectors: DetectorRegistry = {
   latency: {
     description: 'Flags calls at least `slowMs` slow; never blocks.',
-    options: z.strictObject({ slowMs: z.number().positive() }),
+    options: ruleToZod(latencyOptionsRule()),
     create: (options) => latency(options as Parameters<typeof latency>[0]),
   },
   fairness: {

@@ -4,14 +4,17 @@
  * binds the model functions to breaker and route names (see `createBreakers`).
  */
 import { z } from 'zod';
-import { tripPolicySpecSchema } from '../breaker/policies/index.js';
+import { tripPolicySpecRule } from '../breaker/policies/index.js';
 import { BOUNDED_KEYS } from './bounds.js';
 import { detectorRegistry, type DetectorRegistry } from './detectors.js';
+import { ruleToZod } from './rules-to-zod.js';
 
 const NAME = /^[A-Za-z0-9_.:-]+$/;
 const name = z.string().min(1).max(100).regex(NAME, 'must contain only letters, digits and _ . : -');
 
-const trip = z.union([tripPolicySpecSchema, z.array(tripPolicySpecSchema).min(1)]);
+// The policy rules guard() checks, as zod: one definition of every policy and its defaults.
+const policy = ruleToZod(tripPolicySpecRule);
+const trip = z.union([policy, z.array(policy).min(1)]);
 
 /** Builds the schema for a registry of detectors (the built-ins plus the app's own). */
 export function configSchema(registry: DetectorRegistry = detectorRegistry()) {

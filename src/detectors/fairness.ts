@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { floats, num, readFloats, record, type Saved } from '../breaker/saved-state.js';
 import { bonferroni, twoProportionTest } from '../breaker/stats.js';
 import { GroupCusum, type GroupCusumOptions } from './fairness-cusum.js';
+import { fromZod } from '../rules/from-zod.js';
 import { parseOptions } from '../validation.js';
 import { DEFAULT_IDENTITY_TERMS, groupFromText, termIndex, type IdentityTerms } from './identity-terms.js';
 import type { CallContext, CallRecord, Signal, WindowDetector, WindowGroup, WindowSnapshot } from './types.js';
@@ -367,7 +368,7 @@ export class FairnessWindow {
  * ```
  */
 export function fairness(options: FairnessOptions = {}): FairnessDetector {
-  const o = parseOptions(schema, options, 'fairness()');
+  const o = parseOptions(fromZod(schema), options, 'fairness()');
   const name = o.name;
   const sequential =
     o.sequential === false

@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import { number, object, type ObjectRule, type NumberRule } from '../rules/index.js';
 import { parseOptions } from '../validation.js';
 import type { HotPathDetector, Signal } from './types.js';
 
@@ -7,16 +7,17 @@ export interface LatencyOptions {
   readonly slowMs: number;
 }
 
-// Built on first use: a schema built at import time is a call bundlers must keep in every app that imports the package's root.
-let schema: z.ZodMiniType<LatencyOptions> | undefined;
+let rule: ObjectRule<{ slowMs: NumberRule }> | undefined;
+
+/** The options' rule, also the config file's (src/config/detectors.ts). Built on first use: a rule built at import time is a call bundlers must keep in every app that imports the package's root. */
+export const latencyOptionsRule = () => (rule ??= object({ slowMs: number({ gt: 0 }) }));
 
 /**
  * Flags slow calls; never blocks an output. Score: `min(1, latencyMs / slowMs)`, so 1 means
  * "at or past the slow threshold".
  */
 export function latency(options: LatencyOptions): HotPathDetector {
-  schema ??= z.strictObject({ slowMs: z.number().check(z.positive()) });
-  const { slowMs } = parseOptions(schema, options, 'latency()');
+  const { slowMs } = parseOptions(latencyOptionsRule(), options, 'latency()');
   const pass: Signal = { detector: 'latency', score: 0, flagged: false };
   return {
     name: 'latency',

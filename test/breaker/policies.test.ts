@@ -4,8 +4,10 @@ import {
   WilsonPolicy,
   createPolicy,
   isTripPolicy,
-  tripPolicySpecSchema,
+  tripPolicySpecRule,
 } from '../../src/breaker/policies/index.js';
+import { validate } from '../../src/rules/index.js';
+import { parseOptions } from '../../src/validation.js';
 import { normalQuantile, wilsonLowerBound } from '../../src/breaker/stats.js';
 
 const obs = (bad: boolean, now = 0, failed = false) => ({ bad: bad || failed, failed, slow: false, latencyMs: 1, now });
@@ -117,7 +119,7 @@ describe('wilson policy', () => {
 
 describe('policy specs', () => {
   it('fills defaults and builds the named policy', () => {
-    const spec = tripPolicySpecSchema.parse({ policy: 'wilson' });
+    const spec = parseOptions(tripPolicySpecRule, { policy: 'wilson' }, 'spec');
     expect(spec).toEqual({
       policy: 'wilson',
       threshold: 0.2,
@@ -132,9 +134,9 @@ describe('policy specs', () => {
   });
 
   it('rejects thresholds outside (0, 1] and unknown keys', () => {
-    expect(tripPolicySpecSchema.safeParse({ policy: 'rate', threshold: 0 }).success).toBe(false);
-    expect(tripPolicySpecSchema.safeParse({ policy: 'rate', threshold: 1.5 }).success).toBe(false);
-    expect(tripPolicySpecSchema.safeParse({ policy: 'rate', treshold: 0.5 }).success).toBe(false);
-    expect(tripPolicySpecSchema.safeParse({ policy: 'rate', window: { kind: 'count', size: 0 } }).success).toBe(false);
+    expect(validate(tripPolicySpecRule, { policy: 'rate', threshold: 0 }).ok).toBe(false);
+    expect(validate(tripPolicySpecRule, { policy: 'rate', threshold: 1.5 }).ok).toBe(false);
+    expect(validate(tripPolicySpecRule, { policy: 'rate', treshold: 0.5 }).ok).toBe(false);
+    expect(validate(tripPolicySpecRule, { policy: 'rate', window: { kind: 'count', size: 0 } }).ok).toBe(false);
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CusumPolicy, designCusum } from '../../src/breaker/policies/cusum.js';
-import { createPolicy, tripPolicySpecSchema } from '../../src/breaker/policies/index.js';
+import { createPolicy, tripPolicySpecRule } from '../../src/breaker/policies/index.js';
+import { validate } from '../../src/rules/index.js';
+import { parseOptions } from '../../src/validation.js';
 import type { Observation } from '../../src/breaker/policies/types.js';
 import {
   bernoulliCusumArl,
@@ -81,7 +83,7 @@ describe('cusum policy', () => {
   });
 
   it('all calls flagged: trips, with the change-point estimate as onset', () => {
-    const p = createPolicy(tripPolicySpecSchema.parse({ policy: 'cusum', p0: 0.005, p1: 0.05 }));
+    const p = createPolicy(parseOptions(tripPolicySpecRule, { policy: 'cusum', p0: 0.005, p1: 0.05 }, 'spec'));
     for (let i = 0; i < 1000; i++) expect(p.observe(obs(false, i))).toBeUndefined();
     let decision;
     let i = 1000;
@@ -113,9 +115,10 @@ describe('cusum policy', () => {
   });
 
   it('rejects bad specs with a message naming the field', () => {
-    expect(tripPolicySpecSchema.safeParse({ policy: 'cusum', p0: 0.1, p1: 0.05 }).error?.issues[0]?.path).toEqual([
-      'p1',
-    ]);
-    expect(tripPolicySpecSchema.safeParse({ policy: 'cusum', falseTripEvery: 10 }).success).toBe(false);
+    expect(validate(tripPolicySpecRule, { policy: 'cusum', p0: 0.1, p1: 0.05 })).toEqual({
+      ok: false,
+      issues: [{ path: ['p1'], message: 'p1 must be greater than p0' }],
+    });
+    expect(validate(tripPolicySpecRule, { policy: 'cusum', falseTripEvery: 10 }).ok).toBe(false);
   });
 });

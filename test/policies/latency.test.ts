@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createPolicy, tripPolicySpecSchema } from '../../src/breaker/policies/index.js';
+import { createPolicy, tripPolicySpecRule } from '../../src/breaker/policies/index.js';
 import type { Observation } from '../../src/breaker/policies/types.js';
 import { QuantileSketch, SlidingQuantiles } from '../../src/breaker/quantile-sketch.js';
+import { parseOptions } from '../../src/validation.js';
 
 const call = (latencyMs: number, now = 0, failed = false): Observation => ({
   bad: failed,
@@ -10,7 +11,7 @@ const call = (latencyMs: number, now = 0, failed = false): Observation => ({
   latencyMs,
   now,
 });
-const policy = (spec: object) => createPolicy(tripPolicySpecSchema.parse(spec));
+const policy = (spec: object) => createPolicy(parseOptions(tripPolicySpecRule, spec, 'spec'));
 
 describe('quantile sketch', () => {
   it('returns quantiles within the relative accuracy, with fixed memory', () => {

@@ -1,4 +1,13 @@
-import * as z from 'zod/mini';
+import {
+  number,
+  object,
+  optional,
+  refine,
+  tagged,
+  withDefault,
+  type InputOf,
+  type OutputOf,
+} from '../../rules/index.js';
 import { CusumPolicy } from './cusum.js';
 import { LatencyQuantilePolicy } from './latency-p95.js';
 import { RatePolicy } from './rate.js';
@@ -8,63 +17,59 @@ import { WilsonPolicy } from './wilson.js';
 
 export type { Observation, PolicySnapshot, TripDecision, TripPolicy } from './types.js';
 
-const windowSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('count'), size: z.int().check(z.gte(1), z.lte(1_000_000)) }),
-  z.strictObject({
-    kind: z.literal('time'),
-    durationMs: z.number().check(z.positive()),
-    buckets: z.optional(z.int().check(z.gte(1), z.lte(1_000))),
+const windowRule = tagged('kind', {
+  count: object({ size: number({ int: true, gte: 1, lte: 1_000_000 }) }),
+  time: object({
+    durationMs: number({ gt: 0 }),
+    buckets: optional(number({ int: true, gte: 1, lte: 1_000 })),
   }),
-]);
+});
 
-const ratio = (fallback: number) => z._default(z.number().check(z.gt(0), z.lte(1)), fallback);
-const minimumCalls = z._default(z.int().check(z.gte(1)), 20);
-const window = z._default(windowSchema, { kind: 'count', size: 100 });
+const ratio = (fallback: number) => withDefault(number({ gt: 0, lte: 1 }), fallback);
+const minimumCalls = withDefault(number({ int: true, gte: 1 }), 20);
+const window = withDefault(windowRule, { kind: 'count', size: 100 });
 
-/** Trip policy specifications: plain data, so a config file can carry them. zod/mini: `guard()` checks them on its path. */
-export const tripPolicySpecSchema = z.discriminatedUnion('policy', [
-  z.strictObject({ policy: z.literal('rate'), threshold: ratio(0.5), minimumCalls, window }),
-  z.strictObject({
-    policy: z.literal('wilson'),
-    threshold: z._default(z.number().check(z.gt(0), z.lt(1)), 0.2),
-    confidence: z._default(z.number().check(z.gt(0.5), z.lt(1)), 0.95),
+/**
+ * Trip policy specifications: plain data, so a config file can carry them. Rules, not zod:
+ * `guard()` checks them on its path; the config file converts these same rules to zod.
+ */
+export const tripPolicySpecRule = tagged('policy', {
+  rate: object({ threshold: ratio(0.5), minimumCalls, window }),
+  wilson: object({
+    threshold: withDefault(number({ gt: 0, lt: 1 }), 0.2),
+    confidence: withDefault(number({ gt: 0.5, lt: 1 }), 0.95),
     minimumCalls,
     window,
   }),
-  z
-    .strictObject({
-      policy: z.literal('cusum'),
-      p0: z.optional(z.number().check(z.gte(0.001), z.lt(0.5))),
-      p1: z.optional(z.number().check(z.gt(0), z.lt(1))),
-      shift: z._default(z.number().check(z.gt(1)), 8),
-      falseTripEvery: z._default(z.number().check(z.gte(100), z.lte(1e15)), 1e8),
-      warmupCalls: z._default(z.int().check(z.gte(100), z.lte(10_000_000)), 50_000),
-    })
-    .check(
-      z.refine((s) => s.p0 === undefined || s.p1 === undefined || s.p1 > s.p0, {
-        error: 'p1 must be greater than p0',
-        path: ['p1'],
-      }),
-    ),
-  z.strictObject({
-    policy: z.literal('slow-call-rate'),
-    slowCallMs: z._default(z.number().check(z.positive()), 10_000),
+  cusum: refine(
+    object({
+      p0: optional(number({ gte: 0.001, lt: 0.5 })),
+      p1: optional(number({ gt: 0, lt: 1 })),
+      shift: withDefault(number({ gt: 1 }), 8),
+      falseTripEvery: withDefault(number({ gte: 100, lte: 1e15 }), 1e8),
+      warmupCalls: withDefault(number({ int: true, gte: 100, lte: 10_000_000 }), 50_000),
+    }),
+    (s) => s.p0 === undefined || s.p1 === undefined || s.p1 > s.p0,
+    'p1 must be greater than p0',
+    ['p1'],
+  ),
+  'slow-call-rate': object({
+    slowCallMs: withDefault(number({ gt: 0 }), 10_000),
     threshold: ratio(0.5),
     minimumCalls,
     window,
   }),
-  z.strictObject({
-    policy: z.literal('latency-p95'),
-    thresholdMs: z.number().check(z.positive()),
-    quantile: z._default(z.number().check(z.gt(0), z.lt(1)), 0.95),
+  'latency-p95': object({
+    thresholdMs: number({ gt: 0 }),
+    quantile: withDefault(number({ gt: 0, lt: 1 }), 0.95),
     minimumCalls,
     window,
-    relativeAccuracy: z._default(z.number().check(z.gte(0.001), z.lte(0.2)), 0.01),
+    relativeAccuracy: withDefault(number({ gte: 0.001, lte: 0.2 }), 0.01),
   }),
-]);
+});
 
-export type TripPolicySpec = z.input<typeof tripPolicySpecSchema>;
-type ParsedSpec = z.output<typeof tripPolicySpecSchema>;
+export type TripPolicySpec = InputOf<typeof tripPolicySpecRule>;
+type ParsedSpec = OutputOf<typeof tripPolicySpecRule>;
 
 export function createPolicy(spec: ParsedSpec): TripPolicy {
   switch (spec.policy) {
