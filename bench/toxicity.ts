@@ -1,91 +1,37 @@
 /**
  * Toxicity: accuracy and speed of `toxicity()` against the npm lexicons, in one run.
  *
- *   npm run eval:toxicity           # writes the `toxicity` section of bench/RESULTS.md
- *   (npm run bench:toxicity is the same command)
+ *   npm run bench:toxicity          # writes the `toxicity` section of bench/RESULTS.md
+ *   npm run eval:toxicity           # this, then the leave-one-source-out run (bench/toxicity-loso.ts)
  *
  * Accuracy: the dev split of ../shared/data/toxicity (never used for training or thresholds),
- * per source; the held-out benign assistant answers of ../shared/data/benign; the curated
- * challenge set in test/toxicity/challenge.ts. Speed: median µs per KB on 1 KB and 16 KB
+ * per source the shipped model was trained on (in-distribution; bench/toxicity-loso.ts measures
+ * sources left out of training); the held-out benign assistant answers of ../shared/data/benign;
+ * the curated challenge set in test/toxicity/challenge.ts. Speed: median µs per KB on 1 KB and 16 KB
  * documents built from held-out benign answers, and 10 MB vs 100 KB for linearity.
  */
 import { loadavg } from 'node:os';
-import { profanity } from '@2toad/profanity';
-import leo from 'leo-profanity';
-import { RegExpMatcher, englishDataset, englishRecommendedTransformers } from 'obscenity';
-import { Filter } from 'bad-words';
 import { loadRows, type Row } from '../scripts/train-toxicity.js';
-import { scanToxicity, toxicity } from '../src/detectors/toxicity/index.js';
+import { scanToxicity } from '../src/detectors/toxicity/index.js';
 import { CHALLENGE } from '../test/toxicity/challenge.js';
 import { seededRandom } from '../src/random.js';
 import { machineLine, writeSection } from './results-file.js';
+import {
+  type Candidate,
+  counts,
+  f3,
+  lexicons,
+  metrics,
+  ours,
+  oursOffensive,
+  pct,
+  tally,
+} from './toxicity-candidates.js';
 
 const quick = process.argv.includes('--quick');
 
-const detector = toxicity();
-const input = (text: string) => ({ text, output: text, latencyMs: 0, route: 'primary', breaker: 'bench', context: {} });
-const matcher = new RegExpMatcher({ ...englishDataset.build(), ...englishRecommendedTransformers });
-const badWords = new Filter();
-
-interface Candidate {
-  name: string;
-  /** "this text is toxic/offensive" as the detector would report it. */
-  flag: (text: string) => boolean;
-  block?: (text: string) => boolean;
-  /** What to time. */
-  run: (text: string) => unknown;
-}
-
-const ours: Candidate = {
-  name: 'safety-breaker toxicity()',
-  flag: (t) => detector.detect(input(t)).flagged,
-  block: (t) => detector.detect(input(t)).blocked === true,
-  run: (t) => detector.detect(input(t)),
-};
-/** The dataset's notion of "toxic" includes plain profanity ("offensive"): ours flagged OR profanity ≥ 0.5. */
-const oursOffensive: Candidate = {
-  name: 'toxicity() flagged or profanity ≥ 0.5',
-  flag: (t) => {
-    const s = detector.detect(input(t));
-    return s.flagged || (s.scores?.profanity ?? 0) >= 0.5;
-  },
-  run: (t) => detector.detect(input(t)),
-};
-const lexicons: Candidate[] = [
-  { name: '@2toad/profanity', flag: (t) => profanity.exists(t), run: (t) => profanity.exists(t) },
-  { name: 'leo-profanity', flag: (t) => leo.check(t), run: (t) => leo.check(t) },
-  { name: 'obscenity', flag: (t) => matcher.hasMatch(t), run: (t) => matcher.hasMatch(t) },
-  { name: 'bad-words', flag: (t) => badWords.isProfane(t), run: (t) => badWords.isProfane(t) },
-];
-
 // ---- accuracy -------------------------------------------------------------------------------
 
-interface Counts {
-  tp: number;
-  fp: number;
-  fn: number;
-  tn: number;
-}
-function counts(rows: readonly Row[], pred: (t: string) => boolean, label: (r: Row) => boolean): Counts {
-  const c = { tp: 0, fp: 0, fn: 0, tn: 0 };
-  for (const r of rows) {
-    const p = pred(r.text);
-    const y = label(r);
-    if (p && y) c.tp++;
-    else if (p) c.fp++;
-    else if (y) c.fn++;
-    else c.tn++;
-  }
-  return c;
-}
-const f1 = (tp: number, fp: number, fn: number): number => (tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn));
-function metrics(c: Counts): { p: number; r: number; f1: number; macro: number } {
-  const p = c.tp / Math.max(1, c.tp + c.fp);
-  const r = c.tp / Math.max(1, c.tp + c.fn);
-  const fPos = f1(c.tp, c.fp, c.fn);
-  const fNeg = f1(c.tn, c.fn, c.fp);
-  return { p, r, f1: fPos, macro: (fPos + fNeg) / 2 };
-}
 function auc(scores: number[], labels: boolean[]): number {
   const idx = scores.map((_, i) => i).sort((a, b) => (scores[a] as number) - (scores[b] as number));
   let rank = 0;
@@ -107,8 +53,6 @@ function auc(scores: number[], labels: boolean[]): number {
   const nNeg = idx.length - nPos;
   return (sumPos - (nPos * (nPos + 1)) / 2) / Math.max(1, nPos * nNeg);
 }
-const pct = (x: number): string => `${(100 * x).toFixed(2)} %`;
-const f3 = (x: number): string => x.toFixed(3);
 
 // ---- speed ----------------------------------------------------------------------------------
 
@@ -250,14 +194,7 @@ function main(): void {
       const sc = idx.map((i) => (scans[i] as Record<string, number>)[cat] as number);
       const lb = idx.map((i) => label(dev[i] as Row));
       const c = { tp: 0, fp: 0, fn: 0, tn: 0 };
-      sc.forEach((s, k) => {
-        const p = s >= 0.5;
-        const y = lb[k] as boolean;
-        if (p && y) c.tp++;
-        else if (p) c.fp++;
-        else if (y) c.fn++;
-        else c.tn++;
-      });
+      sc.forEach((s, k) => tally(c, s >= 0.5, lb[k] as boolean));
       const m = metrics(c);
       line(`| ${cat} (${src}) | ${name} | ${f3(auc(sc, lb))} | ${f3(m.p)} | ${f3(m.r)} | ${f3(m.f1)} |`);
     }

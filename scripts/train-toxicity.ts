@@ -3,6 +3,10 @@
  *
  *   npm run train:toxicity            # reads ../shared/data, writes weights.ts
  *
+ * As a module: `loadRows` → `featurise` → `trainModel(docs, { include })` trains and calibrates in
+ * memory on the rows `include` keeps (bench/toxicity-loso.ts leaves one source out this way);
+ * `weightsSource` is the text of weights.ts.
+ *
  * Deterministic: a fixed seed, a fixed split by hash of each row's id (or text), and a single
  * thread of float64 arithmetic, so the same data gives byte-identical weights.
  *
@@ -69,6 +73,16 @@ export function splitOf(key: string, benign: boolean): Split {
   return u < 0.7 ? 'train' : u < 0.8 ? 'calib' : 'dev';
 }
 
+/**
+ * Whether a row's label is hate (the `hate` head's target). The sources name it differently:
+ * `hate` (davidson2017, stormfront2018), `hatespeech` (hatexplain2021), `hateful` (hatemojibuild2022,
+ * foxnews2017) and `…_hateful_…` among mlma2019's joined labels. convabuse2021's `abusive` and
+ * edos2023's `sexist/…` are toxic but not hate: their definitions are abuse of the agent and sexism.
+ */
+export function isHateLabel(label: string): boolean {
+  return label === 'hate' || label === 'hatespeech' || label.split('_').includes('hateful');
+}
+
 export function loadRows(dir = dataDir): Row[] {
   const rows: Row[] = [];
   for (const line of readFileSync(join(dir, 'toxicity/labeled.jsonl'), 'utf8').split('\n')) {
@@ -77,7 +91,7 @@ export function loadRows(dir = dataDir): Row[] {
     rows.push({
       text: o.text,
       toxic: o.toxic,
-      hate: o.label === 'hate' || o.label === 'hatespeech',
+      hate: isHateLabel(o.label),
       source: o.source,
       benign: false,
       split: splitOf(o.id, false),
@@ -157,7 +171,11 @@ interface Trained {
   bias: number[];
 }
 
-export function train(docs: { f: Int32Array; y: number[]; weight: number }[], o: TrainOptions = DEFAULTS): Trained {
+export function train(
+  docs: { f: Int32Array; y: number[]; weight: number }[],
+  o: TrainOptions = DEFAULTS,
+  log?: (line: string) => void,
+): Trained {
   const w = new Float64Array(TABLE_SIZE);
   const g2 = new Float64Array(TABLE_SIZE).fill(1e-8);
   const bias = [0, 0];
@@ -187,7 +205,7 @@ export function train(docs: { f: Int32Array; y: number[]; weight: number }[], o:
         }
       }
     }
-    process.stderr.write(`epoch ${epoch + 1}/${o.epochs}\n`);
+    log?.(`epoch ${epoch + 1}/${o.epochs}`);
   }
   return { w, bias };
 }
@@ -225,8 +243,26 @@ export interface Doc {
   f: Int32Array;
   /** The rules alone flag the text as the bench's headline predictor does (any category ≥ 0.5 but profanity, or profanity ≥ 0.5). */
   ruleFlag: boolean;
+  /** Rule scores without the model: the strongest of insult, identity attack and threat; profanity. */
+  rules: number;
+  profanity: number;
   /** A group was named: the hate head counts fully (scanner.ts `finish`). */
   sawGroup: boolean;
+}
+
+/** The model's features and the rules' evidence for each row (what the trainer and its evaluations read). */
+export function featurise(rows: readonly Row[]): Doc[] {
+  return rows.map((r): Doc => {
+    const v = trainerView(r.text);
+    return {
+      r,
+      f: features(v.words),
+      ruleFlag: v.rules >= 0.5 || v.profanity >= 0.5,
+      rules: v.rules,
+      profanity: v.profanity,
+      sawGroup: v.sawGroup,
+    };
+  });
 }
 
 /** Logit steps above the benign floor searched by the calibration. */
@@ -235,12 +271,45 @@ const STEPS = Array.from({ length: 21 }, (_, i) => i * 0.25);
 const macroF1 = (tp: number, fp: number, fn: number, tn: number): number =>
   tp / Math.max(1, 2 * tp + fp + fn) + tn / Math.max(1, 2 * tn + fp + fn);
 
-/** Trains on the train split and calibrates on the calib split: int8 weights, scales, shifted biases. */
-export function build(
-  docs: readonly Doc[],
-  o: TrainOptions = DEFAULTS,
-  weightOf?: (d: Doc) => number,
-): { q: Int8Array; scale: number[]; bias: number[]; report: Record<string, unknown> } {
+export interface CalibrationReport {
+  /** Per head, the logit at which the model alone flags `benignFlagBudget` of the calibration benign answers. */
+  floors: number[];
+  /** Per head, the chosen logit threshold (score 0.5). */
+  thresholds: number[];
+  /** Calibration macro-F1 of "rules or model" per source at the chosen thresholds. */
+  calibMacroF1: Record<string, number>;
+}
+
+/** A trained, calibrated model in memory: what weights.ts holds (`slope` is 1 for both heads). */
+export interface TrainedModel {
+  /** int8 weights, `q[bucket * HEADS + head]`, 2^BITS buckets (plus the zero bucket, always 0). */
+  q: Int8Array;
+  scale: number[];
+  /** Logit offsets with the calibration shift: score 0.5 at each head's threshold. */
+  bias: number[];
+  report: CalibrationReport;
+}
+
+export interface TrainModelOptions {
+  /** Rows to train and calibrate on; the others are ignored as if absent. Default: all. */
+  include?: (r: Row) => boolean;
+  options?: TrainOptions;
+  /** Weight of a training row (default: `benignWeight` for benign answers, 1 otherwise). */
+  weightOf?: (d: Doc) => number;
+  /** Progress lines (one per epoch); none by default. */
+  log?: (line: string) => void;
+}
+
+/**
+ * Trains on the train split and calibrates on the calib split of the rows `include` keeps, in
+ * memory: int8 weights, scales, shifted biases. Deterministic: the same docs give the same model
+ * (fixed seed {@link SEED}, float64 arithmetic in one thread).
+ */
+export function trainModel(all: readonly Doc[], m: TrainModelOptions = {}): TrainedModel {
+  const o = m.options ?? DEFAULTS;
+  const weightOf = m.weightOf;
+  const include = m.include;
+  const docs = include ? all.filter((d) => include(d.r)) : all;
   const trainDocs = docs
     .filter((d) => d.r.split === 'train')
     .map((d) => ({
@@ -248,7 +317,7 @@ export function build(
       y: [d.r.toxic ? 1 : 0, d.r.hate ? 1 : 0],
       weight: weightOf ? weightOf(d) : d.r.benign ? o.benignWeight : 1,
     }));
-  const { w, bias } = train(trainDocs, o);
+  const { w, bias } = train(trainDocs, o, m.log);
   const { q, scale } = quantise(w);
 
   // Calibrate on the calibration split only (never on dev/test). The model is one half of what
@@ -296,34 +365,30 @@ export function build(
       }
     }
   }
-  const report = { floors, thresholds: shifts, calibMacroF1: perSource };
+  const report: CalibrationReport = { floors, thresholds: shifts, calibMacroF1: perSource };
   return { q, scale, bias: bias.map((b, k) => Number((b - (shifts[k] as number)).toPrecision(10))), report };
+}
+
+/** The text of weights.ts for a trained model. */
+export function weightsSource(model: TrainedModel): string {
+  const data = toBase64(new Uint8Array(model.q.buffer, 0, HEADS << BITS));
+  return `// Generated by scripts/train-toxicity.ts (npm run train:toxicity) — do not edit.
+// ${HEADS} heads × 2^${BITS} int8 buckets, seed ${SEED}; see MODEL.md for data, licences and metrics.
+export const WEIGHTS = {
+  data: '${data}',
+  scale: ${JSON.stringify(model.scale)},
+  bias: ${JSON.stringify(model.bias)},
+  slope: ${JSON.stringify([1, 1])},
+} as const satisfies { data: string; scale: readonly number[]; bias: readonly number[]; slope: readonly number[] };
+`;
 }
 
 function main(): void {
   const t0 = Date.now();
-  const rows = loadRows();
-  const docs = rows.map((r): Doc => {
-    const v = trainerView(r.text);
-    return { r, f: features(v.words), ruleFlag: v.rules >= 0.5 || v.profanity >= 0.5, sawGroup: v.sawGroup };
-  });
+  const docs = featurise(loadRows());
   process.stderr.write(`featurised ${docs.length} rows in ${Date.now() - t0} ms\n`);
-  const { q, scale, bias, report } = build(docs);
-  const weights = {
-    data: toBase64(new Uint8Array(q.buffer, 0, HEADS << BITS)),
-    scale,
-    bias,
-    slope: [1, 1],
-  };
-  const out = `// Generated by scripts/train-toxicity.ts (npm run train:toxicity) — do not edit.
-// ${HEADS} heads × 2^${BITS} int8 buckets, seed ${SEED}; see MODEL.md for data, licences and metrics.
-export const WEIGHTS = {
-  data: '${weights.data}',
-  scale: ${JSON.stringify(weights.scale)},
-  bias: ${JSON.stringify(weights.bias)},
-  slope: ${JSON.stringify(weights.slope)},
-} as const satisfies { data: string; scale: readonly number[]; bias: readonly number[]; slope: readonly number[] };
-`;
+  const model = trainModel(docs, { log: (line) => process.stderr.write(`${line}\n`) });
+  const out = weightsSource(model);
   writeFileSync(join(root, 'src/detectors/toxicity/weights.ts'), out);
   const count = (s: Split): number => docs.filter((d) => d.r.split === s).length;
   process.stdout.write(
@@ -335,10 +400,10 @@ export const WEIGHTS = {
         calib: count('calib'),
         dev: count('dev'),
         bytes: HEADS << BITS,
-        base64: weights.data.length,
-        scale,
-        bias: weights.bias,
-        calibration: report,
+        base64: toBase64(new Uint8Array(model.q.buffer, 0, HEADS << BITS)).length,
+        scale: model.scale,
+        bias: model.bias,
+        calibration: model.report,
         ms: Date.now() - t0,
       },
       null,

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { type Doc, type Row, type Split, featurise, trainModel } from '../../scripts/train-toxicity.js';
+import { losoFold, losoSources, verdict } from '../../bench/loso.js';
+import { loadModel } from '../../src/detectors/toxicity/model.js';
+import { toxicity } from '../../src/detectors/toxicity/index.js';
+import { CHALLENGE } from './challenge.js';
+
+/** A tiny synthetic data set: three labelled sources and benign answers, in both splits. */
+function rows(cText = 'you absolute walnut, go away'): Row[] {
+  const out: Row[] = [];
+  const add = (source: string, text: string, toxic: boolean, split: Split, benign = false): void => {
+    out.push({ text, toxic, hate: false, source, benign, split });
+  };
+  for (const split of ['train', 'calib'] as const) {
+    add('alpha', 'you are a worthless idiot', true, split);
+    add('alpha', 'what a lovely sunny day', false, split);
+    add('beta', 'shut up you pathetic loser', true, split);
+    add('beta', 'the meeting moved to tuesday', false, split);
+    add('gamma', cText, true, split);
+    add('gamma', 'thanks for the recipe', false, split);
+    add('benign/answers', 'To sort a list in Python, call sorted(items).', false, split, true);
+    add('benign/answers', 'The capital of France is Paris.', false, split, true);
+  }
+  return out;
+}
+
+const bytes = (m: ReturnType<typeof trainModel>): string =>
+  JSON.stringify([Buffer.from(m.q.buffer).toString('base64'), m.scale, m.bias]);
+
+describe('leave-one-source-out folds', () => {
+  const docs = featurise(rows());
+
+  it('leaves out each labelled source once, never the benign answers', () => {
+    expect(losoSources(rows())).toEqual(['alpha', 'beta', 'gamma']);
+  });
+
+  it('never trains on the left-out source and tests on all of it', () => {
+    for (const source of losoSources(rows())) {
+      const fold = losoFold(source);
+      for (const d of docs) {
+        const left = !d.r.benign && d.r.source === source;
+        expect(fold.include(d.r)).toBe(!left);
+        expect(fold.test(d.r)).toBe(left);
+      }
+    }
+  });
+
+  it('trains deterministically (same docs, same weights)', () => {
+    expect(bytes(trainModel(docs))).toBe(bytes(trainModel(docs)));
+  });
+
+  it("a fold's model does not depend on the left-out rows", () => {
+    const fold = losoFold('gamma');
+    const withGamma = trainModel(docs, { include: fold.include });
+    // Other text and labels in the left-out source: the fold's model must not change.
+    const changed = featurise(rows('a perfectly friendly sentence')).map((d): Doc =>
+      d.r.source === 'gamma' ? { ...d, r: { ...d.r, toxic: !d.r.toxic } } : d,
+    );
+    expect(bytes(trainModel(changed, { include: fold.include }))).toBe(bytes(withGamma));
+    // Filtering in memory is the same as training on the filtered rows.
+    expect(bytes(trainModel(docs.filter((d) => fold.include(d.r))))).toBe(bytes(withGamma));
+    // And the left-out rows would have mattered (the check above is not vacuous).
+    expect(bytes(trainModel(docs))).not.toBe(bytes(withGamma));
+  });
+
+  it("the verdict formula is the detector's (shipped weights, challenge set)", () => {
+    const m = loadModel();
+    const detector = toxicity();
+    const challenge = featurise(
+      CHALLENGE.map((c): Row => ({
+        text: c.text,
+        toxic: c.flag,
+        hate: false,
+        source: 'challenge',
+        benign: false,
+        split: 'dev',
+      })),
+    );
+    for (const d of challenge) {
+      const s = detector.detect({
+        text: d.r.text,
+        output: d.r.text,
+        latencyMs: 0,
+        route: 'primary',
+        breaker: 't',
+        context: {},
+      });
+      const v = verdict({ table: m.table, scale: m.scale, bias: m.bias }, d);
+      expect(v.flagged, d.r.text).toBe(s.flagged);
+      expect(v.offensive, d.r.text).toBe(s.flagged || (s.scores?.profanity ?? 0) >= 0.5);
+    }
+  });
+});
