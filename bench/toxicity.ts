@@ -139,7 +139,7 @@ function main(): void {
   const rows = loadRows();
   const dev = rows.filter((r) => r.split === 'dev' && !r.benign);
   const benign = rows.filter((r) => r.split === 'dev' && r.benign);
-  const sources = ['davidson2017', 'hatexplain2021'];
+  const sources = [...new Set(dev.map((r) => r.source))].sort();
   const out: string[] = [];
   const line = (s = ''): void => {
     out.push(s);

@@ -43,8 +43,23 @@ export interface TrainOptions {
   benignWeight: number;
   /** Flag operating point: the model alone may flag at most this share of calibration benign answers. */
   benignFlagBudget: number;
+  /** Also: the model alone may flag at most this share of each benign file's calibration answers (0: no per-file limit). */
+  perFileBudget: number;
+  /**
+   * Extra factor on `benignWeight` for a benign answer that names a group: where the `hate` head counts
+   * fully, so where its false flags come from ("Gay and lesbian couples can adopt children").
+   */
+  benignGroupWeight: number;
 }
-export const DEFAULTS: TrainOptions = { epochs: 4, lr: 0.1, l2: 1e-6, benignWeight: 16, benignFlagBudget: 0.005 };
+export const DEFAULTS: TrainOptions = {
+  epochs: 4,
+  lr: 0.1,
+  l2: 1e-6,
+  benignWeight: 16,
+  benignFlagBudget: 0.005,
+  perFileBudget: 0.005,
+  benignGroupWeight: 4,
+};
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = resolve(root, '../shared/data');
@@ -66,10 +81,14 @@ function splitHash(key: string): number {
   return h & 0x3fffffff;
 }
 
-/** Deterministic split by hash: toxicity rows 70/10/20 (train/calib/dev), benign 50/20/30 (train/calib/test). */
+/**
+ * Deterministic split by hash: toxicity rows 70/10/20 (train/calib/dev); each benign file in a
+ * calibration half (30 % train, 20 % calib) and a held-out half (50 %, `dev`: never trained or
+ * calibrated on, the only half its benign rates are reported on).
+ */
 export function splitOf(key: string, benign: boolean): Split {
   const u = (splitHash(key) % 1000) / 1000;
-  if (benign) return u < 0.5 ? 'train' : u < 0.7 ? 'calib' : 'dev';
+  if (benign) return u < 0.3 ? 'train' : u < 0.5 ? 'calib' : 'dev';
   return u < 0.7 ? 'train' : u < 0.8 ? 'calib' : 'dev';
 }
 
@@ -294,7 +313,7 @@ export interface TrainModelOptions {
   /** Rows to train and calibrate on; the others are ignored as if absent. Default: all. */
   include?: (r: Row) => boolean;
   options?: TrainOptions;
-  /** Weight of a training row (default: `benignWeight` for benign answers, 1 otherwise). */
+  /** Weight of a training row (default: `benignWeight` for benign answers, × `benignGroupWeight` when one names a group; 1 otherwise). */
   weightOf?: (d: Doc) => number;
   /** Progress lines (one per epoch); none by default. */
   log?: (line: string) => void;
@@ -315,7 +334,7 @@ export function trainModel(all: readonly Doc[], m: TrainModelOptions = {}): Trai
     .map((d) => ({
       f: d.f,
       y: [d.r.toxic ? 1 : 0, d.r.hate ? 1 : 0],
-      weight: weightOf ? weightOf(d) : d.r.benign ? o.benignWeight : 1,
+      weight: weightOf ? weightOf(d) : d.r.benign ? o.benignWeight * (d.sawGroup ? o.benignGroupWeight : 1) : 1,
     }));
   const { w, bias } = train(trainDocs, o, m.log);
   const { q, scale } = quantise(w);
@@ -332,12 +351,20 @@ export function trainModel(all: readonly Doc[], m: TrainModelOptions = {}): Trai
     return s === -Infinity ? -Infinity : (bias[k] as number) + s * (scale[k] as number);
   };
   const calib = docs.filter((d) => d.r.split === 'calib');
-  const floors = [0, 1].map((k) =>
-    benignThreshold(
-      calib.filter((d) => d.r.benign).map((d) => logit(d.f, k)),
-      o.benignFlagBudget,
-    ),
-  );
+  const calibBenign = calib.filter((d) => d.r.benign);
+  const benignFiles = o.perFileBudget > 0 ? [...new Set(calibBenign.map((d) => d.r.source))].sort() : [];
+  const floors = [0, 1].map((k) => {
+    const scores = calibBenign.map((d) => logit(d.f, k));
+    return Math.max(
+      benignThreshold(scores, o.benignFlagBudget),
+      ...benignFiles.map((file) =>
+        benignThreshold(
+          scores.filter((_, i) => calibBenign[i]?.r.source === file),
+          o.perFileBudget,
+        ),
+      ),
+    );
+  });
   const labelled = calib.filter((d) => !d.r.benign);
   const sources = [...new Set(labelled.map((d) => d.r.source))].sort();
   const lt = labelled.map((d) => logit(d.f, 0));

@@ -10,6 +10,7 @@ import {
   type ToxicityResult,
 } from '../../src/detectors/toxicity/index.js';
 import { CHALLENGE } from './challenge.js';
+import { splitOf } from '../../scripts/train-toxicity.js';
 
 const input = (text: string) => ({ text, output: text, latencyMs: 1, route: 'primary', breaker: 'test', context: {} });
 const detect = (text: string, options?: Parameters<typeof toxicity>[0]) => toxicity(options).detect(input(text));
@@ -357,41 +358,35 @@ describe('hostile input never throws', () => {
 const here = dirname(fileURLToPath(import.meta.url));
 const benignDir = resolve(here, '../../../shared/data/benign');
 
-// The short answers the thresholds were calibrated on. The long chat answers added since
-// (Arena-Hard, WildBench, FastChat, Japanese Vicuna) are flagged far more often (3-17 %, mostly code):
-// that is issue 14's to fix, so only their block rate is held here.
-const CALIBRATED = ['gsm8k.jsonl', 'pubmedqa.jsonl', 'self_instruct.jsonl', 'truthfulqa.jsonl'];
-
-describe.skipIf(!existsSync(benignDir))('benign assistant answers (../shared/data/benign)', () => {
-  const rates = (files: readonly string[]) => {
+// Every benign file is split by hash into a calibration half (training and thresholds) and a held-out
+// half (scripts/train-toxicity.ts `splitOf`); the rates are held on the held-out half only. Issue 14's
+// bar: flagged at most 1 % and blocked at most 0.2 % of every file, the long LLM answers (Arena-Hard,
+// WildBench, FastChat: markdown and code; Japanese Vicuna) included. Measured: at most 0.67 % / 0.20 %.
+describe.skipIf(!existsSync(benignDir))('benign assistant answers (../shared/data/benign), held-out half', () => {
+  const rates = (file: string) => {
     const d = toxicity();
     let n = 0;
     let blocked = 0;
     let flagged = 0;
-    for (const f of files) {
-      for (const line of readFileSync(join(benignDir, f), 'utf8').split('\n')) {
-        if (!line.trim()) continue;
-        const s = d.detect(input((JSON.parse(line) as { text: string }).text));
-        n++;
-        if (s.blocked) blocked++;
-        if (s.flagged) flagged++;
-      }
+    for (const line of readFileSync(join(benignDir, file), 'utf8').split('\n')) {
+      if (!line.trim()) continue;
+      const text = (JSON.parse(line) as { text: string }).text;
+      if (splitOf(`${file}:${text}`, true) !== 'dev') continue;
+      const s = d.detect(input(text));
+      n++;
+      if (s.blocked) blocked++;
+      if (s.flagged) flagged++;
     }
     return { n, blocked: blocked / n, flagged: flagged / n };
   };
 
   it.each(existsSync(benignDir) ? readdirSync(benignDir).filter((x) => x.endsWith('.jsonl')) : [])(
-    'blocks at most 0.5 %% of %s',
+    'flags at most 1 %% and blocks at most 0.2 %% of %s',
     (file) => {
-      const r = rates([file]);
+      const r = rates(file);
       expect(r.n).toBeGreaterThan(200);
-      expect(r.blocked).toBeLessThanOrEqual(0.005);
+      expect(r.flagged).toBeLessThanOrEqual(0.01);
+      expect(r.blocked).toBeLessThanOrEqual(0.002);
     },
   );
-
-  it('flags at most 2 % of the short answers it was calibrated on', () => {
-    const r = rates(CALIBRATED);
-    expect(r.n).toBeGreaterThan(5000);
-    expect(r.flagged).toBeLessThanOrEqual(0.02);
-  });
 });
