@@ -3,7 +3,7 @@
  * factory and to the zod schema of its options. Plain data only, so a YAML file can carry it.
  */
 import { z } from 'zod';
-import { fairness } from '../detectors/fairness.js';
+import { fairness, fairnessWindowSchema } from '../detectors/fairness.js';
 import { latency, latencyOptionsRule } from '../detectors/latency.js';
 import { toxicity, toxicityThresholdsSchema } from '../detectors/toxicity/detector.js';
 import type { Detector } from '../detectors/types.js';
@@ -44,20 +44,7 @@ export const builtinDetectors: DetectorRegistry = {
         .optional(),
       group: z.string().min(1).optional(),
       outcome: z.union([z.enum(['blocked', 'flagged']), z.strictObject({ detector: z.string().min(1) })]).optional(),
-      window: z
-        .discriminatedUnion('kind', [
-          z.strictObject({
-            kind: z.literal('count'),
-            size: z.number().int().min(2).max(10_000_000),
-            buckets: z.number().int().min(1).max(1_000).optional(),
-          }),
-          z.strictObject({
-            kind: z.literal('time'),
-            durationMs: z.number().positive(),
-            buckets: z.number().int().min(1).max(1_000).optional(),
-          }),
-        ])
-        .optional(),
+      window: fairnessWindowSchema.optional(),
       minPerGroup: z.number().int().min(1).optional(),
       maxDelta: z.number().min(0).lt(1).optional(),
       alpha: z.number().gt(0).lt(1).optional(),

@@ -76,7 +76,8 @@ export interface FairnessDetector extends WindowDetector {
   restore(state: unknown): void;
 }
 
-const windowSchema = z.discriminatedUnion('kind', [
+/** The fairness window's options; the config file's `fairness` entry reads the same schema. */
+export const fairnessWindowSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('count'),
     size: z.number().int().min(2).max(10_000_000),
@@ -113,7 +114,7 @@ const schema = z.strictObject({
       }),
     ])
     .default('blocked'),
-  window: windowSchema.default({ kind: 'count', size: 1000 }),
+  window: fairnessWindowSchema.default({ kind: 'count', size: 1000 }),
   minPerGroup: z.number().int().min(1).default(100),
   maxDelta: z.number().min(0).lt(1).default(0.05),
   alpha: z.number().gt(0).lt(1).default(1e-3),
