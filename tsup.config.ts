@@ -20,7 +20,7 @@ export const entry = {
   fastify: 'src/integrations/fastify.ts',
 };
 
-/** The toxicity model's data (weights, WebAssembly bytes), built once below and imported by both formats. */
+/** The toxicity model's weights, built once below and imported by both formats. */
 const MODEL_DATA = './toxicity-model.cjs';
 const TOXICITY_DIR = `${sep}detectors${sep}toxicity${sep}`;
 
@@ -28,7 +28,7 @@ const TOXICITY_DIR = `${sep}detectors${sep}toxicity${sep}`;
 const sharedModelData: Plugin = {
   name: 'shared-toxicity-model-data',
   setup(build) {
-    build.onResolve({ filter: /^\.\/(weights|fast-scan-wasm)\.js$/ }, (args) =>
+    build.onResolve({ filter: /^\.\/weights\.js$/ }, (args) =>
       args.importer.includes(TOXICITY_DIR) ? { path: MODEL_DATA, external: true } : undefined,
     );
   },

@@ -1,29 +1,20 @@
 /**
  * The toxicity scanner: one pass over the text, character by character, with bounded state.
  *
- * Stage 1 (every character): character normalisation, tokenisation, an incremental word hash
- * and a 64 Ki-entry filter that clears almost every word of ordinary text with one array read.
- * Per word, the model adds two int8 weights (unigram, bigram) to a sliding-window sum.
- * Stage 2 (only for words that pass the filter, or look obfuscated): lexicon look-up, leetspeak,
- * masks, letter runs and repeated letters — each applied only when it produces a known word —
- * and the context patterns (who is addressed, which verb, which group).
+ * Every character: character normalisation, tokenisation and an incremental word hash (word-hash.ts).
+ * Every word: a 64 Ki-entry filter that clears almost every word of ordinary text with one array
+ * read, and the model, which adds two int8 weights (unigram, bigram) to a sliding-window sum.
+ * Only words that pass the filter, or look obfuscated: lexicon look-up, leetspeak, masks, letter
+ * runs and repeated letters — each applied only when it produces a known word — and the context
+ * patterns (who is addressed, which verb, which group).
  *
  * Because all state is carried across `push` calls and the per-character work never looks
  * ahead beyond bounded buffers, feeding a text in chunks gives exactly the result of feeding it
  * at once, with O(chunk) work per chunk.
  */
-import {
-  FILTER_MASK,
-  ORDINARY_DOUBLE_WORDS,
-  R,
-  collapseRepeats,
-  lexicon,
-  type LexEntry,
-  type Lexicon,
-} from './lexicon.js';
-import { HASH_MASK, WORD_HASH_SEED, WordHasher, finishWordHash, hashUnit, hashWord, mixGroup } from './word-hash.js';
+import { FILTER_MASK, R, collapseRepeats, lexicon, type LexEntry, type Lexicon } from './lexicon.js';
+import { WordHasher, hashUnit, hashWord, mixGroup } from './word-hash.js';
 import { BOS, GROUP_FLAG, MASK, TABLE_SIZE, WINDOW, ZERO_BUCKET, bigramHash, loadModel, type Model } from './model.js';
-import { FAST_RING, S, WORD, createFastScan, type FastScan } from './fast-scan.js';
 import { mapCodePoint } from './normalize.js';
 
 /** The five categories, each scored in [0, 1]. */
@@ -98,17 +89,8 @@ const LEET_A: Record<number, number> = {
 };
 const LEET_B: Record<number, number> = { ...LEET_A, 49: 108, 124: 105, 48: 111 };
 
+/** Words after an ambiguous word that make it harmless ("pussy cat", "pussy willow", "Pussy Riot"). */
 const H = {
-  screw: hashWord('screw'),
-  be: hashWord('be'),
-  shut: hashWord('shut'),
-  bleach: hashWord('bleach'),
-  live: hashWord('live'),
-  you: hashWord('you'),
-  country: hashWord('country'),
-  back: hashWord('back'),
-  to: hashWord('to'),
-  death: hashWord('death'),
   cat: hashWord('cat'),
   cats: hashWord('cats'),
   willow: hashWord('willow'),
@@ -119,118 +101,6 @@ const ZERO_U = ZERO_BUCKET << 1;
 /** Hashers for the colder paths (scans are synchronous: never two users at once). */
 const scratchHash = new WordHasher();
 const scratchHash2 = new WordHasher();
-/** Words the first stage's ring remembers (a power of two). */
-const BIG = 1024;
-const BIG_MASK = BIG - 1;
-let hotCache: Uint8Array | undefined;
-/** The words whose roles the first stage checks (see `plain`). */
-function hotWords(lex: Lexicon): string[] {
-  const out: string[] = [];
-  for (const e of lex.exact.values())
-    if (e.roles & (STAGE1_BAD | R.GROUP | R.DEHUMAN | R.VIOLENT) || STAGE1_SPECIAL.has(e.word)) out.push(e.word);
-  return out;
-}
-/** Words that end a phrase pattern the first stages check. */
-const STAGE1_SPECIAL = new Set(['screw', 'shut', 'bleach', 'live', 'country']);
-/** Filter buckets of {@link hotWords}. */
-function stage1Hot(lex: Lexicon): Uint8Array {
-  if (hotCache) return hotCache;
-  const hot = new Uint8Array(FILTER_MASK + 1);
-  // `plain` also notes "back" ("go back to your country"); the WebAssembly stage stops on "country".
-  for (const w of [...hotWords(lex), 'back']) hot[hashWord(w) & FILTER_MASK] = 1;
-  return (hotCache = hot);
-}
-
-/**
- * Class of a character outside ASCII for the first stages, as `plain` reads it: 1 when it maps to
- * separators (“ ” — …), 2 when it maps to nothing or an apostrophe (zero-width, ’), 0 otherwise.
- */
-function codePointClass(cp: number): 0 | 1 | 2 {
-  if (cp === 0xfffd || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
-  const m = mapCodePoint(cp);
-  let sep = false;
-  for (let j = 0; j < m.length; j++) {
-    const d = m.charCodeAt(j);
-    const k = d < 128 ? (CLASS[d] as number) : LET;
-    if (k === SEP || k === END) sep = true;
-    else if (k !== APOS && k !== DROP) return 0;
-  }
-  return sep ? 1 : 2;
-}
-
-let fastCache: FastScan | null | undefined;
-/**
- * Set when the WebAssembly stage stops at a word `plain` would stop at too (a listed bad word):
- * that sentence goes straight to the full scan. Scans are synchronous, so one flag serves all.
- */
-let fastStoppedForFullScan = false;
-/** The WebAssembly stage, built on first use; null when unavailable. */
-function fastScan(lex: Lexicon, model: Model): FastScan | null {
-  if (fastCache !== undefined) return fastCache;
-  const fast = createFastScan({
-    ascii: CLASS,
-    codePoint: codePointClass,
-    letterOf: (cp) => {
-      const m = mapCodePoint(cp);
-      return m.length === 1 && CLASS[m.charCodeAt(0)] === LET ? m.charCodeAt(0) : 0;
-    },
-    // Latin-1, punctuation, currency, arrows and maths ("€", "−", "≥"), box drawing and emoji: other
-    // characters are rare enough to leave to `plain`.
-    codePointRanges: [
-      [0x80, 0xff],
-      [0x2000, 0x22ff],
-      [0x2500, 0x27bf],
-      [0x1f300, 0x1faff],
-    ],
-    // "back" and "death" start patterns ("go back … country", "death to them") the stage checks.
-    hot: [...hotWords(lex), 'back', 'death'],
-    zeroUnigram: ZERO_U,
-    word: (u8, wh, start, letters) => {
-      const e = sameLetters(lex.byHash.get(wh), u8, start, letters);
-      if (e === undefined) return 0;
-      if (e.roles & STAGE1_BAD) {
-        fastStoppedForFullScan = true;
-        return WORD.stop;
-      }
-      // As `plain`: these end a phrase pattern whatever comes before.
-      if (wh === H.screw || wh === H.shut || wh === H.bleach) return WORD.stop;
-      let flags = WORD.listed;
-      if (e.roles & R.GROUP) flags |= WORD.group;
-      if (e.roles & R.VIOLENT) flags |= WORD.violent;
-      if (e.roles & R.DEHUMAN) flags |= WORD.dehuman;
-      if (e.roles & R.PERSON) flags |= WORD.person;
-      if (wh === H.country) flags |= WORD.country;
-      if (wh === H.live) flags |= WORD.live;
-      if (wh === H.back) flags |= WORD.back;
-      return flags;
-    },
-    phrase: { be: H.be, you: H.you, to: H.to, death: H.death },
-    mixed: (u8, start, length) => readsAsListed(lex, u8, start, length),
-    lead: (u8, start, length, wh) => leadListed(lex.filter, wh, u8, start, length),
-    collapsed: lex.byCollapsedHash.keys(),
-    // As `collapses` below decides: an ordinary word, or a listed word read as itself, is never collapsed.
-    readAsWritten: [...lex.exact.values()]
-      .filter((e) => lex.byHash.get(hashWord(e.word)) === e)
-      .map((e) => e.word)
-      .concat(ORDINARY_DOUBLE_WORDS)
-      .filter((w) => /([a-z])\1/.test(w)),
-    model: model.table,
-    modelMask: MASK,
-    // As `plain` decides for a word with repeated letters.
-    collapses: (u8, wh, collapsed, start, letters) => {
-      const ch = collapsed & HASH_MASK;
-      return (
-        lex.filter[ch & FILTER_MASK] === 1 &&
-        !lex.ordinary.has(wh) &&
-        lex.byCollapsedHash.get(ch) !== undefined &&
-        (lex.filter[wh & FILTER_MASK] === 0 || sameLetters(lex.byHash.get(wh), u8, start, letters) === undefined)
-      );
-    },
-  });
-  return (fastCache = fast ?? null);
-}
-/** Roles the first stage never handles: any of them sends the text to the full scan. */
-const STAGE1_BAD = R.PROF | R.EXPLETIVE | R.INSULT | R.SLUR | R.DIE | R.THREATWORD | R.NAMEABLE;
 /** Verbs too common in friendly speech to make a threat on their own ("I'll beat you at chess"). */
 const WEAK_VERBS = new Set(['beat', 'hunt', 'burn', 'bomb']);
 const STRONG_VERBS = new Set([
@@ -334,8 +204,6 @@ export class ToxicityScanner {
   private mPrefH: number = 0;
   private mRing = new Int32Array(2 * WINDOW); // prefix sums of the last WINDOW words, per head
   private mStarts = new Int32Array(WINDOW);
-  /** The WebAssembly stage's ring holds the window and mRing/mStarts do not (it finished a segment). */
-  private ringInFast: boolean = false;
   private mMaxT: number = NO_WINDOW;
   private mMaxH: number = NO_WINDOW;
   private mMaxStartT: number = 0;
@@ -354,13 +222,6 @@ export class ToxicityScanner {
   private sawGroup: boolean = false;
   private insultWord: number = 0; // strongest insult word seen, aimed or not
   private ended: boolean = false;
-  /** @internal Whether the last `scanWhole` was finished by the first stage alone. */
-  lastStage1: boolean = false;
-  /** Where the first stage last stopped, and the byte index of the safe point it returned. */
-  private bailAt: number = 0;
-  private safeByte: number = 0;
-  /** The first stage's ring of prefix sums and starts, BIG words deep (allocated on first use). */
-  private big: Int32Array | undefined = undefined;
 
   /** @param sink internal: receives the model's word hashes (the trainer uses it). */
   constructor(sink?: (hash: number) => void) {
@@ -400,7 +261,6 @@ export class ToxicityScanner {
     this.hCount = 0;
     this.sentLen = 0;
     this.mCount = 0;
-    this.ringInFast = false;
     this.mPrev = BOS;
     this.best = {
       toxicity: undefined,
@@ -554,643 +414,11 @@ export class ToxicityScanner {
     return c;
   }
 
-  // ---- first stage (whole texts) -----------------------------------------------------------
-
-  /**
-   * First stage, over a whole text from `from` (where the scanner's state is "safe": no token,
-   * letter run or ambiguous word pending, sentence just ended). One tight loop over plain text
-   * that computes the model's windows exactly and stops on anything that could make a rule fire
-   * or needs de-obfuscation: a word with a "bad" role (swear word, insult, slur, violent verb,
-   * die, kys, ambiguous name), the ends of phrase patterns ("shut", "screw", "bleach", "you
-   * live", "death to <person>", "go back … country", a group then vermin-words), letters glued
-   * to digits or symbols, masks, three single letters in a row, letters outside ASCII,
-   * surrogates, overlong tokens. Where it passes, every pattern the full scan would run finds
-   * nothing (their only effect is noting that a group was named) and the model sees the same
-   * words, so the state it leaves is exactly the full scan's.
-   *
-   * Returns `end` when done; otherwise the last safe point (just after a sentence end, or `from`)
-   * at or before the trouble, with the scanner's state set as the full scan would have it there,
-   * and `bailAt` = where the trouble is. Returns -1 when that safe point is too far back to
-   * restore (the caller then scans the whole text in full). With `stopAt` ≥ 0 it also stops at the
-   * first safe point after `stopAt` (`bailAt` = -1 then), handing back to the WebAssembly stage.
-   */
-  private plain(
-    text: string,
-    from: number,
-    fromByte: number,
-    u8: Uint8Array,
-    nb: number,
-    end: number,
-    stopAt: number,
-  ): number {
-    const lex = this.lex;
-    const filter = lex.filter;
-    const hot = stage1Hot(lex);
-    const byHash = lex.byHash;
-    const byCollapsed = lex.byCollapsedHash;
-    const ordinary = lex.ordinary;
-    const t = this.model.table;
-    const big = (this.big ??= new Int32Array(3 * BIG));
-    // Model state, from the scanner's.
-    let prev = this.mPrev;
-    let count = this.mCount;
-    let prefT = this.mPrefT;
-    let prefH = this.mPrefH;
-    let maxT = this.mMaxT;
-    let maxH = this.mMaxH;
-    let msT = this.mMaxStartT;
-    let msH = this.mMaxStartH;
-    let meT = this.mMaxEndT;
-    let meH = this.mMaxEndH;
-    let sawGroup = this.sawGroup;
-    this.ringOut(big, BIG_MASK);
-    // The last safe point.
-    let sPos = from;
-    let sByte = fromByte;
-    let sPrev = prev;
-    let sCount = count;
-    let sPrefT = prefT;
-    let sPrefH = prefH;
-    let sMaxT = maxT;
-    let sMaxH = maxH;
-    let sMsT = msT;
-    let sMsH = msH;
-    let sMeT = meT;
-    let sMeH = meH;
-    let sSawGroup = sawGroup;
-    // Context for the phrase checks (within a line: patterns never look across a sentence end).
-    let wc = 0;
-    let p1 = 0; // hashes of the last three words
-    let p2 = 0;
-    let p3 = 0;
-    let lastGroup = -100;
-    let lastBack = -100;
-    let lastViolent = -100;
-    let singles = 0;
-    // Current token
-    let tl = 0;
-    let letters = 0;
-    let digits = false;
-    let sym = false;
-    // The word hash in progress (word-hash.ts): groups mixed into h, the last hn & 3 bytes in acc.
-    let h = WORD_HASH_SEED;
-    let acc = 0;
-    let hn = 0;
-    let last = -1;
-    let rep = false;
-    let ts = 0;
-    let tb = 0; // byte index of the token's start
-    let te = 0;
-    let pend = 0;
-    let pendMask = true;
-    let bail = -1;
-    let stopped = false;
-    let mapped = false; // the token has letters from outside ASCII ("café"): its bytes are not its letters
-    let lead = false; // the token is letters after leading symbols ("**bold")
-    let pendEnd = 0; // offset after the last symbol waiting after a word
-    // The text as UTF-8 bytes (one native pass): offset in the text = byte index - adj.
-    let adj = fromByte - from;
-    outer: for (let i = fromByte; i <= nb; i++) {
-      const c = u8[i] as number; // u8[nb] is a space: it ends the last token
-      let k: number;
-      if (c < 128) k = CLASS[c] as number;
-      else {
-        // Decode one code point; U+FFFD (a lone surrogate) goes to the full scan.
-        let cp: number;
-        if (c >= 0xc0 && c < 0xe0) {
-          cp = ((c & 0x1f) << 6) | ((u8[i + 1] as number) & 0x3f);
-          i += 1;
-          adj += 1;
-        } else if (c >= 0xe0 && c < 0xf0) {
-          cp = ((c & 0x0f) << 12) | (((u8[i + 1] as number) & 0x3f) << 6) | ((u8[i + 2] as number) & 0x3f);
-          i += 2;
-          adj += 2;
-        } else if (c >= 0xf0 && c < 0xf8) {
-          // Outside the BMP: four bytes, two UTF-16 code units.
-          cp =
-            ((c & 0x07) << 18) |
-            (((u8[i + 1] as number) & 0x3f) << 12) |
-            (((u8[i + 2] as number) & 0x3f) << 6) |
-            ((u8[i + 3] as number) & 0x3f);
-          i += 3;
-          adj += 2;
-        } else cp = 0xfffd;
-        if (cp === 0xfffd) {
-          bail = i - adj;
-          break;
-        }
-        const m = mapCodePoint(cp);
-        if (cp < 0x10000 && latinLetters(m)) {
-          // "é", "ß", "æ": letters of the word, as the full scan reads them ("café" → "cafe").
-          if (tl === 0) {
-            ts = i - adj;
-            h = WORD_HASH_SEED;
-            acc = hn = 0;
-            last = -1;
-            rep = false;
-          } else if (pend > 0 || sym) {
-            bail = i - adj;
-            break;
-          }
-          for (let j = 0; j < m.length; j++) {
-            const d = m.charCodeAt(j) | 32;
-            acc |= d << ((hn & 3) << 3);
-            if ((++hn & 3) === 0) {
-              h = mixGroup(h, acc);
-              acc = 0;
-            }
-            if (d === last) rep = true;
-            last = d;
-          }
-          tl += m.length;
-          letters += m.length;
-          te = i + 1 - adj;
-          mapped = true;
-          continue;
-        }
-        let sep = false;
-        for (let j = 0; j < m.length; j++) {
-          const d = m.charCodeAt(j);
-          const kd = d < 128 ? (CLASS[d] as number) : LET;
-          if (kd === SEP || kd === END) sep = true;
-          else if (kd !== APOS && kd !== DROP) {
-            bail = i - adj;
-            break outer;
-          }
-        }
-        if (!sep) continue; // dropped, or an apostrophe
-        k = SEP;
-      }
-      if (k === LET) {
-        if (tl === 0) {
-          ts = i - adj;
-          tb = i;
-          h = WORD_HASH_SEED;
-          acc = hn = 0;
-          last = -1;
-          rep = false;
-        } else if (sym && letters === 0 && !digits) {
-          // Letters after leading symbols ("**bold", "#tag", "@user"): one word, decided at its end.
-          lead = true;
-          sym = false; // `lead` carries it from here
-          tl += pend;
-          pend = 0;
-          pendMask = true;
-        } else if (pend > 0 || sym) {
-          bail = i - adj;
-          break;
-        }
-        // A run of ASCII letters, in locals.
-        let j = i;
-        let d = c | 32;
-        for (;;) {
-          acc |= d << ((hn & 3) << 3);
-          if ((++hn & 3) === 0) {
-            h = mixGroup(h, acc);
-            acc = 0;
-          }
-          if (d === last) rep = true;
-          last = d;
-          j++;
-          if (j >= nb) break;
-          const x = u8[j] as number;
-          if (x >= 128 || CLASS[x] !== LET) break;
-          d = x | 32;
-        }
-        tl += j - i;
-        letters += j - i;
-        te = j - adj;
-        i = j - 1;
-        continue;
-      }
-      if (k === DIG) {
-        if (tl === 0) {
-          ts = i - adj;
-          tb = i;
-          h = WORD_HASH_SEED;
-          acc = hn = 0;
-        } else if (pend > 0) {
-          if (letters > 0) {
-            bail = i - adj; // "x+5", "sh1t!": symbols inside a word
-            break;
-          }
-          // Symbols between digits join the number ("5*4"); its hash keeps only the digits.
-          tl += pend;
-          sym = true;
-          pend = 0;
-          pendMask = true;
-        }
-        acc |= c << ((hn & 3) << 3);
-        if ((++hn & 3) === 0) {
-          h = mixGroup(h, acc);
-          acc = 0;
-        }
-        tl++;
-        digits = true;
-        te = i + 1 - adj;
-        continue;
-      }
-      if (k === APOS || k === DROP) continue;
-      if (k === SYM) {
-        if (tl > 0) {
-          if (pend >= SYM_CAP - 1) {
-            bail = i - adj;
-            break;
-          }
-          pend++;
-          pendEnd = i + 1 - adj;
-          if (c !== 42 && c !== 35 && c !== 36) pendMask = false;
-          continue;
-        }
-        if (c !== 33 && c !== 124 && c !== 43) {
-          // "$18", "*": a token that starts with a symbol.
-          ts = i - adj;
-          tb = i;
-          h = WORD_HASH_SEED;
-          acc = hn = 0;
-          tl = 1;
-          sym = true;
-          te = i + 1 - adj;
-          continue;
-        }
-      }
-      // A separator: end the token.
-      if (tl > 0) {
-        const wh = finishWordHash(h, acc, hn);
-        if (lead) {
-          // "**bold**", "#tag", "#F2E9E1": the full scan reads the word without its symbols unless
-          // some reading of it with them (as it is, in leetspeak, repeats collapsed) may be listed.
-          lead = false;
-          if (pend > 0 && pendMask) {
-            tl += pend; // trailing masks belong to the word
-            te = pendEnd;
-          }
-          if (leadListed(filter, wh, u8, tb, tl)) {
-            bail = i - adj;
-            break;
-          }
-          singles = 0;
-          letters = 0; // a model word like any other, below
-          digits = false;
-          sym = false;
-          pend = 0;
-          pendMask = true;
-        }
-        if ((pend > 0 && pendMask && letters > 0) || tl > TOKEN_CAP) {
-          bail = i - adj; // "f***", "a$$"; overlong
-          break;
-        }
-        let e: LexEntry | undefined;
-        if (mapped) {
-          // Its bytes cannot be compared with a listed word: the full scan decides if it may be one.
-          mapped = false;
-          if (digits || rep || filter[wh & FILTER_MASK] === 1) {
-            bail = i - adj;
-            break;
-          }
-          singles = tl === 1 ? singles + 1 : 0;
-          if (singles >= 3) {
-            bail = i - adj;
-            break;
-          }
-        } else if (letters === 0) singles = 0;
-        else if (digits) {
-          // Letters and digits ("2x", "3rd", "p53"): a model word, unless the full scan could read
-          // it as a listed word (as it is, or as leetspeak: "k1ll").
-          singles = 0;
-          if (sym || readsAsListed(this.lex, u8, tb, tl)) {
-            bail = i - adj;
-            break;
-          }
-        } else {
-          if (tl === 1) {
-            if (++singles >= 3) {
-              bail = i - adj;
-              break;
-            }
-          } else singles = 0;
-          const fb = wh & FILTER_MASK;
-          // Only words the checks below care about are looked up; the model uses the same hash either way.
-          if (hot[fb] === 1 || ((p2 === H.death || p3 === H.death || wc - lastViolent <= 5) && filter[fb] === 1))
-            e = sameLetters(byHash.get(wh), u8, tb, tl);
-          if (e === undefined && rep) {
-            // "fuuuck": the full scan reads a word with repeated letters as the listed word it collapses to.
-            const ch = collapsedHash(u8, tb, tl) & HASH_MASK;
-            if (
-              filter[ch & FILTER_MASK] === 1 &&
-              !ordinary.has(wh) &&
-              byCollapsed.get(ch) !== undefined &&
-              (filter[fb] === 0 || sameLetters(byHash.get(wh), u8, tb, tl) === undefined)
-            ) {
-              bail = i - adj;
-              break;
-            }
-          }
-        }
-        tl = 0;
-        letters = 0;
-        digits = false;
-        sym = false;
-        pend = 0;
-        pendMask = true;
-        let roles = 0;
-        if (e !== undefined) {
-          roles = e.roles;
-          if (
-            roles & STAGE1_BAD ||
-            wh === H.screw ||
-            wh === H.shut ||
-            wh === H.bleach ||
-            (wh === H.live && p1 === H.you) ||
-            (wh === H.country && wc - lastBack <= 6) ||
-            (roles & R.DEHUMAN && wc - lastGroup <= 5) ||
-            (roles & (R.PERSON | R.GROUP) &&
-              ((p1 === H.to && p2 === H.death) || (p2 === H.to && p3 === H.death) || wc - lastViolent <= 5)) ||
-            (roles & R.VIOLENT && (p1 === H.be || p2 === H.be))
-          ) {
-            bail = i - adj;
-            break;
-          }
-          if (wh === H.back) lastBack = wc;
-          if (roles & R.VIOLENT) lastViolent = wc;
-          if (roles & R.GROUP) {
-            sawGroup = true;
-            lastGroup = wc;
-          }
-        }
-        p3 = p2;
-        p2 = p1;
-        p1 = wh;
-        wc++;
-        {
-          // The model, as in modelWord(), over a ring of BIG words. A group's name (no slur gets
-          // here) reads the zero unigram bucket and takes part in bigrams only.
-          const u = roles & R.GROUP ? ZERO_U : (wh & MASK) << 1;
-          const b = (bigramHash(prev, wh) & MASK) << 1;
-          prev = wh;
-          const idx = ++count;
-          const pT = (prefT + (t[u] as number) + (t[b] as number)) | 0;
-          const pH = (prefH + (t[u + 1] as number) + (t[b + 1] as number)) | 0;
-          const x = (idx & BIG_MASK) * 3;
-          big[x] = pT;
-          big[x + 1] = pH;
-          big[x + 2] = ts;
-          prefT = pT;
-          prefH = pH;
-          let sT = pT;
-          let sH = pH;
-          let first = 1;
-          if (idx > WINDOW) {
-            const lo = ((idx - WINDOW) & BIG_MASK) * 3;
-            sT = (pT - (big[lo] as number)) | 0;
-            sH = (pH - (big[lo + 1] as number)) | 0;
-            first = idx - WINDOW + 1;
-          }
-          if (sT > maxT) {
-            maxT = sT;
-            msT = big[(first & BIG_MASK) * 3 + 2] as number;
-            meT = te;
-          }
-          if (sH > maxH) {
-            maxH = sH;
-            msH = big[(first & BIG_MASK) * 3 + 2] as number;
-            meH = te;
-          }
-        }
-      }
-      if (k === END && (c === 10 || singles === 0)) {
-        // A safe point: a new sentence (patterns never look back across it), and no run of single
-        // letters open ("f.u.c.k" is one; a newline ends any), so the full scan, started here, would
-        // emit the same words.
-        singles = 0;
-        sPos = i + 1 - adj;
-        sByte = i + 1;
-        sPrev = prev;
-        sCount = count;
-        sPrefT = prefT;
-        sPrefH = prefH;
-        sMaxT = maxT;
-        sMaxH = maxH;
-        sMsT = msT;
-        sMsH = msH;
-        sMeT = meT;
-        sMeH = meH;
-        sSawGroup = sawGroup;
-        wc = 0;
-        p1 = p2 = p3 = 0;
-        lastGroup = lastBack = lastViolent = -100;
-        if (stopAt >= 0 && sPos > stopAt) {
-          stopped = true;
-          break;
-        }
-      }
-    }
-    if (bail < 0 && !stopped) {
-      sPos = end;
-      sByte = nb;
-      sPrev = prev;
-      sCount = count;
-      sPrefT = prefT;
-      sPrefH = prefH;
-      sMaxT = maxT;
-      sMaxH = maxH;
-      sMsT = msT;
-      sMsH = msH;
-      sMeT = meT;
-      sMeH = meH;
-      sSawGroup = sawGroup;
-    } else if (count - sCount > BIG - 2 * WINDOW) return -1;
-    this.bailAt = bail;
-    this.safeByte = sByte;
-    this.mPrev = sPrev;
-    this.mCount = sCount;
-    this.mSlot = sCount % WINDOW;
-    this.mPrefT = sPrefT;
-    this.mPrefH = sPrefH;
-    this.mMaxT = sMaxT;
-    this.mMaxH = sMaxH;
-    this.mMaxStartT = sMsT;
-    this.mMaxStartH = sMsH;
-    this.mMaxEndT = sMeT;
-    this.mMaxEndH = sMeH;
-    this.sawGroup = sSawGroup;
-    this.ringIn(big, BIG_MASK, sCount);
-    this.newSentence(sPos);
-    return sPos;
-  }
-
-  /** Writes the last WINDOW words' prefix sums and starts into `ring` (word i at 3 × (i & mask)). */
-  private ringOut(ring: Int32Array, mask: number): void {
-    for (let i = Math.max(1, this.mCount - WINDOW + 1); i <= this.mCount; i++) {
-      const sl = i % WINDOW;
-      const x = (i & mask) * 3;
-      ring[x] = this.mRing[sl << 1] as number;
-      ring[x + 1] = this.mRing[(sl << 1) + 1] as number;
-      ring[x + 2] = this.mStarts[sl] as number;
-    }
-  }
-
-  /** Reads back what {@link ringOut} writes, for the WINDOW words up to word `count`. */
-  private ringIn(ring: Int32Array, mask: number, count: number): void {
-    for (let i = Math.max(1, count - WINDOW + 1); i <= count; i++) {
-      const sl = i % WINDOW;
-      const x = (i & mask) * 3;
-      this.mRing[sl << 1] = ring[x] as number;
-      this.mRing[(sl << 1) + 1] = ring[x + 1] as number;
-      this.mStarts[sl] = ring[x + 2] as number;
-    }
-  }
-
-  /** The state after a sentence end at `pos` (or at the start): a new sentence, nothing pending. */
-  private newSentence(pos: number): void {
-    this.pos = pos;
-    this.gapLen = 0;
-    this.gapEnd = true;
-    this.gapNewline = pos > 0;
-    this.sentLen = 0;
-  }
-
-  /**
-   * The WebAssembly stage from `from` (a safe point), same contract as {@link plain}: returns `end`
-   * when done, else the last safe point before the trouble (state set as of there, `bailAt` =
-   * where the trouble is), or -1 when that point is too far back.
-   */
-  private fast(f: FastScan, from: number, fromByte: number, nb: number, end: number): number {
-    const st = f.state;
-    st[S.prev] = this.mPrev;
-    st[S.count] = this.mCount;
-    st[S.prefT] = this.mPrefT;
-    st[S.prefH] = this.mPrefH;
-    st[S.maxT] = this.mMaxT;
-    st[S.maxH] = this.mMaxH;
-    st[S.msT] = this.mMaxStartT;
-    st[S.msH] = this.mMaxStartH;
-    st[S.meT] = this.mMaxEndT;
-    st[S.meH] = this.mMaxEndH;
-    st[S.sawGroup] = this.sawGroup ? 1 : 0;
-    if (!this.ringInFast) this.ringOut(f.ring, FAST_RING - 1);
-    const p = f.run(from, fromByte, nb, end);
-    this.bailAt = st[S.bailAt] as number;
-    if (p < 0) return p;
-    this.safeByte = st[S.safeByte] as number;
-    const count = st[S.count] as number;
-    this.mPrev = st[S.prev] as number;
-    this.mCount = count;
-    this.mSlot = count % WINDOW;
-    this.mPrefT = st[S.prefT] as number;
-    this.mPrefH = st[S.prefH] as number;
-    this.mMaxT = st[S.maxT] as number;
-    this.mMaxH = st[S.maxH] as number;
-    this.mMaxStartT = st[S.msT] as number;
-    this.mMaxStartH = st[S.msH] as number;
-    this.mMaxEndT = st[S.meT] as number;
-    this.mMaxEndH = st[S.meH] as number;
-    this.sawGroup = st[S.sawGroup] === 1;
-    // At the end of a segment the window stays in WebAssembly memory for the next one (or for nobody:
-    // the text's end needs only the best windows); anywhere else `plain` or the full scan go on here.
-    this.ringInFast = p === end;
-    if (!this.ringInFast) this.ringIn(f.ring, FAST_RING - 1, count);
-    this.newSentence(p);
-    return p;
-  }
-
-  /** Nothing pending: the first stage can take over from here. */
-  private safe(): boolean {
-    return (
-      this.tLen === 0 && this.sLen === 0 && this.rLen === 0 && this.pEntry === undefined && this.high < 0 && this.gapEnd
-    );
-  }
-
-  /**
-   * @internal Whole-text scan: the first stage where it can, the full scan from the start of the
-   * line where it cannot, back to the first stage after that line. `stage1: false` skips the
-   * first stage (for equivalence checks). The result is exactly that of `push(text)`; `end()`.
-   */
-  scanWhole(text: string, stage1 = true): ToxicityResult {
+  /** @internal Scans a whole text from a fresh state: `reset()`, `push(text)`, `end()`. */
+  scanWhole(text: string): ToxicityResult {
     if (!warmed) warmUp();
     this.reset();
-    this.lastStage1 = stage1;
-    if (!stage1) {
-      this.push(text);
-      return this.end();
-    }
-    const n = text.length;
-    const fast = fastScan(this.lex, this.model);
-    let useFast = false;
-    // The first stages read UTF-8 bytes (one native pass per segment of at most SEGMENT code
-    // units, cut after a newline, so the buffer stays small and cache-warm on long texts).
-    let u8: Uint8Array = pool8;
-    let nb = 0;
-    let segEnd = 0;
-    let at = 0;
-    let atByte = 0;
-    while (at < n) {
-      if (at >= segEnd) {
-        segEnd = n;
-        if (n - at > SEGMENT) {
-          const nl = text.lastIndexOf('\n', at + SEGMENT - 1);
-          if (nl >= at) segEnd = nl + 1;
-        }
-        const need = 3 * (segEnd - at) + 1; // + a separator after the end
-        useFast = fast !== null && this.sink === undefined && need <= fast.input.length;
-        u8 = useFast ? (fast as FastScan).input : pool8;
-        if (u8.length < need) u8 = need <= POOL8 ? (pool8 = new Uint8Array(POOL8)) : new Uint8Array(need);
-        const segment = at === 0 && segEnd === n ? text : text.slice(at, segEnd);
-        nb = useFast ? (fast as FastScan).encode(segment) : -1;
-        if (nb < 0) nb = encoder.encodeInto(segment, u8).written;
-        u8[nb] = 32; // ends the last token
-        atByte = 0;
-      }
-      let p: number;
-      if (useFast) {
-        fastStoppedForFullScan = false;
-        p = this.fast(fast as FastScan, at, atByte, nb, segEnd);
-        if (p >= 0 && p < segEnd && !fastStoppedForFullScan) {
-          // `plain` takes the sentence the WebAssembly stage stopped at, and hands back after it.
-          p = this.plain(text, p, this.safeByte, u8, nb, segEnd, this.bailAt);
-          if (p >= 0 && p < segEnd && this.bailAt < 0) {
-            at = p;
-            atByte = this.safeByte;
-            continue;
-          }
-        }
-      } else {
-        // (Every segment fits the WebAssembly stage's input; this keeps `plain` right if one did not.)
-        if (this.ringInFast) {
-          this.ringIn((fast as FastScan).ring, FAST_RING - 1, this.mCount);
-          this.ringInFast = false;
-        }
-        p = this.plain(text, at, atByte, u8, nb, segEnd, -1);
-      }
-      if (p === segEnd) {
-        at = segEnd;
-        continue;
-      }
-      this.lastStage1 = false;
-      if (p < 0) {
-        // Too far back to restore: everything in full.
-        this.reset();
-        this.push(text);
-        break;
-      }
-      // Full scan from the safe point through the end of the sentence with the trouble, and on
-      // sentence by sentence until nothing is pending.
-      let q = p;
-      let nl = nextEnd(text, this.bailAt);
-      for (;;) {
-        if (nl < 0) {
-          this.push(q === 0 ? text : text.slice(q));
-          q = n;
-          break;
-        }
-        this.push(text.slice(q, nl + 1));
-        q = nl + 1;
-        if (this.safe()) break;
-        nl = nextEnd(text, q);
-      }
-      if (q < segEnd) atByte = byteIndex(u8, this.safeByte, q - p);
-      at = q;
-    }
+    this.push(text);
     return this.end();
   }
 
@@ -2109,71 +1337,69 @@ export class ToxicityScanner {
 }
 
 /**
- * Texts that take every branch of the first stage once. V8 optimises a function from the types
+ * Texts that take every branch of the scanner once. V8 optimises a function from the types
  * it has seen; a branch never taken before deoptimises it when first hit, and a loop that is
  * then only ever re-entered through on-stack replacement never gets optimised again (measured:
  * 2–3× slower). Running these once, before the first real text, avoids that.
  */
 const WARM_UP = [
-  [
-    "Plain words, numbers 12 and 3.5, $18, 5*4, 3+4=7, 2x, x2, 2x4, don't, it’s “quoted” … — done! I am.",
-    '3rd',
-    'Café',
-    'naïve ½',
-    '😀',
-    'zero\u200bwidth',
-    'ｆｕｃｋ',
-    'lone \ud800',
-    'tab\tcr\r',
-    'ctl\x01x',
-    '#tag',
-    '@user',
-    'a|b',
-    'C++',
-    'word! ok',
-    'word* ok',
-    '**bold**',
-    'f***',
-    'x+3',
-    '!!!!!!!!!!',
-    'x'.repeat(60),
-    'a b c d',
-    'k y s',
-    'fuuuck',
-    'too small to assess the root',
-    'you are an idiot',
-    'kill them all',
-    'they should be killed',
-    'women are vermin',
-    'death to them',
-    'go back to your country',
-    'I know where you live',
-    'shut up',
-    'screw you',
-    'drink bleach',
-    'go die',
-    'Dick Cheney',
-    'the women and the men',
-    'kill the process',
-    'all will see',
-    'wow!!!!!!!!!!',
-    '5*x',
-    'the animals',
-    'my country',
-    'we live here',
-    'feeling ill',
-    'aaa bbb',
-    "go b'ack home",
-    'a fuuun book',
-    'a niiice day',
-    'one two three four five six seven eight nine ten '.repeat(6),
-  ].join('\n'),
+  "Plain words, numbers 12 and 3.5, $18, 5*4, 3+4=7, 2x, x2, 2x4, don't, it’s “quoted” … — done! I am.",
+  '3rd',
+  'Café',
+  'naïve ½',
+  '😀',
+  'zero\u200bwidth',
+  'ｆｕｃｋ',
+  'lone \ud800',
+  'tab\tcr\r',
+  'ctl\x01x',
+  '#tag',
+  '@user',
+  'a|b',
+  'C++',
+  'word! ok',
+  'word* ok',
+  '**bold**',
+  'f***',
+  'x+3',
+  '!!!!!!!!!!',
+  'x'.repeat(60),
+  'a b c d',
+  'k y s',
+  'fuuuck',
+  'too small to assess the root',
+  'you are an idiot',
+  'kill them all',
+  'they should be killed',
+  'women are vermin',
+  'death to them',
+  'go back to your country',
+  'I know where you live',
+  'shut up',
+  'screw you',
+  'drink bleach',
+  'go die',
+  'Dick Cheney',
+  'the women and the men',
+  'kill the process',
+  'all will see',
+  'wow!!!!!!!!!!',
+  '5*x',
+  'the animals',
+  'my country',
+  'we live here',
+  'feeling ill',
+  'aaa bbb',
+  "go b'ack home",
+  'a fuuun book',
+  'a niiice day',
+  'one two three four five six seven eight nine ten '.repeat(6),
 ];
 let warmed = false;
 
 /**
  * @internal The scanner's one-time start-up, at most once per process: builds the lexicon, decodes
- * the weights, compiles the WebAssembly stage and warms the JIT on {@link WARM_UP}. `toxicity()`
+ * the weights and warms the JIT on {@link WARM_UP}. `toxicity()`
  * calls it when a detector is created, so no call's detector budget pays for it; without it the
  * first scan does it.
  */
@@ -2181,64 +1407,20 @@ export function prepareScanner(): void {
   if (!warmed) warmUp();
 }
 
-/** @internal Whether the start-up of {@link prepareScanner} is done (the WebAssembly stage decided: built or unavailable). */
+/** @internal Whether the start-up of {@link prepareScanner} is done. */
 export function scannerReady(): boolean {
-  return warmed && fastCache !== undefined;
+  return warmed;
 }
 
 function warmUp(): void {
   warmed = true;
   const s = new ToxicityScanner();
-  // V8 collects type feedback only from about the 8th call of a function on; one round calls `plain`
-  // once per line of the text.
-  for (let r = 0; r < 3; r++) for (const t of WARM_UP) s.scanWhole(t);
-}
-
-const encoder = new TextEncoder();
-/** Code units the first stage encodes at a time (a segment ends after a newline). */
-const SEGMENT = 1 << 15;
-/** Bytes kept for the first stage's UTF-8 copy of a segment. */
-const POOL8 = 3 * SEGMENT + 1;
-let pool8 = new Uint8Array(0);
-
-const END_RE = /[.?;\n]/g;
-/** Index of the next sentence-ending character (., ?, ;, newline) at or after `from`, or -1. */
-function nextEnd(text: string, from: number): number {
-  END_RE.lastIndex = from;
-  const m = END_RE.exec(text);
-  return m ? m.index : -1;
-}
-
-/** The byte index `units` UTF-16 code units after byte index `from` of a UTF-8 text. */
-function byteIndex(u8: Uint8Array, from: number, units: number): number {
-  let b = from;
-  while (units > 0) {
-    const c = u8[b] as number;
-    if (c < 0x80) b += 1;
-    else if (c < 0xe0) b += 2;
-    else if (c < 0xf0) b += 3;
-    else {
-      b += 4;
-      units--; // a surrogate pair: two code units
-    }
-    units--;
+  // V8 collects type feedback only from about the 8th call of a function on: one push per line.
+  for (let r = 0; r < 3; r++) {
+    s.reset();
+    for (const line of WARM_UP) s.push(`${line}\n`);
+    s.end();
   }
-  return b;
-}
-
-/** Hash of the `len` ASCII letters from byte `start` (other bytes skipped), runs of a letter collapsed. */
-function collapsedHash(u8: Uint8Array, start: number, len: number): number {
-  const hasher = scratchHash.reset();
-  let last = -1;
-  let p = start;
-  for (let j = 0; j < len; j++) {
-    let c = u8[p++] as number;
-    while (c >= 128 || CLASS[c] !== LET) c = u8[p++] as number;
-    c |= 32;
-    if (c !== last) hasher.add(c);
-    last = c;
-  }
-  return hasher.value();
 }
 
 /** The code units buf[from, to) as a string (apply() takes the typed array: no array copy). */
@@ -2277,92 +1459,6 @@ const LEET_CODES = [{}, LEET_A, LEET_B].map((table: Record<number, number>) => {
   for (const [c, m] of Object.entries(table)) codes[Number(c)] = m;
   return codes;
 });
-
-/**
- * Whether the full scan could read the `len` letters and digits (and symbols, with `symbols`) from
- * byte `start` (other bytes skipped) as a listed word: as it is, in either leet reading ("k1ll",
- * "1d10t", "$hit"), or either of those with repeated letters collapsed — i.e. whether any of those
- * hashes is in the filter.
- */
-function leetListed(filter: Uint8Array, u8: Uint8Array, start: number, len: number, symbols = false): boolean {
-  let leet = false; // whether a leet reading differs from the word as it is ("d2fa" has none: 2 maps to nothing)
-  for (let t = 0; t < LEET_CODES.length && (t === 0 || leet); t++) {
-    const codes = LEET_CODES[t] as Int16Array;
-    const h = scratchHash.reset();
-    const hc = scratchHash2.reset();
-    let last = -1;
-    let p = start;
-    for (let j = 0; j < len; j++) {
-      let c = u8[p++] as number;
-      while (c >= 128 || (CLASS[c] !== LET && CLASS[c] !== DIG && !(symbols && CLASS[c] === SYM)))
-        c = u8[p++] as number;
-      const m = codes[c] as number;
-      const d = m >= 0 ? m : CLASS[c] === LET ? c | 32 : c;
-      if (t === 0 && ((LEET_CODES[1] as Int16Array)[c] as number) + ((LEET_CODES[2] as Int16Array)[c] as number) > -2)
-        leet = true;
-      h.add(d);
-      if (d !== last) hc.add(d);
-      last = d;
-    }
-    if (filter[h.value() & FILTER_MASK] === 1 || filter[hc.value() & FILTER_MASK] === 1) return true;
-  }
-  return false;
-}
-
-/**
- * For a word of letters and digits ("p53", "D2FA", "k1ll"; `len` of them from byte `start`, other
- * bytes skipped): whether the full scan could read it as a listed word, as it is or in a leet
- * reading, with repeats collapsed or not. {@link leetListed} asks the lexicon's filter first (no
- * strings built); many such words pass it by chance (music notation, product codes), so the
- * readings that do are looked up in the lexicon itself.
- */
-function readsAsListed(lex: Lexicon, u8: Uint8Array, start: number, len: number): boolean {
-  if (!leetListed(lex.filter, u8, start, len)) return false;
-  for (const codes of LEET_CODES) {
-    let s = '';
-    let p = start;
-    for (let j = 0; j < len; j++) {
-      let c = u8[p++] as number;
-      while (c >= 128 || (CLASS[c] !== LET && CLASS[c] !== DIG)) c = u8[p++] as number;
-      const m = codes[c] as number;
-      s += String.fromCharCode(m >= 0 ? m : CLASS[c] === LET ? c | 32 : c);
-    }
-    if (lex.exact.has(s) || lex.exact.has(collapseRepeats(s))) return true;
-  }
-  return false;
-}
-
-/** Whether `m` (a character's mapping) is one or more ASCII letters. */
-function latinLetters(m: string): boolean {
-  if (m.length === 0) return false;
-  for (let j = 0; j < m.length; j++) {
-    const d = m.charCodeAt(j);
-    if (d >= 128 || CLASS[d] !== LET) return false;
-  }
-  return true;
-}
-
-/**
- * For a word after leading symbols ("**bold**", "#tag"; `len` characters from byte `start`, `wh` the
- * hash of its letters and digits): whether the full scan might read it other than as the model word
- * `wh` — it hashes the symbols too outside 3–24 characters, and de-obfuscates within.
- */
-function leadListed(filter: Uint8Array, wh: number, u8: Uint8Array, start: number, len: number): boolean {
-  return len < 3 || len > 24 || filter[wh & FILTER_MASK] === 1 || leetListed(filter, u8, start, len, true);
-}
-
-/** `e` if its word is exactly the `len` ASCII letters from byte `start` (other bytes skipped). */
-function sameLetters(e: LexEntry | undefined, u8: Uint8Array, start: number, len: number): LexEntry | undefined {
-  if (e === undefined || e.word.length !== len) return undefined;
-  const w = e.word;
-  let p = start;
-  for (let j = 0; j < len; j++) {
-    let c = u8[p++] as number;
-    while (c >= 128 || CLASS[c] !== LET) c = u8[p++] as number;
-    if ((c | 32) !== w.charCodeAt(j)) return undefined;
-  }
-  return e;
-}
 
 function bySpan(x: Hit, y: Hit): number {
   return y.score - x.score || x.start - y.start;
@@ -2416,16 +1512,6 @@ export function trainerView(text: string): TrainerView {
   s.push(text);
   s.end();
   return s.trainerEvidence(words);
-}
-
-/** @internal Whether whole-text scans use the WebAssembly stage (false where WebAssembly is unavailable). */
-export function usesWebAssembly(): boolean {
-  return webAssemblyStage() !== null;
-}
-
-/** @internal The WebAssembly stage itself (for its tests), or null where it is unavailable. */
-export function webAssemblyStage(): FastScan | null {
-  return fastScan(lexicon(), loadModel());
 }
 
 /** @internal The model's word hashes for a text, in order (used by the trainer). */

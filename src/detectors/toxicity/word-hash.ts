@@ -1,10 +1,9 @@
 /**
- * The word hash every stage of the toxicity scanner uses (model buckets, lexicon filter and
+ * The word hash of the toxicity scanner, defined here once (model buckets, lexicon filter and
  * lookups): a word's bytes packed four at a time (little-endian, the last group padded with zeros),
- * each group mixed in, then the byte count. Four bytes per step is what lets the WebAssembly stage
- * (fast-scan.wat) hash a word of up to 16 letters with two loads and no loop. A UTF-16 code unit
+ * each group mixed in, then the byte count: one multiply per four letters. A UTF-16 code unit
  * above 255 counts as two bytes, low then high; words are lower-case letters and digits, so no byte
- * is ever zero.
+ * is ever zero. The shipped weights are keyed by these hashes: changing the hash means retraining.
  *
  * Incremental use, as the scanners do it in their loops:
  *

@@ -4,10 +4,9 @@ import { ToxicityScanner, scanToxicity } from '../../src/detectors/toxicity/scan
 import { lexicon } from '../../src/detectors/toxicity/lexicon.js';
 
 /**
- * The first stage of whole-text scanning (a fast pass over plain text that hands over to the full
- * scanner line by line where it cannot decide) must never change a result: scores, spans and
- * offsets equal the full scan's exactly. scripts/check-toxicity-stage1.ts checks the same on
- * every row of ../shared/data; this is a committed sample.
+ * Streaming relies on this: text pushed in any chunks gives exactly the result of scanning it at
+ * once (scores, spans, offsets), also on text that mixes plain prose, markdown, code, numbers,
+ * obfuscation and every pattern, split inside words, symbols, sentence ends and surrogate pairs.
  */
 const PLAIN = [
   'To find the total, multiply 12 by 3: 12 * 3 = 36, then add $18 for a final cost of $54.',
@@ -45,7 +44,7 @@ const MIXED = [
   '- [ ] **Summary:** the **Description** of #WomenInScience and @user_1 with **bold**, *it*, #F2E9E1',
   'Café: fück this, you are a bïtch, é é é and ñ ñ ñ, kïll them all, Dïck Cheney',
   'a b\nc d e f\ng',
-  // Runs of plain words (the WebAssembly stage's fast loop) broken by what it leaves to the general one.
+  // Runs of plain words broken by numbers, single letters, overlong words and apostrophes.
   'We met twelve women and nine men at the market, then all of them went home and will see you soon.',
   'It costs 12 dollars. Then 3. Then 45 more; 7 left\n8 9 10 and 1000000 more items at 3.50 each',
   'see a b then x y z and a b c d, then more words after them',
@@ -58,11 +57,11 @@ const MIXED = [
   // listed word they collapse to ("soooo" → "so", "fuuuuck" → "fuck", "lmfaoooo" → "lmfao").
   'this is soooo good and we will all need it, the root of it all is well known to all of us',
   'we get her too lmfaoooo and then a fuuuuck and idiooot and assess it, yes we will',
-  // Sentence ends inside a run of plain words: safe points, except after a single letter.
+  // Sentence ends inside a run of plain words, also after single letters ("f.u.c.k" is one word).
   'Plain words. More words? Yes; and then\nnew lines\n\nand e.g. a b. c and the U.S. news . then x. y. z. more\nthe end.',
   'It is a. b. c. d you idiot. Go on; it was fine.\nyou are a\nidiot and u. r. a. loser',
   'Plain words and then the kill process ends; the animals in the zoo and gas prices rose, said the country report.',
-  // The phrase checks the WebAssembly stage runs itself: the pattern completes, or just fails to.
+  // Phrase patterns that complete, or just fail to.
   'We should kill the process and then the people will go home. The people we kill are bugs.',
   'Death. To them it was news. Death to them all. The death toll rose to 12 people.',
   'Back then, my country was poor. In the country, back then, we went back home to our country.',
@@ -73,51 +72,35 @@ const MIXED = [
   ...CHALLENGE.map((c) => c.text),
 ];
 
-describe('first stage of whole-text scanning', () => {
-  it('gives exactly the full scan’s result (scores, spans, offsets) on plain, hostile and mixed texts', () => {
-    const fast = new ToxicityScanner();
-    const full = new ToxicityScanner();
-    const texts = [
-      ...MIXED,
-      MIXED.join('\n'),
-      MIXED.join('\n\n'),
-      MIXED.join(' '),
-      PLAIN.join('\n').repeat(200) +
-        '\nyou are an idiot\n' +
-        PLAIN.join('\n').repeat(200) +
-        MIXED.join('\n').repeat(20),
-    ];
-    for (const text of texts) expect(fast.scanWhole(text)).toEqual(full.scanWhole(text, false));
+/** The result of pushing `text` in chunks of the given sizes (cycled). */
+function chunked(text: string, sizes: readonly number[]): unknown {
+  const s = new ToxicityScanner();
+  for (let at = 0, k = 0; at < text.length; k++) {
+    const n = sizes[k % sizes.length] as number;
+    s.push(text.slice(at, at + n));
+    at += n;
+  }
+  return s.end();
+}
+
+describe('chunked scanning of mixed text', () => {
+  const texts = [...MIXED, MIXED.join('\n'), MIXED.join(' ')];
+
+  it('equals whole-text scanning for every chunking', () => {
+    for (const text of texts) {
+      const whole = scanToxicity(text);
+      for (const sizes of [[1], [2, 5], [7], [64, 3], [1000]]) expect(chunked(text, sizes), text).toEqual(whole);
+    }
   });
 
-  it('sees every listed word inside a run of plain words (its filter is keyed on the letters, not the hash)', () => {
-    const fast = new ToxicityScanner();
-    const full = new ToxicityScanner();
+  it('equals whole-text scanning around every listed word, in any case', () => {
     const words = [...lexicon().exact.keys()].filter((w) => /^[a-z]+$/.test(w));
     expect(words.length).toBeGreaterThan(500);
     for (const w of words) {
       for (const form of [w, w[0]?.toUpperCase() + w.slice(1), w.toUpperCase()]) {
         const text = `we all saw that ${form} was there and then more plain words came after it`;
-        expect(fast.scanWhole(text), text).toEqual(full.scanWhole(text, false));
+        expect(chunked(text, [5, 3]), text).toEqual(scanToxicity(text));
       }
     }
-  });
-
-  it('finishes plain text on its own, and hands over where a rule could fire', () => {
-    const s = new ToxicityScanner();
-    for (const text of PLAIN) {
-      s.scanWhole(text);
-      expect(s.lastStage1).toBe(true);
-    }
-    s.scanWhole('Plain line.\nyou are an idiot');
-    expect(s.lastStage1).toBe(false);
-    expect(scanToxicity('Plain line.\nyou are an idiot').scores.insult).toBeGreaterThanOrEqual(0.85);
-  });
-
-  it('matches chunked incremental scanning', () => {
-    const text = MIXED.join('\n');
-    const inc = new ToxicityScanner();
-    for (let i = 0; i < text.length; i += 7) inc.push(text.slice(i, i + 7));
-    expect(scanToxicity(text)).toEqual(inc.end());
   });
 });
