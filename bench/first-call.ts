@@ -64,7 +64,7 @@ const col = (samples: Sample[], key: string): string =>
 const rows: [string, string][] = [
   ['importRoot', "`import('safety-breaker')`"],
   ['importToxicity', "`import('safety-breaker/toxicity')`"],
-  ['create', '`toxicity()`: the start-up (lexicon, weights, WebAssembly compile, JIT warm-up)'],
+  ['create', '`toxicity()`: the start-up (lexicon, weights, JIT warm-up)'],
   ['firstScan', 'first scan of a 90-character answer'],
   ['secondScan', 'second scan'],
   ['firstGuardedCall', 'first guarded call (toxicity, budget 5 ms)'],

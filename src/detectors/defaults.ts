@@ -1,7 +1,7 @@
 /**
  * The detectors a guard runs when `detectors` is not given: `[toxicity()]`.
  *
- * The toxicity module (its weights and WebAssembly stage) is loaded only when a guard needs these
+ * The toxicity module (its weights and scanner) is loaded only when a guard needs these
  * defaults, by a dynamic import of a specifier held in a variable: bundlers do not follow it, so an
  * app that passes its own detectors neither bundles nor loads the model. The specifier is resolved
  * relative to this file as it runs:

@@ -123,7 +123,7 @@ function spanFor(spans: readonly ToxicitySpan[], c: ToxicityCategory): ToxicityS
  * threshold, `blocked` when any reaches its `block` threshold. `reason` names the category, its
  * score, the span (offsets into the original text) and why it counts.
  *
- * The model's one-time start-up (decoding the weights, compiling the WebAssembly stage, warming
+ * The model's one-time start-up (building the lexicon, decoding the weights, warming
  * the JIT: tens of milliseconds, once per process) happens here, when the detector is created,
  * so no call's detector budget pays for it. Create detectors when you build the guard, not per call.
  *
