@@ -86,9 +86,17 @@ export interface AttachableBreaker {
   ready(): Promise<void>;
 }
 
+export interface AttachOptions {
+  /**
+   * An onset for trips whose policy gives none (only CUSUM estimates a change point): clock time
+   * (ms) of the first bad call, as a replay or drill knows it. Recorded as an estimate.
+   */
+  readonly estimateOnset?: (detectedAt: number) => number | undefined;
+}
+
 export interface IncidentLog {
   /** Records the incidents of this breaker; returns the function that stops. Read-back open incidents of it continue. */
-  attach(breaker: AttachableBreaker): () => void;
+  attach(breaker: AttachableBreaker, options?: AttachOptions): () => void;
   /** Open incidents, then recent closed ones, newest first. */
   list(filter?: { readonly status?: 'open' | 'closed'; readonly breaker?: string }): IncidentRecord[];
   get(id: string): IncidentRecord | undefined;
@@ -129,6 +137,7 @@ interface Flagged {
 
 interface Track {
   readonly name: string;
+  readonly estimateOnset: AttachOptions['estimateOnset'];
   readonly clock: () => number;
   readonly counts: () => CallCounts;
   current: Current | undefined;
@@ -402,7 +411,15 @@ export function incidents(options: IncidentsOptions = {}): IncidentLog {
       : forced
         ? settings.severity.forcedOpen
         : severityOf(cause, settings.severity);
-    const onset = !forced && d?.onsetAt !== undefined && d.onsetAt <= at ? d.onsetAt : undefined;
+    const fromPolicy = d?.onsetAt !== undefined && d.onsetAt <= at;
+    const estimate = forced || fromPolicy ? undefined : t.estimateOnset?.(at);
+    const onset = forced
+      ? undefined
+      : fromPolicy
+        ? d!.onsetAt
+        : estimate !== undefined && estimate <= at
+          ? estimate
+          : undefined;
     const detectedAt = iso(at);
     const rec: IncidentRecord = {
       id: `${t.name}-${detectedAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`,
@@ -414,7 +431,11 @@ export function incidents(options: IncidentsOptions = {}): IncidentLog {
       shadow,
       cause,
       trips: forced ? 0 : 1,
-      ...(onset !== undefined && { onsetAt: iso(onset), mttdSeconds: (at - onset) / 1000 }),
+      ...(onset !== undefined && {
+        onsetAt: iso(onset),
+        onsetSource: fromPolicy ? 'policy' : 'estimate',
+        mttdSeconds: (at - onset) / 1000,
+      }),
       detectedAt,
       calls: NO_CALLS,
       timeline: [],
@@ -424,7 +445,15 @@ export function incidents(options: IncidentsOptions = {}): IncidentLog {
       evidence: [],
       evidenceOmitted: 0,
     };
-    if (onset !== undefined) entry(rec, onset, 'onset', `estimated onset (${cause.policy} change point)`);
+    if (onset !== undefined)
+      entry(
+        rec,
+        onset,
+        'onset',
+        fromPolicy
+          ? `estimated onset (${cause.policy} change point)`
+          : 'estimated onset (first bad call of the window)',
+      );
     for (const a of t.pending) recordAction(rec, a);
     entry(
       rec,
@@ -695,7 +724,7 @@ export function incidents(options: IncidentsOptions = {}): IncidentLog {
   }
 
   const log: IncidentLog = {
-    attach(breaker) {
+    attach(breaker, attachOptions = {}) {
       if (closed) throw new TypeError(`${where}.attach(): the incident log is closed`);
       const internals = guardInternals(breaker);
       if (!internals || typeof breaker.breakerName !== 'string')
@@ -704,6 +733,7 @@ export function incidents(options: IncidentsOptions = {}): IncidentLog {
       if (tracks.has(name)) throw new TypeError(`${where}.attach(): a breaker named "${name}" is already attached`);
       const t: Track = {
         name,
+        estimateOnset: attachOptions.estimateOnset,
         clock: internals.clock,
         counts: () => breaker.stats().calls,
         current: undefined,

@@ -123,6 +123,8 @@ export interface IncidentRecord extends IncidentSummary {
   trips: number;
   /** ISO 8601 times. The estimated onset (CUSUM's change point) only where the policy gives one. */
   readonly onsetAt?: string;
+  /** `policy`: the trip policy's change point (CUSUM); `estimate`: given at attach (a drill's first bad call). */
+  readonly onsetSource?: 'policy' | 'estimate';
   readonly detectedAt: string;
   containedAt?: string;
   recoveredAt?: string;
