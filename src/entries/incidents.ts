@@ -34,3 +34,4 @@ export type {
   TimelineEvent,
 } from '../incidents/record.js';
 export { fileSink, memorySink, readIncidentLog, type IncidentSink, type SkippedLine } from '../incidents/sink.js';
+export { postmortemDraft, postmortemMarkdown, type PostmortemDraft } from '../incidents/postmortem.js';
