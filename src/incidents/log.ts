@@ -204,6 +204,7 @@ export function incidents(options: IncidentsOptions = {}): IncidentLog {
   );
   let writes: Promise<void> = Promise.resolve();
   let closed = false;
+  let closing: Promise<void> | undefined;
   let reportTimer: ReturnType<typeof setInterval> | undefined;
 
   const metrics: IncidentMetrics = incidentMetrics(registry, {
@@ -824,18 +825,21 @@ export function incidents(options: IncidentsOptions = {}): IncidentLog {
         await last;
       } while (last !== writes);
     },
-    async close() {
-      if (closed) return;
-      for (const t of [...tracks.values()]) t.detach();
-      closed = true;
-      if (reportTimer) clearInterval(reportTimer);
-      reportTimer = undefined;
-      metrics.dispose();
-      await loaded;
-      await log.flush();
-      await sink.close();
-      await notify?.close();
-      events.clear();
+    close() {
+      closing ??= (async () => {
+        for (const t of [...tracks.values()]) t.detach();
+        closed = true;
+        if (reportTimer) clearInterval(reportTimer);
+        reportTimer = undefined;
+        metrics.dispose();
+        await loaded;
+        await new Promise<void>(queueMicrotask); // a close's last write is queued in a microtask
+        await log.flush();
+        await sink.close();
+        await notify?.close();
+        events.clear();
+      })();
+      return closing;
     },
   };
   return log;
