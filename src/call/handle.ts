@@ -142,7 +142,7 @@ export function createHandle<F extends ModelFunction>(parts: HandleParts): Guard
     forceOpen(reason, by) {
       if (typeof reason !== 'string' || reason.trim() === '') {
         throw new TypeError(
-          `${where}.forceOpen(reason): a reason is required: it goes into the log, the forced-open event and the incident record`,
+          `${where}.forceOpen(reason): a reason is required: it goes into the log, the forced-open event and (with an incident log attached) the incident record`,
         );
       }
       const actor = actorOf(by);

@@ -41,23 +41,23 @@ export function incidentMetrics(registry: PromClient.Registry | undefined, gauge
   const prom = loadOptionalPeer<typeof PromClient>('prom-client', 'incident metrics');
   const registers = [registry];
   const get = <M>(name: string, make: () => M): M => (registry.getSingleMetric(name) as M | undefined) ?? make();
-  const histogram = (name: string, help: string, buckets: number[]) =>
-    get(name, () => new prom.Histogram({ name, help, labelNames: ['breaker', 'severity'], buckets, registers }));
-  const detect = histogram(
-    'safety_breaker_incident_detect_seconds',
-    'Time to detect per incident: from the estimated onset (CUSUM change point) to the trip, in seconds. Only incidents whose policy estimated an onset.',
-    DETECTION_DELAY_BUCKETS,
-  );
-  const contain = histogram(
-    'safety_breaker_incident_contain_seconds',
-    'Time to contain per incident: from detection to the first call served by a fallback or the safe reply, in seconds.',
-    DETECTION_DELAY_BUCKETS,
-  );
-  const recover = histogram(
-    'safety_breaker_incident_recover_seconds',
-    'Time to recover per incident: from detection until the breaker closed for good, in seconds.',
-    RECOVER_BUCKETS,
-  );
+  const histogram = (h: { name: string; help: string; buckets: number[] }) =>
+    get(h.name, () => new prom.Histogram({ ...h, labelNames: ['breaker', 'severity'], registers }));
+  const detect = histogram({
+    name: 'safety_breaker_incident_detect_seconds',
+    help: 'Time to detect per incident: from the estimated onset (CUSUM change point) to the trip, in seconds. Only incidents with an onset.',
+    buckets: DETECTION_DELAY_BUCKETS,
+  });
+  const contain = histogram({
+    name: 'safety_breaker_incident_contain_seconds',
+    help: 'Time to contain per incident: from detection to the first call served by a fallback or the safe reply, in seconds.',
+    buckets: DETECTION_DELAY_BUCKETS,
+  });
+  const recover = histogram({
+    name: 'safety_breaker_incident_recover_seconds',
+    help: 'Time to recover per incident: from detection until the breaker closed for good, in seconds.',
+    buckets: RECOVER_BUCKETS,
+  });
   const opened = get(
     'safety_breaker_incidents_total',
     () =>
