@@ -564,8 +564,16 @@ export function incidents(options: IncidentsOptions = {}): IncidentLog {
             break;
           }
           case 'forced-open':
+            if (rec.shadow) {
+              // The kill switch moves traffic (it switches the breaker to enforce): the paper incident ends, a real one opens.
+              close(t, c, tr.at, 'mode-change', `forced open, which switches to enforce: ${tr.reason}`);
+              t.pending = pending;
+              open(t, tr, false);
+              t.pending = [];
+              return;
+            }
             entry(rec, tr.at, 'forced-open', `forced open: ${tr.reason}`);
-            if (!rec.shadow) escalate(rec, settings.severity.forcedOpen, tr.at);
+            escalate(rec, settings.severity.forcedOpen, tr.at);
             break;
           case 'half-open':
             entry(rec, tr.at, 'half-open', `probing the primary: ${tr.reason}`);

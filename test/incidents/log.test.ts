@@ -174,6 +174,15 @@ describe('incident records', () => {
     expect(r!.containedAt).toBeUndefined(); // the primary kept serving
     await s.log.flush();
     expect(s.notify.notices).toEqual([]);
+
+    // The kill switch on a shadow breaker moves traffic: the paper incident ends, a real one opens and pages.
+    s.g.forceOpen('INC-3: the shadow trip was real', { actor: 'alice' });
+    const [forced, paper] = s.log.list();
+    expect(paper).toMatchObject({ id: r!.id, status: 'closed', resolution: 'mode-change' });
+    expect(forced).toMatchObject({ shadow: false, trigger: 'forced-open', severity: 'SEV2', status: 'open' });
+    expect(forced!.actions.map((a) => a.action)).toEqual(['force-open', 'set-mode']);
+    await s.log.flush();
+    expect(s.notify.notices.map((n) => [n.event, n.incident.id])).toEqual([['trigger', forced!.id]]);
   });
 
   it('CUSUM gives the onset: time to detect is trip time − change point, and stats() shows MTTD and MTTR', async () => {
