@@ -122,7 +122,15 @@ export function createHandle<F extends ModelFunction>(parts: HandleParts): Guard
     observe.emit('action', { action: kind, level, message, fields });
   const actorOf = (by: ActionBy | undefined): { actor?: string } =>
     typeof by?.actor === 'string' && by.actor !== '' ? { actor: by.actor } : {};
-  const internals: GuardInternals = { clock, subscribe: (s) => observe.subscribe(s), incidentStats: undefined };
+  const internals: GuardInternals = {
+    clock,
+    counts: () => {
+      const { total, servedByPrimary, servedByFallback, servedBySafeReply, failed, blocked, exhausted } = counts;
+      return { total, servedByPrimary, servedByFallback, servedBySafeReply, failed, blocked, exhausted };
+    },
+    subscribe: (s) => observe.subscribe(s),
+    incidentStats: undefined,
+  };
 
   const handle: GuardHandle<F> = {
     get breakerName() {

@@ -4,12 +4,15 @@
  * finds the guard of another copy.
  */
 import type { Subscriber } from './observe.js';
+import type { CallCounts } from './sinks.js';
 
 export const GUARD_INTERNALS = Symbol.for('safety-breaker.guard-internals');
 
 export interface GuardInternals {
   /** The guard's clock (ms; epoch ms unless the guard was given a virtual clock). */
   readonly clock: () => number;
+  /** The call counts `stats().calls` shows, read without the rest of `stats()` (no lazy state move). */
+  counts(): CallCounts;
   /** Adds a sink for what the call path reports; returns the function that removes it. */
   subscribe(subscriber: Subscriber): () => void;
   /** Shown as `stats().incidents` while set (an incident log sets it when it attaches). */

@@ -82,7 +82,6 @@ export interface IncidentStats {
 export interface AttachableBreaker {
   readonly breakerName: string;
   readonly state: string;
-  stats(): { readonly calls: CallCounts };
   ready(): Promise<void>;
 }
 
@@ -744,7 +743,7 @@ export function incidents(options: IncidentsOptions = {}): IncidentLog {
         name,
         estimateOnset: attachOptions.estimateOnset,
         clock: internals.clock,
-        counts: () => breaker.stats().calls,
+        counts: internals.counts,
         current: undefined,
         pending: [],
         flagged: [],

@@ -49,7 +49,7 @@ const RESOLUTIONS: Record<string, string> = {
   recovered: 'half-open probes passed and the breaker closed on its own',
   reset: 'an operator reset the breaker',
   disabled: 'the breaker was disabled (safety-breaker left the call path)',
-  'mode-change': 'the mode changed, which starts the breaker from closed',
+  'mode-change': 'the shadow breaker was switched to enforce or forced open',
   restart: 'the process restarted and the breaker came back closed',
 };
 

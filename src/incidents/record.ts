@@ -11,7 +11,7 @@ export type Resolution =
   | 'reset'
   /** The breaker was set to `disabled`: safety-breaker left the call path. */
   | 'disabled'
-  /** The mode changed (shadow ↔ enforce), which starts the breaker from closed. */
+  /** A shadow incident ended because the breaker was switched to enforce (which starts it from closed) or forced open. */
   | 'mode-change'
   /** After a restart the breaker came back closed (no store restored its open state). */
   | 'restart';
