@@ -240,6 +240,21 @@ describe('incident records', () => {
     expect(s.log.list()[0]!.evidence).toHaveLength(2);
   });
 
+  it('attach takes only guarded functions, once per name; detached, a breaker opens no incident and shows none in stats()', async () => {
+    const s = setup();
+    expect(() => s.log.attach({ breakerName: 'x', state: 'closed', ready: async () => {} })).toThrow(
+      /pass what guard\(\) \(or createBreakers\) returned/,
+    );
+    expect(() => s.log.attach(s.g)).toThrow(/a breaker named "chat" is already attached/);
+    expect(s.g.stats().incidents).toMatchObject({ open: undefined, opened: 0 });
+    const other = guard(async (q: string) => q, { name: 'other', detectors: [] });
+    const stop = s.log.attach(other);
+    stop();
+    other.forceOpen('not recorded');
+    expect(s.log.list({ breaker: 'other' })).toEqual([]);
+    expect('incidents' in other.stats()).toBe(false);
+  });
+
   it('the severity mapping is configurable: first matching rule wins', async () => {
     const s = setup({}, { severity: { rules: [{ severity: 'SEV4', policies: ['rate'] }, { severity: 'SEV1' }] } });
     s.model.toxic = true;
