@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { guard } from '../../src/index.js';
 import { incidents, memorySink, type IncidentEvents } from '../../src/entries/incidents.js';
 import { virtualClock } from '../guard/helpers.js';
+import { needsPromtool, promtool } from '../telemetry/promtool.js';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 7, 3, 9, 30);
@@ -80,6 +81,28 @@ describe('reporting clocks', () => {
     expect(filed.reports[0]).toMatchObject({ filedBy: 'legal-carol' });
     expect(await due()).toBeUndefined();
     expect(() => log.fileReport(r!.id, 'nope')).toThrow(/has no report "nope" \(has: eu-ai-act-art73\)/);
+    await log.close();
+  });
+
+  it('every incident metric passes promtool check metrics (names, units, help)', async (ctx) => {
+    needsPromtool(ctx);
+    const registry = new Registry();
+    const log = incidents({
+      sink: memorySink(),
+      registry,
+      clocks: [{ name: 'review', kind: 'internal', severities: ['SEV2'], withinMs: DAY }],
+    });
+    const chat = guard(async (q: string) => q, { name: 'chat', detectors: [], fallbacks: [async () => 'backup'] });
+    log.attach(chat);
+    chat.forceOpen('drill', { actor: 'alice' });
+    await chat('contained');
+    chat.reset('done');
+    const text = await registry.metrics();
+    for (const family of ['contain_seconds', 'recover_seconds', 'report_due_seconds'])
+      expect(text).toContain(`safety_breaker_incident_${family}`);
+    const lint = promtool(['check', 'metrics'], text);
+    expect(lint.output).toBe('');
+    expect(lint.code).toBe(0);
     await log.close();
   });
 
