@@ -23,7 +23,7 @@ import { createTracing } from './telemetry/tracing.js';
 import { defaultText } from './text/extract.js';
 import { parseOptions } from './validation.js';
 
-export type { BreakerStats, GuardHandle, ReconfigureOptions } from './call/handle.js';
+export type { ActionBy, BreakerStats, GuardHandle, ReconfigureOptions } from './call/handle.js';
 export type { DetectionDelay, GuardEvents } from './call/observe.js';
 export type { CallOptions } from './call/route-call.js';
 export type { CallCounts } from './call/sinks.js';

@@ -14,6 +14,7 @@ import {
 import { parseOptions } from '../validation.js';
 import type { WindowSnapshot } from '../detectors/types.js';
 import type { Core } from './core.js';
+import { GUARD_INTERNALS, type GuardInternals } from './internals.js';
 import { buildLive, RECONFIGURABLE, type LiveParts } from './live.js';
 import type { DetectionDelay, GuardEvents } from './observe.js';
 import type { CallOptions } from './route-call.js';
@@ -38,6 +39,14 @@ export interface BreakerStats {
   readonly lastDetectionDelay: DetectionDelay | undefined;
   /** Window detectors that show their window (`snapshot()`), such as fairness: groups, rates, insufficient data. */
   readonly windows: readonly WindowSnapshot[];
+  /** With an incident log attached (`safety-breaker/incidents`): open incidents, MTTD and MTTR (docs/incidents.md). */
+  readonly incidents?: unknown;
+}
+
+/** Who took a manual action: goes into the action's log line and the incident record. */
+export interface ActionBy {
+  /** The person or system acting (an admin route passes its authorised actor). */
+  readonly actor?: string;
 }
 
 /** The options `reconfigure()` can change at run time. */
@@ -54,12 +63,12 @@ export interface GuardHandle<F extends ModelFunction> {
   /** Subscribes to an event; returns the unsubscribe function. */
   on<K extends keyof GuardEvents>(event: K, listener: (payload: GuardEvents[K]) => void): () => void;
   off<K extends keyof GuardEvents>(event: K, listener: (payload: GuardEvents[K]) => void): void;
-  /** The kill switch: fallbacks serve until `reset()`. */
-  forceOpen(reason: string): void;
+  /** The kill switch: fallbacks serve until `reset()`. `by.actor` goes into the log and the incident record. */
+  forceOpen(reason: string, by?: ActionBy): void;
   /** Closes the breaker and forgets its windows and backoff. */
-  reset(reason?: string): void;
+  reset(reason?: string, by?: ActionBy): void;
   /** enforce, shadow (detect and record, never switch traffic) or disabled (pass straight through). */
-  setMode(mode: Mode, reason?: string): void;
+  setMode(mode: Mode, reason?: string, by?: ActionBy): void;
   stats(): BreakerStats;
   /**
    * Applies new settings atomically (hot reload): the next call uses them; a call in flight
@@ -111,6 +120,17 @@ export function createHandle<F extends ModelFunction>(parts: HandleParts): Guard
   let raw = parts.options;
   const action = (kind: string, message: string, fields: Record<string, unknown>, level: 'info' | 'warn' = 'info') =>
     observe.emit('action', { action: kind, level, message, fields });
+  const actorOf = (by: ActionBy | undefined): { actor?: string } =>
+    typeof by?.actor === 'string' && by.actor !== '' ? { actor: by.actor } : {};
+  const internals: GuardInternals = {
+    clock,
+    counts: () => {
+      const { total, servedByPrimary, servedByFallback, servedBySafeReply, failed, blocked, exhausted } = counts;
+      return { total, servedByPrimary, servedByFallback, servedBySafeReply, failed, blocked, exhausted };
+    },
+    subscribe: (s) => observe.subscribe(s),
+    incidentStats: undefined,
+  };
 
   const handle: GuardHandle<F> = {
     get breakerName() {
@@ -127,33 +147,39 @@ export function createHandle<F extends ModelFunction>(parts: HandleParts): Guard
     },
     on: (event, listener) => events.on(event, listener),
     off: (event, listener) => events.off(event, listener),
-    forceOpen(reason) {
+    forceOpen(reason, by) {
       if (typeof reason !== 'string' || reason.trim() === '') {
         throw new TypeError(
-          `${where}.forceOpen(reason): a reason is required: it goes into the log and the forced-open event`,
+          `${where}.forceOpen(reason): a reason is required: it goes into the log, the forced-open event and (with an incident log attached) the incident record`,
         );
       }
-      action('force-open', `breaker ${name} forced open`, { reason }, 'warn');
+      const actor = actorOf(by);
+      action('force-open', `breaker ${name} forced open`, { reason, ...actor }, 'warn');
       // The kill switch must move traffic whatever the mode: it switches a shadow or disabled breaker to enforce.
       if (core.mode !== 'enforce') {
-        action('set-mode', `breaker ${name} mode enforce (forced open)`, { from: core.mode, to: 'enforce' }, 'warn');
+        action(
+          'set-mode',
+          `breaker ${name} mode enforce (forced open)`,
+          { from: core.mode, to: 'enforce', ...actor },
+          'warn',
+        );
         core.mode = 'enforce';
         observe.emit('mode', 'enforce');
       }
       machine.forceOpen(reason, clock());
     },
-    reset(reason = 'manual reset') {
-      action('reset', `breaker ${name} reset`, { reason });
+    reset(reason = 'manual reset', by) {
+      action('reset', `breaker ${name} reset`, { reason, ...actorOf(by) });
       forgetWindows(core);
       machine.reset(reason, clock());
       if (core.mode === 'disabled') machine.disable('mode is disabled', clock());
     },
-    setMode(next, reason = `mode set to ${next}`) {
+    setMode(next, reason = `mode set to ${next}`, by) {
       if (next !== 'enforce' && next !== 'shadow' && next !== 'disabled') {
         throw new TypeError(`${where}.setMode(): mode must be "enforce", "shadow" or "disabled" (got ${String(next)})`);
       }
       if (next === core.mode) return;
-      action('set-mode', `breaker ${name} mode ${next}`, { from: core.mode, to: next, reason });
+      action('set-mode', `breaker ${name} mode ${next}`, { from: core.mode, to: next, reason, ...actorOf(by) });
       const was = core.mode;
       core.mode = next;
       observe.emit('mode', next);
@@ -183,6 +209,7 @@ export function createHandle<F extends ModelFunction>(parts: HandleParts): Guard
         lastTransition: parts.transitions.last,
         lastDetectionDelay: parts.transitions.lastDetectionDelay,
         windows: windowSnapshots(core, now),
+        ...(internals.incidentStats && { incidents: internals.incidentStats() }),
       };
     },
     reconfigure(changes) {
@@ -234,5 +261,6 @@ export function createHandle<F extends ModelFunction>(parts: HandleParts): Guard
       parts.onDispose();
     },
   };
+  Object.defineProperty(handle, GUARD_INTERNALS, { value: internals });
   return handle;
 }

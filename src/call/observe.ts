@@ -165,12 +165,21 @@ export class Observe {
     for (const s of subscribers) this.subscribe(s);
   }
 
-  subscribe(subscriber: Subscriber): void {
+  /** Adds a sink; returns the function that removes it. */
+  subscribe(subscriber: Subscriber): () => void {
     // Sinks are objects of arrow functions: no `this` to bind.
-    for (const kind of Object.keys(this.handlers) as (keyof Happenings)[]) {
+    const kinds = Object.keys(this.handlers) as (keyof Happenings)[];
+    for (const kind of kinds) {
       const handler = subscriber[kind];
       if (handler) (this.handlers[kind] as unknown[]).push(handler);
     }
+    return () => {
+      for (const kind of kinds) {
+        const list = this.handlers[kind] as unknown[];
+        const i = list.indexOf(subscriber[kind]);
+        if (i >= 0) list.splice(i, 1);
+      }
+    };
   }
 
   emit<K extends keyof Happenings>(kind: K, happening: Happenings[K]): void {

@@ -15,7 +15,10 @@ import { parseTrafficLine, TrafficLineError } from '../traffic/format.js';
 import { DEFAULT_MAX_LINE_BYTES, FileChunks, lineBatches } from '../traffic/lines.js';
 import { Replay, type ReplayReport } from '../traffic/replay.js';
 import { builtinScenarios, generateTraffic, scenarioSchema, type Scenario } from '../traffic/scenarios.js';
+import { incidents as incidentLog } from '../incidents/log.js';
+import { fileSink, memorySink } from '../incidents/sink.js';
 import { formatCompare, formatReport } from './format.js';
+import { findIncident, formatIncidents, PostmortemInputError, renderPostmortem, writeOut } from './incidents.js';
 
 export const EXIT = {
   OK: 0,
@@ -46,9 +49,12 @@ const USAGE = `usage: safety-breaker <command>
   schema                                          print the config's JSON Schema (for editors)
   replay --config FILE TRAFFIC.jsonl [--compare OTHER] [--format text|json] [--reorder-ms N]
          [--max-line-bytes N]                     run the config over recorded traffic in virtual time
-  drill SCENARIO [--config FILE] [--format text|json]
+  drill SCENARIO [--config FILE] [--format text|json] [--incidents FILE]
                                                   run a scripted incident (built-in name or scenario file)
+                                                  and list the incidents it opens (--incidents: append them to FILE)
         built-in scenarios: ${Object.keys(builtinScenarios).join(', ')}
+  postmortem INCIDENT-ID|FILE [--log FILE] [--format markdown|json] [--out FILE]
+                                                  a blameless post-mortem draft of an incident
   --version                                       print the version
 
 exit codes: 0 ok · 1 invalid config · 2 usage error · 3 invalid traffic or scenario · 4 drill expectation not met · 70 internal error
@@ -56,7 +62,7 @@ exit codes: 0 ok · 1 invalid config · 2 usage error · 3 invalid traffic or sc
 
 class UsageError extends Error {}
 
-const COMMANDS = ['validate', 'schema', 'replay', 'drill', 'help', 'version'];
+const COMMANDS = ['validate', 'schema', 'replay', 'drill', 'postmortem', 'help', 'version'];
 
 /** Runs the CLI; resolves to the exit code. */
 export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
@@ -73,6 +79,8 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
         return await replay(rest, io);
       case 'drill':
         return await drill(rest, io);
+      case 'postmortem':
+        return await postmortem(rest, io);
       case undefined:
         io.err(USAGE);
         return EXIT.USAGE;
@@ -100,7 +108,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       io.err(`${sortIssues(error.issues).map(formatIssue).join('\n')}\n`);
       return EXIT.INVALID_CONFIG;
     }
-    if (error instanceof InputError) {
+    if (error instanceof InputError || error instanceof PostmortemInputError) {
       io.err(`${error.message}\n`);
       return EXIT.INVALID_INPUT;
     }
@@ -218,7 +226,12 @@ async function drill(args: readonly string[], io: CliIO): Promise<number> {
   const { positionals, values } = parseArgs({
     args: [...args],
     allowPositionals: true,
-    options: { config: { type: 'string' }, format: { type: 'string', default: 'text' }, list: { type: 'boolean' } },
+    options: {
+      config: { type: 'string' },
+      format: { type: 'string', default: 'text' },
+      list: { type: 'boolean' },
+      incidents: { type: 'string' },
+    },
   });
   if (values.list) {
     for (const s of Object.values(builtinScenarios)) io.out(`${s.name.padEnd(16)} ${s.description ?? ''}`);
@@ -236,15 +249,24 @@ async function drill(args: readonly string[], io: CliIO): Promise<number> {
     throw new InputError(
       `scenario ${scenario.name}: breaker "${breaker}" is not in the config (breakers: ${Object.keys(config.breakers).join(', ')})`,
     );
-  const replay = new Replay(config);
+  // The drill's incidents: what the breaker's incident log would hold (in virtual time), appended to --incidents FILE.
+  const log = incidentLog({ sink: values.incidents ? fileSink(values.incidents) : memorySink(), clocks: [] });
+  const replay = new Replay(config, { incidents: log });
   let line = 0;
   for (const l of generateTraffic(scenario, breaker, config.breakers[breaker]!.fallbacks)) await replay.push(l, ++line);
   const report = await replay.finish();
+  const opened = log.list().reverse();
+  await log.close();
   const failures = checkExpectations(scenario, report, breaker);
   if (format === 'json')
     io.out(
       JSON.stringify(
-        { scenario: scenario.name, report, expectations: { met: failures.length === 0, failures } },
+        {
+          scenario: scenario.name,
+          report,
+          incidents: opened,
+          expectations: { met: failures.length === 0, failures },
+        },
         null,
         2,
       ),
@@ -256,6 +278,7 @@ async function drill(args: readonly string[], io: CliIO): Promise<number> {
         `drill ${scenario.name}${values.config ? ` with ${values.config}` : ' with the built-in drill config'}: ${scenario.description}`,
       ),
     );
+    io.out(`\n${formatIncidents(opened)}`);
     if (scenario.expect)
       io.out(
         failures.length === 0
@@ -264,6 +287,20 @@ async function drill(args: readonly string[], io: CliIO): Promise<number> {
       );
   }
   return failures.length > 0 ? EXIT.EXPECTATION_FAILED : EXIT.OK;
+}
+
+async function postmortem(args: readonly string[], io: CliIO): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    options: { log: { type: 'string' }, format: { type: 'string', default: 'markdown' }, out: { type: 'string' } },
+  });
+  if (positionals.length !== 1) throw new UsageError('postmortem takes one INCIDENT-ID or FILE');
+  if (values.format !== 'markdown' && values.format !== 'json')
+    throw new UsageError(`--format must be markdown or json (got ${values.format})`);
+  const record = await findIncident(positionals[0]!, values.log);
+  await writeOut(renderPostmortem(record, values.format), values.out, (t) => io.out(t));
+  return EXIT.OK;
 }
 
 function checkExpectations(s: Scenario, report: ReplayReport, breaker: string): string[] {

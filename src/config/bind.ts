@@ -4,6 +4,8 @@
  */
 import type { CallContext, Detector } from '../detectors/types.js';
 import { guard, type Guarded, type ReconfigureOptions } from '../guard.js';
+import { incidents, type IncidentLog } from '../incidents/log.js';
+import type { IncidentNotify } from '../incidents/notice.js';
 import type { GuardOptions, ModelFunction, SafeReplyInfo } from '../options.js';
 import type { Fallback, NamedFallback } from '../routing/routes.js';
 import type { Logger } from '../telemetry/logging.js';
@@ -57,6 +59,11 @@ export interface CreateBreakersOptions {
   readonly detectors?: DetectorRegistry;
   /** The config's file name, for error messages. */
   readonly file?: string;
+  /**
+   * Where the incident log (built when the config has an `incidents:` section) sends its notices.
+   * Notifiers are built in code from environment variables: secrets never go in the config file.
+   */
+  readonly notify?: IncidentNotify;
 }
 
 /** Live breakers built from a config file. */
@@ -65,12 +72,14 @@ export interface BreakerSet<B extends BreakerBindings> {
   readonly breakers: { readonly [K in keyof B]: GuardedBinding<B[K]['primary']> };
   /** The config now applied. */
   readonly config: SafetyBreakerConfig;
+  /** The incident log every breaker is attached to, when the config has an `incidents:` section. */
+  readonly incidents: IncidentLog | undefined;
   /**
    * Applies a new config to every breaker atomically, on each breaker's next call. Everything is
    * checked first; on any problem a `ConfigError` is thrown and nothing changes.
    */
   apply(config: SafetyBreakerConfig, file?: string): void;
-  /** Releases every breaker. */
+  /** Releases every breaker, and closes the incident log (writes what is pending). */
   dispose(): void;
 }
 
@@ -107,6 +116,16 @@ export function createBreakers<P extends Readonly<Record<string, BindableFunctio
   for (const [name, p] of planned.options) breakers[name] = guard(asModel(bound[name]!.primary), p);
   caches = planned.caches;
   warnUnbound(config);
+  // The incident log of the config's `incidents:` section; adding or removing the section applies on restart.
+  const log =
+    config.incidents &&
+    incidents({
+      ...config.incidents,
+      ...(logger && { logger }),
+      ...(options.registry && { registry: options.registry }),
+      ...(options.notify && { notify: options.notify }),
+    });
+  if (log) for (const g of Object.values(breakers)) log.attach(g);
 
   function warnUnbound(cfg: SafetyBreakerConfig): void {
     const unbound = Object.keys(cfg.breakers).filter((n) => !(n in bindings));
@@ -175,16 +194,21 @@ export function createBreakers<P extends Readonly<Record<string, BindableFunctio
     get config() {
       return current;
     },
+    incidents: log,
     apply(next, file = options.file ?? '<config>') {
       const p = plan(next, file);
       // Checked: from here nothing throws, so every breaker changes or none does.
       for (const [name, o] of p.options) breakers[name]!.reconfigure(reconfigurable(o));
+      if (log && next.incidents) log.reconfigure(next.incidents);
+      else if (Boolean(log) !== Boolean(next.incidents))
+        logger?.warn({}, 'config: adding or removing the incidents section applies on restart');
       caches = p.caches;
       current = next;
       warnUnbound(next);
     },
     dispose() {
       for (const g of Object.values(breakers)) g.dispose();
+      void log?.close();
     },
   };
 }

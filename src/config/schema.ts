@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { tripPolicySpecRule } from '../breaker/policies/index.js';
+import { incidentSettingsSchema } from '../incidents/options.js';
 import { BOUNDED_KEYS } from './bounds.js';
 import { detectorRegistry, type DetectorRegistry } from './detectors.js';
 import { ruleToZod } from './rules-to-zod.js';
@@ -56,6 +57,8 @@ export function configSchema(registry: DetectorRegistry = detectorRegistry()) {
   return z.strictObject({
     version: z.literal(1).default(1),
     breakers: z.record(name, breaker),
+    /** The incident log: path, severity mapping, reporting clocks, evidence (docs/incidents.md). */
+    incidents: incidentSettingsSchema.optional(),
   });
 }
 

@@ -10,10 +10,17 @@ export interface AdminBreaker {
   readonly breakerName: string;
   readonly state: BreakerState;
   readonly mode: Mode;
-  forceOpen(reason: string): void;
-  reset(reason?: string): void;
-  setMode(mode: Mode, reason?: string): void;
+  forceOpen(reason: string, by?: { actor?: string }): void;
+  reset(reason?: string, by?: { actor?: string }): void;
+  setMode(mode: Mode, reason?: string, by?: { actor?: string }): void;
   stats(): BreakerStats;
+}
+
+/** What the incident routes need of an incident log (`incidents()` from `safety-breaker/incidents` is one). */
+export interface AdminIncidents {
+  list(filter?: { status?: 'open' | 'closed'; breaker?: string }): readonly { readonly id: string }[];
+  get(id: string): { readonly id: string } | undefined;
+  fileReport(id: string, report: string, by?: { actor?: string }): { readonly id: string };
 }
 
 /** The breakers the admin routes manage: a list, a map, or a function returning the current list. */
@@ -37,7 +44,7 @@ export interface AuditRecord {
   /** ISO time of the action. */
   readonly at: string;
   readonly actor: string;
-  readonly action: 'force-open' | 'reset' | 'shadow-on' | 'shadow-off';
+  readonly action: 'force-open' | 'reset' | 'shadow-on' | 'shadow-off' | 'report-filed';
   readonly breaker: string;
   /** The operator's reason, with personal data redacted. */
   readonly reason: string;
@@ -54,6 +61,8 @@ export interface AdminOptions<Req> {
   logger?: Logger;
   /** Called with every audit record, e.g. to store it or notify a channel. */
   onAudit?: (record: AuditRecord) => void;
+  /** The incident log: serves `GET /incidents`, `GET /incidents/:id` and `POST /incidents/:id/reports/:report`. */
+  incidents?: AdminIncidents;
 }
 
 /** The result of one admin request. */
@@ -70,7 +79,11 @@ const MAX_REASON = 500;
 export interface AdminCore<Req> {
   /** `{ actor }` when allowed, else the 401/403 response to send. */
   authorize(req: Req): Promise<{ actor: string } | ProblemResponse>;
-  /** Handles `GET /breakers`, `GET /breakers/:name` (and `HEAD` of both), `POST /breakers/:name/{force-open,reset,shadow}`. */
+  /**
+   * Handles `GET /breakers`, `GET /breakers/:name` (and `HEAD` of both), `POST /breakers/:name/{force-open,reset,shadow}`,
+   * and with an incident log `GET /incidents[?status=open|closed&breaker=NAME]`, `GET /incidents/:id`,
+   * `POST /incidents/:id/reports/:report`. `path` may carry a query string.
+   */
   handle(method: string, path: string, body: unknown, actor: string): AdminResult;
 }
 
@@ -87,6 +100,16 @@ export function createAdminCore<Req>(options: AdminOptions<Req>, where: string):
     throw new TypeError(`${where}: option "logger" must be a pino-compatible logger (debug, info, warn, error)`);
   if (options.onAudit !== undefined && typeof options.onAudit !== 'function')
     throw new TypeError(`${where}: option "onAudit" must be a function (record) => void`);
+  const incidentLog = options.incidents;
+  if (
+    incidentLog !== undefined &&
+    (typeof incidentLog?.list !== 'function' ||
+      typeof incidentLog.get !== 'function' ||
+      typeof incidentLog.fileReport !== 'function')
+  )
+    throw new TypeError(
+      `${where}: option "incidents" must be an incident log (incidents() from safety-breaker/incidents)`,
+    );
   const listBreakers = breakerLister(options.breakers, where);
   listBreakers(); // validates names now, at mount time
   const logger = options.logger ?? silentLogger;
@@ -143,11 +166,14 @@ export function createAdminCore<Req>(options: AdminOptions<Req>, where: string):
       return problem(403, 'Forbidden', reason ?? 'not allowed to manage breakers', 'SAFETY_BREAKER_ADMIN_FORBIDDEN');
     },
 
-    handle(method, path, body, actor) {
-      const parts = path.split('?')[0]!.split('/').filter(Boolean).map(decodeSegment);
-      if (parts[0] !== 'breakers' || parts.length > 3 || parts.includes(undefined)) return notFound(path);
+    handle(method, url, body, actor) {
+      const [path = '', query = ''] = url.split('?');
+      const parts = path.split('/').filter(Boolean).map(decodeSegment);
       // HEAD is GET without the body (the frameworks drop it).
       const read = method === 'GET' || method === 'HEAD';
+      if (parts[0] === 'incidents' && incidentLog && !parts.includes(undefined))
+        return incidentRoute(incidentLog, method, parts as string[], new URLSearchParams(query), body, actor, audit);
+      if (parts[0] !== 'breakers' || parts.length > 3 || parts.includes(undefined)) return notFound(path);
       if (parts.length === 1) {
         if (!read) return methodNotAllowed('GET, HEAD');
         return ok({ breakers: [...listBreakers()].map(presentStats) });
@@ -173,16 +199,17 @@ export function createAdminCore<Req>(options: AdminOptions<Req>, where: string):
       // Redacted, then control characters and ANSI escapes made visible: the reason reaches logs and terminals.
       const reason = escapeControls(redact(rawReason.trim()));
       const who = `${reason} (by ${actor})`;
+      const by = { actor };
       switch (action) {
         case 'force-open': {
           const from = breaker.state;
-          breaker.forceOpen(who);
+          breaker.forceOpen(who, by);
           audit({ actor, action: 'force-open', breaker: name, reason, from, to: breaker.state });
           return ok(presentStats(breaker));
         }
         case 'reset': {
           const from = breaker.state;
-          breaker.reset(who);
+          breaker.reset(who, by);
           audit({ actor, action: 'reset', breaker: name, reason, from, to: breaker.state });
           return ok(presentStats(breaker));
         }
@@ -192,7 +219,7 @@ export function createAdminCore<Req>(options: AdminOptions<Req>, where: string):
               'body field "enabled" is required: true (shadow: detect and record only) or false (enforce)',
             );
           const from = breaker.mode;
-          breaker.setMode(input.enabled ? 'shadow' : 'enforce', who);
+          breaker.setMode(input.enabled ? 'shadow' : 'enforce', who, by);
           audit({
             actor,
             action: input.enabled ? 'shadow-on' : 'shadow-off',
@@ -208,6 +235,63 @@ export function createAdminCore<Req>(options: AdminOptions<Req>, where: string):
       }
     },
   };
+}
+
+/** `/incidents`, `/incidents/:id`, `/incidents/:id/reports/:report`. */
+function incidentRoute(
+  log: AdminIncidents,
+  method: string,
+  parts: string[],
+  query: URLSearchParams,
+  body: unknown,
+  actor: string,
+  audit: (record: Omit<AuditRecord, 'audit' | 'at'>) => void,
+): AdminResult {
+  const read = method === 'GET' || method === 'HEAD';
+  if (parts.length === 1) {
+    if (!read) return methodNotAllowed('GET, HEAD');
+    const status = query.get('status');
+    if (status !== null && status !== 'open' && status !== 'closed')
+      return badRequest('query "status" must be open or closed');
+    const breaker = query.get('breaker');
+    return ok({
+      incidents: log.list({ ...(status !== null && { status }), ...(breaker !== null && { breaker }) }),
+    });
+  }
+  const id = parts[1]!;
+  const incident = log.get(id);
+  if (!incident)
+    return toResult(problem(404, 'Not Found', `no incident "${id}"`, 'SAFETY_BREAKER_ADMIN_UNKNOWN_INCIDENT'));
+  if (parts.length === 2) {
+    if (!read) return methodNotAllowed('GET, HEAD');
+    return ok(incident);
+  }
+  if (parts.length !== 4 || parts[2] !== 'reports') return notFound(`/${parts.join('/')}`);
+  if (method !== 'POST') return methodNotAllowed('POST');
+  const input = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const rawReason = typeof input.reason === 'string' ? input.reason.trim() : '';
+  if (rawReason.length > MAX_REASON) return badRequest(`body field "reason" is longer than ${MAX_REASON} characters`);
+  try {
+    const filed = log.fileReport(id, parts[3]!, { actor });
+    audit({
+      actor,
+      action: 'report-filed',
+      breaker: (incident as { breaker?: string }).breaker ?? '',
+      reason: escapeControls(redact(rawReason || `report ${parts[3]} of ${id} filed`)),
+      from: 'due',
+      to: 'filed',
+    });
+    return ok(filed);
+  } catch (error) {
+    return toResult(
+      problem(
+        404,
+        'Not Found',
+        error instanceof Error ? error.message : String(error),
+        'SAFETY_BREAKER_ADMIN_UNKNOWN_REPORT',
+      ),
+    );
+  }
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;

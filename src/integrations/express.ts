@@ -20,7 +20,14 @@ import type { CallContext } from '../detectors/types.js';
 import { createAdminCore, type AdminOptions, type AdminResult } from './admin.js';
 import { problem, problemFor, type ProblemResponse } from './problem.js';
 
-export type { AdminAuthorization, AdminBreaker, AdminBreakers, AdminOptions, AuditRecord } from './admin.js';
+export type {
+  AdminAuthorization,
+  AdminBreaker,
+  AdminBreakers,
+  AdminIncidents,
+  AdminOptions,
+  AuditRecord,
+} from './admin.js';
 export {
   PROBLEM_CONTENT_TYPE,
   problemFor,
@@ -110,6 +117,8 @@ export function metricsHandler(registry: Registry): RequestHandler {
  * - `POST /breakers/:name/force-open` `{ reason }`
  * - `POST /breakers/:name/reset` `{ reason }`
  * - `POST /breakers/:name/shadow` `{ enabled, reason }`
+ * - with `incidents` (an incident log): `GET /incidents[?status=open|closed&breaker=NAME]`,
+ *   `GET /incidents/:id`, `POST /incidents/:id/reports/:report` `{ reason? }`
  *
  * `HEAD` is served on the GET routes. Throws (refuses to mount) without `authorize(req)`; only an
  * `{ actor }` answer lets a caller in. Every action is logged as an audit record with the actor
@@ -127,7 +136,7 @@ export function adminRouter(options: AdminOptions<Request>): RequestHandler {
         if (!parsed.ok) return send(res, parsed.problem);
         body = parsed.value;
       }
-      sendResult(res, core.handle(req.method, req.path, body, auth.actor));
+      sendResult(res, core.handle(req.method, req.url, body, auth.actor));
     })().catch(next);
   };
 }

@@ -17,7 +17,14 @@ import type { CallContext } from '../detectors/types.js';
 import { createAdminCore, type AdminOptions } from './admin.js';
 import { PROBLEM_CONTENT_TYPE, problemFor, type ProblemResponse } from './problem.js';
 
-export type { AdminAuthorization, AdminBreaker, AdminBreakers, AdminOptions, AuditRecord } from './admin.js';
+export type {
+  AdminAuthorization,
+  AdminBreaker,
+  AdminBreakers,
+  AdminIncidents,
+  AdminOptions,
+  AuditRecord,
+} from './admin.js';
 export {
   PROBLEM_CONTENT_TYPE,
   problemFor,
@@ -128,7 +135,8 @@ const actors = new WeakMap<FastifyRequest, string>();
  * The admin routes as an encapsulated plugin (its auth hook covers only its own routes). Register
  * it with a prefix: `app.register(safetyBreakerAdmin, { prefix: '/admin', breakers, authorize })`.
  * Registration fails without `authorize`. Routes as in the Express router: `GET /breakers`,
- * `GET /breakers/:name` (both also `HEAD`), `POST /breakers/:name/force-open|reset|shadow`.
+ * `GET /breakers/:name` (both also `HEAD`), `POST /breakers/:name/force-open|reset|shadow`; with
+ * `incidents`, `GET /incidents`, `GET /incidents/:id`, `POST /incidents/:id/reports/:report`.
  */
 export const safetyBreakerAdmin: FastifyPluginAsync<SafetyBreakerAdminOptions> = async (fastify, options) => {
   const core = createAdminCore(options, 'safetyBreakerAdmin');
@@ -155,7 +163,7 @@ export const safetyBreakerAdmin: FastifyPluginAsync<SafetyBreakerAdminOptions> =
         },
       });
     // The path below the prefix this plugin was registered with.
-    const path = request.url.slice(fastify.prefix.length).split('?')[0] ?? '';
+    const path = request.url.slice(fastify.prefix.length);
     const result = core.handle(request.method, path, request.body, actor);
     return reply
       .code(result.status)
@@ -165,6 +173,9 @@ export const safetyBreakerAdmin: FastifyPluginAsync<SafetyBreakerAdminOptions> =
   fastify.get('/breakers', handler);
   fastify.get('/breakers/:name', handler);
   fastify.post('/breakers/:name/:action', handler);
+  fastify.get('/incidents', handler);
+  fastify.get('/incidents/:id', handler);
+  fastify.post('/incidents/:id/reports/:report', handler);
 };
 
 export default safetyBreakerPlugin;

@@ -12,6 +12,7 @@ import type { Detector, Signal } from '../detectors/types.js';
 import { TimeoutError } from '../errors.js';
 import { guard, type GuardEvents, type Guarded } from '../guard.js';
 import type { GuardOptions, ModelFunction } from '../options.js';
+import type { IncidentLog } from '../incidents/log.js';
 import type { TrafficError, TrafficLine } from './format.js';
 
 export interface ReplayOptions {
@@ -23,6 +24,8 @@ export interface ReplayOptions {
   readonly maxMalformed?: number;
   /** How far out of start order lines may come (a recorder writes a line when its call ends), ms. Default 120 000. */
   readonly reorderMs?: number;
+  /** Records the incidents the replayed breakers open (drills show them), with replay's onset where the policy gives none. */
+  readonly incidents?: IncidentLog;
 }
 
 /** One trip (or reopen after a failed probe) as replay saw it. */
@@ -142,6 +145,7 @@ class BreakerSim {
     config: SafetyBreakerConfig,
     registry: DetectorRegistry,
     private readonly maxTrips: number,
+    incidents?: IncidentLog,
   ) {
     const b = config.breakers[name]!;
     this.timeoutMs = b.timeoutMs ?? 60_000;
@@ -207,6 +211,10 @@ class BreakerSim {
       if (e.outcome === 'blocked') this.report.blocked++;
     });
     this.guarded.on('trip', (e) => this.onTrip(e));
+    // The trip event comes first: the incident takes replay's onset of the trip it just reported.
+    incidents?.attach(this.guarded, {
+      estimateOnset: (at) => (this.openTrip?.at === at && !this.openTrip.reopen ? this.openTrip.onsetAt : undefined),
+    });
     this.guarded.on('close', (e) => {
       for (const t of this.incident) {
         t.recoveredAt = e.at;
@@ -417,7 +425,7 @@ export class Replay {
   constructor(config: SafetyBreakerConfig, options: ReplayOptions = {}) {
     const registry = detectorRegistry(options.detectors);
     for (const name of Object.keys(config.breakers))
-      this.sims.set(name, new BreakerSim(name, config, registry, options.maxTrips ?? 1_000));
+      this.sims.set(name, new BreakerSim(name, config, registry, options.maxTrips ?? 1_000, options.incidents));
     this.maxMalformed = options.maxMalformed ?? 20;
     this.reorderMs = options.reorderMs ?? 120_000;
   }

@@ -155,7 +155,7 @@ describe('safety-breaker schema', () => {
     expect(await main(['schema'], out)).toBe(EXIT.OK);
     const schema = JSON.parse(out.stdout) as { $schema: string; properties: Record<string, unknown> };
     expect(schema.$schema).toContain('json-schema.org');
-    expect(Object.keys(schema.properties)).toEqual(['version', 'breakers']);
+    expect(Object.keys(schema.properties)).toEqual(['version', 'breakers', 'incidents']);
   });
 });
 

@@ -53,4 +53,13 @@ describe('docs examples compile in strict TypeScript', () => {
     expect(code).toContain('createBreakers(');
     expect(typecheck(code, 'config-md-binding')).toEqual([]);
   });
+
+  it('docs/incidents.md, the first example', { timeout: 120_000 }, () => {
+    const code = example(
+      'docs/incidents.md',
+      'It is a separate subpath so that apps that do not use it do not bundle it.',
+    );
+    expect(code).toContain('log.attach(chat)');
+    expect(typecheck(code, 'incidents-md')).toEqual([]);
+  });
 });
