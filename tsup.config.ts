@@ -55,7 +55,8 @@ const library: Options = {
     options.sourcesContent = false;
   },
   // import.meta.url (the toxicity loader, optional peers) needs a shim in the CommonJS build.
-  shims: true,  // p-retry is ESM-only: bundled, so `require('safety-breaker/notify')` works on every Node 20, not only on
+  shims: true,
+  // p-retry is ESM-only: bundled, so `require('safety-breaker/notify')` works on every Node 20, not only on
   // those with require(esm) (20.19+). It is used by safety-breaker/notify alone.
   noExternal: ['p-retry', 'is-network-error'],
 };
