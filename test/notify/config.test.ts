@@ -138,6 +138,24 @@ describe('notifiersFromConfig', () => {
     ).toThrow('notifiers[1].name: "ops" is used by notifiers[0]');
   });
 
+  it('ignores whitespace around a value (a secret mounted from a file ends in a newline); blank is unset', async () => {
+    let key = '';
+    server.use(
+      http.post(PAGERDUTY_EVENTS_URL, async ({ request }) => {
+        key = ((await request.json()) as { routing_key: string }).routing_key;
+        return new HttpResponse(null, { status: 202 });
+      }),
+    );
+    const [pd] = notifiersFromConfig([{ type: 'pagerduty', routingKeyEnv: 'PD' }], { PD: '  key-from-file\n' });
+    const q = createNotifyQueue({ notifiers: [pd!] });
+    q.notify(trigger(incident('i1')));
+    await q.close();
+    expect(key).toBe('key-from-file');
+    expect(() => notifiersFromConfig([{ type: 'pagerduty', routingKeyEnv: 'PD' }], { PD: ' \n' })).toThrow(
+      'notifiers[0].routingKeyEnv: environment variable PD is not set',
+    );
+  });
+
   it('reads process.env by default', () => {
     process.env.SB_TEST_SLACK_URL = 'https://hooks.slack.com/services/T/B/env';
     try {

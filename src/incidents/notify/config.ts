@@ -77,7 +77,8 @@ export function notifiersFromConfig(
   if (!checked.ok) throw new TypeError(checked.issues.map(formatIssue).join('; '));
   const issues: Issue[] = [];
   const read = (index: number, key: string, variable: string, url = false): string => {
-    const value = env[variable];
+    // Trimmed: a secret mounted from a file often ends in a newline.
+    const value = env[variable]?.trim();
     const path = [index, key];
     if (value === undefined || value === '')
       issues.push({ path, message: `environment variable ${variable} is not set` });
