@@ -10,14 +10,12 @@ import { createNotifyQueue, type NotifyQueueOptions } from '../../src/incidents/
 import { slack } from '../../src/incidents/notify/slack.js';
 import { webhook } from '../../src/incidents/notify/webhook.js';
 import type { IncidentNotice } from '../../src/incidents/notice.js';
-import { closedPort, gate, incident, metric, resolve, trigger, until } from './helpers.js';
+import { gate, incident, listenWithDeadPort, metric, resolve, trigger, until } from './helpers.js';
 
 let dead = '';
 const server = setupServer();
 beforeAll(async () => {
-  dead = `http://127.0.0.1:${await closedPort()}`;
-  // Requests to the dead port go to the network (and are refused there); anything else unhandled is a test bug.
-  server.listen({ onUnhandledRequest: (req, print) => (req.url.startsWith(dead) ? undefined : print.error()) });
+  dead = await listenWithDeadPort(server);
 });
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());

@@ -13,13 +13,12 @@ import { createNotifyQueue } from '../../src/incidents/notify/queue.js';
 import { slack } from '../../src/incidents/notify/slack.js';
 import type { Notifier } from '../../src/incidents/notify/types.js';
 import { webhook } from '../../src/incidents/notify/webhook.js';
-import { closedPort, incident, metric, resolve, trigger } from './helpers.js';
+import { incident, listenWithDeadPort, metric, resolve, trigger } from './helpers.js';
 
 let dead = '';
 const server = setupServer();
 beforeAll(async () => {
-  dead = `http://127.0.0.1:${await closedPort()}`;
-  server.listen({ onUnhandledRequest: (req, print) => (req.url.startsWith(dead) ? undefined : print.error()) });
+  dead = await listenWithDeadPort(server);
 });
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());

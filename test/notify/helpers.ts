@@ -1,5 +1,6 @@
 /** Shared by the notifier tests: incidents, a metrics reader, a closed port, a gate. */
 import { createServer } from 'node:net';
+import type { SetupServer } from 'msw/node';
 import type { Registry } from 'prom-client';
 import type { IncidentNotice, IncidentSummary } from '../../src/incidents/notice.js';
 
@@ -36,6 +37,16 @@ export async function closedPort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise<void>((r) => server.close(() => r()));
   return port;
+}
+
+/**
+ * Starts `server` so that requests to a closed loopback port go to the network (and are refused
+ * there), while any other unhandled request fails the test. Returns that port's base URL.
+ */
+export async function listenWithDeadPort(server: SetupServer): Promise<string> {
+  const dead = `http://127.0.0.1:${await closedPort()}`;
+  server.listen({ onUnhandledRequest: (req, print) => (req.url.startsWith(dead) ? undefined : print.error()) });
+  return dead;
 }
 
 /** A promise the test opens when it chooses (a hanging endpoint). */

@@ -136,7 +136,12 @@ export function startLane(
       }
       depth();
       const outcome = await deliver(current).catch((error: unknown) => {
-        logger.error({ ...fields(current!), ...describeError(error) }, 'notify lane error');
+        // Not expected (deliver() handles its own errors), but the lane must go on to the next notice.
+        metrics.dropped(name, 'failed');
+        logger.error(
+          { ...fields(current!), ...describeError(error) },
+          'incident notice not delivered: notify lane error',
+        );
         return 'failed' as const;
       });
       if (outcome === 'shutdown') dropAtShutdown(current);

@@ -41,57 +41,36 @@ export function createNotifyMetrics(
   if (!registry) return NOOP;
   const prom = loadOptionalPeer<typeof PromClient>('prom-client', 'metrics');
   const registers = [registry];
+  // Reuse a family already on the registry (another queue, or another copy of this package).
+  type Config = { name: string; help: string; labelNames: string[] };
   const get = <M>(name: string, make: () => M): M => (registry.getSingleMetric(name) as M | undefined) ?? make();
-  const sent = get(
-    'safety_breaker_notify_sent_total',
-    () =>
-      new prom.Counter({
-        name: 'safety_breaker_notify_sent_total',
-        help: 'Incident notices the endpoint accepted, by notifier and event (trigger, resolve).',
-        labelNames: ['notifier', 'event'],
-        registers,
-      }),
-  );
-  const failures = get(
-    'safety_breaker_notify_failures_total',
-    () =>
-      new prom.Counter({
-        name: 'safety_breaker_notify_failures_total',
-        help: 'Failed delivery attempts, by notifier and reason (timeout, network, rate_limited, server_error, rejected, error).',
-        labelNames: ['notifier', 'reason'],
-        registers,
-      }),
-  );
-  const dropped = get(
-    'safety_breaker_notify_dropped_total',
-    () =>
-      new prom.Counter({
-        name: 'safety_breaker_notify_dropped_total',
-        help: 'Incident notices never delivered, by notifier and reason: overflow (queue full, oldest dropped), failed (retries used up or rejected), shutdown (close() deadline).',
-        labelNames: ['notifier', 'reason'],
-        registers,
-      }),
-  );
-  const depth = get(
-    'safety_breaker_notify_queue_depth',
-    () =>
-      new prom.Gauge({
-        name: 'safety_breaker_notify_queue_depth',
-        help: 'Incident notices waiting or in delivery, by notifier.',
-        labelNames: ['notifier'],
-        registers,
-      }),
-  );
-  const state = get(
-    'safety_breaker_notify_breaker_state',
-    () =>
-      new prom.Gauge({
-        name: 'safety_breaker_notify_breaker_state',
-        help: "A notifier's own circuit breaker: 1 for the current state (closed, open, half-open), 0 for the others.",
-        labelNames: ['notifier', 'state'],
-        registers,
-      }),
-  );
+  const counter = (c: Config) => get(c.name, () => new prom.Counter({ ...c, registers }));
+  const gauge = (c: Config) => get(c.name, () => new prom.Gauge({ ...c, registers }));
+  const sent = counter({
+    name: 'safety_breaker_notify_sent_total',
+    help: 'Incident notices the endpoint accepted, by notifier and event (trigger, resolve).',
+    labelNames: ['notifier', 'event'],
+  });
+  const failures = counter({
+    name: 'safety_breaker_notify_failures_total',
+    help: 'Failed delivery attempts, by notifier and reason (timeout, network, rate_limited, server_error, rejected, error).',
+    labelNames: ['notifier', 'reason'],
+  });
+  const dropped = counter({
+    name: 'safety_breaker_notify_dropped_total',
+    help: 'Incident notices never delivered, by notifier and reason: overflow (queue full, oldest dropped), failed (retries used up or rejected), shutdown (close() deadline).',
+    labelNames: ['notifier', 'reason'],
+  });
+  const depth = gauge({
+    name: 'safety_breaker_notify_queue_depth',
+    help: 'Incident notices waiting or in delivery, by notifier.',
+    labelNames: ['notifier'],
+  });
+  const state = gauge({
+    name: 'safety_breaker_notify_breaker_state',
+    help: "A notifier's own circuit breaker: 1 for the current state (closed, open, half-open), 0 for the others.",
+    labelNames: ['notifier', 'state'],
+  });
   const delivery = get(
     'safety_breaker_notify_delivery_seconds',
     () =>
