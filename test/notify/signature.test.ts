@@ -70,4 +70,14 @@ describe('verifyWebhookSignature', () => {
     // A v1 of the right form but the wrong value: a mismatch, compared in constant time.
     expect(check(`t=${t},v1=${'0'.repeat(64)}`)).toEqual({ ok: false, reason: 'mismatch' });
   });
+
+  it('refuses an empty secret (an unset variable read as "") and a bad tolerance, by name', () => {
+    const header = signWebhookPayload(body, '', t);
+    expect(() => verifyWebhookSignature({ payload: body, header, secret: '', now: t })).toThrow(
+      'verifyWebhookSignature(): option "secret"',
+    );
+    expect(() =>
+      verifyWebhookSignature({ payload: body, header, secret: 'whsec', toleranceSeconds: Number.NaN, now: t }),
+    ).toThrow('option "toleranceSeconds"');
+  });
 });

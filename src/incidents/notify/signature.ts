@@ -8,6 +8,9 @@
  * secret, of `${t}.${body}`. Several `v1` appear while a secret is rotated (one per secret).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { array, custom, number, object, optional, union } from '../../rules/index.js';
+import { parseOptions } from '../../validation.js';
+import { secret } from './rules.js';
 
 export const SIGNATURE_HEADER = 'safety-breaker-signature';
 
@@ -40,16 +43,32 @@ export interface VerifyWebhookOptions {
   readonly now?: number;
 }
 
+// An empty secret would let anyone sign (an unset variable read as ''): refused, like a bad tolerance.
+const verifyRule = object({
+  payload: custom<string | Uint8Array>(
+    (v) => typeof v === 'string' || v instanceof Uint8Array,
+    'must be the raw body: a string or bytes',
+  ),
+  header: custom<string | null | undefined>(
+    (v) => v === undefined || v === null || typeof v === 'string',
+    'must be the header value (a string, or null/undefined when absent)',
+  ),
+  secret: union([secret, array(secret, { min: 1 })]),
+  toleranceSeconds: optional(number({ gte: 0 })),
+  now: optional(number()),
+});
+
 export type WebhookVerification =
   | { readonly ok: true; readonly timestamp: number }
   | { readonly ok: false; readonly reason: 'missing' | 'malformed' | 'expired' | 'mismatch' };
 
 /**
  * Checks a delivery's signature: a `v1` that matches the HMAC of one of the secrets (compared in
- * constant time), and a timestamp within the tolerance of now (either side, for clock skew).
+ * constant time), and a timestamp within the tolerance of now (either side, for clock skew). A bad
+ * delivery is a result, never an exception; a bad option (an empty secret) is a TypeError.
  */
 export function verifyWebhookSignature(options: VerifyWebhookOptions): WebhookVerification {
-  const { header, payload } = options;
+  const { header, payload } = parseOptions(verifyRule, options, 'verifyWebhookSignature()');
   if (!header) return { ok: false, reason: 'missing' };
   const parts = header.split(',').map((p) => p.trim().split('='));
   const t = parts.find(([k]) => k === 't')?.[1];
