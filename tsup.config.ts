@@ -17,6 +17,7 @@ export const entry = {
   telemetry: 'src/entries/telemetry.ts',
   http: 'src/entries/http.ts',
   incidents: 'src/entries/incidents.ts',
+  notify: 'src/entries/notify.ts',
   express: 'src/integrations/express.ts',
   fastify: 'src/integrations/fastify.ts',
 };
@@ -56,6 +57,9 @@ const library: Options = {
   },
   // import.meta.url (the toxicity loader, optional peers) needs a shim in the CommonJS build.
   shims: true,
+  // p-retry is ESM-only: bundled, so `require('safety-breaker/notify')` works on every Node 20, not only on
+  // those with require(esm) (20.19+). It is used by safety-breaker/notify alone.
+  noExternal: ['p-retry', 'is-network-error'],
 };
 
 /** The three builds (scripts/build-package.ts reuses them). */

@@ -126,8 +126,13 @@ export function detectorNamesProblem(
   return undefined;
 }
 
-/** A breaker's name: a metric label. */
-const breakerName = string({ min: 1, max: LABEL_NAME_MAX, pattern: LABEL_NAME, patternMessage: LABEL_NAME_RULE });
+/** A breaker's name: a metric label (notifier names follow it too). */
+export const breakerName = string({
+  min: 1,
+  max: LABEL_NAME_MAX,
+  pattern: LABEL_NAME,
+  patternMessage: LABEL_NAME_RULE,
+});
 
 const fn = (what: string) => custom<(...args: never[]) => unknown>((v) => typeof v === 'function', `must be ${what}`);
 
@@ -153,6 +158,13 @@ const fallbackRule = custom<Fallback<never[], unknown>>(
 /** An object with the methods `has` checks for. */
 const shaped = <T>(has: (v: object) => boolean, message: string) =>
   custom<T>((v) => typeof v === 'object' && v !== null && has(v), message);
+
+/** The app's prom-client registry (the guard's, and the notify queue's). */
+export const registryRule = shaped<Registry>(
+  (v) => typeof (v as Registry).registerMetric === 'function' && typeof (v as Registry).getSingleMetric === 'function',
+  'must be a prom-client Registry',
+);
+export const loggerRule = custom<Logger>(isLogger, 'must be a pino-compatible logger (debug, info, warn, error)');
 
 const policyRule = union([
   custom<TripPolicy>(isTripPolicy, 'must be a TripPolicy (observe, snapshot)'),
@@ -216,14 +228,8 @@ export const guardOptionsRule = object({
   onDetectorError: withDefault(oneOf(['pass', 'block']), 'pass'),
   mode: withDefault(oneOf(['enforce', 'shadow', 'disabled']), 'enforce'),
   context: optional(fn('a function (...args) => context object')),
-  registry: optional(
-    shaped<Registry>(
-      (v) =>
-        typeof (v as Registry).registerMetric === 'function' && typeof (v as Registry).getSingleMetric === 'function',
-      'must be a prom-client Registry',
-    ),
-  ),
-  logger: optional(custom<Logger>(isLogger, 'must be a pino-compatible logger (debug, info, warn, error)')),
+  registry: optional(registryRule),
+  logger: optional(loggerRule),
   asyncQueue: withDefault(
     object({
       size: count(1, Number.MAX_SAFE_INTEGER, 1_000),
