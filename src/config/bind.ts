@@ -6,6 +6,8 @@ import type { CallContext, Detector } from '../detectors/types.js';
 import { guard, type Guarded, type ReconfigureOptions } from '../guard.js';
 import { incidents, type IncidentLog } from '../incidents/log.js';
 import type { IncidentNotify } from '../incidents/notice.js';
+import { notifiersFromConfig } from '../incidents/notify/config.js';
+import { createNotifyQueue } from '../incidents/notify/queue.js';
 import type { GuardOptions, ModelFunction, SafeReplyInfo } from '../options.js';
 import type { Fallback, NamedFallback } from '../routing/routes.js';
 import type { Logger } from '../telemetry/logging.js';
@@ -61,9 +63,11 @@ export interface CreateBreakersOptions {
   readonly file?: string;
   /**
    * Where the incident log (built when the config has an `incidents:` section) sends its notices.
-   * Notifiers are built in code from environment variables: secrets never go in the config file.
+   * Default: a notify queue over the section's `notifiers:`, their secrets read from `env`.
    */
   readonly notify?: IncidentNotify;
+  /** Where the config's notifiers read their secrets. Default `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** Live breakers built from a config file. */
@@ -117,14 +121,36 @@ export function createBreakers<P extends Readonly<Record<string, BindableFunctio
   caches = planned.caches;
   warnUnbound(config);
   // The incident log of the config's `incidents:` section; adding or removing the section applies on restart.
-  const log =
-    config.incidents &&
-    incidents({
-      ...config.incidents,
+  const log = config.incidents && createIncidentLog(config.incidents);
+
+  function createIncidentLog({ notifiers, ...settings }: NonNullable<SafetyBreakerConfig['incidents']>): IncidentLog {
+    let notify = options.notify;
+    if (notify === undefined && notifiers !== undefined && notifiers.length > 0) {
+      let built;
+      try {
+        built = notifiersFromConfig(notifiers, options.env);
+      } catch (error) {
+        const message = (error as Error).message;
+        const file = options.file ?? '<config>';
+        const where = { file, line: 0, column: 0, path: 'incidents' };
+        throw new ConfigError([
+          {
+            ...where,
+            expected: 'the environment variables its notifiers name',
+            found: 'a variable not set or invalid',
+            message,
+          },
+        ]);
+      }
+      notify = createNotifyQueue({ notifiers: built, registry: options.registry, logger });
+    }
+    return incidents({
+      ...settings,
       ...(logger && { logger }),
       ...(options.registry && { registry: options.registry }),
-      ...(options.notify && { notify: options.notify }),
+      ...(notify && { notify }),
     });
+  }
   if (log) for (const g of Object.values(breakers)) log.attach(g);
 
   function warnUnbound(cfg: SafetyBreakerConfig): void {
@@ -199,8 +225,12 @@ export function createBreakers<P extends Readonly<Record<string, BindableFunctio
       const p = plan(next, file);
       // Checked: from here nothing throws, so every breaker changes or none does.
       for (const [name, o] of p.options) breakers[name]!.reconfigure(reconfigurable(o));
-      if (log && next.incidents) log.reconfigure(next.incidents);
-      else if (Boolean(log) !== Boolean(next.incidents))
+      if (log && next.incidents) {
+        const { notifiers, ...settings } = next.incidents;
+        log.reconfigure(settings);
+        if (JSON.stringify(notifiers) !== JSON.stringify(current.incidents?.notifiers))
+          logger?.warn({}, 'config: a change to incidents.notifiers applies on restart');
+      } else if (Boolean(log) !== Boolean(next.incidents))
         logger?.warn({}, 'config: adding or removing the incidents section applies on restart');
       caches = p.caches;
       current = next;

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { tripPolicySpecRule } from '../breaker/policies/index.js';
 import { incidentSettingsSchema } from '../incidents/options.js';
+import { notifierEntriesRule } from '../incidents/notify/config.js';
 import { BOUNDED_KEYS } from './bounds.js';
 import { detectorRegistry, type DetectorRegistry } from './detectors.js';
 import { ruleToZod } from './rules-to-zod.js';
@@ -57,8 +58,11 @@ export function configSchema(registry: DetectorRegistry = detectorRegistry()) {
   return z.strictObject({
     version: z.literal(1).default(1),
     breakers: z.record(name, breaker),
-    /** The incident log: path, severity mapping, reporting clocks, evidence (docs/incidents.md). */
-    incidents: incidentSettingsSchema.optional(),
+    /**
+     * The incident log: path, severity mapping, reporting clocks, evidence (docs/incidents.md), and
+     * the notifiers that page the on-call (docs/notifiers.md; secrets from environment variables).
+     */
+    incidents: incidentSettingsSchema.extend({ notifiers: ruleToZod(notifierEntriesRule).optional() }).optional(),
   });
 }
 

@@ -73,8 +73,8 @@ export const incidentSettingsSchema = z.strictObject({
   recent: z.number().int().min(0).max(10_000).default(100),
   /** Timeline entries kept per incident (the close is always kept; the rest are counted). */
   maxTimeline: z.number().int().min(10).max(10_000).default(200),
-  // Notifiers (PagerDuty, Slack, Opsgenie, webhooks) are configured here once wired: their
-  // secrets come from environment variables, never from this file.
+  // The config file's `incidents:` also takes `notifiers:` (src/config/schema.ts): they are built
+  // by createBreakers, which passes the log their queue as `notify`.
 });
 
 export type IncidentSettings = z.output<typeof incidentSettingsSchema>;
