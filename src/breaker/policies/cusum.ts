@@ -108,8 +108,8 @@ export function learningCusumDesign(bad: number, calls: number, warmupCalls: num
   return learnedCusumDesign(bad, calls, options, options.falseTripEvery * share);
 }
 
-/** The next call count at which a learning policy redesigns. */
-const nextRedesign = (calls: number, warmupCalls: number): number =>
+/** The next call count at which a learning policy redesigns (also the schedule bench/cusum-exact.ts follows). */
+export const nextRedesign = (calls: number, warmupCalls: number): number =>
   Math.min(warmupCalls, calls < FIRST_REDESIGN ? FIRST_REDESIGN : Math.ceil(calls * REDESIGN_GROWTH));
 
 /**
