@@ -60,10 +60,20 @@ type Design = CusumDesign;
  * confidence bound, so that an underestimated baseline does not multiply false trips.
  */
 export function designCusum(p0: number, p1: number, falseTripEvery: number, arlAt = p0): Design {
+  const key = `${p0} ${p1} ${falseTripEvery} ${arlAt}`;
+  const known = designs.get(key);
+  if (known) return known;
   const { up, llrPerStep } = bernoulliCusumStep(p0, p1);
   const { h, arl0 } = bernoulliCusumThreshold(Math.max(p0, arlAt), up, falseTripEvery);
-  return { p0, p1, up, h, llrPerStep, arl0 };
+  const design = { p0, p1, up, h, llrPerStep, arl0 };
+  // A design costs ~1 ms (an exact ARL per step of a search); guards, reconfigures and a learning
+  // policy's redesigns at the ceiling ask for the same ones again. Bounded: cleared when full.
+  if (designs.size >= 64) designs.clear();
+  designs.set(key, design);
+  return design;
 }
+
+const designs = new Map<string, Design>();
 
 /** p1 for a (configured or learned) p0: `p1`, else `shift` × p0; never at or below p0. */
 export function cusumP1(p0: number, options: Pick<CusumPolicyOptions, 'p1' | 'shift'>): number {
