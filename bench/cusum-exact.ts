@@ -150,3 +150,16 @@ export function coldStartFalseTrip(options: {
     learningShare: learningHazard / options.paths / Math.max(1e-300, -Math.log(1 - mean)),
   };
 }
+
+/** P(the integer CUSUM started at zero has tripped within `calls` calls at a sustained rate `p`): exact. */
+export function tripWithin(p: number, up: number, h: number, calls: number): number {
+  let d = new Float64Array(h);
+  let next = new Float64Array(h);
+  d[0] = 1;
+  let alarmed = 0;
+  for (let n = 0; n < calls; n++) {
+    alarmed += step(d, p, up, h, next);
+    [d, next] = [next, d];
+  }
+  return alarmed;
+}

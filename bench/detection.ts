@@ -15,7 +15,7 @@ import { fairness, type FairnessOptions } from '../src/detectors/fairness.js';
 import type { CallRecord } from '../src/detectors/types.js';
 import { guardOptionsRule } from '../src/options.js';
 import { parseOptions } from '../src/validation.js';
-import { coldStartFalseTrip, learnedCusumExact } from './cusum-exact.js';
+import { coldStartFalseTrip, learnedCusumExact, tripWithin } from './cusum-exact.js';
 import { machineLine, writeSection } from './results-file.js';
 import { seededRandom } from '../src/random.js';
 
@@ -263,12 +263,15 @@ const held = (ok: boolean) => (ok ? '✅ holds' : '❌ misses');
 const coldMedian = quantile(coldShift, 0.5);
 const coldP95 = quantile(coldShift, 0.95);
 const within1000 = badFromStart.filter((d) => d <= 1_000).length;
+// Exact: a model bad from its first call meets the ceiling's design (the policy's first) and keeps it past call 1 000.
+const firstDesign = new CusumPolicy(defaultCusum).parameters;
+const missExact = 1 - tripWithin(P1, firstDesign.up, firstDesign.h, 1_000);
 const coldUpper = binomialUpper(coldRunsWithTrip, COLD_STATIONARY_RUNS);
 const coldTable = [
   '| case | runs | measured | target | |',
   '|---|---|---|---|---|',
   `| 0.5 % → 5 % at call ${COLD_SHIFT_AT.toLocaleString('en')} | ${COLD_RUNS} | median ${fmt(coldMedian)}, p95 ${fmt(coldP95)} calls after the shift (false trips before it: ${coldFalseBefore}) | median ≤ 200, p95 ≤ 400 | ${held(coldMedian <= 200 && coldP95 <= 400)} |`,
-  `| 5 % from call 1 (a model bad at deploy time) | ${COLD_RUNS} | median ${fmt(quantile(badFromStart, 0.5))}, p95 ${fmt(quantile(badFromStart, 0.95))}, max ${fmt(badFromStart.at(-1)!)} calls; ${within1000} of ${COLD_RUNS} within 1 000 | within 1 000 | ${held(within1000 === COLD_RUNS)} |`,
+  `| 5 % from call 1 (a model bad at deploy time) | ${COLD_RUNS} | median ${fmt(quantile(badFromStart, 0.5))}, p95 ${fmt(quantile(badFromStart, 0.95))}, max ${fmt(badFromStart.at(-1)!)} calls; ${within1000} of ${COLD_RUNS} within 1 000; exact P(no trip within 1 000) = ${missExact.toExponential(1)} | within 1 000 | ${held(within1000 === COLD_RUNS && missExact < 1e-3)} |`,
   `| 0.5 % for 10⁶ calls, simulated | ${COLD_STATIONARY_RUNS} | ${coldRunsWithTrip} runs with a false trip (${fmt((100 * coldRunsWithTrip) / COLD_STATIONARY_RUNS)} %; exact 95 % upper bound ${fmt(100 * coldUpper)} %) | ≤ 1 % | ${coldUpper <= 0.01 ? '✅ holds' : 'consistent with the row below, too few runs to show ≤ 1 % alone'} |`,
   `| 0.5 % for 10⁶ calls, conditional Monte Carlo (exact ARL₀ of each design the policy builds, over ${COLD_PATHS.toLocaleString('en')} sampled learning paths) | ${COLD_PATHS.toLocaleString('en')} paths | P(false trip) = ${fmt(100 * coldExact.probability)} % ± ${fmt(100 * coldExact.standardError, 3)} % (the learning period's share of it: ${fmt(100 * coldExact.learningShare, 0)} %) | ≤ 1 % | ${held(coldExact.probability + 2 * coldExact.standardError <= 0.01)} |`,
 ].join('\n');
