@@ -70,8 +70,12 @@ describe('cusum policy', () => {
     expect(p.isLearning).toBe(true);
     expect(p.parameters.p0).toBe(0.01); // the default ceiling
     let n = 1;
-    while (!p.observe(obs(true))) n++;
+    let decision;
+    while (!(decision = p.observe(obs(true)))) n++;
     expect(n).toBeLessThan(15); // h / up of the ceiling design: 546 / 54
+    expect(decision.reason).toMatch(
+      /from 1\.00 % to 3\.00 % .*; tested against the ceiling: no normal rate below it learned$/,
+    );
   });
 
   it('a warm-up without flags still yields a usable design (the ceiling: too few bad calls to learn from)', () => {

@@ -201,7 +201,7 @@ export class CusumPolicy implements TripPolicy {
     const onset = this.sinceZero;
     const decision: TripDecision = {
       policy: this.name,
-      reason: `CUSUM for a bad-call rate shift from ${pct(d.p0)} to ${pct(d.p1)} crossed its threshold (${(this.c * d.llrPerStep).toFixed(1)} ≥ ${(d.h * d.llrPerStep).toFixed(1)} nats; ≤ 1 false trip per ${d.arl0.toExponential(1)} calls); the change began about ${onset} calls ago`,
+      reason: `CUSUM for a bad-call rate shift from ${pct(d.p0)} to ${pct(d.p1)} crossed its threshold (${(this.c * d.llrPerStep).toFixed(1)} ≥ ${(d.h * d.llrPerStep).toFixed(1)} nats; ≤ 1 false trip per ${d.arl0.toExponential(1)} calls); the change began about ${onset} calls ago${this.options.p0 === undefined && d.p0 === (this.options.ceiling ?? CUSUM_DEFAULT_CEILING) ? '; tested against the ceiling: no normal rate below it learned' : ''}`,
       details: {
         statistic: this.c * d.llrPerStep,
         threshold: d.h * d.llrPerStep,
