@@ -22,6 +22,14 @@ export interface FileStoreOptions {
   readonly onWarning?: (message: string, cause: unknown) => void;
 }
 
+/** A `BreakerStore` on a file: synchronous, so a guard has its state back when `guard()` returns. */
+export interface FileStore extends BreakerStore {
+  /** The file, as an absolute path. */
+  readonly path: string;
+  load(breaker: string): BreakerSnapshot | undefined;
+  save(breaker: string, snapshot: BreakerSnapshot): void;
+}
+
 /** What the file holds: every breaker's last snapshot, by name. */
 interface StoreFile {
   readonly 'safety-breaker-store': 1;
@@ -49,7 +57,7 @@ function defaultWarning(message: string, cause: unknown): void {
  * guards of different names can share it. Throws at once if the directory is missing or not
  * writable, so a misconfigured path fails at start-up rather than at the first trip.
  */
-export function fileStore(path: string, options: FileStoreOptions = {}): BreakerStore & { readonly path: string } {
+export function fileStore(path: string, options: FileStoreOptions = {}): FileStore {
   if (typeof path !== 'string' || path === '') throw new TypeError('fileStore(path): path must be a non-empty string');
   const file = resolve(path);
   const dir = dirname(file);

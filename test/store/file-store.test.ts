@@ -115,6 +115,24 @@ console.log(JSON.stringify({ before, after }));`,
     expect(second.before).toEqual(first.after);
   }, 30_000);
 
+  it('guards of different names share one store and one file', async () => {
+    const path = join(tempDir(), 'breakers.json');
+    const store = fileStore(path);
+    const make = (name: string) =>
+      guard(async () => 'fine', { name, detectors: [], trip: TRIP, store, retry: false, timeoutMs: 0 });
+    const chat = make('chat');
+    const search = make('search');
+    for (let i = 0; i < 3; i++) await chat();
+    await search();
+    chat.dispose();
+    search.dispose();
+    const saved = JSON.parse(readFileSync(path, 'utf8')).breakers;
+    expect(Object.keys(saved).sort()).toEqual(['chat', 'search']);
+    const state = (name: string) => fileStore(path).load(name)!.policies[0]!.state;
+    expect(state('chat')).toMatchObject({ warmCalls: 3 });
+    expect(state('search')).toMatchObject({ warmCalls: 1 });
+  });
+
   it('a missing file is a cold start without a warning, and the first save creates it', async () => {
     const path = join(tempDir(), 'new.json');
     const warnings: string[] = [];
