@@ -18,6 +18,7 @@ export const entry = {
   http: 'src/entries/http.ts',
   incidents: 'src/entries/incidents.ts',
   notify: 'src/entries/notify.ts',
+  'file-store': 'src/entries/file-store.ts',
   express: 'src/integrations/express.ts',
   fastify: 'src/integrations/fastify.ts',
 };

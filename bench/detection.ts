@@ -6,16 +6,16 @@
  * Options: `--quick` (fewer runs, a smoke check; prints only, never writes RESULTS.md).
  */
 import { createPolicy } from '../src/breaker/policies/index.js';
-import { CusumPolicy } from '../src/breaker/policies/cusum.js';
+import { CusumPolicy, MIN_LEARNED_BAD } from '../src/breaker/policies/cusum.js';
 import { RatePolicy } from '../src/breaker/policies/rate.js';
 import type { Observation, TripDecision, TripPolicy } from '../src/breaker/policies/types.js';
 import { WilsonPolicy } from '../src/breaker/policies/wilson.js';
-import { bernoulliCusumArl, bernoulliCusumStep, bernoulliCusumThreshold } from '../src/breaker/stats.js';
+import { bernoulliCusumArl, bernoulliCusumStep, bernoulliCusumThreshold, logGamma } from '../src/breaker/stats.js';
 import { fairness, type FairnessOptions } from '../src/detectors/fairness.js';
 import type { CallRecord } from '../src/detectors/types.js';
 import { guardOptionsRule } from '../src/options.js';
 import { parseOptions } from '../src/validation.js';
-import { learnedCusumExact } from './cusum-exact.js';
+import { coldStartFalseTrip, learnedCusumExact, tripWithin } from './cusum-exact.js';
 import { machineLine, writeSection } from './results-file.js';
 import { seededRandom } from '../src/random.js';
 
@@ -194,6 +194,88 @@ for (const [i, c] of policyCases.entries()) {
   console.error(`${c.name} (${c.config}): done at ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
+// Cold start: the guard default from its first call, with no stored baseline.
+const COLD_SHIFT_AT = 5_000;
+const COLD_RUNS = quick ? 40 : 1_000;
+const COLD_STATIONARY_RUNS = quick ? 10 : 2_000;
+const COLD_PATHS = quick ? 500 : 10_000;
+const makeDefault = () => new AnyOf(defaultSpecs.map((s) => createPolicy(s)));
+
+/** Calls after `before` calls at `pBefore` until the trip at `pAfter` (Infinity if none within `horizon`); false trips before reset the policies, as the guard does. */
+function coldRun(seed: number, before: number, pBefore: number, pAfter: number, horizon: number) {
+  const rnd = seededRandom(seed);
+  const policy = makeDefault();
+  let falseTrips = 0;
+  for (let i = 0; i < before; i++) {
+    if (policy.observe(rnd() < pBefore ? BAD : GOOD)) {
+      falseTrips++;
+      policy.reset();
+    }
+  }
+  for (let n = 1; n <= horizon; n++) if (policy.observe(rnd() < pAfter ? BAD : GOOD)) return { delay: n, falseTrips };
+  return { delay: Infinity, falseTrips };
+}
+
+/** Exact (Clopper–Pearson) one-sided 95 % upper bound of a binomial proportion: k of n. */
+function binomialUpper(k: number, n: number): number {
+  if (k >= n) return 1;
+  const cdf = (p: number) => {
+    let sum = 0;
+    for (let i = 0; i <= k; i++)
+      sum += Math.exp(
+        logGamma(n + 1) - logGamma(i + 1) - logGamma(n - i + 1) + i * Math.log(p) + (n - i) * Math.log1p(-p),
+      );
+    return sum;
+  };
+  let lo = k / n;
+  let hi = 1;
+  for (let i = 0; i < 60; i++) {
+    const mid = (lo + hi) / 2;
+    if (cdf(mid) > 0.05) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
+
+const coldShift: number[] = [];
+let coldFalseBefore = 0;
+for (let r = 0; r < COLD_RUNS; r++) {
+  const { delay, falseTrips } = coldRun(9_000_000 + r, COLD_SHIFT_AT, P0, P1, 1_000_000);
+  coldShift.push(delay);
+  coldFalseBefore += falseTrips;
+}
+coldShift.sort((a, b) => a - b);
+const badFromStart: number[] = [];
+for (let r = 0; r < COLD_RUNS; r++) badFromStart.push(coldRun(9_500_000 + r, 0, P0, P1, 1_000_000).delay);
+badFromStart.sort((a, b) => a - b);
+let coldRunsWithTrip = 0;
+for (let r = 0; r < COLD_STATIONARY_RUNS; r++)
+  if (coldRun(8_000_000 + r, STATIONARY_CALLS, P0, P0, 0).falseTrips > 0) coldRunsWithTrip++;
+const coldExact = coldStartFalseTrip({
+  spec: defaultCusum,
+  p0: P0,
+  calls: STATIONARY_CALLS,
+  paths: COLD_PATHS,
+  seed: 77,
+});
+console.error(`cold start: done at ${((performance.now() - started) / 1000).toFixed(1)} s`);
+const held = (ok: boolean) => (ok ? '✅ holds' : '❌ misses');
+const coldMedian = quantile(coldShift, 0.5);
+const coldP95 = quantile(coldShift, 0.95);
+const within1000 = badFromStart.filter((d) => d <= 1_000).length;
+// Exact: a model bad from its first call meets the ceiling's design (the policy's first) and keeps it past call 1 000.
+const firstDesign = new CusumPolicy(defaultCusum).parameters;
+const missExact = 1 - tripWithin(P1, firstDesign.up, firstDesign.h, 1_000);
+const coldUpper = binomialUpper(coldRunsWithTrip, COLD_STATIONARY_RUNS);
+const coldTable = [
+  '| case | runs | measured | target | |',
+  '|---|---|---|---|---|',
+  `| 0.5 % → 5 % at call ${COLD_SHIFT_AT.toLocaleString('en')} | ${COLD_RUNS} | median ${fmt(coldMedian)}, p95 ${fmt(coldP95)} calls after the shift (false trips before it: ${coldFalseBefore}) | median ≤ 200, p95 ≤ 400 | ${held(coldMedian <= 200 && coldP95 <= 400)} |`,
+  `| 5 % from call 1 (a model bad at deploy time) | ${COLD_RUNS} | median ${fmt(quantile(badFromStart, 0.5))}, p95 ${fmt(quantile(badFromStart, 0.95))}, max ${fmt(badFromStart.at(-1)!)} calls; ${within1000} of ${COLD_RUNS} within 1 000; exact P(no trip within 1 000) = ${missExact.toExponential(1)} | within 1 000 (a random stream can always run low: read as P(no trip within 1 000) < 10⁻³, exact) | ${held(missExact < 1e-3)} |`,
+  `| 0.5 % for 10⁶ calls, simulated | ${COLD_STATIONARY_RUNS} | ${coldRunsWithTrip} runs with a false trip (${fmt((100 * coldRunsWithTrip) / COLD_STATIONARY_RUNS)} %; exact 95 % upper bound ${fmt(100 * coldUpper)} %) | ≤ 1 % | ${coldUpper <= 0.01 ? '✅ holds' : 'consistent with the row below, too few runs to show ≤ 1 % alone'} |`,
+  `| 0.5 % for 10⁶ calls, conditional Monte Carlo (exact ARL₀ of each design the policy builds, over ${COLD_PATHS.toLocaleString('en')} sampled learning paths) | ${COLD_PATHS.toLocaleString('en')} paths | P(false trip) = ${fmt(100 * coldExact.probability)} % ± ${fmt(100 * coldExact.standardError, 3)} % (the learning period's share of it: ${fmt(100 * coldExact.learningShare, 0)} %) | ≤ 1 % | ${held(coldExact.probability + 2 * coldExact.standardError <= 0.01)} |`,
+].join('\n');
+
 // CUSUM theory vs simulation: the exact Markov-chain ARL against simulated run lengths, at
 // thresholds low enough to simulate many runs.
 const { up } = bernoulliCusumStep(P0, P1);
@@ -345,6 +427,12 @@ Stationary: ${STATIONARY_RUNS} runs × 10⁶ calls at a 0.5 % flag rate (policie
 ${table}
 
 **Guard default, exact** (no simulation noise; bench/cusum-exact.ts mixes the exact Markov-chain results over every possible warm-up count, so it includes the cost of learning p0): P(false trip within 10⁶ calls) = ${pctOf(exact.falseTripProbability)}, median ${exact.median}, p95 ${exact.p95} calls. The former warm-up and shift defaults (20 000 calls, ×10) give ${pctOf(former.falseTripProbability)}, median ${former.median}, p95 ${former.p95}.
+
+#### Cold start (issue 17)
+
+The guard default from its first call with no stored baseline: the CUSUM watches against its ceiling (1 %) until it has seen ${MIN_LEARNED_BAD} bad calls, then against the baseline learned so far (redesigned at growing intervals while its statistic is at zero), until its warm-up ends. Shift: ${COLD_SHIFT_AT.toLocaleString('en')} calls at 0.5 %, then 5 %. Stationary: 10⁶ calls at 0.5 % from the first call, the learning period included; two estimates, the simulation as a check on the conditional Monte Carlo.
+
+${coldTable}
 
 CUSUM design at p0 = 0.5 % known, p1 = 5 %, falseTripEvery 10⁸: integer step up = ${up}, threshold h = ${design.h} (${(design.h * bernoulliCusumStep(P0, P1).llrPerStep).toFixed(2)} nats), exact ARL₀ = ${design.arl0.toExponential(3)} calls, so P(false trip within 10⁶ calls) ≈ 1 − e^(−10⁶/ARL₀) = ${(100 * (1 - Math.exp(-1e6 / design.arl0))).toFixed(2)} %; exact ARL₁ at 5 % from a zero statistic = ${arl1.toFixed(1)} calls.
 

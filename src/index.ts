@@ -3,7 +3,7 @@
  * the abort signal, the errors a call can end with, the detector interface, the light built-in
  * detector `latency()`, and the breaker-state store seam. Toolkits live in subpaths (each listed in the README):
  * `safety-breaker/toxicity`, `/fairness`, `/policies`, `/stats`, `/config`, `/traffic`,
- * `/telemetry`, `/http`, `/express`, `/fastify`.
+ * `/telemetry`, `/http`, `/file-store`, `/express`, `/fastify`.
  */
 export { guard } from './guard.js';
 export type {

@@ -79,6 +79,25 @@ describe('config file', () => {
     expect(issue!.expected).toBe('one of policy, threshold, minimumCalls, window');
   });
 
+  it('reads the cusum ceiling, and names it when it is out of range', () => {
+    const config = parseConfig(`breakers:
+  chat:
+    trip: { policy: cusum, ceiling: 0.03 }
+`);
+    expect(config.breakers.chat!.trip).toMatchObject({ policy: 'cusum', ceiling: 0.03, warmupCalls: 50_000 });
+    const [issue, ...rest] = issuesOf(`breakers:
+  chat:
+    trip: { policy: cusum, ceiling: 0.7 }
+`);
+    expect(rest).toEqual([]);
+    expect(issue).toMatchObject({
+      line: 3,
+      column: 37,
+      path: 'breakers.chat.trip.ceiling',
+      expected: 'a number < 0.5',
+    });
+  });
+
   it('reports an unknown policy with the policies there are', () => {
     const [issue] = issuesOf(`breakers:
   chat:

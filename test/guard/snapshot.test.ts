@@ -57,7 +57,8 @@ function build(store?: ReturnType<typeof memoryStore>) {
     trip: [
       { policy: 'rate', threshold: 0.35, minimumCalls: 30, window: { kind: 'count', size: 60 } },
       { policy: 'wilson', threshold: 0.25, window: { kind: 'time', durationMs: 8_000, buckets: 8 } },
-      { policy: 'cusum', warmupCalls: 100, shift: 4, falseTripEvery: 1e4 },
+      // Flag rates of 2–55 %: a ceiling above them, so the CUSUM learns a baseline rather than tripping at once.
+      { policy: 'cusum', warmupCalls: 100, shift: 4, falseTripEvery: 1e4, ceiling: 0.3 },
       {
         policy: 'slow-call-rate',
         slowCallMs: 60,

@@ -27,7 +27,7 @@ function typecheck(code: string, name: string): string[] {
   const { options } = ts.parseJsonConfigFileContent(configFile.config, ts.sys, root);
   const file = join(root, 'test', 'types', `${name}.ts`);
   // Each import of the package or a subpath goes to its entry's source (tsup.config.ts).
-  const source = code.replace(/from 'safety-breaker(?:\/([a-z]+))?'/g, (_, sub: string | undefined) => {
+  const source = code.replace(/from 'safety-breaker(?:\/([a-z-]+))?'/g, (_, sub: string | undefined) => {
     const path = entry[(sub ?? 'index') as keyof typeof entry];
     return `from '../../${path.replace(/\.ts$/, '.js')}'`;
   });
@@ -61,5 +61,11 @@ describe('docs examples compile in strict TypeScript', () => {
     );
     expect(code).toContain('log.attach(chat)');
     expect(typecheck(code, 'incidents-md')).toEqual([]);
+  });
+
+  it('docs/trip-policies.md, "Stored baselines"', { timeout: 120_000 }, () => {
+    const code = example('docs/trip-policies.md', '## Stored baselines');
+    expect(code).toContain('fileStore(');
+    expect(typecheck(code, 'trip-policies-md-stored')).toEqual([]);
   });
 });

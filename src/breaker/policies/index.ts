@@ -8,7 +8,7 @@ import {
   type InputOf,
   type OutputOf,
 } from '../../rules/index.js';
-import { CusumPolicy } from './cusum.js';
+import { CUSUM_DEFAULT_CEILING, CUSUM_MIN_P0, CusumPolicy } from './cusum.js';
 import { LatencyQuantilePolicy } from './latency-p95.js';
 import { RatePolicy } from './rate.js';
 import { SlowCallRatePolicy } from './slow-call-rate.js';
@@ -43,11 +43,12 @@ export const tripPolicySpecRule = tagged('policy', {
   }),
   cusum: refine(
     object({
-      p0: optional(number({ gte: 0.001, lt: 0.5 })),
+      p0: optional(number({ gte: CUSUM_MIN_P0, lt: 0.5 })),
       p1: optional(number({ gt: 0, lt: 1 })),
       shift: withDefault(number({ gt: 1 }), 8),
       falseTripEvery: withDefault(number({ gte: 100, lte: 1e15 }), 1e8),
       warmupCalls: withDefault(number({ int: true, gte: 100, lte: 10_000_000 }), 50_000),
+      ceiling: withDefault(number({ gte: CUSUM_MIN_P0, lt: 0.5 }), CUSUM_DEFAULT_CEILING),
     }),
     (s) => s.p0 === undefined || s.p1 === undefined || s.p1 > s.p0,
     'p1 must be greater than p0',
