@@ -1,0 +1,142 @@
+/**
+ * Real redis-server processes on free loopback ports for the shared-store tests, and a TCP proxy
+ * in front of one that can delay or drop traffic. Tests start their own and stop them.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** A port nobody listens on now. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** Resolves once something accepts connections on `port` (or rejects after `ms`). */
+async function listening(port: number, ms = 5_000): Promise<void> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > until) throw new Error(`nothing listens on port ${port} after ${ms} ms`);
+    await sleep(20);
+  }
+}
+
+export interface RedisServer {
+  readonly port: number;
+  readonly url: string;
+  /** Kills the server at once (SIGKILL): what a crash looks like to clients. */
+  kill(): Promise<void>;
+  /** Starts it again on the same port, empty (no persistence). */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** A redis-server without persistence on a free port. */
+export async function startRedis(): Promise<RedisServer> {
+  const port = await freePort();
+  let child: ChildProcess | undefined;
+  const exited = (c: ChildProcess): Promise<void> =>
+    c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise((r) => c.once('exit', () => r()));
+  const server: RedisServer = {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    async start() {
+      child = spawn(
+        'redis-server',
+        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+        {
+          stdio: 'ignore',
+        },
+      );
+      await listening(port);
+    },
+    async kill() {
+      if (!child) return;
+      const c = child;
+      child = undefined;
+      c.kill('SIGKILL');
+      await exited(c);
+    },
+    async stop() {
+      if (!child) return;
+      const c = child;
+      child = undefined;
+      c.kill('SIGTERM');
+      await exited(c);
+    },
+  };
+  await server.start();
+  return server;
+}
+
+export interface Proxy {
+  readonly port: number;
+  readonly url: string;
+  /** Delay added to every chunk in both directions, ms (0: none): a slow network or a stalled Redis. */
+  delayMs: number;
+  /** Drops every connection and, until `heal()`, every new one at once: a partition as clients see it. */
+  partition(): void;
+  heal(): void;
+  close(): Promise<void>;
+}
+
+/** A TCP proxy on loopback in front of `targetPort` that can delay or drop traffic. */
+export async function startProxy(targetPort: number): Promise<Proxy> {
+  const sockets = new Set<Socket>();
+  let refusing = false;
+  const proxy: Proxy & { server?: Server } = {
+    port: 0,
+    url: '',
+    delayMs: 0,
+    partition() {
+      refusing = true;
+      for (const s of sockets) s.destroy();
+    },
+    heal() {
+      refusing = false;
+    },
+    async close() {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+  const pipe = (from: Socket, to: Socket): void => {
+    from.on('data', (chunk) => {
+      if (proxy.delayMs === 0) to.write(chunk);
+      else setTimeout(() => to.destroyed || to.write(chunk), proxy.delayMs);
+    });
+  };
+  const server = createServer((client) => {
+    if (refusing) {
+      client.destroy();
+      return;
+    }
+    const upstream = connect(targetPort, '127.0.0.1');
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('error', () => {});
+      s.on('close', () => {
+        sockets.delete(s);
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    pipe(client, upstream);
+    pipe(upstream, client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return Object.assign(proxy, { port, url: `redis://127.0.0.1:${port}` });
+}
