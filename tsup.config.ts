@@ -16,6 +16,7 @@ export const entry = {
   traffic: 'src/entries/traffic.ts',
   telemetry: 'src/entries/telemetry.ts',
   http: 'src/entries/http.ts',
+  redis: 'src/entries/redis.ts',
   express: 'src/integrations/express.ts',
   fastify: 'src/integrations/fastify.ts',
 };

@@ -72,6 +72,8 @@ export class BreakerLink implements SharedBreaker {
   };
   private flags: number[] = [];
   private latencies: number[] = [];
+  /** The state version the buffered outcomes were counted under. */
+  private pendingVersion = 0;
   /** The last stream entry read; undefined until the first reconcile finds the stream's end. */
   private lastId: string | undefined;
   private busy = false;
@@ -100,6 +102,13 @@ export class BreakerLink implements SharedBreaker {
   }
 
   counted(o: Observation): void {
+    // Outcomes counted before a state change were forgotten with the windows: never send them on.
+    const version = this.version();
+    if (version !== this.pendingVersion) {
+      this.flags = [];
+      this.latencies = [];
+      this.pendingVersion = version;
+    }
     if (this.flags.length >= this.ctx.maxPending) {
       this.stats.outcomesDropped++;
       return;
@@ -221,7 +230,8 @@ export class BreakerLink implements SharedBreaker {
       const batch = encodeOutcomes(this.flags, this.latencies);
       this.flags = [];
       this.latencies = [];
-      p.call('XADD', keys.outcomes, 'MAXLEN', '~', ctx.maxStreamLength, '*', 'r', this.replica, 'o', batch);
+      const v = String(this.pendingVersion);
+      p.call('XADD', keys.outcomes, 'MAXLEN', '~', ctx.maxStreamLength, '*', 'r', this.replica, 'v', v, 'o', batch);
     }
     p.callBuffer('XREAD', 'COUNT', READ_COUNT, 'STREAMS', keys.outcomes, this.lastId ?? '$');
     const sync = now - this.lastSync >= ctx.syncMs;
@@ -267,13 +277,16 @@ export class BreakerLink implements SharedBreaker {
       for (const [id, fields] of entries) {
         this.lastId = id.toString();
         let from: string | undefined;
+        let version = NaN;
         let batch: Buffer | undefined;
         for (let i = 0; i + 1 < fields.length; i += 2) {
           const field = fields[i]!.toString();
           if (field === 'r') from = fields[i + 1]!.toString();
+          else if (field === 'v') version = Number(fields[i + 1]!.toString());
           else if (field === 'o') batch = fields[i + 1];
         }
-        if (from === this.replica || !batch) continue;
+        // Counted before a state change this replica has seen (a trip, a reset): those windows are gone.
+        if (from === this.replica || !batch || !(version >= this.version())) continue;
         const outcomes = decodeOutcomes(batch);
         this.stats.outcomesReceived += outcomes.length;
         this.side.applyOutcomes(outcomes);
@@ -288,6 +301,11 @@ export class BreakerLink implements SharedBreaker {
 
   private saveSnapshot(p: ReturnType<Client['pipeline']>): void {
     p.call('SET', this.keys.snapshot, JSON.stringify(this.side.snapshot()), 'PX', this.ctx.ttlMs);
+  }
+
+  /** The version of the state this replica is in (0 before any change). */
+  private version(): number {
+    return this.side.state()?.version ?? 0;
   }
 
   /** A stored state (a reply of GET or of SET_STATE): taken when newer than this replica's. */
