@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { needsTool } from '../tools.js';
-import { spawnReplica, type ReplicaProcess } from './replicas.js';
+import { spawnReplica, tripDelays, type ReplicaProcess } from './replicas.js';
 import { startRedis, type RedisServer } from './servers.js';
 
 let redis: RedisServer | undefined;
@@ -43,23 +43,8 @@ describe('three processes on one Redis', () => {
     'a trip in one is seen by the other two in under 100 ms (p99 over 50 trips)',
     { timeout: 120_000 },
     async (ctx) => {
-      const [a, b, c] = await three(ctx, `procs-trip-${process.pid}`, { probes: 1, afterMs: 30_000 });
-      const all = [a!, b!, c!];
-      const delays: number[] = [];
-      for (let trip = 0; trip < 50; trip++) {
-        const tripper = all[trip % 3]!;
-        const others = all.filter((r) => r !== tripper);
-        const marks = all.map((r) => r.messages.length);
-        await tripper.send({ op: 'calls', n: 5, text: 'MEH' });
-        const own = await tripper.next(opened, 5_000, marks[all.indexOf(tripper)]);
-        for (const other of others) {
-          const seen = await other.next(opened, 5_000, marks[all.indexOf(other)]);
-          delays.push(seen.seenAt! - own.seenAt!);
-        }
-        const before = all.map((r) => r.messages.length);
-        await tripper.send({ op: 'reset', text: 'fine answer' });
-        await Promise.all(others.map((o) => o.next(closed, 5_000, before[all.indexOf(o)])));
-      }
+      const all = await three(ctx, `procs-trip-${process.pid}`, { probes: 1, afterMs: 30_000 });
+      const delays = await tripDelays(all, 50);
       delays.sort((x, y) => x - y);
       const p99 = delays[Math.ceil(delays.length * 0.99) - 1]!;
       expect(delays).toHaveLength(100);

@@ -78,3 +78,30 @@ export async function spawnReplica(
   await next((m) => m.ev === 'ready', 30_000);
   return replica;
 }
+
+const opened = (m: ReplicaMessage): boolean => m.ev === 'transition' && m.to === 'open';
+const closed = (m: ReplicaMessage): boolean => m.ev === 'transition' && m.to === 'closed';
+
+/**
+ * Trips the breaker `trips` times, on each replica in turn (5 flagged calls), and measures when each
+ * other replica sees it open, from the tripper's own transition (all on one machine's clock); resets
+ * and waits for every replica to close again between trips. Replicas need `probes` 1 and a long `afterMs`.
+ */
+export async function tripDelays(all: readonly ReplicaProcess[], trips: number): Promise<number[]> {
+  const delays: number[] = [];
+  for (let trip = 0; trip < trips; trip++) {
+    const tripper = all[trip % all.length]!;
+    const marks = all.map((r) => r.messages.length);
+    await tripper.send({ op: 'calls', n: 5, text: 'MEH' });
+    const own = await tripper.next(opened, 5_000, marks[all.indexOf(tripper)]);
+    for (const [i, other] of all.entries()) {
+      if (other === tripper) continue;
+      const seen = await other.next(opened, 5_000, marks[i]);
+      delays.push(seen.seenAt! - own.seenAt!);
+    }
+    const before = all.map((r) => r.messages.length);
+    await tripper.send({ op: 'reset', text: 'fine answer' });
+    await Promise.all(all.map((r, i) => (r === tripper ? undefined : r.next(closed, 5_000, before[i]))));
+  }
+  return delays;
+}

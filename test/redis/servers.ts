@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { findOnPath } from '../tools.js';
 
 /** A port nobody listens on now. */
 export async function freePort(): Promise<number> {
@@ -43,8 +44,9 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-/** A redis-server without persistence on a free port. */
+/** A redis-server without persistence on a free port (tests check for the binary with `needsTool` first). */
 export async function startRedis(): Promise<RedisServer> {
+  if (!findOnPath('redis-server')) throw new Error('redis-server is not on the PATH');
   const port = await freePort();
   let child: ChildProcess | undefined;
   const exited = (c: ChildProcess): Promise<void> =>
