@@ -86,15 +86,22 @@ describe('three processes on one Redis', () => {
       expect(b.messages.slice(marks[1]).some(opened)).toBe(false);
       await redis!.start(); // empty: no persistence
       await Promise.all([b, c].map((r, i) => r.next(opened, 10_000, marks[i + 1])));
+      // Each main connection reconnects on its own schedule (ioredis backs off), apart from its subscriber.
+      for (const r of all) {
+        for (let tries = 0; !(await r.send({ op: 'stats' })).store!.connected; tries++) {
+          if (tries > 100) throw new Error('a replica never reconnected');
+          await sleep(50);
+        }
+      }
       const replies = await Promise.all([b, c].map((r) => r.send({ op: 'stop' })));
       const aStats = await a.send({ op: 'stats' });
       for (const r of [...replies, aStats]) {
         expect(r.counts!.failed).toBe(0);
         expect(r.store!.degradations).toBeGreaterThanOrEqual(1);
-        expect(r.store!.connected).toBe(true);
+        expect(r.store!.connected, 'connected again').toBe(true);
         expect(r.state).toBe('open');
       }
-      expect(replies.every((r) => r.counts!.calls > 100)).toBe(true);
+      for (const r of replies) expect(r.counts!.calls).toBeGreaterThan(100);
     },
   );
 });
