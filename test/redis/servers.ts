@@ -2,7 +2,11 @@
  * Real redis-server processes on free loopback ports for the shared-store tests, and a TCP proxy
  * in front of one that can delay or drop traffic. Tests start their own and stop them.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { findOnPath } from '../tools.js';
@@ -115,9 +119,13 @@ export async function startProxy(targetPort: number): Promise<Proxy> {
     },
   };
   const pipe = (from: Socket, to: Socket): void => {
+    // Never before an earlier chunk, even when the delay shrinks: a TCP stream keeps its order.
+    let last = 0;
     from.on('data', (chunk) => {
-      if (proxy.delayMs === 0) to.write(chunk);
-      else setTimeout(() => to.destroyed || to.write(chunk), proxy.delayMs);
+      const at = Math.max(performance.now() + proxy.delayMs, last);
+      last = at;
+      if (at <= performance.now()) to.write(chunk);
+      else setTimeout(() => to.destroyed || to.write(chunk), at - performance.now());
     });
   };
   const server = createServer((client) => {
@@ -141,4 +149,58 @@ export async function startProxy(targetPort: number): Promise<Proxy> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
   return Object.assign(proxy, { port, url: `redis://127.0.0.1:${port}` });
+}
+
+export interface RedisCluster {
+  /** Where a client starts: every node. */
+  readonly nodes: readonly { host: string; port: number }[];
+  stop(): Promise<void>;
+}
+
+/** Three redis-server masters in cluster mode on free ports, joined by `redis-cli --cluster create`. */
+export async function startRedisCluster(): Promise<RedisCluster> {
+  const dir = mkdtempSync(join(tmpdir(), 'sb-redis-cluster-'));
+  const ports = [await freePort(), await freePort(), await freePort()];
+  const children = ports.map((port) =>
+    spawn(
+      'redis-server',
+      [
+        ...['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+        ...['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`],
+      ],
+      { cwd: dir, stdio: 'ignore' },
+    ).on('error', () => {}),
+  );
+  const stop = async (): Promise<void> => {
+    await Promise.all(
+      children.map((c) =>
+        c.exitCode !== null ? undefined : new Promise((r) => (c.once('exit', r), c.kill('SIGTERM'))),
+      ),
+    );
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await Promise.all(ports.map((p) => listening(p)));
+    const run = promisify(execFile);
+    await run('redis-cli', [
+      '--cluster',
+      'create',
+      ...ports.map((p) => `127.0.0.1:${p}`),
+      '--cluster-replicas',
+      '0',
+      '--cluster-yes',
+    ]);
+    for (let tries = 0; ; tries++) {
+      const states = await Promise.all(
+        ports.map((p) => run('redis-cli', ['-p', String(p), 'cluster', 'info']).then((r) => r.stdout)),
+      );
+      if (states.every((s) => s.includes('cluster_state:ok'))) break;
+      if (tries > 100) throw new Error('the cluster did not reach cluster_state:ok');
+      await sleep(50);
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { nodes: ports.map((port) => ({ host: '127.0.0.1', port })), stop };
 }

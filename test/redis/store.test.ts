@@ -177,7 +177,7 @@ describe('redisStore: faults', () => {
       await Promise.all([a.g.ready(), c.g.ready()]);
       await until('c is connected', () => slowStore.stats()[name]!.connected);
       const before = slowStore.stats()[name]!.degradations; // a slow start on a busy machine counts too
-      proxy.delayMs = 300;
+      proxy.delayMs = 2_000; // nothing c sends or is sent arrives during the calls below
       // a trips while c's Redis answers too slowly to hear of it.
       a.answer.text = 'MEH';
       for (let i = 0; i < 10; i++) await a.g('q');
@@ -197,8 +197,8 @@ describe('redisStore: faults', () => {
         `safety_breaker_store_degraded_total{breaker="${name}"} ${before + 1}`,
       );
       proxy.delayMs = 0;
-      await until('c takes the open state', () => c.g.state === 'open', 3_000);
-      await until('c is connected again', () => slowStore.stats()[name]!.connected, 3_000);
+      await until('c takes the open state', () => c.g.state === 'open', 6_000);
+      await until('c is connected again', () => slowStore.stats()[name]!.connected, 6_000);
     } finally {
       await proxy.close();
     }
