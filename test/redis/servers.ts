@@ -3,7 +3,7 @@
  * in front of one that can delay or drop traffic. Tests start their own and stop them.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -203,4 +203,35 @@ export async function startRedisCluster(): Promise<RedisCluster> {
     throw error;
   }
   return { nodes: ports.map((port) => ({ host: '127.0.0.1', port })), stop };
+}
+
+export interface RedisSentinel {
+  /** Where a client asks for the master: the one sentinel. */
+  readonly sentinels: readonly { host: string; port: number }[];
+  /** The name the sentinel monitors the master by. */
+  readonly name: string;
+  stop(): Promise<void>;
+}
+
+/** A sentinel (`redis-server --sentinel`) on a free port monitoring `master` as "mymaster". */
+export async function startSentinel(master: RedisServer): Promise<RedisSentinel> {
+  const dir = mkdtempSync(join(tmpdir(), 'sb-redis-sentinel-'));
+  const port = await freePort();
+  const config = join(dir, 'sentinel.conf'); // the sentinel rewrites its own config: a file of its own
+  writeFileSync(
+    config,
+    [`port ${port}`, 'bind 127.0.0.1', `sentinel monitor mymaster 127.0.0.1 ${master.port} 1`, ''].join('\n'),
+  );
+  const child = spawn('redis-server', [config, '--sentinel'], { cwd: dir, stdio: 'ignore' }).on('error', () => {});
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null) await new Promise((r) => (child.once('exit', r), child.kill('SIGTERM')));
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await listening(port);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { sentinels: [{ host: '127.0.0.1', port }], name: 'mymaster', stop };
 }
