@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it, type TestContext } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { guard, type GuardEvents } from '../../src/guard.js';
 import type { GuardOptions } from '../../src/options.js';
@@ -155,6 +156,26 @@ describe('redisStore: replicas share one breaker', () => {
     }
     expect(probes.reduce((a, b) => a + b)).toBe(2);
     expect(probes.filter((n) => n > 0)).toHaveLength(1);
+  });
+
+  it('a client of your own, even one made with lazyConnect, is used as it is and left open', async (ctx) => {
+    const { url } = server(ctx);
+    const client = new Redis(url, { lazyConnect: true });
+    try {
+      const name = breakerName();
+      const s = redisStore({ client });
+      const a = replica(name, s);
+      const b = replica(name, store(url));
+      await until('connected', () => s.stats()[name]?.connected === true);
+      a.answer.text = 'MEH';
+      for (let i = 0; i < 10; i++) await a.g('q');
+      await until('b opens', () => b.g.state === 'open');
+      a.g.dispose();
+      await s.close();
+      expect(await client.ping()).toBe('PONG');
+    } finally {
+      client.disconnect();
+    }
   });
 
   it('bad options name the option', () => {

@@ -14,6 +14,7 @@ export interface Client {
   unsubscribe(...channels: string[]): Promise<unknown>;
   on(event: string, listener: (...args: never[]) => void): unknown;
   off(event: string, listener: (...args: never[]) => void): unknown;
+  connect(): Promise<unknown>;
   quit(): Promise<unknown>;
   disconnect(): void;
 }

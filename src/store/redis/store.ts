@@ -121,6 +121,8 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
   // Ours, or the app's: an unhandled 'error' event would crash the process.
   const onError = (): void => {};
   if (owned) client.on('error', onError);
+  // A client made with lazyConnect waits for its first command; the store never sends one to a client that is not ready.
+  if (client.status === 'wait') client.connect().catch(onError);
 
   function subscribe(channel: string, onMessage: (message: string) => void): () => void {
     if (!subscriber) {
