@@ -123,17 +123,26 @@ export class BreakerLink implements SharedBreaker {
       this.down('not connected'); // the reconcile sends the state when Redis is back
       return;
     }
-    const p = client.pipeline();
-    this.setState(p, { ...state, replica: this.replica });
-    this.saveSnapshot(p);
-    this.stats.commands += p.length;
-    within(p.exec(), this.ctx.timeoutMs)
-      .then((results) => {
+    this.send(() => {
+      const p = client.pipeline();
+      this.setState(p, { ...state, replica: this.replica });
+      this.saveSnapshot(p);
+      this.stats.commands += p.length;
+      return within(p.exec(), this.ctx.timeoutMs).then((results) => {
         const [stored] = replies(results);
-        this.stats.statesPublished++;
-        this.take(stored);
-      })
-      .catch((error: unknown) => this.down(error));
+        if (stored === null) this.stats.statesPublished++;
+        else this.take(stored); // a newer state was there first
+      });
+    });
+  }
+
+  /** Runs a request off the caller's path: whatever it throws or rejects with takes the link down, never the caller. */
+  private send(request: () => Promise<unknown>): void {
+    try {
+      request().catch((error: unknown) => this.down(error));
+    } catch (error) {
+      this.down(error);
+    }
   }
 
   mayProbe(): boolean {
@@ -321,15 +330,16 @@ export class BreakerLink implements SharedBreaker {
     lease.pending = true;
     this.stats.commands++;
     const { keys, ctx } = this;
-    within(client.call('EVAL', TAKE_LEASE, 1, keys.lease(episode), this.replica, ctx.leaseMs), ctx.timeoutMs)
-      .then((reply) => {
-        lease.held = reply === 1;
-        lease.until = lease.held ? now + ctx.leaseMs : 0;
-        // Held elsewhere: ask again later, in case its holder goes quiet and the lease lapses.
-        lease.retryAt = performance.now() + Math.min(ctx.leaseMs / 10, 250);
-      })
-      .catch((error: unknown) => this.down(error))
-      .finally(() => (lease.pending = false));
+    this.send(() =>
+      within(client.call('EVAL', TAKE_LEASE, 1, keys.lease(episode), this.replica, ctx.leaseMs), ctx.timeoutMs)
+        .then((reply) => {
+          lease.held = reply === 1;
+          lease.until = lease.held ? now + ctx.leaseMs : 0;
+          // Held elsewhere: ask again later, in case its holder goes quiet and the lease lapses.
+          lease.retryAt = performance.now() + Math.min(ctx.leaseMs / 10, 250);
+        })
+        .finally(() => (lease.pending = false)),
+    );
   }
 
   private down(reason: unknown): void {
