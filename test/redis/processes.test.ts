@@ -31,7 +31,6 @@ async function three(ctx: TestContext, name: string, recovery: { probes: number;
   needsTool(ctx, 'redis-server', 'install the Debian package redis-server');
   if (!redis) throw new Error('redis-server is installed but did not start');
   replicas = await Promise.all([0, 1, 2].map(() => spawnReplica(redis!.url, name, recovery)));
-  await sleep(100); // every link has reconciled once
   return replicas;
 }
 

@@ -84,4 +84,9 @@ lines.on('line', (line) => {
   })();
 });
 await g.ready();
+// Ready once this replica hears the others: its link connected and its subscription confirmed.
+for (const end = Date.now() + 10_000; Date.now() < end; await new Promise((r) => setTimeout(r, 5))) {
+  const link = store.stats()[name];
+  if (link?.connected && link.subscribed) break;
+}
 out({ ev: 'ready' });

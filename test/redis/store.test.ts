@@ -75,7 +75,14 @@ function replica(name: string, s: RedisStore, extra: Partial<GuardOptions<Model>
     },
   );
   open.guards.push(g);
-  return { g, answer };
+  return { g, answer, store: s };
+}
+
+/** Waits until each store's link of `name` is connected and subscribed: from then on nothing is missed. */
+async function sharing(name: string, ...stores: RedisStore[]): Promise<void> {
+  await until('every replica shares', () =>
+    stores.every((s) => s.stats()[name]?.connected === true && s.stats()[name]?.subscribed === true),
+  );
 }
 
 async function until(what: string, test: () => boolean, ms = 2_000): Promise<void> {
@@ -93,7 +100,7 @@ describe('redisStore: replicas share one breaker', () => {
     const a = replica(name, store(url));
     const b = replica(name, store(url));
     await Promise.all([a.g.ready(), b.g.ready()]);
-    await sleep(60); // both links connected and reconciled
+    await sharing(name, a.store, b.store);
     a.answer.text = 'MEH';
     const seen: GuardEvents['transition'][] = [];
     b.g.on('transition', (t) => seen.push(t));
@@ -116,7 +123,7 @@ describe('redisStore: replicas share one breaker', () => {
     const a = replica(name, store(url));
     const b = replica(name, store(url));
     await Promise.all([a.g.ready(), b.g.ready()]);
-    await sleep(60);
+    await sharing(name, a.store, b.store);
     a.answer.text = b.answer.text = 'MEH';
     const trips: GuardEvents['trip'][] = [];
     a.g.on('trip', (t) => trips.push(t));
@@ -136,7 +143,7 @@ describe('redisStore: replicas share one breaker', () => {
     const name = breakerName();
     const replicas = [0, 1, 2].map(() => replica(name, store(url)));
     await Promise.all(replicas.map((r) => r.g.ready()));
-    await sleep(60);
+    await sharing(name, ...replicas.map((r) => r.store));
     const probes = replicas.map(() => 0);
     replicas.forEach((r, i) =>
       r.g.on('outcome', (o) => {
@@ -196,7 +203,7 @@ describe('redisStore: faults', () => {
       const a = replica(name, store(url), LONG_OPEN);
       const c = replica(name, slowStore, LONG_OPEN);
       await Promise.all([a.g.ready(), c.g.ready()]);
-      await until('c is connected', () => slowStore.stats()[name]!.connected);
+      await sharing(name, a.store, slowStore);
       const before = slowStore.stats()[name]!.degradations; // a slow start on a busy machine counts too
       proxy.delayMs = 2_000; // nothing c sends or is sent arrives during the calls below
       // a trips while c's Redis answers too slowly to hear of it.
@@ -233,7 +240,7 @@ describe('redisStore: faults', () => {
       const a = replica(name, store(url), LONG_OPEN);
       const cut = replica(name, store(proxy.url), LONG_OPEN);
       await Promise.all([a.g.ready(), cut.g.ready()]);
-      await sleep(60);
+      await sharing(name, a.store, cut.store);
       proxy.partition();
       cut.answer.text = 'MEH';
       for (let i = 0; i < 10; i++) await cut.g('q');

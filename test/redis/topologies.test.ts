@@ -78,7 +78,8 @@ async function sharesOneBreaker(names: readonly string[], connect: () => Cluster
     const a = replica(name, connect);
     const b = replica(name, connect);
     await Promise.all([a.g.ready(), b.g.ready()]);
-    for (let i = 0; !(a.store.stats()[name]?.connected && b.store.stats()[name]?.connected); i++) {
+    const sharing = (r: typeof a) => r.store.stats()[name]?.connected && r.store.stats()[name]?.subscribed;
+    for (let i = 0; !(sharing(a) && sharing(b)); i++) {
       if (i > 300) throw new Error(`${name}: the store never connected`);
       await sleep(10);
     }

@@ -32,8 +32,8 @@ export interface LinkContext {
   readonly maxStreamLength: number;
   /** The command client when it is ready, else undefined (nothing is queued for a client that is not). */
   ready(): Client | undefined;
-  /** Listens to the breaker's channel; returns the way to stop. */
-  subscribe(channel: string, onMessage: (message: string) => void): () => void;
+  /** Listens to the breaker's channel (`onSubscribed` once Redis confirms); returns the way to stop. */
+  subscribe(channel: string, onMessage: (message: string) => void, onSubscribed: () => void): () => void;
   /** Did the start-up load of this breaker fail (so the snapshot is restored when Redis answers)? Clears the mark. */
   takeFailedLoad(breaker: string): boolean;
   /** Reports the link going down (with the reason) or up. */
@@ -44,6 +44,8 @@ export interface LinkContext {
 export interface LinkStats {
   /** Redis answered the last round trip within `timeoutMs`. */
   connected: boolean;
+  /** Redis has confirmed the subscription to this breaker's state changes. */
+  subscribed: boolean;
   /** Times the link went down (Redis unreachable, failing or slower than `timeoutMs`). */
   degradations: number;
   /** Redis commands sent. */
@@ -62,6 +64,7 @@ const READ_COUNT = 1_000;
 export class BreakerLink implements SharedBreaker {
   readonly stats: LinkStats = {
     connected: false,
+    subscribed: false,
     degradations: 0,
     commands: 0,
     outcomesSent: 0,
@@ -96,7 +99,11 @@ export class BreakerLink implements SharedBreaker {
     private readonly side: ReplicaSide,
     private readonly ctx: LinkContext,
   ) {
-    this.unsubscribe = ctx.subscribe(keys.channel, (message) => this.message(message));
+    this.unsubscribe = ctx.subscribe(
+      keys.channel,
+      (message) => this.message(message),
+      () => (this.stats.subscribed = true),
+    );
     this.timer = setInterval(() => void this.tick(), ctx.flushMs);
     this.timer.unref();
   }

@@ -115,7 +115,8 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
   const metrics = o.registry && storeMetrics(o.registry);
   const links = new Map<string, BreakerLink>();
   const failedLoads = new Set<string>();
-  const channels = new Map<string, Set<(message: string) => void>>();
+  /** Per channel: the listeners of this process's links, and the SUBSCRIBE confirming it. */
+  const channels = new Map<string, { listeners: Set<(message: string) => void>; subscribed: Promise<unknown> }>();
   let subscriber: Client | undefined;
   let linkCount = 0;
   // Ours, or the app's: an unhandled 'error' event would crash the process.
@@ -124,7 +125,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
   // A client made with lazyConnect waits for its first command; the store never sends one to a client that is not ready.
   if (client.status === 'wait') client.connect().catch(onError);
 
-  function subscribe(channel: string, onMessage: (message: string) => void): () => void {
+  function subscribe(channel: string, onMessage: (message: string) => void, onSubscribed: () => void): () => void {
     if (!subscriber) {
       // Pub/sub needs a connection of its own; its only commands, (UN)SUBSCRIBE, may wait for it to connect.
       const duplicate = (client as unknown as { duplicate(...args: unknown[]): Client }).duplicate.bind(client);
@@ -132,14 +133,16 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       subscriber = client.isCluster ? duplicate([], waiting) : duplicate(waiting);
       subscriber.on('error', onError);
       subscriber.on('message', ((from: string, message: string) => {
-        for (const listener of channels.get(from) ?? []) listener(message);
+        for (const listener of channels.get(from)?.listeners ?? []) listener(message);
       }) as (...args: never[]) => void);
     }
-    let listeners = channels.get(channel);
-    if (!listeners) {
-      channels.set(channel, (listeners = new Set()));
-      subscriber.subscribe(channel).catch(onError);
+    let entry = channels.get(channel);
+    if (!entry) {
+      entry = { listeners: new Set(), subscribed: subscriber.subscribe(channel) };
+      channels.set(channel, entry);
     }
+    entry.subscribed.then(onSubscribed, onError);
+    const listeners = entry.listeners;
     listeners.add(onMessage);
     return () => {
       listeners.delete(onMessage);
