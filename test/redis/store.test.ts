@@ -255,6 +255,30 @@ describe('redisStore: faults', () => {
     }
   });
 
+  it('a stale open state never re-opens the others: a replica cut off while they closed takes the newer close', async (ctx) => {
+    const { url, port } = server(ctx);
+    const proxy = await startProxy(port);
+    try {
+      const name = breakerName();
+      const a = replica(name, store(url), LONG_OPEN);
+      const cut = replica(name, store(proxy.url), LONG_OPEN);
+      await sharing(name, a.store, cut.store);
+      a.answer.text = 'MEH';
+      for (let i = 0; i < 10; i++) await a.g('q');
+      await until('cut opens', () => cut.g.state === 'open');
+      proxy.partition();
+      a.g.reset('the operator closed it'); // newer than the open the cut replica still holds
+      await sleep(100);
+      expect(cut.g.state).toBe('open');
+      proxy.heal();
+      await until('cut takes the close', () => cut.g.state === 'closed', 5_000);
+      await sleep(100);
+      expect(a.g.state).toBe('closed');
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('Redis unreachable from the start: calls go on at once, and the state is shared when it comes', async (ctx) => {
     const { url } = server(ctx);
     const nobody = 'redis://127.0.0.1:1';
