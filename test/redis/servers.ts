@@ -59,30 +59,21 @@ export async function startRedis(): Promise<RedisServer> {
     port,
     url: `redis://127.0.0.1:${port}`,
     async start() {
-      child = spawn(
-        'redis-server',
-        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-        {
-          stdio: 'ignore',
-        },
-      );
+      const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+      child = spawn('redis-server', args, { stdio: 'ignore' });
+      child.on('error', () => {}); // a failed start shows as nothing listening
       await listening(port);
     },
-    async kill() {
-      if (!child) return;
-      const c = child;
-      child = undefined;
-      c.kill('SIGKILL');
-      await exited(c);
-    },
-    async stop() {
-      if (!child) return;
-      const c = child;
-      child = undefined;
-      c.kill('SIGTERM');
-      await exited(c);
-    },
+    kill: () => end('SIGKILL'),
+    stop: () => end('SIGTERM'),
   };
+  async function end(signal: NodeJS.Signals): Promise<void> {
+    if (!child) return;
+    const c = child;
+    child = undefined;
+    c.kill(signal);
+    await exited(c);
+  }
   await server.start();
   return server;
 }

@@ -93,14 +93,19 @@ async function until(what: string, test: () => boolean, ms = 2_000): Promise<voi
   }
 }
 
+/** Two replicas of a fresh breaker on the test server, sharing. */
+async function pair(ctx: TestContext) {
+  const { url } = server(ctx);
+  const name = breakerName();
+  const a = replica(name, store(url));
+  const b = replica(name, store(url));
+  await sharing(name, a.store, b.store);
+  return { name, a, b };
+}
+
 describe('redisStore: replicas share one breaker', () => {
   it('a trip on one replica opens the others within 100 ms', async (ctx) => {
-    const { url } = server(ctx);
-    const name = breakerName();
-    const a = replica(name, store(url));
-    const b = replica(name, store(url));
-    await Promise.all([a.g.ready(), b.g.ready()]);
-    await sharing(name, a.store, b.store);
+    const { a, b } = await pair(ctx);
     a.answer.text = 'MEH';
     const seen: GuardEvents['transition'][] = [];
     b.g.on('transition', (t) => seen.push(t));
@@ -118,12 +123,7 @@ describe('redisStore: replicas share one breaker', () => {
   });
 
   it('outcomes count once across replicas: neither has enough calls alone, together they trip', async (ctx) => {
-    const { url } = server(ctx);
-    const name = breakerName();
-    const a = replica(name, store(url));
-    const b = replica(name, store(url));
-    await Promise.all([a.g.ready(), b.g.ready()]);
-    await sharing(name, a.store, b.store);
+    const { a, b } = await pair(ctx);
     a.answer.text = b.answer.text = 'MEH';
     const trips: GuardEvents['trip'][] = [];
     a.g.on('trip', (t) => trips.push(t));
@@ -192,19 +192,35 @@ describe('redisStore: replicas share one breaker', () => {
   });
 });
 
+type Replica = ReturnType<typeof replica>;
+
+/**
+ * Two replicas of a fresh breaker, `a` on Redis and `far` through a proxy in front of it, both
+ * sharing before `body` runs; the proxy is closed after it.
+ */
+async function acrossProxy(
+  ctx: TestContext,
+  farOptions: Partial<Parameters<typeof redisStore>[0]>,
+  body: (parts: { name: string; a: Replica; far: Replica; proxy: Proxy }) => Promise<void>,
+): Promise<void> {
+  const { url, port } = server(ctx);
+  const proxy = await startProxy(port);
+  try {
+    const name = breakerName();
+    const a = replica(name, store(url), LONG_OPEN);
+    const far = replica(name, store(proxy.url, farOptions), LONG_OPEN);
+    await sharing(name, a.store, far.store);
+    await body({ name, a, far, proxy });
+  } finally {
+    await proxy.close();
+  }
+}
+
 describe('redisStore: faults', () => {
   it('a slow Redis never slows a call; the replica runs alone, counts it, and catches up when Redis is fast again', async (ctx) => {
-    const { url, port } = server(ctx);
-    const proxy: Proxy = await startProxy(port);
-    try {
-      const name = breakerName();
-      const registry = new Registry();
-      const slowStore = store(proxy.url, { registry });
-      const a = replica(name, store(url), LONG_OPEN);
-      const c = replica(name, slowStore, LONG_OPEN);
-      await Promise.all([a.g.ready(), c.g.ready()]);
-      await sharing(name, a.store, slowStore);
-      const before = slowStore.stats()[name]!.degradations; // a slow start on a busy machine counts too
+    const registry = new Registry();
+    await acrossProxy(ctx, { registry }, async ({ name, a, far: c, proxy }) => {
+      const before = c.store.stats()[name]!.degradations; // a slow start on a busy machine counts too
       proxy.delayMs = 2_000; // nothing c sends or is sent arrives during the calls below
       // a trips while c's Redis answers too slowly to hear of it.
       a.answer.text = 'MEH';
@@ -218,7 +234,7 @@ describe('redisStore: faults', () => {
       }
       expect(slowest).toBeLessThan(50);
       expect(c.g.state).toBe('closed');
-      const stats = slowStore.stats()[name]!;
+      const stats = c.store.stats()[name]!;
       expect(stats.connected).toBe(false);
       expect(stats.degradations).toBe(before + 1);
       expect(await registry.getSingleMetricAsString('safety_breaker_store_degraded_total')).toContain(
@@ -226,21 +242,12 @@ describe('redisStore: faults', () => {
       );
       proxy.delayMs = 0;
       await until('c takes the open state', () => c.g.state === 'open', 6_000);
-      await until('c is connected again', () => slowStore.stats()[name]!.connected, 6_000);
-    } finally {
-      await proxy.close();
-    }
+      await until('c is connected again', () => c.store.stats()[name]!.connected, 6_000);
+    });
   });
 
   it('a trip made during a partition is never lost: the others open when it heals', async (ctx) => {
-    const { url, port } = server(ctx);
-    const proxy = await startProxy(port);
-    try {
-      const name = breakerName();
-      const a = replica(name, store(url), LONG_OPEN);
-      const cut = replica(name, store(proxy.url), LONG_OPEN);
-      await Promise.all([a.g.ready(), cut.g.ready()]);
-      await sharing(name, a.store, cut.store);
+    await acrossProxy(ctx, {}, async ({ a, far: cut, proxy }) => {
       proxy.partition();
       cut.answer.text = 'MEH';
       for (let i = 0; i < 10; i++) await cut.g('q');
@@ -250,19 +257,11 @@ describe('redisStore: faults', () => {
       proxy.heal();
       // ioredis reconnects; the link's next round trip reconciles.
       await until('a takes the open state', () => a.g.state === 'open', 5_000);
-    } finally {
-      await proxy.close();
-    }
+    });
   });
 
   it('a stale open state never re-opens the others: a replica cut off while they closed takes the newer close', async (ctx) => {
-    const { url, port } = server(ctx);
-    const proxy = await startProxy(port);
-    try {
-      const name = breakerName();
-      const a = replica(name, store(url), LONG_OPEN);
-      const cut = replica(name, store(proxy.url), LONG_OPEN);
-      await sharing(name, a.store, cut.store);
+    await acrossProxy(ctx, {}, async ({ a, far: cut, proxy }) => {
       a.answer.text = 'MEH';
       for (let i = 0; i < 10; i++) await a.g('q');
       await until('cut opens', () => cut.g.state === 'open');
@@ -274,9 +273,7 @@ describe('redisStore: faults', () => {
       await until('cut takes the close', () => cut.g.state === 'closed', 5_000);
       await sleep(100);
       expect(a.g.state).toBe('closed');
-    } finally {
-      await proxy.close();
-    }
+    });
   });
 
   it('Redis unreachable from the start: calls go on at once, and the state is shared when it comes', async (ctx) => {
