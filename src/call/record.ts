@@ -84,9 +84,9 @@ export class Recorder {
       return;
     }
     if (admission !== 'primary' || machine.state(observation.now) !== 'closed') return;
+    // The current windows, even for a call that started before a reconfigure: counted once, never lost.
     this.core.shared?.counted(observation);
     if (this.countPolicies(observation)) return;
-    // The current windows, even for a call that started before a reconfigure: counted once, never lost.
     const { windowDetectors } = this.core.live;
     if (windowDetectors.length === 0) return;
     const record: CallRecord = {
