@@ -316,4 +316,30 @@ describe('redisStore: learned baselines', () => {
     await alone.g.ready();
     expect(alone.g.stats().policies[0]!.threshold).toBe(Infinity);
   });
+
+  it('a replica that starts while Redis is unreachable restores the baseline once Redis answers', async (ctx) => {
+    const { url, port } = server(ctx);
+    const name = breakerName();
+    const trip = [{ policy: 'cusum' as const, warmupCalls: 100, shift: 4, falseTripEvery: 1e4 }];
+    const first = replica(name, store(url), { trip });
+    for (let i = 0; i < 120; i++) {
+      first.answer.text = i % 50 === 0 ? 'MEH' : 'fine answer';
+      await first.g('q');
+    }
+    const learned = first.g.stats().policies[0]!.threshold;
+    first.g.dispose();
+    await sleep(30);
+
+    const proxy = await startProxy(port);
+    try {
+      proxy.partition();
+      const late = replica(name, store(proxy.url), { trip });
+      await late.g.ready(); // the load gave up after timeoutMs
+      expect(late.g.stats().policies[0]!.threshold).toBe(Infinity);
+      proxy.heal();
+      await until('the baseline is restored', () => late.g.stats().policies[0]!.threshold === learned, 5_000);
+    } finally {
+      await proxy.close();
+    }
+  });
 });

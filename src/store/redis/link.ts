@@ -81,6 +81,8 @@ export class BreakerLink implements SharedBreaker {
   private lastId: string | undefined;
   private busy = false;
   private reconcile = true;
+  /** The start-up load failed: restore the stored snapshot at the next reconcile. */
+  private lateRestore = false;
   private readonly startedAt = performance.now();
   private lastSync = -Infinity;
   private lastSnapshot = performance.now();
@@ -194,6 +196,8 @@ export class BreakerLink implements SharedBreaker {
       if (this.stats.connected || performance.now() - this.startedAt > this.ctx.timeoutMs) this.down('not connected');
       return;
     }
+    // A start-up load that failed (Redis was not there yet) is made up for by the next reconcile.
+    if (this.ctx.takeFailedLoad(this.breaker)) this.lateRestore = this.reconcile = true;
     this.busy = true;
     try {
       if (this.reconcile) await this.reconcileWith(client);
@@ -209,27 +213,26 @@ export class BreakerLink implements SharedBreaker {
   /** After start-up or an outage: the newest state wins on both sides; a snapshot that could not load at start-up is restored. */
   private async reconcileWith(client: Client): Promise<void> {
     const local = this.side.state();
-    const late = this.ctx.takeFailedLoad(this.breaker);
+    const late = this.lateRestore;
     const p = client.pipeline();
     if (local) this.setState(p, { ...local, replica: local.replica || this.replica });
     else p.call('GET', this.keys.state);
-    if (this.lastId === undefined) p.call('XREVRANGE', this.keys.outcomes, '+', '-', 'COUNT', 1);
+    const findEnd = this.lastId === undefined;
+    if (findEnd) p.call('XREVRANGE', this.keys.outcomes, '+', '-', 'COUNT', 1);
     if (late) p.call('GET', this.keys.snapshot);
     this.stats.commands += p.length;
-    let results: unknown[];
-    try {
-      results = replies(await within(p.exec(), this.ctx.timeoutMs));
-    } catch (error) {
-      if (late) this.ctx.takeFailedLoad(this.breaker); // still to do
-      throw error;
-    }
-    const [state, last, snapshot] = results;
-    if (this.lastId === undefined) this.lastId = streamEnd(last);
-    if (late && typeof snapshot === 'string') {
-      try {
-        this.side.restoreLate(JSON.parse(snapshot) as BreakerSnapshot);
-      } catch {
-        // A snapshot that is not JSON is someone else's key: leave it.
+    const results = replies(await within(p.exec(), this.ctx.timeoutMs));
+    const state = results.shift();
+    if (findEnd) this.lastId = streamEnd(results.shift());
+    if (late) {
+      this.lateRestore = false;
+      const snapshot = results.shift();
+      if (typeof snapshot === 'string') {
+        try {
+          this.side.restoreLate(JSON.parse(snapshot) as BreakerSnapshot);
+        } catch {
+          // A snapshot that is not JSON is someone else's key: leave it.
+        }
       }
     }
     this.take(state);
