@@ -19,6 +19,7 @@ export const entry = {
   incidents: 'src/entries/incidents.ts',
   notify: 'src/entries/notify.ts',
   'file-store': 'src/entries/file-store.ts',
+  redis: 'src/entries/redis.ts',
   express: 'src/integrations/express.ts',
   fastify: 'src/integrations/fastify.ts',
 };

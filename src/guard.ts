@@ -79,8 +79,13 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
   core.live = buildLive(o, where, liveParts);
   observe.emit('mode', o.mode);
   if (o.mode === 'disabled') machine.disable('created disabled', clock());
-  const start = startUp(core, o, liveParts, (error, what) =>
-    logger.error({ breaker: name, ...describeError(error) }, `breaker ${name}: ${what}`),
+  const recorder = new Recorder(core);
+  const start = startUp(
+    core,
+    o,
+    liveParts,
+    (error, what) => logger.error({ breaker: name, ...describeError(error) }, `breaker ${name}: ${what}`),
+    { onTransition: transitions.onTransition, recorder },
   );
   observe.subscribe(start.storeSink);
   const stopMetrics = metrics.source(scrapeReader(core));
@@ -88,7 +93,7 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
   const call = createRouteCall({
     core,
     counts,
-    recorder: new Recorder(core),
+    recorder,
     suite,
     textOf,
     contextOf: o.context as ((...args: unknown[]) => CallContext) | undefined,
@@ -108,6 +113,7 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
     options: options as unknown as Record<string, unknown>,
     onDispose() {
       start.saveNow();
+      start.leave();
       stopMetrics();
       for (const q of liveParts.asyncQueues) q.dispose();
       for (const d of liveParts.deadlineQueues) d.release(); // calls in flight still time out

@@ -1,6 +1,7 @@
 /** The state one guard's parts share: its name, clock, breaker, live settings and reporting. */
 import type { BreakerStateMachine } from '../breaker/state-machine.js';
 import type { Mode } from '../options.js';
+import type { SharedBreaker } from '../store/types.js';
 import type { Live } from './live.js';
 import type { Observe } from './observe.js';
 
@@ -15,4 +16,6 @@ export interface Core {
   live: Live;
   mode: Mode;
   disposed: boolean;
+  /** Set when the store is shared by replicas (`BreakerStore.share`). */
+  shared?: SharedBreaker;
 }

@@ -31,6 +31,11 @@ export class ProbeSuite {
 
   /** A probe admission waits for the suite: until it passed in this episode, real calls go to the fallbacks. */
   gate(admission: Admission): Admission {
+    // Replicas: only the holder of the half-open episode's lease probes, so k probes run in all.
+    if (admission === 'probe' && this.core.shared?.mayProbe() === false) {
+      this.core.machine.probeAbandoned();
+      return 'rejected';
+    }
     const probes = this.core.live.o.probes as unknown[][] | undefined;
     if (admission !== 'probe' || !probes || this.passed === this.episode) return admission;
     this.core.machine.probeAbandoned();

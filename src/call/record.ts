@@ -51,6 +51,16 @@ export class Recorder {
     );
   }
 
+  /** Feeds the trip policies of the current windows (a replica's own call, or one another replica counted); true when one tripped. */
+  countPolicies(observation: Observation): boolean {
+    const { machine } = this.core;
+    for (const policy of this.core.live.policies) {
+      const decision = policy.observe(observation);
+      if (decision && machine.trip(decision, observation.now)) return true;
+    }
+    return false;
+  }
+
   /** `j`: the judgement of an answer (undefined for a failure); `signals`: its signals with any async ones. */
   private feed(
     admission: Admission,
@@ -75,11 +85,9 @@ export class Recorder {
     }
     if (admission !== 'primary' || machine.state(observation.now) !== 'closed') return;
     // The current windows, even for a call that started before a reconfigure: counted once, never lost.
-    const { policies, windowDetectors } = this.core.live;
-    for (const policy of policies) {
-      const decision = policy.observe(observation);
-      if (decision && machine.trip(decision, observation.now)) return;
-    }
+    this.core.shared?.counted(observation);
+    if (this.countPolicies(observation)) return;
+    const { windowDetectors } = this.core.live;
     if (windowDetectors.length === 0) return;
     const record: CallRecord = {
       ...(j

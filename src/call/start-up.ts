@@ -6,10 +6,13 @@
 import { loadDefaultDetectors } from '../detectors/defaults.js';
 import type { Detector } from '../detectors/types.js';
 import type { ParsedGuardOptions } from '../options.js';
+import type { Transition } from '../breaker/state-machine.js';
 import type { BreakerStore } from '../store/types.js';
 import type { Core } from './core.js';
 import { buildLive, type LiveParts } from './live.js';
 import type { Subscriber } from './observe.js';
+import type { Recorder } from './record.js';
+import { joinReplicas } from './replicas.js';
 import { applySnapshot, takeSnapshot, type BreakerSnapshot } from './snapshot.js';
 
 export interface StartUp {
@@ -20,6 +23,14 @@ export interface StartUp {
   readonly storeSink: Subscriber;
   /** The last save, on dispose. */
   saveNow(): void;
+  /** Leaves the replicas of a shared store (on dispose). */
+  leave(): void;
+}
+
+/** What a shared store (`BreakerStore.share`) needs from the guard. */
+export interface ReplicaParts {
+  readonly onTransition: (t: Transition) => void;
+  readonly recorder: Recorder;
 }
 
 export function startUp(
@@ -27,8 +38,15 @@ export function startUp(
   o: ParsedGuardOptions,
   parts: LiveParts & { setDefaults(detectors: readonly Detector[]): void },
   report: (error: unknown, what: string) => void,
+  replicaParts?: ReplicaParts,
 ): StartUp {
   const store = o.store as BreakerStore | undefined;
+  // Joined before the load, so a store that could not load now can restore when it is reachable.
+  const replicas =
+    store?.share && replicaParts
+      ? joinReplicas(core, store.share.bind(store), replicaParts.onTransition, replicaParts.recorder, report)
+      : undefined;
+  core.shared = replicas?.shared;
   const tasks: Promise<void>[] = [];
   if (o.detectors === undefined) {
     tasks.push(
@@ -43,7 +61,8 @@ export function startUp(
     const restore = (snapshot: BreakerSnapshot | undefined): void => {
       if (snapshot === undefined || core.disposed) return;
       try {
-        applySnapshot(core, snapshot, `${core.where} store`);
+        // A shared snapshot may come from a replica in another mode: this guard keeps its own.
+        applySnapshot(core, replicas ? { ...snapshot, mode: core.mode } : snapshot, `${core.where} store`);
         core.observe.emit('restored', core.machine.state(core.clock()));
       } catch (error) {
         report(error, 'the stored snapshot could not be restored; starting fresh');
@@ -80,7 +99,8 @@ export function startUp(
   return {
     pending: () => running,
     ready: () => done,
-    storeSink: store ? { transition: save } : {},
+    storeSink: replicas?.sink ?? (store ? { transition: save } : {}),
     saveNow: save,
+    leave: () => replicas?.shared.close(),
   };
 }

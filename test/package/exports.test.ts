@@ -95,6 +95,12 @@ describe('subpaths', () => {
     expect(rootNames.filter((n) => n.endsWith('Policy'))).toEqual([]);
   });
 
+  it('safety-breaker/redis holds the Redis store; ioredis stays an optional peer', async () => {
+    expect(Object.keys(await load('redis'))).toEqual(['redisStore']);
+    const manifest = pkg as unknown as { peerDependenciesMeta: Record<string, { optional?: boolean }> };
+    expect(manifest.peerDependenciesMeta.ioredis).toEqual({ optional: true });
+  });
+
   it('safety-breaker/toxicity gives an incremental scanner, not the scanner class', async () => {
     const toxicity = await load('toxicity');
     expect(toxicity).not.toHaveProperty('ToxicityScanner');
