@@ -20,17 +20,8 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  BITS,
-  BOS,
-  GROUP_FLAG,
-  HEADS,
-  MASK,
-  TABLE_SIZE,
-  WINDOW,
-  ZERO_BUCKET,
-  bigramHash,
-} from '../src/detectors/toxicity/model.js';
+import { BITS, HEADS, TABLE_SIZE, WINDOW, ZERO_BUCKET } from '../src/detectors/toxicity/model.js';
+import { SLOTS } from '../src/detectors/toxicity/features.js';
 import { trainerView } from '../src/detectors/toxicity/scanner.js';
 
 export const SEED = 20261127;
@@ -146,34 +137,21 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-/** Feature buckets per word: [unigram, bigram] for word i at 2i, 2i+1. */
-export function features(hashes: readonly number[]): Int32Array {
-  const f = new Int32Array(hashes.length * 2);
-  let prev = BOS;
-  for (let i = 0; i < hashes.length; i++) {
-    const g = hashes[i] as number;
-    // A group's name: the zero unigram bucket, but a word of the bigram chain.
-    const h = g & ~GROUP_FLAG;
-    f[2 * i] = g & GROUP_FLAG ? ZERO_BUCKET : h & MASK;
-    f[2 * i + 1] = bigramHash(prev, h) & MASK;
-    prev = h;
-  }
-  return f;
-}
-
-/** Max window sum and the window's [from, to) word range, for weights w (stride HEADS, head k). */
+/**
+ * Max window sum and the window's [from, to) word range, for weights w (stride HEADS, head k);
+ * `f` holds SLOTS buckets per word (features.ts).
+ */
 export function maxWindow(f: Int32Array, w: Float64Array | Int8Array, k: number): [number, number, number] {
-  const n = f.length / 2;
+  const n = f.length / SLOTS;
   if (n === 0) return [-Infinity, 0, 0];
   const pref = new Float64Array(n + 1);
   let best = -Infinity;
   let from = 0;
   let to = 0;
   for (let i = 1; i <= n; i++) {
-    pref[i] =
-      (pref[i - 1] as number) +
-      (w[(f[2 * i - 2] as number) * HEADS + k] as number) +
-      (w[(f[2 * i - 1] as number) * HEADS + k] as number);
+    let sum = pref[i - 1] as number;
+    for (let j = (i - 1) * SLOTS; j < i * SLOTS; j++) sum += w[(f[j] as number) * HEADS + k] as number;
+    pref[i] = sum;
     const lo = i >= WINDOW ? i - WINDOW : 0;
     const s = (pref[i] as number) - (pref[lo] as number);
     if (s > best) {
@@ -215,7 +193,7 @@ export function train(
         const g = (p - (d.y[k] as number)) * d.weight;
         bg2[k] = (bg2[k] as number) + g * g;
         bias[k] = (bias[k] as number) - (o.lr * g) / Math.sqrt(bg2[k] as number);
-        for (let t = 2 * from; t < 2 * to; t++) {
+        for (let t = SLOTS * from; t < SLOTS * to; t++) {
           if (d.f[t] === ZERO_BUCKET) continue; // stays zero
           const j = (d.f[t] as number) * HEADS + k;
           const gj = g + o.l2 * (w[j] as number);
@@ -275,7 +253,7 @@ export function featurise(rows: readonly Row[]): Doc[] {
     const v = trainerView(r.text);
     return {
       r,
-      f: features(v.words),
+      f: v.buckets,
       ruleFlag: v.rules >= 0.5 || v.profanity >= 0.5,
       rules: v.rules,
       profanity: v.profanity,

@@ -25,6 +25,7 @@ import { HASH_MASK, WORD_HASH_SEED, WordHasher, finishWordHash, hashUnit, hashWo
 import { BOS, GROUP_FLAG, MASK, TABLE_SIZE, WINDOW, ZERO_BUCKET, bigramHash, loadModel, type Model } from './model.js';
 import { FAST_RING, S, WORD, createFastScan, type FastScan } from './fast-scan.js';
 import { mapCodePoint } from './normalize.js';
+import { FOREIGN_WORD, ModelFeatures, NUMBER_WORD, SLOTS, TARGET_GROUP, TARGET_NONE, TARGET_YOU } from './features.js';
 
 /** The five categories, each scored in [0, 1]. */
 export const CATEGORIES = ['toxicity', 'insult', 'profanity', 'identity_attack', 'threat'] as const;
@@ -53,7 +54,7 @@ export interface ToxicityResult {
 export const MAX_SPANS = 32;
 /** Model-only evidence is reported as a span from this score up. */
 const EXTRA_SPAN = 0.25;
-/** "No window yet": below any window sum (a window sums at most 2 × 24 int8 weights). */
+/** "No window yet": below any window sum (a window sums at most SLOTS × 24 int8 weights). */
 const NO_WINDOW = -(1 << 30);
 const TOKEN_CAP = 48; // longer "words" are hashed but never looked up
 const RUN_CAP = 24; // letters in a run of single letters ("f u c k")
@@ -119,6 +120,12 @@ const ZERO_U = ZERO_BUCKET << 1;
 /** Hashers for the colder paths (scans are synchronous: never two users at once). */
 const scratchHash = new WordHasher();
 const scratchHash2 = new WordHasher();
+/**
+ * Whether whole texts go through the first stages (the JavaScript first stage, WebAssembly, `plain`).
+ * Off: they sum only the word and word-pair weights, not the other features of features.ts, so
+ * they would score differently from the full scan; every text takes the full scan.
+ */
+const FIRST_STAGES = false;
 /** Words the first stage's ring remembers (a power of two). */
 const BIG = 1024;
 const BIG_MASK = BIG - 1;
@@ -277,7 +284,7 @@ interface Hit {
 export class ToxicityScanner {
   private readonly lex: Lexicon = lexicon();
   private readonly model: Model;
-  private readonly sink: ((hash: number) => void) | undefined;
+  private readonly sink: ((buckets: Int32Array) => void) | undefined;
 
   private pos: number = 0; // global offset of the next code unit
   private high: number = -1; // pending high surrogate
@@ -294,6 +301,7 @@ export class ToxicityScanner {
   private tLetters: number = 0;
   private tUpper: boolean = false;
   private tOther: boolean = false; // letters of non-Latin scripts
+  private tFolded: boolean = false; // letters folded to ASCII ("é", "ş"): a word of another language, or obfuscation
   private tBuf = new Uint16Array(TOKEN_CAP);
   // Symbols after a word that join it only if a letter follows ("sh!t" but not "hi!")
   private sLen: number = 0;
@@ -329,6 +337,9 @@ export class ToxicityScanner {
   // Model
   private mCount: number = 0;
   private mPrev: number = BOS;
+  /** The model's feature state (features.ts) and the current word's buckets. */
+  private feat = new ModelFeatures();
+  private readonly fBuf = new Int32Array(SLOTS);
   private mSlot: number = 0; // ring slot of the last word; slot of word i is i % WINDOW
   private mPrefT: number = 0; // prefix sums of the two heads, in int8 units, wrapping at 2^32 (differences stay exact)
   private mPrefH: number = 0;
@@ -362,8 +373,8 @@ export class ToxicityScanner {
   /** The first stage's ring of prefix sums and starts, BIG words deep (allocated on first use). */
   private big: Int32Array | undefined = undefined;
 
-  /** @param sink internal: receives the model's word hashes (the trainer uses it). */
-  constructor(sink?: (hash: number) => void) {
+  /** @param sink internal: receives each word's feature buckets (the trainer uses it). */
+  constructor(sink?: (buckets: Int32Array) => void) {
     this.sink = sink;
     // The trainer (sink) only needs words: it must not depend on the weights it is about to write.
     this.model = sink ? { table: new Int8Array(TABLE_SIZE), scale: [0, 0], bias: [0, 0], slope: [1, 1] } : loadModel();
@@ -384,6 +395,7 @@ export class ToxicityScanner {
     this.tLetters = 0;
     this.tUpper = false;
     this.tOther = false;
+    this.tFolded = false;
     this.sLen = 0;
     this.sEnd = 0;
     this.gapLen = 0;
@@ -402,6 +414,7 @@ export class ToxicityScanner {
     this.mCount = 0;
     this.ringInFast = false;
     this.mPrev = BOS;
+    this.feat.reset();
     this.best = {
       toxicity: undefined,
       insult: undefined,
@@ -504,10 +517,10 @@ export class ToxicityScanner {
   }
 
   /** @internal Rule evidence of the text scanned so far, for the trainer (see `trainerView`). */
-  trainerEvidence(words: number[]): TrainerView {
+  trainerEvidence(buckets: Int32Array): TrainerView {
     const b = this.best;
     return {
-      words,
+      buckets,
       profanity: b.profanity?.score ?? 0,
       rules: Math.max(b.insult?.score ?? 0, b.identity_attack?.score ?? 0, b.threat?.score ?? 0),
       sawGroup: this.sawGroup,
@@ -551,6 +564,7 @@ export class ToxicityScanner {
       else if (Array.isArray(v)) other[key] = v.slice();
     }
     other.best = { ...this.best };
+    other.feat = this.feat.copy();
     return c;
   }
 
@@ -1109,8 +1123,8 @@ export class ToxicityScanner {
   scanWhole(text: string, stage1 = true): ToxicityResult {
     if (!warmed) warmUp();
     this.reset();
-    this.lastStage1 = stage1;
-    if (!stage1) {
+    this.lastStage1 = stage1 && FIRST_STAGES;
+    if (!stage1 || !FIRST_STAGES) {
       this.push(text);
       return this.end();
     }
@@ -1202,8 +1216,10 @@ export class ToxicityScanner {
       const c = s.charCodeAt(j);
       if (c < 128) {
         const k = CLASS[c] as number;
-        if (k === LET) this.letter(c | 32, at, false);
-        else this.ascii(c, k, at);
+        if (k === LET) {
+          this.letter(c | 32, at, false);
+          this.tFolded = true;
+        } else this.ascii(c, k, at);
       } else {
         this.letter(c, at, false);
         this.tOther = true;
@@ -1222,7 +1238,7 @@ export class ToxicityScanner {
     this.tStart = at;
     this.tHash.reset();
     this.tLast = -1;
-    this.tRepeat = this.tDigit = this.tSym = this.tOther = false;
+    this.tRepeat = this.tDigit = this.tSym = this.tOther = this.tFolded = false;
     this.tLetters = 0;
     this.tUpper = upper;
   }
@@ -1298,6 +1314,7 @@ export class ToxicityScanner {
       !this.tSym &&
       !this.tDigit &&
       !this.tOther &&
+      !this.tFolded &&
       this.rLen === 0 &&
       this.pEntry === undefined
     ) {
@@ -1317,7 +1334,7 @@ export class ToxicityScanner {
         this.gapLen = 0;
         this.gapEnd = false;
         this.gapNewline = false;
-        this.modelWord(h, (h & MASK) << 1, this.tStart, this.tEnd);
+        this.modelWord(h, false, TARGET_NONE, sent, this.tStart, this.tEnd);
         if (sent) this.sentLen = 0;
         const i = this.hCount & (HIST - 1);
         this.hRoles[i] = e ? e.roles : 0;
@@ -1359,7 +1376,7 @@ export class ToxicityScanner {
     if (this.tLetters === 0) {
       // Numbers and symbol-only words: model feature only.
       if (this.rLen > 0) this.flushRun();
-      this.word(undefined, this.tSym ? this.alnumHash(len) : this.tokenHash(), start, end, sent, false);
+      this.word(undefined, NUMBER_WORD, start, end, sent, false);
       return;
     }
     const h = this.tokenHash();
@@ -1402,6 +1419,7 @@ export class ToxicityScanner {
       }
       if (entry) modelHash = hashWord(entry.word);
     }
+    if (!entry && (this.tOther || this.tFolded)) modelHash = FOREIGN_WORD;
     this.word(entry, modelHash, start, end, sent, this.tUpper);
   }
 
@@ -1609,7 +1627,14 @@ export class ToxicityScanner {
     // read the zero unigram bucket — the model must not learn that naming a group is toxic — but
     // take part in bigrams ("filthy muslims", "muslims are"). Slurs are ordinary model words.
     if (!(roles & R.EXPLETIVE))
-      this.modelWord(hash, (roles & (R.GROUP | R.SLUR)) === R.GROUP ? ZERO_U : (hash & MASK) << 1, start, end);
+      this.modelWord(
+        hash,
+        (roles & (R.GROUP | R.SLUR)) === R.GROUP,
+        roles & (R.GROUP | R.SLUR) ? TARGET_GROUP : roles & R.SECOND ? TARGET_YOU : TARGET_NONE,
+        sent,
+        start,
+        end,
+      );
     if (sent) this.sentLen = 0;
     if (e !== undefined && e.trigger) this.patterns(e, roles, start, end);
     const i = this.hCount & (HIST - 1);
@@ -1622,11 +1647,19 @@ export class ToxicityScanner {
     this.sentLen++;
   }
 
-  /** `u`: the word's unigram index in the table — `(hash & MASK) << 1`, or {@link ZERO_U} for a group's name. */
-  private modelWord(hash: number, u: number, start: number, end: number): void {
-    if (this.sink) this.sink(u === ZERO_U ? hash | GROUP_FLAG : hash);
+  /** A model word: `name`, a group's name; `target`, how it names a target; `sent`, it starts a sentence (features.ts). */
+  private modelWord(hash: number, name: boolean, target: number, sent: boolean, start: number, end: number): void {
+    const f = this.fBuf;
+    this.feat.word(hash, name, target, sent, f);
+    if (this.sink) this.sink(f);
     const t = this.model.table;
-    const b = (bigramHash(this.mPrev, hash) & MASK) << 1;
+    let wT = 0;
+    let wH = 0;
+    for (let j = 0; j < SLOTS; j++) {
+      const x = (f[j] as number) << 1;
+      wT += t[x] as number;
+      wH += t[x + 1] as number;
+    }
     this.mPrev = hash;
     const i = ++this.mCount;
     let slot = this.mSlot + 1;
@@ -1639,8 +1672,8 @@ export class ToxicityScanner {
     const r = slot << 1;
     const loT = full ? (ring[r] as number) : 0;
     const loH = full ? (ring[r + 1] as number) : 0;
-    const pT = (this.mPrefT + (t[u] as number) + (t[b] as number)) | 0;
-    const pH = (this.mPrefH + (t[u + 1] as number) + (t[b + 1] as number)) | 0;
+    const pT = (this.mPrefT + wT) | 0;
+    const pH = (this.mPrefH + wH) | 0;
     ring[r] = pT;
     ring[r + 1] = pH;
     this.mPrefT = pT;
@@ -2400,8 +2433,8 @@ export function scanToxicity(text: string): ToxicityResult {
 
 /** @internal What the trainer sees of a text: the model's words and the rules' evidence. */
 export interface TrainerView {
-  /** The model's word hashes, in order; a group's name carries `GROUP_FLAG` (see model.ts). */
-  readonly words: number[];
+  /** The model's feature buckets, {@link SLOTS} per word, in order (features.ts). */
+  readonly buckets: Int32Array;
   /** Rule scores without the model: profanity, and the strongest of insult, identity attack and threat. */
   readonly profanity: number;
   readonly rules: number;
@@ -2412,10 +2445,12 @@ export interface TrainerView {
 /** @internal The model's word hashes and the rules' evidence for a text (used by the trainer). */
 export function trainerView(text: string): TrainerView {
   const words: number[] = [];
-  const s = new ToxicityScanner((h) => words.push(h));
+  const s = new ToxicityScanner((f) => {
+    for (let j = 0; j < SLOTS; j++) words.push(f[j] as number);
+  });
   s.push(text);
   s.end();
-  return s.trainerEvidence(words);
+  return s.trainerEvidence(Int32Array.from(words));
 }
 
 /** @internal Whether whole-text scans use the WebAssembly stage (false where WebAssembly is unavailable). */
@@ -2426,11 +2461,6 @@ export function usesWebAssembly(): boolean {
 /** @internal The WebAssembly stage itself (for its tests), or null where it is unavailable. */
 export function webAssemblyStage(): FastScan | null {
   return fastScan(lexicon(), loadModel());
-}
-
-/** @internal The model's word hashes for a text, in order (used by the trainer). */
-export function modelWords(text: string): number[] {
-  return trainerView(text).words;
 }
 
 /** @internal Lexicon/pattern evidence without the model, for the trainer's features. */
