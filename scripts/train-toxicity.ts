@@ -10,8 +10,10 @@
  * Deterministic: a fixed seed, a fixed split by hash of each row's id (or text), and a single
  * thread of float64 arithmetic, so the same data gives byte-identical weights.
  *
- * Model: logistic regression over hashed word unigrams and bigrams of the scanner's normalised,
- * de-obfuscated words (pure expletives hidden; group names in bigrams only), two heads (toxic = hate or offensive; hate),
+ * Model: logistic regression over the hashed features of src/detectors/toxicity/features.ts (words,
+ * word pairs, words said of a group or of "you", the words before a group's name) of the scanner's
+ * normalised, de-obfuscated words (pure expletives hidden; group names never on their own; numbers
+ * and words of other languages one feature each), two heads (toxic = hate or offensive; hate),
  * scored as the maximum over sliding windows of WINDOW words (multiple-instance learning: each
  * step updates the highest-scoring window). The benign assistant answers are negatives, weighted
  * up because they are the base rate the detector actually sees. The thresholds are calibrated on
@@ -49,7 +51,7 @@ export const DEFAULTS: TrainOptions = {
   benignWeight: 16,
   benignFlagBudget: 0.005,
   perFileBudget: 0.005,
-  benignGroupWeight: 4,
+  benignGroupWeight: 16,
 };
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -277,13 +279,15 @@ export interface CalibrationReport {
   calibMacroF1: Record<string, number>;
 }
 
-/** A trained, calibrated model in memory: what weights.ts holds (`slope` is 1 for both heads). */
+/** A trained, calibrated model in memory: what weights.ts holds. */
 export interface TrainedModel {
   /** int8 weights, `q[bucket * HEADS + head]`, 2^BITS buckets (plus the zero bucket, always 0). */
   q: Int8Array;
   scale: number[];
   /** Logit offsets with the calibration shift: score 0.5 at each head's threshold. */
   bias: number[];
+  /** Per head, the factor on the logit before the sigmoid: 1, or less for the `hate` head (see `trainModel`). */
+  slope: number[];
   report: CalibrationReport;
 }
 
@@ -370,8 +374,15 @@ export function trainModel(all: readonly Doc[], m: TrainModelOptions = {}): Trai
       }
     }
   }
+  // The hate head blocks at score 0.8 (the detector's default) when a group is named: its slope puts
+  // that point a quarter logit above every calibration benign answer (held-out answers reach higher
+  // than the few calibration answers that name a group). The slope leaves score 0.5, so the flag
+  // point, where it is.
+  const blockLogit = Math.log(0.8 / 0.2);
+  const groupTop = Math.max(0, ...calibBenign.map((d) => logit(d.f, 1) - (shifts[1] as number) + 0.25));
+  const slope = [1, groupTop > blockLogit ? Number((blockLogit / groupTop).toPrecision(6)) : 1];
   const report: CalibrationReport = { floors, thresholds: shifts, calibMacroF1: perSource };
-  return { q, scale, bias: bias.map((b, k) => Number((b - (shifts[k] as number)).toPrecision(10))), report };
+  return { q, scale, bias: bias.map((b, k) => Number((b - (shifts[k] as number)).toPrecision(10))), slope, report };
 }
 
 /** The text of weights.ts for a trained model. */
@@ -383,7 +394,7 @@ export const WEIGHTS = {
   data: '${data}',
   scale: ${JSON.stringify(model.scale)},
   bias: ${JSON.stringify(model.bias)},
-  slope: ${JSON.stringify([1, 1])},
+  slope: ${JSON.stringify(model.slope)},
 } as const satisfies { data: string; scale: readonly number[]; bias: readonly number[]; slope: readonly number[] };
 `;
 }
@@ -408,6 +419,7 @@ function main(): void {
         base64: toBase64(new Uint8Array(model.q.buffer, 0, HEADS << BITS)).length,
         scale: model.scale,
         bias: model.bias,
+        slope: model.slope,
         calibration: model.report,
         ms: Date.now() - t0,
       },

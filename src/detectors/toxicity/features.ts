@@ -7,22 +7,23 @@
  *
  * - the word (a group's name: empty — naming a group is never evidence by itself) and the pair
  *   (previous word, word);
- * - the pair across a one-word gap (word two back, word): "hate all muslims", "are not human";
  * - after a target in the same sentence (a group's name or a slur, or "you"), within
  *   {@link REACH} words: the word and the word pair, keyed by the kind of target but not by the
  *   target itself ("<group> … disgusting", "<group> … not human", "you … worthless"). One group's
  *   weights then carry over to every other group, which is what reads hate toward a group the
  *   training data never named;
- * - at a group's name or a slur: the two words before it, keyed by the kind of target ("hate
- *   <group>", "kill all <group>").
+ * - at a group's name or a slur: the two words before it ("hate <group>", "despise all <group>").
+ *
+ * Measured by leaving one source out (bench/toxicity-loso.ts): the pair across a one-word gap
+ * ("hate all muslims") lowered the mean macro-F1 (more benign windows score high, the benign floor
+ * rises), so it is not a feature.
  *
  * State is bounded (a few numbers) so scanning stays incremental: chunked equals whole.
  */
 import { BOS, MASK, ZERO_BUCKET, bigramHash } from './model.js';
 
 /** Feature buckets per word. */
-export const SLOTS = 7;
-const OFF = (process.env.OFF ?? "").split(",").filter(Boolean).map(Number);
+export const SLOTS = 6;
 /** Words after a target that still read as said of it. */
 const REACH = 5;
 /** How a word names a target: not at all, a group (name or slur), or the reader ("you"). */
@@ -30,7 +31,6 @@ export const TARGET_NONE = 0;
 export const TARGET_GROUP = 1;
 export const TARGET_YOU = 2;
 /** Keys that keep the feature families apart in the shared hash table. */
-const SKIP = 0x51ed270b;
 const AFTER = [0, 0x2c1b3c6d, 0x297a2d39];
 const AFTER_PAIR = [0, 0x6b43a9b5, 0x0e5d8c2f];
 const BEFORE = 0x3c6ef372;
@@ -80,24 +80,22 @@ export class ModelFeatures {
     const pair = bigramHash(prev, hash);
     out[0] = name ? ZERO_BUCKET : hash & MASK;
     out[1] = pair & MASK;
-    out[2] = bucket(SKIP ^ this.prev2, hash);
     const t = this.target;
     if (t !== TARGET_NONE && this.since < REACH && target === TARGET_NONE) {
-      out[3] = bucket(AFTER[t] as number, hash);
-      out[4] = bucket(AFTER_PAIR[t] as number, pair);
+      out[2] = bucket(AFTER[t] as number, hash);
+      out[3] = bucket(AFTER_PAIR[t] as number, pair);
       this.since++;
     } else {
+      out[2] = ZERO_BUCKET;
       out[3] = ZERO_BUCKET;
-      out[4] = ZERO_BUCKET;
     }
     if (target === TARGET_GROUP) {
-      out[5] = bucket(BEFORE, prev);
-      out[6] = bucket(BEFORE ^ 1, this.prev2);
+      out[4] = bucket(BEFORE, prev);
+      out[5] = bucket(BEFORE ^ 1, this.prev2);
     } else {
+      out[4] = ZERO_BUCKET;
       out[5] = ZERO_BUCKET;
-      out[6] = ZERO_BUCKET;
     }
-    for (const j of OFF) out[j] = ZERO_BUCKET;
     if (target !== TARGET_NONE) {
       this.target = target;
       this.since = 0;

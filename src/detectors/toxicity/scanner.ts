@@ -22,7 +22,7 @@ import {
   type Lexicon,
 } from './lexicon.js';
 import { HASH_MASK, WORD_HASH_SEED, WordHasher, finishWordHash, hashUnit, hashWord, mixGroup } from './word-hash.js';
-import { BOS, GROUP_FLAG, MASK, TABLE_SIZE, WINDOW, ZERO_BUCKET, bigramHash, loadModel, type Model } from './model.js';
+import { BOS, MASK, TABLE_SIZE, WINDOW, ZERO_BUCKET, bigramHash, loadModel, type Model } from './model.js';
 import { FAST_RING, S, WORD, createFastScan, type FastScan } from './fast-scan.js';
 import { mapCodePoint } from './normalize.js';
 import { FOREIGN_WORD, ModelFeatures, NUMBER_WORD, SLOTS, TARGET_GROUP, TARGET_NONE, TARGET_YOU } from './features.js';
