@@ -39,10 +39,11 @@ export interface TrainOptions {
   /** Also: the model alone may flag at most this share of each benign file's calibration answers (0: no per-file limit). */
   perFileBudget: number;
   /**
-   * Extra factor on `benignWeight` for a benign answer that names a group: where the `hate` head counts
-   * fully, so where its false flags come from ("Gay and lesbian couples can adopt children").
+   * Extra factor on `benignWeight` for a benign answer that names a group, per head (`toxic`,
+   * `hate`): where the `hate` head counts fully, so where its false flags come from ("Gay and lesbian
+   * couples can adopt children").
    */
-  benignGroupWeight: number;
+  benignGroupWeight: readonly [number, number];
 }
 export const DEFAULTS: TrainOptions = {
   epochs: 4,
@@ -51,7 +52,7 @@ export const DEFAULTS: TrainOptions = {
   benignWeight: 16,
   benignFlagBudget: 0.005,
   perFileBudget: 0.005,
-  benignGroupWeight: 16,
+  benignGroupWeight: [4, 16],
 };
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -171,7 +172,7 @@ interface Trained {
 }
 
 export function train(
-  docs: { f: Int32Array; y: number[]; weight: number }[],
+  docs: { f: Int32Array; y: number[]; weight: number[] }[],
   o: TrainOptions = DEFAULTS,
   log?: (line: string) => void,
 ): Trained {
@@ -192,7 +193,7 @@ export function train(
       for (let k = 0; k < HEADS; k++) {
         const [s, from, to] = maxWindow(d.f, w, k);
         const p = 1 / (1 + Math.exp(-((bias[k] as number) + s)));
-        const g = (p - (d.y[k] as number)) * d.weight;
+        const g = (p - (d.y[k] as number)) * (d.weight[k] as number);
         bg2[k] = (bg2[k] as number) + g * g;
         bias[k] = (bias[k] as number) - (o.lr * g) / Math.sqrt(bg2[k] as number);
         for (let t = SLOTS * from; t < SLOTS * to; t++) {
@@ -295,7 +296,7 @@ export interface TrainModelOptions {
   /** Rows to train and calibrate on; the others are ignored as if absent. Default: all. */
   include?: (r: Row) => boolean;
   options?: TrainOptions;
-  /** Weight of a training row (default: `benignWeight` for benign answers, × `benignGroupWeight` when one names a group; 1 otherwise). */
+  /** Weight of a training row, both heads (default: `benignWeight` for benign answers, × `benignGroupWeight` of the head when one names a group; 1 otherwise). */
   weightOf?: (d: Doc) => number;
   /** Progress lines (one per epoch); none by default. */
   log?: (line: string) => void;
@@ -316,7 +317,11 @@ export function trainModel(all: readonly Doc[], m: TrainModelOptions = {}): Trai
     .map((d) => ({
       f: d.f,
       y: [d.r.toxic ? 1 : 0, d.r.hate ? 1 : 0],
-      weight: weightOf ? weightOf(d) : d.r.benign ? o.benignWeight * (d.sawGroup ? o.benignGroupWeight : 1) : 1,
+      weight: weightOf
+        ? [weightOf(d), weightOf(d)]
+        : d.r.benign
+          ? o.benignGroupWeight.map((g) => o.benignWeight * (d.sawGroup ? g : 1))
+          : [1, 1],
     }));
   const { w, bias } = train(trainDocs, o, m.log);
   const { q, scale } = quantise(w);
