@@ -39,7 +39,7 @@ const FLOORS: Record<string, number> = {
   F26: 0.2, // 0.238
   F27: 0.05, // 0.095
   F28: 0.65, // 0.667
-  F29: 0.5, // 0.536
+  F29: 0.75, // 0.750
 };
 
 const input = (text: string) => ({ text, output: text, latencyMs: 0, route: 'primary', breaker: 'test', context: {} });
@@ -53,6 +53,11 @@ describe('functional suite (HateCheck taxonomy, our own cases)', () => {
     expect(Object.keys(FLOORS).sort()).toEqual(FUNCTIONALITIES.map((f) => f.id).sort());
     expect(cases.some((c) => c.hateful)).toBe(true);
     expect(cases.some((c) => !c.hateful)).toBe(true);
+  });
+
+  it('reads an obfuscated "you" as the reader ("y0u are an idiot")', () => {
+    expect(detector.detect(input('y0u are an idiot')).scores?.insult).toBeGreaterThanOrEqual(0.85);
+    expect(detector.detect(input('y0u are an idiot')).flagged).toBe(true);
   });
 
   for (const f of FUNCTIONALITIES) {

@@ -1493,7 +1493,8 @@ export class ToxicityScanner {
         s += String.fromCharCode(c < 128 && (codes[c] as number) >= 0 ? (codes[c] as number) : c);
       }
       const e = lex.exact.get(s) ?? (lex.ordinary.has(hashWord(s)) ? undefined : lex.exact.get(collapseRepeats(s)));
-      if (e && lex.bad.has(e.word)) return e;
+      // A bad word, or the reader: "y0u are an idiot".
+      if (e && (lex.bad.has(e.word) || e.roles & R.SECOND)) return e;
     }
     // 3. Symbols inside a word dropped: "f*u*c*k", "f#ck" is handled by masks below.
     const innerHash = scratchHash.reset();
