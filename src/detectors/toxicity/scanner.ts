@@ -2217,7 +2217,7 @@ export function prepareScanner(): void {
 
 /** @internal Whether the start-up of {@link prepareScanner} is done (the WebAssembly stage decided: built or unavailable). */
 export function scannerReady(): boolean {
-  return warmed && fastCache !== undefined;
+  return warmed && (!FIRST_STAGES || fastCache !== undefined);
 }
 
 function warmUp(): void {
