@@ -10,8 +10,10 @@
  * Deterministic: a fixed seed, a fixed split by hash of each row's id (or text), and a single
  * thread of float64 arithmetic, so the same data gives byte-identical weights.
  *
- * Model: logistic regression over hashed word unigrams and bigrams of the scanner's normalised,
- * de-obfuscated words (pure expletives hidden; group names in bigrams only), two heads (toxic = hate or offensive; hate),
+ * Model: logistic regression over the hashed features of src/detectors/toxicity/features.ts (words,
+ * word pairs, words said of a group or of "you", the words before a group's name) of the scanner's
+ * normalised, de-obfuscated words (pure expletives hidden; group names never on their own; numbers
+ * and words of other languages one feature each), two heads (toxic = hate or offensive; hate),
  * scored as the maximum over sliding windows of WINDOW words (multiple-instance learning: each
  * step updates the highest-scoring window). The benign assistant answers are negatives, weighted
  * up because they are the base rate the detector actually sees. The thresholds are calibrated on
@@ -20,17 +22,8 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  BITS,
-  BOS,
-  GROUP_FLAG,
-  HEADS,
-  MASK,
-  TABLE_SIZE,
-  WINDOW,
-  ZERO_BUCKET,
-  bigramHash,
-} from '../src/detectors/toxicity/model.js';
+import { BITS, HEADS, TABLE_SIZE, WINDOW, ZERO_BUCKET } from '../src/detectors/toxicity/model.js';
+import { SLOTS } from '../src/detectors/toxicity/features.js';
 import { trainerView } from '../src/detectors/toxicity/scanner.js';
 
 export const SEED = 20261127;
@@ -46,10 +39,11 @@ export interface TrainOptions {
   /** Also: the model alone may flag at most this share of each benign file's calibration answers (0: no per-file limit). */
   perFileBudget: number;
   /**
-   * Extra factor on `benignWeight` for a benign answer that names a group: where the `hate` head counts
-   * fully, so where its false flags come from ("Gay and lesbian couples can adopt children").
+   * Extra factor on `benignWeight` for a benign answer that names a group, per head (`toxic`,
+   * `hate`): where the `hate` head counts fully, so where its false flags come from ("Gay and lesbian
+   * couples can adopt children").
    */
-  benignGroupWeight: number;
+  benignGroupWeight: readonly [number, number];
 }
 export const DEFAULTS: TrainOptions = {
   epochs: 4,
@@ -58,7 +52,7 @@ export const DEFAULTS: TrainOptions = {
   benignWeight: 16,
   benignFlagBudget: 0.005,
   perFileBudget: 0.005,
-  benignGroupWeight: 4,
+  benignGroupWeight: [4, 16],
 };
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -146,34 +140,21 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-/** Feature buckets per word: [unigram, bigram] for word i at 2i, 2i+1. */
-export function features(hashes: readonly number[]): Int32Array {
-  const f = new Int32Array(hashes.length * 2);
-  let prev = BOS;
-  for (let i = 0; i < hashes.length; i++) {
-    const g = hashes[i] as number;
-    // A group's name: the zero unigram bucket, but a word of the bigram chain.
-    const h = g & ~GROUP_FLAG;
-    f[2 * i] = g & GROUP_FLAG ? ZERO_BUCKET : h & MASK;
-    f[2 * i + 1] = bigramHash(prev, h) & MASK;
-    prev = h;
-  }
-  return f;
-}
-
-/** Max window sum and the window's [from, to) word range, for weights w (stride HEADS, head k). */
+/**
+ * Max window sum and the window's [from, to) word range, for weights w (stride HEADS, head k);
+ * `f` holds SLOTS buckets per word (features.ts).
+ */
 export function maxWindow(f: Int32Array, w: Float64Array | Int8Array, k: number): [number, number, number] {
-  const n = f.length / 2;
+  const n = f.length / SLOTS;
   if (n === 0) return [-Infinity, 0, 0];
   const pref = new Float64Array(n + 1);
   let best = -Infinity;
   let from = 0;
   let to = 0;
   for (let i = 1; i <= n; i++) {
-    pref[i] =
-      (pref[i - 1] as number) +
-      (w[(f[2 * i - 2] as number) * HEADS + k] as number) +
-      (w[(f[2 * i - 1] as number) * HEADS + k] as number);
+    let sum = pref[i - 1] as number;
+    for (let j = (i - 1) * SLOTS; j < i * SLOTS; j++) sum += w[(f[j] as number) * HEADS + k] as number;
+    pref[i] = sum;
     const lo = i >= WINDOW ? i - WINDOW : 0;
     const s = (pref[i] as number) - (pref[lo] as number);
     if (s > best) {
@@ -191,7 +172,7 @@ interface Trained {
 }
 
 export function train(
-  docs: { f: Int32Array; y: number[]; weight: number }[],
+  docs: { f: Int32Array; y: number[]; weight: number[] }[],
   o: TrainOptions = DEFAULTS,
   log?: (line: string) => void,
 ): Trained {
@@ -212,10 +193,10 @@ export function train(
       for (let k = 0; k < HEADS; k++) {
         const [s, from, to] = maxWindow(d.f, w, k);
         const p = 1 / (1 + Math.exp(-((bias[k] as number) + s)));
-        const g = (p - (d.y[k] as number)) * d.weight;
+        const g = (p - (d.y[k] as number)) * (d.weight[k] as number);
         bg2[k] = (bg2[k] as number) + g * g;
         bias[k] = (bias[k] as number) - (o.lr * g) / Math.sqrt(bg2[k] as number);
-        for (let t = 2 * from; t < 2 * to; t++) {
+        for (let t = SLOTS * from; t < SLOTS * to; t++) {
           if (d.f[t] === ZERO_BUCKET) continue; // stays zero
           const j = (d.f[t] as number) * HEADS + k;
           const gj = g + o.l2 * (w[j] as number);
@@ -275,7 +256,7 @@ export function featurise(rows: readonly Row[]): Doc[] {
     const v = trainerView(r.text);
     return {
       r,
-      f: features(v.words),
+      f: v.buckets,
       ruleFlag: v.rules >= 0.5 || v.profanity >= 0.5,
       rules: v.rules,
       profanity: v.profanity,
@@ -299,13 +280,15 @@ export interface CalibrationReport {
   calibMacroF1: Record<string, number>;
 }
 
-/** A trained, calibrated model in memory: what weights.ts holds (`slope` is 1 for both heads). */
+/** A trained, calibrated model in memory: what weights.ts holds. */
 export interface TrainedModel {
   /** int8 weights, `q[bucket * HEADS + head]`, 2^BITS buckets (plus the zero bucket, always 0). */
   q: Int8Array;
   scale: number[];
   /** Logit offsets with the calibration shift: score 0.5 at each head's threshold. */
   bias: number[];
+  /** Per head, the factor on the logit before the sigmoid: 1, or less for the `hate` head (see `trainModel`). */
+  slope: number[];
   report: CalibrationReport;
 }
 
@@ -313,7 +296,7 @@ export interface TrainModelOptions {
   /** Rows to train and calibrate on; the others are ignored as if absent. Default: all. */
   include?: (r: Row) => boolean;
   options?: TrainOptions;
-  /** Weight of a training row (default: `benignWeight` for benign answers, × `benignGroupWeight` when one names a group; 1 otherwise). */
+  /** Weight of a training row, both heads (default: `benignWeight` for benign answers, × `benignGroupWeight` of the head when one names a group; 1 otherwise). */
   weightOf?: (d: Doc) => number;
   /** Progress lines (one per epoch); none by default. */
   log?: (line: string) => void;
@@ -334,7 +317,11 @@ export function trainModel(all: readonly Doc[], m: TrainModelOptions = {}): Trai
     .map((d) => ({
       f: d.f,
       y: [d.r.toxic ? 1 : 0, d.r.hate ? 1 : 0],
-      weight: weightOf ? weightOf(d) : d.r.benign ? o.benignWeight * (d.sawGroup ? o.benignGroupWeight : 1) : 1,
+      weight: weightOf
+        ? [weightOf(d), weightOf(d)]
+        : d.r.benign
+          ? o.benignGroupWeight.map((g) => o.benignWeight * (d.sawGroup ? g : 1))
+          : [1, 1],
     }));
   const { w, bias } = train(trainDocs, o, m.log);
   const { q, scale } = quantise(w);
@@ -392,8 +379,15 @@ export function trainModel(all: readonly Doc[], m: TrainModelOptions = {}): Trai
       }
     }
   }
+  // The hate head blocks at score 0.8 (the detector's default) when a group is named: its slope puts
+  // that point a quarter logit above every calibration benign answer (held-out answers reach higher
+  // than the few calibration answers that name a group). The slope leaves score 0.5, so the flag
+  // point, where it is.
+  const blockLogit = Math.log(0.8 / 0.2);
+  const groupTop = Math.max(0, ...calibBenign.map((d) => logit(d.f, 1) - (shifts[1] as number) + 0.25));
+  const slope = [1, groupTop > blockLogit ? Number((blockLogit / groupTop).toPrecision(6)) : 1];
   const report: CalibrationReport = { floors, thresholds: shifts, calibMacroF1: perSource };
-  return { q, scale, bias: bias.map((b, k) => Number((b - (shifts[k] as number)).toPrecision(10))), report };
+  return { q, scale, bias: bias.map((b, k) => Number((b - (shifts[k] as number)).toPrecision(10))), slope, report };
 }
 
 /** The text of weights.ts for a trained model. */
@@ -405,7 +399,7 @@ export const WEIGHTS = {
   data: '${data}',
   scale: ${JSON.stringify(model.scale)},
   bias: ${JSON.stringify(model.bias)},
-  slope: ${JSON.stringify([1, 1])},
+  slope: ${JSON.stringify(model.slope)},
 } as const satisfies { data: string; scale: readonly number[]; bias: readonly number[]; slope: readonly number[] };
 `;
 }
@@ -430,6 +424,7 @@ function main(): void {
         base64: toBase64(new Uint8Array(model.q.buffer, 0, HEADS << BITS)).length,
         scale: model.scale,
         bias: model.bias,
+        slope: model.slope,
         calibration: model.report,
         ms: Date.now() - t0,
       },

@@ -103,4 +103,11 @@ describe('chunked scanning of mixed text', () => {
       }
     }
   });
+
+  it('matches chunked incremental scanning', () => {
+    const text = MIXED.join('\n');
+    const inc = new ToxicityScanner();
+    for (let i = 0; i < text.length; i += 7) inc.push(text.slice(i, i + 7));
+    expect(scanToxicity(text)).toEqual(inc.end());
+  });
 });

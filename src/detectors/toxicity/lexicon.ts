@@ -309,7 +309,7 @@ function parseRoles(spec: string): number {
  * Found by collapsing every word of ../shared/data and keeping the real English ones.
  */
 const ORDINARY_DOUBLES =
-  'assess assessed assesses assessing assessment assessor reassess root roots rooted rooting heel heels thee bee bees wee goon goons shiite shiites rapping rapper rappers rapped looser loosen woops noor aa ann ii iii iss hee shee';
+  'assess assessed assesses assessing assessment assessor reassess root roots rooted rooting heel heels thee bee bees wee goon goons shiite shiites rapping rapper rappers rapped looser loosen woops noor aa ann ii iii iss hee shee conn conns';
 
 /** {@link ORDINARY_DOUBLES} as a list. */
 export const ORDINARY_DOUBLE_WORDS: readonly string[] = ORDINARY_DOUBLES.split(' ');

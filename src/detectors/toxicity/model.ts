@@ -1,6 +1,7 @@
 /**
- * The shipped linear model: int8 weights over hashed word unigrams and bigrams of the
- * normalised, de-obfuscated text, two heads (`toxic`, `hate`), scored over sliding windows of
+ * The shipped linear model: int8 weights over the hashed features of features.ts (words, word
+ * pairs, words said of a group or of "you") of the normalised, de-obfuscated text, two heads
+ * (`toxic`, `hate`), scored over sliding windows of
  * {@link WINDOW} words (the highest-scoring window wins, so the score does not grow with the
  * length of a benign text). `scripts/train-toxicity.ts` writes `weights.ts`.
  */
@@ -21,8 +22,6 @@ export const HEADS = 2;
 export const ZERO_BUCKET = 1 << BITS;
 /** Entries of the in-memory table: the 2^BITS trained buckets and the zero bucket, HEADS each. */
 export const TABLE_SIZE = (HEADS << BITS) + HEADS;
-/** @internal Marks a group name's hash in the word list the trainer receives (hashes have 30 bits). */
-export const GROUP_FLAG = 0x40000000;
 /** The "previous word" of the first word. */
 export const BOS = 0x2545f491;
 

@@ -14,8 +14,9 @@
  */
 import { FILTER_MASK, R, collapseRepeats, lexicon, type LexEntry, type Lexicon } from './lexicon.js';
 import { WordHasher, hashUnit, hashWord, mixGroup } from './word-hash.js';
-import { BOS, GROUP_FLAG, MASK, TABLE_SIZE, WINDOW, ZERO_BUCKET, bigramHash, loadModel, type Model } from './model.js';
+import { TABLE_SIZE, WINDOW, loadModel, type Model } from './model.js';
 import { mapCodePoint } from './normalize.js';
+import { FOREIGN_WORD, ModelFeatures, NUMBER_WORD, SLOTS, TARGET_GROUP, TARGET_NONE, TARGET_YOU } from './features.js';
 
 /** The five categories, each scored in [0, 1]. */
 export const CATEGORIES = ['toxicity', 'insult', 'profanity', 'identity_attack', 'threat'] as const;
@@ -44,7 +45,7 @@ export interface ToxicityResult {
 export const MAX_SPANS = 32;
 /** Model-only evidence is reported as a span from this score up. */
 const EXTRA_SPAN = 0.25;
-/** "No window yet": below any window sum (a window sums at most 2 × 24 int8 weights). */
+/** "No window yet": below any window sum (a window sums at most SLOTS × 24 int8 weights). */
 const NO_WINDOW = -(1 << 30);
 const TOKEN_CAP = 48; // longer "words" are hashed but never looked up
 const RUN_CAP = 24; // letters in a run of single letters ("f u c k")
@@ -96,8 +97,6 @@ const H = {
   willow: hashWord('willow'),
   riot: hashWord('riot'),
 };
-/** Table index of the zero unigram bucket (group names). */
-const ZERO_U = ZERO_BUCKET << 1;
 /** Hashers for the colder paths (scans are synchronous: never two users at once). */
 const scratchHash = new WordHasher();
 const scratchHash2 = new WordHasher();
@@ -149,7 +148,7 @@ interface Hit {
 export class ToxicityScanner {
   private readonly lex: Lexicon = lexicon();
   private readonly model: Model;
-  private readonly sink: ((hash: number) => void) | undefined;
+  private readonly sink: ((buckets: Int32Array) => void) | undefined;
 
   private pos: number = 0; // global offset of the next code unit
   private high: number = -1; // pending high surrogate
@@ -166,6 +165,7 @@ export class ToxicityScanner {
   private tLetters: number = 0;
   private tUpper: boolean = false;
   private tOther: boolean = false; // letters of non-Latin scripts
+  private tFolded: boolean = false; // letters folded to ASCII ("é", "ş"): a word of another language, or obfuscation
   private tBuf = new Uint16Array(TOKEN_CAP);
   // Symbols after a word that join it only if a letter follows ("sh!t" but not "hi!")
   private sLen: number = 0;
@@ -200,7 +200,9 @@ export class ToxicityScanner {
   private hSent = new Uint8Array(HIST);
   // Model
   private mCount: number = 0;
-  private mPrev: number = BOS;
+  /** The model's feature state (features.ts) and the current word's buckets. */
+  private feat = new ModelFeatures();
+  private readonly fBuf = new Int32Array(SLOTS);
   private mSlot: number = 0; // ring slot of the last word; slot of word i is i % WINDOW
   private mPrefT: number = 0; // prefix sums of the two heads, in int8 units, wrapping at 2^32 (differences stay exact)
   private mPrefH: number = 0;
@@ -225,8 +227,8 @@ export class ToxicityScanner {
   private insultWord: number = 0; // strongest insult word seen, aimed or not
   private ended: boolean = false;
 
-  /** @param sink internal: receives the model's word hashes (the trainer uses it). */
-  constructor(sink?: (hash: number) => void) {
+  /** @param sink internal: receives each word's feature buckets (the trainer uses it). */
+  constructor(sink?: (buckets: Int32Array) => void) {
     this.sink = sink;
     // The trainer (sink) only needs words: it must not depend on the weights it is about to write.
     this.model = sink ? { table: new Int8Array(TABLE_SIZE), scale: [0, 0], bias: [0, 0], slope: [1, 1] } : loadModel();
@@ -248,6 +250,7 @@ export class ToxicityScanner {
     this.tLetters = 0;
     this.tUpper = false;
     this.tOther = false;
+    this.tFolded = false;
     this.sLen = 0;
     this.sEnd = 0;
     this.gapLen = 0;
@@ -264,7 +267,7 @@ export class ToxicityScanner {
     this.hCount = 0;
     this.sentLen = 0;
     this.mCount = 0;
-    this.mPrev = BOS;
+    this.feat.reset();
     this.best = {
       toxicity: undefined,
       insult: undefined,
@@ -367,10 +370,10 @@ export class ToxicityScanner {
   }
 
   /** @internal Rule evidence of the text scanned so far, for the trainer (see `trainerView`). */
-  trainerEvidence(words: number[]): TrainerView {
+  trainerEvidence(buckets: Int32Array): TrainerView {
     const b = this.best;
     return {
-      words,
+      buckets,
       profanity: b.profanity?.score ?? 0,
       rules: Math.max(b.insult?.score ?? 0, b.identity_attack?.score ?? 0, b.threat?.score ?? 0),
       sawGroup: this.sawGroup,
@@ -414,6 +417,7 @@ export class ToxicityScanner {
       else if (Array.isArray(v)) other[key] = v.slice();
     }
     other.best = { ...this.best };
+    other.feat = this.feat.copy();
     return c;
   }
 
@@ -433,8 +437,10 @@ export class ToxicityScanner {
       const c = s.charCodeAt(j);
       if (c < 128) {
         const k = CLASS[c] as number;
-        if (k === LET) this.letter(c | 32, at, false);
-        else this.ascii(c, k, at);
+        if (k === LET) {
+          this.letter(c | 32, at, false);
+          this.tFolded = true;
+        } else this.ascii(c, k, at);
       } else {
         this.letter(c, at, false);
         this.tOther = true;
@@ -453,7 +459,7 @@ export class ToxicityScanner {
     this.tStart = at;
     this.tHash.reset();
     this.tLast = -1;
-    this.tRepeat = this.tDigit = this.tSym = this.tOther = false;
+    this.tRepeat = this.tDigit = this.tSym = this.tOther = this.tFolded = false;
     this.tLetters = 0;
     this.tUpper = upper;
   }
@@ -529,6 +535,7 @@ export class ToxicityScanner {
       !this.tSym &&
       !this.tDigit &&
       !this.tOther &&
+      !this.tFolded &&
       this.rLen === 0 &&
       this.pEntry === undefined
     ) {
@@ -548,7 +555,7 @@ export class ToxicityScanner {
         this.gapLen = 0;
         this.gapEnd = false;
         this.gapNewline = false;
-        this.modelWord(h, (h & MASK) << 1, this.tStart, this.tEnd);
+        this.modelWord(h, false, TARGET_NONE, sent, this.tStart, this.tEnd);
         if (sent) this.sentLen = 0;
         const i = this.hCount & (HIST - 1);
         this.hRoles[i] = e ? e.roles : 0;
@@ -590,7 +597,7 @@ export class ToxicityScanner {
     if (this.tLetters === 0) {
       // Numbers and symbol-only words: model feature only.
       if (this.rLen > 0) this.flushRun();
-      this.word(undefined, this.tSym ? this.alnumHash(len) : this.tokenHash(), start, end, sent, false);
+      this.word(undefined, NUMBER_WORD, start, end, sent, false);
       return;
     }
     const h = this.tokenHash();
@@ -633,6 +640,7 @@ export class ToxicityScanner {
       }
       if (entry) modelHash = hashWord(entry.word);
     }
+    if (!entry && (this.tOther || this.tFolded)) modelHash = FOREIGN_WORD;
     this.word(entry, modelHash, start, end, sent, this.tUpper);
   }
 
@@ -706,7 +714,8 @@ export class ToxicityScanner {
         s += String.fromCharCode(c < 128 && (codes[c] as number) >= 0 ? (codes[c] as number) : c);
       }
       const e = lex.exact.get(s) ?? (lex.ordinary.has(hashWord(s)) ? undefined : lex.exact.get(collapseRepeats(s)));
-      if (e && lex.bad.has(e.word)) return e;
+      // A bad word, or the reader: "y0u are an idiot".
+      if (e && (lex.bad.has(e.word) || e.roles & R.SECOND)) return e;
     }
     // 3. Symbols inside a word dropped: "f*u*c*k", "f#ck" is handled by masks below.
     const innerHash = scratchHash.reset();
@@ -840,7 +849,14 @@ export class ToxicityScanner {
     // read the zero unigram bucket — the model must not learn that naming a group is toxic — but
     // take part in bigrams ("filthy muslims", "muslims are"). Slurs are ordinary model words.
     if (!(roles & R.EXPLETIVE))
-      this.modelWord(hash, (roles & (R.GROUP | R.SLUR)) === R.GROUP ? ZERO_U : (hash & MASK) << 1, start, end);
+      this.modelWord(
+        hash,
+        (roles & (R.GROUP | R.SLUR)) === R.GROUP,
+        roles & (R.GROUP | R.SLUR) ? TARGET_GROUP : roles & R.SECOND ? TARGET_YOU : TARGET_NONE,
+        sent,
+        start,
+        end,
+      );
     if (sent) this.sentLen = 0;
     if (e !== undefined && e.trigger) this.patterns(e, roles, start, end);
     const i = this.hCount & (HIST - 1);
@@ -853,12 +869,19 @@ export class ToxicityScanner {
     this.sentLen++;
   }
 
-  /** `u`: the word's unigram index in the table — `(hash & MASK) << 1`, or {@link ZERO_U} for a group's name. */
-  private modelWord(hash: number, u: number, start: number, end: number): void {
-    if (this.sink) this.sink(u === ZERO_U ? hash | GROUP_FLAG : hash);
+  /** A model word: `name`, a group's name; `target`, how it names a target; `sent`, it starts a sentence (features.ts). */
+  private modelWord(hash: number, name: boolean, target: number, sent: boolean, start: number, end: number): void {
+    const f = this.fBuf;
+    this.feat.word(hash, name, target, sent, f);
+    if (this.sink) this.sink(f);
     const t = this.model.table;
-    const b = (bigramHash(this.mPrev, hash) & MASK) << 1;
-    this.mPrev = hash;
+    let wT = 0;
+    let wH = 0;
+    for (let j = 0; j < SLOTS; j++) {
+      const x = (f[j] as number) << 1;
+      wT += t[x] as number;
+      wH += t[x + 1] as number;
+    }
     const i = ++this.mCount;
     let slot = this.mSlot + 1;
     if (slot === WINDOW) slot = 0;
@@ -870,8 +893,8 @@ export class ToxicityScanner {
     const r = slot << 1;
     const loT = full ? (ring[r] as number) : 0;
     const loH = full ? (ring[r + 1] as number) : 0;
-    const pT = (this.mPrefT + (t[u] as number) + (t[b] as number)) | 0;
-    const pH = (this.mPrefH + (t[u + 1] as number) + (t[b + 1] as number)) | 0;
+    const pT = (this.mPrefT + wT) | 0;
+    const pH = (this.mPrefH + wH) | 0;
     ring[r] = pT;
     ring[r + 1] = pH;
     this.mPrefT = pT;
@@ -1450,8 +1473,8 @@ export function scanToxicity(text: string): ToxicityResult {
 
 /** @internal What the trainer sees of a text: the model's words and the rules' evidence. */
 export interface TrainerView {
-  /** The model's word hashes, in order; a group's name carries `GROUP_FLAG` (see model.ts). */
-  readonly words: number[];
+  /** The model's feature buckets, {@link SLOTS} per word, in order (features.ts). */
+  readonly buckets: Int32Array;
   /** Rule scores without the model: profanity, and the strongest of insult, identity attack and threat. */
   readonly profanity: number;
   readonly rules: number;
@@ -1462,15 +1485,12 @@ export interface TrainerView {
 /** @internal The model's word hashes and the rules' evidence for a text (used by the trainer). */
 export function trainerView(text: string): TrainerView {
   const words: number[] = [];
-  const s = new ToxicityScanner((h) => words.push(h));
+  const s = new ToxicityScanner((f) => {
+    for (let j = 0; j < SLOTS; j++) words.push(f[j] as number);
+  });
   s.push(text);
   s.end();
-  return s.trainerEvidence(words);
-}
-
-/** @internal The model's word hashes for a text, in order (used by the trainer). */
-export function modelWords(text: string): number[] {
-  return trainerView(text).words;
+  return s.trainerEvidence(Int32Array.from(words));
 }
 
 /** @internal Lexicon/pattern evidence without the model, for the trainer's features. */

@@ -1,0 +1,46 @@
+/**
+ * Toxicity: the functional suite (test/toxicity/functional-cases.ts, our own cases on the HateCheck
+ * taxonomy of Röttger et al., ACL 2021). Accuracy per functionality of `toxicity()` with its
+ * default thresholds (flagged or not, against each case's `flag`), next to @2toad/profanity.
+ *
+ *   npx tsx bench/toxicity-functional.ts    # also the last part of `npm run eval:toxicity`
+ *
+ * Writes the `toxicity-functional` section of bench/RESULTS.md.
+ */
+import { FUNCTIONALITIES, functionalCases } from '../test/toxicity/functional-cases.js';
+import { machineLine, writeSection } from './results-file.js';
+import { type Candidate, f3, lexicons, ours } from './toxicity-candidates.js';
+
+const toad = lexicons.find((l) => l.name === '@2toad/profanity') as Candidate;
+const cases = functionalCases();
+const out: string[] = [];
+const line = (s = ''): void => {
+  out.push(s);
+  process.stdout.write(s + '\n');
+};
+
+line('## Toxicity: functional suite (HateCheck taxonomy)');
+line();
+line('Written by `npx tsx bench/toxicity-functional.ts` (`npm run eval:toxicity` runs it last).');
+line(machineLine());
+line();
+line(
+  `${cases.length} cases of our own (test/toxicity/functional-cases.ts) over the 29 functionalities of Röttger et al., "HateCheck" (ACL 2021), 7 groups; never used for training or calibration. Accuracy = share of cases where \`toxicity()\` with the default thresholds flags exactly the cases it should (hateful ones; for F23 also abuse aimed at the reader).`,
+);
+line();
+line('| functionality | label | cases | ours | @2toad/profanity |');
+line('|---|---|---|---|---|');
+let right = 0;
+let rightToad = 0;
+for (const f of FUNCTIONALITIES) {
+  const mine = cases.filter((c) => c.id === f.id);
+  const a = mine.filter((c) => ours.flag(c.text) === c.flag).length;
+  const b = mine.filter((c) => toad.flag(c.text) === c.flag).length;
+  right += a;
+  rightToad += b;
+  line(
+    `| ${f.id} ${f.name} | ${f.hateful ? 'hateful' : 'not hateful'}${f.flag !== undefined && f.flag !== f.hateful ? ' (flag)' : ''} | ${mine.length} | ${f3(a / mine.length)} | ${f3(b / mine.length)} |`,
+  );
+}
+line(`| all | | ${cases.length} | ${f3(right / cases.length)} | ${f3(rightToad / cases.length)} |`);
+writeSection('toxicity-functional', out.join('\n'));

@@ -1,0 +1,286 @@
+/**
+ * A functional test suite for the toxicity detector, written for this project from the taxonomy of
+ * Röttger et al., "HateCheck: Functional Tests for Hate Speech Detection Models" (ACL 2021): its 29
+ * functionalities, each with cases we wrote ourselves from the paper's descriptions (none of
+ * HateCheck's own test cases are used), hateful ones and their non-hateful contrasts, over the
+ * paper's seven protected groups. Content warning: hate, slurs, threats, profanity.
+ *
+ * Not used for training or calibration: the model never saw these cases (nothing in
+ * scripts/train-toxicity.ts reads this file), so the accuracy reported on them is out of
+ * distribution for the model. The rules (lexicon and patterns) were written before this suite.
+ *
+ * `hateful` is the taxonomy's label. `flag` is what `toxicity()` should do with its default
+ * thresholds: the same as `hateful` except for abuse aimed at the reader (F23), which the detector
+ * flags by design (a directed insult counts against the model), though it is not hate.
+ */
+export interface FunctionalCase {
+  readonly id: string;
+  readonly text: string;
+  readonly hateful: boolean;
+  readonly flag: boolean;
+}
+
+export interface Functionality {
+  readonly id: string;
+  readonly name: string;
+  readonly hateful: boolean;
+  /** What the detector should do, when it differs from `hateful` (see above). */
+  readonly flag?: boolean;
+  /** Templates: `{G}` is a group in the plural ("Muslims"), `{a}` one member ("a Muslim"). */
+  readonly templates: readonly string[];
+}
+
+/** The paper's seven protected groups: plural, and one member. */
+export const GROUPS: readonly (readonly [string, string])[] = [
+  ['women', 'a woman'],
+  ['trans people', 'a trans person'],
+  ['gay people', 'a gay person'],
+  ['black people', 'a black person'],
+  ['disabled people', 'a disabled person'],
+  ['Muslims', 'a Muslim'],
+  ['immigrants', 'an immigrant'],
+];
+
+export const FUNCTIONALITIES: readonly Functionality[] = [
+  // Derogation
+  {
+    id: 'F1',
+    name: 'strong negative emotions about a group',
+    hateful: true,
+    templates: ['I hate {G}.', 'I despise {G} so much.', 'I really cannot stand {G}.', '{G} make me sick.'],
+  },
+  {
+    id: 'F2',
+    name: 'very negative attributes of a group',
+    hateful: true,
+    templates: ['{G} are disgusting.', 'All {G} are stupid and lazy.', '{G} are so pathetic.'],
+  },
+  {
+    id: 'F3',
+    name: 'dehumanisation of a group',
+    hateful: true,
+    templates: ['{G} are vermin.', '{G} are nothing but animals.', '{G} are a cancer on this country.'],
+  },
+  {
+    id: 'F4',
+    name: 'implicit derogation of a group',
+    hateful: true,
+    templates: [
+      '{G} belong in a zoo.',
+      'Never trust {a}, they will stab you in the back.',
+      'The world would be better off without {G}.',
+    ],
+  },
+  // Threatening language
+  {
+    id: 'F5',
+    name: 'direct threat against a group',
+    hateful: true,
+    templates: ['I am going to kill every one of those {G}.', 'I will shoot the next {G} I see.'],
+  },
+  {
+    id: 'F6',
+    name: 'threat as a normative statement',
+    hateful: true,
+    templates: ['{G} should all be killed.', 'We must get rid of {G} once and for all.'],
+  },
+  // Slur usage
+  {
+    id: 'F7',
+    name: 'hate expressed with a slur',
+    hateful: true,
+    templates: [
+      'You are just a dirty faggot to me.',
+      'Shut up, you filthy tranny.',
+      'Go back to your country, you stupid paki.',
+      'Nobody wants you here, kike.',
+    ],
+  },
+  {
+    id: 'F8',
+    name: 'non-hateful homonyms of slurs',
+    hateful: false,
+    templates: [
+      'I had a queer feeling that someone was watching us.',
+      'Light a faggot of sticks to start the fire.',
+      'The Dutch built a dyke to hold back the sea.',
+      'A coon hunt is a tradition in some rural areas.',
+    ],
+  },
+  {
+    id: 'F9',
+    name: 'reclaimed slurs',
+    hateful: false,
+    templates: [
+      'I am a proud queer woman and I love my community.',
+      'We queers have always had to look out for each other.',
+      'Us dykes are going to the march together this weekend.',
+    ],
+  },
+  // Profanity usage
+  {
+    id: 'F10',
+    name: 'hate expressed with profanity',
+    hateful: true,
+    templates: ['Fucking {G} should all be sent away.', '{G} are all worthless pieces of shit.'],
+  },
+  {
+    id: 'F11',
+    name: 'non-hateful use of profanity',
+    hateful: false,
+    templates: [
+      'I wish someone would get me the fuck out of this meeting.',
+      'Holy shit, that concert was amazing.',
+      'This fucking printer jammed again.',
+    ],
+  },
+  // Pronoun reference
+  {
+    id: 'F12',
+    name: 'hate in a subsequent clause',
+    hateful: true,
+    templates: [
+      'I have met many {G} and I hate every single one of them.',
+      'If you ask me about {G}, they are all scum.',
+    ],
+  },
+  {
+    id: 'F13',
+    name: 'hate in a subsequent sentence',
+    hateful: true,
+    templates: ['Have you met any {G}? They are disgusting.', 'My neighbours are {G}. They are all animals.'],
+  },
+  // Negation
+  {
+    id: 'F14',
+    name: 'hate expressed with a negated positive statement',
+    hateful: true,
+    templates: ['{G} are not human.', 'The lives of {G} do not matter.', 'I will never respect {G}.'],
+  },
+  {
+    id: 'F15',
+    name: 'non-hate expressed with a negated hateful statement',
+    hateful: false,
+    templates: ['No {G} deserve to die.', '{G} are not disgusting.', 'I would never hurt {a}.'],
+  },
+  // Phrasing
+  {
+    id: 'F16',
+    name: 'hate phrased as a question',
+    hateful: true,
+    templates: ['Why are all {G} so disgusting?', 'Is it not obvious that {G} are parasites?'],
+  },
+  {
+    id: 'F17',
+    name: 'hate phrased as an opinion',
+    hateful: true,
+    templates: ['I think {G} are the worst.', 'In my opinion {G} are vermin.', 'I feel that {G} are inferior.'],
+  },
+  // Non-hateful uses of group identifiers
+  {
+    id: 'F18',
+    name: 'neutral statements about a group',
+    hateful: false,
+    templates: ['We are a group of {G}.', 'Many {G} live in this city.', 'I work with {a}.'],
+  },
+  {
+    id: 'F19',
+    name: 'positive statements about a group',
+    hateful: false,
+    templates: ['I love {G}.', '{G} are wonderful people.', 'We should celebrate {G}.'],
+  },
+  // Counter-speech
+  {
+    id: 'F20',
+    name: 'denouncing hate by quoting it',
+    hateful: false,
+    templates: ['Saying "{G} are scum" is hateful and wrong.', 'If you write "I hate {G}" you should be ashamed.'],
+  },
+  {
+    id: 'F21',
+    name: 'denouncing hate by referring to it',
+    hateful: false,
+    templates: [
+      'You have to stop calling {G} disgusting.',
+      'It is not okay to say that {G} are animals.',
+      'Calling {G} vermin is dehumanising.',
+    ],
+  },
+  // Abuse against targets that are not protected groups
+  {
+    id: 'F22',
+    name: 'abuse aimed at objects',
+    hateful: false,
+    templates: [
+      'I really cannot stand cauliflower.',
+      'This phone is a disgusting piece of garbage.',
+      'Mondays are the worst.',
+    ],
+  },
+  {
+    id: 'F23',
+    name: 'abuse aimed at an individual, not for their group',
+    hateful: false,
+    flag: true,
+    templates: ['You are a worthless idiot.', 'You are such a pathetic loser.', 'Shut up, you stupid moron.'],
+  },
+  {
+    id: 'F24',
+    name: 'abuse aimed at a group that is not protected',
+    hateful: false,
+    templates: [
+      'Lawyers are parasites on society.',
+      'I hate politicians, they are all liars.',
+      'Bankers are disgusting.',
+    ],
+  },
+  // Spelling variations
+  {
+    id: 'F25',
+    name: 'swapped adjacent letters',
+    hateful: true,
+    templates: ['I haet {G}.', '{G} are disugsting.', '{G} are verimn.'],
+  },
+  {
+    id: 'F26',
+    name: 'a missing letter',
+    hateful: true,
+    templates: ['I hte {G}.', '{G} are disgustng.', '{G} are a cancr.'],
+  },
+  {
+    id: 'F27',
+    name: 'missing word boundaries',
+    hateful: true,
+    templates: ['Ihate {G}.', '{G} are disgustingvermin.', 'Deathto all {G}.'],
+  },
+  {
+    id: 'F28',
+    name: 'added spaces between letters',
+    hateful: true,
+    templates: ['I h a t e {G}.', '{G} are d i s g u s t i n g.', 'I want to k i l l all {G}.'],
+  },
+  {
+    id: 'F29',
+    name: 'leetspeak',
+    hateful: true,
+    templates: ['I h4te {G}.', '{G} are d1sgust1ng.', '{G} are v3rm1n.', 'y0u are an idiot, like all {G}.'],
+  },
+];
+
+const capitalise = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** Every case: each template once per group (once if it names none). */
+export function functionalCases(): FunctionalCase[] {
+  const out: FunctionalCase[] = [];
+  for (const f of FUNCTIONALITIES) {
+    for (const t of f.templates) {
+      const groups = t.includes('{G}') || t.includes('{a}') ? GROUPS : [['', ''] as const];
+      for (const [plural, one] of groups) {
+        let text = t.replaceAll('{G}', plural).replaceAll('{a}', one);
+        if (t.startsWith('{')) text = capitalise(text);
+        out.push({ id: f.id, text, hateful: f.hateful, flag: f.flag ?? f.hateful });
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,71 @@
+/**
+ * The functional suite (functional-cases.ts, our own cases on the HateCheck taxonomy): per
+ * functionality, `toxicity()` with its default thresholds must get at least the share of cases
+ * right that it got when the floors were set (measured 2026-12-06 with the shipped weights, rounded
+ * down to 0.05). A floor of 0 marks a functionality the detector does not handle yet (F4 implicit
+ * derogation); it still runs so `npx tsx bench/toxicity-functional.ts` and this test agree on the cases.
+ */
+import { describe, expect, it } from 'vitest';
+import { toxicity } from '../../src/detectors/toxicity/index.js';
+import { FUNCTIONALITIES, functionalCases } from './functional-cases.js';
+
+/** Accuracy floors per functionality (measured accuracy in the comment). */
+const FLOORS: Record<string, number> = {
+  F1: 0.45, // 0.464
+  F2: 1, // 1.000
+  F3: 0.8, // 0.810
+  F4: 0, // 0.000
+  F5: 1, // 1.000
+  F6: 0.5, // 0.500
+  F7: 1, // 1.000
+  F8: 0.25, // 0.250
+  F9: 0.65, // 0.667
+  F10: 0.85, // 0.857
+  F11: 1, // 1.000
+  F12: 0.85, // 0.857
+  F13: 0.7, // 0.714
+  F14: 0.15, // 0.190
+  F15: 0.4, // 0.429
+  F16: 1, // 1.000
+  F17: 0.55, // 0.571
+  F18: 0.9, // 0.905
+  F19: 0.9, // 0.905
+  F20: 0.35, // 0.357
+  F21: 0.5, // 0.524
+  F22: 1, // 1.000
+  F23: 1, // 1.000
+  F24: 1, // 1.000
+  F25: 0.15, // 0.190
+  F26: 0.2, // 0.238
+  F27: 0.05, // 0.095
+  F28: 0.65, // 0.667
+  F29: 0.75, // 0.750
+};
+
+const input = (text: string) => ({ text, output: text, latencyMs: 0, route: 'primary', breaker: 'test', context: {} });
+
+describe('functional suite (HateCheck taxonomy, our own cases)', () => {
+  const detector = toxicity();
+  const cases = functionalCases();
+
+  it('covers all 29 functionalities with hateful cases and non-hateful contrasts', () => {
+    expect(FUNCTIONALITIES.map((f) => f.id)).toEqual(Array.from({ length: 29 }, (_, i) => `F${i + 1}`));
+    expect(Object.keys(FLOORS).sort()).toEqual(FUNCTIONALITIES.map((f) => f.id).sort());
+    expect(cases.some((c) => c.hateful)).toBe(true);
+    expect(cases.some((c) => !c.hateful)).toBe(true);
+  });
+
+  it('reads an obfuscated "you" as the reader ("y0u are an idiot")', () => {
+    expect(detector.detect(input('y0u are an idiot')).scores?.insult).toBeGreaterThanOrEqual(0.85);
+    expect(detector.detect(input('y0u are an idiot')).flagged).toBe(true);
+  });
+
+  for (const f of FUNCTIONALITIES) {
+    it(`${f.id} ${f.name}: accuracy ≥ ${FLOORS[f.id]}`, () => {
+      const mine = cases.filter((c) => c.id === f.id);
+      const wrong = mine.filter((c) => detector.detect(input(c.text)).flagged !== c.flag);
+      const accuracy = 1 - wrong.length / mine.length;
+      expect(accuracy, wrong.map((c) => c.text).join('\n')).toBeGreaterThanOrEqual(FLOORS[f.id] as number);
+    });
+  }
+});
