@@ -18,6 +18,7 @@ export const entry = {
   http: 'src/entries/http.ts',
   express: 'src/integrations/express.ts',
   fastify: 'src/integrations/fastify.ts',
+  'ai-sdk': 'src/integrations/ai-sdk.ts',
 };
 
 /** The toxicity model's data (weights, WebAssembly bytes), built once below and imported by both formats. */

@@ -12,8 +12,8 @@ import {
   type OutputOf,
 } from '../rules/index.js';
 
-/** The chunk type of a stream type: what `for await` gives. */
-export type ChunkOf<S> = S extends AsyncIterable<infer C> ? C : S extends ReadableStream<infer C> ? C : unknown;
+/** The chunk type of a stream type: what `for await` gives (never for a whole answer). */
+export type ChunkOf<S> = S extends AsyncIterable<infer C> ? C : S extends ReadableStream<infer C> ? C : never;
 
 export interface StreamOptions<Args extends unknown[], Chunk> {
   /**
