@@ -106,10 +106,6 @@ class GuardedStream implements AsyncIterableIterator<unknown> {
     this.source = source;
     this.scope = call.scope.scope;
     this.start();
-    if (this.route > 0) {
-      call.counts.servedByFallback++;
-      call.core.observe.emit('served', 'fallback');
-    }
   }
 
   [Symbol.asyncIterator](): this {
@@ -132,6 +128,7 @@ class GuardedStream implements AsyncIterableIterator<unknown> {
       this.done = true;
       this.stop('the client stopped reading');
       this.finish(this.judge(), false);
+      this.served('route');
     }
     this.ready.length = this.readyAt = 0;
     return { value: undefined, done: true };
@@ -298,6 +295,7 @@ class GuardedStream implements AsyncIterableIterator<unknown> {
     this.release(true);
     this.done = true;
     this.finish(j, false);
+    this.served('route');
   }
 
   /** Stops the model: the iterator or request, and the attempt's signal (`callSignal()`). */
@@ -337,15 +335,13 @@ class GuardedStream implements AsyncIterableIterator<unknown> {
     this.held.length = this.heldAt = 0;
     if (this.o.onCut === 'fallback' && (await this.nextRoute())) return;
     this.done = true;
+    this.served('exhausted');
     throw error;
   }
 
   private async continueOrEnd(): Promise<void> {
     if (this.o.onCut === 'fallback' && (await this.nextRoute())) return;
-    const { counts, core } = this.call;
-    counts.exhausted++;
-    counts.servedBySafeReply++;
-    core.observe.emit('served', 'safe-reply');
+    this.served('safe-reply');
     for (const c of this.o.chunk
       ? [this.o.chunk(this.o.message)]
       : endChunks(this.kind ?? 'custom', this.o.message, this.last))
@@ -379,8 +375,6 @@ class GuardedStream implements AsyncIterableIterator<unknown> {
       this.scope = holder.scope;
       this.route = i;
       this.admission = undefined;
-      this.call.counts.servedByFallback++;
-      core.observe.emit('served', 'fallback');
       this.start();
       return true;
     }
@@ -418,7 +412,7 @@ class GuardedStream implements AsyncIterableIterator<unknown> {
     ends(this.content);
     ends(this.tools);
     for (const d of this.deferred) {
-      const signal = this.signal(d, () => d.detect(input));
+      const signal = this.signal({ name: d.name }, () => d.detect(input));
       if (signal) signals.push(signal);
     }
     let flagged = false;
@@ -438,7 +432,20 @@ class GuardedStream implements AsyncIterableIterator<unknown> {
     if (cut || (j.blockedBy.length > 0 && j.shadow)) counts.blocked++;
     core.observe.emit('answered', j);
     if (this.admission) recorder.answered(live, this.admission, j, core.clock());
-    if (!cut && this.route === 0) counts.servedByPrimary++;
+  }
+
+  /** Who served the call, counted once, when the stream is over (as the call loop counts a whole answer). */
+  private served(by: 'route' | 'safe-reply' | 'exhausted'): void {
+    const { counts, core } = this.call;
+    if (by === 'route' && this.route === 0) counts.servedByPrimary++;
+    else if (by === 'route') {
+      counts.servedByFallback++;
+      core.observe.emit('served', 'fallback');
+    } else {
+      counts.exhausted++;
+      if (by === 'safe-reply') counts.servedBySafeReply++;
+      core.observe.emit('served', by);
+    }
   }
 }
 

@@ -192,6 +192,27 @@ describe('accounting', () => {
     expect(g.stats().calls).toMatchObject({ total: 1, servedByPrimary: 1 });
   });
 
+  it('who served a streamed call is counted once, when it is over', async () => {
+    const g = guard(async (t: string) => pieces(t, 6), {
+      name: 'served',
+      detectors,
+      fallbacks: [async (t: string) => pieces(t, 6)],
+      stream: { holdBack: 0 },
+    });
+    await collect(await g(BENIGN));
+    g.forceOpen('drill');
+    // The fallback serves while the primary is open; its answer is cut and nothing is left: the safe message.
+    await collect(await g(TOXIC));
+    expect(g.stats().calls).toMatchObject({
+      total: 2,
+      servedByPrimary: 1,
+      servedByFallback: 0,
+      servedBySafeReply: 1,
+      exhausted: 1,
+      blocked: 1,
+    });
+  });
+
   it('a trip mid-stream sends the next calls to the fallback', async () => {
     const g = guard(async (t: string) => pieces(t, 6), {
       name: 'trip',
