@@ -95,6 +95,7 @@ class GuardedStream implements AsyncIterableIterator<unknown> {
   /** What the client was given, kept only while a fallback may continue it. */
   private sent: string[] | undefined;
   private done = false;
+  private reading: Promise<void> | undefined;
 
   constructor(
     private readonly call: StreamCall,
@@ -115,7 +116,17 @@ class GuardedStream implements AsyncIterableIterator<unknown> {
   async next(): Promise<IteratorResult<unknown>> {
     while (this.readyAt === this.ready.length) {
       if (this.done) return { value: undefined, done: true };
-      await this.step();
+      if (this.reading) {
+        // Another next() is reading from the model: chunks go out in order, one read at a time.
+        await this.reading.catch(() => undefined);
+        continue;
+      }
+      this.reading = this.step();
+      try {
+        await this.reading;
+      } finally {
+        this.reading = undefined;
+      }
     }
     const value = this.ready[this.readyAt++];
     if (this.readyAt === this.ready.length) this.ready.length = this.readyAt = 0;

@@ -34,6 +34,18 @@ describe('stream shapes', () => {
     expect(cut).not.toContain('worthless');
   });
 
+  it('concurrent next() calls get the chunks in order, each once', async () => {
+    const g = guard(async (t: string) => pieces(t, 3), { name: 'concurrent', detectors, stream: { holdBack: 8 } });
+    const it = (await g(BENIGN)) as AsyncIterableIterator<string>;
+    const results = await Promise.all(Array.from({ length: 40 }, () => it.next()));
+    expect(
+      results
+        .filter((r) => !r.done)
+        .map((r) => r.value as string)
+        .join(''),
+    ).toBe(BENIGN);
+  });
+
   it('bytes (a fetch body) are decoded across chunk boundaries, and the closing chunk is bytes too', async () => {
     const encoded = new TextEncoder().encode(
       `Ünïcödé first, then a friendly sentence that runs on for a while. ${TOXIC}`,

@@ -190,6 +190,48 @@ describe('a cut continues on the fallback', () => {
   });
 });
 
+describe('the Responses API', () => {
+  it('streamed Responses events are read and cut the same way; the stream is the SDK class', async () => {
+    const text = TOXIC[1]!;
+    server.use(
+      http.post(`${PRIMARY}/responses`, () =>
+        sseResponse([
+          { type: 'response.created', sequence_number: 0, response: { id: 'resp_1', object: 'response' } },
+          ...randomChunks(text, 2, 6).map((delta, i) => ({
+            type: 'response.output_text.delta',
+            item_id: 'msg_1',
+            output_index: 0,
+            content_index: 0,
+            delta,
+            logprobs: [],
+            sequence_number: i + 1,
+          })),
+          { type: 'response.completed', sequence_number: 99, response: { id: 'resp_1', object: 'response' } },
+        ]),
+      ),
+    );
+    const client = new OpenAI({ apiKey: 'test', baseURL: PRIMARY, maxRetries: 0 });
+    const g = guard((input: string) => client.responses.create({ model: 'gpt-4o-mini', input, stream: true }), {
+      name: 'responses',
+      detectors: [detector],
+      retry: false,
+      stream: { message: MESSAGE },
+    });
+    const stream = await g('hi');
+    expect(stream.constructor.name).toBe('Stream');
+    expect(typeof stream.toReadableStream).toBe('function');
+    let shown = '';
+    const types: string[] = [];
+    for await (const event of stream) {
+      types.push(event.type);
+      if (event.type === 'response.output_text.delta') shown += event.delta;
+    }
+    expect(shown.endsWith(MESSAGE)).toBe(true);
+    expect(shown.length - MESSAGE.length).toBeLessThanOrEqual(blockedSpanStart(text)!);
+    expect(types).not.toContain('response.completed');
+  });
+});
+
 describe('tool calls', () => {
   it('streamed tool-call arguments are judged like text; the cut closes the open call as incomplete', async () => {
     const args = '{"message": "you are a worthless idiot and everyone hates you", "to": "bob"}';
