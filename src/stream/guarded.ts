@@ -17,6 +17,7 @@ import type {
 } from '../detectors/types.js';
 import { isHotPathDetector } from '../detectors/types.js';
 import type { RouteScope } from '../context.js';
+import { isTimeoutError, TimeoutError } from '../errors.js';
 import { invokeRoute, type InvokeOptions } from '../routing/invoke.js';
 import type { Core } from '../call/core.js';
 import type { Judgement } from '../call/judge.js';
@@ -180,7 +181,7 @@ class GuardedStream implements AsyncIterableIterator<unknown> {
   private async step(): Promise<void> {
     let r: IteratorResult<unknown>;
     try {
-      r = await this.source.next();
+      r = await this.nextChunk();
     } catch (error) {
       if (!this.done) await this.failed(error);
       return;
@@ -213,6 +214,27 @@ class GuardedStream implements AsyncIterableIterator<unknown> {
     }
     this.held.push({ chunk, end: this.total, text: this.sent ? t.text : undefined });
     this.release(false);
+  }
+
+  /** The model's next chunk, within `timeoutMs` (the guard's one deadline timer: no timer per chunk). */
+  private nextChunk(): Promise<IteratorResult<unknown>> {
+    const next = this.source.next();
+    const { deadlines, timeoutMs } = this.call.invoke;
+    if (!deadlines) return next;
+    return new Promise((resolve, reject) => {
+      const route = this.routeName();
+      const d = deadlines.add(() => reject(new TimeoutError(this.call.core.name, route, timeoutMs)));
+      next.then(
+        (r) => {
+          deadlines.delete(d);
+          resolve(r);
+        },
+        (error: unknown) => {
+          deadlines.delete(d);
+          reject(error);
+        },
+      );
+    });
   }
 
   /** Each channel's detectors read the chunk's text; the signals that block, if any. */
@@ -333,7 +355,7 @@ class GuardedStream implements AsyncIterableIterator<unknown> {
     this.stop(error);
     core.observe.emit('failed', {
       route: this.routeName(),
-      outcome: 'error',
+      outcome: isTimeoutError(error) ? 'timeout' : 'error',
       latencyMs,
       error,
       probe: this.admission === 'probe',

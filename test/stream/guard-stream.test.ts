@@ -157,6 +157,25 @@ describe('a cut', () => {
     await expect(collect(await alone(BENIGN))).rejects.toThrow('connection reset');
   });
 
+  it('a stream that stalls longer than timeoutMs between chunks times out and the fallback continues it', async () => {
+    async function* stalls(text: string) {
+      yield text.slice(0, 20);
+      await new Promise(() => undefined); // the model never sends another chunk
+    }
+    const g = guard(async (t: string) => stalls(t), {
+      name: 'stall',
+      detectors,
+      timeoutMs: 50,
+      fallbacks: [async () => pieces(' and the rest.', 4)],
+      stream: { holdBack: 0 },
+    });
+    const outcomes: string[] = [];
+    g.on('outcome', (e) => outcomes.push(`${e.route}:${e.outcome}`));
+    expect(await collect(await g(BENIGN))).toBe(`${BENIGN.slice(0, 20)} and the rest.`);
+    expect(outcomes).toContain('primary:timeout');
+    expect(g.stats().calls).toMatchObject({ failed: 1, servedByFallback: 1 });
+  });
+
   it('a detector without stream() judges the whole text at the end: the held-back tail is never shown', async () => {
     const text = `${'A calm sentence. '.repeat(6)}Now TOXIC.`;
     const g = guard(async (t: string) => pieces(t, 4), {
