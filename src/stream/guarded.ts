@@ -57,6 +57,8 @@ interface Held {
   readonly end: number;
   /** The chunk's text, kept only when a fallback may need what was sent. */
   readonly text: string | undefined;
+  /** The chunk carries tool-call arguments. */
+  readonly tool: boolean;
 }
 
 interface Channel {
@@ -96,6 +98,8 @@ class GuardedStream implements AsyncIterableIterator<unknown> {
   /** What the client was given, kept only while a fallback may continue it. */
   private sent: string[] | undefined;
   private done = false;
+  /** Part of a tool call reached the client: a fallback's own tool call would be read as its continuation. */
+  private toolShown = false;
   private reading: Promise<void> | undefined;
 
   constructor(
@@ -212,7 +216,7 @@ class GuardedStream implements AsyncIterableIterator<unknown> {
       const i = lastSentenceEnd(t.text);
       if (i >= 0) this.sentenceEnd = this.total - t.text.length - t.tool.length + i + 1;
     }
-    this.held.push({ chunk, end: this.total, text: this.sent ? t.text : undefined });
+    this.held.push({ chunk, end: this.total, text: this.sent ? t.text : undefined, tool: t.tool !== '' });
     this.release(false);
   }
 
@@ -312,6 +316,7 @@ class GuardedStream implements AsyncIterableIterator<unknown> {
     while (this.heldAt < held.length && held[this.heldAt]!.end <= frontier) {
       const item = held[this.heldAt++]!;
       if (this.sent && item.text) this.sent.push(item.text);
+      if (item.tool) this.toolShown = true;
       this.ready.push(item.chunk);
     }
     if (this.heldAt === held.length) held.length = this.heldAt = 0;
@@ -366,20 +371,25 @@ class GuardedStream implements AsyncIterableIterator<unknown> {
       recorder.failed(this.admission, latencyMs, now, context);
     }
     this.held.length = this.heldAt = 0;
-    if (this.o.onCut === 'fallback' && (await this.nextRoute())) return;
+    if (this.continues() && (await this.nextRoute())) return;
     this.done = true;
     this.served('exhausted');
     throw error;
   }
 
   private async continueOrEnd(): Promise<void> {
-    if (this.o.onCut === 'fallback' && (await this.nextRoute())) return;
+    if (this.continues() && (await this.nextRoute())) return;
     this.served('safe-reply');
     for (const c of this.o.chunk
       ? [this.o.chunk(this.o.message)]
       : endChunks(this.kind ?? 'custom', this.o.message, this.last))
       this.ready.push(c);
     this.done = true;
+  }
+
+  /** A fallback may continue: `onCut: 'fallback'`, and no tool call was left half-shown (it is closed as incomplete instead). */
+  private continues(): boolean {
+    return this.o.onCut === 'fallback' && !this.toolShown;
   }
 
   /** Calls the next routes in turn with the continuation request until one returns a stream. */

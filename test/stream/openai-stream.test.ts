@@ -257,6 +257,34 @@ describe('tool calls', () => {
   });
 });
 
+describe('a tool call half shown', () => {
+  it('is not continued by the fallback (its own call would join it): the stream closes it as incomplete', async () => {
+    const args = `{"note": "${'all good here, '.repeat(6)}but you are a worthless idiot"}`;
+    const seen = serve(
+      () => [
+        chatChunk({ role: 'assistant', content: null }),
+        chatChunk({
+          tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'note', arguments: '' } }],
+        }),
+        ...randomChunks(args, 8, 6).map((p) => chatChunk({ tool_calls: [{ index: 0, function: { arguments: p } }] })),
+        chatChunk({}, 'tool_calls'),
+      ],
+      () => chatChunks(['never used']),
+    );
+    const { g } = chatGuard({ fallback: true });
+    let shownArgs = '';
+    let finish: string | null = null;
+    for await (const chunk of await g(request)) {
+      for (const call of chunk.choices[0]?.delta.tool_calls ?? []) shownArgs += call.function?.arguments ?? '';
+      finish = chunk.choices[0]?.finish_reason ?? finish;
+    }
+    expect(shownArgs.length).toBeGreaterThan(0);
+    expect(shownArgs).not.toContain('idiot');
+    expect(finish).toBe('content_filter');
+    expect(seen.backupBodies).toHaveLength(0);
+  });
+});
+
 describe('a client that stops reading', () => {
   it("releases the primary: the request's signal and callSignal() abort; no timer or listener is left", async () => {
     const text = 'A long and friendly answer. '.repeat(40);
