@@ -112,7 +112,11 @@ class GuardedStream implements AsyncIterableIterator<unknown> {
     this.source = source;
     this.scope = call.scope.scope;
     this.start();
+    // The caller's signal (`with({ signal })`) stops the stream as a client that stops reading does.
+    call.invoke.signal?.addEventListener('abort', this.onAbort, { once: true });
   }
+
+  private readonly onAbort = (): void => void this.return();
 
   [Symbol.asyncIterator](): this {
     return this;
@@ -120,7 +124,10 @@ class GuardedStream implements AsyncIterableIterator<unknown> {
 
   async next(): Promise<IteratorResult<unknown>> {
     while (this.readyAt === this.ready.length) {
-      if (this.done) return { value: undefined, done: true };
+      if (this.done) {
+        this.call.invoke.signal?.removeEventListener('abort', this.onAbort);
+        return { value: undefined, done: true };
+      }
       if (this.reading) {
         // Another next() is reading from the model: chunks go out in order, one read at a time.
         await this.reading.catch(() => undefined);
@@ -147,6 +154,7 @@ class GuardedStream implements AsyncIterableIterator<unknown> {
       this.served('route');
     }
     this.ready.length = this.readyAt = 0;
+    this.call.invoke.signal?.removeEventListener('abort', this.onAbort);
     return { value: undefined, done: true };
   }
 

@@ -317,4 +317,23 @@ describe('a client that stops reading', () => {
     expect(g.stats().calls).toMatchObject({ total: 1, servedByPrimary: 1, failed: 0, blocked: 0 });
     expect(g.stats().policies[0]!.calls).toBe(1);
   });
+
+  it("the caller's signal aborting mid-stream ends the iteration and releases the primary", async () => {
+    const seen = serve(() => chatChunks(randomChunks('A long and friendly answer. '.repeat(40), 6, 8)));
+    const primary = new OpenAI({ apiKey: 'test', baseURL: PRIMARY, maxRetries: 0 });
+    const g = guard(
+      (req: ChatCompletionCreateParamsStreaming) => primary.chat.completions.create(req, { signal: callSignal() }),
+      { name: 'caller-abort', detectors: [detector], retry: false },
+    );
+    const caller = new AbortController();
+    let read = 0;
+    for await (const chunk of await g.with({ signal: caller.signal })(request)) {
+      read += chunk.choices[0]?.delta.content?.length ?? 0;
+      if (read > 100 && !caller.signal.aborted) caller.abort();
+    }
+    expect(read).toBeLessThan(40 * 28);
+    expect(seen.signals[0]!.aborted).toBe(true);
+    expect(getEventListeners(caller.signal, 'abort')).toHaveLength(0);
+    expect(g.stats().calls).toMatchObject({ total: 1, servedByPrimary: 1, failed: 0 });
+  });
 });
