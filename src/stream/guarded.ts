@@ -49,7 +49,7 @@ export interface StreamCall {
 }
 
 /** `holdBack: 'sentence'` never holds more than this many characters. */
-export const SENTENCE_MAX = 1000;
+const SENTENCE_MAX = 1000;
 
 interface Held {
   readonly chunk: unknown;
