@@ -1,6 +1,6 @@
 /** Streamed answers of every shape guard() reads, and how a streamed answer is counted. */
 import { describe, expect, it } from 'vitest';
-import { guard, type DetectorInput, type HotPathDetector } from '../../src/index.js';
+import { guard, latency, type DetectorInput, type GuardEvents, type HotPathDetector } from '../../src/index.js';
 import { toxicity } from '../../src/detectors/toxicity/index.js';
 import { marker, virtualClock } from '../guard/helpers.js';
 
@@ -242,6 +242,27 @@ describe('accounting', () => {
       exhausted: 1,
       blocked: 1,
     });
+  });
+
+  it('latency() judges a streamed answer by its time to first token, not its length', async () => {
+    const clock = virtualClock();
+    async function* model(firstMs: number) {
+      clock.advance(firstMs);
+      yield 'A long answer, ';
+      clock.advance(30_000); // streaming a long answer takes a while
+      yield 'the end.';
+    }
+    const outcomes: GuardEvents['outcome'][] = [];
+    const g = guard(async (firstMs: number) => model(firstMs), {
+      name: 'ttft',
+      detectors: [latency({ slowMs: 2_000 })],
+      clock: clock.now,
+    });
+    g.on('outcome', (e) => outcomes.push(e));
+    await collect(await g(300));
+    await collect(await g(5_000));
+    expect(outcomes.map((o) => o.signals[0]!.flagged)).toEqual([false, true]);
+    expect(outcomes[1]!.signals[0]!.reason).toBe('first token after 5000 ms (slow at 2000 ms)');
   });
 
   it('a trip mid-stream sends the next calls to the fallback', async () => {
