@@ -265,6 +265,26 @@ describe('accounting', () => {
     expect(outcomes[1]!.signals[0]!.reason).toBe('first token after 5000 ms (slow at 2000 ms)');
   });
 
+  it('latency policies see a stream by its time to first token: long answers do not trip slow-call-rate', async () => {
+    const clock = virtualClock();
+    async function* model(firstMs: number) {
+      clock.advance(firstMs);
+      yield 'A long answer, ';
+      clock.advance(30_000);
+      yield 'the end.';
+    }
+    const g = guard(async (firstMs: number) => model(firstMs), {
+      name: 'slow-calls',
+      detectors: [],
+      clock: clock.now,
+      trip: { policy: 'slow-call-rate', slowCallMs: 2_000, threshold: 0.5, minimumCalls: 3 },
+    });
+    for (let i = 0; i < 5; i++) await collect(await g(100));
+    expect(g.state).toBe('closed');
+    for (let i = 0; i < 5; i++) await collect(await g(5_000));
+    expect(g.state).toBe('open');
+  });
+
   it('a trip mid-stream sends the next calls to the fallback', async () => {
     const g = guard(async (t: string) => pieces(t, 6), {
       name: 'trip',
