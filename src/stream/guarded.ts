@@ -71,154 +71,171 @@ const hasStream = (d: Detector): d is HotPathDetector & Required<Pick<HotPathDet
 /** Wraps a stream output of route `call.route`; returns it in its own type. */
 export function guardStream(output: object, call: StreamCall, o: ParsedStreamOptions): unknown {
   const { source, rewrap } = openStream(output);
-  return rewrap(guarded(call, o, source));
+  return rewrap(new GuardedStream(call, o, source));
 }
 
-/** The guarded chunks of one call, across the routes that continue it (state in locals: a lean bundle). */
-function guarded(call: StreamCall, o: ParsedStreamOptions, first: Source): AsyncIterableIterator<unknown> {
-  let route = call.route;
-  let admission = call.admission;
-  let source = first;
-  let scope = call.scope.scope;
+class GuardedStream implements AsyncIterableIterator<unknown> {
+  private route: number;
+  private admission: Admission | undefined;
+  private source: Source;
+  private scope: RouteScope | undefined;
   /** Chunks the client may take now. */
-  const ready: unknown[] = [];
-  let readyAt = 0;
-  let held: Held[] = [];
-  let heldAt = 0;
-  let total = 0;
-  let sentenceEnd = 0;
-  let kind: ChunkKind | undefined;
-  let read: ((chunk: unknown) => ChunkText) | undefined;
-  let last: unknown;
-  let firstAt: number | undefined;
-  let content: Channel;
-  let tools: Channel | undefined;
-  let deferred: HotPathDetector[];
+  private readonly ready: unknown[] = [];
+  private readyAt = 0;
+  private held: Held[] = [];
+  private heldAt = 0;
+  private total = 0;
+  private sentenceEnd = 0;
+  private kind: ChunkKind | undefined;
+  private read: ((chunk: unknown) => ChunkText) | undefined;
+  private last: unknown;
+  private firstAt: number | undefined;
+  private content!: Channel;
+  private tools: Channel | undefined;
+  private deferred!: HotPathDetector[];
   /** The whole text, kept only for detectors that read it at the end (no `stream()`, or async). */
-  let full: string[] | undefined;
+  private full: string[] | undefined;
   /** What the client was given, kept only while a fallback may continue it. */
-  let sent: string[] | undefined;
-  let done = false;
+  private sent: string[] | undefined;
+  private done = false;
   /** Part of a tool call reached the client: a fallback's own tool call would be read as its continuation. */
-  let toolShown = false;
-  let reading: Promise<void> | undefined;
+  private toolShown = false;
+  private reading: Promise<void> | undefined;
 
-  const onAbort = (): void => void ret();
+  constructor(
+    private readonly call: StreamCall,
+    private readonly o: ParsedStreamOptions,
+    source: Source,
+  ) {
+    this.route = call.route;
+    this.admission = call.admission;
+    this.source = source;
+    this.scope = call.scope.scope;
+    this.start();
+    // The caller's signal (`with({ signal })`) stops the stream as a client that stops reading does.
+    call.invoke.signal?.addEventListener('abort', this.onAbort, { once: true });
+  }
 
-  async function next(): Promise<IteratorResult<unknown>> {
-    while (readyAt === ready.length) {
-      if (done) {
-        call.invoke.signal?.removeEventListener('abort', onAbort);
+  private readonly onAbort = (): void => void this.return();
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<unknown>> {
+    while (this.readyAt === this.ready.length) {
+      if (this.done) {
+        this.call.invoke.signal?.removeEventListener('abort', this.onAbort);
         return { value: undefined, done: true };
       }
-      if (reading) {
+      if (this.reading) {
         // Another next() is reading from the model: chunks go out in order, one read at a time.
-        await reading.catch(() => undefined);
+        await this.reading.catch(() => undefined);
         continue;
       }
-      reading = step();
+      this.reading = this.step();
       try {
-        await reading;
+        await this.reading;
       } finally {
-        reading = undefined;
+        this.reading = undefined;
       }
     }
-    const value = ready[readyAt++];
-    if (readyAt === ready.length) ready.length = readyAt = 0;
+    const value = this.ready[this.readyAt++];
+    if (this.readyAt === this.ready.length) this.ready.length = this.readyAt = 0;
     return { value, done: false };
   }
 
   /** The client stopped reading: the model is stopped, the answer so far counted (not the model's fault). */
-  async function ret(): Promise<IteratorResult<unknown>> {
-    if (!done) {
-      done = true;
-      stop('the client stopped reading');
-      finish(judge(), false);
-      served('route');
+  async return(): Promise<IteratorResult<unknown>> {
+    if (!this.done) {
+      this.done = true;
+      this.stop('the client stopped reading');
+      this.finish(this.judge(), false);
+      this.served('route');
     }
-    ready.length = readyAt = 0;
-    call.invoke.signal?.removeEventListener('abort', onAbort);
+    this.ready.length = this.readyAt = 0;
+    this.call.invoke.signal?.removeEventListener('abort', this.onAbort);
     return { value: undefined, done: true };
   }
 
-  async function thr(error: unknown): Promise<IteratorResult<unknown>> {
-    await ret();
+  async throw(error: unknown): Promise<IteratorResult<unknown>> {
+    await this.return();
     throw error;
   }
 
   /** A new route's stream starts: fresh detectors, nothing held. */
-  function begin(): void {
-    const { live, core } = call;
-    const start: StreamStart = { route: routeName(), breaker: core.name, context: call.context };
-    deferred = [];
+  private start(): void {
+    const { live, core } = this.call;
+    const start: StreamStart = { route: this.routeName(), breaker: core.name, context: this.call.context };
+    this.deferred = [];
     const streams: Channel['streams'] = [];
     for (const d of live.detectors) {
       if (!isHotPathDetector(d)) continue;
-      if (hasStream(d)) streams.push(open(d, start));
-      else deferred.push(d);
+      if (hasStream(d)) streams.push(this.open(d, start));
+      else this.deferred.push(d);
     }
-    content = { streams };
-    tools = undefined;
-    full = deferred.length > 0 || live.asyncQueue ? [] : undefined;
-    const more = o.onCut === 'fallback' && route + 1 < live.routes.length;
-    sent = more ? (sent ?? []) : undefined;
-    held = [];
-    heldAt = total = sentenceEnd = 0;
-    read = undefined;
-    firstAt = undefined;
+    this.content = { streams };
+    this.tools = undefined;
+    this.full = this.deferred.length > 0 || live.asyncQueue ? [] : undefined;
+    const more = this.o.onCut === 'fallback' && this.route + 1 < live.routes.length;
+    this.sent = more ? (this.sent ?? []) : undefined;
+    this.held = [];
+    this.heldAt = this.total = this.sentenceEnd = 0;
+    this.read = undefined;
+    this.firstAt = undefined;
   }
 
-  function routeName(): string {
-    return call.live.routes[route]!.name;
+  private routeName(): string {
+    return this.call.live.routes[this.route]!.name;
   }
 
   /** Reads one chunk from the model and decides what the client may see. */
-  async function step(): Promise<void> {
+  private async step(): Promise<void> {
     let r: IteratorResult<unknown>;
     try {
-      r = await nextChunk();
+      r = await this.nextChunk();
     } catch (error) {
-      if (!done) await failed(error);
+      if (!this.done) await this.failed(error);
       return;
     }
-    if (done) return;
-    if (r.done) return ended();
+    if (this.done) return;
+    if (r.done) return this.ended();
     const chunk = r.value;
-    firstAt ??= call.core.clock();
-    last = chunk;
+    this.firstAt ??= this.call.core.clock();
+    this.last = chunk;
     let t: ChunkText;
     try {
-      if (!read) {
-        kind = o.text ? 'custom' : kindOf(chunk);
-        if (kind === undefined) throw unreadable(chunk);
-        read = chunkReader(kind, o.text);
+      if (!this.read) {
+        this.kind = this.o.text ? 'custom' : kindOf(chunk);
+        if (this.kind === undefined) throw unreadable(chunk);
+        this.read = chunkReader(this.kind, this.o.text);
       }
-      t = read(chunk);
+      t = this.read(chunk);
     } catch (error) {
       // Never a silent pass: the stream stops, and the client gets the error that says why.
-      done = true;
-      stop(error);
+      this.done = true;
+      this.stop(error);
       throw error;
     }
-    const blocks = push(t);
-    if (blocks && !shadowed()) return cut(blocks);
-    total += t.text.length + t.tool.length;
-    if (o.holdBack === 'sentence') {
+    const blocks = this.push(t);
+    if (blocks && !this.shadowed()) return this.cut(blocks);
+    this.total += t.text.length + t.tool.length;
+    if (this.o.holdBack === 'sentence') {
       const i = lastSentenceEnd(t.text);
-      if (i >= 0) sentenceEnd = total - t.text.length - t.tool.length + i + 1;
+      if (i >= 0) this.sentenceEnd = this.total - t.text.length - t.tool.length + i + 1;
     }
-    held.push({ chunk, end: total, text: sent ? t.text : undefined, tool: t.tool !== '' });
-    release(false);
+    this.held.push({ chunk, end: this.total, text: this.sent ? t.text : undefined, tool: t.tool !== '' });
+    this.release(false);
   }
 
   /** The model's next chunk, within `timeoutMs` (the guard's one deadline timer: no timer per chunk). */
-  function nextChunk(): Promise<IteratorResult<unknown>> {
-    const next = source.next();
-    const { deadlines, timeoutMs } = call.invoke;
+  private nextChunk(): Promise<IteratorResult<unknown>> {
+    const next = this.source.next();
+    const { deadlines, timeoutMs } = this.call.invoke;
     if (!deadlines) return next;
     return new Promise((resolve, reject) => {
-      const name = routeName();
-      const d = deadlines.add(() => reject(new TimeoutError(call.core.name, name, timeoutMs)));
+      const route = this.routeName();
+      const d = deadlines.add(() => reject(new TimeoutError(this.call.core.name, route, timeoutMs)));
       next.then(
         (r) => {
           deadlines.delete(d);
@@ -233,199 +250,203 @@ function guarded(call: StreamCall, o: ParsedStreamOptions, first: Source): Async
   }
 
   /** Each channel's detectors read the chunk's text; the signals that block, if any. */
-  function push(t: ChunkText): Signal[] | undefined {
+  private push(t: ChunkText): Signal[] | undefined {
     let blocks: Signal[] | undefined;
     if (t.text) {
-      full?.push(t.text);
-      blocks = pushTo(content, t.text, blocks);
+      this.full?.push(t.text);
+      blocks = this.pushTo(this.content, t.text, blocks);
     }
     if (t.tool) {
-      tools ??= openTools();
-      blocks = pushTo(tools, t.tool, blocks);
+      this.tools ??= this.openTools();
+      blocks = this.pushTo(this.tools, t.tool, blocks);
     }
     return blocks;
   }
 
-  function pushTo(channel: Channel, text: string, blocks: Signal[] | undefined): Signal[] | undefined {
+  private pushTo(channel: Channel, text: string, blocks: Signal[] | undefined): Signal[] | undefined {
     for (const d of channel.streams) {
       const s = d.s;
       if (!s) continue;
-      const signal = safely(d, () => s.push(text));
+      const signal = this.signal(d, () => s.push(text));
       if (signal?.blocked) (blocks ??= []).push(signal);
     }
     return blocks;
   }
 
-  function openTools(): Channel {
-    const start: StreamStart = { route: routeName(), breaker: call.core.name, context: call.context };
+  private openTools(): Channel {
+    const start: StreamStart = { route: this.routeName(), breaker: this.call.core.name, context: this.call.context };
     const streams: Channel['streams'] = [];
-    for (const d of call.live.detectors) if (hasStream(d)) streams.push(open(d, start));
+    for (const d of this.call.live.detectors) if (hasStream(d)) streams.push(this.open(d, start));
     return { streams };
   }
 
   /** Starts a detector's stream; one that throws is reported and left out of this answer. */
-  function open(
+  private open(
     d: HotPathDetector & Required<Pick<HotPathDetector, 'stream'>>,
     start: StreamStart,
   ): Channel['streams'][number] {
     try {
       return { name: d.name, s: d.stream(start) };
     } catch (error) {
-      reportError(d.name, error);
+      this.reportError(d.name, error);
       return { name: d.name, s: undefined };
     }
   }
 
   /** Runs a detector's step; a throw is reported, drops the detector, and blocks or passes as `onDetectorError` says. */
-  function safely(
+  private signal(
     d: { readonly name: string; s?: DetectorStream | undefined },
     run: () => Signal | undefined,
   ): Signal | undefined {
     try {
       return run();
     } catch (error) {
-      reportError(d.name, error);
+      this.reportError(d.name, error);
       d.s = undefined;
-      const block = call.live.o.onDetectorError === 'block';
+      const block = this.call.live.o.onDetectorError === 'block';
       return { detector: d.name, score: block ? 1 : 0, flagged: block, blocked: block, reason: 'detector error' };
     }
   }
 
-  function reportError(detector: string, error: unknown): void {
-    call.core.observe.emit('detector-error', { detector, route: routeName(), error, stage: 'hot-path' });
+  private reportError(detector: string, error: unknown): void {
+    this.call.core.observe.emit('detector-error', { detector, route: this.routeName(), error, stage: 'hot-path' });
   }
 
   /** Hands over the chunks whose text is followed by at least the hold-back (everything, at the end). */
-  function release(all: boolean): void {
-    const h = o.holdBack;
-    const frontier = all ? Infinity : h === 'sentence' ? Math.max(sentenceEnd, total - SENTENCE_MAX) : total - h;
-    while (heldAt < held.length && held[heldAt]!.end <= frontier) {
-      const item = held[heldAt++]!;
-      if (sent && item.text) sent.push(item.text);
-      if (item.tool) toolShown = true;
-      ready.push(item.chunk);
+  private release(all: boolean): void {
+    const h = this.o.holdBack;
+    const frontier = all
+      ? Infinity
+      : h === 'sentence'
+        ? Math.max(this.sentenceEnd, this.total - SENTENCE_MAX)
+        : this.total - h;
+    const held = this.held;
+    while (this.heldAt < held.length && held[this.heldAt]!.end <= frontier) {
+      const item = held[this.heldAt++]!;
+      if (this.sent && item.text) this.sent.push(item.text);
+      if (item.tool) this.toolShown = true;
+      this.ready.push(item.chunk);
     }
-    if (heldAt === held.length) held.length = heldAt = 0;
-    else if (heldAt > 64) {
-      held.splice(0, heldAt);
-      heldAt = 0;
+    if (this.heldAt === held.length) held.length = this.heldAt = 0;
+    else if (this.heldAt > 64) {
+      held.splice(0, this.heldAt);
+      this.heldAt = 0;
     }
   }
 
   /** The model finished: the last verdict, then everything held goes out, or the stream is cut. */
-  async function ended(): Promise<void> {
-    const j = judge();
-    if (j.blockedBy.length > 0 && !shadowed()) return cut(undefined, j);
-    release(true);
-    done = true;
-    finish(j, false);
-    served('route');
+  private async ended(): Promise<void> {
+    const j = this.judge();
+    if (j.blockedBy.length > 0 && !this.shadowed()) return this.cut(undefined, j);
+    this.release(true);
+    this.done = true;
+    this.finish(j, false);
+    this.served('route');
   }
 
   /** Stops the model: the iterator or request, and the attempt's signal (`callSignal()`). */
-  function stop(reason: unknown): void {
+  private stop(reason: unknown): void {
     const why = reason instanceof Error ? reason : new Error(String(reason));
-    scope?.abort(why);
-    source.cancel(why);
+    this.scope?.abort(why);
+    this.source.cancel(why);
   }
 
   /** The text so far blocked: nothing held is shown; a fallback continues, or the stream ends with the safe message. */
-  async function cut(blocks: Signal[] | undefined, judged?: Judgement): Promise<void> {
-    stop('safety-breaker cut the stream: its text was blocked');
-    const j = judged ?? judge(blocks);
-    held.length = heldAt = 0;
-    finish(j, true);
-    await continueOrEnd();
+  private async cut(blocks: Signal[] | undefined, judged?: Judgement): Promise<void> {
+    this.stop('safety-breaker cut the stream: its text was blocked');
+    const j = judged ?? this.judge(blocks);
+    this.held.length = this.heldAt = 0;
+    this.finish(j, true);
+    await this.continueOrEnd();
   }
 
   /** The model's stream failed part-way: counted like a failed call, then a fallback continues or the error reaches the client. */
-  async function failed(error: unknown): Promise<void> {
-    const { core, counts, recorder, context } = call;
+  private async failed(error: unknown): Promise<void> {
+    const { core, counts, recorder, context } = this.call;
     const now = core.clock();
-    const latencyMs = now - call.started;
-    stop(error);
+    const latencyMs = now - this.call.started;
+    this.stop(error);
     core.observe.emit('failed', {
-      route: routeName(),
+      route: this.routeName(),
       outcome: isTimeoutError(error) ? 'timeout' : 'error',
       latencyMs,
       error,
-      probe: admission === 'probe',
+      probe: this.admission === 'probe',
       context,
     });
-    if (admission) {
+    if (this.admission) {
       counts.failed++;
-      recorder.failed(admission, latencyMs, now, context);
+      recorder.failed(this.admission, latencyMs, now, context);
     }
-    held.length = heldAt = 0;
-    if (continues() && (await nextRoute())) return;
-    done = true;
-    served('exhausted');
+    this.held.length = this.heldAt = 0;
+    if (this.continues() && (await this.nextRoute())) return;
+    this.done = true;
+    this.served('exhausted');
     throw error;
   }
 
-  async function continueOrEnd(): Promise<void> {
-    if (continues() && (await nextRoute())) return;
-    served('safe-reply');
-    for (const c of o.chunk ? [o.chunk(o.message)] : endChunks(kind ?? 'custom', o.message, last)) ready.push(c);
-    done = true;
+  private async continueOrEnd(): Promise<void> {
+    if (this.continues() && (await this.nextRoute())) return;
+    this.served('safe-reply');
+    for (const c of this.o.chunk
+      ? [this.o.chunk(this.o.message)]
+      : endChunks(this.kind ?? 'custom', this.o.message, this.last))
+      this.ready.push(c);
+    this.done = true;
   }
 
   /** A fallback may continue: `onCut: 'fallback'`, and no tool call was left half-shown (it is closed as incomplete instead). */
-  function continues(): boolean {
-    return o.onCut === 'fallback' && !toolShown;
+  private continues(): boolean {
+    return this.o.onCut === 'fallback' && !this.toolShown;
   }
 
   /** Calls the next routes in turn with the continuation request until one returns a stream. */
-  async function nextRoute(): Promise<boolean> {
-    const { live, core, invoke, context } = call;
-    const shown = sent ? sent.join('') : '';
-    const args = o.continueWith ? o.continueWith(call.args, shown) : assistantPrefix(call.args, shown);
-    for (let i = route + 1; i < live.routes.length; i++) {
-      const fallback = live.routes[i]!;
+  private async nextRoute(): Promise<boolean> {
+    const { live, core, invoke, context } = this.call;
+    const sent = this.sent ? this.sent.join('') : '';
+    const args = this.o.continueWith
+      ? this.o.continueWith(this.call.args, sent)
+      : assistantPrefix(this.call.args, sent);
+    for (let i = this.route + 1; i < live.routes.length; i++) {
+      const route = live.routes[i]!;
       const holder: { scope?: RouteScope } = {};
       const started = core.clock();
       let output: unknown;
       try {
-        output = await invokeRoute(fallback, args as unknown[], invoke, undefined, context, holder);
+        output = await invokeRoute(route, args as unknown[], invoke, undefined, context, holder);
         if (!isStreamOutput(output))
-          throw new TypeError(`fallback "${fallback.name}" returned a whole answer where a stream was being continued`);
+          throw new TypeError(`fallback "${route.name}" returned a whole answer where a stream was being continued`);
       } catch (error) {
         if (invoke.signal?.aborted) throw error;
         const latencyMs = core.clock() - started;
-        core.observe.emit('failed', {
-          route: fallback.name,
-          outcome: 'error',
-          latencyMs,
-          error,
-          probe: false,
-          context,
-        });
+        core.observe.emit('failed', { route: route.name, outcome: 'error', latencyMs, error, probe: false, context });
         continue;
       }
-      source = openStream(output as object).source;
-      scope = holder.scope;
-      route = i;
-      admission = undefined;
-      begin();
+      this.source = openStream(output as object).source;
+      this.scope = holder.scope;
+      this.route = i;
+      this.admission = undefined;
+      this.start();
       return true;
     }
     return false;
   }
 
-  function shadowed(): boolean {
-    return call.shadow && route === 0;
+  private shadowed(): boolean {
+    return this.call.shadow && this.route === 0;
   }
 
   /** The verdict on this route's text so far: each incremental detector's end, then the others on the whole text. */
-  function judge(blocks?: Signal[]): Judgement {
-    const { core, context } = call;
+  private judge(blocks?: Signal[]): Judgement {
+    const { core, context } = this.call;
     const now = core.clock();
+    const route = this.routeName();
     const input: DetectorInput = {
-      text: full ? full.join('') : '',
+      text: this.full ? this.full.join('') : '',
       output: undefined,
-      latencyMs: now - call.started,
-      firstTokenMs: firstAt === undefined ? undefined : firstAt - call.started,
-      route: routeName(),
+      latencyMs: now - this.call.started,
+      firstTokenMs: this.firstAt === undefined ? undefined : this.firstAt - this.call.started,
+      route,
       breaker: core.name,
       context,
     };
@@ -435,14 +456,14 @@ function guarded(call: StreamCall, o: ParsedStreamOptions, first: Source): Async
         for (const d of channel.streams) {
           const early = blocks?.find((b) => b.detector === d.name);
           const s = d.s;
-          const signal = early ?? (s ? safely(d, () => s.end()) : undefined);
+          const signal = early ?? (s ? this.signal(d, () => s.end()) : undefined);
           if (signal) merge(signals, signal);
         }
     };
-    ends(content);
-    ends(tools);
-    for (const d of deferred) {
-      const signal = safely({ name: d.name }, () => d.detect(input));
+    ends(this.content);
+    ends(this.tools);
+    for (const d of this.deferred) {
+      const signal = this.signal({ name: d.name }, () => d.detect(input));
       if (signal) signals.push(signal);
     }
     let flagged = false;
@@ -453,21 +474,21 @@ function guarded(call: StreamCall, o: ParsedStreamOptions, first: Source): Async
       if (s.blocked) blockedBy.push(s.detector);
       if (s.slow) slow = true;
     }
-    return { input, signals, flagged, blockedBy, slow, probe: admission === 'probe', shadow: shadowed() };
+    return { input, signals, flagged, blockedBy, slow, probe: this.admission === 'probe', shadow: this.shadowed() };
   }
 
   /** Counts the answer of this route once: reported, and for the primary, recorded in the windows. */
-  function finish(j: Judgement, cut: boolean): void {
-    const { core, counts, recorder, live } = call;
+  private finish(j: Judgement, cut: boolean): void {
+    const { core, counts, recorder, live } = this.call;
     if (cut || (j.blockedBy.length > 0 && j.shadow)) counts.blocked++;
     core.observe.emit('answered', j);
-    if (admission) recorder.answered(live, admission, j, core.clock());
+    if (this.admission) recorder.answered(live, this.admission, j, core.clock());
   }
 
   /** Who served the call, counted once, when the stream is over (as the call loop counts a whole answer). */
-  function served(by: 'route' | 'safe-reply' | 'exhausted'): void {
-    const { counts, core } = call;
-    if (by === 'route' && route === 0) counts.servedByPrimary++;
+  private served(by: 'route' | 'safe-reply' | 'exhausted'): void {
+    const { counts, core } = this.call;
+    if (by === 'route' && this.route === 0) counts.servedByPrimary++;
     else if (by === 'route') {
       counts.servedByFallback++;
       core.observe.emit('served', 'fallback');
@@ -477,17 +498,6 @@ function guarded(call: StreamCall, o: ParsedStreamOptions, first: Source): Async
       core.observe.emit('served', by);
     }
   }
-
-  begin();
-  // The caller's signal (`with({ signal })`) stops the stream as a client that stops reading does.
-  call.invoke.signal?.addEventListener('abort', onAbort, { once: true });
-  const it: AsyncIterableIterator<unknown> = {
-    next,
-    return: ret,
-    throw: thr,
-    [Symbol.asyncIterator]: () => it,
-  };
-  return it;
 }
 
 /** A detector's signal on both channels: the worse one counts. */
