@@ -22,6 +22,7 @@ export const entry = {
   redis: 'src/entries/redis.ts',
   express: 'src/integrations/express.ts',
   fastify: 'src/integrations/fastify.ts',
+  'ai-sdk': 'src/integrations/ai-sdk.ts',
 };
 
 /** The toxicity model's weights, built once below and imported by both formats. */

@@ -7,6 +7,10 @@
  *    to src/rules/ (3.5 kB); it was 106.9 kB before, and 528 kB with classic zod and the toxicity
  *    model. It must contain no toxicity file (the model is loaded only when the defaults are used)
  *    and no zod file (option checks on the call path are rules; zod stays with config and toolkits).
+ *    Limit 90 kB since streaming (issue 15): guard() reads streamed answers itself (hold-back, the
+ *    cut, the fallback's continuation, chunk shapes: src/stream/, ≈ 12 kB; 88.9 kB in all), because a streamed
+ *    answer that bypassed the guard would reach users unscanned; that cannot be a subpath. The
+ *    80 kB target stands (not yet met; telemetry loaded only when configured would meet it).
  * 2. `npm pack`: the tarball. Limit 800 kB. The toxicity weights must be in exactly one file of it,
  *    and no source map may carry sourcesContent.
  *
@@ -21,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const BUNDLE_LIMIT = 80_000;
+export const BUNDLE_LIMIT = 90_000;
 export const BUNDLE_TARGET = 80_000;
 export const PACK_LIMIT = 800_000;
 

@@ -21,6 +21,7 @@ export type {
 export { memoryStore } from './store/memory.js';
 export type { BreakerStore } from './store/types.js';
 export type { ArgsOf, GuardOptions, Mode, ModelFunction, OutputOf, SafeReplyInfo } from './options.js';
+export type { ChunkOf, StreamOptions } from './stream/options.js';
 export {
   callContext,
   callSignal,

@@ -23,6 +23,7 @@ import type { BreakerStore } from './store/types.js';
 import type { Fallback } from './routing/routes.js';
 import { isLogger, type Logger } from './telemetry/logging.js';
 import type { TracingOptions } from './telemetry/tracing.js';
+import { streamOptionsRule, type ChunkOf, type StreamOptions } from './stream/options.js';
 
 /** A function that calls a model, sync or async. Its parameters and result type carry through `guard()` (a sync result comes back as a promise). */
 export type ModelFunction = (...args: never[]) => unknown;
@@ -93,6 +94,8 @@ export interface GuardOptions<F extends ModelFunction> {
   store?: BreakerStore;
   /** OpenTelemetry spans per route call (GenAI conventions), `true` for defaults. Needs `@opentelemetry/api`. Off by default. */
   tracing?: boolean | TracingOptions<ArgsOf<F>>;
+  /** Streamed answers (a model function that returns a stream): hold-back, what a cut does, how chunks are read. See docs/streaming.md. */
+  stream?: StreamOptions<ArgsOf<F>, ChunkOf<OutputOf<F>>>;
 }
 
 /** Breaker and detector names become metric labels: short, and only characters a query and a dashboard can carry. */
@@ -182,6 +185,7 @@ const positive = (fallback: number) => withDefault(number({ gt: 0 }), fallback);
 // Rules, not zod: a guard's option checks are on every app's bundle (src/rules/index.ts says why).
 export const guardOptionsRule = object({
   name: breakerName,
+  stream: streamOptionsRule,
   // Checked here, before guard() writes any series, and again by buildLive() for the default detectors.
   detectors: optional(
     refine(

@@ -11,6 +11,8 @@ import type { Live } from './live.js';
 
 const NO_SIGNALS: readonly Signal[] = Object.freeze([]);
 const isBad = (s: Signal): boolean => s.flagged || s.blocked === true;
+/** The latency policies judge: a streamed answer's time to first token (its total time grows with its length). */
+const latencyOf = (j: Judgement): number => j.input.firstTokenMs ?? j.input.latencyMs;
 
 export class Recorder {
   constructor(private readonly core: Core) {}
@@ -33,7 +35,7 @@ export class Recorder {
             bad: j.flagged || signals.some(isBad),
             failed: false,
             slow: j.slow,
-            latencyMs: j.input.latencyMs,
+            latencyMs: latencyOf(j),
             now: at,
           };
           this.feed(admission, observation, j, all, j.input.context);
@@ -44,7 +46,7 @@ export class Recorder {
     }
     this.feed(
       admission,
-      { bad: j.flagged, failed: false, slow: j.slow, latencyMs: j.input.latencyMs, now },
+      { bad: j.flagged, failed: false, slow: j.slow, latencyMs: latencyOf(j), now },
       j,
       j.signals,
       j.input.context,

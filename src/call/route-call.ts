@@ -8,7 +8,7 @@ import { currentContext } from '../context.js';
 import type { CallContext } from '../detectors/types.js';
 import { BreakerOpenError, DisposedError, OutputBlockedError, isTimeoutError } from '../errors.js';
 import type { SafeReplyInfo } from '../options.js';
-import { invokeRoute, type InvokeOptions } from '../routing/invoke.js';
+import { invokeRoute, type InvokeOptions, type ScopeOut } from '../routing/invoke.js';
 import { isRouteUnavailable } from '../routing/routes.js';
 import { isCallerError, isRateLimited } from '../routing/transient.js';
 import type { CallOutcome } from '../telemetry/metrics.js';
@@ -20,6 +20,9 @@ import type { ProbeSuite } from './probe-suite.js';
 import type { Recorder } from './record.js';
 import type { ServedBy } from './observe.js';
 import type { Counts } from './sinks.js';
+import { guardStream } from '../stream/guarded.js';
+import type { ParsedStreamOptions } from '../stream/options.js';
+import { isStreamOutput } from '../stream/source.js';
 
 export interface CallOptions {
   /** Aborts this call on every route; the abort is not counted against the model. */
@@ -148,10 +151,11 @@ export function createRouteCall(
       let output: unknown;
       let failure: { error: unknown } | undefined;
       const span = tracing?.start(route.name, args, routeAdmission === 'probe');
+      const scope: ScopeOut = {};
       try {
         output = await (span
-          ? span.run(() => invokeRoute(route, args, invoke, deadlineStart(started), context))
-          : invokeRoute(route, args, invoke, deadlineStart(started), context));
+          ? span.run(() => invokeRoute(route, args, invoke, deadlineStart(started), context, scope))
+          : invokeRoute(route, args, invoke, deadlineStart(started), context, scope));
       } catch (error) {
         failure = { error };
       }
@@ -159,6 +163,17 @@ export function createRouteCall(
       const latencyMs = now - started;
       // A probe that outlived its half-open episode lost its slot when the breaker reopened: its verdict is not this episode's.
       if (routeAdmission === 'probe' && suite.episode !== episode) routeAdmission = 'rejected';
+      if (failure === undefined && isStreamOutput(output)) {
+        // A streamed answer is judged chunk by chunk and counted when it ends (src/stream/).
+        span?.end();
+        const call = { core, live, counts, recorder, args, context, invoke, route: i, started, scope };
+        const streamOptions = live.o.stream as ParsedStreamOptions;
+        return guardStream(
+          output as object,
+          { ...call, admission: routeAdmission, shadow: shadow && i === 0 },
+          streamOptions,
+        );
+      }
       let result: RouteResult;
       try {
         result = failure

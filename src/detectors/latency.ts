@@ -14,21 +14,23 @@ export const latencyOptionsRule = () => (rule ??= object({ slowMs: number({ gt: 
 
 /**
  * Flags slow calls; never blocks an output. Score: `min(1, latencyMs / slowMs)`, so 1 means
- * "at or past the slow threshold".
+ * "at or past the slow threshold". A streamed answer is judged by its time to first token
+ * (`firstTokenMs`): its total time grows with its length, not with the model's slowness.
  */
 export function latency(options: LatencyOptions): HotPathDetector {
   const { slowMs } = parseOptions(latencyOptionsRule(), options, 'latency()');
   const pass: Signal = { detector: 'latency', score: 0, flagged: false };
   return {
     name: 'latency',
-    detect({ latencyMs }): Signal {
-      if (latencyMs < slowMs)
-        return latencyMs <= 0 ? pass : { detector: 'latency', score: latencyMs / slowMs, flagged: false };
+    detect({ latencyMs, firstTokenMs }): Signal {
+      const ms = firstTokenMs ?? latencyMs;
+      if (ms < slowMs) return ms <= 0 ? pass : { detector: 'latency', score: ms / slowMs, flagged: false };
+      const took = firstTokenMs === undefined ? 'call took' : 'first token after';
       return {
         detector: 'latency',
         score: 1,
         flagged: true,
-        reason: `call took ${Math.round(latencyMs)} ms (slow at ${slowMs} ms)`,
+        reason: `${took} ${Math.round(ms)} ms (slow at ${slowMs} ms)`,
       };
     },
   };

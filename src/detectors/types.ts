@@ -39,6 +39,22 @@ export interface DetectorInput {
   readonly breaker: string;
   /** The call's context. */
   readonly context: CallContext;
+  /** A streamed answer: milliseconds from the call to its first chunk (`latencyMs` is then the whole stream's time). */
+  readonly firstTokenMs?: number;
+}
+
+/** What a detector knows when a streamed answer starts (docs/streaming.md). */
+export type StreamStart = Omit<DetectorInput, 'text' | 'output' | 'latencyMs' | 'firstTokenMs'>;
+
+/**
+ * One streamed answer as an incremental detector reads it: each piece of text once, with work
+ * linear in the piece (never a re-read of what came before).
+ */
+export interface DetectorStream {
+  /** Reads the next piece of text; returns a blocking signal as soon as the text so far must not be shown, else undefined. */
+  push(text: string): Signal | undefined;
+  /** The text ended (or was cut): the signal for all of it, the same `detect()` gives for the whole text. */
+  end(): Signal;
 }
 
 /**
@@ -49,6 +65,11 @@ export interface HotPathDetector {
   readonly name: string;
   readonly kind?: 'hot-path';
   detect(input: DetectorInput): Signal;
+  /**
+   * Optional: reads a streamed answer piece by piece (docs/streaming.md). Without it, a streamed
+   * answer is judged by `detect()` once, when the stream ends.
+   */
+  stream?(start: StreamStart): DetectorStream;
 }
 
 /**

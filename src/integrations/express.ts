@@ -19,6 +19,7 @@ import { runWithContext } from '../context.js';
 import type { CallContext } from '../detectors/types.js';
 import { createAdminCore, type AdminOptions, type AdminResult } from './admin.js';
 import { problem, problemFor, type ProblemResponse } from './problem.js';
+import { writeSse, type SseOptions, type SseSource } from './sse.js';
 
 export type {
   AdminAuthorization,
@@ -35,6 +36,20 @@ export {
   type ProblemDetails,
   type ProblemResponse,
 } from './problem.js';
+
+export type { SseOptions, SseSource } from './sse.js';
+
+/**
+ * Sends a (guarded) stream as server-sent events: one event per chunk, then `data: [DONE]`, also
+ * after the guard cut the stream. A client that disconnects stops the stream (and the model).
+ *
+ * ```ts
+ * app.post('/chat/stream', async (req, res) => sse(res, await chat({ ...req.body, stream: true })));
+ * ```
+ */
+export function sse<Chunk>(res: Response, stream: SseSource<Chunk>, options?: SseOptions<Chunk>): Promise<void> {
+  return writeSse(res, stream, options);
+}
 
 export interface ExpressContextOptions {
   /** Extra context for guarded calls (group attributes for fairness, tenant, …). Only values from configuration or vetted request fields. */

@@ -16,7 +16,9 @@ import { runWithContext } from '../context.js';
 import type { CallContext } from '../detectors/types.js';
 import { createAdminCore, type AdminOptions } from './admin.js';
 import { PROBLEM_CONTENT_TYPE, problemFor, type ProblemResponse } from './problem.js';
+import { writeSse, type SseOptions, type SseSource } from './sse.js';
 
+export type { SseOptions, SseSource } from './sse.js';
 export type {
   AdminAuthorization,
   AdminBreaker,
@@ -122,6 +124,20 @@ const plugin: FastifyPluginAsync<SafetyBreakerPluginOptions> = async (fastify, o
     });
   }
 };
+
+/**
+ * Sends a (guarded) stream as server-sent events on `reply` (which it hijacks): one event per
+ * chunk, then `data: [DONE]`, also after the guard cut the stream. A client that disconnects stops
+ * the stream (and the model). Return the promise from the handler.
+ *
+ * ```ts
+ * fastify.post('/chat/stream', async (request, reply) => sse(reply, await chat({ ...request.body, stream: true })));
+ * ```
+ */
+export function sse<Chunk>(reply: FastifyReply, stream: SseSource<Chunk>, options?: SseOptions<Chunk>): Promise<void> {
+  reply.hijack();
+  return writeSse(reply.raw, stream, options);
+}
 
 /** The plugin; register it on the root instance (it is not encapsulated). */
 export const safetyBreakerPlugin = fp(plugin, { fastify: '5.x', name: 'safety-breaker' });

@@ -32,11 +32,17 @@ export function invokeRoute<Args extends unknown[], Output>(
   options: InvokeOptions,
   startedAt?: number,
   context?: CallContext,
+  scopeOut?: ScopeOut,
 ): Promise<Output> {
-  const first = attempt(route, args, options, startedAt, context);
+  const first = attempt(route, args, options, startedAt, context, scopeOut);
   const { retry } = options;
   if (!retry || retry.retries === 0) return first;
-  return first.catch((error: unknown) => retryTransient(route, args, options, retry, error, context));
+  return first.catch((error: unknown) => retryTransient(route, args, options, retry, error, context, scopeOut));
+}
+
+/** Receives the last attempt's scope: a streamed answer aborts it (its `callSignal()`) when it is cut or dropped. */
+export interface ScopeOut {
+  scope?: RouteScope;
 }
 
 /**
@@ -53,6 +59,7 @@ async function retryTransient<Args extends unknown[], Output>(
   retry: RetryOptions,
   error: unknown,
   context: CallContext | undefined,
+  scopeOut: ScopeOut | undefined,
 ): Promise<Output> {
   let last = error;
   for (let n = 1; n <= retry.retries; n++) {
@@ -61,7 +68,7 @@ async function retryTransient<Args extends unknown[], Output>(
     if (asked !== undefined && options.timeoutMs > 0 && asked > options.timeoutMs) throw last;
     await delay(Math.max(Math.min(retry.maxTimeoutMs, retry.minTimeoutMs * 2 ** (n - 1)), asked ?? 0), options.signal);
     try {
-      return await attempt(route, args, options, undefined, context);
+      return await attempt(route, args, options, undefined, context, scopeOut);
     } catch (next) {
       last = next;
     }
@@ -91,10 +98,12 @@ function attempt<Args extends unknown[], Output>(
   options: InvokeOptions,
   startedAt?: number,
   context?: CallContext,
+  scopeOut?: ScopeOut,
 ): Promise<Output> {
   const { deadlines, signal } = options;
   if (signal?.aborted) return Promise.reject(signal.reason);
   const scope = new RouteScope(context);
+  if (scopeOut) scopeOut.scope = scope;
   let pending: Promise<Output>;
   try {
     pending = Promise.resolve(callInScope(scope, route.call, args));

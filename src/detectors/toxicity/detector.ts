@@ -3,12 +3,14 @@
  * into a signal with per-category `flag` and `block` thresholds.
  */
 import { z } from 'zod';
-import type { DetectorInput, HotPathDetector, Signal } from '../types.js';
+import type { DetectorInput, DetectorStream, HotPathDetector, Signal } from '../types.js';
 import {
   CATEGORIES,
   prepareScanner,
   scanToxicity,
+  ToxicityScanner,
   type ToxicityCategory,
+  type ToxicityResult,
   type ToxicityScores,
   type ToxicitySpan,
 } from './scanner.js';
@@ -141,29 +143,46 @@ export function toxicity(options?: ToxicityOptions): HotPathDetector {
   const echo = o.echoSpan === true;
   prepareScanner();
 
+  /** The signal of one scan: the highest-scoring category over its threshold names the reason; ties go to the more specific category (threat, then identity_attack, insult, toxicity, profanity). */
+  const signalOf = ({ scores, spans }: ToxicityResult, text: string | undefined): Signal => {
+    let blocked: ToxicityCategory | undefined;
+    for (const [c, t] of block) if (scores[c] >= t && (!blocked || scores[c] > scores[blocked])) blocked = c;
+    let flagged: ToxicityCategory | undefined;
+    for (const [c, t] of flag) if (scores[c] >= t && (!flagged || scores[c] > scores[flagged])) flagged = c;
+    const why = blocked ?? flagged;
+    const signal: { -readonly [K in keyof Signal]: Signal[K] } = {
+      detector: name,
+      score: scores.toxicity,
+      flagged: blocked !== undefined || flagged !== undefined,
+      scores: scores as Readonly<ToxicityScores>,
+    };
+    if (blocked) signal.blocked = true;
+    if (why)
+      signal.reason = reasonFor(why, scores, spanFor(spans, why), blocked !== undefined, echo ? text : undefined);
+    return signal;
+  };
+
   return {
     name,
     kind: 'hot-path',
     detect(input: DetectorInput): Signal {
       const text = typeof input.text === 'string' ? input.text : '';
-      const { scores, spans } = scanToxicity(text);
-      // The reason names the highest-scoring category over its threshold; ties go to the more
-      // specific category (threat, then identity_attack, insult, toxicity, profanity).
-      let blocked: ToxicityCategory | undefined;
-      for (const [c, t] of block) if (scores[c] >= t && (!blocked || scores[c] > scores[blocked])) blocked = c;
-      let flagged: ToxicityCategory | undefined;
-      for (const [c, t] of flag) if (scores[c] >= t && (!flagged || scores[c] > scores[flagged])) flagged = c;
-      const why = blocked ?? flagged;
-      const signal: { -readonly [K in keyof Signal]: Signal[K] } = {
-        detector: name,
-        score: scores.toxicity,
-        flagged: blocked !== undefined || flagged !== undefined,
-        scores: scores as Readonly<ToxicityScores>,
+      return signalOf(scanToxicity(text), text);
+    },
+    // A streamed answer: each piece pushed once; a block shows as soon as the words that make it
+    // have ended (committed scores only grow, so it is the whole text's block too).
+    stream(): DetectorStream {
+      const scanner = new ToxicityScanner();
+      return {
+        push(text) {
+          scanner.push(text);
+          const scores = scanner.committedScores();
+          if (scores === undefined) return undefined;
+          for (const [c, t] of block) if (scores[c] >= t) return signalOf(scanner.result(), undefined);
+          return undefined;
+        },
+        end: () => signalOf(scanner.end(), undefined),
       };
-      if (blocked) signal.blocked = true;
-      if (why)
-        signal.reason = reasonFor(why, scores, spanFor(spans, why), blocked !== undefined, echo ? text : undefined);
-      return signal;
     },
   };
 }

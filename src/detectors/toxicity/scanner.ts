@@ -226,6 +226,11 @@ export class ToxicityScanner {
   private sawGroup: boolean = false;
   private insultWord: number = 0; // strongest insult word seen, aimed or not
   private ended: boolean = false;
+  /** Rule hits so far, and what `committedScores()` last saw (it answers only when something changed). */
+  private hits: number = 0;
+  private lastKey: number = -1;
+  private lastMaxT: number = NO_WINDOW;
+  private lastMaxH: number = NO_WINDOW;
 
   /** @param sink internal: receives each word's feature buckets (the trainer uses it). */
   constructor(sink?: (buckets: Int32Array) => void) {
@@ -279,6 +284,8 @@ export class ToxicityScanner {
     this.sawGroup = false;
     this.insultWord = 0;
     this.ended = false;
+    this.hits = 0;
+    this.lastKey = -1;
     this.mSlot = 0;
     this.mPrefT = this.mPrefH = 0;
     this.mMaxT = this.mMaxH = NO_WINDOW;
@@ -936,6 +943,7 @@ export class ToxicityScanner {
 
   private hit(category: ToxicityCategory, score: number, start: number, end: number, match: string, why: string): void {
     const h: Hit = { category, start, end, match, score, why };
+    this.hits++;
     const prev = this.best[category];
     if (!prev || score > prev.score) this.best[category] = h;
     if (this.spans.length < MAX_SPANS * 4) this.spans.push(h);
@@ -1246,6 +1254,26 @@ export class ToxicityScanner {
   }
 
   private finish(): ToxicityResult {
+    return this.score(true);
+  }
+
+  /**
+   * @internal For streams: the scores of the evidence committed so far (words that ended, windows
+   * seen), without ending anything, or undefined when nothing changed since the last call. They
+   * never exceed the final scores (every part is a running maximum), so a block they show is the
+   * whole text's block too. Cheap enough to ask after every chunk.
+   */
+  committedScores(): ToxicityScores | undefined {
+    const key = this.hits * 8 + (this.sawGroup ? 4 : 0) + this.insultWord;
+    if (key === this.lastKey && this.mMaxT === this.lastMaxT && this.mMaxH === this.lastMaxH) return undefined;
+    this.lastKey = key;
+    this.lastMaxT = this.mMaxT;
+    this.lastMaxH = this.mMaxH;
+    return this.score(false).scores;
+  }
+
+  /** The scores (and with `withSpans`, the spans) of the evidence gathered so far. */
+  private score(withSpans: boolean): ToxicityResult {
     const tox = this.modelScore(0);
     const hate = this.modelScore(1);
     const b = this.best;
@@ -1297,7 +1325,7 @@ export class ToxicityScanner {
     insult = Math.min(1, insult);
     identity = Math.min(1, identity);
     let spans: ToxicitySpan[] = [];
-    if (this.spans.length > 0 || extra) {
+    if (withSpans && (this.spans.length > 0 || extra)) {
       const all = extra ? this.spans.concat(extra) : this.spans.slice();
       all.sort(bySpan);
       spans = all.slice(0, MAX_SPANS).map(freezeSpan);
