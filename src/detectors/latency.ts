@@ -30,6 +30,7 @@ export function latency(options: LatencyOptions): HotPathDetector {
         detector: 'latency',
         score: 1,
         flagged: true,
+        slow: true,
         reason: `${took} ${Math.round(ms)} ms (slow at ${slowMs} ms)`,
       };
     },

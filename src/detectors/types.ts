@@ -21,7 +21,7 @@ export interface Signal {
   readonly reason?: string;
   /** Optional per-category scores, for detectors that score several things at once. */
   readonly scores?: Readonly<Record<string, number>>;
-  /** The call was slow (a latency detector says so): slow-call policies and stats count it. */
+  /** The call was slow (`latency()` says so): trip policies see it as `Observation.slow`. */
   readonly slow?: boolean;
 }
 
