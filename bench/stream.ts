@@ -2,8 +2,8 @@
  * `npm run bench:stream` (issue 15, point 7): streamed answers through the guard.
  *
  * 1. Detector cost: the toxicity detector on a 16 KB answer streamed in 4-byte and 64-byte chunks
- *    (its `stream()`: `push` per chunk, `end` once) against judging the whole text once (`detect`,
- *    which starts in the WebAssembly stage) and against the same incremental scanner fed once.
+ *    (its `stream()`: `push` per chunk, `end` once) against judging the whole text once (`detect`)
+ *    and against the same incremental scanner fed once.
  * 2. Added latency per chunk: each `next()` of a guarded stream (default options: a deadline per chunk) over an in-memory source whose
  *    chunks are ready, against the raw source (p50, p99 over every chunk of many answers).
  * 3. Memory per open stream: 500 guarded streams held open part-way through, heap per stream,
@@ -220,8 +220,7 @@ ${machineLine()}
 
 ### Detector cost of a 16 KB answer (toxicity, µs per answer, fastest of 25 interleaved rounds)
 
-"whole": \`detect()\` on the whole text (the WebAssembly first stage, then the full scanner where
-needed); "once": the incremental scanner fed the whole text in one \`push\`; streamed: \`push\` per
+"whole": \`detect()\` on the whole text; "once": the incremental scanner fed the whole text in one \`push\`; streamed: \`push\` per
 chunk, then \`end\`, with the committed-score check after every chunk.
 
 | text | whole | once | 4-byte chunks | 64-byte chunks |
@@ -229,9 +228,8 @@ chunk, then \`end\`, with the committed-score check after every chunk.
 ${costRows.join('\n')}
 
 Target (issue 15): streamed in 4-byte chunks ≤ 2× the whole-text scan — **${worst4 <= 2 ? 'met' : 'not met'}**
-(worst ${worst4.toFixed(2)}×). The incremental scanner is the JavaScript scanner; the whole-text
-scan starts in the WebAssembly stage, which cannot yet be entered part-way through a stream.
-Against the same scanner fed at once, streaming costs the "× once" ratio.
+(worst ${worst4.toFixed(2)}×). Whole texts and streams run the same scanner; streaming costs the
+per-chunk calls and the committed-score check after each chunk (the "× once" ratio).
 
 ### Added latency per chunk (µs, p50 / p99, realistic 16 KB answer, chunks ready in memory)
 

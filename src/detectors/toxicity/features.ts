@@ -70,18 +70,21 @@ export class ModelFeatures {
   }
 
   /**
-   * Writes the buckets of the next word into `out[0..SLOTS)`.
+   * Writes the buckets of the next word into `out[0..SLOTS)`. Returns how many leading slots may be
+   * non-empty: 2 for most words (the rest hold the zero bucket), so the scanner sums only those.
    * @param hash the word's hash; @param name a group's name (no unigram); @param target how the word
    * names a target; @param sent the word starts a sentence.
    */
-  word(hash: number, name: boolean, target: number, sent: boolean, out: Int32Array): void {
+  word(hash: number, name: boolean, target: number, sent: boolean, out: Int32Array): number {
     if (sent) this.target = TARGET_NONE;
     const prev = this.prev;
     const pair = bigramHash(prev, hash);
     out[0] = name ? ZERO_BUCKET : hash & MASK;
     out[1] = pair & MASK;
     const t = this.target;
+    let used = 2;
     if (t !== TARGET_NONE && this.since < REACH && target === TARGET_NONE) {
+      used = 4;
       out[2] = bucket(AFTER[t] as number, hash);
       out[3] = bucket(AFTER_PAIR[t] as number, pair);
       this.since++;
@@ -90,6 +93,7 @@ export class ModelFeatures {
       out[3] = ZERO_BUCKET;
     }
     if (target === TARGET_GROUP) {
+      used = SLOTS;
       out[4] = bucket(BEFORE, prev);
       out[5] = bucket(BEFORE ^ 1, this.prev2);
     } else {
@@ -102,5 +106,6 @@ export class ModelFeatures {
     }
     this.prev2 = prev;
     this.prev = hash;
+    return used;
   }
 }

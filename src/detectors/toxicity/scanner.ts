@@ -879,12 +879,12 @@ export class ToxicityScanner {
   /** A model word: `name`, a group's name; `target`, how it names a target; `sent`, it starts a sentence (features.ts). */
   private modelWord(hash: number, name: boolean, target: number, sent: boolean, start: number, end: number): void {
     const f = this.fBuf;
-    this.feat.word(hash, name, target, sent, f);
+    const used = this.feat.word(hash, name, target, sent, f);
     if (this.sink) this.sink(f);
     const t = this.model.table;
     let wT = 0;
     let wH = 0;
-    for (let j = 0; j < SLOTS; j++) {
+    for (let j = 0; j < used; j++) {
       const x = (f[j] as number) << 1;
       wT += t[x] as number;
       wH += t[x + 1] as number;
