@@ -72,6 +72,7 @@ const SUFFIXES = [
 
 // Each line: roles | profanity | insult | slur | words (stem+ expands with SUFFIXES)
 // Numbers are severities in [0, 1]; roles are names from R joined by commas.
+// (Data, not logic: rows of the same shape are what `duplicates` reports here, and are meant.)
 const TABLE: readonly (readonly [string, number, number, number, string])[] = [
   // Pure expletives: profane, hidden from the model.
   [
