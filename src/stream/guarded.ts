@@ -522,8 +522,7 @@ class GuardedStream implements AsyncIterableIterator<unknown> {
     if (!span) return;
     this.span = undefined;
     const firstChunkMs = this.firstAt === undefined ? undefined : this.firstAt - this.routeStarted;
-    span.streamed({ end, firstChunkMs, shownChars: this.shown, ...(then && { then }) });
-    span.end();
+    span.end({ end, firstChunkMs, shownChars: this.shown, then });
   }
 
   /** Who served the call, counted once, when the stream is over (as the call loop counts a whole answer). */

@@ -39,9 +39,8 @@ export interface RouteSpan {
   failed(error: unknown, outcome: string): void;
   /** The output's text is recorded (`recordContent`): a streamed answer then keeps its text for it. */
   readonly content: boolean;
-  /** A streamed answer of this route is over (called after `scanned` or `failed`, before `end`). */
-  streamed(s: StreamSpanEnd): void;
-  end(): void;
+  /** Ends the span; `stream`: how this route's streamed answer ended (after `scanned` or `failed`). */
+  end(stream?: StreamSpanEnd): void;
 }
 
 /** How a streamed answer ended, for its route's span. */
@@ -140,14 +139,16 @@ export function createTracing(option: boolean | TracingOptions | undefined, brea
           });
         },
         content: content !== undefined,
-        streamed({ end, firstChunkMs, shownChars, then }) {
-          span.setAttribute('gen_ai.request.stream', true);
-          if (firstChunkMs !== undefined) span.setAttribute('gen_ai.response.time_to_first_chunk', firstChunkMs / 1000);
-          span.setAttribute('safety_breaker.stream.end', end);
-          span.setAttribute('safety_breaker.stream.shown_chars', shownChars);
-          if (then) span.addEvent('safety_breaker.stream.cut', { 'safety_breaker.stream.then': then });
-        },
-        end() {
+        end(stream) {
+          if (stream) {
+            const { end, firstChunkMs, shownChars, then } = stream;
+            span.setAttribute('gen_ai.request.stream', true);
+            if (firstChunkMs !== undefined)
+              span.setAttribute('gen_ai.response.time_to_first_chunk', firstChunkMs / 1000);
+            span.setAttribute('safety_breaker.stream.end', end);
+            span.setAttribute('safety_breaker.stream.shown_chars', shownChars);
+            if (then) span.addEvent('safety_breaker.stream.cut', { 'safety_breaker.stream.then': then });
+          }
           if (recording === span) recording = undefined;
           span.end();
         },
