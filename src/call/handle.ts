@@ -11,6 +11,7 @@ import {
   type ModelFunction,
   type OutputOf,
 } from '../options.js';
+import { isObject } from '../rules/index.js';
 import { parseOptions } from '../validation.js';
 import type { WindowSnapshot } from '../detectors/types.js';
 import type { Core } from './core.js';
@@ -225,13 +226,10 @@ export function createHandle<F extends ModelFunction>(parts: HandleParts): Guard
         );
       }
       const c = changes as Record<string, unknown>;
-      const merged = {
-        ...raw,
-        ...c,
-        ...(c.recovery !== undefined && {
-          recovery: { ...(raw.recovery as object | undefined), ...(c.recovery as object) },
-        }),
-      };
+      // Option groups given in part change only what they name; anything but an object goes to the parser as given.
+      const merged: Record<string, unknown> = { ...raw, ...c };
+      for (const group of ['recovery', 'stream'])
+        if (isObject(c[group])) merged[group] = { ...(raw[group] as object | undefined), ...c[group] };
       const next = parseOptions(guardOptionsRule, merged, at);
       const built = buildLive(next, at, liveParts, core.live); // throws before anything changes
       raw = merged;

@@ -54,7 +54,10 @@ export interface LiveParts {
   readonly defaults: () => readonly Detector[] | undefined;
 }
 
-/** The options `reconfigure()` can change. `probes` is read when a suite starts: a new list applies to the next run. */
+/**
+ * The options `reconfigure()` can change. `probes` is read when a suite starts: a new list applies
+ * to the next run; `stream` is read when a call starts: a stream already open keeps its options.
+ */
 export const RECONFIGURABLE = [
   'detectors',
   'fallbacks',
@@ -67,6 +70,7 @@ export const RECONFIGURABLE = [
   'mode',
   'asyncQueue',
   'probes',
+  'stream',
 ] as const;
 
 /**

@@ -164,9 +164,8 @@ export function createRouteCall(
       // A probe that outlived its half-open episode lost its slot when the breaker reopened: its verdict is not this episode's.
       if (routeAdmission === 'probe' && suite.episode !== episode) routeAdmission = 'rejected';
       if (failure === undefined && isStreamOutput(output)) {
-        // A streamed answer is judged chunk by chunk and counted when it ends (src/stream/).
-        span?.end();
-        const call = { core, live, counts, recorder, args, context, invoke, route: i, started, scope };
+        // A streamed answer is judged chunk by chunk and counted when it ends (src/stream/); its span stays open till then.
+        const call = { core, live, counts, recorder, args, context, invoke, route: i, started, scope, span, tracing };
         const streamOptions = live.o.stream as ParsedStreamOptions;
         return guardStream(
           output as object,

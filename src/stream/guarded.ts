@@ -24,6 +24,7 @@ import type { Judgement } from '../call/judge.js';
 import type { Live } from '../call/live.js';
 import type { Recorder } from '../call/record.js';
 import type { Counts } from '../call/sinks.js';
+import type { GuardTracing, RouteSpan, StreamSpanEnd } from '../telemetry/tracing.js';
 import { chunkReader, endChunks, kindOf, unreadable, type ChunkKind, type ChunkText } from './chunks.js';
 import { isStreamOutput, openStream, type Source } from './source.js';
 import type { ParsedStreamOptions } from './options.js';
@@ -46,6 +47,9 @@ export interface StreamCall {
   readonly started: number;
   /** The attempt whose signal `callSignal()` gave the model function. */
   readonly scope: { scope?: RouteScope };
+  /** The route call's span, left open until the stream is over; the fallbacks that continue it get their own. */
+  readonly span: RouteSpan | undefined;
+  readonly tracing: GuardTracing | undefined;
 }
 
 /** `holdBack: 'sentence'` never holds more than this many characters. */
@@ -79,6 +83,11 @@ class GuardedStream implements AsyncIterableIterator<unknown> {
   private admission: Admission | undefined;
   private source: Source;
   private scope: RouteScope | undefined;
+  private span: RouteSpan | undefined;
+  /** This route's request on the guard's clock (its span's time to first chunk counts from it). */
+  private routeStarted: number;
+  /** Characters of this route's text the client was given. */
+  private shown = 0;
   /** Chunks the client may take now. */
   private readonly ready: unknown[] = [];
   private readyAt = 0;
@@ -111,6 +120,8 @@ class GuardedStream implements AsyncIterableIterator<unknown> {
     this.admission = call.admission;
     this.source = source;
     this.scope = call.scope.scope;
+    this.span = call.span;
+    this.routeStarted = call.started;
     this.start();
     // The caller's signal (`with({ signal })`) stops the stream as a client that stops reading does.
     call.invoke.signal?.addEventListener('abort', this.onAbort, { once: true });
@@ -150,7 +161,7 @@ class GuardedStream implements AsyncIterableIterator<unknown> {
     if (!this.done) {
       this.done = true;
       this.stop('the client stopped reading');
-      this.finish(this.judge(), false);
+      this.finish(this.judge(), 'client_stopped');
       this.served('route');
     }
     this.ready.length = this.readyAt = 0;
@@ -176,11 +187,11 @@ class GuardedStream implements AsyncIterableIterator<unknown> {
     }
     this.content = { streams };
     this.tools = undefined;
-    this.full = this.deferred.length > 0 || live.asyncQueue ? [] : undefined;
+    this.full = this.deferred.length > 0 || live.asyncQueue || this.span?.content ? [] : undefined;
     const more = this.o.onCut === 'fallback' && this.route + 1 < live.routes.length;
     this.sent = more ? (this.sent ?? []) : undefined;
     this.held = [];
-    this.heldAt = this.total = this.sentenceEnd = 0;
+    this.heldAt = this.total = this.sentenceEnd = this.shown = 0;
     this.read = undefined;
     this.firstAt = undefined;
   }
@@ -215,6 +226,8 @@ class GuardedStream implements AsyncIterableIterator<unknown> {
       // Never a silent pass: the stream stops, and the client gets the error that says why.
       this.done = true;
       this.stop(error);
+      this.span?.failed(error, 'error');
+      this.endSpan('error');
       throw error;
     }
     const blocks = this.push(t);
@@ -325,6 +338,7 @@ class GuardedStream implements AsyncIterableIterator<unknown> {
       const item = held[this.heldAt++]!;
       if (this.sent && item.text) this.sent.push(item.text);
       if (item.tool) this.toolShown = true;
+      this.shown = item.end;
       this.ready.push(item.chunk);
     }
     if (this.heldAt === held.length) held.length = this.heldAt = 0;
@@ -340,7 +354,7 @@ class GuardedStream implements AsyncIterableIterator<unknown> {
     if (j.blockedBy.length > 0 && !this.shadowed()) return this.cut(undefined, j);
     this.release(true);
     this.done = true;
-    this.finish(j, false);
+    this.finish(j, 'finished');
     this.served('route');
   }
 
@@ -356,7 +370,9 @@ class GuardedStream implements AsyncIterableIterator<unknown> {
     this.stop('safety-breaker cut the stream: its text was blocked');
     const j = judged ?? this.judge(blocks);
     this.held.length = this.heldAt = 0;
-    this.finish(j, true);
+    this.finish(j, 'cut');
+    const more = this.continues() && this.route + 1 < this.call.live.routes.length;
+    this.endSpan('cut', more ? 'fallback' : 'end');
     await this.continueOrEnd();
   }
 
@@ -366,9 +382,11 @@ class GuardedStream implements AsyncIterableIterator<unknown> {
     const now = core.clock();
     const latencyMs = now - this.call.started;
     this.stop(error);
+    const outcome = isTimeoutError(error) ? 'timeout' : 'error';
+    this.span?.failed(error, outcome);
     core.observe.emit('failed', {
       route: this.routeName(),
-      outcome: isTimeoutError(error) ? 'timeout' : 'error',
+      outcome,
       latencyMs,
       error,
       probe: this.admission === 'probe',
@@ -378,6 +396,7 @@ class GuardedStream implements AsyncIterableIterator<unknown> {
       counts.failed++;
       recorder.failed(this.admission, latencyMs, now, context);
     }
+    this.endSpan('error');
     this.held.length = this.heldAt = 0;
     if (this.continues() && (await this.nextRoute())) return;
     this.done = true;
@@ -402,7 +421,7 @@ class GuardedStream implements AsyncIterableIterator<unknown> {
 
   /** Calls the next routes in turn with the continuation request until one returns a stream. */
   private async nextRoute(): Promise<boolean> {
-    const { live, core, invoke, context } = this.call;
+    const { live, core, invoke, context, tracing } = this.call;
     const sent = this.sent ? this.sent.join('') : '';
     const args = this.o.continueWith
       ? this.o.continueWith(this.call.args, sent)
@@ -411,19 +430,26 @@ class GuardedStream implements AsyncIterableIterator<unknown> {
       const route = live.routes[i]!;
       const holder: { scope?: RouteScope } = {};
       const started = core.clock();
+      const span = tracing?.start(route.name, args, false);
       let output: unknown;
       try {
-        output = await invokeRoute(route, args as unknown[], invoke, undefined, context, holder);
+        const invoked = () => invokeRoute(route, args as unknown[], invoke, undefined, context, holder);
+        output = await (span ? span.run(invoked) : invoked());
         if (!isStreamOutput(output))
           throw new TypeError(`fallback "${route.name}" returned a whole answer where a stream was being continued`);
       } catch (error) {
-        if (invoke.signal?.aborted) throw error;
+        const aborted = invoke.signal?.aborted === true;
+        span?.failed(error, aborted ? 'caller_error' : 'error');
+        span?.end();
+        if (aborted) throw error;
         const latencyMs = core.clock() - started;
         core.observe.emit('failed', { route: route.name, outcome: 'error', latencyMs, error, probe: false, context });
         continue;
       }
       this.source = openStream(output as object).source;
       this.scope = holder.scope;
+      this.span = span;
+      this.routeStarted = started;
       this.route = i;
       this.admission = undefined;
       this.start();
@@ -477,12 +503,26 @@ class GuardedStream implements AsyncIterableIterator<unknown> {
     return { input, signals, flagged, blockedBy, slow, probe: this.admission === 'probe', shadow: this.shadowed() };
   }
 
-  /** Counts the answer of this route once: reported, and for the primary, recorded in the windows. */
-  private finish(j: Judgement, cut: boolean): void {
+  /**
+   * Counts the answer of this route once: reported, and for the primary, recorded in the windows.
+   * Its span records the verdict first, so a trip it causes is an event on it; a cut ends the span itself.
+   */
+  private finish(j: Judgement, end: 'finished' | 'cut' | 'client_stopped'): void {
     const { core, counts, recorder, live } = this.call;
-    if (cut || (j.blockedBy.length > 0 && j.shadow)) counts.blocked++;
+    this.span?.scanned(this.firstAt === undefined ? undefined : this.last, j.input.text, j.signals, j.blockedBy);
+    if (end === 'cut' || (j.blockedBy.length > 0 && j.shadow)) counts.blocked++;
     core.observe.emit('answered', j);
     if (this.admission) recorder.answered(live, this.admission, j, core.clock());
+    if (end !== 'cut') this.endSpan(end);
+  }
+
+  /** Ends this route's span with how its stream ended (a cut also says what follows). */
+  private endSpan(end: StreamSpanEnd['end'], then?: StreamSpanEnd['then']): void {
+    const span = this.span;
+    if (!span) return;
+    this.span = undefined;
+    const firstChunkMs = this.firstAt === undefined ? undefined : this.firstAt - this.routeStarted;
+    span.end({ end, firstChunkMs, shownChars: this.shown, then });
   }
 
   /** Who served the call, counted once, when the stream is over (as the call loop counts a whole answer). */

@@ -37,7 +37,22 @@ export interface RouteSpan {
   scanned(output: unknown, text: string, signals: readonly Signal[], blockedBy: readonly string[]): void;
   /** The route call failed. */
   failed(error: unknown, outcome: string): void;
-  end(): void;
+  /** The output's text is recorded (`recordContent`): a streamed answer then keeps its text for it. */
+  readonly content: boolean;
+  /** Ends the span; `stream`: how this route's streamed answer ended (after `scanned` or `failed`). */
+  end(stream?: StreamSpanEnd): void;
+}
+
+/** How a streamed answer ended, for its route's span. */
+export interface StreamSpanEnd {
+  /** The model finished; the guard cut it; the client stopped reading; the model's stream failed. */
+  readonly end: 'finished' | 'cut' | 'client_stopped' | 'error';
+  /** From this route's request to its first chunk; undefined when none came. */
+  readonly firstChunkMs: number | undefined;
+  /** Characters of this route's text (and tool-call arguments) the client was given. */
+  readonly shownChars: number;
+  /** A cut: what the guard does next, continue on a fallback or end with the safe message. */
+  readonly then?: 'fallback' | 'end';
 }
 
 /** Per-guard tracing: starts route spans and records trips. */
@@ -123,7 +138,17 @@ export function createTracing(option: boolean | TracingOptions | undefined, brea
             message: redactMessage(error instanceof Error ? error.message : String(error)),
           });
         },
-        end() {
+        content: content !== undefined,
+        end(stream) {
+          if (stream) {
+            const { end, firstChunkMs, shownChars, then } = stream;
+            span.setAttribute('gen_ai.request.stream', true);
+            if (firstChunkMs !== undefined)
+              span.setAttribute('gen_ai.response.time_to_first_chunk', firstChunkMs / 1000);
+            span.setAttribute('safety_breaker.stream.end', end);
+            span.setAttribute('safety_breaker.stream.shown_chars', shownChars);
+            if (then) span.addEvent('safety_breaker.stream.cut', { 'safety_breaker.stream.then': then });
+          }
           if (recording === span) recording = undefined;
           span.end();
         },

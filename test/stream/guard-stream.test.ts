@@ -298,3 +298,55 @@ describe('accounting', () => {
     expect(await collect(await g(BENIGN))).toBe('Backup answer.');
   });
 });
+
+describe('reconfigure()', () => {
+  it('changes the stream options of streams that start after it; a stream already open keeps its own', async () => {
+    const g = guard(async (t: string) => pieces(t, 3), {
+      name: 'reconf',
+      detectors,
+      fallbacks: [async () => pieces(' FALLBACK.', 4)],
+      stream: { onCut: 'end', message: '[a]' },
+    });
+    const open = await g(TOXIC);
+    g.reconfigure({ stream: { message: '[b]' } });
+    expect(await collect(open)).toMatch(/\[a\]$/);
+    // Only the message changed: onCut 'end' still holds, so the fallback does not continue.
+    const after = await collect(await g(TOXIC));
+    expect(after).toMatch(/\[b\]$/);
+    expect(after).not.toContain('FALLBACK');
+    g.reconfigure({ stream: { onCut: 'fallback' } });
+    const continued = await collect(await g(TOXIC));
+    expect(continued).toMatch(/ FALLBACK\.$/);
+    expect(continued).not.toContain('worthless');
+  });
+
+  it('a new hold-back applies to the next stream: the client gets its first chunk that much sooner', async () => {
+    let pulled = 0;
+    async function* counted(text: string) {
+      for (let i = 0; i < text.length; i += 3) {
+        pulled++;
+        yield text.slice(i, i + 3);
+      }
+    }
+    const g = guard(async (t: string) => counted(t), { name: 'hold', detectors });
+    const pulledBeforeFirst = async (): Promise<number> => {
+      pulled = 0;
+      const it = (await g(BENIGN)) as AsyncIterableIterator<string>;
+      await it.next();
+      const n = pulled;
+      await it.return!();
+      return n;
+    };
+    // The first 3 characters go out once the 64 after them (the default hold-back) were read: 23 chunks.
+    expect(await pulledBeforeFirst()).toBe(Math.ceil((3 + 64) / 3));
+    g.reconfigure({ stream: { holdBack: 0 } });
+    expect(await pulledBeforeFirst()).toBe(1);
+  });
+
+  it('a bad stream option is refused with a TypeError naming it, and nothing changes', async () => {
+    const g = guard(async (t: string) => pieces(t, 3), { name: 'bad', detectors, stream: { message: '[kept]' } });
+    expect(() => g.reconfigure({ stream: { holdBack: -1 } })).toThrow(/reconfigure\(\).*"stream\.holdBack"/);
+    expect(() => g.reconfigure({ stream: 5 as never })).toThrow(/reconfigure\(\).*"stream"/);
+    expect(await collect(await g(TOXIC))).toMatch(/\[kept\]$/);
+  });
+});
