@@ -23,6 +23,8 @@ export interface StartUp {
   readonly storeSink: Subscriber;
   /** The last save, on dispose. */
   saveNow(): void;
+  /** One save on the next turn of the event loop (coalesced): a policy learned something worth keeping. Undefined without a store. */
+  readonly saveSoon: (() => void) | undefined;
   /** Leaves the replicas of a shared store (on dispose). */
   leave(): void;
 }
@@ -96,11 +98,23 @@ export function startUp(
     }
   };
 
+  // Off the call path: the call that finished a warm-up neither waits for the write nor sees its failure.
+  let soon = false;
+  const saveSoon = (): void => {
+    if (soon) return;
+    soon = true;
+    setImmediate(() => {
+      soon = false;
+      if (!core.disposed) save();
+    });
+  };
+
   return {
     pending: () => running,
     ready: () => done,
     storeSink: replicas?.sink ?? (store ? { transition: save } : {}),
     saveNow: save,
+    saveSoon: store ? saveSoon : undefined,
     leave: () => replicas?.shared.close(),
   };
 }

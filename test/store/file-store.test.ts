@@ -2,7 +2,7 @@
  * fileStore: learned baselines survive a restart of a single-process service, in the same
  * process and across a real child process; faults in the file are warnings and a cold start.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -113,6 +113,47 @@ console.log(JSON.stringify({ before, after }));`,
     expect(first.after.learned).toBe(true);
     const second = await run(0);
     expect(second.before).toEqual(first.after);
+  }, 30_000);
+
+  it('keeps the baseline learned by a process killed with SIGKILL, never disposed', async () => {
+    const path = join(tempDir(), 'state.json');
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(import.meta.dirname, 'killed-child.ts'), path, JSON.stringify(TRIP), '3000'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const line = await new Promise<string>((done, fail) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('\n')) done(out);
+      });
+      child.once('exit', (code) => fail(new Error(`child exited (${code}) before it learned:\n${err}`)));
+    });
+    const killed = new Promise((done) => child.once('exit', (_code, signal) => done(signal)));
+    child.kill('SIGKILL');
+    expect(await killed).toBe('SIGKILL');
+    const learned = JSON.parse(line) as {
+      state: string;
+      cusum: Record<string, unknown>;
+      stats: { threshold: number };
+    };
+    expect(learned.state).toBe('closed'); // no trip, so no state change saved the file
+    expect(learned.cusum).toMatchObject({ learned: true, basisCalls: expect.any(Number) as number });
+
+    const next = build({ path });
+    await next.g.ready();
+    const { basisCalls, basisBad, warmCalls, warmBad } = learned.cusum;
+    // The design in use is the one the killed process froze: same counts, same threshold.
+    expect(next.cusum()).toMatchObject({ learned: true, basisCalls, basisBad, warmCalls, warmBad });
+    expect(next.g.stats().policies[0]!.threshold).toBe(learned.stats.threshold);
+    const cold = build({ path: join(tempDir(), 'cold.json') });
+    await cold.g.ready();
+    expect(cold.g.stats().policies[0]!.threshold).not.toBe(learned.stats.threshold);
+    next.g.dispose();
+    cold.g.dispose();
   }, 30_000);
 
   it('guards of different names share one store and one file', async () => {
