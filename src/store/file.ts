@@ -48,10 +48,10 @@ function defaultWarning(message: string, cause: unknown): void {
 /**
  * Breaker state in one JSON file, so a single-process service keeps its learned baselines,
  * windows and open breakers across restarts: a guard with `store: fileStore(path)` reads its
- * snapshot when it is built and writes on every state change and on `dispose()`. Writes are
- * atomic (a temporary file, flushed, then renamed over the old one), so a crash mid-write leaves
- * the previous file whole. A missing file is a cold start; an unreadable or corrupt one is a
- * warning naming the file and a cold start, never a throw. Sync I/O, on state changes only.
+ * snapshot when it is built and writes on every state change, when a learned baseline changes, and
+ * on `dispose()`. Writes are atomic (a temporary file, flushed, then renamed over the old one), so
+ * a crash mid-write leaves the previous file whole. A missing file is a cold start; an unreadable or corrupt one is a
+ * warning naming the file and a cold start, never a throw. Sync I/O, on those saves only.
  *
  * One store per file per process (it keeps the file's contents in memory and writes them whole);
  * guards of different names can share it. Throws at once if the directory is missing or not

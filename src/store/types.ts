@@ -4,7 +4,8 @@ import type { BreakerSnapshot } from '../call/snapshot.js';
 /**
  * Where breakers keep their state beyond one guard object: the seam for surviving a restart and
  * for state shared by replicas. A guard with a `store` restores from `load(name)` when it is
- * built and saves on every state change and on `dispose()`. Either method may be async.
+ * built and saves on every state change, when a trip policy's `saveDue()` says so (off the call
+ * path), and on `dispose()`. Either method may be async.
  *
  * A store that replicas share also has `share()`: the guard then hands it its side of the exchange
  * (`ReplicaSide`) and tells it each state change and call outcome (`SharedBreaker`).
