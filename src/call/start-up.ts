@@ -25,7 +25,7 @@ export interface StartUp {
   saveNow(): void;
   /** One save on the next turn of the event loop (coalesced): a policy learned something worth keeping. Undefined without a store. */
   readonly saveSoon: (() => void) | undefined;
-  /** Leaves the replicas of a shared store (on dispose). */
+  /** Stops the periodic save and leaves the replicas of a shared store (on dispose). */
   leave(): void;
 }
 
@@ -109,12 +109,20 @@ export function startUp(
     });
   };
 
+  // A shared store saves its snapshot on its own schedule (the Redis store's `snapshotMs`).
+  const every = replicas ? undefined : store?.saveEveryMs;
+  const timer = every === undefined ? undefined : setInterval(() => core.disposed || save(), every);
+  timer?.unref(); // a periodic save never keeps the process alive
+
   return {
     pending: () => running,
     ready: () => done,
     storeSink: replicas?.sink ?? (store ? { transition: save } : {}),
     saveNow: save,
     saveSoon: store ? saveSoon : undefined,
-    leave: () => replicas?.shared.close(),
+    leave: () => {
+      clearInterval(timer);
+      replicas?.shared.close();
+    },
   };
 }

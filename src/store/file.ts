@@ -11,7 +11,7 @@ import {
 } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { BreakerSnapshot } from '../call/snapshot.js';
-import type { BreakerStore } from './types.js';
+import { isSaveEveryMs, SAVE_EVERY_MS_RANGE, type BreakerStore } from './types.js';
 
 export interface FileStoreOptions {
   /**
@@ -20,6 +20,12 @@ export interface FileStoreOptions {
    * sees it), with the code `SAFETY_BREAKER_FILE_STORE`.
    */
   readonly onWarning?: (message: string, cause: unknown) => void;
+  /**
+   * Also save each guard's snapshot this often (milliseconds, at least 100), so a process killed
+   * without `dispose()` loses at most this much of its windows. Default: no periodic save (learned
+   * baselines are saved when learned either way).
+   */
+  readonly saveEveryMs?: number;
 }
 
 /** A `BreakerStore` on a file: synchronous, so a guard has its state back when `guard()` returns. */
@@ -69,6 +75,9 @@ export function fileStore(path: string, options: FileStoreOptions = {}): FileSto
       { cause: error },
     );
   }
+  const { saveEveryMs } = options;
+  if (!isSaveEveryMs(saveEveryMs))
+    throw new TypeError(`fileStore: option "saveEveryMs" must be ${SAVE_EVERY_MS_RANGE} (got ${String(saveEveryMs)})`);
   const warn = options.onWarning ?? defaultWarning;
   let breakers: Record<string, BreakerSnapshot> | undefined;
 
@@ -101,6 +110,7 @@ export function fileStore(path: string, options: FileStoreOptions = {}): FileSto
 
   return {
     path: file,
+    ...(saveEveryMs !== undefined && { saveEveryMs }),
     load(breaker) {
       const snapshot = read()[breaker];
       if (snapshot === undefined) return undefined;

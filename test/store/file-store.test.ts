@@ -156,6 +156,27 @@ console.log(JSON.stringify({ before, after }));`,
     cold.g.dispose();
   }, 30_000);
 
+  it('saveEveryMs: windows counted since the last save are written on schedule, until dispose()', async () => {
+    const path = join(tempDir(), 'breakers.json');
+    const b = build({ path, saveEveryMs: 100 });
+    await b.traffic(150, 0, 4); // fewer calls than the CUSUM's first redesign: nothing else saves
+    const stored = () => fileStore(path).load('chat')?.policies[0]?.state;
+    expect(stored()).toBeUndefined();
+    await new Promise((done) => setTimeout(done, 250));
+    expect(stored()).toMatchObject({ warmCalls: 150, learned: false });
+    b.g.dispose();
+    rmSync(path);
+    await new Promise((done) => setTimeout(done, 250));
+    expect(stored()).toBeUndefined(); // the timer stopped with the guard
+  });
+
+  it.each([0, 99, -1, Infinity, NaN, '1000'])('saveEveryMs %s is a clear error naming the option', (bad) => {
+    const path = join(tempDir(), 'breakers.json');
+    expect(() => fileStore(path, { saveEveryMs: bad as number })).toThrow(
+      `fileStore: option "saveEveryMs" must be a number of milliseconds from 100 to 2^31 - 1 (got ${String(bad)})`,
+    );
+  });
+
   it('guards of different names share one store and one file', async () => {
     const path = join(tempDir(), 'breakers.json');
     const store = fileStore(path);

@@ -79,4 +79,11 @@ describe('saving what a policy learned', () => {
     expect(new Set(errors)).toEqual(new Set([message]));
     g.dispose();
   });
+
+  it('a store whose saveEveryMs is not a usable interval is a clear error naming the option', () => {
+    const store = { load: () => undefined, save() {}, saveEveryMs: 0 };
+    expect(() => guard(async () => 'fine', { name: 'chat', detectors: [], store })).toThrow(
+      /guard\("chat"\): option "store": must be a store: .*saveEveryMs, if any, a number of milliseconds from 100/,
+    );
+  });
 });
