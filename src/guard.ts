@@ -88,6 +88,7 @@ export function guard<F extends ModelFunction>(fn: F, options: GuardOptions<F>):
     { onTransition: transitions.onTransition, recorder },
   );
   observe.subscribe(start.storeSink);
+  recorder.onSaveDue = start.saveSoon;
   const stopMetrics = metrics.source(scrapeReader(core));
 
   const call = createRouteCall({

@@ -19,7 +19,7 @@ import {
   withDefault,
   type OutputOf as RuleOutput,
 } from './rules/index.js';
-import type { BreakerStore } from './store/types.js';
+import { isSaveEveryMs, SAVE_EVERY_MS_RANGE, type BreakerStore } from './store/types.js';
 import type { Fallback } from './routing/routes.js';
 import { isLogger, type Logger } from './telemetry/logging.js';
 import type { TracingOptions } from './telemetry/tracing.js';
@@ -89,7 +89,8 @@ export interface GuardOptions<F extends ModelFunction> {
   clock?: () => number;
   /**
    * Where the breaker's state lives beyond this object (`memoryStore()`, or your own): restored
-   * when the guard is built, saved on every state change and on `dispose()`. Default: none.
+   * when the guard is built, saved on every state change, when a trip policy's learned baseline
+   * changes, every `store.saveEveryMs` if set, and on `dispose()`. Default: none.
    */
   store?: BreakerStore;
   /** OpenTelemetry spans per route call (GenAI conventions), `true` for defaults. Needs `@opentelemetry/api`. Off by default. */
@@ -245,8 +246,11 @@ export const guardOptionsRule = object({
   clock: optional(fn('a function () => milliseconds')),
   store: optional(
     shaped<BreakerStore>(
-      (v) => typeof (v as BreakerStore).load === 'function' && typeof (v as BreakerStore).save === 'function',
-      'must be a store: { load(name), save(name, snapshot) }',
+      (v) =>
+        typeof (v as BreakerStore).load === 'function' &&
+        typeof (v as BreakerStore).save === 'function' &&
+        isSaveEveryMs((v as BreakerStore).saveEveryMs),
+      `must be a store: { load(name), save(name, snapshot) }, with saveEveryMs, if any, ${SAVE_EVERY_MS_RANGE}`,
     ),
   ),
   tracing: optional(

@@ -15,6 +15,9 @@ const isBad = (s: Signal): boolean => s.flagged || s.blocked === true;
 const latencyOf = (j: Judgement): number => j.input.firstTokenMs ?? j.input.latencyMs;
 
 export class Recorder {
+  /** Set when the guard has a store: schedules a save (off the call path) when a policy's `saveDue()` says so. */
+  onSaveDue: (() => void) | undefined;
+
   constructor(private readonly core: Core) {}
 
   /** The primary failed with an error the model is accountable for (not the caller's). */
@@ -58,6 +61,7 @@ export class Recorder {
     const { machine } = this.core;
     for (const policy of this.core.live.policies) {
       const decision = policy.observe(observation);
+      if (this.onSaveDue !== undefined && policy.saveDue?.() === true) this.onSaveDue();
       if (decision && machine.trip(decision, observation.now)) return true;
     }
     return false;

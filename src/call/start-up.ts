@@ -23,7 +23,9 @@ export interface StartUp {
   readonly storeSink: Subscriber;
   /** The last save, on dispose. */
   saveNow(): void;
-  /** Leaves the replicas of a shared store (on dispose). */
+  /** One save on the next turn of the event loop (coalesced): a policy learned something worth keeping. Undefined without a store. */
+  readonly saveSoon: (() => void) | undefined;
+  /** Stops the periodic save and leaves the replicas of a shared store (on dispose). */
   leave(): void;
 }
 
@@ -96,11 +98,31 @@ export function startUp(
     }
   };
 
+  // Off the call path: the call that finished a warm-up neither waits for the write nor sees its failure.
+  let soon = false;
+  const saveSoon = (): void => {
+    if (soon) return;
+    soon = true;
+    setImmediate(() => {
+      soon = false;
+      if (!core.disposed) save();
+    });
+  };
+
+  // A shared store saves its snapshot on its own schedule (the Redis store's `snapshotMs`).
+  const every = replicas ? undefined : store?.saveEveryMs;
+  const timer = every === undefined ? undefined : setInterval(() => core.disposed || save(), every);
+  timer?.unref(); // a periodic save never keeps the process alive
+
   return {
     pending: () => running,
     ready: () => done,
     storeSink: replicas?.sink ?? (store ? { transition: save } : {}),
     saveNow: save,
-    leave: () => replicas?.shared.close(),
+    saveSoon: store ? saveSoon : undefined,
+    leave: () => {
+      clearInterval(timer);
+      replicas?.shared.close();
+    },
   };
 }

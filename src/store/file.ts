@@ -11,7 +11,7 @@ import {
 } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { BreakerSnapshot } from '../call/snapshot.js';
-import type { BreakerStore } from './types.js';
+import { isSaveEveryMs, SAVE_EVERY_MS_RANGE, type BreakerStore } from './types.js';
 
 export interface FileStoreOptions {
   /**
@@ -20,6 +20,12 @@ export interface FileStoreOptions {
    * sees it), with the code `SAFETY_BREAKER_FILE_STORE`.
    */
   readonly onWarning?: (message: string, cause: unknown) => void;
+  /**
+   * Also save each guard's snapshot this often (milliseconds, at least 100), so a process killed
+   * without `dispose()` loses at most this much of its windows. Default: no periodic save (learned
+   * baselines are saved when learned either way).
+   */
+  readonly saveEveryMs?: number;
 }
 
 /** A `BreakerStore` on a file: synchronous, so a guard has its state back when `guard()` returns. */
@@ -48,10 +54,10 @@ function defaultWarning(message: string, cause: unknown): void {
 /**
  * Breaker state in one JSON file, so a single-process service keeps its learned baselines,
  * windows and open breakers across restarts: a guard with `store: fileStore(path)` reads its
- * snapshot when it is built and writes on every state change and on `dispose()`. Writes are
- * atomic (a temporary file, flushed, then renamed over the old one), so a crash mid-write leaves
- * the previous file whole. A missing file is a cold start; an unreadable or corrupt one is a
- * warning naming the file and a cold start, never a throw. Sync I/O, on state changes only.
+ * snapshot when it is built and writes on every state change, when a learned baseline changes, and
+ * on `dispose()`. Writes are atomic (a temporary file, flushed, then renamed over the old one), so
+ * a crash mid-write leaves the previous file whole. A missing file is a cold start; an unreadable or corrupt one is a
+ * warning naming the file and a cold start, never a throw. Sync I/O, on those saves only.
  *
  * One store per file per process (it keeps the file's contents in memory and writes them whole);
  * guards of different names can share it. Throws at once if the directory is missing or not
@@ -69,6 +75,9 @@ export function fileStore(path: string, options: FileStoreOptions = {}): FileSto
       { cause: error },
     );
   }
+  const { saveEveryMs } = options;
+  if (!isSaveEveryMs(saveEveryMs))
+    throw new TypeError(`fileStore: option "saveEveryMs" must be ${SAVE_EVERY_MS_RANGE} (got ${String(saveEveryMs)})`);
   const warn = options.onWarning ?? defaultWarning;
   let breakers: Record<string, BreakerSnapshot> | undefined;
 
@@ -101,6 +110,7 @@ export function fileStore(path: string, options: FileStoreOptions = {}): FileSto
 
   return {
     path: file,
+    ...(saveEveryMs !== undefined && { saveEveryMs }),
     load(breaker) {
       const snapshot = read()[breaker];
       if (snapshot === undefined) return undefined;

@@ -4,7 +4,8 @@ import type { BreakerSnapshot } from '../call/snapshot.js';
 /**
  * Where breakers keep their state beyond one guard object: the seam for surviving a restart and
  * for state shared by replicas. A guard with a `store` restores from `load(name)` when it is
- * built and saves on every state change and on `dispose()`. Either method may be async.
+ * built and saves on every state change, when a trip policy's `saveDue()` says so (off the call
+ * path), and on `dispose()`. Either method may be async.
  *
  * A store that replicas share also has `share()`: the guard then hands it its side of the exchange
  * (`ReplicaSide`) and tells it each state change and call outcome (`SharedBreaker`).
@@ -12,6 +13,8 @@ import type { BreakerSnapshot } from '../call/snapshot.js';
 export interface BreakerStore {
   load(breaker: string): BreakerSnapshot | undefined | Promise<BreakerSnapshot | undefined>;
   save(breaker: string, snapshot: BreakerSnapshot): void | Promise<void>;
+  /** Also save every this many milliseconds (read when a guard is built; a store with `share()` keeps its own schedule). */
+  readonly saveEveryMs?: number;
   /** Joins the replicas of `breaker`. Optional: `memoryStore()` and file stores keep one process's state. */
   share?(breaker: string, replica: ReplicaSide): SharedBreaker;
 }
@@ -32,6 +35,11 @@ export interface SharedState {
 
 /** A call's outcome as the trip policies read it; `now` is not shared (each replica counts on its own clock). */
 export type SharedOutcome = Omit<Observation, 'now'>;
+
+/** What `saveEveryMs` may be (undefined: no periodic save): a guard checks a store's, `fileStore` its option. */
+export const isSaveEveryMs = (ms: unknown): boolean =>
+  ms === undefined || (typeof ms === 'number' && ms >= 100 && ms < 2 ** 31);
+export const SAVE_EVERY_MS_RANGE = 'a number of milliseconds from 100 to 2^31 - 1';
 
 /** The guard's side of a shared store: what the store may read from and put into the breaker. */
 export interface ReplicaSide {

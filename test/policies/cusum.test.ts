@@ -201,6 +201,32 @@ describe('cusum from a cold start (the default spec, no stored baseline)', () =>
     expect(c.parameters).toEqual(learnedCusumDesign(warmBad as number, warmCalls as number, options));
   });
 
+  it('says a save is due after each redesign and the freeze, once each; never with a configured p0', () => {
+    const options = { shift: 8, falseTripEvery: 1e8, warmupCalls: 5_000, ceiling: 0.05 };
+    const p = new CusumPolicy(options);
+    const rnd = seededRandom(15);
+    let due = 0;
+    let frozenAt = -1;
+    let dueAtFreeze = false;
+    for (let i = 0; i < 8_000; i++) {
+      const learning = p.isLearning;
+      p.observe(obs(rnd() < 0.02));
+      const now = p.saveDue();
+      if (now) due++;
+      if (learning && !p.isLearning) [frozenAt, dueAtFreeze] = [i, now];
+      // Only a redesign makes it due, and reading clears it.
+      expect(p.saveDue()).toBe(false);
+    }
+    expect(frozenAt).toBeGreaterThanOrEqual(options.warmupCalls - 1);
+    expect(dueAtFreeze).toBe(true);
+    // The geometric schedule 200, 250, … up to the warm-up: a few dozen saves, not one per call.
+    expect(due).toBeGreaterThan(5);
+    expect(due).toBeLessThanOrEqual(20);
+    const known = new CusumPolicy({ ...options, p0: 0.02 });
+    for (let i = 0; i < 8_000; i++) known.observe(obs(rnd() < 0.02));
+    expect(known.saveDue()).toBe(false);
+  });
+
   it('rejects a bad ceiling with a message naming it', () => {
     const result = validate(tripPolicySpecRule, { policy: 'cusum', ceiling: 0.7 });
     expect(result.ok).toBe(false);

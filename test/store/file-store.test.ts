@@ -2,7 +2,7 @@
  * fileStore: learned baselines survive a restart of a single-process service, in the same
  * process and across a real child process; faults in the file are warnings and a cold start.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -114,6 +114,68 @@ console.log(JSON.stringify({ before, after }));`,
     const second = await run(0);
     expect(second.before).toEqual(first.after);
   }, 30_000);
+
+  it('keeps the baseline learned by a process killed with SIGKILL, never disposed', async () => {
+    const path = join(tempDir(), 'state.json');
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(import.meta.dirname, 'killed-child.ts'), path, JSON.stringify(TRIP), '3000'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const line = await new Promise<string>((done, fail) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('\n')) done(out);
+      });
+      child.once('exit', (code) => fail(new Error(`child exited (${code}) before it learned:\n${err}`)));
+    });
+    const killed = new Promise((done) => child.once('exit', (_code, signal) => done(signal)));
+    child.kill('SIGKILL');
+    expect(await killed).toBe('SIGKILL');
+    const learned = JSON.parse(line) as {
+      state: string;
+      cusum: Record<string, unknown>;
+      stats: { threshold: number };
+    };
+    expect(learned.state).toBe('closed'); // no trip, so no state change saved the file
+    expect(learned.cusum).toMatchObject({ learned: true, basisCalls: expect.any(Number) as number });
+
+    const next = build({ path });
+    await next.g.ready();
+    const { basisCalls, basisBad, warmCalls, warmBad } = learned.cusum;
+    // The design in use is the one the killed process froze: same counts, same threshold.
+    expect(next.cusum()).toMatchObject({ learned: true, basisCalls, basisBad, warmCalls, warmBad });
+    expect(next.g.stats().policies[0]!.threshold).toBe(learned.stats.threshold);
+    const cold = build({ path: join(tempDir(), 'cold.json') });
+    await cold.g.ready();
+    expect(cold.g.stats().policies[0]!.threshold).not.toBe(learned.stats.threshold);
+    next.g.dispose();
+    cold.g.dispose();
+  }, 30_000);
+
+  it('saveEveryMs: windows counted since the last save are written on schedule, until dispose()', async () => {
+    const path = join(tempDir(), 'breakers.json');
+    const b = build({ path, saveEveryMs: 100 });
+    await b.traffic(150, 0, 4); // fewer calls than the CUSUM's first redesign: nothing else saves
+    const stored = () => fileStore(path).load('chat')?.policies[0]?.state;
+    expect(stored()).toBeUndefined();
+    await new Promise((done) => setTimeout(done, 250));
+    expect(stored()).toMatchObject({ warmCalls: 150, learned: false });
+    b.g.dispose();
+    rmSync(path);
+    await new Promise((done) => setTimeout(done, 250));
+    expect(stored()).toBeUndefined(); // the timer stopped with the guard
+  });
+
+  it.each([0, 99, -1, Infinity, NaN, '1000'])('saveEveryMs %s is a clear error naming the option', (bad) => {
+    const path = join(tempDir(), 'breakers.json');
+    expect(() => fileStore(path, { saveEveryMs: bad as number })).toThrow(
+      `fileStore: option "saveEveryMs" must be a number of milliseconds from 100 to 2^31 - 1 (got ${String(bad)})`,
+    );
+  });
 
   it('guards of different names share one store and one file', async () => {
     const path = join(tempDir(), 'breakers.json');

@@ -152,6 +152,8 @@ export class CusumPolicy implements TripPolicy {
   private calls = 0;
   private sinceZero = 0;
   private onsetAt = 0;
+  /** A redesign since `saveDue()` was last read. */
+  private redesigned = false;
 
   constructor(private readonly options: CusumPolicyOptions) {
     this.learning = options.p0 === undefined;
@@ -227,6 +229,14 @@ export class CusumPolicy implements TripPolicy {
     this.learning = this.warmCalls < this.options.warmupCalls;
     this.nextAt = nextRedesign(this.warmCalls, this.options.warmupCalls);
     this.design = this.build();
+    this.redesigned = true;
+  }
+
+  /** After each redesign while learning (geometric: about 26 in a 50 000-call warm-up) and the freeze that ends it. */
+  saveDue(): boolean {
+    const due = this.redesigned;
+    this.redesigned = false;
+    return due;
   }
 
   snapshot(): PolicySnapshot {

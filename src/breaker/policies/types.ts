@@ -47,4 +47,10 @@ export interface TripPolicy {
   save?(): unknown;
   /** Puts back what `save()` returned; throws a `TypeError` on data it cannot read. */
   restore?(state: unknown): void;
+  /**
+   * True, once, after what `save()` returns changed in a way worth persisting at once (a learned
+   * baseline was redesigned or frozen): a guard with a store then saves, off the call path, so a
+   * process killed without `dispose()` keeps it. Reading it clears it.
+   */
+  saveDue?(): boolean;
 }

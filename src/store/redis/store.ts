@@ -49,7 +49,7 @@ export interface RedisStoreOptions {
   registry?: PromClient.Registry;
 }
 
-export interface RedisStore extends Required<BreakerStore> {
+export interface RedisStore extends Required<Omit<BreakerStore, 'saveEveryMs'>> {
   /** This process's replica name. */
   readonly replica: string;
   /** What each breaker's link has done, by breaker name (the last link of a name, when several guards share one). */
