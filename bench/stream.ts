@@ -7,8 +7,8 @@
  * 2. Added latency per chunk: each `next()` of a guarded stream (default options: a deadline per chunk) over an in-memory source whose
  *    chunks are ready, against the raw source (p50, p99 over every chunk of many answers).
  * 3. Memory per open stream: 500 guarded streams held open part-way through, heap per stream,
- *    after 4 KB and after 60 KB read (bounded by the hold-back, not the answer's length), with and
- *    without a fallback (which keeps the text already sent, to continue it).
+ *    after 4 KB, 60 KB and 240 KB read (bounded by the hold-back, not the answer's length), with and
+ *    without a fallback (which keeps the last `continueChars`, default 8 192, of the text already sent, to continue it).
  * 4. Time to first token added by the hold-back: a model that sends 4 characters every 5 ms.
  *
  * Writes the "Streaming" section of bench/RESULTS.md. Run with --expose-gc (the npm script does).
@@ -168,11 +168,10 @@ for (const [holdBack, fallback] of [
   ['sentence', false],
   [64, true],
 ] as const) {
-  const a = await memoryPerStream(4096, holdBack, fallback);
-  const b = await memoryPerStream(61_440, holdBack, fallback);
-  memoryRows.push(
-    `| ${holdBack} | ${fallback ? 'yes' : 'no'} | ${(a / 1024).toFixed(1)} KB | ${(b / 1024).toFixed(1)} KB |`,
-  );
+  const row = [holdBack, fallback ? 'yes' : 'no'];
+  for (const read of [4096, 61_440, 245_760])
+    row.push(`${((await memoryPerStream(read, holdBack, fallback)) / 1024).toFixed(1)} KB`);
+  memoryRows.push(`| ${row.join(' | ')} |`);
 }
 
 // 4. Time to first token added by the hold-back ------------------------------------------------
@@ -241,13 +240,14 @@ Target: p99 added < 50 µs — **${Math.max(...Object.values(p99s)) < 50 ? 'met'
 
 ### Memory per open stream (heap per stream, 500 open, 16-byte chunks)
 
-| hold-back | fallback | after 4 KB read | after 60 KB read |
-|---|---|---|---|
+| hold-back | fallback | after 4 KB read | after 60 KB read | after 240 KB read |
+|---|---|---|---|---|
 ${memoryRows.join('\n')}
 
 Without a fallback the state is the hold-back and the scanner's bounded state, whatever the
-answer's length. With a fallback the text already sent is kept, to be given to the fallback as
-the answer so far: it grows with the answer (docs/streaming.md).
+answer's length. With a fallback the end of the text already sent is kept too, to be given to the
+fallback as the answer so far: between \`continueChars\` (default 8 192) and twice that, so it stops
+growing past 16 KB of answer (docs/streaming.md).
 
 ### Time to first token added by the hold-back (a model sending 4 characters every 5 ms)
 

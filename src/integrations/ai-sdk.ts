@@ -46,8 +46,11 @@ export interface SafetyBreakerMiddlewareOptions extends Omit<
 > {
   /** The language model that serves when the breaker is open, an answer is blocked, or a stream is cut (it continues it). */
   fallback?: LanguageModelV3;
-  /** Hold-back and what a cut does (`holdBack`, `onCut`, `message`: as guard()'s `stream` option). */
-  stream?: Pick<StreamOptions<[ModelCall], LanguageModelV3StreamPart>, 'holdBack' | 'onCut' | 'message'>;
+  /** Hold-back and what a cut does (`holdBack`, `onCut`, `message`, `continueChars`: as guard()'s `stream` option). */
+  stream?: Pick<
+    StreamOptions<[ModelCall], LanguageModelV3StreamPart>,
+    'holdBack' | 'onCut' | 'message' | 'continueChars'
+  >;
 }
 
 /** The middleware, and the guard behind it (its breaker: `stats()`, `forceOpen()`, events, …). */

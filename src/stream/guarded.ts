@@ -59,8 +59,8 @@ interface Held {
   readonly chunk: unknown;
   /** Offset in this route's text after the chunk. */
   readonly end: number;
-  /** The chunk's text, kept only when a fallback may need what was sent. */
-  readonly text: string | undefined;
+  /** The chunk's text (for what a fallback gets as the answer so far). */
+  readonly text: string;
   /** The chunk carries tool-call arguments. */
   readonly tool: boolean;
 }
@@ -104,8 +104,11 @@ class GuardedStream implements AsyncIterableIterator<unknown> {
   private deferred!: HotPathDetector[];
   /** The whole text, kept only for detectors that read it at the end (no `stream()`, or async). */
   private full: string[] | undefined;
-  /** What the client was given, kept only while a fallback may continue it. */
-  private sent: string[] | undefined;
+  /**
+   * The end of what the client was given, kept only while a fallback may continue it: at least its last
+   * `continueChars`, cut back to them once it holds twice that (so each character is copied about once).
+   */
+  private sent: string | undefined;
   private done = false;
   /** Part of a tool call reached the client: a fallback's own tool call would be read as its continuation. */
   private toolShown = false;
@@ -189,7 +192,7 @@ class GuardedStream implements AsyncIterableIterator<unknown> {
     this.tools = undefined;
     this.full = this.deferred.length > 0 || live.asyncQueue || this.span?.content ? [] : undefined;
     const more = this.o.onCut === 'fallback' && this.route + 1 < live.routes.length;
-    this.sent = more ? (this.sent ?? []) : undefined;
+    this.sent = more ? (this.sent ?? '') : undefined;
     this.held = [];
     this.heldAt = this.total = this.sentenceEnd = this.shown = 0;
     this.read = undefined;
@@ -237,7 +240,7 @@ class GuardedStream implements AsyncIterableIterator<unknown> {
       const i = lastSentenceEnd(t.text);
       if (i >= 0) this.sentenceEnd = this.total - t.text.length - t.tool.length + i + 1;
     }
-    this.held.push({ chunk, end: this.total, text: this.sent ? t.text : undefined, tool: t.tool !== '' });
+    this.held.push({ chunk, end: this.total, text: t.text, tool: t.tool !== '' });
     this.release(false);
   }
 
@@ -336,7 +339,7 @@ class GuardedStream implements AsyncIterableIterator<unknown> {
     const held = this.held;
     while (this.heldAt < held.length && held[this.heldAt]!.end <= frontier) {
       const item = held[this.heldAt++]!;
-      if (this.sent && item.text) this.sent.push(item.text);
+      if (this.sent !== undefined) this.sent = tail(this.sent + item.text, this.o.continueChars, 2);
       if (item.tool) this.toolShown = true;
       this.shown = item.end;
       this.ready.push(item.chunk);
@@ -422,7 +425,7 @@ class GuardedStream implements AsyncIterableIterator<unknown> {
   /** Calls the next routes in turn with the continuation request until one returns a stream. */
   private async nextRoute(): Promise<boolean> {
     const { live, core, invoke, context, tracing } = this.call;
-    const sent = this.sent ? this.sent.join('') : '';
+    const sent = tail(this.sent ?? '', this.o.continueChars);
     const args = this.o.continueWith
       ? this.o.continueWith(this.call.args, sent)
       : assistantPrefix(this.call.args, sent);
@@ -548,6 +551,16 @@ function merge(signals: Signal[], signal: Signal): void {
 }
 
 const rank = (s: Signal): number => (s.blocked ? 3 : s.flagged ? 2 : 0) + s.score / 2;
+
+/**
+ * The last `max` characters of `text` once it is longer than `over` times that (a surrogate pair cut
+ * in half at its start is dropped whole).
+ */
+function tail(text: string, max: number, over = 1): string {
+  if (text.length <= max * over) return text;
+  const t = text.slice(text.length - max);
+  return (t.charCodeAt(0) & 0xfc00) === 0xdc00 ? t.slice(1) : t;
+}
 
 /** Offset of the last sentence end (. ! ? or a newline) in `text`, or -1. */
 function lastSentenceEnd(text: string): number {

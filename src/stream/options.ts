@@ -32,6 +32,11 @@ export interface StreamOptions<Args extends unknown[], Chunk> {
   chunk?: (message: string) => NoInfer<Chunk>;
   /** The request a fallback continues a cut stream with, given the text the client already saw. Default: {@link assistantPrefix}. */
   continueWith?: (args: NoInfer<Args>, sent: string) => readonly unknown[];
+  /**
+   * How much of the text already shown a fallback gets as the answer so far: its last this many
+   * characters (default 8 192), with nothing marking what was left out. It bounds what an open stream keeps.
+   */
+  continueChars?: number;
 }
 
 export const DEFAULT_STREAM_MESSAGE = ' [The rest of this answer was withheld by a safety check.]';
@@ -46,6 +51,7 @@ export const streamOptionsRule = withDefault(
     text: optional(fn('a function (chunk) => string')),
     chunk: optional(fn('a function (message) => chunk')),
     continueWith: optional(fn('a function (args, sent) => args')),
+    continueChars: withDefault(number({ int: true, gte: 0 }), 8192),
   }),
   {},
 );

@@ -196,6 +196,65 @@ describe('a cut', () => {
   });
 });
 
+describe('the answer so far a fallback continues', () => {
+  /** A guard whose primary streams `text` in 4-character chunks (cut at its end when it contains TOXIC) and whose fallback records what it was given. */
+  function continued(stream: { continueChars?: number; holdBack?: number } = {}) {
+    const given: string[] = [];
+    const g = guard(async (t: string) => pieces(t, 4), {
+      name: 'tail',
+      detectors: [marker()],
+      fallbacks: [async () => pieces('<fallback>', 5)],
+      stream: { ...stream, continueWith: (args, sent) => (given.push(sent), args) },
+    });
+    const run = async (text: string): Promise<{ shown: string; sent: string }> => {
+      const out = await collect(await g(text));
+      expect(out.endsWith('<fallback>')).toBe(true);
+      return { shown: out.slice(0, -'<fallback>'.length), sent: given.at(-1)! };
+    };
+    return { g, run };
+  }
+
+  it('is the last continueChars characters the client saw (8 192 by default), and reconfigure() changes it', async () => {
+    const { g, run } = continued();
+    const long = await run(`${'A calm sentence. '.repeat(1000)}Now TOXIC.`);
+    expect(long.shown.length).toBeGreaterThan(16_000);
+    expect(long.sent).toBe(long.shown.slice(-8192));
+    const short = await run(`${'A calm sentence. '.repeat(10)}Now TOXIC.`);
+    expect(short.sent).toBe(short.shown); // shorter than continueChars: all of it
+    g.reconfigure({ stream: { continueChars: 100 } });
+    const capped = await run(`${'A calm sentence. '.repeat(50)}Now TOXIC.`);
+    expect(capped.sent).toBe(capped.shown.slice(-100));
+    g.reconfigure({ stream: { continueChars: 0 } });
+    expect((await run(`${'A calm sentence. '.repeat(50)}Now TOXIC.`)).sent).toBe('');
+  });
+
+  it('never starts with half a surrogate pair', async () => {
+    const { run } = continued({ continueChars: 5 }); // odd: the last 5 code units start inside an emoji
+    const { shown, sent } = await run(`${'😀'.repeat(60)}TOXIC`);
+    expect(shown.length % 2).toBe(0);
+    expect(sent).toBe('😀😀');
+  });
+
+  it('an open stream keeps at most twice continueChars of the text shown, however long the answer', async () => {
+    const g = guard(async (t: string) => pieces(t, 7), {
+      name: 'bounded',
+      detectors,
+      fallbacks: [async () => pieces('<fallback>', 5)],
+      stream: { continueChars: 1000 },
+    });
+    const it = (await g(BENIGN.repeat(500))) as AsyncIterableIterator<string>;
+    let out = '';
+    for (let r = await it.next(); !r.done; r = await it.next()) {
+      out += r.value;
+      const kept = (it as unknown as { sent: string }).sent; // what the guard holds for a fallback
+      expect(kept.length).toBeLessThanOrEqual(2000);
+      expect(kept.length).toBeGreaterThanOrEqual(Math.min(out.length, 1000));
+    }
+    expect(out).toBe(BENIGN.repeat(500));
+    expect(out.endsWith((it as unknown as { sent: string }).sent)).toBe(true);
+  });
+});
+
 describe('accounting', () => {
   it('one streamed answer is one call, counted at its end with time to first token and total time', async () => {
     const clock = virtualClock();
@@ -347,6 +406,10 @@ describe('reconfigure()', () => {
     const g = guard(async (t: string) => pieces(t, 3), { name: 'bad', detectors, stream: { message: '[kept]' } });
     expect(() => g.reconfigure({ stream: { holdBack: -1 } })).toThrow(/reconfigure\(\).*"stream\.holdBack"/);
     expect(() => g.reconfigure({ stream: 5 as never })).toThrow(/reconfigure\(\).*"stream"/);
+    expect(() => g.reconfigure({ stream: { continueChars: 1.5 } })).toThrow(/"stream\.continueChars".*integer/);
+    expect(() => guard(async () => pieces('', 1), { name: 'bad', stream: { continueChars: -1 } })).toThrow(
+      /"stream\.continueChars"/,
+    );
     expect(await collect(await g(TOXIC))).toMatch(/\[kept\]$/);
   });
 });
