@@ -22,6 +22,7 @@ export function latency(options: LatencyOptions): HotPathDetector {
   const pass: Signal = { detector: 'latency', score: 0, flagged: false };
   return {
     name: 'latency',
+    readsText: false,
     detect({ latencyMs, firstTokenMs }): Signal {
       const ms = firstTokenMs ?? latencyMs;
       if (ms < slowMs) return ms <= 0 ? pass : { detector: 'latency', score: ms / slowMs, flagged: false };

@@ -65,6 +65,8 @@ export interface HotPathDetector {
   readonly name: string;
   readonly kind?: 'hot-path';
   detect(input: DetectorInput): Signal;
+  /** `false` when `detect()` never reads `text` (`latency()`): a streamed answer's text is not kept for it. */
+  readonly readsText?: boolean;
   /**
    * Optional: reads a streamed answer piece by piece (docs/streaming.md). Without it, a streamed
    * answer is judged by `detect()` once, when the stream ends.

@@ -190,7 +190,9 @@ class GuardedStream implements AsyncIterableIterator<unknown> {
     }
     this.content = { streams };
     this.tools = undefined;
-    this.full = this.deferred.length > 0 || live.asyncQueue || this.span?.content ? [] : undefined;
+    // The whole text is kept only for a reader that needs it at the end (not `latency()`: readsText false).
+    this.full =
+      this.deferred.some((d) => d.readsText !== false) || live.asyncQueue || this.span?.content ? [] : undefined;
     const more = this.o.onCut === 'fallback' && this.route + 1 < live.routes.length;
     this.sent = more ? (this.sent ?? '') : undefined;
     this.held = [];

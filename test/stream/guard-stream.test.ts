@@ -253,6 +253,23 @@ describe('the answer so far a fallback continues', () => {
     expect(out).toBe(BENIGN.repeat(500));
     expect(out.endsWith((it as unknown as { sent: string }).sent)).toBe(true);
   });
+
+  it('keeps no copy of the whole answer for latency(), but does for a detector that reads the text at the end', async () => {
+    const kept = async (extra: HotPathDetector) => {
+      const g = guard(async (t: string) => pieces(t, 7), { name: 'whole', detectors: [...detectors, extra] });
+      const it = (await g(BENIGN.repeat(20))) as AsyncIterableIterator<string>;
+      await it.next();
+      const full = (it as unknown as { full: string[] | undefined }).full;
+      for (let r = await it.next(); !r.done; r = await it.next());
+      return full;
+    };
+    expect(await kept(latency({ slowMs: 10_000 }))).toBeUndefined();
+    const reader: HotPathDetector = {
+      name: 'reader',
+      detect: () => ({ detector: 'reader', score: 0, flagged: false }),
+    };
+    expect(await kept(reader)).toBeInstanceOf(Array);
+  });
 });
 
 describe('accounting', () => {
