@@ -16,6 +16,7 @@ import type { BreakerBindings, BreakerSet } from './bind.js';
 import type { DetectorRegistry } from './detectors.js';
 import { ConfigError, formatIssue, isConfigError } from './errors.js';
 import { parseConfig } from './load.js';
+import { familyOn } from '../telemetry/family.js';
 
 export interface WatchConfigOptions {
   /** Quiet time after the last file event before reloading, ms (editors write in bursts). Default 200. */
@@ -289,7 +290,7 @@ function linkChain(path: string): [string, string][] {
 function reloadMetrics(registry: PromClient.Registry | undefined): { success(): void; failure(): void } | undefined {
   if (!registry) return undefined;
   const prom = loadOptionalPeer<typeof PromClient>('prom-client', 'metrics');
-  const get = <M>(name: string, make: () => M): M => (registry.getSingleMetric(name) as M | undefined) ?? make();
+  const get = familyOn(registry);
   const reloads = get(
     'safety_breaker_config_reloads_total',
     () =>

@@ -7,6 +7,7 @@ import type * as PromClient from 'prom-client';
 import { DETECTION_DELAY_BUCKETS } from '../telemetry/metrics.js';
 import { loadOptionalPeer } from '../telemetry/optional-peer.js';
 import type { Severity } from './notice.js';
+import { familyOn } from '../telemetry/family.js';
 
 /** Buckets for time to recover: 10 s to 1 day. */
 export const RECOVER_BUCKETS = [10, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21600, 86400];
@@ -40,7 +41,7 @@ export function incidentMetrics(registry: PromClient.Registry | undefined, gauge
   if (!registry) return NO_METRICS;
   const prom = loadOptionalPeer<typeof PromClient>('prom-client', 'incident metrics');
   const registers = [registry];
-  const get = <M>(name: string, make: () => M): M => (registry.getSingleMetric(name) as M | undefined) ?? make();
+  const get = familyOn(registry);
   const histogram = (h: { name: string; help: string; buckets: number[] }) =>
     get(h.name, () => new prom.Histogram({ ...h, labelNames: ['breaker', 'severity'], registers }));
   const detect = histogram({

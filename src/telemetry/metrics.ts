@@ -2,6 +2,7 @@ import type * as PromClient from 'prom-client';
 import type { PolicySnapshot } from '../breaker/policies/types.js';
 import type { BreakerState } from '../breaker/state-machine.js';
 import { BREAKER_STATES } from '../breaker/state-machine.js';
+import { familyOn } from './family.js';
 import { loadOptionalPeer } from './optional-peer.js';
 import { packageVersion } from './version.js';
 
@@ -98,8 +99,7 @@ function createFamilies(registry: PromClient.Registry) {
   const registers = [registry];
   /** The series and scrape-time readers of every breaker name on this registry. */
   const breakers = new Map<string, BreakerSeries>();
-  // Reuse a family another breaker (or another copy of this package) registered on this registry.
-  const get = <M>(name: string, make: () => M): M => (registry.getSingleMetric(name) as M | undefined) ?? make();
+  const get = familyOn(registry);
   // Scrape-time refresh: reading each breaker's state applies lazy transitions (open → half-open) before the state series are serialised.
   const refresh = (): void => refreshWindows(families, breakers);
   const families = {

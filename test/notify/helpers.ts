@@ -1,6 +1,6 @@
 /** Shared by the notifier tests: incidents, a metrics reader, a closed port, a gate. */
-import { createServer } from 'node:net';
 import type { SetupServer } from 'msw/node';
+import { freePort } from '../ports.js';
 import type { Registry } from 'prom-client';
 import type { IncidentNotice, IncidentSummary } from '../../src/incidents/notice.js';
 
@@ -30,21 +30,12 @@ export async function metric(registry: Registry, name: string, labels: Record<st
   return hit?.value ?? 0;
 }
 
-/** A loopback port nothing listens on: connecting to it is refused. */
-export async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
-
 /**
  * Starts `server` so that requests to a closed loopback port go to the network (and are refused
  * there), while any other unhandled request fails the test. Returns that port's base URL.
  */
 export async function listenWithDeadPort(server: SetupServer): Promise<string> {
-  const dead = `http://127.0.0.1:${await closedPort()}`;
+  const dead = `http://127.0.0.1:${await freePort()}`;
   server.listen({ onUnhandledRequest: (req, print) => (req.url.startsWith(dead) ? undefined : print.error()) });
   return dead;
 }

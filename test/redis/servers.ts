@@ -9,16 +9,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from '../ports.js';
 import { findOnPath } from '../tools.js';
-
-/** A port nobody listens on now. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** Resolves once something accepts connections on `port` (or rejects after `ms`). */
 async function listening(port: number, ms = 5_000): Promise<void> {

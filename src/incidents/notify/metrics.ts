@@ -2,6 +2,7 @@ import type * as PromClient from 'prom-client';
 import { loadOptionalPeer } from '../../telemetry/optional-peer.js';
 import { NOTIFIER_BREAKER_STATES, type NotifierBreakerState } from './breaker.js';
 import type { FailureReason } from './types.js';
+import { familyOn } from '../../telemetry/family.js';
 
 /** Why a notice will never be delivered: the `reason` label of `safety_breaker_notify_dropped_total`. */
 export type DropReason = 'overflow' | 'failed' | 'shutdown';
@@ -41,9 +42,8 @@ export function createNotifyMetrics(
   if (!registry) return NOOP;
   const prom = loadOptionalPeer<typeof PromClient>('prom-client', 'metrics');
   const registers = [registry];
-  // Reuse a family already on the registry (another queue, or another copy of this package).
   type Config = { name: string; help: string; labelNames: string[] };
-  const get = <M>(name: string, make: () => M): M => (registry.getSingleMetric(name) as M | undefined) ?? make();
+  const get = familyOn(registry);
   const counter = (c: Config) => get(c.name, () => new prom.Counter({ ...c, registers }));
   const gauge = (c: Config) => get(c.name, () => new prom.Gauge({ ...c, registers }));
   const sent = counter({

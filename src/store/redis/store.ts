@@ -17,6 +17,7 @@ import type { BreakerStore, ReplicaSide, SharedBreaker } from '../types.js';
 import { replies, whenReady, within, type Client } from './client.js';
 import { BreakerLink, type LinkContext, type LinkStats } from './link.js';
 import { breakerKeys, parseState } from './protocol.js';
+import { familyOn } from '../../telemetry/family.js';
 
 export interface RedisStoreOptions {
   /** Your ioredis client: a `Redis` (standalone or Sentinel) or a `Cluster`, configured as you run it. The store never closes it. */
@@ -242,7 +243,7 @@ function createClient(url: string): Redis {
 
 function storeMetrics(registry: PromClient.Registry) {
   const prom = loadOptionalPeer<typeof PromClient>('prom-client', 'metrics');
-  const get = <M>(name: string, make: () => M): M => (registry.getSingleMetric(name) as M | undefined) ?? make();
+  const get = familyOn(registry);
   return {
     degraded: get(
       'safety_breaker_store_degraded_total',
