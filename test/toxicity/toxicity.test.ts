@@ -48,6 +48,33 @@ describe('categories', () => {
     expect(hate.threat).toBe(0);
   });
 
+  it('reads a word followed by "!" as that word, in the same sentence as the words before it', () => {
+    for (const [text, category] of [
+      ['You moron!', 'insult'],
+      ['you idiot!! ok', 'insult'],
+      ['if you ask me again i will KILL YOU!!', 'threat'],
+      ['f***!', 'profanity'],
+    ] as const)
+      expect(scanToxicity(text).scores[category], text).toBeGreaterThanOrEqual(0.85);
+    // "!" still ends the sentence for the word after it.
+    expect(scanToxicity('You did it! Idiot proof design.').scores.insult).toBe(0);
+  });
+
+  it('flags an obscene word for a person as an insult without blocking it; swearing and ordinary senses stay clean', () => {
+    const d = toxicity();
+    for (const text of ['these hoes aint loyal', 'that stupid bitch again']) {
+      const s = d.detect(input(text));
+      expect(s.flagged, text).toBe(true);
+      expect(s.blocked, text).toBeUndefined();
+    }
+    for (const text of [
+      'That song is fucking awesome!',
+      'Use a hoe to weed the garden.',
+      'Prick the potatoes with a fork.',
+    ])
+      expect(scanToxicity(text).scores.insult, text).toBe(0);
+  });
+
   it('overall toxicity is at least every harmful category', () => {
     for (const c of CHALLENGE) {
       const s = scanToxicity(c.text).scores;
@@ -381,7 +408,7 @@ describe.skipIf(!existsSync(benignDir))('benign assistant answers (../shared/dat
   };
 
   it.each(existsSync(benignDir) ? readdirSync(benignDir).filter((x) => x.endsWith('.jsonl')) : [])(
-    'flags at most 1 %% and blocks at most 0.2 %% of %s',
+    'flags at most 1 per cent and blocks at most 0.2 per cent of the held-out half of %s',
     (file) => {
       const r = rates(file);
       expect(r.n).toBeGreaterThan(200);

@@ -117,16 +117,18 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
     0.85,
     0.9,
     0,
-    'asshole assholes arsehole dickhead dickheads shithead shitheads dipshit dipshits dumbass dumbasses fatass jackass twat twats wanker wankers prick pricks douchebag douchebags douche',
+    'asshole assholes arsehole dickhead dickheads shithead shitheads dipshit dipshits dumbass dumbasses fatass jackass twat twats wanker wankers douchebag douchebags',
   ],
   [
     'PROF,INSULT',
     0.85,
     0.85,
     0,
-    'bitch bitches bitchy bitchin bitching biatch bich biches bytches whore whores slut sluts skank skanks hoe hoes thot thots thottie',
+    'bitch bitches bitchy bitchin bitching biatch bich biches bytches whore whores slut sluts skank skanks thot thots thottie',
   ],
   ['PROF,INSULT', 0.6, 0.75, 0, 'bastard bastards'],
+  // Also ordinary words (a garden hoe, prick a finger, the medical douche): an insult only when aimed at someone.
+  ['PROF,INSULT', 0.85, 0.8, 0, 'hoe hoes prick pricks douche'],
   // Insults (not profane).
   [
     'INSULT',

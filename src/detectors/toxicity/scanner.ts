@@ -73,6 +73,8 @@ for (let c = 0; c < 128; c++) {
   CLASS[c] = k;
 }
 const IS_MASK = (c: number): boolean => c === 42 || c === 35; // * #
+/** Symbols that still belong to a word when they end it: "f***", "a$$". */
+const IS_WORD_END_MASK = (c: number): boolean => IS_MASK(c) || c === 36;
 const LEET_A: Record<number, number> = {
   48: 111,
   49: 105,
@@ -575,29 +577,28 @@ export class ToxicityScanner {
         return;
       }
     }
-    // Trailing masks belong to the word ("f***", "a$$"); trailing "!" ends a sentence.
+    const sent = this.gapEnd;
+    const gap = this.gapLen;
+    const newline = this.gapNewline;
+    // Trailing masks belong to the word ("f***", "a$$"); other trailing symbols are the gap after
+    // it, and a trailing "!" ends the sentence for the next word ("you idiot!" is still "you idiot").
+    let after = 0;
+    let afterEnd = false;
     if (this.sLen > 0) {
-      let masks = true;
-      for (let j = 0; j < this.sLen; j++) {
-        const s = this.sBuf[j] as number;
-        if (s !== 42 && s !== 35 && s !== 36) masks = false;
-      }
-      if (masks && this.tLetters > 0) this.commitSyms();
-      else {
-        for (let j = 0; j < this.sLen; j++) if (this.sBuf[j] === 33) this.gapEnd = true;
-        this.gapLen += this.sLen;
-        this.sLen = 0;
-      }
+      let masks = 0;
+      while (masks < this.sLen && IS_WORD_END_MASK(this.sBuf[masks] as number)) masks++;
+      if (this.tLetters === 0) masks = 0;
+      for (let j = masks; j < this.sLen; j++) if (this.sBuf[j] === 33) afterEnd = true;
+      after = this.sLen - masks;
+      this.sLen = masks;
+      if (masks > 0) this.commitSyms();
     }
     const len = this.tLen;
     const start = this.tStart;
     const end = this.tEnd;
-    const sent = this.gapEnd;
-    const gap = this.gapLen;
-    const newline = this.gapNewline;
     this.tLen = 0;
-    this.gapLen = 0;
-    this.gapEnd = false;
+    this.gapLen = after;
+    this.gapEnd = afterEnd;
     this.gapNewline = false;
     void atEnd;
 
@@ -996,6 +997,10 @@ export class ToxicityScanner {
             this.hit('insult', 0.4 + 0.4 * e.insult, this.startAt(t), end, base, 'insult aimed at a person');
           else if ((this.wordAt(1) === 'a' || this.wordAt(1) === 'an') && this.wordAt(2) === 'what')
             this.hit('insult', 0.4 + 0.5 * e.insult, this.startAt(2), end, base, 'insult aimed at a person');
+          // An obscene word for a person ("bitch", "whore", "cunt") names someone even with no target
+          // in reach: flagged, never blocked by itself. Plain swearing ("fucking awesome") is no insult.
+          else if (roles & R.PROF && e.insult >= 0.85)
+            this.hit('insult', 0.55, start, end, base, 'obscene insult for a person');
         }
       }
     }
