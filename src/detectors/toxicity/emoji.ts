@@ -21,14 +21,9 @@
 
 /** Readings of one emoji or a whole zero-width-joined sequence (written without U+FE0F). */
 const WORDS: readonly (readonly [emoji: string, reading: string])[] = [
-  // People: who is shown. A dark skin tone on them adds "black" (PERSON below).
-  ['👨 🧔 👴', 'man'],
-  ['👩 👵', 'woman'],
-  ['🧑 🧓 👱', 'person'],
-  ['👦', 'boy'],
-  ['👧', 'girl'],
-  ['🧒', 'child'],
-  ['👶', 'baby'],
+  // People are read by what sets them apart as a group, not as "man" or "woman" (that reading
+  // added nothing on emoji hate and flagged plain mentions such as "👩🏿‍💻 Maya will lead it"):
+  // a dark skin tone (PERSON below), a uniform, religious dress.
   ['👮', 'police'],
   // Identity shown by dress, a symbol, a place of worship or a couple.
   ['🧕 ☪ 🕌 🕋', 'muslim'],
@@ -48,7 +43,8 @@ const WORDS: readonly (readonly [emoji: string, reading: string])[] = [
   ['🔥', 'burn'],
   ['👊 🤜 🤛', 'punch'],
   ['💣', 'bomb'],
-  ['☠ 💀 ⚰', 'dead'],
+  // Death as what should happen to someone: "die" completes the lexicon's patterns ("<group> should be ☠️").
+  ['☠ 💀 ⚰', 'die'],
   // Disgust and dehumanisation: what a group is likened to.
   ['🤢 🤮', 'disgusting'],
   ['🐒 🐵', 'monkeys'],
@@ -73,10 +69,7 @@ const WORDS: readonly (readonly [emoji: string, reading: string])[] = [
   ['🆘', 'sos'],
 ];
 
-/**
- * People: a medium-dark or dark skin tone (🏾 🏿) on them reads "black". Those of WORDS, and people
- * shown by a gesture, who have no reading of their own (🙅🏾 → "black").
- */
+/** People: a medium-dark or dark skin tone (🏾 🏿) on them reads "black" (👨🏿 → "black", 👳🏾 → "black sikh"). */
 const PERSON = '👨 🧔 👴 👩 👵 🧑 🧓 👱 👦 👧 🧒 👶 👮 🧕 👳 🙍 🙎 🙅 🙆 🙋 🙇 🤦 🤷 💁 💇 💆 🧏 🧍 🧎 🚶 🏃';
 
 /** Emoji read as letters inside a word: the letter they show, and 🔑, a standard syllable ("mon🔑"). */
@@ -158,7 +151,7 @@ const PEOPLE = new Set([...PERSON.split(' ')].map((e) => e.codePointAt(0) as num
 /**
  * The words an emoji sequence `cps[0, n)` stands for, space-separated ('' if none): the reading
  * of the whole zero-width-joined sequence if it has one (👨‍❤️‍👨), otherwise of its first emoji
- * (👮‍♂️ → "police"), with "black" before a person shown with a dark skin tone (👨🏿 → "black man").
+ * (👮‍♂️ → "police"), with "black" before a person shown with a dark skin tone (👮🏿 → "black police").
  */
 export function readEmoji(cps: Int32Array, n: number): string {
   const seq = cps.subarray(0, n);
