@@ -34,6 +34,10 @@ describe('emoji read as words', () => {
   });
 
   it('reads letter emoji and keycaps inside a word', () => {
+    const monkeys = scanToxicity('muslims are mon🔑s');
+    expect(monkeys.scores).toEqual(scanToxicity('muslims are monkeys').scores);
+    expect(monkeys.spans[0]?.match).toBe('muslims … monkeys');
+    expect(monkeys.spans[0]?.end).toBe('muslims are mon🔑s'.length);
     expect(scanToxicity('c0️⃣ck').spans[0]?.match).toBe('cock');
     expect(scanToxicity('sh🅰️t up you 🅰️ss').spans.map((s) => s.match)).toContain('ass');
     expect(scanToxicity('those people are N🅾️T human').scores).toEqual(
