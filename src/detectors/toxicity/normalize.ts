@@ -5,9 +5,14 @@
  * combining characters. Every output character keeps the offset of the original UTF-16 code
  * unit it came from, so a span found in the normalised text maps back to the original.
  *
+ * Emoji that show letters (🅾, 🔑) are read as those letters here; other emoji are read as words
+ * per sequence by the scanner (emoji.ts).
+ *
  * Word-level de-obfuscation (leetspeak, masks such as "f***", separators such as "f.u.c.k",
  * repeated letters) happens in the scanner, and only where it produces a known word.
  */
+
+import { emojiLetters } from './emoji.js';
 
 /** Homoglyphs NFKD does not fold: Cyrillic and Greek letters that look like Latin ones. */
 const CONFUSABLES: Readonly<Record<string, string>> = {
@@ -127,6 +132,8 @@ export function mapCodePoint(cp: number): string {
 
 function computeMap(cp: number): string {
   if (cp >= 0xd800 && cp <= 0xdfff) return ' '; // lone surrogate
+  const letters = emojiLetters(cp);
+  if (letters !== undefined) return letters;
   const ch = String.fromCodePoint(cp);
   if (cp === 0x2028 || cp === 0x2029 || cp === 0x85) return '\n';
   if (RE_DROP.test(ch)) return '';

@@ -16,6 +16,7 @@ import { FILTER_MASK, R, collapseRepeats, lexicon, type LexEntry, type Lexicon }
 import { WordHasher, hashUnit, hashWord, mixGroup } from './word-hash.js';
 import { TABLE_SIZE, WINDOW, loadModel, type Model } from './model.js';
 import { mapCodePoint } from './normalize.js';
+import { EMOJI_BASE, EMOJI_CAP, EMOJI_NONE, ZWJ, emojiKind, readEmoji } from './emoji.js';
 import { FOREIGN_WORD, ModelFeatures, NUMBER_WORD, SLOTS, TARGET_GROUP, TARGET_NONE, TARGET_YOU } from './features.js';
 
 /** The five categories, each scored in [0, 1]. */
@@ -184,6 +185,11 @@ export class ToxicityScanner {
   private rEnd = new Int32Array(RUN_CAP);
   private rSent = new Uint8Array(RUN_CAP);
   private rUpper = new Uint8Array(RUN_CAP);
+  // The emoji sequence being read (emoji.ts): its code points and where it lies in the text
+  private eLen: number = 0;
+  private eBuf = new Int32Array(EMOJI_CAP);
+  private eStart: number = 0;
+  private eEnd: number = 0;
   // A capitalised ambiguous word ("Dick") waiting for the next word
   private pEntry: LexEntry | undefined = undefined;
   private pStart: number = 0;
@@ -264,6 +270,7 @@ export class ToxicityScanner {
     this.gapEnd = true;
     this.gapNewline = false;
     this.rLen = 0;
+    this.eLen = 0;
     this.pEntry = undefined;
     this.pStart = 0;
     this.pEnd = 0;
@@ -356,6 +363,7 @@ export class ToxicityScanner {
           this.tEnd = base + i + 1;
         } else if (k === SEP) {
           if (this.tLen > 0) this.endWord(false);
+          else if (this.eLen > 0) this.flushEmoji();
           this.gapLen++;
         } else this.ascii(c, k, base + i);
       } else if (c >= 0xd800 && c <= 0xdbff) {
@@ -410,6 +418,7 @@ export class ToxicityScanner {
       this.high = -1;
       this.mapped(hi, this.pos - 1);
     }
+    if (this.eLen > 0) this.flushEmoji();
     this.endWord(true);
     this.flushRun();
     this.flushPending(false, false, 0);
@@ -427,6 +436,8 @@ export class ToxicityScanner {
     }
     other.best = { ...this.best };
     other.feat = this.feat.copy();
+    // The current word's hash too: finishing the copy may end a pending emoji and start a word.
+    other.tHash = Object.assign(new WordHasher(), this.tHash);
     return c;
   }
 
@@ -441,6 +452,8 @@ export class ToxicityScanner {
   // ---- characters -------------------------------------------------------------------------
 
   private mapped(cp: number, at: number): void {
+    if (cp >= 0x200d && this.emoji(cp, at)) return;
+    if (this.eLen > 0) this.flushEmoji();
     const s = mapCodePoint(cp);
     for (let j = 0; j < s.length; j++) {
       const c = s.charCodeAt(j);
@@ -457,6 +470,48 @@ export class ToxicityScanner {
     }
   }
 
+  /** Takes `cp` into the emoji sequence being read, or starts one; false if `cp` is no part of one. */
+  private emoji(cp: number, at: number): boolean {
+    const kind = emojiKind(cp);
+    if (kind === EMOJI_NONE) return false;
+    if (this.eLen > 0) {
+      const last = this.eBuf[Math.min(this.eLen, EMOJI_CAP) - 1];
+      if (kind !== EMOJI_BASE || last === ZWJ) {
+        if (this.eLen < EMOJI_CAP) this.eBuf[this.eLen] = cp;
+        this.eLen++;
+        this.eEnd = at + (cp > 0xffff ? 2 : 1);
+        return true;
+      }
+      this.flushEmoji();
+    }
+    if (kind !== EMOJI_BASE) return false; // a stray joiner, selector or skin tone: as any character
+    // An emoji separates words, read or not. While it is pending no word is open (every other
+    // character ends it first), so the hot path checks for it only where a word starts or a gap grows.
+    this.ascii(32, SEP, at);
+    this.eBuf[0] = cp;
+    this.eLen = 1;
+    this.eStart = at;
+    this.eEnd = at + (cp > 0xffff ? 2 : 1);
+    return true;
+  }
+
+  /** Ends the emoji sequence being read: its reading, if any, as words spanning the whole sequence. */
+  private flushEmoji(): void {
+    const reading = readEmoji(this.eBuf, Math.min(this.eLen, EMOJI_CAP));
+    const start = this.eStart;
+    const end = this.eEnd;
+    this.eLen = 0;
+    for (let j = 0; j < reading.length; j++) {
+      const c = reading.charCodeAt(j);
+      if (c === 32) this.ascii(32, SEP, start);
+      else {
+        this.letter(c, start, false);
+        this.tEnd = end;
+      }
+    }
+    if (reading.length > 0) this.ascii(32, SEP, start);
+  }
+
   private letter(c: number, at: number, upper: boolean): void {
     if (this.tLen === 0) this.startWord(at, upper);
     else if (this.sLen > 0) this.commitSyms();
@@ -465,6 +520,7 @@ export class ToxicityScanner {
   }
 
   private startWord(at: number, upper: boolean): void {
+    if (this.eLen > 0) this.flushEmoji();
     this.tStart = at;
     this.tHash.reset();
     this.tLast = -1;
@@ -491,6 +547,7 @@ export class ToxicityScanner {
   }
 
   private ascii(c: number, k: number, at: number): void {
+    if (this.eLen > 0) this.flushEmoji();
     switch (k) {
       case DIG:
         if (this.tLen === 0) this.startWord(at, false);
