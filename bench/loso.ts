@@ -3,7 +3,7 @@
  * as the detector computes it, for weights held in memory (a fold's model is never written out).
  * bench/toxicity-loso.ts runs the folds; test/toxicity/loso.test.ts checks this logic.
  */
-import { type Doc, type Row, maxWindow } from '../scripts/train-toxicity.js';
+import { type Doc, type Row, bucketsOf, maxWindow } from '../scripts/train-toxicity.js';
 
 /** The labelled sources, sorted: each is left out once. Benign answers are no labelled source and stay in every fold. */
 export function losoSources(rows: readonly Row[]): string[] {
@@ -30,6 +30,8 @@ export function losoFold(source: string): Fold {
 /** Weights in memory: `table[bucket * HEADS + head]` (the zero bucket included), real weight = int8 × scale. */
 export interface Weights {
   readonly table: Int8Array;
+  /** The check byte of each bucket's feature (model.ts `checkOf`). */
+  readonly check: Uint8Array;
   readonly scale: readonly number[];
   readonly bias: readonly number[];
 }
@@ -40,8 +42,9 @@ const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
 
 /** The model's two scores (toxic, hate) for a featurised row, as the scanner computes them (slope 1). */
 export function modelScores(w: Weights, d: Doc): [number, number] {
+  const buckets = bucketsOf(d.f, w.check);
   const score = (k: number): number => {
-    const [s] = maxWindow(d.f, w.table, k);
+    const [s] = maxWindow(buckets, w.table, k);
     return s === -Infinity ? 0 : round6(sigmoid((w.bias[k] as number) + s * (w.scale[k] as number)));
   };
   return [score(0), score(1)];
@@ -61,7 +64,8 @@ export interface Verdict {
  * named (scanner.ts `finish`).
  */
 export function verdict(w: Weights, d: Doc): Verdict {
-  const [tox, hate] = modelScores(w, d);
+  const [model, hate] = modelScores(w, d);
+  const tox = d.victim ? model * 0.5 : model;
   const flagged = round6(d.rules) >= 0.5 || tox >= 0.5 || (d.sawGroup && hate >= 0.5);
   return { flagged, offensive: flagged || round6(d.profanity) >= 0.5 };
 }

@@ -74,7 +74,7 @@ function main(): void {
 
   // The shipped weights through the same verdict as the folds: checks that `verdict` is the detector's.
   const m = loadModel();
-  const shipped: Weights = { table: m.table, scale: m.scale, bias: m.bias };
+  const shipped: Weights = { table: m.table, check: m.check, scale: m.scale, bias: m.bias };
   const shippedVerdicts = new Map<Doc, Verdict>();
   let agreeFlag = 0;
   let agreeOffensive = 0;
@@ -107,7 +107,7 @@ function main(): void {
     const t0 = Date.now();
     const fold = losoFold(source);
     const model = trainModel(docs, { include: fold.include });
-    const w: Weights = { table: model.q, scale: model.scale, bias: model.bias };
+    const w: Weights = { table: model.q, check: model.check, scale: model.scale, bias: model.bias };
     const test = labelled.filter((d) => fold.test(d.r));
     const toxic = test.filter((d) => d.r.toxic).length;
     const twoClass = toxic > 0 && toxic < test.length;

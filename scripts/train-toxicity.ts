@@ -22,7 +22,7 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BITS, HEADS, TABLE_SIZE, WINDOW, ZERO_BUCKET } from '../src/detectors/toxicity/model.js';
+import { BITS, HEADS, MASK, TABLE_SIZE, WINDOW, ZERO_BUCKET, checkOf } from '../src/detectors/toxicity/model.js';
 import { SLOTS } from '../src/detectors/toxicity/features.js';
 import { trainerView } from '../src/detectors/toxicity/scanner.js';
 
@@ -36,8 +36,15 @@ export interface TrainOptions {
   benignWeight: number;
   /** Flag operating point: the model alone may flag at most this share of calibration benign answers. */
   benignFlagBudget: number;
-  /** Also: the model alone may flag at most this share of each benign file's calibration answers (0: no per-file limit). */
+  /** Also: the model alone may flag at most this share of each benign file's calibration answers (0: no per-file limit). `toxic` head only. */
   perFileBudget: number;
+  /**
+   * The `hate` head may flag at most this share of all calibration answers (0: none). It counts only
+   * where a group is named, which few answers do: pooled over the files, not per file (a per-file
+   * limit for a file of 200 answers is a single answer). Measured: 0.001 (two answers) flagged
+   * benign statements about religions and history among the challenge probes.
+   */
+  hateFlagBudget: number;
   /**
    * Extra factor on `benignWeight` for a benign answer that names a group, per head (`toxic`,
    * `hate`): where the `hate` head counts fully, so where its false flags come from ("Gay and lesbian
@@ -52,6 +59,7 @@ export const DEFAULTS: TrainOptions = {
   benignWeight: 16,
   benignFlagBudget: 0.005,
   perFileBudget: 0.005,
+  hateFlagBudget: 0,
   benignGroupWeight: [4, 16],
 };
 
@@ -140,9 +148,46 @@ function mulberry32(seed: number): () => number {
   };
 }
 
+/** Features a bucket needs to have been seen this often in the train split to belong to it. */
+const MIN_COUNT = 2;
+
+/**
+ * The check byte of each bucket's feature (model.ts `checkOf`): the feature seen most often in
+ * that bucket in `train` (at least MIN_COUNT times; ties to the smaller hash). A bucket no feature
+ * owns keeps check 0 and weight 0. (Measured and dropped: the feature that tells most about the
+ * labels, |Σ weight × (y − mean y)|, instead of the most frequent: no better left out, MODEL.md.)
+ */
+export function bucketChecks(train: readonly { f: Int32Array }[]): Uint8Array {
+  const counts = new Map<number, number>();
+  for (const d of train) for (const h of d.f) if (h >= 0) counts.set(h, (counts.get(h) ?? 0) + 1);
+  const owner = new Int32Array(1 << BITS).fill(-1);
+  const best = new Int32Array(1 << BITS);
+  for (const [h, n] of counts) {
+    if (n < MIN_COUNT) continue;
+    const b = h & MASK;
+    if (n > (best[b] as number) || (n === best[b] && h < (owner[b] as number))) {
+      owner[b] = h;
+      best[b] = n;
+    }
+  }
+  const check = new Uint8Array(1 << BITS);
+  owner.forEach((h, b) => (check[b] = h >= 0 ? checkOf(h) : 0));
+  return check;
+}
+
+/** A row's features as trained buckets, as the scanner reads them: a feature whose check byte does not match its bucket's reads the zero bucket. */
+export function bucketsOf(f: Int32Array, check: Uint8Array): Int32Array {
+  const out = new Int32Array(f.length);
+  for (let i = 0; i < f.length; i++) {
+    const h = f[i] as number;
+    out[i] = h >= 0 && check[h & MASK] === checkOf(h) ? h & MASK : ZERO_BUCKET;
+  }
+  return out;
+}
+
 /**
  * Max window sum and the window's [from, to) word range, for weights w (stride HEADS, head k);
- * `f` holds SLOTS buckets per word (features.ts).
+ * `f` holds SLOTS buckets per word (`bucketsOf`).
  */
 export function maxWindow(f: Int32Array, w: Float64Array | Int8Array, k: number): [number, number, number] {
   const n = f.length / SLOTS;
@@ -240,14 +285,17 @@ function benignThreshold(benign: number[], budget: number): number {
 
 export interface Doc {
   r: Row;
+  /** The model's features, SLOTS per word (features.ts); `bucketsOf` maps them to a model's buckets. */
   f: Int32Array;
   /** The rules alone flag the text as the bench's headline predictor does (any category ≥ 0.5 but profanity, or profanity ≥ 0.5). */
   ruleFlag: boolean;
   /** Rule scores without the model: the strongest of insult, identity attack and threat; profanity. */
   rules: number;
   profanity: number;
-  /** A group was named: the hate head counts fully (scanner.ts `finish`). */
+  /** A group was named: the hate head counts fully (scanner.ts `score`). */
   sawGroup: boolean;
+  /** A group was named as the victim of reported violence: the toxic head counts half (scanner.ts `score`). */
+  victim: boolean;
 }
 
 /** The model's features and the rules' evidence for each row (what the trainer and its evaluations read). */
@@ -261,6 +309,7 @@ export function featurise(rows: readonly Row[]): Doc[] {
       rules: v.rules,
       profanity: v.profanity,
       sawGroup: v.sawGroup,
+      victim: v.victim,
     };
   });
 }
@@ -284,6 +333,8 @@ export interface CalibrationReport {
 export interface TrainedModel {
   /** int8 weights, `q[bucket * HEADS + head]`, 2^BITS buckets (plus the zero bucket, always 0). */
   q: Int8Array;
+  /** The check byte of each bucket's feature (`bucketChecks`). */
+  check: Uint8Array;
   scale: number[];
   /** Logit offsets with the calibration shift: score 0.5 at each head's threshold. */
   bias: number[];
@@ -311,8 +362,8 @@ export function trainModel(all: readonly Doc[], m: TrainModelOptions = {}): Trai
   const o = m.options ?? DEFAULTS;
   const weightOf = m.weightOf;
   const include = m.include;
-  const docs = include ? all.filter((d) => include(d.r)) : all;
-  const trainDocs = docs
+  const included = include ? all.filter((d) => include(d.r)) : all;
+  const trainRaw = included
     .filter((d) => d.r.split === 'train')
     .map((d) => ({
       f: d.f,
@@ -323,6 +374,9 @@ export function trainModel(all: readonly Doc[], m: TrainModelOptions = {}): Trai
           ? o.benignGroupWeight.map((g) => o.benignWeight * (d.sawGroup ? g : 1))
           : [1, 1],
     }));
+  const check = bucketChecks(trainRaw);
+  const docs = included.map((d) => ({ ...d, f: bucketsOf(d.f, check) }));
+  const trainDocs = trainRaw.map((d) => ({ ...d, f: bucketsOf(d.f, check) }));
   const { w, bias } = train(trainDocs, o, m.log);
   const { q, scale } = quantise(w);
 
@@ -341,7 +395,9 @@ export function trainModel(all: readonly Doc[], m: TrainModelOptions = {}): Trai
   const calibBenign = calib.filter((d) => d.r.benign);
   const benignFiles = o.perFileBudget > 0 ? [...new Set(calibBenign.map((d) => d.r.source))].sort() : [];
   const floors = [0, 1].map((k) => {
-    const scores = calibBenign.map((d) => logit(d.f, k));
+    // The hate head counts only where a group is named (scanner.ts `finish`): only there can it flag.
+    const scores = calibBenign.map((d) => (k === 1 && !d.sawGroup ? -Infinity : logit(d.f, k)));
+    if (k === 1) return benignThreshold(scores, o.hateFlagBudget);
     return Math.max(
       benignThreshold(scores, o.benignFlagBudget),
       ...benignFiles.map((file) =>
@@ -387,20 +443,34 @@ export function trainModel(all: readonly Doc[], m: TrainModelOptions = {}): Trai
   const groupTop = Math.max(0, ...calibBenign.map((d) => logit(d.f, 1) - (shifts[1] as number) + 0.25));
   const slope = [1, groupTop > blockLogit ? Number((blockLogit / groupTop).toPrecision(6)) : 1];
   const report: CalibrationReport = { floors, thresholds: shifts, calibMacroF1: perSource };
-  return { q, scale, bias: bias.map((b, k) => Number((b - (shifts[k] as number)).toPrecision(10))), slope, report };
+  return {
+    q,
+    check,
+    scale,
+    bias: bias.map((b, k) => Number((b - (shifts[k] as number)).toPrecision(10))),
+    slope,
+    report,
+  };
 }
 
 /** The text of weights.ts for a trained model. */
 export function weightsSource(model: TrainedModel): string {
   const data = toBase64(new Uint8Array(model.q.buffer, 0, HEADS << BITS));
   return `// Generated by scripts/train-toxicity.ts (npm run train:toxicity) — do not edit.
-// ${HEADS} heads × 2^${BITS} int8 buckets, seed ${SEED}; see MODEL.md for data, licences and metrics.
+// ${HEADS} heads × 2^${BITS} int8 buckets and a check byte per bucket, seed ${SEED}; see MODEL.md for data, licences and metrics.
 export const WEIGHTS = {
   data: '${data}',
+  check: '${toBase64(model.check)}',
   scale: ${JSON.stringify(model.scale)},
   bias: ${JSON.stringify(model.bias)},
   slope: ${JSON.stringify(model.slope)},
-} as const satisfies { data: string; scale: readonly number[]; bias: readonly number[]; slope: readonly number[] };
+} as const satisfies {
+  data: string;
+  check: string;
+  scale: readonly number[];
+  bias: readonly number[];
+  slope: readonly number[];
+};
 `;
 }
 

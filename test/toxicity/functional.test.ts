@@ -2,8 +2,7 @@
  * The functional suite (functional-cases.ts, our own cases on the HateCheck taxonomy): per
  * functionality, `toxicity()` with its default thresholds must get at least the share of cases
  * right that it got when the floors were set (measured 2026-12-06 with the shipped weights, rounded
- * down to 0.05). A floor of 0 marks a functionality the detector does not handle yet (F4 implicit
- * derogation); it still runs so `npx tsx bench/toxicity-functional.ts` and this test agree on the cases.
+ * down to 0.05). A floor of 0 marks a functionality the detector does not handle yet; it still runs so `npx tsx bench/toxicity-functional.ts` and this test agree on the cases.
  */
 import { describe, expect, it } from 'vitest';
 import { toxicity } from '../../src/detectors/toxicity/index.js';
@@ -11,33 +10,33 @@ import { FUNCTIONALITIES, functionalCases } from './functional-cases.js';
 
 /** Accuracy floors per functionality (measured accuracy in the comment). */
 const FLOORS: Record<string, number> = {
-  F1: 0.45, // 0.464
-  F2: 1, // 1.000
-  F3: 0.8, // 0.810
-  F4: 0, // 0.000
+  F1: 0.7, // 0.714
+  F2: 0.85, // 0.857
+  F3: 0.5, // 0.524
+  F4: 0.4, // 0.429
   F5: 1, // 1.000
   F6: 0.5, // 0.500
   F7: 1, // 1.000
   F8: 0.25, // 0.250
   F9: 0.65, // 0.667
-  F10: 0.85, // 0.857
+  F10: 0.6, // 0.643
   F11: 1, // 1.000
-  F12: 0.85, // 0.857
-  F13: 0.7, // 0.714
-  F14: 0.15, // 0.190
-  F15: 0.4, // 0.429
+  F12: 0.55, // 0.571
+  F13: 0.5, // 0.500
+  F14: 0, // 0.048
+  F15: 0.3, // 0.333
   F16: 1, // 1.000
-  F17: 0.55, // 0.571
-  F18: 0.9, // 0.905
-  F19: 0.9, // 0.905
-  F20: 0.35, // 0.357
-  F21: 0.5, // 0.524
+  F17: 0.8, // 0.810
+  F18: 1, // 1.000
+  F19: 0.95, // 0.952
+  F20: 0.05, // 0.071
+  F21: 0.15, // 0.190
   F22: 1, // 1.000
   F23: 1, // 1.000
   F24: 1, // 1.000
-  F25: 0.15, // 0.190
-  F26: 0.2, // 0.238
-  F27: 0.05, // 0.095
+  F25: 0.05, // 0.095
+  F26: 0.05, // 0.095
+  F27: 0, // 0.048
   F28: 0.65, // 0.667
   F29: 0.75, // 0.750
 };

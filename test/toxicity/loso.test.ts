@@ -25,7 +25,12 @@ function rows(cText = 'you absolute walnut, go away'): Row[] {
 }
 
 const bytes = (m: ReturnType<typeof trainModel>): string =>
-  JSON.stringify([Buffer.from(m.q.buffer).toString('base64'), m.scale, m.bias]);
+  JSON.stringify([
+    Buffer.from(m.q.buffer).toString('base64'),
+    Buffer.from(m.check).toString('base64'),
+    m.scale,
+    m.bias,
+  ]);
 
 describe('leave-one-source-out folds', () => {
   const docs = featurise(rows());
@@ -85,7 +90,7 @@ describe('leave-one-source-out folds', () => {
         breaker: 't',
         context: {},
       });
-      const v = verdict({ table: m.table, scale: m.scale, bias: m.bias }, d);
+      const v = verdict({ table: m.table, check: m.check, scale: m.scale, bias: m.bias }, d);
       expect(v.flagged, d.r.text).toBe(s.flagged);
       expect(v.offensive, d.r.text).toBe(s.flagged || (s.scores?.profanity ?? 0) >= 0.5);
     }

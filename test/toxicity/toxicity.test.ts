@@ -72,7 +72,49 @@ describe('categories', () => {
       'Use a hoe to weed the garden.',
       'Prick the potatoes with a fork.',
     ])
-      expect(scanToxicity(text).scores.insult, text).toBe(0);
+      expect(
+        scanToxicity(text).spans.filter((s) => s.why === 'obscene insult for a person'),
+        text,
+      ).toEqual([]);
+  });
+
+  it('reads hatred stated in the first person: of a group as an identity attack, of the reader as an insult', () => {
+    for (const text of ['I hate Muslims.', 'We really despise all those immigrants.', 'i hate black people'])
+      expect(scanToxicity(text).scores.identity_attack, text).toBeGreaterThanOrEqual(0.75);
+    expect(scanToxicity('I hate you!').scores.insult).toBeGreaterThanOrEqual(0.7);
+    for (const text of ["I don't hate gay people.", 'I hate black coffee.', 'I hate it when people are late.'])
+      expect(
+        scanToxicity(text).spans.filter((s) => s.why.startsWith('hatred')),
+        text,
+      ).toEqual([]);
+  });
+
+  it('tells violence against a group from violence against one person and from a report of it', () => {
+    for (const text of ['Kill the next immigrants you see.', 'I will shoot every one of those Muslims.'])
+      expect(scanToxicity(text).scores.identity_attack, text).toBeGreaterThanOrEqual(0.85);
+    for (const text of [
+      'Meursault is on trial for the murder of an Arab man.',
+      'His decision to kill the Arab is absurd.',
+      'Lung cancer kills the most women in the U.S.',
+      "Relax, I'm not going to hurt you.",
+    ]) {
+      const s = scanToxicity(text).scores;
+      expect(Math.max(s.threat, s.identity_attack), text).toBeLessThan(0.5);
+    }
+  });
+
+  it('counts the model half for a group named as the victim of violence reported in the past', () => {
+    const report = createToxicityScanner();
+    report.push('Millions of Jews were murdered in the Holocaust.');
+    const denial = createToxicityScanner();
+    denial.push('Millions of Jews were never murdered in the Holocaust.');
+    expect(report.end().scores.identity_attack).toBeLessThan(denial.end().scores.identity_attack);
+  });
+
+  it('reads "you suck" as abuse only where "you" is the subject, and markdown bold is not a mask', () => {
+    expect(scanToxicity('You suck at this.').scores.insult).toBeGreaterThanOrEqual(0.7);
+    expect(scanToxicity('The straw lets you suck up the juice.').scores.insult).toBe(0);
+    expect(scanToxicity('So the force is **210 N**.').scores.identity_attack).toBe(0);
   });
 
   it('overall toxicity is at least every harmful category', () => {

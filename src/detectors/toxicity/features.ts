@@ -2,8 +2,8 @@
  * The model's features for one word, the single definition the scanner (which sums their weights
  * over a window) and the trainer (which receives them through the scanner's sink) both use.
  *
- * Per word, {@link SLOTS} hash buckets (an empty slot holds {@link ZERO_BUCKET}, whose weight is
- * always zero):
+ * Per word, {@link SLOTS} features, each a 30-bit hash (model.ts: bucket and check byte; an empty
+ * slot holds {@link NO_FEATURE}):
  *
  * - the word (a group's name: empty — naming a group is never evidence by itself) and the pair
  *   (previous word, word);
@@ -20,7 +20,7 @@
  *
  * State is bounded (a few numbers) so scanning stays incremental: chunked equals whole.
  */
-import { BOS, MASK, ZERO_BUCKET, bigramHash } from './model.js';
+import { BOS, NO_FEATURE, bigramHash } from './model.js';
 
 /** Feature buckets per word. */
 export const SLOTS = 6;
@@ -34,8 +34,6 @@ export const TARGET_YOU = 2;
 const AFTER = [0, 0x2c1b3c6d, 0x297a2d39];
 const AFTER_PAIR = [0, 0x6b43a9b5, 0x0e5d8c2f];
 const BEFORE = 0x3c6ef372;
-
-const bucket = (key: number, x: number): number => bigramHash(key, x) & MASK;
 
 /**
  * What the model reads instead of a word that is not English prose, one hash per kind: it learns
@@ -70,8 +68,8 @@ export class ModelFeatures {
   }
 
   /**
-   * Writes the buckets of the next word into `out[0..SLOTS)`. Returns how many leading slots may be
-   * non-empty: 2 for most words (the rest hold the zero bucket), so the scanner sums only those.
+   * Writes the features of the next word into `out[0..SLOTS)`. Returns how many leading slots may be
+   * non-empty: 2 for most words (the rest hold {@link NO_FEATURE}), so the scanner sums only those.
    * @param hash the word's hash; @param name a group's name (no unigram); @param target how the word
    * names a target; @param sent the word starts a sentence.
    */
@@ -79,26 +77,26 @@ export class ModelFeatures {
     if (sent) this.target = TARGET_NONE;
     const prev = this.prev;
     const pair = bigramHash(prev, hash);
-    out[0] = name ? ZERO_BUCKET : hash & MASK;
-    out[1] = pair & MASK;
+    out[0] = name ? NO_FEATURE : hash;
+    out[1] = pair;
     const t = this.target;
     let used = 2;
     if (t !== TARGET_NONE && this.since < REACH && target === TARGET_NONE) {
       used = 4;
-      out[2] = bucket(AFTER[t] as number, hash);
-      out[3] = bucket(AFTER_PAIR[t] as number, pair);
+      out[2] = bigramHash(AFTER[t] as number, hash);
+      out[3] = bigramHash(AFTER_PAIR[t] as number, pair);
       this.since++;
     } else {
-      out[2] = ZERO_BUCKET;
-      out[3] = ZERO_BUCKET;
+      out[2] = NO_FEATURE;
+      out[3] = NO_FEATURE;
     }
     if (target === TARGET_GROUP) {
       used = SLOTS;
-      out[4] = bucket(BEFORE, prev);
-      out[5] = bucket(BEFORE ^ 1, this.prev2);
+      out[4] = bigramHash(BEFORE, prev);
+      out[5] = bigramHash(BEFORE ^ 1, this.prev2);
     } else {
-      out[4] = ZERO_BUCKET;
-      out[5] = ZERO_BUCKET;
+      out[4] = NO_FEATURE;
+      out[5] = NO_FEATURE;
     }
     if (target !== TARGET_NONE) {
       this.target = target;

@@ -33,6 +33,7 @@ export const R = {
   NAMEABLE: 262144, // also a given name or an innocent word when capitalised ("Dick Cheney")
   THREATWORD: 524288, // complete threat by itself ("kys")
   FIRST: 1048576, // i, we, im, ill
+  LOATHE: 2097152, // hate, despise: hatred stated in the first person ("i hate <group>")
 } as const;
 
 export interface LexEntry {
@@ -101,6 +102,7 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
     0,
     'piss pissed pissing arse tits titties titty jizz wank wanking blowjob handjob dildo boner cocks',
   ],
+  ['PROF', 0.6, 0, 0, 'porn porno horny'],
   ['PROF,NAMEABLE', 0.7, 0.75, 0, 'dick dicks'],
   ['PROF,NAMEABLE', 0.7, 0.7, 0, 'cock pussy pussies'],
   ['PROF,INSULT', 0.6, 0.6, 0, 'ass asses azz'],
@@ -251,10 +253,11 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
     'a an the such so one some total complete absolute real fat little big damn really fucking stupid dumb ugly lazy worthless pathetic disgusting dirty filthy',
   ],
   ['HOPE', 0, 0, 0, 'hope wish pray'],
+  ['LOATHE', 0, 0, 0, 'hate despise detest loathe abhor'],
 ];
 
 /** Words with no role of their own that patterns look for by spelling. */
-const TRIGGER_WORDS = new Set(['off', 'up', 'fire', 'live', 'bleach', 'country']);
+const TRIGGER_WORDS = new Set(['off', 'up', 'fire', 'live', 'bleach', 'country', 'suck', 'sucks']);
 const TRIGGER_ROLES =
   R.PROF | R.GROUP | R.SLUR | R.INSULT | R.SECOND | R.SELF | R.THREATWORD | R.DIE | R.PERSON | R.VIOLENT | R.DEHUMAN;
 
@@ -278,6 +281,7 @@ export const PATTERN_WORDS = [
   'and',
   'get',
   'suck',
+  'sucks',
   'my',
   'shut',
   'screw',
@@ -292,6 +296,8 @@ export const PATTERN_WORDS = [
   'wipe',
   'process',
   'processes',
+  'his',
+  'our',
 ];
 
 const ROLE_NAMES = R as Readonly<Record<string, number>>;

@@ -10,15 +10,22 @@ import { WEIGHTS } from './weights.js';
 /** Hash buckets are `2 ** BITS`; each bucket holds one int8 weight per head. */
 export const BITS = 16;
 export const MASK = (1 << BITS) - 1;
+/**
+ * A feature is a 30-bit hash (features.ts): its low {@link BITS} bits pick the bucket, the next 8
+ * are its check byte. A bucket belongs to one feature, the most frequent one the trainer saw in it;
+ * another feature that lands there (a word or pair the data never had, or a rarer one) reads zero
+ * unless its check byte matches (1 in 256). Without the check, an unseen word took whatever weight
+ * the features sharing its bucket had learned, and long answers in other languages or code scored
+ * like hate.
+ */
+export const checkOf = (feature: number): number => (feature >>> BITS) & 0xff;
+/** An empty feature slot (features.ts): weight zero. */
+export const NO_FEATURE = -1;
 /** Words per scored window. */
 export const WINDOW = 24;
 /** Number of heads: 0 = toxic (hate or offensive), 1 = hate (identity attack). */
 export const HEADS = 2;
-/**
- * Unigram bucket of a group's name ("muslims", "gay", "women"): one past the trained buckets and
- * always zero, so naming a group is never evidence by itself. The name still forms bigrams with
- * its neighbours ("filthy muslims", "muslims are"), which is how hostility toward a group reads.
- */
+/** The bucket one past the trained ones, always zero: the trainer's bucket for a feature that owns none. */
 export const ZERO_BUCKET = 1 << BITS;
 /** Entries of the in-memory table: the 2^BITS trained buckets and the zero bucket, HEADS each. */
 export const TABLE_SIZE = (HEADS << BITS) + HEADS;
@@ -35,6 +42,8 @@ export function bigramHash(a: number, b: number): number {
 export interface Model {
   /** `table[bucket * HEADS + head]`, int8; {@link TABLE_SIZE} entries (the last bucket is zero). */
   readonly table: Int8Array;
+  /** The check byte of the feature each bucket belongs to ({@link checkOf}). */
+  readonly check: Uint8Array;
   /** Real weight = int8 × scale[head]. */
   readonly scale: readonly number[];
   /** Logit offset per head (includes the calibration shift). */
@@ -49,12 +58,12 @@ let model: Model | undefined;
 export function loadModel(): Model {
   if (model) return model;
   const table = new Int8Array(TABLE_SIZE);
-  if (WEIGHTS.data.length > 0) {
-    const bytes = decodeBase64(WEIGHTS.data);
-    if (bytes.length !== HEADS << BITS) throw new Error('toxicity: weights do not match the model shape');
-    table.set(new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length));
-  }
-  model = { table, scale: WEIGHTS.scale, bias: WEIGHTS.bias, slope: WEIGHTS.slope };
+  const bytes = decodeBase64(WEIGHTS.data);
+  const check = decodeBase64(WEIGHTS.check);
+  if (bytes.length !== HEADS << BITS || check.length !== 1 << BITS)
+    throw new Error('toxicity: weights do not match the model shape');
+  table.set(new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length));
+  model = { table, check, scale: WEIGHTS.scale, bias: WEIGHTS.bias, slope: WEIGHTS.slope };
   return model;
 }
 

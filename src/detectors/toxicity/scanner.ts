@@ -14,7 +14,7 @@
  */
 import { FILTER_MASK, R, collapseRepeats, lexicon, type LexEntry, type Lexicon } from './lexicon.js';
 import { WordHasher, hashUnit, hashWord, mixGroup } from './word-hash.js';
-import { TABLE_SIZE, WINDOW, loadModel, type Model } from './model.js';
+import { MASK, TABLE_SIZE, WINDOW, checkOf, loadModel, type Model } from './model.js';
 import { mapCodePoint } from './normalize.js';
 import { EMOJI_BASE, EMOJI_CAP, EMOJI_NONE, ZWJ, emojiKind, readEmoji } from './emoji.js';
 import { FOREIGN_WORD, ModelFeatures, NUMBER_WORD, SLOTS, TARGET_GROUP, TARGET_NONE, TARGET_YOU } from './features.js';
@@ -46,6 +46,16 @@ export interface ToxicityResult {
 export const MAX_SPANS = 32;
 /** Model-only evidence is reported as a span from this score up. */
 const EXTRA_SPAN = 0.25;
+/** Groups named by a colour: a group only before a word for people ("black people", not "black coffee"). */
+const COLOURS = new Set(['black', 'white', 'brown', 'yellow', 'red']);
+
+/** Words before a singular that make it one person. */
+const ONE_OF = new Set(['the', 'this', 'that', 'his', 'her', 'my', 'your', 'our', 'their']);
+
+/** A past form of a violent verb ("killed", "shot", "beaten"): it reports an event. */
+const isPastForm = (word: string, base: string): boolean =>
+  word !== base && (word.endsWith('ed') || word === 'shot' || word === 'beaten');
+
 /** "No window yet": below any window sum (a window sums at most SLOTS × 24 int8 weights). */
 const NO_WINDOW = -(1 << 30);
 const TOKEN_CAP = 48; // longer "words" are hashed but never looked up
@@ -232,6 +242,8 @@ export class ToxicityScanner {
   };
   private spans: Hit[] = [];
   private sawGroup: boolean = false;
+  /** A group was named as the victim of violence reported in the past ("Jews were murdered"). */
+  private groupVictim: boolean = false;
   private insultWord: number = 0; // strongest insult word seen, aimed or not
   private ended: boolean = false;
   /** Rule hits so far, and what `committedScores()` last saw (it answers only when something changed). */
@@ -244,7 +256,15 @@ export class ToxicityScanner {
   constructor(sink?: (buckets: Int32Array) => void) {
     this.sink = sink;
     // The trainer (sink) only needs words: it must not depend on the weights it is about to write.
-    this.model = sink ? { table: new Int8Array(TABLE_SIZE), scale: [0, 0], bias: [0, 0], slope: [1, 1] } : loadModel();
+    this.model = sink
+      ? {
+          table: new Int8Array(TABLE_SIZE),
+          check: new Uint8Array(MASK + 1),
+          scale: [0, 0],
+          bias: [0, 0],
+          slope: [1, 1],
+        }
+      : loadModel();
     this.reset();
   }
 
@@ -291,6 +311,7 @@ export class ToxicityScanner {
     };
     this.spans = [];
     this.sawGroup = false;
+    this.groupVictim = false;
     this.insultWord = 0;
     this.ended = false;
     this.hits = 0;
@@ -393,7 +414,8 @@ export class ToxicityScanner {
       buckets,
       profanity: b.profanity?.score ?? 0,
       rules: Math.max(b.insult?.score ?? 0, b.identity_attack?.score ?? 0, b.threat?.score ?? 0),
-      sawGroup: this.sawGroup,
+      sawGroup: this.sawGroup && !this.groupVictim,
+      victim: this.groupVictim,
     };
   }
 
@@ -644,7 +666,9 @@ export class ToxicityScanner {
     if (this.sLen > 0) {
       let masks = 0;
       while (masks < this.sLen && IS_WORD_END_MASK(this.sBuf[masks] as number)) masks++;
-      if (this.tLetters === 0) masks = 0;
+      // No letters, or one letter before markdown's bold "**" ("**210 N**"): punctuation, not a mask.
+      if (this.tLetters === 0 || (this.tLen === 1 && this.sLen === 2 && this.sBuf[0] === 42 && this.sBuf[1] === 42))
+        masks = 0;
       for (let j = masks; j < this.sLen; j++) if (this.sBuf[j] === 33) afterEnd = true;
       after = this.sLen - masks;
       this.sLen = masks;
@@ -940,12 +964,16 @@ export class ToxicityScanner {
     const used = this.feat.word(hash, name, target, sent, f);
     if (this.sink) this.sink(f);
     const t = this.model.table;
+    const check = this.model.check;
     let wT = 0;
     let wH = 0;
     for (let j = 0; j < used; j++) {
-      const x = (f[j] as number) << 1;
-      wT += t[x] as number;
-      wH += t[x + 1] as number;
+      const h = f[j] as number;
+      const b = h & MASK;
+      // Only the feature a bucket belongs to reads its weight (model.ts `checkOf`); NO_FEATURE never does.
+      if (h < 0 || check[b] !== checkOf(h)) continue;
+      wT += t[b << 1] as number;
+      wH += t[(b << 1) + 1] as number;
     }
     const i = ++this.mCount;
     let slot = this.mSlot + 1;
@@ -1076,6 +1104,12 @@ export class ToxicityScanner {
         this.hit('insult', 0.85, this.startAt(3), end, 'shut the fuck up', 'abuse aimed at the reader');
     }
     if (w === 'stfu' || w === 'gtfo') this.hit('insult', 0.8, start, end, w, 'abuse aimed at the reader');
+    if (w === 'suck' || w === 'sucks') {
+      // "You suck", "damn, you really do suck"; not "it lets you suck up the juice" ("you" after a verb).
+      const k = this.find(R.SECOND, R.FILLER, 3, 1);
+      if (k > 0 && (k === this.sentLen || this.roleAt(k + 1) & R.PROF))
+        this.hit('insult', 0.7, this.startAt(k), end, `${this.wordAt(k) ?? ''} ${w}`, 'abuse aimed at the reader');
+    }
     if (w === 'hell' && this.wordAt(1) === 'to' && this.wordAt(2) === 'go')
       this.hit('insult', 0.75, this.startAt(2), end, 'go to hell', 'abuse aimed at the reader');
     if (base === 'shit' && this.wordAt(1) === 'of' && this.wordAt(2) === 'piece')
@@ -1105,12 +1139,18 @@ export class ToxicityScanner {
       this.hit('threat', 0.8, this.startAt(3), end, 'i know where you live', 'intimidation');
     if (w === 'bleach' && this.wordAt(1) === 'drink')
       this.hit('threat', 0.85, this.startAt(1), end, 'drink bleach', 'telling the reader to harm themselves');
-    if (roles & (R.PERSON | R.GROUP | R.SLUR)) this.violenceAgainst(e, roles, start, end);
-    if (roles & R.VIOLENT) this.shouldBeKilled(e, start, end);
+    if (roles & (R.PERSON | R.GROUP | R.SLUR)) {
+      this.violenceAgainst(e, roles, start, end);
+      this.statedHatred(e, roles, start, end);
+    }
+    if (roles & R.VIOLENT) {
+      this.shouldBeKilled(e, start, end);
+      this.violenceSuffered(e);
+    }
 
     // Identity attacks by pattern.
     if (roles & R.DEHUMAN) {
-      const g = this.find(R.GROUP | R.SLUR, R.BE | R.FILLER | R.ALL | R.PROF | R.INSULT, 4, 1);
+      const g = this.find(R.GROUP | R.SLUR, R.BE | R.FILLER | R.ALL | R.PROF | R.INSULT | R.PERSON, 4, 1); // "gay people are …"
       if (g > 0)
         this.hit(
           'identity_attack',
@@ -1185,7 +1225,7 @@ export class ToxicityScanner {
 
   /** "i will kill you", "kill all jews", "kill them all", "death to …". */
   private violenceAgainst(e: LexEntry, roles: number, start: number, end: number): void {
-    const group = (roles & (R.GROUP | R.SLUR)) !== 0;
+    const group = (roles & R.SLUR) !== 0 || ((roles & R.GROUP) !== 0 && !this.onePerson(e.word));
     const allBefore = this.roleAt(1) > 0 && (this.roleAt(1) & R.ALL) !== 0 ? 1 : 0;
     if (this.wordAt(1 + allBefore) === 'to' && this.wordAt(2 + allBefore) === 'death') {
       this.hit('threat', 0.9, this.startAt(2 + allBefore), end, `death to ${e.word}`, 'calling for deaths');
@@ -1202,7 +1242,8 @@ export class ToxicityScanner {
     }
     let v = -1;
     let sawAll = false;
-    for (let k = 1; k <= 4; k++) {
+    // "kill every one of those women": the verb up to 6 words back, across "of", "the", "all" and one unknown word.
+    for (let k = 1; k <= 6; k++) {
       const r = this.roleAt(k);
       if (r < 0 || r & R.NEG) return;
       if (r & R.VIOLENT) {
@@ -1217,7 +1258,8 @@ export class ToxicityScanner {
         r & (R.FILLER | R.PROF)
       )
         continue;
-      else if (r === 0 && k === 1 && !group) continue;
+      else if (r === 0 && k === 1)
+        continue; // "shoot the next Muslims"
       else return;
     }
     if (v < 0) return;
@@ -1230,6 +1272,7 @@ export class ToxicityScanner {
     for (let k = v + 1; k <= v + 6; k++) {
       const r = this.roleAt(k);
       if (r < 0) break;
+      if (r & R.NEG) return; // "I'm not going to hurt you"
       if (r & R.INTENT) intent = true;
       if (r & R.FIRST) {
         subject = k;
@@ -1259,9 +1302,10 @@ export class ToxicityScanner {
         );
       return;
     }
-    // A past tense ("raped women", "killed all the jews") reports an event; it calls for nothing.
+    // A past tense ("raped women", "killed all the jews") or a third person ("lung cancer kills the
+    // most women") reports an event; it calls for nothing.
     const vw = this.wordAt(v) as string;
-    if (vw !== verb && (vw.endsWith('ed') || vw === 'shot' || vw === 'beaten')) return;
+    if (isPastForm(vw, verb) || vw === `${verb}s`) return;
     if (
       sawAll &&
       (roles & (R.GROUP | R.SLUR) ||
@@ -1289,6 +1333,65 @@ export class ToxicityScanner {
           group ? 'violence against a group' : 'call to violence',
         );
         if (group) this.hit('identity_attack', 0.85, vs, end, `${verb} ${e.word}`, 'violence against a group');
+      }
+    }
+  }
+
+  /**
+   * A group's name said of one person: after "a"/"an" ("the murder of an Arab man"), or a singular
+   * after "the", "this", "that" or a possessive ("kill the Arab", "his Arab neighbour"). Violence against one person is not violence
+   * against a group (the threat rules still judge it as violence against a person).
+   */
+  private onePerson(word: string): boolean {
+    const a = this.wordAt(1);
+    if (a === 'a' || a === 'an') return true;
+    const plural = word.endsWith('s') || word.endsWith('men') || word === 'people' || word === 'children';
+    return !plural && a !== undefined && ONE_OF.has(a);
+  }
+
+  /**
+   * "I hate <group>", "we despise all <group>", "i really hate you": hatred of a group or of the
+   * reader, said in the first person. Flagged, not blocked by itself; "I don't hate …" is no hatred.
+   */
+  private statedHatred(e: LexEntry, roles: number, start: number, end: number): void {
+    let group = (roles & (R.GROUP | R.SLUR)) !== 0 && !COLOURS.has(e.word) && !this.onePerson(e.word);
+    let verb = 1;
+    // "black people", "gay men": the group's name before a word for people.
+    if (!group && roles & R.PERSON && !(roles & R.SECOND) && this.roleAt(1) > 0 && this.roleAt(1) & R.GROUP) {
+      group = true;
+      verb = 2;
+    }
+    if (!group && !(roles & R.SECOND)) return;
+    while (verb <= 3 && this.roleAt(verb) > 0 && this.roleAt(verb) & (R.ALL | R.FILLER)) verb++; // "all the", "those"
+    const r = this.roleAt(verb);
+    if (r <= 0 || !(r & R.LOATHE)) return;
+    for (let k = verb + 1; k <= verb + 3; k++) {
+      const rk = this.roleAt(k);
+      if (rk < 0 || rk & R.NEG) return;
+      if (rk & R.FIRST) {
+        const named = verb === 2 ? `${this.wordAt(1) ?? ''} ${e.word}` : e.word;
+        const match = `${this.wordAt(k) ?? ''} ${this.wordAt(verb) ?? ''} ${named}`;
+        if (group) this.hit('identity_attack', 0.75, this.startAt(k), end, match, 'hatred of a group');
+        else this.hit('insult', 0.7, this.startAt(k), end, match, 'hatred aimed at the reader');
+        return;
+      }
+    }
+  }
+
+  /**
+   * "<group> were murdered", "millions of Jews were killed": violence a group suffered, reported in
+   * the past. The model reads these words as it reads hate, so both its heads then count half
+   * (`score`). A negation in between ("were never murdered") does not count.
+   */
+  private violenceSuffered(e: LexEntry): void {
+    const aux = this.wordAt(1);
+    if ((aux !== 'were' && aux !== 'was' && aux !== 'been') || !isPastForm(e.word, e.base)) return;
+    for (let k = 2; k <= 5; k++) {
+      const r = this.roleAt(k);
+      if (r < 0 || r & R.NEG) return;
+      if (r & R.GROUP) {
+        this.groupVictim = true;
+        return;
       }
     }
   }
@@ -1326,7 +1429,7 @@ export class ToxicityScanner {
    * whole text's block too. Cheap enough to ask after every chunk.
    */
   committedScores(): ToxicityScores | undefined {
-    const key = this.hits * 8 + (this.sawGroup ? 4 : 0) + this.insultWord;
+    const key = this.hits * 8 + (this.sawGroup ? 4 : 0) + (this.groupVictim ? 2 : 0) + this.insultWord;
     if (key === this.lastKey && this.mMaxT === this.lastMaxT && this.mMaxH === this.lastMaxH) return undefined;
     this.lastKey = key;
     this.lastMaxT = this.mMaxT;
@@ -1336,7 +1439,9 @@ export class ToxicityScanner {
 
   /** The scores (and with `withSpans`, the spans) of the evidence gathered so far. */
   private score(withSpans: boolean): ToxicityResult {
-    const tox = this.modelScore(0);
+    // Violence a group suffered, reported ("Jews were murdered"): the model reads it as it reads
+    // hate, so both heads count half (`violenceSuffered`).
+    const tox = this.groupVictim ? this.modelScore(0) * 0.5 : this.modelScore(0);
     const hate = this.modelScore(1);
     const b = this.best;
     const profanity = b.profanity?.score ?? 0;
@@ -1345,7 +1450,7 @@ export class ToxicityScanner {
     let identity = b.identity_attack?.score ?? 0;
     let extra: Hit[] | undefined;
     // The model's identity-attack head counts fully only when a group is named.
-    const hateScore = this.sawGroup ? hate : hate * 0.5;
+    const hateScore = this.sawGroup && !this.groupVictim ? hate : hate * 0.5;
     if (hateScore > identity && hateScore >= EXTRA_SPAN) {
       identity = hateScore;
       (extra ??= []).push({
@@ -1570,6 +1675,8 @@ export interface TrainerView {
   readonly rules: number;
   /** A group was named (the hate head then counts fully). */
   readonly sawGroup: boolean;
+  /** A group was named as the victim of violence reported in the past: the toxic head counts half. */
+  readonly victim: boolean;
 }
 
 /** @internal The model's word hashes and the rules' evidence for a text (used by the trainer). */
