@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { type Doc, type Row, type Split, featurise, trainModel } from '../../scripts/train-toxicity.js';
+import {
+  type Doc,
+  type Row,
+  type Split,
+  DEFAULTS,
+  featurise,
+  targetsOf,
+  trainModel,
+} from '../../scripts/train-toxicity.js';
 import { losoFold, losoSources, verdict } from '../../bench/loso.js';
 import { loadModel } from '../../src/detectors/toxicity/model.js';
 import { toxicity } from '../../src/detectors/toxicity/index.js';
@@ -94,5 +102,31 @@ describe('leave-one-source-out folds', () => {
       expect(v.flagged, d.r.text).toBe(s.flagged);
       expect(v.offensive, d.r.text).toBe(s.flagged || (s.scores?.profanity ?? 0) >= 0.5);
     }
+  });
+});
+
+describe('what a training row teaches each head (targetsOf)', () => {
+  const doc = (r: Partial<Row>, text = 'Muslims pray five times a day.'): Doc =>
+    featurise([{ text, toxic: false, hate: false, source: 'x', benign: false, split: 'train', ...r }])[0] as Doc;
+
+  it("a labelled row: its data's labels on both heads, weight 1 (also the hate-only sources' negatives)", () => {
+    expect(targetsOf(doc({ toxic: true, hate: true, source: 'davidson2017' }), DEFAULTS)).toEqual({
+      y: [1, 1],
+      weight: [1, 1],
+    });
+    expect(targetsOf(doc({ source: 'stormfront2018' }), DEFAULTS)).toEqual({ y: [0, 0], weight: [1, 1] });
+    expect(targetsOf(doc({ toxic: true, source: 'edos2023' }), DEFAULTS)).toEqual({ y: [1, 0], weight: [1, 1] });
+  });
+
+  it('a benign answer: negative, weighted up, and more per head when it names a group', () => {
+    const g = DEFAULTS.benignGroupWeight;
+    expect(targetsOf(doc({ benign: true }), DEFAULTS)).toEqual({
+      y: [0, 0],
+      weight: [DEFAULTS.benignWeight * g[0], DEFAULTS.benignWeight * g[1]],
+    });
+    expect(targetsOf(doc({ benign: true }, 'The capital of France is Paris.'), DEFAULTS)).toEqual({
+      y: [0, 0],
+      weight: [DEFAULTS.benignWeight, DEFAULTS.benignWeight],
+    });
   });
 });
