@@ -89,6 +89,16 @@ describe('categories', () => {
       ).toEqual([]);
   });
 
+  it('reads denying a group its humanity as an identity attack ("<group> are not human")', () => {
+    for (const text of ['Trans people are not human.', "Muslims aren't people."])
+      expect(scanToxicity(text).scores.identity_attack, text).toBeGreaterThanOrEqual(0.85);
+    for (const text of ['Robots are not human.', 'Muslims are not only human but kind.'])
+      expect(
+        scanToxicity(text).spans.filter((s) => s.why === 'group called not human'),
+        text,
+      ).toEqual([]);
+  });
+
   it('tells violence against a group from violence against one person and from a report of it', () => {
     for (const text of ['Kill the next immigrants you see.', 'I will shoot every one of those Muslims.'])
       expect(scanToxicity(text).scores.identity_attack, text).toBeGreaterThanOrEqual(0.85);

@@ -257,7 +257,7 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
 ];
 
 /** Words with no role of their own that patterns look for by spelling. */
-const TRIGGER_WORDS = new Set(['off', 'up', 'fire', 'live', 'bleach', 'country', 'suck', 'sucks']);
+const TRIGGER_WORDS = new Set(['off', 'up', 'fire', 'live', 'bleach', 'country', 'suck', 'sucks', 'human']);
 const TRIGGER_ROLES =
   R.PROF | R.GROUP | R.SLUR | R.INSULT | R.SECOND | R.SELF | R.THREATWORD | R.DIE | R.PERSON | R.VIOLENT | R.DEHUMAN;
 
@@ -298,6 +298,7 @@ export const PATTERN_WORDS = [
   'processes',
   'his',
   'our',
+  'human',
 ];
 
 const ROLE_NAMES = R as Readonly<Record<string, number>>;

@@ -1149,6 +1149,8 @@ export class ToxicityScanner {
     }
 
     // Identity attacks by pattern.
+    if ((w === 'human' || w === 'humans' || w === 'people') && this.roleAt(1) > 0 && this.roleAt(1) & R.NEG)
+      this.notHuman(w, end);
     if (roles & R.DEHUMAN) {
       const g = this.find(R.GROUP | R.SLUR, R.BE | R.FILLER | R.ALL | R.PROF | R.INSULT | R.PERSON, 4, 1); // "gay people are …"
       if (g > 0)
@@ -1347,6 +1349,23 @@ export class ToxicityScanner {
     if (a === 'a' || a === 'an') return true;
     const plural = word.endsWith('s') || word.endsWith('men') || word === 'people' || word === 'children';
     return !plural && a !== undefined && ONE_OF.has(a);
+  }
+
+  /** "<group> are not human", "<group> (people) aren't people": denying a group its humanity. */
+  private notHuman(w: string, end: number): void {
+    let k = 2;
+    if (this.roleAt(k) > 0 && this.roleAt(k) & R.BE) k++;
+    while (k <= 5 && this.roleAt(k) > 0 && this.roleAt(k) & (R.PERSON | R.FILLER) && !(this.roleAt(k) & R.GROUP)) k++;
+    const r = this.roleAt(k);
+    if (r > 0 && r & (R.GROUP | R.SLUR))
+      this.hit(
+        'identity_attack',
+        0.85,
+        this.startAt(k),
+        end,
+        `${this.wordAt(k) ?? ''} … not ${w}`,
+        'group called not human',
+      );
   }
 
   /**
