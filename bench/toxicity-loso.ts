@@ -2,14 +2,27 @@
  * Toxicity: leave one source out. For every labelled source in ../shared/data/toxicity, the model
  * is trained and calibrated (in memory, same features and procedure as `npm run train:toxicity`)
  * on all the other sources and the benign answers, and scored on every row of the source it never
- * saw, next to the npm lexicons on the same rows. Also: the shipped model's flag and block rates on
- * each benign answer file.
+ * saw, next to the npm lexicons on the same rows. Each fold is trained with several shuffle seeds
+ * (SEED, SEED+1, …): the seed alone moves a source's score by up to ~0.05, so the table reports the
+ * mean over the seeds and their standard deviation. Also: the shipped model's flag and block rates
+ * on each benign answer file.
  *
- *   npm run eval:toxicity:loso      # writes the `toxicity-loso` section of bench/RESULTS.md
+ *   npm run eval:toxicity:loso                 # 4 seeds; writes the `toxicity-loso` section of bench/RESULTS.md
+ *   npm run eval:toxicity:loso -- --seeds 1    # quick: the shipped seed only
  *   (npm run eval:toxicity runs it after bench/toxicity.ts)
  */
 import { loadavg } from 'node:os';
-import { type Doc, type Row, featurise, loadRows, trainModel } from '../scripts/train-toxicity.js';
+import { parseArgs } from 'node:util';
+import {
+  type Doc,
+  type Row,
+  type TrainedModel,
+  DEFAULTS,
+  SEED,
+  featurise,
+  loadRows,
+  trainModel,
+} from '../scripts/train-toxicity.js';
 import { loadModel } from '../src/detectors/toxicity/model.js';
 import { machineLine, writeSection } from './results-file.js';
 import {
@@ -59,7 +72,24 @@ function countsOf(docs: readonly Doc[], pred: (d: Doc) => boolean): Counts {
 
 const signed = (x: number): string => `${x >= 0 ? '+' : '−'}${f3(Math.abs(x))}`;
 
+const avg = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length);
+/** Mean ± sample standard deviation over the seeds (the mean alone for one seed). */
+function meanSd(xs: readonly number[]): string {
+  if (xs.length < 2) return f3(avg(xs));
+  const m = avg(xs);
+  return `${f3(m)} ± ${f3(Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1)))}`;
+}
+
+/** `--seeds N`: how many training seeds per fold (default 4). */
+function seedCount(): number {
+  const { values } = parseArgs({ options: { seeds: { type: 'string', default: '4' } } });
+  const n = Number(values.seeds);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--seeds must be a positive integer, got "${values.seeds}"`);
+  return n;
+}
+
 function main(): void {
+  const seeds = Array.from({ length: seedCount() }, (_, i) => SEED + i);
   const started = Date.now();
   const out: string[] = [];
   const line = (s = ''): void => {
@@ -93,7 +123,8 @@ function main(): void {
     rows: number;
     toxic: number;
     twoClass: boolean;
-    fold: [number, number];
+    /** Per seed, the [defaults, profanity flagged] scores of the fold's model. */
+    fold: [number, number][];
     shipped: [number, number];
     peers: number[];
     trainRows: number;
@@ -106,12 +137,9 @@ function main(): void {
   for (const source of sources) {
     const t0 = Date.now();
     const fold = losoFold(source);
-    const model = trainModel(docs, { include: fold.include });
-    const w: Weights = { table: model.q, check: model.check, scale: model.scale, bias: model.bias };
     const test = labelled.filter((d) => fold.test(d.r));
     const toxic = test.filter((d) => d.r.toxic).length;
     const twoClass = toxic > 0 && toxic < test.length;
-    const foldVerdicts = new Map(test.map((d) => [d, verdict(w, d)]));
     /** [defaults, profanity flagged] scores of a model's verdicts on the left-out rows. */
     const both = (of: (d: Doc) => Verdict): [number, number] => [
       score(
@@ -123,13 +151,18 @@ function main(): void {
         twoClass,
       ),
     ];
+    const models = seeds.map((seed) => trainModel(docs, { include: fold.include, options: { ...DEFAULTS, seed } }));
     const inFold = docs.filter((d) => fold.include(d.r));
     results.push({
       source,
       rows: test.length,
       toxic,
       twoClass,
-      fold: both((d) => foldVerdicts.get(d) as Verdict),
+      fold: models.map((model) => {
+        const w: Weights = { table: model.q, check: model.check, scale: model.scale, bias: model.bias };
+        const foldVerdicts = new Map(test.map((d) => [d, verdict(w, d)]));
+        return both((d) => foldVerdicts.get(d) as Verdict);
+      }),
       shipped: both((d) => shippedVerdicts.get(d) as Verdict),
       peers: PEERS.map((p) => {
         const f = peerFlags.get(p.name) as Map<Doc, boolean>;
@@ -140,8 +173,8 @@ function main(): void {
       }),
       trainRows: inFold.filter((d) => d.r.split === 'train').length,
       calibRows: inFold.filter((d) => d.r.split === 'calib').length,
-      thresholds: model.report.thresholds,
-      floors: model.report.floors,
+      thresholds: (models[0] as TrainedModel).report.thresholds,
+      floors: (models[0] as TrainedModel).report.floors,
       seconds: (Date.now() - t0) / 1000,
     });
     process.stderr.write(`fold ${source}: ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
@@ -158,23 +191,34 @@ function main(): void {
     `For each labelled source of ../shared/data/toxicity (${labelled.length} rows, ${sources.length} sources), a model is trained and calibrated in memory with the features and procedure of \`npm run train:toxicity\` (scripts/train-toxicity.ts \`trainModel\`: train split to train, calib split for the thresholds) on the other ${sources.length - 1} sources and all benign answer files, then scored on **every row** (all splits) of the source it never saw, next to the npm lexicons on the same rows. No subsampling. Label: the data's \`toxic\` (README mapping); hatemojibuild2022, foxnews2017 and stormfront2018 label hate only, so their non-toxic rows include profanity, which "profanity flagged" and the lexicons count as toxic. edos2023 has toxic (sexist) rows only: its score is the recall (share flagged). The shipped weights column is the model in src/detectors/toxicity/weights.ts on the same rows; † marks the sources it was trained on (there it is not out-of-source).`,
   );
   line();
+  line(
+    seeds.length > 1
+      ? `Every fold is trained ${seeds.length} times, with the shuffle seeds ${seeds.join(', ')} (\`TrainOptions.seed\`; the shipped weights use ${SEED}): "ours" is the mean over the seeds ± the sample standard deviation across them (the seed alone, same data), for the mean row the standard deviation of the per-seed means. "ours − @2toad" and the bar are judged on the mean.`
+      : `Every fold is trained once, with the shipped seed ${SEED} (\`--seeds 1\`): no ± (run with more seeds to see how much the seed alone moves a score).`,
+  );
+  line();
   line('### Per left-out source (macro-F1; recall for a one-class source)');
   line();
   line(
     `| left-out source | rows (toxic) | ours, defaults | ours, profanity flagged | ${PEERS.map((p) => p.name).join(' | ')} | ours − @2toad (defaults / profanity flagged) | ≥ @2toad + ${MARGIN} | shipped weights (defaults / profanity flagged) |`,
   );
   line(`|---|---|---|---|${PEERS.map(() => '---').join('|')}|---|---|---|`);
+  /** A fold's scores over the seeds: k = 0 defaults, 1 profanity flagged. */
+  const perSeed = (r: Result, k: 0 | 1): number[] => r.fold.map((s) => s[k]);
   for (const r of results) {
     const toad = r.peers[0] as number;
+    const [d, p] = [avg(perSeed(r, 0)), avg(perSeed(r, 1))];
     const pass = (x: number): string => (x >= toad + MARGIN ? 'yes' : 'no');
     line(
-      `| ${r.source}${r.twoClass ? '' : ' (recall)'} | ${r.rows} (${r.toxic}) | ${f3(r.fold[0])} | ${f3(r.fold[1])} | ${r.peers.map(f3).join(' | ')} | ${signed(r.fold[0] - toad)} / ${signed(r.fold[1] - toad)} | ${pass(r.fold[0])} / ${pass(r.fold[1])} | ${f3(r.shipped[0])} / ${f3(r.shipped[1])}${SHIPPED_TRAINED_ON.has(r.source) ? ' †' : ''} |`,
+      `| ${r.source}${r.twoClass ? '' : ' (recall)'} | ${r.rows} (${r.toxic}) | ${meanSd(perSeed(r, 0))} | ${meanSd(perSeed(r, 1))} | ${r.peers.map(f3).join(' | ')} | ${signed(d - toad)} / ${signed(p - toad)} | ${pass(d)} / ${pass(p)} | ${f3(r.shipped[0])} / ${f3(r.shipped[1])}${SHIPPED_TRAINED_ON.has(r.source) ? ' †' : ''} |`,
     );
   }
   const two = results.filter((r) => r.twoClass);
-  const mean = (f: (r: Result) => number): string => f3(two.reduce((s, r) => s + f(r), 0) / Math.max(1, two.length));
+  /** Per seed, the mean over the two-class sources. */
+  const seedMeans = (k: 0 | 1): number[] =>
+    seeds.map((_, i) => avg(two.map((r) => (r.fold[i] as [number, number])[k])));
   line(
-    `| mean of the ${two.length} two-class sources | | ${mean((r) => r.fold[0])} | ${mean((r) => r.fold[1])} | ${PEERS.map((_, i) => mean((r) => r.peers[i] as number)).join(' | ')} | | | |`,
+    `| mean of the ${two.length} two-class sources | | ${meanSd(seedMeans(0))} | ${meanSd(seedMeans(1))} | ${PEERS.map((_, i) => f3(avg(two.map((r) => r.peers[i] as number)))).join(' | ')} | | | |`,
   );
   line();
   line(
@@ -184,7 +228,7 @@ function main(): void {
   line('### Folds');
   line();
   line(
-    '| left-out source | training rows (train split, incl. benign) | calibration rows | toxic head: threshold (benign floor), logit | hate head: threshold (floor) | seconds |',
+    `| left-out source | training rows (train split, incl. benign) | calibration rows | toxic head: threshold (benign floor), logit, seed ${SEED} | hate head: threshold (floor), seed ${SEED} | seconds (${seeds.length} seed${seeds.length > 1 ? 's' : ''}) |`,
   );
   line('|---|---|---|---|---|---|');
   for (const r of results)

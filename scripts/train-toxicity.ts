@@ -29,6 +29,8 @@ import { trainerView } from '../src/detectors/toxicity/scanner.js';
 export const SEED = 20261127;
 /** Training settings (chosen on the calib split; see MODEL.md). */
 export interface TrainOptions {
+  /** Seed of the shuffle of the training rows each epoch ({@link SEED} for the shipped weights). */
+  seed: number;
   epochs: number;
   lr: number;
   l2: number;
@@ -53,6 +55,7 @@ export interface TrainOptions {
   benignGroupWeight: readonly [number, number];
 }
 export const DEFAULTS: TrainOptions = {
+  seed: SEED,
   epochs: 4,
   lr: 0.1,
   l2: 1e-6,
@@ -241,7 +244,7 @@ export function train(
   const g2 = new Float64Array(TABLE_SIZE).fill(1e-8);
   const bias = [0, 0];
   const bg2 = [1e-8, 1e-8];
-  const rand = mulberry32(SEED);
+  const rand = mulberry32(o.seed);
   const order = docs.map((_, i) => i);
   for (let epoch = 0; epoch < o.epochs; epoch++) {
     for (let i = order.length - 1; i > 0; i--) {
@@ -369,8 +372,8 @@ export interface TrainModelOptions {
 
 /**
  * Trains on the train split and calibrates on the calib split of the rows `include` keeps, in
- * memory: int8 weights, scales, shifted biases. Deterministic: the same docs give the same model
- * (fixed seed {@link SEED}, float64 arithmetic in one thread).
+ * memory: int8 weights, scales, shifted biases. Deterministic: the same docs and options give the
+ * same model (the options' seed, {@link SEED} by default; float64 arithmetic in one thread).
  */
 export function trainModel(all: readonly Doc[], m: TrainModelOptions = {}): TrainedModel {
   const o = m.options ?? DEFAULTS;
