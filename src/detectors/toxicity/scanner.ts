@@ -1468,45 +1468,29 @@ export class ToxicityScanner {
     let insult = b.insult?.score ?? 0;
     let identity = b.identity_attack?.score ?? 0;
     let extra: Hit[] | undefined;
+    /** Model evidence: the span of the head's highest-scoring window, no matched word. */
+    const model = (category: ToxicityCategory, head: number, score: number, why: string): Hit =>
+      head === 1
+        ? { category, start: this.mMaxStartH, end: this.mMaxEndH, match: '', score, why }
+        : { category, start: this.mMaxStartT, end: this.mMaxEndT, match: '', score, why };
     // The model's identity-attack head counts fully only when a group is named.
     const hateScore = this.sawGroup && !this.groupVictim ? hate : hate * 0.5;
     if (hateScore > identity && hateScore >= EXTRA_SPAN) {
       identity = hateScore;
-      (extra ??= []).push({
-        category: 'identity_attack',
-        start: this.mMaxStartH,
-        end: this.mMaxEndH,
-        match: '',
-        score: hateScore,
-        why: 'the model reads hostility toward a group',
-      });
+      (extra ??= []).push(model('identity_attack', 1, hateScore, 'the model reads hostility toward a group'));
     }
     if (this.insultWord > 0) {
       const s = tox * this.insultWord;
       if (s > insult && s >= EXTRA_SPAN) {
         insult = s;
-        (extra ??= []).push({
-          category: 'insult',
-          start: this.mMaxStartT,
-          end: this.mMaxEndT,
-          match: '',
-          score: s,
-          why: 'the model reads an insult',
-        });
+        (extra ??= []).push(model('insult', 0, s, 'the model reads an insult'));
       }
     }
     let toxicity = Math.max(insult, identity, threat);
     if (tox > toxicity) {
       toxicity = tox;
       if (tox >= EXTRA_SPAN)
-        (extra ??= []).push({
-          category: 'toxicity',
-          start: this.mMaxStartT,
-          end: this.mMaxEndT,
-          match: '',
-          score: tox,
-          why: 'the model reads the text as hateful or offensive',
-        });
+        (extra ??= []).push(model('toxicity', 0, tox, 'the model reads the text as hateful or offensive'));
     }
     insult = Math.min(1, insult);
     identity = Math.min(1, identity);
