@@ -1445,7 +1445,9 @@ export class ToxicityScanner {
    * @internal For streams: the scores of the evidence committed so far (words that ended, windows
    * seen), without ending anything, or undefined when nothing changed since the last call. They
    * never exceed the final scores (every part is a running maximum), so a block they show is the
-   * whole text's block too. Cheap enough to ask after every chunk.
+   * whole text's block too, with one exception: a later report of violence a group suffered halves
+   * the model's heads (`violenceSuffered`), so a model block shown before it may not be the whole
+   * text's. Rule blocks are unaffected. Cheap enough to ask after every chunk.
    */
   committedScores(): ToxicityScores | undefined {
     const key = this.hits * 8 + (this.sawGroup ? 4 : 0) + (this.groupVictim ? 2 : 0) + this.insultWord;
