@@ -99,6 +99,16 @@ describe('categories', () => {
       ).toEqual([]);
   });
 
+  it('reads a misspelt word of hate (a letter dropped or two swapped) as the word, not an ordinary word one letter away', () => {
+    expect(scanToxicity('I hate mulsims.').scores.identity_attack).toBeGreaterThanOrEqual(0.75);
+    expect(scanToxicity('Muslms are vermin.').scores.identity_attack).toBeGreaterThanOrEqual(0.85);
+    for (const text of ['The refuge offers shelter to everyone.', 'Park in the garage.', 'Strange people live here.'])
+      expect(
+        scanToxicity(text).spans.filter((s) => s.match !== ''),
+        text,
+      ).toEqual([]);
+  });
+
   it('tells violence against a group from violence against one person and from a report of it', () => {
     for (const text of ['Kill the next immigrants you see.', 'I will shoot every one of those Muslims.'])
       expect(scanToxicity(text).scores.identity_attack, text).toBeGreaterThanOrEqual(0.85);

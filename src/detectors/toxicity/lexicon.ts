@@ -351,6 +351,38 @@ export interface Lexicon {
   readonly maskable: ReadonlyMap<number, readonly LexEntry[]>;
   /** Words built from letter runs must be one of these ("f u c k", "k y s"). */
   readonly bad: ReadonlySet<string>;
+  /**
+   * Misspellings of words that carry hate or abuse, one letter dropped or two neighbours swapped
+   * ("muslms", "disgsuting") → the word (`misspellings`); never a spelling that is itself listed.
+   * Also in `filter`. Checked by spelling before use.
+   */
+  readonly misspelt: ReadonlyMap<string, LexEntry>;
+}
+
+/**
+ * Roles whose words are read through a misspelling ("I hate muslms", "they are disgsuting"). Not the
+ * violent verbs: "strange" is one letter from "strangle", and a threat needs its verb spelt out.
+ */
+const MISSPELT_ROLES = R.GROUP | R.SLUR | R.INSULT | R.DEHUMAN;
+
+/**
+ * The spellings of `word` with one inner letter dropped or two neighbouring inner letters swapped;
+ * the first and last letters stay (a dropped first or last letter makes ordinary words: "laughter",
+ * "savage"). Only for words of 7 letters or more: shorter ones are one letter from ordinary words
+ * ("omen", "backs", "moon").
+ */
+/** Ordinary words that are also one of `misspellings` of a listed word (found in ../shared/data). */
+const ORDINARY_MISSPELLINGS = new Set(['refuge', 'garage', 'moneys', 'christina', 'christinas']);
+
+export function misspellings(word: string): string[] {
+  const out: string[] = [];
+  if (word.length < 7) return out;
+  for (let i = 1; i < word.length - 1; i++) {
+    out.push(word.slice(0, i) + word.slice(i + 1));
+    if (i + 2 < word.length && word[i] !== word[i + 1])
+      out.push(word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2));
+  }
+  return out;
 }
 
 export const FILTER_BITS = 16;
@@ -465,9 +497,18 @@ export function lexicon(): Lexicon {
       list.push(e);
     }
   }
+  const misspelt = new Map<string, LexEntry>();
+  for (const e of exact.values()) {
+    if (!(e.roles & MISSPELT_ROLES)) continue;
+    for (const m of misspellings(e.word))
+      if (!exact.has(m) && !misspelt.has(m) && !ORDINARY_MISSPELLINGS.has(m)) {
+        misspelt.set(m, e);
+        filter[hashWord(m) & FILTER_MASK] = 1;
+      }
+  }
   // Strongest first: "f***" is read as the most severe word it can be.
   for (const list of maskable.values()) list.sort((a, b) => Math.max(b.prof, b.slur) - Math.max(a.prof, a.slur));
   const ordinary = new Set(ORDINARY_DOUBLE_WORDS.map(hashWord));
-  cached = { exact, byHash, byCollapsedHash, ordinary, filter, maskable, bad };
+  cached = { exact, byHash, byCollapsedHash, ordinary, filter, maskable, bad, misspelt };
   return cached;
 }

@@ -727,6 +727,9 @@ export class ToxicityScanner {
           if (e && collapseRepeats(this.tokenString(len)) === collapseRepeats(e.word)) entry = e;
         }
       }
+      // A misspelling of a word of hate or abuse: "muslms", "disgsuting" (lexicon.ts `misspellings`).
+      if (!entry && !this.tSym && !this.tDigit && !this.tOther && lex.filter[h & FILTER_MASK] === 1)
+        entry = lex.misspelt.get(this.tokenString(len));
       if (entry) modelHash = hashWord(entry.word);
     }
     if (!entry && (this.tOther || this.tFolded)) modelHash = FOREIGN_WORD;
