@@ -353,10 +353,16 @@ export interface Lexicon {
   readonly bad: ReadonlySet<string>;
   /**
    * Misspellings of words that carry hate or abuse, one letter dropped or two neighbours swapped
-   * ("muslms", "disgsuting") → the word (`misspellings`); never a spelling that is itself listed.
-   * Also in `filter`. Checked by spelling before use.
+   * ("muslms", "disgsuting"), by hash of the spelling (`misspellings`); never a spelling that is
+   * itself listed. Also in `filter`. Checked by spelling before use.
    */
-  readonly misspelt: ReadonlyMap<string, LexEntry>;
+  readonly misspelt: ReadonlyMap<number, Misspelling>;
+}
+
+/** A misspelt spelling (hashed in `Lexicon.misspelt`) and the listed word it stands for. */
+export interface Misspelling {
+  readonly spelling: string;
+  readonly entry: LexEntry;
 }
 
 /**
@@ -497,14 +503,15 @@ export function lexicon(): Lexicon {
       list.push(e);
     }
   }
-  const misspelt = new Map<string, LexEntry>();
+  const misspelt = new Map<number, Misspelling>();
   for (const e of exact.values()) {
     if (!(e.roles & MISSPELT_ROLES)) continue;
-    for (const m of misspellings(e.word))
-      if (!exact.has(m) && !misspelt.has(m) && !ORDINARY_MISSPELLINGS.has(m)) {
-        misspelt.set(m, e);
-        filter[hashWord(m) & FILTER_MASK] = 1;
-      }
+    for (const m of misspellings(e.word)) {
+      const h = hashWord(m);
+      if (exact.has(m) || misspelt.has(h) || ORDINARY_MISSPELLINGS.has(m)) continue;
+      misspelt.set(h, { spelling: m, entry: e });
+      filter[h & FILTER_MASK] = 1;
+    }
   }
   // Strongest first: "f***" is read as the most severe word it can be.
   for (const list of maskable.values()) list.sort((a, b) => Math.max(b.prof, b.slur) - Math.max(a.prof, a.slur));

@@ -728,8 +728,10 @@ export class ToxicityScanner {
         }
       }
       // A misspelling of a word of hate or abuse: "muslms", "disgsuting" (lexicon.ts `misspellings`).
-      if (!entry && !this.tSym && !this.tDigit && !this.tOther && lex.filter[h & FILTER_MASK] === 1)
-        entry = lex.misspelt.get(this.tokenString(len));
+      if (!entry && !this.tSym && !this.tDigit && !this.tOther && lex.filter[h & FILTER_MASK] === 1) {
+        const m = lex.misspelt.get(h);
+        if (m && m.spelling.length === len && this.tokenString(len) === m.spelling) entry = m.entry;
+      }
       if (entry) modelHash = hashWord(entry.word);
     }
     if (!entry && (this.tOther || this.tFolded)) modelHash = FOREIGN_WORD;
