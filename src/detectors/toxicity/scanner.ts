@@ -49,8 +49,8 @@ const EXTRA_SPAN = 0.25;
 /** Groups named by a colour: a group only before a word for people ("black people", not "black coffee"). */
 const COLOURS = new Set(['black', 'white', 'brown', 'yellow', 'red']);
 
-/** Words before a singular that make it one person. */
-const ONE_OF = new Set(['the', 'this', 'that', 'his', 'her', 'my', 'your', 'our', 'their']);
+/** Words before a singular that make it one person (each a listed word, so the history keeps it). */
+const ONE_OF = new Set(['the', 'his', 'her', 'my', 'your', 'our', 'their']);
 
 /** A past form of a violent verb ("killed", "shot", "beaten"): it reports an event. */
 const isPastForm = (word: string, base: string): boolean =>
@@ -1346,8 +1346,8 @@ export class ToxicityScanner {
 
   /**
    * A group's name said of one person: after "a"/"an" ("the murder of an Arab man"), or a singular
-   * after "the", "this", "that" or a possessive ("kill the Arab", "his Arab neighbour"). Violence against one person is not violence
-   * against a group (the threat rules still judge it as violence against a person).
+   * after "the" or a possessive ("kill the Arab", "his Arab neighbour"). Violence against one person
+   * is not violence against a group (the threat rules still judge it as violence against a person).
    */
   private onePerson(word: string): boolean {
     const a = this.wordAt(1);
@@ -1409,7 +1409,7 @@ export class ToxicityScanner {
    */
   private violenceSuffered(e: LexEntry): void {
     const aux = this.wordAt(1);
-    if ((aux !== 'were' && aux !== 'was' && aux !== 'been') || !isPastForm(e.word, e.base)) return;
+    if ((aux !== 'were' && aux !== 'was') || !isPastForm(e.word, e.base)) return;
     for (let k = 2; k <= 5; k++) {
       const r = this.roleAt(k);
       if (r < 0 || r & R.NEG) return;
