@@ -131,6 +131,11 @@ describe('categories', () => {
     expect(report.end().scores.identity_attack).toBeLessThan(denial.end().scores.identity_attack);
   });
 
+  it('reads "prick" before an object as the verb ("If you prick your finger"), not an insult', () => {
+    expect(scanToxicity('If you prick your finger on a spindle, you will bleed.').scores.insult).toBe(0);
+    expect(scanToxicity('You prick!').scores.insult).toBeGreaterThanOrEqual(0.85);
+  });
+
   it('reads "you suck" as abuse only where "you" is the subject, and markdown bold is not a mask', () => {
     expect(scanToxicity('You suck at this.').scores.insult).toBeGreaterThanOrEqual(0.7);
     expect(scanToxicity('The straw lets you suck up the juice.').scores.insult).toBe(0);

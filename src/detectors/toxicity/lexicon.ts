@@ -130,7 +130,9 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
   ],
   ['PROF,INSULT', 0.6, 0.75, 0, 'bastard bastards'],
   // Also ordinary words (a garden hoe, prick a finger, the medical douche): an insult only when aimed at someone.
-  ['PROF,INSULT', 0.85, 0.8, 0, 'hoe hoes prick pricks douche'],
+  ['PROF,INSULT', 0.85, 0.8, 0, 'hoe hoes douche'],
+  // Also a verb: "prick your finger" (the scanner waits for the next word, as for a name).
+  ['PROF,INSULT,NAMEABLE', 0.85, 0.8, 0, 'prick pricks'],
   // Insults (not profane).
   [
     'INSULT',

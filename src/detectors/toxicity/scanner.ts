@@ -110,6 +110,10 @@ const H = {
   willow: hashWord('willow'),
   riot: hashWord('riot'),
 };
+/** Words after "prick" that make it the verb: "prick your finger", "prick the potatoes". */
+const OBJECT_AFTER = new Set(
+  ['your', 'the', 'a', 'my', 'his', 'her', 'their', 'its', 'it', 'yourself', 'them'].map(hashWord),
+);
 /** Hashers for the colder paths (scans are synchronous: never two users at once). */
 const scratchHash = new WordHasher();
 const scratchHash2 = new WordHasher();
@@ -932,6 +936,7 @@ export class ToxicityScanner {
       (nextHash === H.cat || nextHash === H.cats || nextHash === H.willow || (this.pUpper && nextHash === H.riot))
     )
       name = true;
+    if (hasNext && e.base === 'prick' && OBJECT_AFTER.has(nextHash)) name = true; // the verb, not the insult
     this.emit(name ? undefined : e, this.pHash, this.pStart, this.pEnd, this.pSent, this.pUpper);
   }
 
