@@ -46,6 +46,9 @@ export interface ToxicityResult {
 export const MAX_SPANS = 32;
 /** Model-only evidence is reported as a span from this score up. */
 const EXTRA_SPAN = 0.25;
+/** Every role: `find` lets any listed word stand between. */
+const ANY_ROLE = -1;
+
 /** Groups named by a colour: a group only before a word for people ("black people", not "black coffee"). */
 const COLOURS = new Set(['black', 'white', 'brown', 'yellow', 'red']);
 
@@ -1052,12 +1055,12 @@ export class ToxicityScanner {
   }
 
   /**
-   * Finds the nearest previous word (within `max`, same sentence) whose roles include `want`,
-   * allowing only words with roles in `allow` (or up to `unknown` words with no role) between.
+   * Finds the nearest previous word (k from `from` to `max`, same sentence) whose roles include
+   * `want`, allowing only words with roles in `allow` (or up to `unknown` words with no role) between.
    * Returns k or -1. A negation in between fails the match.
    */
-  private find(want: number, allow: number, max: number, unknown: number): number {
-    for (let k = 1; k <= max; k++) {
+  private find(want: number, allow: number, max: number, unknown: number, from = 1): number {
+    for (let k = from; k <= max; k++) {
       const r = this.roleAt(k);
       if (r < 0) return -1;
       if (r & want) return k;
@@ -1363,11 +1366,8 @@ export class ToxicityScanner {
 
   /** "<group> are not human", "<group> (people) aren't people": denying a group its humanity. */
   private notHuman(w: string, end: number): void {
-    let k = 2;
-    if (this.roleAt(k) > 0 && this.roleAt(k) & R.BE) k++;
-    while (k <= 5 && this.roleAt(k) > 0 && this.roleAt(k) & (R.PERSON | R.FILLER) && !(this.roleAt(k) & R.GROUP)) k++;
-    const r = this.roleAt(k);
-    if (r > 0 && r & (R.GROUP | R.SLUR))
+    const k = this.find(R.GROUP | R.SLUR, R.BE | R.PERSON | R.FILLER, 5, 0, 2); // past the negation
+    if (k > 0)
       this.hit(
         'identity_attack',
         0.85,
@@ -1394,17 +1394,12 @@ export class ToxicityScanner {
     while (verb <= 3 && this.roleAt(verb) > 0 && this.roleAt(verb) & (R.ALL | R.FILLER)) verb++; // "all the", "those"
     const r = this.roleAt(verb);
     if (r <= 0 || !(r & R.LOATHE)) return;
-    for (let k = verb + 1; k <= verb + 3; k++) {
-      const rk = this.roleAt(k);
-      if (rk < 0 || rk & R.NEG) return;
-      if (rk & R.FIRST) {
-        const named = verb === 2 ? `${this.wordAt(1) ?? ''} ${e.word}` : e.word;
-        const match = `${this.wordAt(k) ?? ''} ${this.wordAt(verb) ?? ''} ${named}`;
-        if (group) this.hit('identity_attack', 0.75, this.startAt(k), end, match, 'hatred of a group');
-        else this.hit('insult', 0.7, this.startAt(k), end, match, 'hatred aimed at the reader');
-        return;
-      }
-    }
+    const k = this.find(R.FIRST, ANY_ROLE, verb + 3, 3, verb + 1);
+    if (k < 0) return;
+    const named = verb === 2 ? `${this.wordAt(1) ?? ''} ${e.word}` : e.word;
+    const match = `${this.wordAt(k) ?? ''} ${this.wordAt(verb) ?? ''} ${named}`;
+    if (group) this.hit('identity_attack', 0.75, this.startAt(k), end, match, 'hatred of a group');
+    else this.hit('insult', 0.7, this.startAt(k), end, match, 'hatred aimed at the reader');
   }
 
   /**
@@ -1415,14 +1410,7 @@ export class ToxicityScanner {
   private violenceSuffered(e: LexEntry): void {
     const aux = this.wordAt(1);
     if ((aux !== 'were' && aux !== 'was') || !isPastForm(e.word, e.base)) return;
-    for (let k = 2; k <= 5; k++) {
-      const r = this.roleAt(k);
-      if (r < 0 || r & R.NEG) return;
-      if (r & R.GROUP) {
-        this.groupVictim = true;
-        return;
-      }
-    }
+    if (this.find(R.GROUP, ANY_ROLE, 5, 3, 2) > 0) this.groupVictim = true;
   }
 
   /** "(jews|they|you) should be (killed|shot|gassed)". */
