@@ -65,7 +65,7 @@ export interface Verdict {
  */
 export function verdict(w: Weights, d: Doc): Verdict {
   const [model, hate] = modelScores(w, d);
-  const tox = d.victim ? model * 0.5 : model;
-  const flagged = round6(d.rules) >= 0.5 || tox >= 0.5 || (d.sawGroup && hate >= 0.5);
+  const tox = d.modelHalved ? model * 0.5 : model;
+  const flagged = round6(d.rules) >= 0.5 || tox >= 0.5 || (d.sawGroup && !d.modelHalved && hate >= 0.5);
   return { flagged, offensive: flagged || round6(d.profanity) >= 0.5 };
 }

@@ -313,8 +313,8 @@ export interface Doc {
   profanity: number;
   /** A group was named: the hate head counts fully (scanner.ts `score`). */
   sawGroup: boolean;
-  /** A group was named as the victim of reported violence: the toxic head counts half (scanner.ts `score`). */
-  victim: boolean;
+  /** Violence a group suffered was reported, or hate quoted to denounce it: the model counts half (scanner.ts `score`). */
+  modelHalved: boolean;
 }
 
 /** The model's features and the rules' evidence for each row (what the trainer and its evaluations read). */
@@ -328,7 +328,7 @@ export function featurise(rows: readonly Row[]): Doc[] {
       rules: v.rules,
       profanity: v.profanity,
       sawGroup: v.sawGroup,
-      victim: v.victim,
+      modelHalved: v.modelHalved,
     };
   });
 }

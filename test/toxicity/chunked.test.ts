@@ -32,6 +32,7 @@ const MIXED = [
   'Plain.\nI know where you live.\nPlain.',
   'go back to your country\nplain',
   'Those immigrants are vermin.\nplain',
+  'Saying "Muslims are scum" is hateful and wrong.\nIt is not okay to say that women are animals, really.\nplain',
   'plain line\nshut up\nplain 😀 emoji and ｆｕｃｋ full width',
   'zero\u200bwidth and f\u200bu\u200bc\u200bk and a lone \ud800 surrogate\nnext line',
   'La dentisterie est également appelée « médecine dentaire ». Æsir, Ærøskøbing, Noël, Straße.',
@@ -102,6 +103,16 @@ describe('chunked scanning of mixed text', () => {
         expect(chunked(text, [5, 3]), text).toEqual(scanToxicity(text));
       }
     }
+  });
+
+  it('is not changed by asking for the result mid-stream (a copy finishes the text)', () => {
+    const text = MIXED.join('\n');
+    const s = new ToxicityScanner();
+    for (let i = 0; i < text.length; i += 11) {
+      s.push(text.slice(i, i + 11));
+      s.result();
+    }
+    expect(s.end()).toEqual(scanToxicity(text));
   });
 
   it('matches chunked incremental scanning', () => {

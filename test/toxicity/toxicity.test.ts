@@ -131,6 +131,34 @@ describe('categories', () => {
     expect(report.end().scores.identity_attack).toBeLessThan(denial.end().scores.identity_attack);
   });
 
+  it('does not count hate about a group quoted or referred to in order to denounce it (counter-speech)', () => {
+    // Written for this test, unlike the functional suite's F20/F21 templates the rule was built on.
+    for (const text of [
+      'Referring to immigrants as vermin is dehumanizing and has a dark history.',
+      'Phrases like "women are inferior" are sexist.',
+      'Slogans such as "kill all Jews" are antisemitic incitement.',
+      'Never call disabled people subhuman.',
+      'The myth that immigrants are vermin has been debunked.',
+    ]) {
+      const r = scanToxicity(text);
+      expect(Math.max(r.scores.identity_attack, r.scores.threat, r.scores.toxicity), text).toBeLessThan(0.5);
+      expect(r.spans[0]?.why, text).toMatch(/quoted to denounce it$/);
+    }
+    // The same words do not excuse hate stated outside what they report, slurs, or abuse of the reader.
+    for (const text of [
+      'Stop saying Muslims are peaceful, Muslims are vermin.',
+      "It's okay to say that women are animals.",
+      "I'm not saying women are animals, but they are.",
+      'Women are animals, and it is not wrong to say so.',
+      'It is not wrong to say women are animals.',
+      'Saying Muslims are vermin is not hateful.',
+      'Stop calling me names, you idiot.',
+    ]) {
+      const s = scanToxicity(text).scores;
+      expect(Math.max(s.identity_attack, s.insult), text).toBeGreaterThanOrEqual(0.8);
+    }
+  });
+
   it('reads "prick" before an object as the verb ("If you prick your finger"), not an insult', () => {
     expect(scanToxicity('If you prick your finger on a spindle, you will bleed.').scores.insult).toBe(0);
     expect(scanToxicity('You prick!').scores.insult).toBeGreaterThanOrEqual(0.85);

@@ -34,6 +34,8 @@ export const R = {
   THREATWORD: 524288, // complete threat by itself ("kys")
   FIRST: 1048576, // i, we, im, ill
   LOATHE: 2097152, // hate, despise: hatred stated in the first person ("i hate <group>")
+  REPORT: 4194304, // say, calling, the claim, the stereotype: what follows is reported, not meant
+  DENOUNCE: 8388608, // wrong, hateful, racist, stop: the sentence speaks against what it reports
 } as const;
 
 export interface LexEntry {
@@ -256,12 +258,40 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
   ],
   ['HOPE', 0, 0, 0, 'hope wish pray'],
   ['LOATHE', 0, 0, 0, 'hate despise detest loathe abhor'],
+  // Counter-speech: hate quoted or referred to in order to denounce it (scanner.ts `counterSpeech`).
+  [
+    'REPORT',
+    0,
+    0,
+    0,
+    'say says saying said tell tells telling call calls calling called refer refers referring describe describes describing claim claims claiming claimed write writes writing wrote tweet tweets tweeted statement statements idea notion belief beliefs assumption assumptions phrase phrases remark remarks comment comments term terms label labels joke jokes chant chants slogan slogans rhetoric',
+  ],
+  ['REPORT,DENOUNCE', 0, 0, 0, 'stereotype stereotypes myth myths trope tropes slur slurs'],
+  [
+    'DENOUNCE',
+    0,
+    0,
+    0,
+    'wrong hateful racist racism sexist sexism bigoted bigotry offensive unacceptable harmful hurtful dehumanising dehumanizing derogatory demeaning ashamed shameful stop false untrue baseless prejudice prejudiced discriminatory inappropriate disrespectful xenophobic homophobic transphobic misogynistic antisemitic islamophobic ableist condemn condemns denounce denounces reject rejects debunked okay ok acceptable appropriate',
+  ],
 ];
 
 /** Words with no role of their own that patterns look for by spelling. */
 const TRIGGER_WORDS = new Set(['off', 'up', 'fire', 'live', 'bleach', 'country', 'suck', 'sucks', 'human']);
 const TRIGGER_ROLES =
-  R.PROF | R.GROUP | R.SLUR | R.INSULT | R.SECOND | R.SELF | R.THREATWORD | R.DIE | R.PERSON | R.VIOLENT | R.DEHUMAN;
+  R.PROF |
+  R.GROUP |
+  R.SLUR |
+  R.INSULT |
+  R.SECOND |
+  R.SELF |
+  R.THREATWORD |
+  R.DIE |
+  R.PERSON |
+  R.VIOLENT |
+  R.DEHUMAN |
+  R.REPORT |
+  R.DENOUNCE;
 
 export const PATTERN_WORDS = [
   'what',

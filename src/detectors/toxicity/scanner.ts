@@ -17,6 +17,7 @@ import { WordHasher, hashUnit, hashWord, mixGroup } from './word-hash.js';
 import { MASK, TABLE_SIZE, WINDOW, checkOf, loadModel, type Model } from './model.js';
 import { mapCodePoint } from './normalize.js';
 import { EMOJI_BASE, EMOJI_CAP, EMOJI_NONE, ZWJ, emojiKind, readEmoji } from './emoji.js';
+import { CounterSpeech } from './counter-speech.js';
 import { FOREIGN_WORD, ModelFeatures, NUMBER_WORD, SLOTS, TARGET_GROUP, TARGET_NONE, TARGET_YOU } from './features.js';
 
 /** The five categories, each scored in [0, 1]. */
@@ -52,6 +53,20 @@ const ANY_ROLE = -1;
 /** Groups named by a colour: a group only before a word for people ("black people", not "black coffee"). */
 const COLOURS = new Set(['black', 'white', 'brown', 'yellow', 'red']);
 
+/** Denouncing words that count only after a negation ("not okay to say …"); any other counts only without one. */
+const NEEDS_NEG = new Set(['okay', 'ok', 'acceptable', 'appropriate']);
+/** What the rules found said of a group, in counter-speech (counter-speech.ts), counts this much. */
+const COUNTER_SPEECH = 0.4;
+const SLUR_WHY = 'identity slur';
+/** The lexicon roles of counter-speech's words (counter-speech.ts). */
+const SPEECH_ROLES = R.REPORT | R.DENOUNCE;
+/**
+ * Whether a listed word is also read in disguise (repeated letters, symbols, emoji letters).
+ * Counter-speech's words are read only as written: nobody disguises "okay", and "stoop", Dutch
+ * "ook" or "#jokes" are not "stop", "ok" or a report word.
+ */
+const disguisable = (e: LexEntry): boolean => (e.roles & SPEECH_ROLES) === 0 || (e.roles & ~SPEECH_ROLES) !== 0;
+
 /** Words before a singular that make it one person (each a listed word, so the history keeps it). */
 const ONE_OF = new Set(['the', 'his', 'her', 'my', 'your', 'our', 'their']);
 
@@ -74,6 +89,7 @@ const APOS = 3;
 const SYM = 4; // leet / mask symbols that may sit inside a word: @ $ * # | + !
 const DROP = 5; // control characters
 const END = 6; // sentence end: . ? ! newline
+const CLAUSE = 7; // a comma: ends what a report word introduced ("stop saying …, they are …")
 const CLASS = new Uint8Array(128);
 for (let c = 0; c < 128; c++) {
   let k = SEP;
@@ -82,6 +98,7 @@ for (let c = 0; c < 128; c++) {
   else if (c === 39 || c === 96) k = APOS;
   else if (c === 64 || c === 36 || c === 42 || c === 35 || c === 124 || c === 43 || c === 33) k = SYM;
   else if (c === 46 || c === 63 || c === 10 || c === 59) k = END;
+  else if (c === 44) k = CLAUSE;
   else if (c < 32 && c !== 9 && c !== 13) k = DROP;
   else if (c === 127) k = DROP;
   CLASS[c] = k;
@@ -251,6 +268,7 @@ export class ToxicityScanner {
   private sawGroup: boolean = false;
   /** A group was named as the victim of violence reported in the past ("Jews were murdered"). */
   private groupVictim: boolean = false;
+  private counter = new CounterSpeech<Hit>();
   private insultWord: number = 0; // strongest insult word seen, aimed or not
   private ended: boolean = false;
   /** Rule hits so far, and what `committedScores()` last saw (it answers only when something changed). */
@@ -319,6 +337,7 @@ export class ToxicityScanner {
     this.spans = [];
     this.sawGroup = false;
     this.groupVictim = false;
+    this.counter.reset();
     this.insultWord = 0;
     this.ended = false;
     this.hits = 0;
@@ -422,7 +441,7 @@ export class ToxicityScanner {
       profanity: b.profanity?.score ?? 0,
       rules: Math.max(b.insult?.score ?? 0, b.identity_attack?.score ?? 0, b.threat?.score ?? 0),
       sawGroup: this.sawGroup && !this.groupVictim,
-      victim: this.groupVictim,
+      modelHalved: this.modelHalved(),
     };
   }
 
@@ -465,6 +484,7 @@ export class ToxicityScanner {
     }
     other.best = { ...this.best };
     other.feat = this.feat.copy();
+    other.counter = this.counter.copy();
     // The current word's hash too: finishing the copy may end a pending emoji and start a word.
     other.tHash = Object.assign(new WordHasher(), this.tHash);
     return c;
@@ -609,7 +629,8 @@ export class ToxicityScanner {
       default:
         if (this.tLen > 0) this.endWord(false);
         this.gapLen++;
-        if (k === END) {
+        if (k === CLAUSE) this.counter.comma();
+        else if (k === END) {
           this.gapEnd = true;
           if (c === 10) this.gapNewline = true;
         }
@@ -651,7 +672,7 @@ export class ToxicityScanner {
         this.gapEnd = false;
         this.gapNewline = false;
         this.modelWord(h, false, TARGET_NONE, sent, this.tStart, this.tEnd);
-        if (sent) this.sentLen = 0;
+        if (sent) this.sentenceStart();
         const i = this.hCount & (HIST - 1);
         this.hRoles[i] = e ? e.roles : 0;
         this.hWord[i] = e ? e.word : undefined;
@@ -715,6 +736,7 @@ export class ToxicityScanner {
     let modelHash = h;
     if (len <= TOKEN_CAP) {
       if (lex.filter[h & FILTER_MASK] === 1) entry = this.verify(lex.byHash.get(h), len);
+      if (entry && this.tFolded && !disguisable(entry)) entry = undefined;
       // Leetspeak and masks only for word-like tokens ("k1ll", "f***", "a$$"), not "2x3" or "$18".
       if (
         !entry &&
@@ -731,7 +753,7 @@ export class ToxicityScanner {
         const ch = this.collapsedHash(len);
         if (lex.filter[ch & FILTER_MASK] === 1) {
           const e = lex.byCollapsedHash.get(ch);
-          if (e && collapseRepeats(this.tokenString(len)) === collapseRepeats(e.word)) entry = e;
+          if (e && disguisable(e) && collapseRepeats(this.tokenString(len)) === collapseRepeats(e.word)) entry = e;
         }
       }
       // A misspelling of a word of hate or abuse: "muslms", "disgsuting" (lexicon.ts `misspellings`).
@@ -739,8 +761,8 @@ export class ToxicityScanner {
         const m = lex.misspelt.get(h);
         if (m && m.spelling.length === len && this.tokenString(len) === m.spelling) entry = m.entry;
       }
-      if (entry) modelHash = hashWord(entry.word);
     }
+    if (entry) modelHash = hashWord(entry.word);
     if (!entry && (this.tOther || this.tFolded)) modelHash = FOREIGN_WORD;
     this.word(entry, modelHash, start, end, sent, this.tUpper);
   }
@@ -803,7 +825,7 @@ export class ToxicityScanner {
     while (b > a && !isWordUnit(buf[b - 1] as number)) b--;
     if ((a > 0 || b < n) && b - a > 1 && mayBeListed(lex.filter, buf, a, b, LEET_CODES[0] as Int16Array)) {
       const e = lex.exact.get(unitsString(buf, a, b));
-      if (e) return e;
+      if (e && disguisable(e)) return e;
     }
     // 2. Leetspeak: digits and symbols read as letters ("k1ll", "sh!t", "a$$", "1d10t").
     for (let t = 1; t <= 2; t++) {
@@ -959,7 +981,7 @@ export class ToxicityScanner {
         start,
         end,
       );
-    if (sent) this.sentLen = 0;
+    if (sent) this.sentenceStart();
     if (e !== undefined && e.trigger) this.patterns(e, roles, start, end);
     const i = this.hCount & (HIST - 1);
     this.hRoles[i] = roles;
@@ -1020,6 +1042,11 @@ export class ToxicityScanner {
     }
   }
 
+  private sentenceStart(): void {
+    this.sentLen = 0;
+    this.counter.sentence();
+  }
+
   /** Index of the k-th previous word in the same sentence (k ≥ 1), or -1. */
   private back(k: number): number {
     if (k > this.sentLen || k > this.hCount || k > HIST) return -1;
@@ -1042,6 +1069,7 @@ export class ToxicityScanner {
 
   private hit(category: ToxicityCategory, score: number, start: number, end: number, match: string, why: string): void {
     const h: Hit = { category, start, end, match, score, why };
+    this.counter.hit(h, this.hCount);
     this.hits++;
     const prev = this.best[category];
     if (!prev || score > prev.score) this.best[category] = h;
@@ -1061,7 +1089,8 @@ export class ToxicityScanner {
    */
   private find(want: number, allow: number, max: number, unknown: number, from = 1): number {
     for (let k = from; k <= max; k++) {
-      const r = this.roleAt(k);
+      // Counter-speech's words are unknown words here: "who you calling a …" is still "you … a …".
+      const r = this.roleAt(k) & ~SPEECH_ROLES;
       if (r < 0) return -1;
       if (r & want) return k;
       if (r & R.NEG) return -1;
@@ -1072,12 +1101,44 @@ export class ToxicityScanner {
     return -1;
   }
 
+  /**
+   * Counter-speech (counter-speech.ts): of the hits it denounces, what was said of a group counts
+   * {@link COUNTER_SPEECH} as much — a group's pattern hits and the hits at the same words. Slurs and
+   * abuse of the reader stay as they are.
+   */
+  private excuse(hits: readonly Hit[]): void {
+    const said = new Set<string>();
+    for (const h of hits) if (h.category === 'identity_attack' && h.why !== SLUR_WHY) said.add(`${h.start}:${h.end}`);
+    if (said.size === 0) return;
+    for (const h of hits) {
+      if (!said.has(`${h.start}:${h.end}`)) continue;
+      const i = this.spans.indexOf(h);
+      // Replaced, not changed: a clone (`result()` mid-stream) shares the hit objects.
+      if (i >= 0) this.spans[i] = { ...h, score: h.score * COUNTER_SPEECH, why: `${h.why}, quoted to denounce it` };
+    }
+    const best: Partial<Record<ToxicityCategory, Hit>> = {};
+    for (const h of this.spans) if (h.score > (best[h.category]?.score ?? -1)) best[h.category] = h;
+    for (const c of CATEGORIES) if (c !== 'profanity') this.best[c] = best[c];
+    this.hits++;
+  }
+
   private patterns(e: LexEntry, roles: number, start: number, end: number): void {
     const w = e.word;
     const base = e.base;
+    if (roles & R.REPORT) {
+      this.counter.report(this.hCount);
+      // "Never call …", "Don't say …": told not to say it, at the start of a sentence.
+      if (this.sentLen === 1 && this.roleAt(1) & R.NEG) this.excuse(this.counter.denounce(this.hCount - 1));
+    }
+    // "wrong" denounces, "not wrong" does not; "okay" only as "not okay".
+    if (roles & R.DENOUNCE && NEEDS_NEG.has(w) === this.find(R.NEG, ANY_ROLE, 2, 1) > 0)
+      this.excuse(this.counter.denounce(this.hCount));
     if (roles & R.PROF) this.hit('profanity', e.prof, start, end, base, 'swear word');
-    if (roles & R.GROUP) this.sawGroup = true;
-    if (roles & R.SLUR) this.hit('identity_attack', e.slur, start, end, base, 'identity slur');
+    if (roles & R.GROUP) {
+      this.sawGroup = true;
+      this.counter.group(this.hCount);
+    }
+    if (roles & R.SLUR) this.hit('identity_attack', e.slur, start, end, base, SLUR_WHY);
     if (roles & R.INSULT) {
       this.insultWord = Math.max(this.insultWord, e.insult);
       const filler = R.BE | R.FILLER | R.PROF | R.INSULT | R.ALL;
@@ -1197,6 +1258,7 @@ export class ToxicityScanner {
         }
       }
     }
+    this.excuse(this.counter.afterWord());
   }
 
   private dieThreat(start: number, end: number): void {
@@ -1435,6 +1497,15 @@ export class ToxicityScanner {
     return sigmoid((m.slope[k] ?? 1) * ((m.bias[k] ?? 0) + x * (m.scale[k] ?? 0)));
   }
 
+  /**
+   * Violence a group suffered, reported ("Jews were murdered", `violenceSuffered`), or hate quoted
+   * to denounce it (`counterSpeech`): the model reads these words as it reads hate, so both its
+   * heads count half.
+   */
+  private modelHalved(): boolean {
+    return this.groupVictim || this.counter.denounced;
+  }
+
   private finish(): ToxicityResult {
     return this.score(true);
   }
@@ -1443,12 +1514,13 @@ export class ToxicityScanner {
    * @internal For streams: the scores of the evidence committed so far (words that ended, windows
    * seen), without ending anything, or undefined when nothing changed since the last call. They
    * never exceed the final scores (every part is a running maximum), so a block they show is the
-   * whole text's block too, with one exception: a later report of violence a group suffered halves
-   * the model's heads (`violenceSuffered`), so a model block shown before it may not be the whole
-   * text's. Rule blocks are unaffected. Cheap enough to ask after every chunk.
+   * whole text's block too, with two exceptions: a later report of violence a group suffered halves
+   * the model's heads (`violenceSuffered`), and a denouncing word after quoted hate lowers what the
+   * rules found in it and halves the model's heads (`excuse`, counter-speech.ts), so a block shown
+   * before either may not be the whole text's. Cheap enough to ask after every chunk.
    */
   committedScores(): ToxicityScores | undefined {
-    const key = this.hits * 8 + (this.sawGroup ? 4 : 0) + (this.groupVictim ? 2 : 0) + this.insultWord;
+    const key = this.hits * 8 + (this.sawGroup ? 4 : 0) + (this.modelHalved() ? 2 : 0) + this.insultWord;
     if (key === this.lastKey && this.mMaxT === this.lastMaxT && this.mMaxH === this.lastMaxH) return undefined;
     this.lastKey = key;
     this.lastMaxT = this.mMaxT;
@@ -1458,9 +1530,8 @@ export class ToxicityScanner {
 
   /** The scores (and with `withSpans`, the spans) of the evidence gathered so far. */
   private score(withSpans: boolean): ToxicityResult {
-    // Violence a group suffered, reported ("Jews were murdered"): the model reads it as it reads
-    // hate, so both heads count half (`violenceSuffered`).
-    const tox = this.groupVictim ? this.modelScore(0) * 0.5 : this.modelScore(0);
+    const halved = this.modelHalved();
+    const tox = halved ? this.modelScore(0) * 0.5 : this.modelScore(0);
     const hate = this.modelScore(1);
     const b = this.best;
     const profanity = b.profanity?.score ?? 0;
@@ -1474,7 +1545,7 @@ export class ToxicityScanner {
         ? { category, start: this.mMaxStartH, end: this.mMaxEndH, match: '', score, why }
         : { category, start: this.mMaxStartT, end: this.mMaxEndT, match: '', score, why };
     // The model's identity-attack head counts fully only when a group is named.
-    const hateScore = this.sawGroup && !this.groupVictim ? hate : hate * 0.5;
+    const hateScore = this.sawGroup && !halved ? hate : hate * 0.5;
     if (hateScore > identity && hateScore >= EXTRA_SPAN) {
       identity = hateScore;
       (extra ??= []).push(model('identity_attack', 1, hateScore, 'the model reads hostility toward a group'));
@@ -1678,8 +1749,8 @@ export interface TrainerView {
   readonly rules: number;
   /** A group was named (the hate head then counts fully). */
   readonly sawGroup: boolean;
-  /** A group was named as the victim of violence reported in the past: the toxic head counts half. */
-  readonly victim: boolean;
+  /** Violence a group suffered was reported, or hate quoted to denounce it: both heads count half (`score`). */
+  readonly modelHalved: boolean;
 }
 
 /** @internal The model's word hashes and the rules' evidence for a text (used by the trainer). */
