@@ -159,6 +159,27 @@ describe('categories', () => {
     }
   });
 
+  it('reads a slur with an innocent homonym or in a name as harmless, and the slur itself as a slur', () => {
+    for (const text of [
+      'Dick Van Dyke starred in Mary Poppins.',
+      'There is a chink in his armour.',
+      'My Maine Coon cat loves boxes.',
+      'The old coon hound sleeps on the porch.',
+    ])
+      expect(scanToxicity(text).scores.identity_attack, text).toBe(0);
+    for (const text of ['Those Chinks Are Everywhere', 'MASSIVE FUCKING FAGGOT', 'Part chink.'])
+      expect(scanToxicity(text).scores.identity_attack, text).toBeGreaterThanOrEqual(0.85);
+  });
+
+  it('flags a call to get rid of a group without blocking it, and reads "no <group>" as no one', () => {
+    const rid = scanToxicity('We must get rid of all the immigrants.').scores.identity_attack;
+    expect(rid).toBeGreaterThanOrEqual(0.5);
+    expect(rid).toBeLessThan(0.8); // history answers report it
+    expect(scanToxicity('How do I get rid of black mold?').scores.identity_attack).toBeLessThan(0.5);
+    expect(scanToxicity('No women deserve to die.').scores.threat).toBe(0);
+    expect(scanToxicity('Women deserve to die.').scores.threat).toBeGreaterThanOrEqual(0.85);
+  });
+
   it('reads "prick" before an object as the verb ("If you prick your finger"), not an insult', () => {
     expect(scanToxicity('If you prick your finger on a spindle, you will bleed.').scores.insult).toBe(0);
     expect(scanToxicity('You prick!').scores.insult).toBeGreaterThanOrEqual(0.85);

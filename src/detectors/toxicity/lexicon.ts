@@ -135,6 +135,9 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
   ['PROF,INSULT', 0.85, 0.8, 0, 'hoe hoes douche'],
   // Also a verb: "prick your finger" (the scanner waits for the next word, as for a name).
   ['PROF,INSULT,NAMEABLE', 0.85, 0.8, 0, 'prick pricks'],
+  // Slurs with an innocent homonym or name (scanner.ts HARMLESS_AFTER, HARMLESS_BEFORE): "a chink in
+  // the armour", "coon hunting", "Dick Van Dyke", "a Maine Coon".
+  ['NAMEABLE', 0, 0, 0, 'chink chinks coon coons dyke dykes'],
   // Insults (not profane).
   [
     'INSULT',
@@ -326,6 +329,9 @@ export const PATTERN_WORDS = [
   'neck',
   'out',
   'wipe',
+  'rid',
+  'van',
+  'maine',
   'process',
   'processes',
   'his',

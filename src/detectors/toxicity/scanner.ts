@@ -123,17 +123,30 @@ const LEET_A: Record<number, number> = {
 };
 const LEET_B: Record<number, number> = { ...LEET_A, 49: 108, 124: 105, 48: 111 };
 
-/** Words after an ambiguous word that make it harmless ("pussy cat", "pussy willow", "Pussy Riot"). */
-const H = {
-  cat: hashWord('cat'),
-  cats: hashWord('cats'),
-  willow: hashWord('willow'),
-  riot: hashWord('riot'),
-};
-/** Words after "prick" that make it the verb: "prick your finger", "prick the potatoes". */
-const OBJECT_AFTER = new Set(
-  ['your', 'the', 'a', 'my', 'his', 'her', 'their', 'its', 'it', 'yourself', 'them'].map(hashWord),
+/**
+ * Words after an ambiguous word (lexicon role NAMEABLE) that make it harmless: "pussy cat", "pussy
+ * willow", the verb in "prick your finger", "a chink in the armour", "coon hunting". Capitalised
+ * next to another capitalised word it is a name ("Dick Cheney"), unless a slur.
+ */
+const HARMLESS_AFTER = new Map(
+  Object.entries({
+    pussy: 'cat cats willow',
+    prick: 'your the a my his her their its it yourself them',
+    pricks: 'your the a my his her their its it yourself them',
+    chink: 'in of',
+    chinks: 'in of',
+    coon: 'hunt hunting hunter hunters hound hounds dog dogs cat cats',
+    coons: 'hunt hunting hunter hunters hound hounds dog dogs',
+  }).map(([word, after]) => [word, new Set(after.split(' ').map(hashWord))]),
 );
+const RIOT = hashWord('riot'); // "Pussy Riot", capitalised
+/** The word before a slur that makes it a name (each listed, so the history keeps it). */
+const HARMLESS_BEFORE = new Map([
+  ['dyke', 'van'],
+  ['dykes', 'van'],
+  ['coon', 'maine'],
+  ['coons', 'maine'],
+]);
 /** Hashers for the colder paths (scans are synchronous: never two users at once). */
 const scratchHash = new WordHasher();
 const scratchHash2 = new WordHasher();
@@ -955,13 +968,11 @@ export class ToxicityScanner {
     if (!e) return;
     this.pEntry = undefined;
     let name = false;
-    if (this.pUpper && (this.pPrevUpperMid || nextUpperMid)) name = true; // "Dick Cheney", "Moby Dick"
-    if (
-      hasNext &&
-      (nextHash === H.cat || nextHash === H.cats || nextHash === H.willow || (this.pUpper && nextHash === H.riot))
-    )
-      name = true;
-    if (hasNext && e.base === 'prick' && OBJECT_AFTER.has(nextHash)) name = true; // the verb, not the insult
+    // "Dick Cheney", "Moby Dick"; not a slur, which shouting capitalises too ("FUCKING CHINKS").
+    if (this.pUpper && (this.pPrevUpperMid || nextUpperMid) && !(e.roles & R.SLUR)) name = true;
+    if (hasNext && (HARMLESS_AFTER.get(e.word)?.has(nextHash) || (this.pUpper && nextHash === RIOT))) name = true;
+    const before = HARMLESS_BEFORE.get(e.word);
+    if (before !== undefined && this.wordAt(1) === before) name = true;
     this.emit(name ? undefined : e, this.pHash, this.pStart, this.pEnd, this.pSent, this.pUpper);
   }
 
@@ -1216,6 +1227,7 @@ export class ToxicityScanner {
     if (roles & (R.PERSON | R.GROUP | R.SLUR)) {
       this.violenceAgainst(e, roles, start, end);
       this.statedHatred(e, roles, start, end);
+      this.riddance(e, roles, end);
     }
     if (roles & R.VIOLENT) {
       this.shouldBeKilled(e, start, end);
@@ -1283,13 +1295,15 @@ export class ToxicityScanner {
 
   /**
    * The nearest previous word, from `from` to `to` words back in the same sentence, that names
-   * someone (you, a group, a person, a slur), with no negation in between; or -1.
+   * someone (you, a group, a person, a slur), with no negation in between or just before it ("no
+   * women deserve to die" names no one); or -1.
    */
   private target(from: number, to: number): number {
     for (let k = from; k <= to; k++) {
       const r = this.roleAt(k);
       if (r < 0 || r & R.NEG) return -1;
-      if (r & (R.SECOND | R.GROUP | R.THIRD | R.PERSON | R.SLUR)) return k;
+      if (r & (R.SECOND | R.GROUP | R.THIRD | R.PERSON | R.SLUR))
+        return this.roleAt(k + 1) > 0 && this.roleAt(k + 1) & R.NEG ? -1 : k;
     }
     return -1;
   }
@@ -1441,25 +1455,31 @@ export class ToxicityScanner {
   }
 
   /**
+   * How many words name a group, ending at this one: 1 ("muslims", a slur), 2 ("black people", "gay
+   * men": a group's name before a word for people; a colour alone names no group), or 0.
+   */
+  private groupName(e: LexEntry, roles: number): number {
+    if (roles & (R.GROUP | R.SLUR) && !COLOURS.has(e.word) && !this.onePerson(e.word)) return 1;
+    if (roles & R.PERSON && !(roles & R.SECOND) && this.roleAt(1) > 0 && this.roleAt(1) & R.GROUP) return 2;
+    return 0;
+  }
+
+  /**
    * "I hate <group>", "we despise all <group>", "i really hate you": hatred of a group or of the
    * reader, said in the first person. Flagged, not blocked by itself; "I don't hate …" is no hatred.
    */
   private statedHatred(e: LexEntry, roles: number, start: number, end: number): void {
-    let group = (roles & (R.GROUP | R.SLUR)) !== 0 && !COLOURS.has(e.word) && !this.onePerson(e.word);
-    let verb = 1;
-    // "black people", "gay men": the group's name before a word for people.
-    if (!group && roles & R.PERSON && !(roles & R.SECOND) && this.roleAt(1) > 0 && this.roleAt(1) & R.GROUP) {
-      group = true;
-      verb = 2;
-    }
+    const named = this.groupName(e, roles);
+    const group = named > 0;
+    let verb = named === 2 ? 2 : 1;
     if (!group && !(roles & R.SECOND)) return;
     while (verb <= 3 && this.roleAt(verb) > 0 && this.roleAt(verb) & (R.ALL | R.FILLER)) verb++; // "all the", "those"
     const r = this.roleAt(verb);
     if (r <= 0 || !(r & R.LOATHE)) return;
     const k = this.find(R.FIRST, ANY_ROLE, verb + 3, 3, verb + 1);
     if (k < 0) return;
-    const named = verb === 2 ? `${this.wordAt(1) ?? ''} ${e.word}` : e.word;
-    const match = `${this.wordAt(k) ?? ''} ${this.wordAt(verb) ?? ''} ${named}`;
+    const name = named === 2 ? `${this.wordAt(1) ?? ''} ${e.word}` : e.word;
+    const match = `${this.wordAt(k) ?? ''} ${this.wordAt(verb) ?? ''} ${name}`;
     if (group) this.hit('identity_attack', 0.75, this.startAt(k), end, match, 'hatred of a group');
     else this.hit('insult', 0.7, this.startAt(k), end, match, 'hatred aimed at the reader');
   }
@@ -1473,6 +1493,26 @@ export class ToxicityScanner {
     const aux = this.wordAt(1);
     if ((aux !== 'were' && aux !== 'was') || !isPastForm(e.word, e.base)) return;
     if (this.find(R.GROUP, ANY_ROLE, 5, 3, 2) > 0) this.groupVictim = true;
+  }
+
+  /**
+   * "get rid of (all the) <group>": a call to remove a group, 0.75 (flagged, not blocked by itself:
+   * history answers report it, "the regime wanted to get rid of Jews").
+   */
+  private riddance(e: LexEntry, roles: number, end: number): void {
+    const named = this.groupName(e, roles);
+    if (named === 0) return;
+    let k = named;
+    while (k <= named + 2 && this.roleAt(k) > 0 && this.roleAt(k) & (R.ALL | R.FILLER)) k++;
+    if (this.wordAt(k) !== 'of' || this.wordAt(k + 1) !== 'rid') return;
+    this.hit(
+      'identity_attack',
+      0.75,
+      this.startAt(k + 1),
+      end,
+      `rid of ${named === 2 ? `${this.wordAt(1) ?? ''} ` : ''}${e.word}`,
+      'calling to get rid of a group',
+    );
   }
 
   /** "(jews|they|you) should be (killed|shot|gassed)". */
