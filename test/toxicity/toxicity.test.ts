@@ -159,6 +159,21 @@ describe('categories', () => {
     }
   });
 
+  it("flags hate about a group reported as others' words in the past, without blocking it", () => {
+    for (const text of [
+      'Nazi propaganda portrayed Jews as vermin.',
+      'In the 1800s, many believed women were inferior to men.',
+      'Colonial writers described Africans as savages.',
+    ]) {
+      const s = scanToxicity(text).scores.identity_attack;
+      expect(s, text).toBeGreaterThanOrEqual(0.5);
+      expect(s, text).toBeLessThan(0.8);
+    }
+    // Not when the speaker says it, or says it now.
+    for (const text of ['We always said Jews were vermin.', 'I thought women were animals.', 'Jews are vermin.'])
+      expect(scanToxicity(text).scores.identity_attack, text).toBeGreaterThanOrEqual(0.85);
+  });
+
   it('reads a slur with an innocent homonym or in a name as harmless, and the slur itself as a slur', () => {
     for (const text of [
       'Dick Van Dyke starred in Mary Poppins.',

@@ -15,6 +15,12 @@
  * of the sentence and the denouncing word anywhere in it, 135 rows lost a rule flag, most of them
  * abuse ("stop calling her a …", "i can say … on here"), since social media uses these words too.
  *
+ * A report word in the past that gives someone else's words or beliefs ("Nazi propaganda portrayed
+ * Jews as vermin", "slave owners claimed that …", "many believed women were inferior": history
+ * answers) is attributed: what it introduces still counts, but less (the scanner's ATTRIBUTED), so
+ * such a report is flagged, not blocked. Not when the speaker is in the sentence before it ("we
+ * always said …").
+ *
  * Word indices are the scanner's word count; state is bounded but for the pending hits of one
  * sentence's region, so chunked scanning equals whole scanning.
  */
@@ -27,6 +33,8 @@ const NEAR = 6;
 export class CounterSpeech<H> {
   /** The report word whose region is open, or -1. */
   private reportAt = -1;
+  /** That report word gives someone else's words or beliefs, in the past ("Nazi propaganda portrayed …"). */
+  private attributed = false;
   /** The last denouncing word of this sentence, or -1. */
   private denounceAt = -1;
   /** The last group named in an open region, or -1. */
@@ -57,8 +65,9 @@ export class CounterSpeech<H> {
     this.reportAt = -1;
   }
 
-  report(at: number): void {
+  report(at: number, attributed: boolean): void {
     this.reportAt = at;
+    this.attributed = attributed;
   }
 
   group(at: number): void {
@@ -80,12 +89,18 @@ export class CounterSpeech<H> {
     return near.map((p) => p.hit);
   }
 
-  /** After a word's rules ran: its hits, when a denouncing word came just before the report word. */
-  afterWord(): H[] {
-    if (this.pending.length === 0 || !this.denouncedBefore()) return [];
-    const all = this.pending.map((p) => p.hit);
+  /**
+   * After a word's rules ran: the pending hits settled now, and whether they are denounced (a
+   * denouncing word came just before the report word) or only attributed (reported as someone
+   * else's words in the past, and not denounced, so far).
+   */
+  afterWord(): { hits: H[]; denounced: boolean } | undefined {
+    if (this.pending.length === 0) return undefined;
+    const denounced = this.denouncedBefore();
+    if (!denounced && !this.attributed) return undefined;
+    const hits = this.pending.map((p) => p.hit);
     this.pending = [];
-    return all;
+    return { hits, denounced };
   }
 
   private inRegion(at: number): boolean {

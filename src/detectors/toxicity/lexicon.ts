@@ -267,7 +267,7 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
     0,
     0,
     0,
-    'say says saying said tell tells telling call calls calling called refer refers referring describe describes describing claim claims claiming claimed write writes writing wrote tweet tweets tweeted statement statements idea notion belief beliefs assumption assumptions phrase phrases remark remarks comment comments term terms label labels joke jokes chant chants slogan slogans rhetoric',
+    'say says saying said tell tells telling told call calls calling called refer refers referring describe describes describing described portray portrays portrayed depict depicts depicted believed thought considered regarded viewed labelled labeled branded deemed dubbed claim claims claiming claimed write writes writing wrote tweet tweets tweeted statement statements idea notion belief beliefs assumption assumptions phrase phrases remark remarks comment comments term terms label labels joke jokes chant chants slogan slogans rhetoric',
   ],
   ['REPORT,DENOUNCE', 0, 0, 0, 'stereotype stereotypes myth myths trope tropes slur slurs'],
   [

@@ -57,6 +57,14 @@ const COLOURS = new Set(['black', 'white', 'brown', 'yellow', 'red']);
 const NEEDS_NEG = new Set(['okay', 'ok', 'acceptable', 'appropriate']);
 /** What the rules found said of a group, in counter-speech (counter-speech.ts), counts this much. */
 const COUNTER_SPEECH = 0.4;
+/** …and reported as someone else's words in the past: flagged (0.9 → 0.72), not blocked by itself. */
+const ATTRIBUTED = 0.8;
+/** Report words in the past that give someone else's words or beliefs (counter-speech.ts). */
+const PAST_REPORTS = new Set(
+  'said told called claimed believed thought wrote described portrayed depicted considered regarded viewed labelled labeled branded deemed dubbed'.split(
+    ' ',
+  ),
+);
 const SLUR_WHY = 'identity slur';
 /** The lexicon roles of counter-speech's words (counter-speech.ts). */
 const SPEECH_ROLES = R.REPORT | R.DENOUNCE;
@@ -1113,11 +1121,11 @@ export class ToxicityScanner {
   }
 
   /**
-   * Counter-speech (counter-speech.ts): of the hits it denounces, what was said of a group counts
-   * {@link COUNTER_SPEECH} as much — a group's pattern hits and the hits at the same words. Slurs and
+   * Counter-speech (counter-speech.ts): of the hits it denounces (or attributes), what was said of a
+   * group counts `factor` as much — a group's pattern hits and the hits at the same words. Slurs and
    * abuse of the reader stay as they are.
    */
-  private excuse(hits: readonly Hit[]): void {
+  private excuse(hits: readonly Hit[], factor = COUNTER_SPEECH, why = 'quoted to denounce it'): void {
     const said = new Set<string>();
     for (const h of hits) if (h.category === 'identity_attack' && h.why !== SLUR_WHY) said.add(`${h.start}:${h.end}`);
     if (said.size === 0) return;
@@ -1125,7 +1133,7 @@ export class ToxicityScanner {
       if (!said.has(`${h.start}:${h.end}`)) continue;
       const i = this.spans.indexOf(h);
       // Replaced, not changed: a clone (`result()` mid-stream) shares the hit objects.
-      if (i >= 0) this.spans[i] = { ...h, score: h.score * COUNTER_SPEECH, why: `${h.why}, quoted to denounce it` };
+      if (i >= 0) this.spans[i] = { ...h, score: h.score * factor, why: `${h.why}, ${why}` };
     }
     const best: Partial<Record<ToxicityCategory, Hit>> = {};
     for (const h of this.spans) if (h.score > (best[h.category]?.score ?? -1)) best[h.category] = h;
@@ -1137,7 +1145,10 @@ export class ToxicityScanner {
     const w = e.word;
     const base = e.base;
     if (roles & R.REPORT) {
-      this.counter.report(this.hCount);
+      this.counter.report(
+        this.hCount,
+        PAST_REPORTS.has(w) && this.find(R.FIRST, ANY_ROLE, this.sentLen, this.sentLen) < 0,
+      );
       // "Never call …", "Don't say …": told not to say it, at the start of a sentence.
       if (this.sentLen === 1 && this.roleAt(1) & R.NEG) this.excuse(this.counter.denounce(this.hCount - 1));
     }
@@ -1270,7 +1281,9 @@ export class ToxicityScanner {
         }
       }
     }
-    this.excuse(this.counter.afterWord());
+    const settled = this.counter.afterWord();
+    if (settled?.denounced) this.excuse(settled.hits);
+    else if (settled) this.excuse(settled.hits, ATTRIBUTED, "reported as others' words");
   }
 
   private dieThreat(start: number, end: number): void {
