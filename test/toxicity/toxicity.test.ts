@@ -186,6 +186,16 @@ describe('categories', () => {
       expect(scanToxicity(text).scores.identity_attack, text).toBeGreaterThanOrEqual(0.85);
   });
 
+  it('reads "they" right after a group is named as that group', () => {
+    for (const text of [
+      'My neighbours are Muslims. They are all animals.',
+      'If you ask me about women, they are all scum.',
+    ])
+      expect(scanToxicity(text).scores.identity_attack, text).toBeGreaterThanOrEqual(0.8);
+    expect(scanToxicity('Rats are common in cities. They are vermin.').scores.identity_attack).toBe(0);
+    expect(scanToxicity('They are idiots.').scores.identity_attack).toBe(0); // no group named
+  });
+
   it('flags a call to get rid of a group without blocking it, and reads "no <group>" as no one', () => {
     const rid = scanToxicity('We must get rid of all the immigrants.').scores.identity_attack;
     expect(rid).toBeGreaterThanOrEqual(0.5);

@@ -289,6 +289,7 @@ export class ToxicityScanner {
   private sawGroup: boolean = false;
   /** A group was named as the victim of violence reported in the past ("Jews were murdered"). */
   private groupVictim: boolean = false;
+  private groupAt: number = -1; // the last word naming a group (`theyGroup`)
   private counter = new CounterSpeech<Hit>();
   private insultWord: number = 0; // strongest insult word seen, aimed or not
   private ended: boolean = false;
@@ -358,6 +359,7 @@ export class ToxicityScanner {
     this.spans = [];
     this.sawGroup = false;
     this.groupVictim = false;
+    this.groupAt = -1;
     this.counter.reset();
     this.insultWord = 0;
     this.ended = false;
@@ -1160,6 +1162,7 @@ export class ToxicityScanner {
       this.sawGroup = true;
       this.counter.group(this.hCount);
     }
+    if (roles & (R.GROUP | R.SLUR | R.PERSON) && this.groupName(e, roles) > 0) this.groupAt = this.hCount;
     if (roles & R.SLUR) this.hit('identity_attack', e.slur, start, end, base, SLUR_WHY);
     if (roles & R.INSULT) {
       this.insultWord = Math.max(this.insultWord, e.insult);
@@ -1174,7 +1177,11 @@ export class ToxicityScanner {
           this.hit('identity_attack', 0.5 + 0.4 * e.insult, this.startAt(g), end, base, 'group called an insult');
         } else {
           const t = this.find(R.THIRD, filler, 4, 1);
-          if (t > 0 && this.find(R.BE, filler, t, 1) > 0)
+          const said = t > 0 && this.find(R.BE, filler, t, 1) > 0;
+          if (said && this.theyGroup(t)) {
+            this.hit('insult', 0.4 + 0.4 * e.insult, this.startAt(t), end, base, 'insult aimed at a group');
+            this.hit('identity_attack', 0.5 + 0.4 * e.insult, this.startAt(t), end, base, 'group called an insult');
+          } else if (said)
             this.hit('insult', 0.4 + 0.4 * e.insult, this.startAt(t), end, base, 'insult aimed at a person');
           else if ((this.wordAt(1) === 'a' || this.wordAt(1) === 'an') && this.wordAt(2) === 'what')
             this.hit('insult', 0.4 + 0.5 * e.insult, this.startAt(2), end, base, 'insult aimed at a person');
@@ -1249,7 +1256,12 @@ export class ToxicityScanner {
     if ((w === 'human' || w === 'humans' || w === 'people') && this.roleAt(1) > 0 && this.roleAt(1) & R.NEG)
       this.notHuman(w, end);
     if (roles & R.DEHUMAN) {
-      const g = this.find(R.GROUP | R.SLUR, R.BE | R.FILLER | R.ALL | R.PROF | R.INSULT | R.PERSON, 4, 1); // "gay people are …"
+      const between = R.BE | R.FILLER | R.ALL | R.PROF | R.INSULT | R.PERSON;
+      let g = this.find(R.GROUP | R.SLUR, between, 4, 1); // "gay people are …"
+      if (g < 0) {
+        const t = this.find(R.THIRD, between, 4, 1);
+        if (t > 0 && this.theyGroup(t)) g = t;
+      }
       if (g > 0)
         this.hit(
           'identity_attack',
@@ -1465,6 +1477,15 @@ export class ToxicityScanner {
         `${this.wordAt(k) ?? ''} … not ${w}`,
         'group called not human',
       );
+  }
+
+  /**
+   * Whether word k back is "they" for a group named within the last {@link WINDOW} words: "My
+   * neighbours are Muslims. They are all animals.", "If you ask me about women, they are scum".
+   */
+  private theyGroup(k: number): boolean {
+    const w = this.wordAt(k);
+    return (w === 'they' || w === 'theyre') && this.groupAt >= 0 && this.hCount - this.groupAt <= WINDOW;
   }
 
   /**
