@@ -196,6 +196,22 @@ describe('categories', () => {
     expect(scanToxicity('They are idiots.').scores.identity_attack).toBe(0); // no group named
   });
 
+  it('reads a group called a disease, "nothing but animals" and "I can\'t stand <group>"', () => {
+    for (const text of [
+      'Muslims are a cancer on this country.',
+      'Women are nothing but animals.',
+      'I really cannot stand immigrants.',
+      'The world would be better off without gay people.',
+    ])
+      expect(scanToxicity(text).scores.identity_attack, text).toBeGreaterThanOrEqual(0.75);
+    for (const text of [
+      'Women get cancer more often than men think.',
+      'Obesity in women is a disease.',
+      'I can stand women.',
+    ])
+      expect(scanToxicity(text).scores.identity_attack, text).toBeLessThan(0.5);
+  });
+
   it('flags a call to get rid of a group without blocking it, and reads "no <group>" as no one', () => {
     const rid = scanToxicity('We must get rid of all the immigrants.').scores.identity_attack;
     expect(rid).toBeGreaterThanOrEqual(0.5);

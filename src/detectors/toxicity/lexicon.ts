@@ -257,7 +257,7 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
     0,
     0,
     0,
-    'a an the such so one some total complete absolute real fat little big damn really fucking stupid dumb ugly lazy worthless pathetic disgusting dirty filthy',
+    'a an the such so one some total complete absolute real fat little big damn really fucking stupid dumb ugly lazy worthless pathetic disgusting dirty filthy nothing',
   ],
   ['HOPE', 0, 0, 0, 'hope wish pray'],
   ['LOATHE', 0, 0, 0, 'hate despise detest loathe abhor'],
@@ -280,7 +280,20 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
 ];
 
 /** Words with no role of their own that patterns look for by spelling. */
-const TRIGGER_WORDS = new Set(['off', 'up', 'fire', 'live', 'bleach', 'country', 'suck', 'sucks', 'human']);
+const TRIGGER_WORDS = new Set([
+  'off',
+  'up',
+  'fire',
+  'live',
+  'bleach',
+  'country',
+  'suck',
+  'sucks',
+  'human',
+  'cancer',
+  'plague',
+  'disease',
+]);
 const TRIGGER_ROLES =
   R.PROF |
   R.GROUP |
@@ -330,6 +343,13 @@ export const PATTERN_WORDS = [
   'out',
   'wipe',
   'rid',
+  'without',
+  'better',
+  'stand',
+  'cannot',
+  'cant',
+  'plague',
+  'disease',
   'van',
   'maine',
   'process',

@@ -75,6 +75,9 @@ const SPEECH_ROLES = R.REPORT | R.DENOUNCE;
  */
 const disguisable = (e: LexEntry): boolean => (e.roles & SPEECH_ROLES) === 0 || (e.roles & ~SPEECH_ROLES) !== 0;
 
+/** "I can't stand …" (not negations for the other rules: "you can't trust these hoes" is still abuse). */
+const CANNOT = new Set(['cannot', 'cant']);
+
 /** Words before a singular that make it one person (each a listed word, so the history keeps it). */
 const ONE_OF = new Set(['the', 'his', 'her', 'my', 'your', 'our', 'their']);
 
@@ -1253,6 +1256,7 @@ export class ToxicityScanner {
     }
 
     // Identity attacks by pattern.
+    if (w === 'cancer' || w === 'plague' || w === 'disease') this.groupIsDisease(w, end);
     if ((w === 'human' || w === 'humans' || w === 'people') && this.roleAt(1) > 0 && this.roleAt(1) & R.NEG)
       this.notHuman(w, end);
     if (roles & R.DEHUMAN) {
@@ -1509,8 +1513,11 @@ export class ToxicityScanner {
     if (!group && !(roles & R.SECOND)) return;
     while (verb <= 3 && this.roleAt(verb) > 0 && this.roleAt(verb) & (R.ALL | R.FILLER)) verb++; // "all the", "those"
     const r = this.roleAt(verb);
-    if (r <= 0 || !(r & R.LOATHE)) return;
-    const k = this.find(R.FIRST, ANY_ROLE, verb + 3, 3, verb + 1);
+    // "I can't stand <group>": the negated verb is the hatred.
+    const cannotStand = this.wordAt(verb) === 'stand' && CANNOT.has(this.wordAt(verb + 1) ?? '');
+    if (!cannotStand && (r <= 0 || !(r & R.LOATHE))) return;
+    const from = cannotStand ? verb + 2 : verb + 1;
+    const k = this.find(R.FIRST, ANY_ROLE, from + 2, 3, from);
     if (k < 0) return;
     const name = named === 2 ? `${this.wordAt(1) ?? ''} ${e.word}` : e.word;
     const match = `${this.wordAt(k) ?? ''} ${this.wordAt(verb) ?? ''} ${name}`;
@@ -1530,7 +1537,18 @@ export class ToxicityScanner {
   }
 
   /**
-   * "get rid of (all the) <group>": a call to remove a group, 0.75 (flagged, not blocked by itself:
+   * "<group> are a cancer", "Muslims are a plague": a group called a disease, as the subject that opens
+   * the sentence ("obesity in women is a disease", "women get cancer" are not).
+   */
+  private groupIsDisease(w: string, end: number): void {
+    const g = this.find(R.GROUP | R.SLUR, R.BE | R.FILLER | R.ALL | R.PERSON, 4, 0);
+    if (g < 0 || this.find(R.BE, R.FILLER | R.ALL, g, 0) < 0) return;
+    for (let k = g + 1; k <= this.sentLen; k++) if (!(this.roleAt(k) > 0 && this.roleAt(k) & R.ALL)) return;
+    this.hit('identity_attack', 0.85, this.startAt(g), end, `${this.wordAt(g) ?? ''} … ${w}`, 'group called a disease');
+  }
+
+  /**
+   * "get rid of (all the) <group>", "better off without <group>": a call to remove a group, 0.75 (flagged, not blocked by itself:
    * history answers report it, "the regime wanted to get rid of Jews").
    */
   private riddance(e: LexEntry, roles: number, end: number): void {
@@ -1538,6 +1556,12 @@ export class ToxicityScanner {
     if (named === 0) return;
     let k = named;
     while (k <= named + 2 && this.roleAt(k) > 0 && this.roleAt(k) & (R.ALL | R.FILLER)) k++;
+    const without = this.wordAt(k) === 'without' && this.wordAt(k + 1) === 'off' && this.wordAt(k + 2) === 'better';
+    if (without) {
+      const match = `better off without ${named === 2 ? `${this.wordAt(1) ?? ''} ` : ''}${e.word}`;
+      this.hit('identity_attack', 0.75, this.startAt(k + 2), end, match, 'wishing a group gone');
+      return;
+    }
     if (this.wordAt(k) !== 'of' || this.wordAt(k + 1) !== 'rid') return;
     this.hit(
       'identity_attack',
