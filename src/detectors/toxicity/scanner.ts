@@ -1266,6 +1266,8 @@ export class ToxicityScanner {
         const t = this.find(R.THIRD, between, 4, 1);
         if (t > 0 && this.theyGroup(t)) g = t;
       }
+      // "Asian animals", "African animals" are animals from somewhere; "Muslims are animals" is not.
+      if (g === 1 && w === 'animals') g = -1;
       if (g > 0)
         this.hit(
           'identity_attack',
