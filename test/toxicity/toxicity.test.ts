@@ -208,6 +208,7 @@ describe('categories', () => {
       'Women get cancer more often than men think.',
       'Obesity in women is a disease.',
       'I can stand women.',
+      '**Asian animals:** a diverse group of animals from Asia.',
     ])
       expect(scanToxicity(text).scores.identity_attack, text).toBeLessThan(0.5);
   });
