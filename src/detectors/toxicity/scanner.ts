@@ -1333,8 +1333,11 @@ export class ToxicityScanner {
     for (let k = from; k <= to; k++) {
       const r = this.roleAt(k);
       if (r < 0 || r & R.NEG) return -1;
-      if (r & (R.SECOND | R.GROUP | R.THIRD | R.PERSON | R.SLUR))
-        return this.roleAt(k + 1) > 0 && this.roleAt(k + 1) & R.NEG ? -1 : k;
+      if (r & (R.SECOND | R.GROUP | R.THIRD | R.PERSON | R.SLUR)) {
+        let j = k + 1; // past the rest of the name: "no trans people"
+        while (this.roleAt(j) > 0 && this.roleAt(j) & R.GROUP) j++;
+        return this.roleAt(j) > 0 && this.roleAt(j) & R.NEG ? -1 : k;
+      }
     }
     return -1;
   }
