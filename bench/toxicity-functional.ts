@@ -1,13 +1,21 @@
 /**
- * Toxicity: the functional suite (test/toxicity/functional-cases.ts, our own cases on the HateCheck
- * taxonomy of Röttger et al., ACL 2021). Accuracy per functionality of `toxicity()` with its
- * default thresholds (flagged or not, against each case's `flag`), next to @2toad/profanity.
+ * Toxicity: the functional suites (test/toxicity/functional-cases.ts, our own cases on the HateCheck
+ * taxonomy of Röttger et al., ACL 2021, and functional-cases-b.ts, suite B on the same taxonomy,
+ * written blind to the detector's rules after they were written). Accuracy per functionality of
+ * `toxicity()` with its default thresholds (flagged or not, against each case's `flag`), next to
+ * @2toad/profanity.
  *
  *   npx tsx bench/toxicity-functional.ts    # also the last part of `npm run eval:toxicity`
  *
  * Writes the `toxicity-functional` section of bench/RESULTS.md.
  */
-import { FUNCTIONALITIES, functionalCases } from '../test/toxicity/functional-cases.js';
+import { FUNCTIONALITIES_B, functionalCasesB } from '../test/toxicity/functional-cases-b.js';
+import {
+  type FunctionalCase,
+  type Functionality,
+  FUNCTIONALITIES,
+  functionalCases,
+} from '../test/toxicity/functional-cases.js';
 import { machineLine, writeSection } from './results-file.js';
 import { type Candidate, f3, lexicons, ours } from './toxicity-candidates.js';
 
@@ -19,6 +27,25 @@ const line = (s = ''): void => {
   process.stdout.write(s + '\n');
 };
 
+/** One row per functionality and the overall: share of cases each candidate gets right. */
+function table(functionalities: readonly Functionality[], cases: readonly FunctionalCase[]): void {
+  line('| functionality | label | cases | ours | @2toad/profanity |');
+  line('|---|---|---|---|---|');
+  let right = 0;
+  let rightToad = 0;
+  for (const f of functionalities) {
+    const mine = cases.filter((c) => c.id === f.id);
+    const a = mine.filter((c) => ours.flag(c.text) === c.flag).length;
+    const b = mine.filter((c) => toad.flag(c.text) === c.flag).length;
+    right += a;
+    rightToad += b;
+    line(
+      `| ${f.id} ${f.name} | ${f.hateful ? 'hateful' : 'not hateful'}${f.flag !== undefined && f.flag !== f.hateful ? ' (flag)' : ''} | ${mine.length} | ${f3(a / mine.length)} | ${f3(b / mine.length)} |`,
+    );
+  }
+  line(`| all | | ${cases.length} | ${f3(right / cases.length)} | ${f3(rightToad / cases.length)} |`);
+}
+
 line('## Toxicity: functional suite (HateCheck taxonomy)');
 line();
 line('Written by `npx tsx bench/toxicity-functional.ts` (`npm run eval:toxicity` runs it last).');
@@ -28,19 +55,14 @@ line(
   `${cases.length} cases of our own (test/toxicity/functional-cases.ts) over the 29 functionalities of Röttger et al., "HateCheck" (ACL 2021), 7 groups; never used for training or calibration. Accuracy = share of cases where \`toxicity()\` with the default thresholds flags exactly the cases it should (hateful ones; for F23 also abuse aimed at the reader).`,
 );
 line();
-line('| functionality | label | cases | ours | @2toad/profanity |');
-line('|---|---|---|---|---|');
-let right = 0;
-let rightToad = 0;
-for (const f of FUNCTIONALITIES) {
-  const mine = cases.filter((c) => c.id === f.id);
-  const a = mine.filter((c) => ours.flag(c.text) === c.flag).length;
-  const b = mine.filter((c) => toad.flag(c.text) === c.flag).length;
-  right += a;
-  rightToad += b;
-  line(
-    `| ${f.id} ${f.name} | ${f.hateful ? 'hateful' : 'not hateful'}${f.flag !== undefined && f.flag !== f.hateful ? ' (flag)' : ''} | ${mine.length} | ${f3(a / mine.length)} | ${f3(b / mine.length)} |`,
-  );
-}
-line(`| all | | ${cases.length} | ${f3(right / cases.length)} | ${f3(rightToad / cases.length)} |`);
+table(FUNCTIONALITIES, cases);
+const casesB = functionalCasesB();
+line();
+line('### Suite B: written blind to the rules, after the rules');
+line();
+line(
+  `${casesB.length} further cases (test/toxicity/functional-cases-b.ts) on the same 29 functionalities and 7 groups, written on 2026-12-06 from the paper's descriptions by an author who had not read the detector, its docs or suite A's templates, after the rules were written from suite A's misses. Never used for training, calibration or rules, so this table, not the one above, estimates accuracy on phrasings nobody tuned to.`,
+);
+line();
+table(FUNCTIONALITIES_B, casesB);
 writeSection('toxicity-functional', out.join('\n'));

@@ -269,10 +269,10 @@ export const FUNCTIONALITIES: readonly Functionality[] = [
 
 const capitalise = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
-/** Every case: each template once per group (once if it names none). */
-export function functionalCases(): FunctionalCase[] {
+/** Every case of a suite: each template once per group (once if it names none). */
+export function expandCases(functionalities: readonly Functionality[]): FunctionalCase[] {
   const out: FunctionalCase[] = [];
-  for (const f of FUNCTIONALITIES) {
+  for (const f of functionalities) {
     for (const t of f.templates) {
       const groups = t.includes('{G}') || t.includes('{a}') ? GROUPS : [['', ''] as const];
       for (const [plural, one] of groups) {
@@ -283,4 +283,9 @@ export function functionalCases(): FunctionalCase[] {
     }
   }
   return out;
+}
+
+/** Every case of this suite (suite A). */
+export function functionalCases(): FunctionalCase[] {
+  return expandCases(FUNCTIONALITIES);
 }
