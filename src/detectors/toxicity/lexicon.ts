@@ -261,7 +261,7 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
   ],
   ['HOPE', 0, 0, 0, 'hope wish pray'],
   ['LOATHE', 0, 0, 0, 'hate despise detest loathe abhor'],
-  // Counter-speech: hate quoted or referred to in order to denounce it (scanner.ts `counterSpeech`).
+  // Counter-speech: hate quoted or referred to in order to denounce it (counter-speech.ts).
   [
     'REPORT',
     0,

@@ -1602,7 +1602,7 @@ export class ToxicityScanner {
 
   /**
    * Violence a group suffered, reported ("Jews were murdered", `violenceSuffered`), or hate quoted
-   * to denounce it (`counterSpeech`): the model reads these words as it reads hate, so both its
+   * to denounce it (counter-speech.ts): the model reads these words as it reads hate, so both its
    * heads count half.
    */
   private modelHalved(): boolean {
