@@ -1,28 +1,13 @@
 /**
- * Counter-speech: hate about a group quoted or referred to in order to speak against it. "Calling
- * gay people vermin is dehumanising", "It is not okay to say that women are animals", "Saying
- * "Muslims are scum" is hateful and wrong", "the stereotype that immigrants are criminals". An
- * assistant that explains why a statement is hateful must not be counted as hateful.
- *
- * A report word (lexicon role REPORT: "saying", "calling", "the claim", "the stereotype") opens a
- * region of {@link REGION} words, closed early by a comma or the end of the sentence. What the
- * rules find said of a group there, and the group named there, is denounced when a denouncing word
- * (role DENOUNCE: "wrong", "hateful", "stop", "not okay") stands within {@link NEAR} words of it,
- * before the report word or after the hate, in the same sentence. Abuse aimed at the reader and
- * slurs are never excused ("stop being a …"); that choice is the scanner's (`excuse`).
- *
- * Measured on the training sources before the limits were set: with the region running to the end
- * of the sentence and the denouncing word anywhere in it, 135 rows lost a rule flag, most of them
- * abuse ("stop calling her a …", "i can say … on here"), since social media uses these words too.
- *
- * A report word in the past that gives someone else's words or beliefs ("Nazi propaganda portrayed
- * Jews as vermin", "slave owners claimed that …", "many believed women were inferior": history
- * answers) is attributed: what it introduces still counts, but less (the scanner's ATTRIBUTED), so
- * such a report is flagged, not blocked. Not when the speaker is in the sentence before it ("we
- * always said …").
- *
- * Word indices are the scanner's word count; state is bounded but for the pending hits of one
- * sentence's region, so chunked scanning equals whole scanning.
+ * Counter-speech: hate about a group quoted or referred to in order to speak against it ("Calling gay
+ * people vermin is dehumanising", "It is not okay to say that women are animals"). A report word
+ * (lexicon role REPORT) opens a region of {@link REGION} words, closed early by a comma or the
+ * sentence's end; what the rules find there of a group is denounced when a denouncing word (role
+ * DENOUNCE) stands within {@link NEAR} words of it in the same sentence, before the report word or
+ * after the hate. A report word in the past with no first person before it gives someone else's
+ * words ("Nazi propaganda portrayed Jews as vermin"): attributed, it counts less (flagged, not
+ * blocked). What is excused and by how much is the scanner's (`excuse`). Why the limits:
+ * docs/detectors/toxicity.md, Limitations. State is per sentence, so chunked equals whole.
  */
 
 /** Words after a report word that it introduces ("say that women are animals"). */
