@@ -7,7 +7,9 @@
  *
  * Not used for training or calibration: the model never saw these cases (nothing in
  * scripts/train-toxicity.ts reads this file), so the accuracy reported on them is out of
- * distribution for the model. The rules (lexicon and patterns) were written before this suite.
+ * distribution for the model. Issue 14's later rules ("I hate …", counter-speech, "get rid of", a group
+ * called a disease, "they" after a group, slur homonyms …) were written from this suite's failing
+ * cases, so it is in-distribution for them: functional-cases-b.ts, written blind, is the estimate.
  *
  * `hateful` is the taxonomy's label. `flag` is what `toxicity()` should do with its default
  * thresholds: the same as `hateful` except for abuse aimed at the reader (F23), which the detector
