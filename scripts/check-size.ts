@@ -17,10 +17,10 @@
  *    1 byte: the next addition to the guard's path should first load telemetry only when
  *    configured (≈ 13 kB), which would also meet the 80 kB target (not yet met).
  * 2. `npm pack`: the tarball. Limit 800 kB. The toxicity weights must be in exactly one file of it,
- *    and no source map may carry sourcesContent. 798.4 kB since issue 14's last round (788.5 before: the
- *    scanner's new rules, in both formats and their maps, and the blind functional suite's table in
- *    bench/RESULTS.md). The next addition needs a decision first; the largest parts that are not code:
- *    source maps ≈ 130 kB and declaration files ≈ 104 kB (the `.d.cts` repeat the `.d.ts`), gzipped.
+ *    and it ships no source maps. 798.4 kB after issue 14's third round, with maps (without
+ *    sourcesContent: they pointed at src/, which is not shipped); the fourth round's rules and the
+ *    HolisticBias table took it to 801.2 kB, so the maps (≈ 122 kB gzipped) went. The largest part
+ *    that is not code: declaration files ≈ 100 kB (the `.d.cts` repeat the `.d.ts`), gzipped.
  *
  * Prints the numbers, the machine and Node version, and the largest parts of the bundle; exits 1
  * when a limit or a check fails. kB = 1000 bytes, as npm prints them.
@@ -133,15 +133,6 @@ function filesWithWeights(files: PackResult['files']): string[] {
   return files.filter((f) => readFileSync(join(root, f.path), 'latin1').includes(slice)).map((f) => f.path);
 }
 
-function mapsWithSources(files: PackResult['files']): string[] {
-  return files
-    .filter((f) => f.path.endsWith('.map'))
-    .filter((f) => {
-      const map = JSON.parse(readFileSync(join(root, f.path), 'utf8')) as { sourcesContent?: unknown[] };
-      return Array.isArray(map.sourcesContent) && map.sourcesContent.some((s) => typeof s === 'string');
-    })
-    .map((f) => f.path);
-}
 
 async function main(): Promise<number> {
   if (!existsSync(join(root, 'dist/index.js'))) {
@@ -177,8 +168,8 @@ async function main(): Promise<number> {
   const weights = filesWithWeights(packed.files);
   console.log(`  toxicity weights in: ${weights.join(', ') || 'no file'}`);
   if (weights.length !== 1) failures.push(`the weights must be in exactly one packed file (found ${weights.length})`);
-  const withSources = mapsWithSources(packed.files);
-  if (withSources.length > 0) failures.push(`source maps with sourcesContent: ${withSources.join(', ')}`);
+  const maps = packed.files.filter((f) => f.path.endsWith('.map')).map((f) => f.path);
+  if (maps.length > 0) failures.push(`source maps in the tarball: ${maps.join(', ')}`);
 
   if (failures.length === 0) {
     console.log('\ncheck-size: ok');
