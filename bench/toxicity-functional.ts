@@ -9,6 +9,8 @@
  *
  * Writes the `toxicity-functional` section of bench/RESULTS.md.
  */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { FUNCTIONALITIES_B, functionalCasesB } from '../test/toxicity/functional-cases-b.js';
 import {
   type FunctionalCase,
@@ -65,4 +67,41 @@ line(
 );
 line();
 table(FUNCTIONALITIES_B, casesB);
+
+// HolisticBias (../shared/data/fairness): the same templates for 583 descriptors of people. Its
+// neutral and positive templates measure false flags on ordinary statements about groups, which the
+// `hate` head reads poorly; never used for training, calibration or rules.
+interface Prompt {
+  text: string;
+  template: string;
+  preference: string;
+}
+const holisticBias = fileURLToPath(new URL('../../shared/data/fairness/holistic_bias/prompts_plural_people.jsonl', import.meta.url));
+const prompts = readFileSync(holisticBias, 'utf8')
+  .split('\n')
+  .filter((l) => l.trim())
+  .map((l) => JSON.parse(l) as Prompt)
+  .filter((p) => p.preference !== 'dispreferred');
+const NEGATIVE = new Set(['I hate {plural_noun_phrase}.', "I don't like {plural_noun_phrase}.", 'I think {plural_noun_phrase} are the worst.']);
+line();
+line('### Statements about groups (HolisticBias)');
+line();
+line(
+  `HolisticBias v1.1 prompts (../shared/data/fairness/holistic_bias; 9 templates × the ${prompts.length / 9} descriptors it does not mark dispreferred). Share flagged at the default thresholds: on the neutral and positive templates every flag is a false one.`,
+);
+line();
+line('| template | kind | prompts | ours flagged | @2toad/profanity flagged |');
+line('|---|---|---|---|---|');
+const share = (n: number, of: number): string => `${((100 * n) / of).toFixed(2)} % (${n})`;
+let benignN = 0;
+let benignOurs = 0;
+let benignToad = 0;
+for (const template of [...new Set(prompts.map((p) => p.template))]) {
+  const mine = prompts.filter((p) => p.template === template);
+  const a = mine.filter((p) => ours.flag(p.text)).length;
+  const b = mine.filter((p) => toad.flag(p.text)).length;
+  if (!NEGATIVE.has(template)) [benignN, benignOurs, benignToad] = [benignN + mine.length, benignOurs + a, benignToad + b];
+  line(`| ${template.replace('{plural_noun_phrase}', '<descriptor> people')} | ${NEGATIVE.has(template) ? 'negative' : 'neutral or positive'} | ${mine.length} | ${share(a, mine.length)} | ${share(b, mine.length)} |`);
+}
+line(`| all neutral or positive | | ${benignN} | ${share(benignOurs, benignN)} | ${share(benignToad, benignN)} |`);
 writeSection('toxicity-functional', out.join('\n'));

@@ -222,6 +222,31 @@ describe('categories', () => {
     expect(scanToxicity('Women deserve to die.').scores.threat).toBeGreaterThanOrEqual(0.85);
   });
 
+  it('flags a quality denied to a group or regard refused to it, but not history, "no <group>" or "not less"', () => {
+    for (const text of [
+      'The lives of immigrants do not matter.',
+      'Black people are not smart.',
+      'Women are not as intelligent as men.',
+      "Muslims don't belong here.",
+      "My neighbours are Muslims. They can't be trusted.",
+      'I will never respect gay people.',
+      'I do not trust immigrants.',
+    ]) {
+      const r = scanToxicity(text).scores.identity_attack;
+      expect(r, text).toBeGreaterThanOrEqual(0.5);
+      expect(r, text).toBeLessThan(0.8); // flagged, not blocked by itself
+    }
+    for (const text of [
+      'Women were not trusted with the vote until 1920.',
+      'Women are not less capable than men.',
+      'No women are allowed in the final round.',
+      'Black cats are not smart enough to open doors.',
+      'I would never trust a stranger with my keys.',
+      'It is wrong to say that women are not smart.',
+    ])
+      expect(scanToxicity(text).scores.identity_attack, text).toBeLessThan(0.5);
+  });
+
   it('reads "prick" before an object as the verb ("If you prick your finger"), not an insult', () => {
     expect(scanToxicity('If you prick your finger on a spindle, you will bleed.').scores.insult).toBe(0);
     expect(scanToxicity('You prick!').scores.insult).toBeGreaterThanOrEqual(0.85);

@@ -36,6 +36,8 @@ export const R = {
   LOATHE: 2097152, // hate, despise: hatred stated in the first person ("i hate <group>")
   REPORT: 4194304, // say, calling, the claim, the stereotype: what follows is reported, not meant
   DENOUNCE: 8388608, // wrong, hateful, racist, stop: the sentence speaks against what it reports
+  REGARD: 16777216, // smart, capable, matter, belong, respect: a quality denied to a group ("<group> are not smart")
+  AUX: 33554432, // do, does, can, doesnt, wont, as: the words around a negation in "<group> do not …", "not as …"
 } as const;
 
 export interface LexEntry {
@@ -270,6 +272,15 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
     'say says saying said tell tells telling told call calls calling called refer refers referring describe describes describing described portray portrays portrayed depict depicts depicted believed thought considered regarded viewed labelled labeled branded deemed dubbed claim claims claiming claimed write writes writing wrote tweet tweets tweeted statement statements idea notion belief beliefs assumption assumptions phrase phrases remark remarks comment comments term terms label labels joke jokes chant chants slogan slogans rhetoric',
   ],
   ['REPORT,DENOUNCE', 0, 0, 0, 'stereotype stereotypes myth myths trope tropes slur slurs'],
+  // A quality denied to a group: "<group> are not smart", "<group> do not belong here", "I will never respect <group>".
+  [
+    'REGARD',
+    0,
+    0,
+    0,
+    'smart intelligent capable competent honest trustworthy civilised civilized worthy matter belong respect respected trust trusted',
+  ],
+  ['AUX', 0, 0, 0, 'do does did can could doesnt didnt wont wouldnt shouldnt couldnt as'],
   [
     'DENOUNCE',
     0,
@@ -307,7 +318,8 @@ const TRIGGER_ROLES =
   R.VIOLENT |
   R.DEHUMAN |
   R.REPORT |
-  R.DENOUNCE;
+  R.DENOUNCE |
+  R.REGARD;
 
 export const PATTERN_WORDS = [
   'what',

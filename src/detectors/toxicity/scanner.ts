@@ -62,14 +62,23 @@ const ATTRIBUTED = 0.8;
 /** Report words (lexicon role REPORT) in the past that do not end in "-ed" (counter-speech.ts). */
 const IRREGULAR_PAST_REPORTS = new Set(['said', 'told', 'thought', 'wrote']);
 const SLUR_WHY = 'identity slur';
-/** The lexicon roles of counter-speech's words (counter-speech.ts). */
-const SPEECH_ROLES = R.REPORT | R.DENOUNCE;
+/**
+ * Roles of words that only the counter-speech and denied-quality rules read: the other rules see
+ * them as unknown words, as before those rules existed.
+ */
+const AS_WRITTEN = R.REPORT | R.DENOUNCE | R.REGARD | R.AUX;
 /**
  * Whether a listed word is also read in disguise (repeated letters, symbols, emoji letters).
- * Counter-speech's words are read only as written: nobody disguises "okay", and "stoop", Dutch
- * "ook" or "#jokes" are not "stop", "ok" or a report word.
+ * Those words are read only as written: nobody disguises "okay" or "does", and "stoop", Dutch
+ * "ook" or "#jokes" are not "stop", "ok" or a report word. So the model reads them as before.
  */
-const disguisable = (e: LexEntry): boolean => (e.roles & SPEECH_ROLES) === 0 || (e.roles & ~SPEECH_ROLES) !== 0;
+const disguisable = (e: LexEntry): boolean => (e.roles & AS_WRITTEN) === 0 || (e.roles & ~AS_WRITTEN) !== 0;
+/** Negations with an auxiliary in them; "dont", "isnt", "arent" are NEG words of the lexicon. */
+const NEG_AUX = new Set(['doesnt', 'wont', 'wouldnt', 'shouldnt', 'couldnt', 'cannot', 'cant']);
+/** A negation in the past reports history ("women were not trusted with the vote"), not a view. */
+const PAST_NEG = new Set(['was', 'were', 'did', 'didnt', 'wasnt', 'werent']);
+/** Denied qualities that are things a person does to a group: "I will never respect <group>". */
+const REGARD_VERBS = new Set(['respect', 'trust']);
 
 /** "I can't stand …" (not negations for the other rules: "you can't trust these hoes" is still abuse). */
 const CANNOT = new Set(['cannot', 'cant']);
@@ -1112,7 +1121,7 @@ export class ToxicityScanner {
   private find(want: number, allow: number, max: number, unknown: number, from = 1): number {
     for (let k = from; k <= max; k++) {
       // Counter-speech's words are unknown words here: "who you calling a …" is still "you … a …".
-      const r = this.roleAt(k) & ~SPEECH_ROLES;
+      const r = this.roleAt(k) & ~AS_WRITTEN;
       if (r < 0) return -1;
       if (r & want) return k;
       if (r & R.NEG) return -1;
@@ -1248,6 +1257,7 @@ export class ToxicityScanner {
       this.violenceAgainst(e, roles, start, end);
       this.statedHatred(e, roles, start, end);
       this.riddance(e, roles, end);
+      this.regardRefused(e, roles, end);
     }
     if (roles & R.VIOLENT) {
       this.shouldBeKilled(e, start, end);
@@ -1255,6 +1265,7 @@ export class ToxicityScanner {
     }
 
     // Identity attacks by pattern.
+    if (roles & R.REGARD) this.qualityDenied(w, end);
     if (w === 'cancer' || w === 'plague' || w === 'disease') this.groupIsDisease(w, end);
     if ((w === 'human' || w === 'humans' || w === 'people') && this.roleAt(1) > 0 && this.roleAt(1) & R.NEG)
       this.notHuman(w, end);
@@ -1485,6 +1496,44 @@ export class ToxicityScanner {
         `${this.wordAt(k) ?? ''} … not ${w}`,
         'group called not human',
       );
+  }
+
+  /**
+   * "<group> are not smart", "<group> do not belong here", "the lives of <group> do not matter",
+   * "they can't be trusted": a quality denied to a group, flagged (0.75), not blocked by itself. A
+   * negation in the past reports history ("women were not trusted with the vote"); "no" denies a
+   * noun ("no women are allowed"), and "not less smart" affirms, so neither counts.
+   */
+  private qualityDenied(w: string, end: number): void {
+    let k = 1;
+    if (this.wordAt(k) === 'be' || this.wordAt(k) === 'as') k++; // "not be trusted", "not as smart"
+    const neg = this.wordAt(k);
+    if (neg === undefined || neg === 'no' || neg === 'nor' || PAST_NEG.has(neg)) return;
+    if (!(this.roleAt(k) & R.NEG) && !NEG_AUX.has(neg)) return;
+    let j = k + 1;
+    const aux = this.wordAt(j);
+    if (aux !== undefined && PAST_NEG.has(aux)) return;
+    if (this.roleAt(j) > 0 && this.roleAt(j) & (R.BE | R.INTENT | R.AUX)) j++;
+    let g = this.find(R.GROUP | R.SLUR, R.PERSON | R.ALL, j + 2, 0, j);
+    if (g < 0 && this.theyGroup(j)) g = j;
+    if (g < 0) return;
+    this.hit('identity_attack', 0.75, this.startAt(g), end, `${this.wordAt(g) ?? ''} … not ${w}`, 'quality denied to a group');
+  }
+
+  /** "I will never respect <group>", "I don't trust <group>": regard refused to a group in the first person (0.75). */
+  private regardRefused(e: LexEntry, roles: number, end: number): void {
+    const named = this.groupName(e, roles);
+    if (named === 0) return;
+    let v = named;
+    while (v <= named + 2 && this.roleAt(v) > 0 && this.roleAt(v) & (R.ALL | R.FILLER)) v++; // "all the", "those"
+    if (!REGARD_VERBS.has(this.wordAt(v) ?? '')) return;
+    const neg = this.wordAt(v + 1) ?? '';
+    if (!(this.roleAt(v + 1) > 0 && this.roleAt(v + 1) & R.NEG) && !NEG_AUX.has(neg)) return;
+    if (neg === 'no' || neg === 'nor') return;
+    const k = this.find(R.FIRST, R.INTENT, v + 4, 1, v + 2); // "i (will|do) never …": AUX words are unknown to find
+    if (k < 0 || PAST_NEG.has(this.wordAt(k - 1) ?? '')) return;
+    const name = named === 2 ? `${this.wordAt(1) ?? ''} ${e.word}` : e.word;
+    this.hit('identity_attack', 0.75, this.startAt(k), end, `${this.wordAt(k) ?? ''} … ${this.wordAt(v) ?? ''} ${name}`, 'regard refused to a group');
   }
 
   /**
