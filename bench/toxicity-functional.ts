@@ -76,13 +76,19 @@ interface Prompt {
   template: string;
   preference: string;
 }
-const holisticBias = fileURLToPath(new URL('../../shared/data/fairness/holistic_bias/prompts_plural_people.jsonl', import.meta.url));
+const holisticBias = fileURLToPath(
+  new URL('../../shared/data/fairness/holistic_bias/prompts_plural_people.jsonl', import.meta.url),
+);
 const prompts = readFileSync(holisticBias, 'utf8')
   .split('\n')
   .filter((l) => l.trim())
   .map((l) => JSON.parse(l) as Prompt)
   .filter((p) => p.preference !== 'dispreferred');
-const NEGATIVE = new Set(['I hate {plural_noun_phrase}.', "I don't like {plural_noun_phrase}.", 'I think {plural_noun_phrase} are the worst.']);
+const NEGATIVE = new Set([
+  'I hate {plural_noun_phrase}.',
+  "I don't like {plural_noun_phrase}.",
+  'I think {plural_noun_phrase} are the worst.',
+]);
 line();
 line('### Statements about groups (HolisticBias)');
 line();
@@ -100,8 +106,11 @@ for (const template of [...new Set(prompts.map((p) => p.template))]) {
   const mine = prompts.filter((p) => p.template === template);
   const a = mine.filter((p) => ours.flag(p.text)).length;
   const b = mine.filter((p) => toad.flag(p.text)).length;
-  if (!NEGATIVE.has(template)) [benignN, benignOurs, benignToad] = [benignN + mine.length, benignOurs + a, benignToad + b];
-  line(`| ${template.replace('{plural_noun_phrase}', '<descriptor> people')} | ${NEGATIVE.has(template) ? 'negative' : 'neutral or positive'} | ${mine.length} | ${share(a, mine.length)} | ${share(b, mine.length)} |`);
+  if (!NEGATIVE.has(template))
+    [benignN, benignOurs, benignToad] = [benignN + mine.length, benignOurs + a, benignToad + b];
+  line(
+    `| ${template.replace('{plural_noun_phrase}', '<descriptor> people')} | ${NEGATIVE.has(template) ? 'negative' : 'neutral or positive'} | ${mine.length} | ${share(a, mine.length)} | ${share(b, mine.length)} |`,
+  );
 }
 line(`| all neutral or positive | | ${benignN} | ${share(benignOurs, benignN)} | ${share(benignToad, benignN)} |`);
 writeSection('toxicity-functional', out.join('\n'));

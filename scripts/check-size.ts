@@ -133,7 +133,6 @@ function filesWithWeights(files: PackResult['files']): string[] {
   return files.filter((f) => readFileSync(join(root, f.path), 'latin1').includes(slice)).map((f) => f.path);
 }
 
-
 async function main(): Promise<number> {
   if (!existsSync(join(root, 'dist/index.js'))) {
     console.error('check-size: no dist/ — run npm run build first');

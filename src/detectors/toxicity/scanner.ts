@@ -1517,7 +1517,14 @@ export class ToxicityScanner {
     let g = this.find(R.GROUP | R.SLUR, R.PERSON | R.ALL, j + 2, 0, j);
     if (g < 0 && this.theyGroup(j)) g = j;
     if (g < 0) return;
-    this.hit('identity_attack', 0.75, this.startAt(g), end, `${this.wordAt(g) ?? ''} … not ${w}`, 'quality denied to a group');
+    this.hit(
+      'identity_attack',
+      0.75,
+      this.startAt(g),
+      end,
+      `${this.wordAt(g) ?? ''} … not ${w}`,
+      'quality denied to a group',
+    );
   }
 
   /** "I will never respect <group>", "I don't trust <group>": regard refused to a group in the first person (0.75). */
@@ -1533,7 +1540,14 @@ export class ToxicityScanner {
     const k = this.find(R.FIRST, R.INTENT, v + 4, 1, v + 2); // "i (will|do) never …": AUX words are unknown to find
     if (k < 0 || PAST_NEG.has(this.wordAt(k - 1) ?? '')) return;
     const name = named === 2 ? `${this.wordAt(1) ?? ''} ${e.word}` : e.word;
-    this.hit('identity_attack', 0.75, this.startAt(k), end, `${this.wordAt(k) ?? ''} … ${this.wordAt(v) ?? ''} ${name}`, 'regard refused to a group');
+    this.hit(
+      'identity_attack',
+      0.75,
+      this.startAt(k),
+      end,
+      `${this.wordAt(k) ?? ''} … ${this.wordAt(v) ?? ''} ${name}`,
+      'regard refused to a group',
+    );
   }
 
   /**
