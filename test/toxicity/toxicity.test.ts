@@ -247,6 +247,21 @@ describe('categories', () => {
       expect(scanToxicity(text).scores.identity_attack, text).toBeLessThan(0.5);
   });
 
+  it('flags a derogatory attribute said of a whole group, but not in the past, negated or compared', () => {
+    for (const text of ['Mexicans are lazy.', 'All immigrants are criminals.', 'Disabled people are a burden.']) {
+      const r = scanToxicity(text).scores.identity_attack;
+      expect(r, text).toBeGreaterThanOrEqual(0.5);
+      expect(r, text).toBeLessThan(0.8); // flagged, not blocked by itself
+    }
+    for (const text of [
+      'Jews were portrayed as greedy in Nazi propaganda.',
+      'Immigrants are not criminals.',
+      'A study found that immigrants are less likely to be criminals.',
+      'Storms are violent in the tropics.',
+    ])
+      expect(scanToxicity(text).scores.identity_attack, text).toBeLessThan(0.5);
+  });
+
   it('reads "prick" before an object as the verb ("If you prick your finger"), not an insult', () => {
     expect(scanToxicity('If you prick your finger on a spindle, you will bleed.').scores.insult).toBe(0);
     expect(scanToxicity('You prick!').scores.insult).toBeGreaterThanOrEqual(0.85);

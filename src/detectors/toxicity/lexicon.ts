@@ -37,6 +37,7 @@ export const R = {
   REPORT: 4194304, // say, calling, the claim, the stereotype: what follows is reported, not meant
   DENOUNCE: 8388608, // wrong, hateful, racist, stop: the sentence speaks against what it reports
   REGARD: 16777216, // smart, capable, matter, belong, respect: a quality denied to a group ("<group> are not smart")
+  ATTRIBUTE: 67108864, // lazy, greedy, criminals, terrorists: a derogatory attribute ("<group> are lazy")
   AUX: 33554432, // do, does, can, doesnt, wont, as: the words around a negation in "<group> do not …", "not as …"
 } as const;
 
@@ -280,6 +281,15 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
     0,
     'smart intelligent capable competent honest trustworthy civilised civilized worthy matter belong respect respected trust trusted',
   ],
+  // Derogatory attributes and stereotypes said of a whole group ("<group> are lazy", "<group> are
+  // terrorists"): common stereotypes, written from general knowledge, not from any data set's rows.
+  [
+    'ATTRIBUTE',
+    0,
+    0,
+    0,
+    'lazy greedy violent dangerous evil dishonest deceitful untrustworthy primitive backward barbaric uncivilised uncivilized degenerate degenerates perverted perverts diseased ignorant inbred useless criminal criminals terrorists thieves rapists murderers pedophiles paedophiles predators liars cheats leeches freeloaders invaders burden threat menace',
+  ],
   ['AUX', 0, 0, 0, 'do does did can could doesnt didnt wont wouldnt shouldnt couldnt as'],
   [
     'DENOUNCE',
@@ -319,7 +329,8 @@ const TRIGGER_ROLES =
   R.DEHUMAN |
   R.REPORT |
   R.DENOUNCE |
-  R.REGARD;
+  R.REGARD |
+  R.ATTRIBUTE;
 
 export const PATTERN_WORDS = [
   'what',

@@ -66,7 +66,7 @@ const SLUR_WHY = 'identity slur';
  * Roles of words that only the counter-speech and denied-quality rules read: the other rules see
  * them as unknown words, as before those rules existed.
  */
-const AS_WRITTEN = R.REPORT | R.DENOUNCE | R.REGARD | R.AUX;
+const AS_WRITTEN = R.REPORT | R.DENOUNCE | R.REGARD | R.AUX | R.ATTRIBUTE;
 /**
  * Whether a listed word is also read in disguise (repeated letters, symbols, emoji letters).
  * Those words are read only as written: nobody disguises "okay" or "does", and "stoop", Dutch
@@ -1266,7 +1266,8 @@ export class ToxicityScanner {
 
     // Identity attacks by pattern.
     if (roles & R.REGARD) this.qualityDenied(w, end);
-    if (w === 'cancer' || w === 'plague' || w === 'disease') this.groupIsDisease(w, end);
+    if (roles & R.ATTRIBUTE) this.groupCalled(w, end, 0.75, 'derogatory attribute of a group');
+    if (w === 'cancer' || w === 'plague' || w === 'disease') this.groupCalled(w, end, 0.85, 'group called a disease');
     if ((w === 'human' || w === 'humans' || w === 'people') && this.roleAt(1) > 0 && this.roleAt(1) & R.NEG)
       this.notHuman(w, end);
     if (roles & R.DEHUMAN) {
@@ -1604,14 +1605,19 @@ export class ToxicityScanner {
   }
 
   /**
-   * "<group> are a cancer", "Muslims are a plague": a group called a disease, as the subject that opens
-   * the sentence ("obesity in women is a disease", "women get cancer" are not).
+   * "<group> are a cancer" (0.85), "<group> are lazy / terrorists / a burden" (0.75, flagged, not
+   * blocked by itself): a group called a disease or given a derogatory attribute, as the subject that
+   * opens the sentence, in the present. "Obesity in women is a disease", "women get cancer", "a study
+   * found that immigrants are less likely to be criminals", "Jews were portrayed as greedy" and
+   * "<group> are not violent" are not it.
    */
-  private groupIsDisease(w: string, end: number): void {
-    const g = this.find(R.GROUP | R.SLUR, R.BE | R.FILLER | R.ALL | R.PERSON, 4, 0);
-    if (g < 0 || this.find(R.BE, R.FILLER | R.ALL, g, 0) < 0) return;
+  private groupCalled(w: string, end: number, score: number, why: string): void {
+    const g = this.find(R.GROUP | R.SLUR, R.BE | R.FILLER | R.ALL | R.PERSON, 5, 0);
+    if (g < 0) return;
+    const be = this.find(R.BE, R.FILLER | R.ALL, g, 0);
+    if (be < 0 || this.wordAt(be) === 'was' || this.wordAt(be) === 'were') return;
     for (let k = g + 1; k <= this.sentLen; k++) if (!(this.roleAt(k) > 0 && this.roleAt(k) & R.ALL)) return;
-    this.hit('identity_attack', 0.85, this.startAt(g), end, `${this.wordAt(g) ?? ''} … ${w}`, 'group called a disease');
+    this.hit('identity_attack', score, this.startAt(g), end, `${this.wordAt(g) ?? ''} … ${w}`, why);
   }
 
   /**
