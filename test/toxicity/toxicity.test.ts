@@ -248,7 +248,13 @@ describe('categories', () => {
   });
 
   it('flags a derogatory attribute said of a whole group, but not in the past, negated or compared', () => {
-    for (const text of ['Mexicans are lazy.', 'All immigrants are criminals.', 'Disabled people are a burden.']) {
+    for (const text of [
+      'Mexicans are lazy.',
+      'All immigrants are criminals.',
+      'Disabled people are a burden.',
+      'I really believe that Muslims are terrorists.', // the speaker's own opinion
+      'Why are women so useless?',
+    ]) {
       const r = scanToxicity(text).scores.identity_attack;
       expect(r, text).toBeGreaterThanOrEqual(0.5);
       expect(r, text).toBeLessThan(0.8); // flagged, not blocked by itself
@@ -258,6 +264,8 @@ describe('categories', () => {
       'Immigrants are not criminals.',
       'A study found that immigrants are less likely to be criminals.',
       'Storms are violent in the tropics.',
+      "I don't think immigrants are criminals.",
+      'They say immigrants are criminals, but the data disagree.',
     ])
       expect(scanToxicity(text).scores.identity_attack, text).toBeLessThan(0.5);
   });

@@ -38,7 +38,7 @@ export const R = {
   DENOUNCE: 8388608, // wrong, hateful, racist, stop: the sentence speaks against what it reports
   REGARD: 16777216, // smart, capable, matter, belong, respect: a quality denied to a group ("<group> are not smart")
   ATTRIBUTE: 67108864, // lazy, greedy, criminals, terrorists: a derogatory attribute ("<group> are lazy")
-  AUX: 33554432, // do, does, can, doesnt, wont, as: the words around a negation in "<group> do not …", "not as …"
+  GLUE: 33554432, // do, does, can, as, that, why, think: function words some rules read by their spelling
 } as const;
 
 export interface LexEntry {
@@ -290,7 +290,14 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
     0,
     'lazy greedy violent dangerous evil dishonest deceitful untrustworthy primitive backward barbaric uncivilised uncivilized degenerate degenerates perverted perverts diseased ignorant inbred useless criminal criminals terrorists thieves rapists murderers pedophiles paedophiles predators liars cheats leeches freeloaders invaders burden threat menace',
   ],
-  ['AUX', 0, 0, 0, 'do does did can could doesnt didnt wont wouldnt shouldnt couldnt as'],
+  // Read by spelling: "<group> do not …", "not as …", "I think (that) <group> are …", "why are <group> so …".
+  [
+    'GLUE',
+    0,
+    0,
+    0,
+    'do does did can could doesnt didnt wont wouldnt shouldnt couldnt as that why think believe feel reckon guess suppose',
+  ],
   [
     'DENOUNCE',
     0,

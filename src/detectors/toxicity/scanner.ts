@@ -66,7 +66,7 @@ const SLUR_WHY = 'identity slur';
  * Roles of words that only the counter-speech and denied-quality rules read: the other rules see
  * them as unknown words, as before those rules existed.
  */
-const AS_WRITTEN = R.REPORT | R.DENOUNCE | R.REGARD | R.AUX | R.ATTRIBUTE;
+const AS_WRITTEN = R.REPORT | R.DENOUNCE | R.REGARD | R.GLUE | R.ATTRIBUTE;
 /**
  * Whether a listed word is also read in disguise (repeated letters, symbols, emoji letters).
  * Those words are read only as written: nobody disguises "okay" or "does", and "stoop", Dutch
@@ -77,6 +77,8 @@ const disguisable = (e: LexEntry): boolean => (e.roles & AS_WRITTEN) === 0 || (e
 const NEG_AUX = new Set(['doesnt', 'wont', 'wouldnt', 'shouldnt', 'couldnt', 'cannot', 'cant']);
 /** A negation in the past reports history ("women were not trusted with the vote"), not a view. */
 const PAST_NEG = new Set(['was', 'were', 'did', 'didnt', 'wasnt', 'werent']);
+/** "I think (that) <group> are …": the speaker's own view, said outright. */
+const OPINION = new Set(['think', 'believe', 'feel', 'reckon', 'guess', 'suppose', 'know']);
 /** Denied qualities that are things a person does to a group: "I will never respect <group>". */
 const REGARD_VERBS = new Set(['respect', 'trust']);
 
@@ -1514,7 +1516,7 @@ export class ToxicityScanner {
     let j = k + 1;
     const aux = this.wordAt(j);
     if (aux !== undefined && PAST_NEG.has(aux)) return;
-    if (this.roleAt(j) > 0 && this.roleAt(j) & (R.BE | R.INTENT | R.AUX)) j++;
+    if (this.roleAt(j) > 0 && this.roleAt(j) & (R.BE | R.INTENT | R.GLUE)) j++;
     let g = this.find(R.GROUP | R.SLUR, R.PERSON | R.ALL, j + 2, 0, j);
     if (g < 0 && this.theyGroup(j)) g = j;
     if (g < 0) return;
@@ -1538,7 +1540,7 @@ export class ToxicityScanner {
     const neg = this.wordAt(v + 1) ?? '';
     if (!(this.roleAt(v + 1) > 0 && this.roleAt(v + 1) & R.NEG) && !NEG_AUX.has(neg)) return;
     if (neg === 'no' || neg === 'nor') return;
-    const k = this.find(R.FIRST, R.INTENT, v + 4, 1, v + 2); // "i (will|do) never …": AUX words are unknown to find
+    const k = this.find(R.FIRST, R.INTENT, v + 4, 1, v + 2); // "i (will|do) never …": GLUE words are unknown to find
     if (k < 0 || PAST_NEG.has(this.wordAt(k - 1) ?? '')) return;
     const name = named === 2 ? `${this.wordAt(1) ?? ''} ${e.word}` : e.word;
     this.hit(
@@ -1614,10 +1616,29 @@ export class ToxicityScanner {
   private groupCalled(w: string, end: number, score: number, why: string): void {
     const g = this.find(R.GROUP | R.SLUR, R.BE | R.FILLER | R.ALL | R.PERSON, 5, 0);
     if (g < 0) return;
-    const be = this.find(R.BE, R.FILLER | R.ALL, g, 0);
+    let be = this.find(R.BE, R.FILLER | R.ALL, g, 0);
+    let before = g + 1; // the word before the subject
+    // A question: "(why) are <group> so lazy?"
+    if (be < 0 && this.roleAt(g + 1) > 0 && this.roleAt(g + 1) & R.BE) [be, before] = [g + 1, g + 2];
     if (be < 0 || this.wordAt(be) === 'was' || this.wordAt(be) === 'were') return;
-    for (let k = g + 1; k <= this.sentLen; k++) if (!(this.roleAt(k) > 0 && this.roleAt(k) & R.ALL)) return;
+    if (!this.saidOutright(before)) return;
     this.hit('identity_attack', score, this.startAt(g), end, `${this.wordAt(g) ?? ''} … ${w}`, why);
+  }
+
+  /**
+   * Whether the words from k back to the sentence's start leave what follows as the speaker's own
+   * statement: none, "all", "these"; a first-person opinion ("I think (that)", "we all know"); or "why"
+   * before a question. "A study found that …", "they say …", "I don't think …" are not.
+   */
+  private saidOutright(k: number): boolean {
+    while (k <= this.sentLen && this.roleAt(k) > 0 && this.roleAt(k) & R.ALL) k++;
+    if (k > this.sentLen) return true;
+    if (this.wordAt(k) === 'why') return k === this.sentLen;
+    if (this.wordAt(k) === 'that') k++;
+    if (!OPINION.has(this.wordAt(k) ?? '')) return false;
+    k++;
+    while (k < this.sentLen && this.roleAt(k) > 0 && this.roleAt(k) & (R.FILLER | R.ALL)) k++; // "i really think", "we all know"
+    return k === this.sentLen && this.roleAt(k) > 0 && (this.roleAt(k) & R.FIRST) !== 0;
   }
 
   /**
