@@ -270,6 +270,14 @@ describe('categories', () => {
       expect(scanToxicity(text).scores.identity_attack, text).toBeLessThan(0.5);
   });
 
+  it('lets the model count half where a hateful word is denied of a group, but not the rules', () => {
+    expect(detect('Trans people are not disgusting.').flagged).toBe(false);
+    expect(detect('Muslims are not all terrorists.').flagged).toBe(false);
+    expect(scanToxicity('Muslims are not disgusting, they are vermin.').scores.identity_attack).toBeGreaterThanOrEqual(
+      0.85,
+    );
+  });
+
   it('reads "prick" before an object as the verb ("If you prick your finger"), not an insult', () => {
     expect(scanToxicity('If you prick your finger on a spindle, you will bleed.').scores.insult).toBe(0);
     expect(scanToxicity('You prick!').scores.insult).toBeGreaterThanOrEqual(0.85);

@@ -301,6 +301,8 @@ export class ToxicityScanner {
   private sawGroup: boolean = false;
   /** A group was named as the victim of violence reported in the past ("Jews were murdered"). */
   private groupVictim: boolean = false;
+  /** A hateful word denied of a group ("<group> are not disgusting", `deniedOfGroup`): the model counts half. */
+  private hateDenied: boolean = false;
   private groupAt: number = -1; // the last word naming a group (`theyGroup`)
   private counter = new CounterSpeech<Hit>();
   private insultWord: number = 0; // strongest insult word seen, aimed or not
@@ -371,6 +373,7 @@ export class ToxicityScanner {
     this.spans = [];
     this.sawGroup = false;
     this.groupVictim = false;
+    this.hateDenied = false;
     this.groupAt = -1;
     this.counter.reset();
     this.insultWord = 0;
@@ -1268,6 +1271,7 @@ export class ToxicityScanner {
 
     // Identity attacks by pattern.
     if (roles & R.REGARD) this.qualityDenied(w, end);
+    if (roles & (R.INSULT | R.DEHUMAN | R.ATTRIBUTE) && !this.hateDenied) this.hateDenied = this.deniedOfGroup();
     if (roles & R.ATTRIBUTE) this.groupCalled(w, end, 0.75, 'derogatory attribute of a group');
     if (w === 'cancer' || w === 'plague' || w === 'disease') this.groupCalled(w, end, 0.85, 'group called a disease');
     if ((w === 'human' || w === 'humans' || w === 'people') && this.roleAt(1) > 0 && this.roleAt(1) & R.NEG)
@@ -1625,6 +1629,15 @@ export class ToxicityScanner {
     this.hit('identity_attack', score, this.startAt(g), end, `${this.wordAt(g) ?? ''} … ${w}`, why);
   }
 
+  /** "<group> are not disgusting", "Muslims are not all terrorists": a hateful word denied of a group. */
+  private deniedOfGroup(): boolean {
+    let k = 1;
+    while (k <= 3 && this.roleAt(k) > 0 && this.roleAt(k) & (R.FILLER | R.ALL) && !(this.roleAt(k) & R.NEG)) k++;
+    if (!(this.roleAt(k) > 0 && this.roleAt(k) & R.NEG) || this.wordAt(k) === 'no') return false;
+    if (!(this.roleAt(k + 1) > 0 && this.roleAt(k + 1) & R.BE)) return false;
+    return this.find(R.GROUP | R.SLUR, R.PERSON | R.ALL, k + 4, 0, k + 2) > 0;
+  }
+
   /**
    * Whether the words from k back to the sentence's start leave what follows as the speaker's own
    * statement: none, "all", "these"; a first-person opinion ("I think (that)", "we all know"); or "why"
@@ -1690,12 +1703,12 @@ export class ToxicityScanner {
   }
 
   /**
-   * Violence a group suffered, reported ("Jews were murdered", `violenceSuffered`), or hate quoted
-   * to denounce it (counter-speech.ts): the model reads these words as it reads hate, so both its
-   * heads count half.
+   * Violence a group suffered, reported ("Jews were murdered", `violenceSuffered`), hate quoted to
+   * denounce it (counter-speech.ts) or denied ("<group> are not disgusting", `deniedOfGroup`): the
+   * model reads these words as it reads hate, so both its heads count half.
    */
   private modelHalved(): boolean {
-    return this.groupVictim || this.counter.denounced;
+    return this.groupVictim || this.counter.denounced || this.hateDenied;
   }
 
   private finish(): ToxicityResult {
@@ -1706,8 +1719,9 @@ export class ToxicityScanner {
    * @internal For streams: the scores of the evidence committed so far (words that ended, windows
    * seen), without ending anything, or undefined when nothing changed since the last call. They
    * never exceed the final scores (every part is a running maximum), so a block they show is the
-   * whole text's block too, with two exceptions: a later report of violence a group suffered halves
-   * the model's heads (`violenceSuffered`), and a denouncing word after quoted hate lowers what the
+   * whole text's block too, with three exceptions: a later report of violence a group suffered
+   * (`violenceSuffered`) or a hateful word denied of a group (`deniedOfGroup`) halves the model's
+   * heads, and a denouncing word after quoted hate lowers what the
    * rules found in it and halves the model's heads (`excuse`, counter-speech.ts), so a block shown
    * before either may not be the whole text's. Cheap enough to ask after every chunk.
    */
