@@ -270,6 +270,13 @@ describe('categories', () => {
       expect(scanToxicity(text).scores.identity_attack, text).toBeLessThan(0.5);
   });
 
+  it('reads "<group> people are <insult>" and "why are <group> so <insult>?" as a group called an insult', () => {
+    for (const text of ['Gay people are stupid.', 'Why are women so stupid?', 'Are all Muslims this dumb?'])
+      expect(scanToxicity(text).scores.identity_attack, text).toBeGreaterThanOrEqual(0.7);
+    for (const text of ['Why are women paid less?', 'Were the Jews stupid to stay?'])
+      expect(scanToxicity(text).scores.identity_attack, text).toBeLessThan(0.5);
+  });
+
   it('lets the model count half where a hateful word is denied of a group, but not the rules', () => {
     expect(detect('Trans people are not disgusting.').flagged).toBe(false);
     expect(detect('Muslims are not all terrorists.').flagged).toBe(false);

@@ -1187,8 +1187,9 @@ export class ToxicityScanner {
       if (k > 0 && !(this.roleAt(k + 1) > 0 && this.roleAt(k + 1) & R.NEG)) {
         this.hit('insult', 0.5 + 0.5 * e.insult, this.startAt(k), end, base, 'insult aimed at the reader');
       } else {
-        const g = this.find(R.GROUP, filler, 4, 1);
-        if (g > 0 && this.find(R.BE, R.FILLER | R.ALL | R.PROF | R.INSULT, g, 1) > 0) {
+        // "<group> (people) are …", or asked: "(why) are <group> so …?".
+        const g = this.find(R.GROUP, filler | R.PERSON, 4, 1);
+        if (g > 0 && (this.find(R.BE, R.FILLER | R.ALL | R.PROF | R.INSULT, g, 1) > 0 || this.askedOf(g))) {
           this.hit('insult', 0.4 + 0.4 * e.insult, this.startAt(g), end, base, 'insult aimed at a group');
           this.hit('identity_attack', 0.5 + 0.4 * e.insult, this.startAt(g), end, base, 'group called an insult');
         } else {
@@ -1620,13 +1621,22 @@ export class ToxicityScanner {
   private groupCalled(w: string, end: number, score: number, why: string): void {
     const g = this.find(R.GROUP | R.SLUR, R.BE | R.FILLER | R.ALL | R.PERSON, 5, 0);
     if (g < 0) return;
-    let be = this.find(R.BE, R.FILLER | R.ALL, g, 0);
-    let before = g + 1; // the word before the subject
-    // A question: "(why) are <group> so lazy?"
-    if (be < 0 && this.roleAt(g + 1) > 0 && this.roleAt(g + 1) & R.BE) [be, before] = [g + 1, g + 2];
-    if (be < 0 || this.wordAt(be) === 'was' || this.wordAt(be) === 'were') return;
-    if (!this.saidOutright(before)) return;
+    const be = this.find(R.BE, R.FILLER | R.ALL, g, 0);
+    if (
+      be < 0 ? !this.askedOf(g) : this.wordAt(be) === 'was' || this.wordAt(be) === 'were' || !this.saidOutright(g + 1)
+    )
+      return;
     this.hit('identity_attack', score, this.startAt(g), end, `${this.wordAt(g) ?? ''} … ${w}`, why);
+  }
+
+  /** "(why) are (all) <group> so …?": the group at k is asked about, as the question that opens the sentence. */
+  private askedOf(k: number): boolean {
+    k++;
+    while (k <= this.sentLen && this.roleAt(k) > 0 && this.roleAt(k) & R.ALL) k++;
+    const be = this.wordAt(k);
+    return (
+      this.roleAt(k) > 0 && (this.roleAt(k) & R.BE) !== 0 && be !== 'was' && be !== 'were' && this.saidOutright(k + 1)
+    );
   }
 
   /** "<group> are not disgusting", "Muslims are not all terrorists": a hateful word denied of a group. */
