@@ -277,6 +277,22 @@ describe('categories', () => {
       expect(scanToxicity(text).scores.identity_attack, text).toBeLessThan(0.5);
   });
 
+  it('flags revulsion at a group, being sick of it and "you can\'t trust <group>"', () => {
+    for (const text of [
+      'Muslims disgust me.',
+      'Gay people make me sick.',
+      "I'm so sick of immigrants.",
+      "You can't trust women.",
+    ])
+      expect(scanToxicity(text).scores.identity_attack, text).toBe(0.75);
+    for (const text of [
+      'Spiders disgust me.',
+      "I'm sick of the rain, not of my Muslim neighbours.",
+      "You don't respect women.",
+    ])
+      expect(scanToxicity(text).scores.identity_attack, text).toBeLessThan(0.5);
+  });
+
   it('lets the model count half where a hateful word is denied of a group, but not the rules', () => {
     expect(detect('Trans people are not disgusting.').flagged).toBe(false);
     expect(detect('Muslims are not all terrorists.').flagged).toBe(false);

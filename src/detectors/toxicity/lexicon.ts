@@ -288,15 +288,16 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
     0,
     0,
     0,
-    'lazy greedy violent dangerous evil dishonest deceitful untrustworthy primitive backward barbaric uncivilised uncivilized degenerate degenerates perverted perverts diseased ignorant inbred useless criminal criminals terrorists thieves rapists murderers pedophiles paedophiles predators liars cheats leeches freeloaders invaders burden threat menace',
+    'lazy greedy violent dangerous evil dishonest deceitful untrustworthy primitive backward barbaric uncivilised uncivilized degenerate degenerates perverted perverts diseased ignorant inbred useless criminal criminals terrorists thieves rapists murderers pedophiles paedophiles predators liars cheats leeches freeloaders invaders burden threat menace vile disgrace ruining destroying infesting',
   ],
-  // Read by spelling: "<group> do not …", "not as …", "I think (that) <group> are …", "why are <group> so …".
+  // Read by spelling: "<group> do not …", "not as …", "I think (that) <group> are …", "why are <group> so …",
+  // "<group> disgust me", "I'm sick of <group>".
   [
     'GLUE',
     0,
     0,
     0,
-    'do does did can could doesnt didnt wont wouldnt shouldnt couldnt as that why think believe feel reckon guess suppose',
+    'do does did can could doesnt didnt wont wouldnt shouldnt couldnt as that why think believe feel reckon guess suppose me make makes sick tired disgust disgusts sicken sickens repulse repulses revolt revolts',
   ],
   [
     'DENOUNCE',
@@ -321,6 +322,8 @@ const TRIGGER_WORDS = new Set([
   'cancer',
   'plague',
   'disease',
+  'me',
+  'sick',
 ]);
 const TRIGGER_ROLES =
   R.PROF |

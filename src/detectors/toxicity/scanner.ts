@@ -77,6 +77,9 @@ const disguisable = (e: LexEntry): boolean => (e.roles & AS_WRITTEN) === 0 || (e
 const NEG_AUX = new Set(['doesnt', 'wont', 'wouldnt', 'shouldnt', 'couldnt', 'cannot', 'cant']);
 /** A negation in the past reports history ("women were not trusted with the vote"), not a view. */
 const PAST_NEG = new Set(['was', 'were', 'did', 'didnt', 'wasnt', 'werent']);
+/** "<group> disgust me" and "<group> make me sick". */
+const REVOLT = new Set(['disgust', 'disgusts', 'sicken', 'sickens', 'repulse', 'repulses', 'revolt', 'revolts']);
+const MAKE = new Set(['make', 'makes']);
 /** "I think (that) <group> are …": the speaker's own view, said outright. */
 const OPINION = new Set(['think', 'believe', 'feel', 'reckon', 'guess', 'suppose', 'know']);
 /** Denied qualities that are things a person does to a group: "I will never respect <group>". */
@@ -1264,6 +1267,7 @@ export class ToxicityScanner {
       this.statedHatred(e, roles, start, end);
       this.riddance(e, roles, end);
       this.regardRefused(e, roles, end);
+      this.fedUp(e, roles, end);
     }
     if (roles & R.VIOLENT) {
       this.shouldBeKilled(e, start, end);
@@ -1272,6 +1276,7 @@ export class ToxicityScanner {
 
     // Identity attacks by pattern.
     if (roles & R.REGARD) this.qualityDenied(w, end);
+    if (w === 'me' || (w === 'sick' && this.wordAt(1) === 'me')) this.revulsion(w, end);
     if (roles & (R.INSULT | R.DEHUMAN | R.ATTRIBUTE) && !this.hateDenied) this.hateDenied = this.deniedOfGroup();
     if (roles & R.ATTRIBUTE) this.groupCalled(w, end, 0.75, 'derogatory attribute of a group');
     if (w === 'cancer' || w === 'plague' || w === 'disease') this.groupCalled(w, end, 0.85, 'group called a disease');
@@ -1545,7 +1550,9 @@ export class ToxicityScanner {
     const neg = this.wordAt(v + 1) ?? '';
     if (!(this.roleAt(v + 1) > 0 && this.roleAt(v + 1) & R.NEG) && !NEG_AUX.has(neg)) return;
     if (neg === 'no' || neg === 'nor') return;
-    const k = this.find(R.FIRST, R.INTENT, v + 4, 1, v + 2); // "i (will|do) never …": GLUE words are unknown to find
+    // "i (will|do) never …" (GLUE words are unknown to find); "you can't trust <group>", you as anyone.
+    const who = this.wordAt(v) === 'trust' && CANNOT.has(neg) ? R.FIRST | R.SECOND : R.FIRST;
+    const k = this.find(who, R.INTENT, v + 4, 1, v + 2);
     if (k < 0 || PAST_NEG.has(this.wordAt(k - 1) ?? '')) return;
     const name = named === 2 ? `${this.wordAt(1) ?? ''} ${e.word}` : e.word;
     this.hit(
@@ -1646,6 +1653,42 @@ export class ToxicityScanner {
     if (!(this.roleAt(k) > 0 && this.roleAt(k) & R.NEG) || this.wordAt(k) === 'no') return false;
     if (!(this.roleAt(k + 1) > 0 && this.roleAt(k + 1) & R.BE)) return false;
     return this.find(R.GROUP | R.SLUR, R.PERSON | R.ALL, k + 4, 0, k + 2) > 0;
+  }
+
+  /** "<group> disgust me", "<group> make me sick": revulsion at a group (0.75, flagged). */
+  private revulsion(w: string, end: number): void {
+    const v = w === 'sick' ? 2 : 1; // the verb
+    if (!(w === 'sick' ? MAKE : REVOLT).has(this.wordAt(v) ?? '')) return;
+    let g = this.find(R.GROUP | R.SLUR, R.PERSON | R.ALL, v + 3, 0, v + 1);
+    if (g < 0 && this.theyGroup(v + 1)) g = v + 1;
+    if (g < 0) return;
+    this.hit(
+      'identity_attack',
+      0.75,
+      this.startAt(g),
+      end,
+      `${this.wordAt(g) ?? ''} … ${this.wordAt(v) ?? ''} me`,
+      'revulsion at a group',
+    );
+  }
+
+  /** "I'm sick of <group>", "we are so tired of all these <group>" (0.75, flagged). */
+  private fedUp(e: LexEntry, roles: number, end: number): void {
+    const named = this.groupName(e, roles);
+    if (named === 0) return;
+    let k = named;
+    while (k <= named + 2 && this.roleAt(k) > 0 && this.roleAt(k) & (R.ALL | R.FILLER)) k++; // "all these", "the"
+    if (this.wordAt(k) !== 'of' || (this.wordAt(k + 1) !== 'sick' && this.wordAt(k + 1) !== 'tired')) return;
+    const f = this.find(R.FIRST, R.BE | R.FILLER, k + 4, 0, k + 2); // "im (so) sick", "we are really tired"
+    if (f < 0) return;
+    this.hit(
+      'identity_attack',
+      0.75,
+      this.startAt(f),
+      end,
+      `${this.wordAt(k + 1) ?? ''} of ${e.word}`,
+      'hatred of a group',
+    );
   }
 
   /**
