@@ -293,6 +293,17 @@ describe('categories', () => {
       expect(scanToxicity(text).scores.identity_attack, text).toBeLessThan(0.5);
   });
 
+  it('reads "beat up" and "hunt down" as violence, and "<group> deserve to be beaten" as a call for it', () => {
+    for (const text of ['I will beat up Muslims.', 'We will hunt down gay people.', 'Immigrants deserve to be beaten.'])
+      expect(scanToxicity(text).scores.threat, text).toBeGreaterThanOrEqual(0.8);
+    for (const text of [
+      "I'll beat you at chess.",
+      'We will beat the French tomorrow.',
+      'You should be beaten at chess.',
+    ])
+      expect(scanToxicity(text).scores.threat, text).toBeLessThan(0.5);
+  });
+
   it('lets the model count half where a hateful word is denied of a group, but not the rules', () => {
     expect(detect('Trans people are not disgusting.').flagged).toBe(false);
     expect(detect('Muslims are not all terrorists.').flagged).toBe(false);

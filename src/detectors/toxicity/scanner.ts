@@ -1392,7 +1392,7 @@ export class ToxicityScanner {
     let sawAll = false;
     // "kill every one of those women": the verb up to 6 words back, across "of", "the", "all" and one unknown word.
     for (let k = 1; k <= 6; k++) {
-      const r = this.roleAt(k);
+      const r = this.roleAt(k) & ~AS_WRITTEN; // their words are unknown words here, as for find
       if (r < 0 || r & R.NEG) return;
       if (r & R.VIOLENT) {
         v = k;
@@ -1412,6 +1412,9 @@ export class ToxicityScanner {
     }
     if (v < 0) return;
     const verb = this.lex.exact.get(this.wordAt(v) as string)?.base ?? '';
+    // "beat up", "hunt down": no game. (Word v - 1 is the one after the verb; at v = 1 that is this word.)
+    const particle = v === 1 ? e.word : this.wordAt(v - 1);
+    const weak = WEAK_VERBS.has(verb) && particle !== 'up' && particle !== 'down';
     const strong = STRONG_VERBS.has(verb);
     const vs = this.startAt(v);
     // Intent: a first person and a future/intent word before the verb ("i will", "im gonna", "we're going to").
@@ -1433,7 +1436,7 @@ export class ToxicityScanner {
     if (firstPerson) {
       this.hit(
         'threat',
-        strong ? 0.95 : WEAK_VERBS.has(verb) ? 0.4 : 0.8,
+        strong ? 0.95 : weak ? 0.4 : 0.8,
         this.startAt(subject),
         end,
         `${verb} ${e.word}`,
@@ -1735,15 +1738,17 @@ export class ToxicityScanner {
 
   /** "(jews|they|you) should be (killed|shot|gassed)". */
   private shouldBeKilled(e: LexEntry, start: number, end: number): void {
-    if (!STRONG_VERBS.has(e.base) || e.word === e.base) return; // needs a participle: "killed", "shot"
+    const weak = WEAK_VERBS.has(e.base);
+    if (!(STRONG_VERBS.has(e.base) || weak) || e.word === e.base) return; // needs a participle: "killed", "shot"
     if (this.wordAt(1) !== 'be' && !(this.wordAt(2) === 'be' && this.roleAt(1) & R.ALL)) return;
     const k = this.target(2, 6);
     if (k < 0 || !this.normative(k)) return;
     const group = (this.roleAt(k) & (R.GROUP | R.SLUR)) !== 0;
+    if (weak && !group) return; // "you should be beaten at chess"; "<group> should be beaten" is no game
     const match = `${this.wordAt(k) ?? ''} should be ${e.word}`;
     const why = group ? 'calling for violence against a group' : 'calling for violence';
-    this.hit('threat', 0.9, this.startAt(k), end, match, why);
-    if (group) this.hit('identity_attack', 0.9, this.startAt(k), end, match, why);
+    this.hit('threat', weak ? 0.8 : 0.9, this.startAt(k), end, match, why);
+    if (group) this.hit('identity_attack', weak ? 0.8 : 0.9, this.startAt(k), end, match, why);
   }
 
   // ---- result -------------------------------------------------------------------------------
