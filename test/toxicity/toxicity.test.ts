@@ -304,6 +304,19 @@ describe('categories', () => {
       expect(scanToxicity(text).scores.threat, text).toBeLessThan(0.5);
   });
 
+  it('reads a sentence that only calls the group before it something, once the sentence ends', () => {
+    for (const text of ['Muslims? Disgusting.', 'I met some gay people today. What a bunch of animals.'])
+      expect(scanToxicity(text).scores.identity_attack, text).toBe(0.75);
+    for (const text of ['I love Muslims. Animals are my passion.', 'I met Muslims. Stupid me, I forgot my keys.'])
+      expect(scanToxicity(text).scores.identity_attack, text).toBeLessThan(0.5);
+    // Held until the sentence ends: mid-sentence scores do not show it yet, the end does.
+    const s = createToxicityScanner();
+    s.push('Muslims? Animals');
+    expect(s.scores().identity_attack).toBe(0.75); // scores() ends a copy of the text here
+    s.push(' are my passion.');
+    expect(s.end().scores.identity_attack).toBeLessThan(0.5);
+  });
+
   it('lets the model count half where a hateful word is denied of a group, but not the rules', () => {
     expect(detect('Trans people are not disgusting.').flagged).toBe(false);
     expect(detect('Muslims are not all terrorists.').flagged).toBe(false);

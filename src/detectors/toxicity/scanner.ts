@@ -62,6 +62,7 @@ const ATTRIBUTED = 0.8;
 /** Report words (lexicon role REPORT) in the past that do not end in "-ed" (counter-speech.ts). */
 const IRREGULAR_PAST_REPORTS = new Set(['said', 'told', 'thought', 'wrote']);
 const SLUR_WHY = 'identity slur';
+const VERBLESS_WHY = 'group called something in a sentence of its own';
 /**
  * Roles of words that only the counter-speech and denied-quality rules read: the other rules see
  * them as unknown words, as before those rules existed.
@@ -306,6 +307,8 @@ export class ToxicityScanner {
   private groupVictim: boolean = false;
   /** A hateful word denied of a group ("<group> are not disgusting", `deniedOfGroup`): the model counts half. */
   private hateDenied: boolean = false;
+  /** A sentence that so far only calls the group named before it something (`verblessPredicate`). */
+  private predicate: { hit: Hit; words: number } | undefined;
   private groupAt: number = -1; // the last word naming a group (`theyGroup`)
   private counter = new CounterSpeech<Hit>();
   private insultWord: number = 0; // strongest insult word seen, aimed or not
@@ -377,6 +380,7 @@ export class ToxicityScanner {
     this.sawGroup = false;
     this.groupVictim = false;
     this.hateDenied = false;
+    this.predicate = undefined;
     this.groupAt = -1;
     this.counter.reset();
     this.insultWord = 0;
@@ -511,6 +515,7 @@ export class ToxicityScanner {
     this.endWord(true);
     this.flushRun();
     this.flushPending(false, false, 0);
+    this.settlePredicate(); // the text's end ends the last sentence
   }
 
   private clone(): ToxicityScanner {
@@ -1082,6 +1087,7 @@ export class ToxicityScanner {
   }
 
   private sentenceStart(): void {
+    this.settlePredicate();
     this.sentLen = 0;
     this.counter.sentence();
   }
@@ -1276,6 +1282,7 @@ export class ToxicityScanner {
 
     // Identity attacks by pattern.
     if (roles & R.REGARD) this.qualityDenied(w, end);
+    if (roles & (R.INSULT | R.DEHUMAN | R.ATTRIBUTE)) this.verblessPredicate(w, start, end);
     if (w === 'me' || (w === 'sick' && this.wordAt(1) === 'me')) this.revulsion(w, end);
     if (roles & (R.INSULT | R.DEHUMAN | R.ATTRIBUTE) && !this.hateDenied) this.hateDenied = this.deniedOfGroup();
     if (roles & R.ATTRIBUTE) this.groupCalled(w, end, 0.75, 'derogatory attribute of a group');
@@ -1656,6 +1663,38 @@ export class ToxicityScanner {
     if (!(this.roleAt(k) > 0 && this.roleAt(k) & R.NEG) || this.wordAt(k) === 'no') return false;
     if (!(this.roleAt(k + 1) > 0 && this.roleAt(k + 1) & R.BE)) return false;
     return this.find(R.GROUP | R.SLUR, R.PERSON | R.ALL, k + 4, 0, k + 2) > 0;
+  }
+
+  /**
+   * "Muslims? Disgusting.", "I met some gay people. What a bunch of animals.": a sentence of its own
+   * that only calls the group named in the sentence before something. Held until the sentence ends
+   * with at most one more word ("Vile creatures."), so "… Animals are my passion." is not it (0.75).
+   */
+  private verblessPredicate(w: string, start: number, end: number): void {
+    const before = this.hCount - this.sentLen; // the index of this sentence's first word
+    if (this.predicate || this.groupAt < 0 || this.groupAt >= before || this.hCount - this.groupAt > WINDOW) return;
+    let unknown = 1; // "what a bunch of"
+    for (let k = 1; k <= this.sentLen; k++) {
+      const r = this.roleAt(k) & ~AS_WRITTEN;
+      const word = this.wordAt(k);
+      if (r > 0 && r & (R.FILLER | R.ALL)) continue;
+      if (word === 'what' || word === 'of' || (r === 0 && word === undefined && unknown-- > 0)) continue;
+      return;
+    }
+    const match = `… ${w}`;
+    this.predicate = {
+      hit: { category: 'identity_attack', start, end, match, score: 0.75, why: VERBLESS_WHY },
+      words: this.sentLen,
+    };
+  }
+
+  /** At a sentence's end: a held verbless predicate counts if at most one word followed it. */
+  private settlePredicate(): void {
+    const p = this.predicate;
+    if (p === undefined) return;
+    this.predicate = undefined;
+    if (this.sentLen - p.words <= 2)
+      this.hit(p.hit.category, p.hit.score, p.hit.start, p.hit.end, p.hit.match, p.hit.why);
   }
 
   /** "<group> disgust me", "<group> make me sick": revulsion at a group (0.75, flagged). */
