@@ -1537,8 +1537,7 @@ export class ToxicityScanner {
     const aux = this.wordAt(j);
     if (aux !== undefined && PAST_NEG.has(aux)) return;
     if (this.roleAt(j) > 0 && this.roleAt(j) & (R.BE | R.INTENT | R.GLUE)) j++;
-    let g = this.find(R.GROUP | R.SLUR, R.PERSON | R.ALL, j + 2, 0, j);
-    if (g < 0 && this.theyGroup(j)) g = j;
+    const g = this.subjectGroup(j);
     if (g < 0) return;
     this.hit(
       'identity_attack',
@@ -1554,8 +1553,7 @@ export class ToxicityScanner {
   private regardRefused(e: LexEntry, roles: number, end: number): void {
     const named = this.groupName(e, roles);
     if (named === 0) return;
-    let v = named;
-    while (v <= named + 2 && this.roleAt(v) > 0 && this.roleAt(v) & (R.ALL | R.FILLER)) v++; // "all the", "those"
+    const v = this.pastDeterminers(named);
     if (!REGARD_VERBS.has(this.wordAt(v) ?? '')) return;
     const neg = this.wordAt(v + 1) ?? '';
     if (!(this.roleAt(v + 1) > 0 && this.roleAt(v + 1) & R.NEG) && !NEG_AUX.has(neg)) return;
@@ -1573,6 +1571,19 @@ export class ToxicityScanner {
       `${this.wordAt(k) ?? ''} … ${this.wordAt(v) ?? ''} ${name}`,
       'regard refused to a group',
     );
+  }
+
+  /** The first word before a group's name of `named` words that is not "all", "the", "those" … (at most 2 of them). */
+  private pastDeterminers(named: number): number {
+    let k = named;
+    while (k <= named + 2 && this.roleAt(k) > 0 && this.roleAt(k) & (R.ALL | R.FILLER)) k++;
+    return k;
+  }
+
+  /** The group that is the subject ending at word k back ("(all) (black) people", "muslims", or "they" for one), or -1. */
+  private subjectGroup(k: number): number {
+    const g = this.find(R.GROUP | R.SLUR, R.PERSON | R.ALL, k + 2, 0, k);
+    return g < 0 && this.theyGroup(k) ? k : g;
   }
 
   /**
@@ -1701,8 +1712,7 @@ export class ToxicityScanner {
   private revulsion(w: string, end: number): void {
     const v = w === 'sick' ? 2 : 1; // the verb
     if (!(w === 'sick' ? MAKE : REVOLT).has(this.wordAt(v) ?? '')) return;
-    let g = this.find(R.GROUP | R.SLUR, R.PERSON | R.ALL, v + 3, 0, v + 1);
-    if (g < 0 && this.theyGroup(v + 1)) g = v + 1;
+    const g = this.subjectGroup(v + 1);
     if (g < 0) return;
     this.hit(
       'identity_attack',
@@ -1718,8 +1728,7 @@ export class ToxicityScanner {
   private fedUp(e: LexEntry, roles: number, end: number): void {
     const named = this.groupName(e, roles);
     if (named === 0) return;
-    let k = named;
-    while (k <= named + 2 && this.roleAt(k) > 0 && this.roleAt(k) & (R.ALL | R.FILLER)) k++; // "all these", "the"
+    const k = this.pastDeterminers(named);
     if (this.wordAt(k) !== 'of' || (this.wordAt(k + 1) !== 'sick' && this.wordAt(k + 1) !== 'tired')) return;
     const f = this.find(R.FIRST, R.BE | R.FILLER, k + 4, 0, k + 2); // "im (so) sick", "we are really tired"
     if (f < 0) return;
@@ -1756,8 +1765,7 @@ export class ToxicityScanner {
   private riddance(e: LexEntry, roles: number, end: number): void {
     const named = this.groupName(e, roles);
     if (named === 0) return;
-    let k = named;
-    while (k <= named + 2 && this.roleAt(k) > 0 && this.roleAt(k) & (R.ALL | R.FILLER)) k++;
+    const k = this.pastDeterminers(named);
     const without = this.wordAt(k) === 'without' && this.wordAt(k + 1) === 'off' && this.wordAt(k + 2) === 'better';
     if (without) {
       const match = `better off without ${named === 2 ? `${this.wordAt(1) ?? ''} ` : ''}${e.word}`;
