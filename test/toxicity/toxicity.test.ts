@@ -317,6 +317,18 @@ describe('categories', () => {
     expect(s.end().scores.identity_attack).toBeLessThan(0.5);
   });
 
+  it('reads comparisons that dehumanise: "no better than animals", "less than human", "like a cancer"', () => {
+    for (const text of [
+      'Muslims are no better than animals.',
+      'Immigrants are nothing more than vermin.',
+      'Gay people are less than human.',
+      'Women are like a cancer.',
+    ])
+      expect(scanToxicity(text).scores.identity_attack, text).toBeGreaterThanOrEqual(0.85);
+    for (const text of ['Women are less likely than men to be hired.', 'Gay people are more like us than you think.'])
+      expect(scanToxicity(text).scores.identity_attack, text).toBeLessThan(0.85);
+  });
+
   it('lets the model count half where a hateful word is denied of a group, but not the rules', () => {
     expect(detect('Trans people are not disgusting.').flagged).toBe(false);
     expect(detect('Muslims are not all terrorists.').flagged).toBe(false);

@@ -78,6 +78,9 @@ const disguisable = (e: LexEntry): boolean => (e.roles & AS_WRITTEN) === 0 || (e
 const NEG_AUX = new Set(['doesnt', 'wont', 'wouldnt', 'shouldnt', 'couldnt', 'cannot', 'cant']);
 /** A negation in the past reports history ("women were not trusted with the vote"), not a view. */
 const PAST_NEG = new Set(['was', 'were', 'did', 'didnt', 'wasnt', 'werent']);
+/** "<group> are no better / nothing more than …", "<group> are less / lower than human". */
+const NONE = new Set(['no', 'nothing', 'little']);
+const LESS = new Set(['less', 'lower']);
 /** "<group> disgust me" and "<group> make me sick". */
 const REVOLT = new Set(['disgust', 'disgusts', 'sicken', 'sickens', 'repulse', 'repulses', 'revolt', 'revolts']);
 const MAKE = new Set(['make', 'makes']);
@@ -1287,13 +1290,17 @@ export class ToxicityScanner {
     if (roles & (R.INSULT | R.DEHUMAN | R.ATTRIBUTE) && !this.hateDenied) this.hateDenied = this.deniedOfGroup();
     if (roles & R.ATTRIBUTE) this.groupCalled(w, end, 0.75, 'derogatory attribute of a group');
     if (w === 'cancer' || w === 'plague' || w === 'disease') this.groupCalled(w, end, 0.85, 'group called a disease');
-    if ((w === 'human' || w === 'humans' || w === 'people') && this.roleAt(1) > 0 && this.roleAt(1) & R.NEG)
-      this.notHuman(w, end);
+    if (w === 'human' || w === 'humans' || w === 'people') {
+      const c = this.comparison();
+      if (this.roleAt(1) > 0 && this.roleAt(1) & R.NEG) this.notHuman(w, end, 2);
+      else if (c > 0 && LESS.has(this.wordAt(c) ?? '')) this.notHuman(w, end, c + 1); // "less than human"
+    }
     if (roles & R.DEHUMAN) {
       const between = R.BE | R.FILLER | R.ALL | R.PROF | R.INSULT | R.PERSON;
-      let g = this.find(R.GROUP | R.SLUR, between, 4, 1); // "gay people are …"
+      const c = this.comparison(); // "… are no better than animals"
+      let g = this.find(R.GROUP | R.SLUR, between, 4 + c, 1, 1 + c); // "gay people are …"
       if (g < 0) {
-        const t = this.find(R.THIRD, between, 4, 1);
+        const t = this.find(R.THIRD, between, 4 + c, 1, 1 + c);
         if (t > 0 && this.theyGroup(t)) g = t;
       }
       // "Asian animals", "African animals" are animals from somewhere; "Muslims are animals" is not.
@@ -1508,8 +1515,8 @@ export class ToxicityScanner {
   }
 
   /** "<group> are not human", "<group> (people) aren't people": denying a group its humanity. */
-  private notHuman(w: string, end: number): void {
-    const k = this.find(R.GROUP | R.SLUR, R.BE | R.PERSON | R.FILLER, 5, 0, 2); // past the negation
+  private notHuman(w: string, end: number, from: number): void {
+    const k = this.find(R.GROUP | R.SLUR, R.BE | R.PERSON | R.FILLER, from + 3, 0, from); // past "not", "less than"
     if (k > 0)
       this.hit(
         'identity_attack',
@@ -1647,9 +1654,10 @@ export class ToxicityScanner {
    * "<group> are not violent" are not it.
    */
   private groupCalled(w: string, end: number, score: number, why: string): void {
-    const g = this.find(R.GROUP | R.SLUR, R.BE | R.FILLER | R.ALL | R.PERSON, 5, 0);
+    const c = this.comparison(); // "<group> are like a cancer"
+    const g = this.find(R.GROUP | R.SLUR, R.BE | R.FILLER | R.ALL | R.PERSON, 5 + c, 0, 1 + c);
     if (g < 0) return;
-    const be = this.find(R.BE, R.FILLER | R.ALL, g, 0);
+    const be = this.find(R.BE, R.FILLER | R.ALL, g, 0, 1 + c);
     if (
       be < 0 ? !this.askedOf(g) : this.wordAt(be) === 'was' || this.wordAt(be) === 'were' || !this.saidOutright(g + 1)
     )
@@ -1706,6 +1714,20 @@ export class ToxicityScanner {
     this.predicate = undefined;
     if (this.sentLen - p.words <= 2)
       this.hit(p.hit.category, p.hit.score, p.hit.start, p.hit.end, p.hit.match, p.hit.why);
+  }
+
+  /**
+   * Comparison words right before this word: "like (a)", "no / nothing / little better or more than",
+   * "less / lower / worse than". How far back the first of them is, or 0.
+   */
+  private comparison(): number {
+    let k = 1;
+    if (this.wordAt(k) === 'a' || this.wordAt(k) === 'an') k++;
+    if (this.wordAt(k) === 'like') return k;
+    if (this.wordAt(k) !== 'than') return 0;
+    const w = this.wordAt(k + 1);
+    if (w === 'less' || w === 'lower' || w === 'worse') return k + 1;
+    return (w === 'better' || w === 'more') && NONE.has(this.wordAt(k + 2) ?? '') ? k + 2 : 0;
   }
 
   /** "<group> disgust me", "<group> make me sick": revulsion at a group (0.75, flagged). */
