@@ -325,7 +325,11 @@ describe('categories', () => {
       'Women are like a cancer.',
     ])
       expect(scanToxicity(text).scores.identity_attack, text).toBeGreaterThanOrEqual(0.85);
-    for (const text of ['Women are less likely than men to be hired.', 'Gay people are more like us than you think.'])
+    for (const text of [
+      'Women are less likely than men to be hired.',
+      'Gay people are more like us than you think.',
+      'Women love animals.', // what the group cares for, not what it is called
+    ])
       expect(scanToxicity(text).scores.identity_attack, text).toBeLessThan(0.85);
   });
 

@@ -291,13 +291,14 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
     'lazy greedy violent dangerous evil dishonest deceitful untrustworthy primitive backward barbaric uncivilised uncivilized degenerate degenerates perverted perverts diseased ignorant inbred useless criminal criminals terrorists thieves rapists murderers pedophiles paedophiles predators liars cheats leeches freeloaders invaders burden threat menace vile disgrace ruining destroying infesting monsters virus beasts swine maggots',
   ],
   // Read by spelling: "<group> do not …", "not as …", "I think (that) <group> are …", "why are <group> so …",
-  // "<group> disgust me", "I'm sick of <group>", "hunt down", "like rats", "no better than", "less than".
+  // "<group> disgust me", "I'm sick of <group>", "hunt down", "like rats", "no better than", "less than",
+  // "women love animals".
   [
     'GLUE',
     0,
     0,
     0,
-    'do does did can could doesnt didnt wont wouldnt shouldnt couldnt as that why think believe feel reckon guess suppose me make makes sick tired disgust disgusts sicken sickens repulse repulses revolt revolts down like than more less lower worse',
+    'do does did can could doesnt didnt wont wouldnt shouldnt couldnt as that why think believe feel reckon guess suppose me make makes sick tired disgust disgusts sicken sickens repulse repulses revolt revolts down like than more less lower worse love loves adore adores feed feeds keep keeps rescue rescues raise raises protect protects',
   ],
   [
     'DENOUNCE',

@@ -78,6 +78,23 @@ const disguisable = (e: LexEntry): boolean => (e.roles & AS_WRITTEN) === 0 || (e
 const NEG_AUX = new Set(['doesnt', 'wont', 'wouldnt', 'shouldnt', 'couldnt', 'cannot', 'cant']);
 /** A negation in the past reports history ("women were not trusted with the vote"), not a view. */
 const PAST_NEG = new Set(['was', 'were', 'did', 'didnt', 'wasnt', 'werent']);
+/** Verbs of care or liking: their object is not what the group is called ("women love animals"). */
+const CARE = new Set([
+  'love',
+  'loves',
+  'adore',
+  'adores',
+  'feed',
+  'feeds',
+  'keep',
+  'keeps',
+  'rescue',
+  'rescues',
+  'raise',
+  'raises',
+  'protect',
+  'protects',
+]);
 /** "<group> are no better / nothing more than …", "<group> are less / lower than human". */
 const NONE = new Set(['no', 'nothing', 'little']);
 const LESS = new Set(['less', 'lower']);
@@ -1305,6 +1322,8 @@ export class ToxicityScanner {
       }
       // "Asian animals", "African animals" are animals from somewhere; "Muslims are animals" is not.
       if (g === 1 && w === 'animals') g = -1;
+      // "Women love animals", "Muslims feed rats": the animals are what the group cares for.
+      for (let k = 1 + c; k < g; k++) if (CARE.has(this.wordAt(k) ?? '')) g = -1;
       if (g > 0)
         this.hit(
           'identity_attack',
