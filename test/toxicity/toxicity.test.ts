@@ -333,6 +333,22 @@ describe('categories', () => {
       expect(scanToxicity(text).scores.identity_attack, text).toBeLessThan(0.85);
   });
 
+  it('reads wishing a group dead and calls for its elimination as threats', () => {
+    for (const text of [
+      'I want to see Muslims dead.',
+      'I wish gay people were dead.',
+      'The only good immigrant is a dead one.',
+      'Jews should be lined up and shot.',
+      'We need to eliminate trans people.',
+    ]) {
+      const s = scanToxicity(text).scores;
+      expect(s.threat, text).toBeGreaterThanOrEqual(0.85);
+      expect(s.identity_attack, text).toBeGreaterThanOrEqual(0.85);
+    }
+    for (const text of ['We need to eliminate waste.', 'The battery is dead.', 'Doctors want to see patients recover.'])
+      expect(scanToxicity(text).scores.threat, text).toBeLessThan(0.5);
+  });
+
   it('lets the model count half where a hateful word is denied of a group, but not the rules', () => {
     expect(detect('Trans people are not disgusting.').flagged).toBe(false);
     expect(detect('Muslims are not all terrorists.').flagged).toBe(false);

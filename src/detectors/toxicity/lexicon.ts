@@ -240,7 +240,7 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
     0,
     0,
     0,
-    'kill murder shoot stab hang lynch gas exterminate slaughter behead decapitate burn rape strangle choke bomb massacre execute torture slit butcher drown eradicate annihilate genocide hunt beat hurt punch',
+    'kill murder shoot stab hang lynch gas exterminate slaughter behead decapitate burn rape strangle choke bomb massacre execute torture slit butcher drown eradicate annihilate genocide hunt beat hurt punch eliminate sterilize sterilise',
   ],
   ['THREATWORD', 0, 0, 0, 'kys'],
   ['INTENT', 0, 0, 0, 'will gonna going gon shall wanna must should ought need gotta deserve deserves'],
@@ -292,13 +292,13 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
   ],
   // Read by spelling: "<group> do not …", "not as …", "I think (that) <group> are …", "why are <group> so …",
   // "<group> disgust me", "I'm sick of <group>", "hunt down", "like rats", "no better than", "less than",
-  // "women love animals".
+  // "women love animals", "I want to see <group> dead".
   [
     'GLUE',
     0,
     0,
     0,
-    'do does did can could doesnt didnt wont wouldnt shouldnt couldnt as that why think believe feel reckon guess suppose me make makes sick tired disgust disgusts sicken sickens repulse repulses revolt revolts down like than more less lower worse love loves adore adores feed feeds keep keeps rescue rescues raise raises protect protects',
+    'do does did can could doesnt didnt wont wouldnt shouldnt couldnt as that why think believe feel reckon guess suppose me make makes sick tired disgust disgusts sicken sickens repulse repulses revolt revolts down like than more less lower worse love loves adore adores feed feeds keep keeps rescue rescues raise raises protect protects dead see want wants only good',
   ],
   [
     'DENOUNCE',
@@ -325,6 +325,7 @@ const TRIGGER_WORDS = new Set([
   'disease',
   'me',
   'sick',
+  'dead',
 ]);
 const TRIGGER_ROLES =
   R.PROF |
@@ -560,6 +561,10 @@ export function lexicon(): Lexicon {
     hunted: 'hunt',
     killin: 'kill',
     eradicated: 'eradicate',
+    eliminated: 'eliminate',
+    eliminating: 'eliminate',
+    sterilized: 'sterilize',
+    sterilised: 'sterilise',
     wiped: 'wipe',
     died: 'die',
     dying: 'die',

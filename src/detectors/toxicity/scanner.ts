@@ -98,6 +98,8 @@ const CARE = new Set([
 /** "<group> are no better / nothing more than …", "<group> are less / lower than human". */
 const NONE = new Set(['no', 'nothing', 'little']);
 const LESS = new Set(['less', 'lower']);
+/** "I want (to see) <group> dead", "I wish <group> were dead". */
+const WISH = new Set(['want', 'wants', 'wanna', 'wish', 'wished', 'hope', 'like', 'love']);
 /** "<group> disgust me" and "<group> make me sick". */
 const REVOLT = new Set(['disgust', 'disgusts', 'sicken', 'sickens', 'repulse', 'repulses', 'revolt', 'revolts']);
 const MAKE = new Set(['make', 'makes']);
@@ -222,6 +224,9 @@ const STRONG_VERBS = new Set([
   'slit',
   'drown',
   'burn',
+  'eliminate',
+  'sterilize',
+  'sterilise',
 ]);
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
@@ -1304,6 +1309,7 @@ export class ToxicityScanner {
     if (roles & R.REGARD) this.qualityDenied(w, end);
     if (roles & (R.INSULT | R.DEHUMAN | R.ATTRIBUTE)) this.verblessPredicate(w, start, end);
     if (w === 'me' || (w === 'sick' && this.wordAt(1) === 'me')) this.revulsion(w, end);
+    if (w === 'dead') this.wishedDead(end);
     if (roles & (R.INSULT | R.DEHUMAN | R.ATTRIBUTE) && !this.hateDenied) this.hateDenied = this.deniedOfGroup();
     if (roles & R.ATTRIBUTE) this.groupCalled(w, end, 0.75, 'derogatory attribute of a group');
     if (w === 'cancer' || w === 'plague' || w === 'disease') this.groupCalled(w, end, 0.85, 'group called a disease');
@@ -1749,6 +1755,28 @@ export class ToxicityScanner {
     return (w === 'better' || w === 'more') && NONE.has(this.wordAt(k + 2) ?? '') ? k + 2 : 0;
   }
 
+  /** "I want to see <group> dead", "I wish <group> were dead", "the only good <group> is a dead one" (0.9). */
+  private wishedDead(end: number): void {
+    let g = -1;
+    const a = this.wordAt(1) === 'a' ? 2 : 1;
+    if (this.wordAt(a) === 'is') {
+      g = this.subjectGroup(a + 1); // "the only good <group> is a dead …"
+      if (g < 0 || this.wordAt(g + 1) !== 'good' || this.wordAt(g + 2) !== 'only') g = -1;
+    } else {
+      const j = this.roleAt(1) > 0 && this.roleAt(1) & R.BE ? 2 : 1; // "<group> (were) dead"
+      const s = this.subjectGroup(j);
+      let v = s + 1;
+      if (this.wordAt(v) === 'see' && this.wordAt(v + 1) === 'to') v += 2;
+      const wished =
+        s > 0 && WISH.has(this.wordAt(v) ?? '') && this.find(R.FIRST, R.INTENT | R.FILLER, v + 2, 0, v + 1) > 0;
+      if (wished) g = s;
+    }
+    if (g < 0) return;
+    const match = `${this.wordAt(g) ?? ''} … dead`;
+    this.hit('threat', 0.9, this.startAt(g), end, match, 'wishing a group dead');
+    this.hit('identity_attack', 0.9, this.startAt(g), end, match, 'wishing a group dead');
+  }
+
   /** "<group> disgust me", "<group> make me sick": revulsion at a group (0.75, flagged). */
   private revulsion(w: string, end: number): void {
     const v = w === 'sick' ? 2 : 1; // the verb
@@ -1828,10 +1856,16 @@ export class ToxicityScanner {
   private shouldBeKilled(e: LexEntry, start: number, end: number): void {
     const weak = WEAK_VERBS.has(e.base);
     if (!(STRONG_VERBS.has(e.base) || weak) || e.word === e.base) return; // needs a participle: "killed", "shot"
-    if (this.wordAt(1) !== 'be' && !(this.wordAt(2) === 'be' && this.roleAt(1) & R.ALL)) return;
-    const k = this.target(2, 6);
+    let be = this.wordAt(1) === 'be' || (this.wordAt(2) === 'be' && this.roleAt(1) & R.ALL) ? 1 : -1;
+    // "be lined up and shot", "be rounded up and gassed"
+    if (be < 0 && this.wordAt(1) === 'and') for (let j = 3; j <= 4 && be < 0; j++) if (this.wordAt(j) === 'be') be = j;
+    if (be < 0) return;
+    const k = this.target(be + 1, be + 5);
     if (k < 0 || !this.normative(k)) return;
-    const group = (this.roleAt(k) & (R.GROUP | R.SLUR)) !== 0;
+    const r = this.roleAt(k);
+    // "<group> should be shot", "gay people should be shot"
+    const named = r > 0 && (r & R.PERSON) !== 0 && this.roleAt(k + 1) > 0 && (this.roleAt(k + 1) & R.GROUP) !== 0;
+    const group = (r & (R.GROUP | R.SLUR)) !== 0 || named;
     if (weak && !group) return; // "you should be beaten at chess"; "<group> should be beaten" is no game
     const match = `${this.wordAt(k) ?? ''} should be ${e.word}`;
     const why = group ? 'calling for violence against a group' : 'calling for violence';
