@@ -333,6 +333,11 @@ describe('categories', () => {
       expect(scanToxicity(text).scores.identity_attack, text).toBeLessThan(0.85);
   });
 
+  it('does not read the topic of a question as an insult aimed at the reader', () => {
+    expect(scanToxicity('What do you think about ugly people?').scores.insult).toBe(0);
+    expect(scanToxicity('What do you know about anything, you idiot?').scores.insult).toBeGreaterThanOrEqual(0.85);
+  });
+
   it('reads wishing a group dead and calls for its elimination as threats', () => {
     for (const text of [
       'I want to see Muslims dead.',

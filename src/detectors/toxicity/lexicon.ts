@@ -292,13 +292,13 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
   ],
   // Read by spelling: "<group> do not …", "not as …", "I think (that) <group> are …", "why are <group> so …",
   // "<group> disgust me", "I'm sick of <group>", "hunt down", "like rats", "no better than", "less than",
-  // "women love animals", "I want to see <group> dead".
+  // "women love animals", "I want to see <group> dead", "what do you think about ugly people?".
   [
     'GLUE',
     0,
     0,
     0,
-    'do does did can could doesnt didnt wont wouldnt shouldnt couldnt as that why think believe feel reckon guess suppose me make makes sick tired disgust disgusts sicken sickens repulse repulses revolt revolts down like than more less lower worse love loves adore adores feed feeds keep keeps rescue rescues raise raises protect protects dead see want wants only good',
+    'do does did can could doesnt didnt wont wouldnt shouldnt couldnt as that why think believe feel reckon guess suppose me make makes sick tired disgust disgusts sicken sickens repulse repulses revolt revolts down like than more less lower worse love loves adore adores feed feeds keep keeps rescue rescues raise raises protect protects dead see want wants only good about',
   ],
   [
     'DENOUNCE',

@@ -1217,7 +1217,9 @@ export class ToxicityScanner {
     if (roles & R.INSULT) {
       this.insultWord = Math.max(this.insultWord, e.insult);
       const filler = R.BE | R.FILLER | R.PROF | R.INSULT | R.ALL;
-      const k = this.find(R.SECOND, filler, 5, 2);
+      let k = this.find(R.SECOND, filler, 5, 2);
+      // "what do you think about ugly people?": the insult word is the topic, not a name for the reader.
+      for (let j = 1; j < k; j++) if (this.wordAt(j) === 'about') k = -1;
       if (k > 0 && !(this.roleAt(k + 1) > 0 && this.roleAt(k + 1) & R.NEG)) {
         this.hit('insult', 0.5 + 0.5 * e.insult, this.startAt(k), end, base, 'insult aimed at the reader');
       } else {
