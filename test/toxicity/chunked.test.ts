@@ -69,6 +69,10 @@ const MIXED = [
   'I know you live here; where do you live now? We live in a small town, and they live there too.',
   'Those men are animals. The animals ate; women and men walked past the animals in the zoo.',
   'They should be killed. They will be beaten. It can be hard to beat the traffic.',
+  // Statements about a group: a verbless sentence is held until it ends; a denial halves the model.
+  'Muslims? Disgusting. I met some gay people today. What a bunch of animals. I love Muslims. Animals are fine.',
+  'I think Mexicans are lazy. Why are women so stupid? I want to see Muslims dead. Gay people are no better than animals.',
+  'Trans people are not disgusting. The lives of immigrants do not matter. I will never respect women.',
   'x'.repeat(60) + '\nplain',
   ...CHALLENGE.map((c) => c.text),
 ];
