@@ -357,6 +357,7 @@ describe('categories', () => {
   it('lets the model count half where a hateful word is denied of a group, but not the rules', () => {
     expect(detect('Trans people are not disgusting.').flagged).toBe(false);
     expect(detect('Muslims are not all terrorists.').flagged).toBe(false);
+    expect(detect('No black people deserve to die.').flagged).toBe(false);
     expect(scanToxicity('Muslims are not disgusting, they are vermin.').scores.identity_attack).toBeGreaterThanOrEqual(
       0.85,
     );

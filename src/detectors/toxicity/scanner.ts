@@ -98,6 +98,7 @@ const CARE = new Set([
 /** "<group> are no better / nothing more than …", "<group> are less / lower than human". */
 const NONE = new Set(['no', 'nothing', 'little']);
 const LESS = new Set(['less', 'lower']);
+const DESERVE = new Set(['deserve', 'deserves']);
 /** "I want (to see) <group> dead", "I wish <group> were dead". */
 const WISH = new Set(['want', 'wants', 'wanna', 'wish', 'wished', 'hope', 'like', 'love']);
 /** "<group> disgust me" and "<group> make me sick". */
@@ -330,7 +331,7 @@ export class ToxicityScanner {
   private sawGroup: boolean = false;
   /** A group was named as the victim of violence reported in the past ("Jews were murdered"). */
   private groupVictim: boolean = false;
-  /** A hateful word denied of a group ("<group> are not disgusting", `deniedOfGroup`): the model counts half. */
+  /** A hateful word denied of a group ("<group> are not disgusting", "no <group> deserve to die"): the model counts half. */
   private hateDenied: boolean = false;
   /** A sentence that so far only calls the group named before it something (`verblessPredicate`). */
   private predicate: { hit: Hit; words: number } | undefined;
@@ -1288,7 +1289,12 @@ export class ToxicityScanner {
       if (!negated && (vb === 'kill' || vb === 'hang' || w === 'neck' || vb === 'shoot' || vb === 'drown'))
         this.hit('threat', 0.95, this.startAt(1), end, `${vb} ${w}`, 'telling the reader to harm themselves');
     }
-    if (roles & R.DIE) this.dieThreat(start, end);
+    if (roles & R.DIE) {
+      this.dieThreat(start, end);
+      // "No <group> deserve to die": the hateful statement, denied.
+      const g = DESERVE.has(this.wordAt(2) ?? '') && this.wordAt(1) === 'to' ? this.subjectGroup(3) : -1;
+      if (g > 0 && this.wordAt(g + 1) === 'no') this.hateDenied = true;
+    }
     if (w === 'fire' && this.wordAt(1) === 'a' && this.wordAt(2) === 'in' && this.wordAt(3) === 'die')
       this.hit('threat', 0.85, this.startAt(3), end, 'die in a fire', 'wishing death');
     if (w === 'live' && this.wordAt(1) === 'you' && this.wordAt(2) === 'where' && this.wordAt(3) === 'know')
