@@ -62,10 +62,9 @@ const ATTRIBUTED = 0.8;
 /** Report words (lexicon role REPORT) in the past that do not end in "-ed" (counter-speech.ts). */
 const IRREGULAR_PAST_REPORTS = new Set(['said', 'told', 'thought', 'wrote']);
 const SLUR_WHY = 'identity slur';
-const VERBLESS_WHY = 'group called something in a sentence of its own';
 /**
- * Roles of words that only the counter-speech and denied-quality rules read: the other rules see
- * them as unknown words, as before those rules existed.
+ * Roles of words that only some rules read (counter-speech, what is said of a group): the other
+ * rules see them as unknown words, as before those rules existed.
  */
 const AS_WRITTEN = R.REPORT | R.DENOUNCE | R.REGARD | R.GLUE | R.ATTRIBUTE;
 /**
@@ -98,6 +97,7 @@ const CARE = new Set([
 /** "<group> are no better / nothing more than …", "<group> are less / lower than human". */
 const NONE = new Set(['no', 'nothing', 'little']);
 const LESS = new Set(['less', 'lower']);
+/** "No <group> deserve to die": the hateful statement, denied. */
 const DESERVE = new Set(['deserve', 'deserves']);
 /** "I want (to see) <group> dead", "I wish <group> were dead". */
 const WISH = new Set(['want', 'wants', 'wanna', 'wish', 'wished', 'hope', 'like', 'love']);
@@ -334,7 +334,7 @@ export class ToxicityScanner {
   /** A hateful word denied of a group ("<group> are not disgusting", "no <group> deserve to die"): the model counts half. */
   private hateDenied: boolean = false;
   /** A sentence that so far only calls the group named before it something (`verblessPredicate`). */
-  private predicate: { hit: Hit; words: number } | undefined;
+  private predicate: { start: number; end: number; word: string; words: number } | undefined;
   private groupAt: number = -1; // the last word naming a group (`theyGroup`)
   private counter = new CounterSpeech<Hit>();
   private insultWord: number = 0; // strongest insult word seen, aimed or not
@@ -1733,11 +1733,7 @@ export class ToxicityScanner {
       if (word === 'what' || word === 'of' || (r === 0 && word === undefined && unknown-- > 0)) continue;
       return;
     }
-    const match = `… ${w}`;
-    this.predicate = {
-      hit: { category: 'identity_attack', start, end, match, score: 0.75, why: VERBLESS_WHY },
-      words: this.sentLen,
-    };
+    this.predicate = { start, end, word: w, words: this.sentLen };
   }
 
   /** At a sentence's end: a held verbless predicate counts if at most one word followed it. */
@@ -1746,7 +1742,14 @@ export class ToxicityScanner {
     if (p === undefined) return;
     this.predicate = undefined;
     if (this.sentLen - p.words <= 2)
-      this.hit(p.hit.category, p.hit.score, p.hit.start, p.hit.end, p.hit.match, p.hit.why);
+      this.hit(
+        'identity_attack',
+        0.75,
+        p.start,
+        p.end,
+        `… ${p.word}`,
+        'group called something in a sentence of its own',
+      );
   }
 
   /**
