@@ -37,8 +37,8 @@ export const R = {
   REPORT: 4194304, // say, calling, the claim, the stereotype: what follows is reported, not meant
   DENOUNCE: 8388608, // wrong, hateful, racist, stop: the sentence speaks against what it reports
   REGARD: 16777216, // smart, capable, matter, belong, respect: a quality denied to a group ("<group> are not smart")
-  ATTRIBUTE: 67108864, // lazy, greedy, criminals, terrorists: a derogatory attribute ("<group> are lazy")
   GLUE: 33554432, // do, does, can, as, that, why, think: function words some rules read by their spelling
+  ATTRIBUTE: 67108864, // lazy, greedy, criminals, terrorists: a derogatory attribute ("<group> are lazy")
 } as const;
 
 export interface LexEntry {
