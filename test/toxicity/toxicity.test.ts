@@ -253,6 +253,8 @@ describe('categories', () => {
       'All immigrants are criminals.',
       'Disabled people are a burden.',
       'I really believe that Muslims are terrorists.', // the speaker's own opinion
+      "Isn't it obvious that Mexicans are lazy?", // asserted
+      'Everyone knows immigrants are criminals.',
       'Why are women so useless?',
     ]) {
       const r = scanToxicity(text).scores.identity_attack;
@@ -265,6 +267,7 @@ describe('categories', () => {
       'A study found that immigrants are less likely to be criminals.',
       'Storms are violent in the tropics.',
       "I don't think immigrants are criminals.",
+      'It is not true that women are lazy.',
       'They say immigrants are criminals, but the data disagree.',
     ])
       expect(scanToxicity(text).scores.identity_attack, text).toBeLessThan(0.5);

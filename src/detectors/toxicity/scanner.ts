@@ -104,6 +104,9 @@ const WISH = new Set(['want', 'wants', 'wanna', 'wish', 'wished', 'hope', 'like'
 /** "<group> disgust me" and "<group> make me sick". */
 const REVOLT = new Set(['disgust', 'disgusts', 'sicken', 'sickens', 'repulse', 'repulses', 'revolt', 'revolts']);
 const MAKE = new Set(['make', 'makes']);
+/** "It's obvious (that) <group> are …", "isn't it clear …": asserted. */
+const ASSERT = new Set(['obvious', 'clear', 'true']);
+const IT_IS = new Set(['it', 'its', 'is', 'isnt']);
 /** "I think (that) <group> are …": the speaker's own view, said outright. */
 const OPINION = new Set(['think', 'believe', 'feel', 'reckon', 'guess', 'suppose', 'know']);
 /** Denied qualities that are things a person does to a group: "I will never respect <group>". */
@@ -1824,14 +1827,22 @@ export class ToxicityScanner {
 
   /**
    * Whether the words from k back to the sentence's start leave what follows as the speaker's own
-   * statement: none, "all", "these"; a first-person opinion ("I think (that)", "we all know"); or "why"
-   * before a question. "A study found that …", "they say …", "I don't think …" are not.
+   * statement: none, "all", "these"; a first-person opinion ("I think (that)", "we all know"), an
+   * assertion ("it's obvious that", "isn't it clear", "everyone knows"); or "why" before a question.
+   * "A study found that …", "they say …", "I don't think …", "it is not true that …" are not.
    */
   private saidOutright(k: number): boolean {
     while (k <= this.sentLen && this.roleAt(k) > 0 && this.roleAt(k) & R.ALL) k++;
     if (k > this.sentLen) return true;
     if (this.wordAt(k) === 'why') return k === this.sentLen;
     if (this.wordAt(k) === 'that') k++;
+    if (ASSERT.has(this.wordAt(k) ?? '')) {
+      // "(isn't) it (so) obvious that …", "it's clear …": the speaker asserts it.
+      for (k++; k <= this.sentLen; k++)
+        if (!IT_IS.has(this.wordAt(k) ?? '') && !(this.roleAt(k) & R.FILLER)) return false;
+      return true;
+    }
+    if (this.wordAt(k) === 'knows' && this.wordAt(k + 1) === 'everyone') return k + 1 === this.sentLen; // "everyone knows (that) …"
     if (!OPINION.has(this.wordAt(k) ?? '')) return false;
     k++;
     while (k < this.sentLen && this.roleAt(k) > 0 && this.roleAt(k) & (R.FILLER | R.ALL)) k++; // "i really think", "we all know"
