@@ -255,6 +255,7 @@ describe('categories', () => {
       'I really believe that Muslims are terrorists.', // the speaker's own opinion
       "Isn't it obvious that Mexicans are lazy?", // asserted
       'Everyone knows immigrants are criminals.',
+      'Muslims are naturally violent.', // one adverb between
       'Why are women so useless?',
     ]) {
       const r = scanToxicity(text).scores.identity_attack;
@@ -268,6 +269,7 @@ describe('categories', () => {
       'Storms are violent in the tropics.',
       "I don't think immigrants are criminals.",
       'It is not true that women are lazy.',
+      'Immigrants are rarely criminals.',
       'They say immigrants are criminals, but the data disagree.',
     ])
       expect(scanToxicity(text).scores.identity_attack, text).toBeLessThan(0.5);

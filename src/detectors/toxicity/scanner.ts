@@ -1690,7 +1690,10 @@ export class ToxicityScanner {
    * "<group> are not violent" are not it.
    */
   private groupCalled(w: string, end: number, score: number, why: string): void {
-    const c = this.comparison(); // "<group> are like a cancer"
+    let c = this.comparison(); // "<group> are like a cancer"
+    // "<group> are naturally lazy": one adverb the lexicon does not know ("less", "rarely" it knows).
+    if (c === 0 && this.roleAt(1) === 0 && this.wordAt(1) === undefined && this.roleAt(2) > 0 && this.roleAt(2) & R.BE)
+      c = 1;
     const g = this.find(R.GROUP | R.SLUR, R.BE | R.FILLER | R.ALL | R.PERSON, 5 + c, 0, 1 + c);
     if (g < 0) return;
     const be = this.find(R.BE, R.FILLER | R.ALL, g, 0, 1 + c);
