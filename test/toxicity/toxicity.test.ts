@@ -327,6 +327,7 @@ describe('categories', () => {
       'Muslims are no better than animals.',
       'Immigrants are nothing more than vermin.',
       'Gay people are less than human.',
+      'Are Muslims even human?', // the question form of "… are not human"
       'Women are like a cancer.',
     ])
       expect(scanToxicity(text).scores.identity_attack, text).toBeGreaterThanOrEqual(0.85);
@@ -334,6 +335,7 @@ describe('categories', () => {
       'Women are less likely than men to be hired.',
       'Gay people are more like us than you think.',
       'Women love animals.', // what the group cares for, not what it is called
+      'Are Neanderthals human?',
     ])
       expect(scanToxicity(text).scores.identity_attack, text).toBeLessThan(0.85);
   });

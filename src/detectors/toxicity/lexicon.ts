@@ -298,7 +298,7 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
     0,
     0,
     0,
-    'do does did can could doesnt didnt wont wouldnt shouldnt couldnt as that why think believe feel reckon guess suppose me make makes sick tired disgust disgusts sicken sickens repulse repulses revolt revolts down like than more less lower worse love loves adore adores feed feeds keep keeps rescue rescues raise raises protect protects dead see want wants only good about obvious clear true it its knows rarely seldom hardly barely',
+    'do does did can could doesnt didnt wont wouldnt shouldnt couldnt as that why think believe feel reckon guess suppose me make makes sick tired disgust disgusts sicken sickens repulse repulses revolt revolts down like than more less lower worse love loves adore adores feed feeds keep keeps rescue rescues raise raises protect protects dead see want wants only good about obvious clear true it its knows rarely seldom hardly barely even',
   ],
   [
     'DENOUNCE',

@@ -1327,7 +1327,9 @@ export class ToxicityScanner {
     if (w === 'human' || w === 'humans' || w === 'people') {
       const c = this.comparison();
       if (this.roleAt(1) > 0 && this.roleAt(1) & R.NEG) this.notHuman(w, end, 2);
-      else if (c > 0 && LESS.has(this.wordAt(c) ?? '')) this.notHuman(w, end, c + 1); // "less than human"
+      else if (c > 0 && LESS.has(this.wordAt(c) ?? ''))
+        this.notHuman(w, end, c + 1); // "less than human"
+      else if (w !== 'people') this.humanAsked(w, end);
     }
     if (roles & R.DEHUMAN) {
       const between = R.BE | R.FILLER | R.ALL | R.PROF | R.INSULT | R.PERSON;
@@ -1562,6 +1564,22 @@ export class ToxicityScanner {
         `${this.wordAt(k) ?? ''} … not ${w}`,
         'group called not human',
       );
+  }
+
+  /** "Are <group> (even) human?": a group's humanity put in question (0.85, as "… are not human"). */
+  private humanAsked(w: string, end: number): void {
+    let k = 1;
+    while (k <= 2 && (this.wordAt(k) === 'even' || (this.roleAt(k) > 0 && this.roleAt(k) & R.FILLER))) k++;
+    const g = this.subjectGroup(k);
+    if (g < 0 || !this.askedOf(g)) return;
+    this.hit(
+      'identity_attack',
+      0.85,
+      this.startAt(g),
+      end,
+      `${this.wordAt(g) ?? ''} … ${w}?`,
+      'group called not human',
+    );
   }
 
   /**
