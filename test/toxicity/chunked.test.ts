@@ -73,6 +73,9 @@ const MIXED = [
   'Muslims? Disgusting. I met some gay people today. What a bunch of animals. I love Muslims. Animals are fine.',
   'I think Mexicans are lazy. Why are women so stupid? I want to see Muslims dead. Gay people are no better than animals.',
   'Trans people are not disgusting. The lives of immigrants do not matter. I will never respect women.',
+  // Held until the next word: a name for the reader ends its clause; "shoot you" is a message before "a".
+  'Thanks, idiot. ok moron\nthe village idiot lights are on, loser! I want to kill you. I will shoot you an email.',
+  "your a moron and I hope you get cancer; someone should shoot you, you make me sick. Don't call me idiot",
   'x'.repeat(60) + '\nplain',
   ...CHALLENGE.map((c) => c.text),
 ];

@@ -381,6 +381,54 @@ describe('categories', () => {
     expect(scanToxicity('So the force is **210 N**.').scores.identity_attack).toBe(0);
   });
 
+  it('reads an insult used as a name for the reader, once its clause ends, but not an insult noun in the sentence', () => {
+    for (const text of ['Idiot!', 'Thanks, idiot.', 'ok moron', 'get lost loser', 'Shut up, you know nothing, moron'])
+      expect(detect(text).blocked, text).toBe(true);
+    for (const text of [
+      "He's the village idiot.",
+      'The idiot lights are on.',
+      'Every game has a winner and loser.',
+      "Don't call me idiot.",
+      'He is no fool, and she is no loser either.',
+      'The Idiot is a novel by Dostoevsky.',
+    ])
+      expect(detect(text).flagged, text).toBe(false);
+    // "your" written for "you're".
+    expect(scanToxicity('your a moron').scores.insult).toBeGreaterThanOrEqual(0.85);
+    expect(scanToxicity('Your a car owner, check your tyres.').scores.insult).toBe(0);
+  });
+
+  it('reads wanting to kill the reader, wishing harm on them and calling for it as threats', () => {
+    for (const text of [
+      'I want to kill you.',
+      "I'd love to kill you",
+      'I hope you get cancer.',
+      'I hope all the jews get raped',
+      'Someone should shoot you.',
+      'somebody needs to kill you',
+    ])
+      expect(detect(text).blocked, text).toBe(true);
+    expect(scanToxicity('I hope all the jews get raped').scores.identity_attack).toBeGreaterThanOrEqual(0.85);
+    for (const text of [
+      "I don't want to kill you.",
+      "I hope you don't get cancer.",
+      'I hope you get better soon.',
+      'No one should kill you for that.',
+      "I'll shoot you an email tomorrow.",
+      'Shoot them a quick message.',
+    ])
+      expect(detect(text).flagged, text).toBe(false);
+    expect(detect("I'll shoot you tomorrow.").blocked).toBe(true);
+  });
+
+  it('flags revulsion at the reader without blocking it', () => {
+    for (const text of ['You disgust me.', 'you make me sick']) {
+      const s = detect(text);
+      expect([s.flagged, s.blocked], text).toEqual([true, undefined]);
+    }
+    expect(detect('If you make me sick, I will stay home.').flagged).toBe(false);
+  });
+
   it('overall toxicity is at least every harmful category', () => {
     for (const c of CHALLENGE) {
       const s = scanToxicity(c.text).scores;

@@ -233,7 +233,7 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
   ['PERSON,SECOND,BE', 0, 0, 0, 'youre ur yer'],
   ['PERSON,SECOND,SELF', 0, 0, 0, 'yourself urself yourselves yaself'],
   ['THIRD', 0, 0, 0, 'he she they hes shes theyre'],
-  ['FIRST', 0, 0, 0, 'i we im ima imma ill iam weve well'],
+  ['FIRST', 0, 0, 0, 'i we im ima imma ill iam weve well id'],
   // Threats.
   [
     'VIOLENT',

@@ -46,6 +46,11 @@ export interface ToxicityResult {
 
 export const MAX_SPANS = 32;
 /** Model-only evidence is reported as a span from this score up. */
+/**
+ * Hashes of words read by spelling that need no lexicon entry: one there would change how folded
+ * and repeated letters read ("booth" would collapse to "both"), and so the model's features.
+ */
+const hashes = (words: string): ReadonlySet<number> => new Set(words.split(' ').map(hashWord));
 const EXTRA_SPAN = 0.25;
 /** Every role: `find` lets any listed word stand between. */
 const ANY_ROLE = -1;
@@ -104,6 +109,8 @@ const WISH = new Set(['want', 'wants', 'wanna', 'wish', 'wished', 'hope', 'like'
 /** "<group> disgust me" and "<group> make me sick". */
 const REVOLT = new Set(['disgust', 'disgusts', 'sicken', 'sickens', 'repulse', 'repulses', 'revolt', 'revolts']);
 const MAKE = new Set(['make', 'makes']);
+/** "I hope you get cancer". */
+const GET = hashes('get gets got');
 /** "It's obvious (that) <group> are …", "isn't it clear …": asserted. */
 const ASSERT = new Set(['obvious', 'clear', 'true']);
 const IT_IS = new Set(['it', 'its', 'is', 'isnt']);
@@ -114,6 +121,28 @@ const REGARD_VERBS = new Set(['respect', 'trust']);
 
 /** "I can't stand …" (not negations for the other rules: "you can't trust these hoes" is still abuse). */
 const CANNOT = new Set(['cannot', 'cant']);
+
+/**
+ * Names for one person that are only insults: said with no article to someone ("Thanks, idiot.",
+ * "ok moron", "Loser!"), they address the reader. Not the words with an innocent sense ("jerk
+ * chicken", "April fool", "guinea pig", "prick").
+ */
+const VOCATIVE = new Set(
+  'idiot moron imbecile cretin numbskull dimwit halfwit nitwit scumbag lowlife loser dumbass jackass dipshit asshole arsehole dickhead shithead twat wanker douchebag fuckface fuckhead fuckwit motherfucker cocksucker bastard bitch cunt whore slut'.split(
+    ' ',
+  ),
+);
+/**
+ * Words before an insult noun in its clause that make it a noun of the sentence, not a name for
+ * the reader: articles, possessives, prepositions, conjunctions, "to be" ("the village idiot",
+ * "a winner and loser", "surrounded by idiots", "he is no fool").
+ */
+const NOT_VOCATIVE = hashes(
+  'a an the this that these those my your his her its our their some any no one every each another such what which whose either neither both all of to for with by from in on at into onto over under after around through about like as than and or nor but vs versus is are was were be been being am isnt arent wasnt',
+);
+
+/** "I'll shoot you an email": the word after "shoot <person>" that makes it a message, not a gun. */
+const ARTICLES = new Set(['a', 'an']);
 
 /** Words before a singular that make it one person (each a listed word, so the history keeps it). */
 const ONE_OF = new Set(['the', 'his', 'her', 'my', 'your', 'our', 'their']);
@@ -201,7 +230,7 @@ const HARMLESS_BEFORE = new Map([
 const scratchHash = new WordHasher();
 const scratchHash2 = new WordHasher();
 /** Words that say what should happen to someone ("you should die", "they must be shot"). */
-const NORMATIVE = new Set(['should', 'must', 'deserve', 'deserves', 'need', 'gotta', 'ought']);
+const NORMATIVE = hashes('should must deserve deserves need needs gotta ought');
 /** Verbs too common in friendly speech to make a threat on their own ("I'll beat you at chess"). */
 const WEAK_VERBS = new Set(['beat', 'hunt', 'burn', 'bomb']);
 const STRONG_VERBS = new Set([
@@ -242,6 +271,12 @@ interface Hit {
   match: string;
   score: number;
   why: string;
+}
+
+/** A hit the next word decides: kept when its clause ends first, dropped by a next word in `undoneBy` ('any': every word). */
+interface Held {
+  readonly hit: Hit;
+  readonly undoneBy: ReadonlySet<string> | 'any';
 }
 
 /**
@@ -303,6 +338,7 @@ export class ToxicityScanner {
   private sentLen: number = 0; // words before the current one in this sentence
   private hRoles = new Int32Array(HIST);
   private hWord: (string | undefined)[] = new Array<string | undefined>(HIST).fill(undefined);
+  private hHash = new Int32Array(HIST); // every word's hash, listed or not (`hashAt`)
   private hStart = new Int32Array(HIST);
   private hUpper = new Uint8Array(HIST);
   private hSent = new Uint8Array(HIST);
@@ -339,6 +375,8 @@ export class ToxicityScanner {
   /** A sentence that so far only calls the group named before it something (`verblessPredicate`). */
   private predicate: { start: number; end: number; word: string; words: number } | undefined;
   private groupAt: number = -1; // the last word naming a group (`theyGroup`)
+  private clauseAt: number = 0; // index of the first word after the last comma
+  private held: Held | undefined = undefined; // a hit the next word decides (`nextWord`)
   private counter = new CounterSpeech<Hit>();
   private insultWord: number = 0; // strongest insult word seen, aimed or not
   private ended: boolean = false;
@@ -411,6 +449,8 @@ export class ToxicityScanner {
     this.hateDenied = false;
     this.predicate = undefined;
     this.groupAt = -1;
+    this.clauseAt = 0;
+    this.held = undefined;
     this.counter.reset();
     this.insultWord = 0;
     this.ended = false;
@@ -544,6 +584,7 @@ export class ToxicityScanner {
     this.endWord(true);
     this.flushRun();
     this.flushPending(false, false, 0);
+    if (this.held) this.nextWord(true, undefined);
     this.settlePredicate(); // the text's end ends the last sentence
   }
 
@@ -704,8 +745,11 @@ export class ToxicityScanner {
       default:
         if (this.tLen > 0) this.endWord(false);
         this.gapLen++;
-        if (k === CLAUSE) this.counter.comma();
-        else if (k === END) {
+        if (k === CLAUSE) {
+          this.counter.comma();
+          this.clauseAt = this.hCount;
+          if (this.held) this.nextWord(true, undefined);
+        } else if (k === END) {
           this.gapEnd = true;
           if (c === 10) this.gapNewline = true;
         }
@@ -747,10 +791,12 @@ export class ToxicityScanner {
         this.gapEnd = false;
         this.gapNewline = false;
         this.modelWord(h, false, TARGET_NONE, sent, this.tStart, this.tEnd);
+        if (this.held) this.nextWord(sent, e?.word);
         if (sent) this.sentenceStart();
         const i = this.hCount & (HIST - 1);
         this.hRoles[i] = e ? e.roles : 0;
         this.hWord[i] = e ? e.word : undefined;
+        this.hHash[i] = h;
         this.hStart[i] = this.tStart;
         this.hUpper[i] = this.tUpper ? 1 : 0;
         this.hSent[i] = sent ? 1 : 0;
@@ -1054,11 +1100,13 @@ export class ToxicityScanner {
         start,
         end,
       );
+    if (this.held) this.nextWord(sent, e?.word);
     if (sent) this.sentenceStart();
     if (e !== undefined && e.trigger) this.patterns(e, roles, start, end);
     const i = this.hCount & (HIST - 1);
     this.hRoles[i] = roles;
     this.hWord[i] = e ? e.word : undefined;
+    this.hHash[i] = hash;
     this.hStart[i] = start;
     this.hUpper[i] = upper ? 1 : 0;
     this.hSent[i] = sent ? 1 : 0;
@@ -1121,6 +1169,14 @@ export class ToxicityScanner {
     this.counter.sentence();
   }
 
+  /** The word after a held hit, or the end of its clause (`ended`), keeps or drops it. */
+  private nextWord(ended: boolean, word: string | undefined): void {
+    const { hit: h, undoneBy } = this.held as Held;
+    this.held = undefined;
+    if (ended || (undoneBy !== 'any' && !undoneBy.has(word ?? '')))
+      this.hit(h.category, h.score, h.start, h.end, h.match, h.why);
+  }
+
   /** Index of the k-th previous word in the same sentence (k ≥ 1), or -1. */
   private back(k: number): number {
     if (k > this.sentLen || k > this.hCount || k > HIST) return -1;
@@ -1135,6 +1191,12 @@ export class ToxicityScanner {
   private wordAt(k: number): string | undefined {
     const i = this.back(k);
     return i < 0 ? undefined : this.hWord[i];
+  }
+
+  /** The hash of the k-th previous word in the same sentence, listed or not; -1 when there is none (no word hashes to -1). */
+  private hashAt(k: number): number {
+    const i = this.back(k);
+    return i < 0 ? -1 : (this.hHash[i] as number);
   }
 
   private startAt(k: number): number {
@@ -1222,6 +1284,7 @@ export class ToxicityScanner {
       this.insultWord = Math.max(this.insultWord, e.insult);
       const filler = R.BE | R.FILLER | R.PROF | R.INSULT | R.ALL;
       let k = this.find(R.SECOND, filler, 5, 2);
+      if (k < 0) k = this.yourA();
       // "what do you think about ugly people?": the insult word is the topic, not a name for the reader.
       for (let j = 1; j < k; j++) if (this.wordAt(j) === 'about') k = -1;
       if (k > 0 && !(this.roleAt(k + 1) > 0 && this.roleAt(k + 1) & R.NEG)) {
@@ -1242,10 +1305,23 @@ export class ToxicityScanner {
             this.hit('insult', 0.4 + 0.4 * e.insult, this.startAt(t), end, base, 'insult aimed at a person');
           else if ((this.wordAt(1) === 'a' || this.wordAt(1) === 'an') && this.wordAt(2) === 'what')
             this.hit('insult', 0.4 + 0.5 * e.insult, this.startAt(2), end, base, 'insult aimed at a person');
-          // An obscene word for a person ("bitch", "whore", "cunt") names someone even with no target
-          // in reach: flagged, never blocked by itself. Plain swearing ("fucking awesome") is no insult.
-          else if (roles & R.PROF && e.insult >= 0.85)
-            this.hit('insult', 0.55, start, end, base, 'obscene insult for a person');
+          else {
+            // An obscene word for a person ("bitch", "whore", "cunt") names someone even with no target
+            // in reach: flagged, never blocked by itself. Plain swearing ("fucking awesome") is no insult.
+            if (roles & R.PROF && e.insult >= 0.85)
+              this.hit('insult', 0.55, start, end, base, 'obscene insult for a person');
+            if (VOCATIVE.has(w) && this.vocative()) {
+              const hit: Hit = {
+                category: 'insult',
+                score: 0.5 + 0.5 * e.insult,
+                start,
+                end,
+                match: base,
+                why: 'insult used as a name for the reader',
+              };
+              this.held = { hit, undoneBy: 'any' };
+            }
+          }
         }
       }
     }
@@ -1314,6 +1390,7 @@ export class ToxicityScanner {
     if (roles & R.VIOLENT) {
       this.shouldBeKilled(e, start, end);
       this.violenceSuffered(e);
+      if (isPastForm(w, base)) this.harmWished(w, end);
     }
 
     // Identity attacks by pattern.
@@ -1324,6 +1401,7 @@ export class ToxicityScanner {
     if (roles & (R.INSULT | R.DEHUMAN | R.ATTRIBUTE) && !this.hateDenied) this.hateDenied = this.deniedOfGroup();
     if (roles & R.ATTRIBUTE) this.groupCalled(w, end, 0.75, 'derogatory attribute of a group');
     if (w === 'cancer' || w === 'plague' || w === 'disease') this.groupCalled(w, end, 0.85, 'group called a disease');
+    if (w === 'cancer') this.harmWished(w, end);
     if (w === 'human' || w === 'humans' || w === 'people') {
       const c = this.comparison();
       if (this.roleAt(1) > 0 && this.roleAt(1) & R.NEG) this.notHuman(w, end, 2);
@@ -1379,6 +1457,28 @@ export class ToxicityScanner {
     else if (settled) this.excuse(settled.hits, ATTRIBUTED, "reported as others' words");
   }
 
+  /**
+   * Whether the insult noun just read is said to someone: it opens its clause ("Idiot!", "Thanks,
+   * idiot.") or follows no article, preposition, "to be", negation or report in it ("ok moron",
+   * "get lost loser"; not "the village idiot", "he is no fool", "don't call me idiot"). It counts
+   * only if its clause ends with it (`held`: "idiot lights" is no name).
+   */
+  private vocative(): boolean {
+    for (let k = 1; k <= 3 && k <= this.sentLen && this.hCount - k >= this.clauseAt; k++) {
+      if (this.roleAt(k) & (R.NEG | R.BE | R.REPORT | R.FIRST | R.THIRD)) return false;
+      if (NOT_VOCATIVE.has(this.hashAt(k))) return false;
+    }
+    return true;
+  }
+
+  /** "your a moron", "your such an idiot": "your" written for "you're" (no possessive comes before "a"); how far back, or -1. */
+  private yourA(): number {
+    let k = 1;
+    while (k <= 4 && this.roleAt(k) > 0 && this.roleAt(k) & (R.FILLER | R.PROF | R.INSULT)) k++;
+    const next = this.wordAt(k - 1);
+    return k > 1 && this.wordAt(k) === 'your' && (next === 'a' || next === 'an' || next === 'such') ? k : -1;
+  }
+
   private dieThreat(start: number, end: number): void {
     if (this.wordAt(1) === 'go') {
       this.hit('threat', 0.9, this.startAt(1), end, 'go die', 'wishing death');
@@ -1419,7 +1519,7 @@ export class ToxicityScanner {
 
   /** Whether one of the k - 1 words before word k back says what should happen ("should", "must" …). */
   private normative(k: number): boolean {
-    for (let j = 1; j < k; j++) if (NORMATIVE.has(this.wordAt(j) ?? '')) return true;
+    for (let j = 1; j < k; j++) if (NORMATIVE.has(this.hashAt(j))) return true;
     return false;
   }
 
@@ -1476,7 +1576,8 @@ export class ToxicityScanner {
       const r = this.roleAt(k);
       if (r < 0) break;
       if (r & R.NEG) return; // "I'm not going to hurt you"
-      if (r & R.INTENT) intent = true;
+      if (r & R.INTENT || WISH.has(this.wordAt(k) ?? '')) intent = true; // "i will", "i want to"
+
       if (r & R.FIRST) {
         subject = k;
         break;
@@ -1485,9 +1586,11 @@ export class ToxicityScanner {
     const firstPerson =
       subject > 0 &&
       (intent || this.wordAt(subject) === 'ill' || this.wordAt(subject) === 'ima' || this.wordAt(subject) === 'imma');
+    // "I'll shoot you an email": the next word decides whether it is a gun.
+    const message = verb === 'shoot' && v === 1 && !group;
     if (firstPerson) {
-      this.hit(
-        'threat',
+      this.threat(
+        message,
         strong ? 0.95 : weak ? 0.4 : 0.8,
         this.startAt(subject),
         end,
@@ -1509,6 +1612,18 @@ export class ToxicityScanner {
     // most women") reports an event; it calls for nothing.
     const vw = this.wordAt(v) as string;
     if (isPastForm(vw, verb) || vw === `${verb}s`) return;
+    // "someone should shoot you", "they need to kill you": violence against the reader called for.
+    if (roles & R.SECOND && !weak && this.normative(v + 3)) {
+      this.threat(
+        message,
+        strong ? 0.85 : 0.7,
+        this.startAt(v),
+        end,
+        `${verb} ${e.word}`,
+        'calling for violence against the reader',
+      );
+      return;
+    }
     if (
       sawAll &&
       (roles & (R.GROUP | R.SLUR) ||
@@ -1527,8 +1642,8 @@ export class ToxicityScanner {
       // Imperative at the start of a sentence ("kill them"), or a strong verb aimed at a group.
       const imperative = v === this.sentLen;
       if (imperative || group) {
-        this.hit(
-          'threat',
+        this.threat(
+          message,
           group ? 0.85 : 0.7,
           vs,
           end,
@@ -1538,6 +1653,12 @@ export class ToxicityScanner {
         if (group) this.hit('identity_attack', 0.85, vs, end, `${verb} ${e.word}`, 'violence against a group');
       }
     }
+  }
+
+  /** A threat now, or, when it may be a message ("shoot you an email"), held for the next word. */
+  private threat(message: boolean, score: number, start: number, end: number, match: string, why: string): void {
+    if (message) this.held = { hit: { category: 'threat', score, start, end, match, why }, undoneBy: ARTICLES };
+    else this.hit('threat', score, start, end, match, why);
   }
 
   /**
@@ -1812,12 +1933,50 @@ export class ToxicityScanner {
     this.hit('identity_attack', 0.9, this.startAt(g), end, match, 'wishing a group dead');
   }
 
+  /**
+   * "I hope you get raped", "hope they all get cancer": harm wished on the reader or on a group
+   * (0.85). "I hope you don't get cancer" is not it.
+   */
+  private harmWished(w: string, end: number): void {
+    if (!GET.has(this.hashAt(1))) return;
+    let k = 2;
+    while (this.roleAt(k) > 0 && this.roleAt(k) & R.ALL) k++; // "they all get"
+    const r = this.roleAt(k);
+    const group = r > 0 && ((r & (R.GROUP | R.SLUR)) !== 0 || this.theyGroup(k));
+    if (r <= 0 || !(r & R.SECOND || group)) return;
+    const t = group ? this.pastDeterminers(k + 1) : k + 1; // "all the jews"
+    const h = this.find(R.HOPE, R.FILLER, t + 1, 0, t);
+    if (h < 0) return;
+    const match = `hope ${this.wordAt(k) ?? ''} get ${w}`;
+    this.hit(
+      'threat',
+      0.85,
+      this.startAt(h),
+      end,
+      match,
+      group ? 'harm wished on a group' : 'harm wished on the reader',
+    );
+    if (group) this.hit('identity_attack', 0.85, this.startAt(h), end, match, 'harm wished on a group');
+  }
+
   /** "<group> disgust me", "<group> make me sick": revulsion at a group (0.75, flagged). */
   private revulsion(w: string, end: number): void {
     const v = w === 'sick' ? 2 : 1; // the verb
     if (!(w === 'sick' ? MAKE : REVOLT).has(this.wordAt(v) ?? '')) return;
     const g = this.subjectGroup(v + 1);
-    if (g < 0) return;
+    if (g < 0) {
+      // "you disgust me", "you make me sick" (at the start of a sentence: not "if you make me sick …").
+      if (this.roleAt(v + 1) & R.SECOND && v + 1 === this.sentLen)
+        this.hit(
+          'insult',
+          0.75,
+          this.startAt(v + 1),
+          end,
+          `you … ${this.wordAt(v) ?? ''} me`,
+          'revulsion at the reader',
+        );
+      return;
+    }
     this.hit(
       'identity_attack',
       0.75,
