@@ -75,7 +75,7 @@ const MIXED = [
   'Trans people are not disgusting. The lives of immigrants do not matter. I will never respect women.',
   // Held until the next word: a name for the reader ends its clause; "shoot you" is a message before "a".
   'Thanks, idiot. ok moron\nthe village idiot lights are on, loser! I want to kill you. I will shoot you an email.',
-  "your a moron and I hope you get cancer; someone should shoot you, you make me sick. Don't call me idiot",
+  "your a moron and I hope you get cancer; someone should shoot you, you make me sick. Don't call me idiot. I'll slit your throat; just drop dead",
   'x'.repeat(60) + '\nplain',
   ...CHALLENGE.map((c) => c.text),
 ];

@@ -406,6 +406,9 @@ describe('categories', () => {
       'I hope all the jews get raped',
       'Someone should shoot you.',
       'somebody needs to kill you',
+      "I'll slit your throat.",
+      "I'm going to break your legs",
+      'Drop dead.',
     ])
       expect(detect(text).blocked, text).toBe(true);
     expect(scanToxicity('I hope all the jews get raped').scores.identity_attack).toBeGreaterThanOrEqual(0.85);
@@ -416,17 +419,21 @@ describe('categories', () => {
       'No one should kill you for that.',
       "I'll shoot you an email tomorrow.",
       'Shoot them a quick message.',
+      "You'll break your neck on those stairs.",
+      'I will cut your hair on Monday.',
+      'The birds drop dead from the heat.',
     ])
       expect(detect(text).flagged, text).toBe(false);
     expect(detect("I'll shoot you tomorrow.").blocked).toBe(true);
   });
 
-  it('flags revulsion at the reader without blocking it', () => {
-    for (const text of ['You disgust me.', 'you make me sick']) {
+  it('flags revulsion at the reader and "eat shit" without blocking them', () => {
+    for (const text of ['You disgust me.', 'you make me sick', 'Eat shit.', 'go eat shit and die']) {
       const s = detect(text);
       expect([s.flagged, s.blocked], text).toEqual([true, undefined]);
     }
     expect(detect('If you make me sick, I will stay home.').flagged).toBe(false);
+    expect(detect('Some dogs eat shit.').flagged).toBe(false);
   });
 
   it('overall toxicity is at least every harmful category', () => {

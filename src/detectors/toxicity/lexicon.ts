@@ -326,6 +326,17 @@ const TRIGGER_WORDS = new Set([
   'me',
   'sick',
   'dead',
+  // "I'll slit your throat", "I will break your legs" (scanner.ts `bodyThreat`).
+  'throat',
+  'throats',
+  'neck',
+  'face',
+  'legs',
+  'arms',
+  'skull',
+  'teeth',
+  'jaw',
+  'kneecaps',
 ]);
 const TRIGGER_ROLES =
   R.PROF |
@@ -392,6 +403,15 @@ export const PATTERN_WORDS = [
   'his',
   'our',
   'human',
+  'throat',
+  'throats',
+  'face',
+  'legs',
+  'arms',
+  'skull',
+  'teeth',
+  'jaw',
+  'kneecaps',
 ];
 
 const ROLE_NAMES = R as Readonly<Record<string, number>>;

@@ -109,6 +109,13 @@ const WISH = new Set(['want', 'wants', 'wanna', 'wish', 'wished', 'hope', 'like'
 /** "<group> disgust me" and "<group> make me sick". */
 const REVOLT = new Set(['disgust', 'disgusts', 'sicken', 'sickens', 'repulse', 'repulses', 'revolt', 'revolts']);
 const MAKE = new Set(['make', 'makes']);
+/** Parts of the body a threat names ("your throat"); each a listed word. */
+const BODY = new Set(['throat', 'throats', 'neck', 'face', 'legs', 'arms', 'skull', 'teeth', 'jaw', 'kneecaps']);
+/** Verbs that hurt a body, with the violent verbs: "I'll break your legs", "I will smash your face". */
+const HURT = hashes('break smash bash kick cut crack rip snap bust slice');
+/** "Drop dead." */
+const DROP_WORD = hashWord('drop');
+const JUST = hashWord('just');
 /** "I hope you get cancer". */
 const GET = hashes('get gets got');
 /** "It's obvious (that) <group> are …", "isn't it clear …": asserted. */
@@ -1348,6 +1355,13 @@ export class ToxicityScanner {
     }
     if (w === 'hell' && this.wordAt(1) === 'to' && this.wordAt(2) === 'go')
       this.hit('insult', 0.75, this.startAt(2), end, 'go to hell', 'abuse aimed at the reader');
+    // "Eat shit", "go eat shit and die": an order, at the start of a sentence (not "dogs eat shit").
+    if (
+      base === 'shit' &&
+      this.wordAt(1) === 'eat' &&
+      (this.sentLen === 1 || (this.sentLen === 2 && this.wordAt(2) === 'go'))
+    )
+      this.hit('insult', 0.8, this.startAt(this.sentLen), end, 'eat shit', 'abuse aimed at the reader');
     if (base === 'shit' && this.wordAt(1) === 'of' && this.wordAt(2) === 'piece')
       this.hit('insult', 0.9, this.startAt(2), end, 'piece of shit', 'insult');
     if (
@@ -1397,7 +1411,17 @@ export class ToxicityScanner {
     if (roles & R.REGARD) this.qualityDenied(w, end);
     if (roles & (R.INSULT | R.DEHUMAN | R.ATTRIBUTE)) this.verblessPredicate(w, start, end);
     if (w === 'me' || (w === 'sick' && this.wordAt(1) === 'me')) this.revulsion(w, end);
-    if (w === 'dead') this.wishedDead(end);
+    if (w === 'dead') {
+      this.wishedDead(end);
+      // "Drop dead.", "just drop dead": an order at the start of a sentence.
+      if (
+        this.hashAt(1) === DROP_WORD &&
+        this.sentLen <= 2 &&
+        (this.sentLen === 1 || this.hashAt(2) === JUST || this.wordAt(2) === 'go')
+      )
+        this.hit('threat', 0.8, this.startAt(this.sentLen), end, 'drop dead', 'wishing death');
+    }
+    if (BODY.has(w)) this.bodyThreat(w, end);
     if (roles & (R.INSULT | R.DEHUMAN | R.ATTRIBUTE) && !this.hateDenied) this.hateDenied = this.deniedOfGroup();
     if (roles & R.ATTRIBUTE) this.groupCalled(w, end, 0.75, 'derogatory attribute of a group');
     if (w === 'cancer' || w === 'plague' || w === 'disease') this.groupCalled(w, end, 0.85, 'group called a disease');
@@ -1651,6 +1675,27 @@ export class ToxicityScanner {
           group ? 'violence against a group' : 'call to violence',
         );
         if (group) this.hit('identity_attack', 0.85, vs, end, `${verb} ${e.word}`, 'violence against a group');
+      }
+    }
+  }
+
+  /**
+   * "I'll slit your throat", "I'm going to break your legs": violence to the reader's body, said with
+   * intent in the first person (0.9). "You'll break your neck on those stairs" names no one who will.
+   */
+  private bodyThreat(w: string, end: number): void {
+    if (this.wordAt(1) !== 'your' && this.wordAt(1) !== 'ur') return;
+    if (!(this.roleAt(2) > 0 && this.roleAt(2) & R.VIOLENT) && !HURT.has(this.hashAt(2))) return;
+    let intent = false;
+    for (let k = 3; k <= 8; k++) {
+      const r = this.roleAt(k);
+      if (r < 0 || r & R.NEG) return;
+      if (r & R.INTENT || WISH.has(this.wordAt(k) ?? '')) intent = true;
+      if (r & R.FIRST) {
+        const wk = this.wordAt(k);
+        if (intent || wk === 'ill' || wk === 'ima' || wk === 'imma')
+          this.hit('threat', 0.9, this.startAt(k), end, `${this.wordAt(2) ?? ''} your ${w}`, 'threat of violence');
+        return;
       }
     }
   }
