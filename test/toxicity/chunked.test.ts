@@ -76,6 +76,7 @@ const MIXED = [
   // Held until the next word: a name for the reader ends its clause; "shoot you" is a message before "a".
   'Thanks, idiot. ok moron\nthe village idiot lights are on, loser! I want to kill you. I will shoot you an email.',
   "your a moron and I hope you get cancer; someone should shoot you, you make me sick. Don't call me idiot. I'll slit your throat; just drop dead",
+  'Jews control the media. Women belong in the kitchen; immigrants are taking over our country and bring crime.',
   'x'.repeat(60) + '\nplain',
   ...CHALLENGE.map((c) => c.text),
 ];

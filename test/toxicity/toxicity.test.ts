@@ -436,6 +436,33 @@ describe('categories', () => {
     expect(detect('Some dogs eat shit.').flagged).toBe(false);
   });
 
+  it('flags the common tropes said of a group, in the present, without blocking them', () => {
+    for (const text of [
+      'Jews control the media.',
+      'Muslims are taking over our country',
+      'Immigrants are taking our jobs.',
+      'Immigrants bring crime.',
+      'Women belong in the kitchen.',
+      'Get back in the kitchen.',
+    ]) {
+      const s = detect(text);
+      expect([s.flagged, s.blocked, s.scores?.identity_attack], text).toEqual([true, undefined, 0.75]);
+    }
+    for (const text of [
+      'Jews were blamed for controlling the banks.',
+      'Immigrants were taking jobs in the factories.',
+      'Robots are taking our jobs.',
+      'Banks control the money supply.',
+      'Rats bring disease.',
+      'Girls run the world!',
+      'Put the pot back in the kitchen.',
+    ])
+      expect(
+        scanToxicity(text).spans.filter((h) => h.why === 'trope about a group' || h.why === 'sexist trope'),
+        text,
+      ).toEqual([]);
+  });
+
   it('overall toxicity is at least every harmful category', () => {
     for (const c of CHALLENGE) {
       const s = scanToxicity(c.text).scores;

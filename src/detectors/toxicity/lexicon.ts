@@ -309,6 +309,25 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
   ],
 ];
 
+/**
+ * Tropes said of a group (scanner.ts `trope`), written from general knowledge of hate's common
+ * claims: the last word, and the verbs that accuse the group with it ("<group> control the media",
+ * "… are taking our jobs", "… are taking over our country", "… are replacing us", "… bring crime").
+ */
+export const TROPES: readonly (readonly [objects: string, verbs: string])[] = [
+  ['media banks government hollywood money economy', 'control controls run runs own owns'],
+  ['world', 'control controls own owns'], // not "girls run the world"
+
+  ['jobs', 'taking take takes stealing steal steals'],
+  [
+    'country land nation streets neighborhoods neighbourhoods cities schools',
+    'invading invade invades flooding flood floods overrunning overrun overruns destroying destroy destroys ruining ruin ruins taking take takes',
+  ],
+  ['us', 'replacing replace replaces outbreeding outbreed outbreeds'],
+  ['crime drugs violence terror terrorism', 'bring brings spread spreads'],
+];
+const TROPE_OBJECTS = ['kitchen', ...TROPES.flatMap(([objects]) => objects.split(' '))];
+
 /** Words with no role of their own that patterns look for by spelling. */
 const TRIGGER_WORDS = new Set([
   'off',
@@ -337,6 +356,8 @@ const TRIGGER_WORDS = new Set([
   'teeth',
   'jaw',
   'kneecaps',
+  // What a trope accuses a group of ("<group> control the media", scanner.ts `trope`).
+  ...TROPE_OBJECTS,
 ]);
 const TRIGGER_ROLES =
   R.PROF |
@@ -412,6 +433,7 @@ export const PATTERN_WORDS = [
   'teeth',
   'jaw',
   'kneecaps',
+  ...TROPE_OBJECTS,
 ];
 
 const ROLE_NAMES = R as Readonly<Record<string, number>>;

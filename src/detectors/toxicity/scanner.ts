@@ -12,7 +12,7 @@
  * ahead beyond bounded buffers, feeding a text in chunks gives exactly the result of feeding it
  * at once, with O(chunk) work per chunk.
  */
-import { FILTER_MASK, R, collapseRepeats, lexicon, type LexEntry, type Lexicon } from './lexicon.js';
+import { FILTER_MASK, R, TROPES, collapseRepeats, lexicon, type LexEntry, type Lexicon } from './lexicon.js';
 import { WordHasher, hashUnit, hashWord, mixGroup } from './word-hash.js';
 import { MASK, TABLE_SIZE, WINDOW, checkOf, loadModel, type Model } from './model.js';
 import { mapCodePoint } from './normalize.js';
@@ -116,6 +116,19 @@ const HURT = hashes('break smash bash kick cut crack rip snap bust slice');
 /** "Drop dead." */
 const DROP_WORD = hashWord('drop');
 const JUST = hashWord('just');
+const GET_WORD = hashWord('get');
+/** A trope's last word → the hashes of the verbs that make it one (lexicon.ts `TROPES`). */
+const TROPE_VERBS = new Map(
+  TROPES.flatMap(([objects, verbs]) => {
+    const v = hashes(verbs);
+    return objects.split(' ').map((o) => [o, v] as const);
+  }),
+);
+/** Words between a trope's verb and its last word: "control the media", "taking over our country". */
+const TROPE_BETWEEN = hashes('the our this their over into in');
+/** "Women belong in the kitchen", "get back to the kitchen". */
+const KITCHEN_VERBS = hashes('belong belongs stay stays back');
+const KITCHEN_TO = hashes('in to');
 /** "I hope you get cancer". */
 const GET = hashes('get gets got');
 /** "It's obvious (that) <group> are …", "isn't it clear …": asserted. */
@@ -1424,6 +1437,9 @@ export class ToxicityScanner {
     if (BODY.has(w)) this.bodyThreat(w, end);
     if (roles & (R.INSULT | R.DEHUMAN | R.ATTRIBUTE) && !this.hateDenied) this.hateDenied = this.deniedOfGroup();
     if (roles & R.ATTRIBUTE) this.groupCalled(w, end, 0.75, 'derogatory attribute of a group');
+    const tropeVerbs = TROPE_VERBS.get(w);
+    if (tropeVerbs !== undefined) this.trope(w, tropeVerbs, end);
+    if (w === 'kitchen') this.kitchen(end);
     if (w === 'cancer' || w === 'plague' || w === 'disease') this.groupCalled(w, end, 0.85, 'group called a disease');
     if (w === 'cancer') this.harmWished(w, end);
     if (w === 'human' || w === 'humans' || w === 'people') {
@@ -2002,6 +2018,46 @@ export class ToxicityScanner {
       group ? 'harm wished on a group' : 'harm wished on the reader',
     );
     if (group) this.hit('identity_attack', 0.85, this.startAt(h), end, match, 'harm wished on a group');
+  }
+
+  /**
+   * "<group> control the media", "… are taking over our country", "… are replacing us", "… bring
+   * crime" (0.75, flagged): a trope said of a group as its subject, in the present, outright.
+   * "Jews were blamed for controlling the banks" and "rats bring disease" are not.
+   */
+  private trope(w: string, verbs: ReadonlySet<number>, end: number): void {
+    let v = 1;
+    while (v <= 3 && TROPE_BETWEEN.has(this.hashAt(v))) v++;
+    if (!verbs.has(this.hashAt(v))) return;
+    const g = this.presentSubject(v + 1);
+    if (g > 0)
+      this.hit('identity_attack', 0.75, this.startAt(g), end, `${this.wordAt(g) ?? ''} … ${w}`, 'trope about a group');
+  }
+
+  /** "<group> belong in the kitchen", "<group> should stay in the kitchen", "Get back in the kitchen." (0.75, flagged). */
+  private kitchen(end: number): void {
+    if (this.wordAt(1) !== 'the' || !KITCHEN_TO.has(this.hashAt(2)) || !KITCHEN_VERBS.has(this.hashAt(3))) return;
+    let k = 4;
+    if (this.hashAt(k) === GET_WORD || this.wordAt(k) === 'go' || (this.roleAt(k) > 0 && this.roleAt(k) & R.INTENT))
+      k++;
+    const g = k > this.sentLen ? k - 1 : this.presentSubject(k);
+    if (g > 0) this.hit('identity_attack', 0.75, this.startAt(g), end, 'in the kitchen', 'sexist trope');
+  }
+
+  /**
+   * The group that is the present-tense subject of the verb ending at word k back ("<group> are",
+   * "the <group>", "I think <group>"), said outright (`saidOutright`); or -1. "<group> were" is history.
+   */
+  private presentSubject(k: number): number {
+    const r = this.roleAt(k);
+    if (r > 0 && r & R.BE) {
+      const be = this.wordAt(k);
+      if (be === 'was' || be === 'were') return -1;
+      k++;
+    }
+    const g = this.subjectGroup(k);
+    if (g < 0) return -1;
+    return this.saidOutright(this.wordAt(g + 1) === 'the' ? g + 2 : g + 1) ? g : -1;
   }
 
   /** "<group> disgust me", "<group> make me sick": revulsion at a group (0.75, flagged). */
