@@ -444,6 +444,11 @@ describe('categories', () => {
       'Immigrants bring crime.',
       'Women belong in the kitchen.',
       'Get back in the kitchen.',
+      'Muslims breed like rabbits.',
+      'Deport all Muslims.',
+      'We need to deport the Mexicans.',
+      'Immigrants are not welcome here.',
+      'Black people are less intelligent than white people.',
     ]) {
       const s = detect(text);
       expect([s.flagged, s.blocked, s.scores?.identity_attack], text).toEqual([true, undefined, 0.75]);
@@ -456,11 +461,20 @@ describe('categories', () => {
       'Rats bring disease.',
       'Girls run the world!',
       'Put the pot back in the kitchen.',
+      'If users spam, ban them.',
+      'You are welcome here.',
+      'Women are less likely to be trusted.',
     ])
       expect(
-        scanToxicity(text).spans.filter((h) => h.why === 'trope about a group' || h.why === 'sexist trope'),
+        scanToxicity(text).spans.filter((h) => h.category === 'identity_attack'),
         text,
       ).toEqual([]);
+  });
+
+  it('reads "go back to where you came from" as telling people to leave the country', () => {
+    for (const text of ['Go back to where you came from.', 'Muslims should go back to where they came from.'])
+      expect(detect(text).blocked, text).toBe(true);
+    expect(detect('The salmon go back to where they came from to spawn.').flagged).toBe(false);
   });
 
   it('overall toxicity is at least every harmful category', () => {

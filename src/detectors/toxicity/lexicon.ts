@@ -279,7 +279,7 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
     0,
     0,
     0,
-    'smart intelligent capable competent honest trustworthy civilised civilized worthy matter belong respect respected trust trusted',
+    'smart intelligent capable competent honest trustworthy civilised civilized worthy welcome matter belong respect respected trust trusted',
   ],
   // Derogatory attributes and stereotypes said of a whole group ("<group> are lazy", "<group> are
   // terrorists"): common stereotypes, written from general knowledge, not from any data set's rows.
@@ -325,8 +325,9 @@ export const TROPES: readonly (readonly [objects: string, verbs: string])[] = [
   ],
   ['us', 'replacing replace replaces outbreeding outbreed outbreeds'],
   ['crime drugs violence terror terrorism', 'bring brings spread spreads'],
+  ['rabbits', 'breed breeds'], // "… breed like rabbits"
 ];
-const TROPE_OBJECTS = ['kitchen', ...TROPES.flatMap(([objects]) => objects.split(' '))];
+const TROPE_OBJECTS = ['kitchen', 'came', ...TROPES.flatMap(([objects]) => objects.split(' '))];
 
 /** Words with no role of their own that patterns look for by spelling. */
 const TRIGGER_WORDS = new Set([

@@ -125,7 +125,9 @@ const TROPE_VERBS = new Map(
   }),
 );
 /** Words between a trope's verb and its last word: "control the media", "taking over our country". */
-const TROPE_BETWEEN = hashes('the our this their over into in');
+const TROPE_BETWEEN = hashes('the our this their over into in like');
+/** "Deport all Muslims", "we must expel the <group>". */
+const EXPEL = hashes('deport expel ban');
 /** "Women belong in the kitchen", "get back to the kitchen". */
 const KITCHEN_VERBS = hashes('belong belongs stay stays back');
 const KITCHEN_TO = hashes('in to');
@@ -1408,6 +1410,7 @@ export class ToxicityScanner {
     if (w === 'bleach' && this.wordAt(1) === 'drink')
       this.hit('threat', 0.85, this.startAt(1), end, 'drink bleach', 'telling the reader to harm themselves');
     if (roles & (R.PERSON | R.GROUP | R.SLUR)) {
+      this.expelled(e, roles, end);
       this.violenceAgainst(e, roles, start, end);
       this.statedHatred(e, roles, start, end);
       this.riddance(e, roles, end);
@@ -1491,6 +1494,25 @@ export class ToxicityScanner {
           break;
         }
       }
+    }
+    // "Go back to where you came from."
+    if (
+      w === 'came' &&
+      this.wordAt(2) === 'where' &&
+      this.wordAt(3) === 'to' &&
+      this.wordAt(4) === 'back' &&
+      this.wordAt(5) === 'go'
+    ) {
+      const g = this.sentLen === 5 ? 5 : this.presentSubject(6);
+      if (g > 0 || (this.wordAt(6) === 'should' && this.presentSubject(7) > 0))
+        this.hit(
+          'identity_attack',
+          0.8,
+          this.startAt(5),
+          end,
+          'go back to where you came from',
+          'telling people to leave the country',
+        );
     }
     const settled = this.counter.afterWord();
     if (settled?.denounced) this.excuse(settled.hits);
@@ -1774,8 +1796,11 @@ export class ToxicityScanner {
     let k = 1;
     if (this.wordAt(k) === 'be' || this.wordAt(k) === 'as') k++; // "not be trusted", "not as smart"
     const neg = this.wordAt(k);
-    if (neg === undefined || neg === 'no' || neg === 'nor' || PAST_NEG.has(neg)) return;
-    if (!(this.roleAt(k) & R.NEG) && !NEG_AUX.has(neg)) return;
+    // "<group> are less intelligent (than …)": denied by degree.
+    if (neg !== 'less') {
+      if (neg === undefined || neg === 'no' || neg === 'nor' || PAST_NEG.has(neg)) return;
+      if (!(this.roleAt(k) & R.NEG) && !NEG_AUX.has(neg)) return;
+    }
     let j = k + 1;
     const aux = this.wordAt(j);
     if (aux !== undefined && PAST_NEG.has(aux)) return;
@@ -2018,6 +2043,30 @@ export class ToxicityScanner {
       group ? 'harm wished on a group' : 'harm wished on the reader',
     );
     if (group) this.hit('identity_attack', 0.85, this.startAt(h), end, match, 'harm wished on a group');
+  }
+
+  /**
+   * "Deport all Muslims.", "we must expel the <group>", "ban all <group>": a call to expel a named
+   * group, as an order or a first-person "should" (0.75, flagged). "Trump wants to deport …" reports it.
+   */
+  private expelled(e: LexEntry, roles: number, end: number): void {
+    if (!(roles & (R.GROUP | R.SLUR)) || this.groupName(e, roles) === 0) return;
+    const v = this.pastDeterminers(1);
+    if (!EXPEL.has(this.hashAt(v))) return;
+    let k = v + 1;
+    if (this.wordAt(k) === 'to') k++; // "we need to deport"
+    const called =
+      v === this.sentLen ||
+      (this.roleAt(k) > 0 && this.roleAt(k) & R.INTENT && this.find(R.FIRST, R.FILLER, k + 2, 0, k + 1) > 0);
+    if (called)
+      this.hit(
+        'identity_attack',
+        0.75,
+        this.startAt(v === this.sentLen ? v : k + 1),
+        end,
+        `${this.wordAt(v) ?? ''} ${e.word}`,
+        'calling to expel a group',
+      );
   }
 
   /**
