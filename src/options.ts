@@ -178,10 +178,13 @@ const policyRule = union([
 /** The trip policies of a guard that names none (the rationale and the bench: docs/trip-policies.md). */
 export const DEFAULT_TRIP: readonly TripPolicySpec[] = [{ policy: 'cusum' }, { policy: 'wilson', threshold: 0.2 }];
 
-const ms = (min: number, fallback: number) => withDefault(number({ gte: min }), fallback);
+/** Node's timers fire at once (and warn) past 2^31 − 1 ms, so a longer timeout would spin. */
+const MAX_TIMER_MS = 2_147_483_647;
+const UNBOUNDED = Number.MAX_SAFE_INTEGER;
+const ms = (min: number, fallback: number) => withDefault(number({ gte: min, lte: MAX_TIMER_MS }), fallback);
 const count = (min: number, max: number, fallback: number) =>
   withDefault(number({ int: true, gte: min, lte: max }), fallback);
-const positive = (fallback: number) => withDefault(number({ gt: 0 }), fallback);
+const positive = (fallback: number) => withDefault(number({ gt: 0, lte: MAX_TIMER_MS }), fallback);
 
 // Rules, not zod: a guard's option checks are on every app's bundle (src/rules/index.ts says why).
 export const guardOptionsRule = object({
@@ -237,8 +240,8 @@ export const guardOptionsRule = object({
   logger: optional(loggerRule),
   asyncQueue: withDefault(
     object({
-      size: count(1, Number.MAX_SAFE_INTEGER, 1_000),
-      concurrency: count(1, Number.MAX_SAFE_INTEGER, 4),
+      size: count(1, UNBOUNDED, 1_000),
+      concurrency: count(1, UNBOUNDED, 4),
       timeoutMs: positive(10_000),
     }),
     {},

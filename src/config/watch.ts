@@ -293,9 +293,9 @@ function reloadMetrics(registry: PromClient.Registry | undefined): { success(): 
   const get = familyOn(registry);
   const reloads = get(
     'safety_breaker_config_reloads_total',
-    () =>
+    (name) =>
       new prom.Counter({
-        name: 'safety_breaker_config_reloads_total',
+        name,
         help: 'Config reload attempts by result (success, failure).',
         labelNames: ['result'],
         registers: [registry],
@@ -303,9 +303,9 @@ function reloadMetrics(registry: PromClient.Registry | undefined): { success(): 
   );
   const healthy = get(
     'safety_breaker_config_last_reload_successful',
-    () =>
+    (name) =>
       new prom.Gauge({
-        name: 'safety_breaker_config_last_reload_successful',
+        name,
         help: '1 when the last config reload applied (or found no change), 0 when it was rejected.',
         registers: [registry],
       }),

@@ -61,9 +61,9 @@ export function incidentMetrics(registry: PromClient.Registry | undefined, gauge
   });
   const opened = get(
     'safety_breaker_incidents_total',
-    () =>
+    (name) =>
       new prom.Counter({
-        name: 'safety_breaker_incidents_total',
+        name,
         help: 'Incidents opened (trips and forced opens; a re-open after a failed probe belongs to the same incident).',
         labelNames: ['breaker', 'severity'],
         registers,
@@ -72,9 +72,9 @@ export function incidentMetrics(registry: PromClient.Registry | undefined, gauge
   let live = true;
   const openGauge = get(
     'safety_breaker_incidents_open',
-    () =>
+    (name) =>
       new prom.Gauge({
-        name: 'safety_breaker_incidents_open',
+        name,
         help: 'Incidents open now.',
         labelNames: ['breaker'],
         registers,
@@ -86,9 +86,9 @@ export function incidentMetrics(registry: PromClient.Registry | undefined, gauge
   );
   const dueGauge = get(
     'safety_breaker_incident_report_due_seconds',
-    () =>
+    (name) =>
       new prom.Gauge({
-        name: 'safety_breaker_incident_report_due_seconds',
+        name,
         help: 'Seconds until the earliest unfiled report of each reporting clock is due (negative: overdue).',
         labelNames: ['breaker', 'report'],
         registers,

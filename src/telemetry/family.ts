@@ -6,5 +6,5 @@ import type * as PromClient from 'prom-client';
  */
 export const familyOn =
   (registry: PromClient.Registry) =>
-  <M>(name: string, make: () => M): M =>
-    (registry.getSingleMetric(name) as M | undefined) ?? make();
+  <M>(name: string, make: (name: string) => M): M =>
+    (registry.getSingleMetric(name) as M | undefined) ?? make(name);

@@ -106,9 +106,9 @@ function createFamilies(registry: PromClient.Registry) {
     breakers,
     state: get(
       'safety_breaker_state',
-      () =>
+      (name) =>
         new prom.Gauge({
-          name: 'safety_breaker_state',
+          name,
           help: 'Breaker state: 1 for the current state, 0 for the others.',
           labelNames: ['breaker', 'state'],
           registers,
@@ -117,9 +117,9 @@ function createFamilies(registry: PromClient.Registry) {
     ),
     mode: get(
       'safety_breaker_mode',
-      () =>
+      (name) =>
         new prom.Gauge({
-          name: 'safety_breaker_mode',
+          name,
           help: 'Breaker mode: 1 for the current mode (enforce, shadow, disabled), 0 for the others. In shadow mode the state series show what the breaker would do; traffic never moves.',
           labelNames: ['breaker', 'mode'],
           registers,
@@ -127,9 +127,9 @@ function createFamilies(registry: PromClient.Registry) {
     ),
     transitions: get(
       'safety_breaker_transitions_total',
-      () =>
+      (name) =>
         new prom.Counter({
-          name: 'safety_breaker_transitions_total',
+          name,
           help: 'State transitions of the breaker.',
           labelNames: ['breaker', 'from', 'to'],
           registers,
@@ -137,9 +137,9 @@ function createFamilies(registry: PromClient.Registry) {
     ),
     lastTransition: get(
       'safety_breaker_last_transition_timestamp_seconds',
-      () =>
+      (name) =>
         new prom.Gauge({
-          name: 'safety_breaker_last_transition_timestamp_seconds',
+          name,
           help: "Unix time of the last state change (or of the breaker's creation), in seconds.",
           labelNames: ['breaker'],
           registers,
@@ -147,9 +147,9 @@ function createFamilies(registry: PromClient.Registry) {
     ),
     calls: get(
       'safety_breaker_calls_total',
-      () =>
+      (name) =>
         new prom.Counter({
-          name: 'safety_breaker_calls_total',
+          name,
           help: 'Route calls by route and outcome (success, blocked, error, timeout, rejected).',
           labelNames: ['breaker', 'route', 'outcome'],
           registers,
@@ -157,9 +157,9 @@ function createFamilies(registry: PromClient.Registry) {
     ),
     callDuration: get(
       'safety_breaker_call_duration_seconds',
-      () =>
+      (name) =>
         new prom.Histogram({
-          name: 'safety_breaker_call_duration_seconds',
+          name,
           help: 'Duration of route calls, in seconds.',
           labelNames: ['breaker', 'route'],
           buckets: CALL_DURATION_BUCKETS,
@@ -168,9 +168,9 @@ function createFamilies(registry: PromClient.Registry) {
     ),
     notPermitted: get(
       'safety_breaker_calls_not_permitted_total',
-      () =>
+      (name) =>
         new prom.Counter({
-          name: 'safety_breaker_calls_not_permitted_total',
+          name,
           help: 'Calls the breaker did not let reach the primary because it was open, forced open, or out of half-open probe slots.',
           labelNames: ['breaker'],
           registers,
@@ -178,9 +178,9 @@ function createFamilies(registry: PromClient.Registry) {
     ),
     fallback: get(
       'safety_breaker_fallback_calls_total',
-      () =>
+      (name) =>
         new prom.Counter({
-          name: 'safety_breaker_fallback_calls_total',
+          name,
           help: 'Calls the primary did not serve, by result: served (by a fallback route), safe_reply, exhausted (the caller got an error).',
           labelNames: ['breaker', 'result'],
           registers,
@@ -188,9 +188,9 @@ function createFamilies(registry: PromClient.Registry) {
     ),
     evaluations: get(
       'safety_breaker_detector_evaluations_total',
-      () =>
+      (name) =>
         new prom.Counter({
-          name: 'safety_breaker_detector_evaluations_total',
+          name,
           help: 'Detector evaluations by verdict (pass, flag, block, error).',
           labelNames: ['breaker', 'detector', 'verdict'],
           registers,
@@ -198,9 +198,9 @@ function createFamilies(registry: PromClient.Registry) {
     ),
     detectorDuration: get(
       'safety_breaker_detector_duration_seconds',
-      () =>
+      (name) =>
         new prom.Histogram({
-          name: 'safety_breaker_detector_duration_seconds',
+          name,
           help: 'Duration of hot-path detector evaluations, in seconds.',
           labelNames: ['breaker', 'detector'],
           buckets: DETECTOR_DURATION_BUCKETS,
@@ -209,9 +209,9 @@ function createFamilies(registry: PromClient.Registry) {
     ),
     blocked: get(
       'safety_breaker_blocked_outputs_total',
-      () =>
+      (name) =>
         new prom.Counter({
-          name: 'safety_breaker_blocked_outputs_total',
+          name,
           help: 'Outputs blocked before reaching the caller, by route and detector.',
           labelNames: ['breaker', 'route', 'detector'],
           registers,
@@ -219,9 +219,9 @@ function createFamilies(registry: PromClient.Registry) {
     ),
     budgetOverruns: get(
       'safety_breaker_budget_overruns_total',
-      () =>
+      (name) =>
         new prom.Counter({
-          name: 'safety_breaker_budget_overruns_total',
+          name,
           help: 'Calls whose hot-path detectors ran past the time budget, by the detector that crossed it.',
           labelNames: ['breaker', 'detector'],
           registers,
@@ -229,9 +229,9 @@ function createFamilies(registry: PromClient.Registry) {
     ),
     windowRatio: get(
       'safety_breaker_window_flag_ratio',
-      () =>
+      (name) =>
         new prom.Gauge({
-          name: 'safety_breaker_window_flag_ratio',
+          name,
           help: 'The statistic each trip policy compares with its threshold over the current window: the flag ratio (rate) or its Wilson lower bound (wilson), 0 to 1.',
           labelNames: ['breaker', 'policy'],
           registers,
@@ -240,9 +240,9 @@ function createFamilies(registry: PromClient.Registry) {
     ),
     windowCalls: get(
       'safety_breaker_window_calls',
-      () =>
+      (name) =>
         new prom.Gauge({
-          name: 'safety_breaker_window_calls',
+          name,
           help: 'Calls in the current window of each trip policy.',
           labelNames: ['breaker', 'policy'],
           registers,
@@ -251,9 +251,9 @@ function createFamilies(registry: PromClient.Registry) {
     ),
     threshold: get(
       'safety_breaker_trip_threshold_ratio',
-      () =>
+      (name) =>
         new prom.Gauge({
-          name: 'safety_breaker_trip_threshold_ratio',
+          name,
           help: 'The configured trip threshold of each policy, 0 to 1: the breaker trips when safety_breaker_window_flag_ratio reaches it.',
           labelNames: ['breaker', 'policy'],
           registers,
@@ -262,9 +262,9 @@ function createFamilies(registry: PromClient.Registry) {
     ),
     asyncDropped: get(
       'safety_breaker_async_detector_dropped_total',
-      () =>
+      (name) =>
         new prom.Counter({
-          name: 'safety_breaker_async_detector_dropped_total',
+          name,
           help: 'Async detector evaluations dropped because the queue was full.',
           labelNames: ['breaker'],
           registers,
@@ -272,9 +272,9 @@ function createFamilies(registry: PromClient.Registry) {
     ),
     asyncDepth: get(
       'safety_breaker_async_detector_queue_depth',
-      () =>
+      (name) =>
         new prom.Gauge({
-          name: 'safety_breaker_async_detector_queue_depth',
+          name,
           help: 'Async detector evaluations waiting or running.',
           labelNames: ['breaker'],
           registers,
@@ -282,9 +282,9 @@ function createFamilies(registry: PromClient.Registry) {
     ),
     detectionDelay: get(
       'safety_breaker_detection_delay_seconds',
-      () =>
+      (name) =>
         new prom.Histogram({
-          name: 'safety_breaker_detection_delay_seconds',
+          name,
           help: 'Time from the estimated onset of a change (CUSUM change point) to the trip, in seconds.',
           labelNames: ['breaker', 'policy'],
           buckets: DETECTION_DELAY_BUCKETS,
@@ -293,9 +293,9 @@ function createFamilies(registry: PromClient.Registry) {
     ),
     detectionDelayCalls: get(
       'safety_breaker_detection_delay_calls',
-      () =>
+      (name) =>
         new prom.Histogram({
-          name: 'safety_breaker_detection_delay_calls',
+          name,
           help: 'Calls from the estimated onset of a change (CUSUM change point) to the trip.',
           labelNames: ['breaker', 'policy'],
           buckets: DETECTION_DELAY_CALL_BUCKETS,
@@ -304,9 +304,9 @@ function createFamilies(registry: PromClient.Registry) {
     ),
     windowGroups: get(
       'safety_breaker_window_groups',
-      () =>
+      (name) =>
         new prom.Gauge({
-          name: 'safety_breaker_window_groups',
+          name,
           help: 'Groups a window detector (fairness) sees in its window, by status: sufficient (compared) or insufficient (fewer calls than minPerGroup: reported, never compared).',
           labelNames: ['breaker', 'detector', 'status'],
           registers,
@@ -315,9 +315,9 @@ function createFamilies(registry: PromClient.Registry) {
     ),
     buildInfo: get(
       'safety_breaker_build_info',
-      () =>
+      (name) =>
         new prom.Gauge({
-          name: 'safety_breaker_build_info',
+          name,
           help: 'Always 1; the version label says which safety-breaker wrote these metrics.',
           labelNames: ['version'],
           registers,

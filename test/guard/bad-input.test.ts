@@ -252,6 +252,18 @@ describe('bad options throw a TypeError naming the option', () => {
     ['a non-function fallback', { name: 'x', fallbacks: ['gpt-4o'] }, /option "fallbacks.0"/],
     ['a bad mode', { name: 'x', mode: 'off' }, /option "mode"/],
     ['a registry that is not one', { name: 'x', registry: {} }, /option "registry"/],
+    // Past Node's timer limit a timer fires at once and warns: a timeout that long would spin.
+    [
+      'a timeout past the timer limit',
+      { name: 'x', timeoutMs: 3e9 },
+      /option "timeoutMs": must be a number <= 2147483647/,
+    ],
+    ['a recovery cap past the timer limit', { name: 'x', recovery: { capMs: 2 ** 31 } }, /option "recovery.capMs"/],
+    [
+      'an async timeout past the timer limit',
+      { name: 'x', asyncQueue: { timeoutMs: 1e10 } },
+      /option "asyncQueue.timeoutMs"/,
+    ],
   ])('%s', (_what, options, message) => {
     expect(() => guard(fn, options as never)).toThrow(TypeError);
     expect(() => guard(fn, options as never)).toThrow(message);

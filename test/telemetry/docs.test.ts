@@ -18,13 +18,13 @@ async function exposedMetricNames(): Promise<string[]> {
   return names;
 }
 
-/** Every metric name the source defines (the config reload metrics are written by watchConfig, not by a guard). */
+/** Every metric name the source defines, as `name: '…'` or as the family maker's `get('…', …)` (the config reload metrics are written by watchConfig, not by a guard). */
 function definedMetricNames(): Set<string> {
   const src = fileURLToPath(new URL('../../src/', import.meta.url));
   const defined = new Set<string>();
   for (const file of readdirSync(src, { recursive: true, encoding: 'utf8' })) {
     if (!file.endsWith('.ts')) continue;
-    for (const m of readFileSync(join(src, file), 'utf8').matchAll(/name: '(safety_breaker_[a-z_]+)'/g))
+    for (const m of readFileSync(join(src, file), 'utf8').matchAll(/(?:name: |get\(\s*)'(safety_breaker_[a-z_]+)'/g))
       defined.add(m[1]!);
   }
   return defined;

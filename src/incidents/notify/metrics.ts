@@ -73,9 +73,9 @@ export function createNotifyMetrics(
   });
   const delivery = get(
     'safety_breaker_notify_delivery_seconds',
-    () =>
+    (name) =>
       new prom.Histogram({
-        name: 'safety_breaker_notify_delivery_seconds',
+        name,
         help: 'Time from notify() to the endpoint accepting the notice, retries included.',
         labelNames: ['notifier'],
         buckets: NOTIFY_DELIVERY_BUCKETS,

@@ -247,9 +247,9 @@ function storeMetrics(registry: PromClient.Registry) {
   return {
     degraded: get(
       'safety_breaker_store_degraded_total',
-      () =>
+      (name) =>
         new prom.Counter({
-          name: 'safety_breaker_store_degraded_total',
+          name,
           help: 'Times this replica lost the shared store (unreachable, failing, or slower than timeoutMs) and ran on its own state.',
           labelNames: ['breaker'],
           registers: [registry],
@@ -257,9 +257,9 @@ function storeMetrics(registry: PromClient.Registry) {
     ),
     connected: get(
       'safety_breaker_store_connected',
-      () =>
+      (name) =>
         new prom.Gauge({
-          name: 'safety_breaker_store_connected',
+          name,
           help: '1 while the shared store answers within timeoutMs, 0 while this replica runs on its own state.',
           labelNames: ['breaker'],
           registers: [registry],
