@@ -382,7 +382,7 @@ describe('categories', () => {
   });
 
   it('reads an insult used as a name for the reader, once its clause ends, but not an insult noun in the sentence', () => {
-    for (const text of ['Idiot!', 'Thanks, idiot.', 'ok moron', 'get lost loser', 'Shut up, you know nothing, moron'])
+    for (const text of ['Idiot!', 'Thanks, idiot.', 'ok moron', 'shut up idiot', 'Shut up, you know nothing, moron'])
       expect(detect(text).blocked, text).toBe(true);
     for (const text of [
       "He's the village idiot.",
@@ -390,6 +390,7 @@ describe('categories', () => {
       'Every game has a winner and loser.',
       "Don't call me idiot.",
       'He is no fool, and she is no loser either.',
+      '| Winner | Loser |',
       'The Idiot is a novel by Dostoevsky.',
     ])
       expect(detect(text).flagged, text).toBe(false);

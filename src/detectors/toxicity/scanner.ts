@@ -146,11 +146,11 @@ const CANNOT = new Set(['cannot', 'cant']);
 
 /**
  * Names for one person that are only insults: said with no article to someone ("Thanks, idiot.",
- * "ok moron", "Loser!"), they address the reader. Not the words with an innocent sense ("jerk
- * chicken", "April fool", "guinea pig", "prick").
+ * "ok moron", "Moron!"), they address the reader. Not the words with an innocent sense ("jerk
+ * chicken", "April fool", "guinea pig", "prick", "Winner / Loser").
  */
 const VOCATIVE = new Set(
-  'idiot moron imbecile cretin numbskull dimwit halfwit nitwit scumbag lowlife loser dumbass jackass dipshit asshole arsehole dickhead shithead twat wanker douchebag fuckface fuckhead fuckwit motherfucker cocksucker bastard bitch cunt whore slut'.split(
+  'idiot moron imbecile cretin numbskull dimwit halfwit nitwit scumbag lowlife dumbass jackass dipshit asshole arsehole dickhead shithead twat wanker douchebag fuckface fuckhead fuckwit motherfucker cocksucker bastard bitch cunt whore slut'.split(
     ' ',
   ),
 );
@@ -1522,7 +1522,7 @@ export class ToxicityScanner {
   /**
    * Whether the insult noun just read is said to someone: it opens its clause ("Idiot!", "Thanks,
    * idiot.") or follows no article, preposition, "to be", negation or report in it ("ok moron",
-   * "get lost loser"; not "the village idiot", "he is no fool", "don't call me idiot"). It counts
+   * "shut up idiot"; not "the village idiot", "he is no fool", "don't call me idiot"). It counts
    * only if its clause ends with it (`held`: "idiot lights" is no name).
    */
   private vocative(): boolean {
