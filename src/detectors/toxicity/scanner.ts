@@ -146,7 +146,7 @@ const CANNOT = new Set(['cannot', 'cant']);
 
 /**
  * Names for one person that are only insults: said with no article to someone ("Thanks, idiot.",
- * "ok moron", "Moron!"), they address the reader. Not the words with an innocent sense ("jerk
+ * "ok moron"), they address the reader. Not the words with an innocent sense ("jerk
  * chicken", "April fool", "guinea pig", "prick", "Winner / Loser").
  */
 const VOCATIVE = new Set(
@@ -299,6 +299,8 @@ interface Hit {
 interface Held {
   readonly hit: Hit;
   readonly undoneBy: ReadonlySet<string> | 'any';
+  /** It opened its sentence: dropped if the sentence ends with it ("- idiot" in a list names the word). */
+  readonly alone: boolean;
 }
 
 /**
@@ -770,7 +772,7 @@ export class ToxicityScanner {
         if (k === CLAUSE) {
           this.counter.comma();
           this.clauseAt = this.hCount;
-          if (this.held) this.nextWord(true, undefined);
+          if (this.held) this.nextWord(true, undefined, true);
         } else if (k === END) {
           this.gapEnd = true;
           if (c === 10) this.gapNewline = true;
@@ -1191,11 +1193,11 @@ export class ToxicityScanner {
     this.counter.sentence();
   }
 
-  /** The word after a held hit, or the end of its clause (`ended`), keeps or drops it. */
-  private nextWord(ended: boolean, word: string | undefined): void {
-    const { hit: h, undoneBy } = this.held as Held;
+  /** The word after a held hit, or the end of its clause (`ended`; by a comma: `comma`), keeps or drops it. */
+  private nextWord(ended: boolean, word: string | undefined, comma = false): void {
+    const { hit: h, undoneBy, alone } = this.held as Held;
     this.held = undefined;
-    if (ended || (undoneBy !== 'any' && !undoneBy.has(word ?? '')))
+    if (ended ? comma || !alone : undoneBy !== 'any' && !undoneBy.has(word ?? ''))
       this.hit(h.category, h.score, h.start, h.end, h.match, h.why);
   }
 
@@ -1341,7 +1343,7 @@ export class ToxicityScanner {
                 match: base,
                 why: 'insult used as a name for the reader',
               };
-              this.held = { hit, undoneBy: 'any' };
+              this.held = { hit, undoneBy: 'any', alone: this.sentLen === 0 };
             }
           }
         }
@@ -1740,7 +1742,8 @@ export class ToxicityScanner {
 
   /** A threat now, or, when it may be a message ("shoot you an email"), held for the next word. */
   private threat(message: boolean, score: number, start: number, end: number, match: string, why: string): void {
-    if (message) this.held = { hit: { category: 'threat', score, start, end, match, why }, undoneBy: ARTICLES };
+    if (message)
+      this.held = { hit: { category: 'threat', score, start, end, match, why }, undoneBy: ARTICLES, alone: false };
     else this.hit('threat', score, start, end, match, why);
   }
 
