@@ -45,12 +45,12 @@ export interface ToxicityResult {
 }
 
 export const MAX_SPANS = 32;
-/** Model-only evidence is reported as a span from this score up. */
 /**
  * Hashes of words read by spelling that need no lexicon entry: one there would change how folded
  * and repeated letters read ("booth" would collapse to "both"), and so the model's features.
  */
 const hashes = (words: string): ReadonlySet<number> => new Set(words.split(' ').map(hashWord));
+/** Model-only evidence is reported as a span from this score up. */
 const EXTRA_SPAN = 0.25;
 /** Every role: `find` lets any listed word stand between. */
 const ANY_ROLE = -1;
@@ -116,7 +116,6 @@ const HURT = hashes('break smash bash kick cut crack rip snap bust slice');
 /** "Drop dead." */
 const DROP_WORD = hashWord('drop');
 const JUST = hashWord('just');
-const GET_WORD = hashWord('get');
 /** A trope's last word → the hashes of the verbs that make it one (lexicon.ts `TROPES`). */
 const TROPE_VERBS = new Map(
   TROPES.flatMap(([objects, verbs]) => {
@@ -1522,10 +1521,11 @@ export class ToxicityScanner {
   }
 
   /**
-   * Whether the insult noun just read is said to someone: it opens its clause ("Idiot!", "Thanks,
-   * idiot.") or follows no article, preposition, "to be", negation or report in it ("ok moron",
-   * "shut up idiot"; not "the village idiot", "he is no fool", "don't call me idiot"). It counts
-   * only if its clause ends with it (`held`: "idiot lights" is no name).
+   * Whether the insult noun just read is said to someone: it opens its clause ("Thanks, idiot.",
+   * "Idiot, listen.") or follows no article, preposition, "to be", negation or report in it ("ok
+   * moron", "shut up idiot"; not "the village idiot", "he is no fool", "don't call me idiot"). It
+   * counts only if its clause ends with it, and not alone in its sentence (`Held`: "idiot lights"
+   * is no name, "- idiot" in a list names the word).
    */
   private vocative(): boolean {
     for (let k = 1; k <= 3 && k <= this.sentLen && this.hCount - k >= this.clauseAt; k++) {
@@ -1641,7 +1641,6 @@ export class ToxicityScanner {
       if (r < 0) break;
       if (r & R.NEG) return; // "I'm not going to hurt you"
       if (r & R.INTENT || WISH.has(this.wordAt(k) ?? '')) intent = true; // "i will", "i want to"
-
       if (r & R.FIRST) {
         subject = k;
         break;
@@ -2090,8 +2089,7 @@ export class ToxicityScanner {
   private kitchen(end: number): void {
     if (this.wordAt(1) !== 'the' || !KITCHEN_TO.has(this.hashAt(2)) || !KITCHEN_VERBS.has(this.hashAt(3))) return;
     let k = 4;
-    if (this.hashAt(k) === GET_WORD || this.wordAt(k) === 'go' || (this.roleAt(k) > 0 && this.roleAt(k) & R.INTENT))
-      k++;
+    if (GET.has(this.hashAt(k)) || this.wordAt(k) === 'go' || (this.roleAt(k) > 0 && this.roleAt(k) & R.INTENT)) k++;
     const g = k > this.sentLen ? k - 1 : this.presentSubject(k);
     if (g > 0) this.hit('identity_attack', 0.75, this.startAt(g), end, 'in the kitchen', 'sexist trope');
   }
