@@ -149,8 +149,9 @@ const actors = new WeakMap<FastifyRequest, string>();
 
 /**
  * The admin routes as an encapsulated plugin (its auth hook covers only its own routes). Register
- * it with a prefix: `app.register(safetyBreakerAdmin, { prefix: '/admin', breakers, authorize })`.
- * Registration fails without `authorize`. Routes as in the Express router: `GET /breakers`,
+ * it with a prefix: `app.register(safetyBreakerAdmin, { prefix: '/admin', breakers, authorize })`;
+ * other methods and paths under the prefix then get the admin's 405 and 404 (without a prefix,
+ * the app's not-found handler answers them). Registration fails without `authorize`. Routes as in the Express router: `GET /breakers`,
  * `GET /breakers/:name` (both also `HEAD`), `POST /breakers/:name/force-open|reset|shadow`; with
  * `incidents`, `GET /incidents`, `GET /incidents/:id`, `POST /incidents/:id/reports/:report`.
  */
@@ -179,7 +180,8 @@ export const safetyBreakerAdmin: FastifyPluginAsync<SafetyBreakerAdminOptions> =
         },
       });
     // The path below the prefix this plugin was registered with.
-    const path = request.url.slice(fastify.prefix.length);
+    const below = request.url.slice(fastify.prefix.length);
+    const path = below.startsWith('/') ? below : `/${below}`;
     const result = core.handle(request.method, path, request.body, actor);
     return reply
       .code(result.status)
@@ -192,6 +194,10 @@ export const safetyBreakerAdmin: FastifyPluginAsync<SafetyBreakerAdminOptions> =
   fastify.get('/incidents', handler);
   fastify.get('/incidents/:id', handler);
   fastify.post('/incidents/:id/reports/:report', handler);
+  // Every other method and path below the prefix goes to the admin logic too, behind the same
+  // hook, so it answers 405 with \`Allow\` or 404 \`…_NOT_FOUND\` as the Express router does. Only
+  // under a prefix: at the root, a not-found handler would take over the app's own 404s.
+  if (fastify.prefix !== '') fastify.setNotFoundHandler(handler);
 };
 
 export default safetyBreakerPlugin;
