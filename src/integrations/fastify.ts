@@ -14,7 +14,9 @@ import fp from 'fastify-plugin';
 import type { Registry } from 'prom-client';
 import { runWithContext } from '../context.js';
 import type { CallContext } from '../detectors/types.js';
+import { parseOptions } from '../validation.js';
 import { createAdminCore, type AdminOptions } from './admin.js';
+import { onlyKeys } from './option-keys.js';
 import { PROBLEM_CONTENT_TYPE, problemFor, type ProblemResponse } from './problem.js';
 import { writeSse, type SseOptions, type SseSource } from './sse.js';
 
@@ -74,7 +76,15 @@ function sendProblem(reply: FastifyReply, p: ProblemResponse): FastifyReply {
     .send(Buffer.from(JSON.stringify(p.body)));
 }
 
+/** What Fastify's `register()` itself reads from a plugin's options (and may leave in them). */
+const REGISTER_OPTIONS = ['prefix', 'logLevel', 'logSerializers'];
+
 const plugin: FastifyPluginAsync<SafetyBreakerPluginOptions> = async (fastify, options) => {
+  parseOptions(
+    onlyKeys('context', 'errorHandler', ['metrics', onlyKeys('registry', 'path')], ...REGISTER_OPTIONS),
+    options,
+    'safetyBreakerPlugin',
+  );
   if (options.context !== undefined && typeof options.context !== 'function')
     throw new TypeError('safetyBreakerPlugin: option "context" must be a function (request) => context');
   const metrics = options.metrics;
@@ -156,7 +166,7 @@ const actors = new WeakMap<FastifyRequest, string>();
  * `incidents`, `GET /incidents`, `GET /incidents/:id`, `POST /incidents/:id/reports/:report`.
  */
 export const safetyBreakerAdmin: FastifyPluginAsync<SafetyBreakerAdminOptions> = async (fastify, options) => {
-  const core = createAdminCore(options, 'safetyBreakerAdmin');
+  const core = createAdminCore(options, 'safetyBreakerAdmin', REGISTER_OPTIONS);
   fastify.addHook('onRequest', async (request, reply) => {
     const auth = await core.authorize(request);
     if ('actor' in auth) {

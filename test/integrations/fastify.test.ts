@@ -150,6 +150,41 @@ describe('fastify integration', () => {
     await expect(app.ready()).rejects.toThrow(/option "authorize" is required/);
   });
 
+  it('names an unknown plugin option as guard() does instead of dropping it', async () => {
+    const chat = guard(async () => 'x', { name: 'chat', detectors: [] });
+    const registry = new Registry();
+    const authorize = (): AdminAuthorization => false;
+    const refused = async (register: (app: FastifyInstance) => unknown, message: string) => {
+      const app = Fastify();
+      apps.push(app);
+      register(app);
+      const error = await app.ready().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(TypeError);
+      expect((error as Error).message).toBe(message);
+    };
+    await refused(
+      (app) => app.register(safetyBreakerPlugin, { metrix: { registry } } as never),
+      'safetyBreakerPlugin: unknown option "metrix"',
+    );
+    await refused(
+      (app) => app.register(safetyBreakerPlugin, { metrics: { registry, pth: '/m' } } as never),
+      'safetyBreakerPlugin: unknown option "metrics.pth"',
+    );
+    await refused(
+      (app) => app.register(safetyBreakerAdmin, { prefix: '/admin', breakers: [chat], authorize, bogus: 1 } as never),
+      'safetyBreakerAdmin: unknown option "bogus"',
+    );
+    // What Fastify's register() reads is not unknown.
+    const app = Fastify();
+    await app.register(safetyBreakerPlugin, { metrics: { registry, path: '/m' } });
+    await app.register(safetyBreakerAdmin, { prefix: '/admin', logLevel: 'warn', breakers: [chat], authorize });
+    await start(app);
+    chat.dispose();
+  });
+
   it('admin: 401/403 without authorisation, actions with an audit record, hook scoped to the admin routes', async () => {
     const { logger, records } = capturingLogger();
     const chat = guard(async () => 'x', { name: 'chat', detectors: [] });
