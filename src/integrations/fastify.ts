@@ -205,9 +205,11 @@ export const safetyBreakerAdmin: FastifyPluginAsync<SafetyBreakerAdminOptions> =
   fastify.get('/incidents/:id', handler);
   fastify.post('/incidents/:id/reports/:report', handler);
   // Every other method and path below the prefix goes to the admin logic too, behind the same
-  // hook, so it answers 405 with \`Allow\` or 404 \`…_NOT_FOUND\` as the Express router does. Only
-  // under a prefix: at the root, a not-found handler would take over the app's own 404s.
-  if (fastify.prefix !== '') fastify.setNotFoundHandler(handler);
+  // hook, so it answers 405 with `Allow` or 404 `…_NOT_FOUND` as the Express router does. Only
+  // under a prefix of its own: without one, the not-found handler would be the app's (or that of
+  // the plugin it was registered in) and take over 404s that are not the admin's.
+  const ownPrefix = (options as { prefix?: unknown }).prefix;
+  if (typeof ownPrefix === 'string' && ownPrefix.replace(/\/+$/, '') !== '') fastify.setNotFoundHandler(handler);
 };
 
 export default safetyBreakerPlugin;

@@ -325,6 +325,20 @@ describe('fastify integration', () => {
       expect(elsewhere.status).toBe(404);
       expect(await elsewhere.json()).toMatchObject({ message: 'Route PUT:/nothing-here not found' });
       expect((await fetch(`${fastifyUrl}/public`)).status).toBe(200);
+      // Registered without a prefix of its own inside a prefixed plugin: that plugin's 404s stay its own.
+      const nested = Fastify();
+      await nested.register(
+        async (api) => {
+          await api.register(safetyBreakerAdmin, { breakers: [chat], authorize });
+        },
+        { prefix: '/api' },
+      );
+      const nestedUrl = await start(nested);
+      const served = await fetch(`${nestedUrl}/api/breakers`, { headers: auth });
+      expect(served.status).toBe(200);
+      const notAdmin = await fetch(`${nestedUrl}/api/nothing-here`);
+      expect(notAdmin.status).toBe(404);
+      expect(await notAdmin.json()).toMatchObject({ message: 'Route GET:/api/nothing-here not found' });
     } finally {
       await close();
       chat.dispose();
