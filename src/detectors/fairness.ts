@@ -3,6 +3,7 @@ import { floats, num, readFloats, record, type Saved } from '../breaker/saved-st
 import { bonferroni, twoProportionTest } from '../breaker/stats.js';
 import { GroupCusum, type GroupCusumOptions } from './fairness-cusum.js';
 import { fromZod } from '../rules/from-zod.js';
+import { number, type NumberBounds } from '../rules/scalars.js';
 import { parseOptions } from '../validation.js';
 import { DEFAULT_IDENTITY_TERMS, groupFromText, termIndex, type IdentityTerms } from './identity-terms.js';
 import type { CallContext, CallRecord, Signal, WindowDetector, WindowGroup, WindowSnapshot } from './types.js';
@@ -76,69 +77,106 @@ export interface FairnessDetector extends WindowDetector {
   restore(state: unknown): void;
 }
 
-/** The fairness window's options; the config file's `fairness` entry reads the same schema. */
-export const fairnessWindowSchema = z.discriminatedUnion('kind', [
-  z.strictObject({
-    kind: z.literal('count'),
-    size: z.number().int().min(2).max(10_000_000),
-    buckets: z.number().int().min(1).max(1_000).optional(),
-  }),
-  z.strictObject({
-    kind: z.literal('time'),
-    durationMs: z.number().positive(),
-    buckets: z.number().int().min(1).max(1_000).optional(),
-  }),
-]);
+/**
+ * A zod number whose messages are guard()'s, from the rule library's `number()` ("must be a
+ * number < 1", "must be an integer >= 2"), and whose bounds stay zod checks (the config file's
+ * JSON Schema reads them).
+ */
+function numberIn(bounds: NumberBounds): z.ZodNumber {
+  const { int, gt, gte, lt, lte } = bounds;
+  const mustBe = (only: NumberBounds) => ({ error: `must be ${number({ int, ...only }).expected}` });
+  let s = z.number({ error: (issue) => (issue.input === undefined ? 'is required' : mustBe(bounds).error) });
+  if (int) s = s.int(mustBe(bounds));
+  if (gt !== undefined) s = s.gt(gt, mustBe({ gt }));
+  if (gte !== undefined) s = s.gte(gte, mustBe({ gte }));
+  if (lt !== undefined) s = s.lt(lt, mustBe({ lt }));
+  if (lte !== undefined) s = s.lte(lte, mustBe({ lte }));
+  return s;
+}
 
-const schema = z.strictObject({
-  name: z
-    .string()
-    .min(1)
-    .max(100)
-    .regex(/^[A-Za-z0-9_.:-]+$/, 'must contain only letters, digits and _ . : -')
-    .default('fairness'),
-  group: z
-    .union([
-      z.string().min(1),
-      z.custom<(call: CallRecord) => string | undefined>((v) => typeof v === 'function', {
-        message: 'must be a context key or a function',
-      }),
-    ])
-    .optional(),
-  outcome: z
-    .union([
-      z.enum(['blocked', 'flagged']),
-      z.strictObject({ detector: z.string().min(1) }),
-      z.custom<(call: CallRecord) => boolean>((v) => typeof v === 'function', {
-        message: "must be 'blocked', 'flagged', { detector } or a function",
-      }),
-    ])
-    .default('blocked'),
-  window: fairnessWindowSchema.default({ kind: 'count', size: 1000 }),
-  minPerGroup: z.number().int().min(1).default(100),
-  maxDelta: z.number().min(0).lt(1).default(0.05),
-  alpha: z.number().gt(0).lt(1).default(1e-3),
-  sequential: z
-    .union([
-      z.literal(false),
-      z.strictObject({
-        threshold: z.number().positive().max(1_000).default(18),
-        memory: z.number().int().min(10).max(10_000_000).default(8_000),
-        detectDelta: z.number().gt(0).lt(1).optional(),
-      }),
-    ])
-    .default({ threshold: 18, memory: 8_000 }),
-  maxGroups: z.number().int().min(2).max(1_000).default(20),
-  requestText: z
-    .custom<(context: CallContext) => string | undefined>((v) => typeof v === 'function', {
-      message: 'must be a function (context) => string',
-    })
-    .optional(),
-  identityTerms: z
-    .union([z.literal(false), z.record(z.string(), z.record(z.string(), z.array(z.string())))])
-    .optional(),
-  axis: z.string().min(1).default('gender'),
-});
+/** A non-empty string, worded as guard()'s `string({ min: 1 })`. */
+const nonEmpty = () =>
+  z.string({ error: 'must be a non-empty string' }).min(1, { error: 'must be a non-empty string', abort: true });
+
+/** The fairness window's options; the config file's `fairness` entry reads the same schema. */
+export const fairnessWindowSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z.strictObject({
+      kind: z.literal('count'),
+      size: numberIn({ int: true, gte: 2, lte: 10_000_000 }),
+      buckets: numberIn({ int: true, gte: 1, lte: 1_000 }).optional(),
+    }),
+    z.strictObject({
+      kind: z.literal('time'),
+      durationMs: numberIn({ gt: 0 }),
+      buckets: numberIn({ int: true, gte: 1, lte: 1_000 }).optional(),
+    }),
+  ],
+  { error: "must be { kind: 'count', size } or { kind: 'time', durationMs }" },
+);
+
+const schema = z.strictObject(
+  {
+    name: nonEmpty()
+      .max(100, 'must have at most 100 characters')
+      .regex(/^[A-Za-z0-9_.:-]+$/, 'must contain only letters, digits and _ . : -')
+      .default('fairness'),
+    group: z
+      .union(
+        [
+          nonEmpty(),
+          z.custom<(call: CallRecord) => string | undefined>((v) => typeof v === 'function', {
+            message: 'must be a context key or a function',
+          }),
+        ],
+        { error: 'must be a context key or a function' },
+      )
+      .optional(),
+    outcome: z
+      .union(
+        [
+          z.enum(['blocked', 'flagged']),
+          z.strictObject({ detector: nonEmpty() }),
+          z.custom<(call: CallRecord) => boolean>((v) => typeof v === 'function', {
+            message: "must be 'blocked', 'flagged', { detector } or a function",
+          }),
+        ],
+        { error: "must be 'blocked', 'flagged', { detector } or a function" },
+      )
+      .default('blocked'),
+    window: fairnessWindowSchema.default({ kind: 'count', size: 1000 }),
+    minPerGroup: numberIn({ int: true, gte: 1 }).default(100),
+    maxDelta: numberIn({ gte: 0, lt: 1 }).default(0.05),
+    alpha: numberIn({ gt: 0, lt: 1 }).default(1e-3),
+    sequential: z
+      .union(
+        [
+          z.literal(false),
+          z.strictObject({
+            threshold: numberIn({ gt: 0, lte: 1_000 }).default(18),
+            memory: numberIn({ int: true, gte: 10, lte: 10_000_000 }).default(8_000),
+            detectDelta: numberIn({ gt: 0, lt: 1 }).optional(),
+          }),
+        ],
+        { error: 'must be false or { threshold, memory, detectDelta }' },
+      )
+      .default({ threshold: 18, memory: 8_000 }),
+    maxGroups: numberIn({ int: true, gte: 2, lte: 1_000 }).default(20),
+    requestText: z
+      .custom<(context: CallContext) => string | undefined>((v) => typeof v === 'function', {
+        message: 'must be a function (context) => string',
+      })
+      .optional(),
+    identityTerms: z
+      .union([z.literal(false), z.record(z.string(), z.record(z.string(), z.array(z.string())))], {
+        error: 'must be false or { axis: { group: [terms] } }',
+      })
+      .optional(),
+    axis: nonEmpty().default('gender'),
+  },
+  { error: (issue) => (issue.code === 'invalid_type' ? 'must be an object' : undefined) },
+);
 
 interface GroupCounts {
   readonly calls: Float64Array;

@@ -3,6 +3,8 @@ import type { Mode } from '../options.js';
 import type { BreakerState } from '../breaker/state-machine.js';
 import { silentLogger, isLogger, type Logger } from '../telemetry/logging.js';
 import { redact } from '../telemetry/redact.js';
+import { parseOptions } from '../validation.js';
+import { onlyKeys } from './option-keys.js';
 import { problem, type ProblemResponse } from './problem.js';
 
 /** What the admin routes need of a guarded function: its handle (every `guard()` result has it). */
@@ -87,10 +89,18 @@ export interface AdminCore<Req> {
   handle(method: string, path: string, body: unknown, actor: string): AdminResult;
 }
 
-/** Validates the options (throwing a TypeError that names the bad one) and builds the admin logic. */
-export function createAdminCore<Req>(options: AdminOptions<Req>, where: string): AdminCore<Req> {
+/**
+ * Validates the options (throwing a TypeError that names the bad one) and builds the admin logic.
+ * `frameworkKeys`: options the framework itself reads (Fastify's `prefix`).
+ */
+export function createAdminCore<Req>(
+  options: AdminOptions<Req>,
+  where: string,
+  frameworkKeys: readonly string[] = [],
+): AdminCore<Req> {
   if (typeof options !== 'object' || options === null)
     throw new TypeError(`${where}: options are required ({ breakers, authorize })`);
+  parseOptions(onlyKeys('breakers', 'authorize', 'logger', 'onAudit', 'incidents', ...frameworkKeys), options, where);
   if (typeof options.authorize !== 'function') {
     throw new TypeError(
       `${where}: option "authorize" is required: a function (req) => { actor } | { deny: 401 | 403 }. Admin routes can force breakers open; they never mount without authorisation.`,

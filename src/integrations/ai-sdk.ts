@@ -26,6 +26,8 @@ import { isOutputBlockedError } from '../errors.js';
 import { guard, type Guarded } from '../guard.js';
 import type { GuardOptions } from '../options.js';
 import { DEFAULT_STREAM_MESSAGE, type StreamOptions } from '../stream/options.js';
+import { parseOptions } from '../validation.js';
+import { onlyKeys } from './option-keys.js';
 
 /** One model call as the guard sees it: generate or stream, with the middleware's own callbacks. */
 export interface ModelCall {
@@ -55,6 +57,14 @@ export interface SafetyBreakerMiddlewareOptions extends Omit<
 
 /** The middleware, and the guard behind it (its breaker: `stats()`, `forceOpen()`, events, …). */
 export type SafetyBreakerMiddleware = LanguageModelV3Middleware & { readonly breaker: Guarded<CallModel> };
+
+/** guard() options the middleware sets itself: given, they would be overwritten or break the answer's shape. */
+const SET_BY_MIDDLEWARE = {
+  fallbacks: 'pass "fallback", one language model',
+  text: 'the middleware reads text, reasoning and tool-call inputs itself',
+  safeReply: 'a blocked answer with no fallback is a content-filter answer carrying "stream.message"',
+  probes: 'a probe is a model call, which only the AI SDK makes',
+} as const;
 
 /** Marks where a cut stream ends; replaced by well-formed closing parts (see `closeCut`). */
 const CUT = 'safety-breaker-cut';
@@ -110,7 +120,16 @@ const streamOf = (call: ModelCall, result: LanguageModelV3StreamResult): Readabl
 export function safetyBreakerMiddleware(options: SafetyBreakerMiddlewareOptions): SafetyBreakerMiddleware {
   if (typeof options !== 'object' || options === null)
     throw new TypeError('safetyBreakerMiddleware(options): options must be an object');
+  for (const [key, instead] of Object.entries(SET_BY_MIDDLEWARE))
+    if (Object.hasOwn(options, key))
+      throw new TypeError(`safetyBreakerMiddleware(): option "${key}": not taken by the middleware (${instead})`);
   const { fallback, stream = {}, ...guardOptions } = options;
+  // The stream's text, chunk and continueWith are the middleware's own, as above.
+  parseOptions(
+    onlyKeys(['stream', onlyKeys('holdBack', 'onCut', 'message', 'continueChars')]),
+    { stream },
+    'safetyBreakerMiddleware()',
+  );
   if (fallback !== undefined && (typeof fallback !== 'object' || typeof fallback?.doStream !== 'function'))
     throw new TypeError('safetyBreakerMiddleware(): option "fallback" must be a language model (LanguageModelV3)');
   const message = stream.message ?? DEFAULT_STREAM_MESSAGE;

@@ -17,7 +17,9 @@ import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Respon
 import type { Registry } from 'prom-client';
 import { runWithContext } from '../context.js';
 import type { CallContext } from '../detectors/types.js';
+import { parseOptions } from '../validation.js';
 import { createAdminCore, type AdminOptions, type AdminResult } from './admin.js';
+import { onlyKeys } from './option-keys.js';
 import { problem, problemFor, type ProblemResponse } from './problem.js';
 import { writeSse, type SseOptions, type SseSource } from './sse.js';
 
@@ -71,6 +73,7 @@ const SANE_ID = /^[\w.:@/+=-]{1,128}$/;
 export function safetyBreaker(options: ExpressContextOptions = {}): RequestHandler {
   if (typeof options !== 'object' || options === null)
     throw new TypeError('safetyBreaker(options): options must be an object');
+  parseOptions(onlyKeys('context', 'requestIdHeader'), options, 'safetyBreaker()');
   if (options.context !== undefined && typeof options.context !== 'function')
     throw new TypeError('safetyBreaker(): option "context" must be a function (req) => context');
   const header = options.requestIdHeader === undefined ? 'x-request-id' : options.requestIdHeader;

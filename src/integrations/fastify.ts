@@ -14,7 +14,9 @@ import fp from 'fastify-plugin';
 import type { Registry } from 'prom-client';
 import { runWithContext } from '../context.js';
 import type { CallContext } from '../detectors/types.js';
+import { parseOptions } from '../validation.js';
 import { createAdminCore, type AdminOptions } from './admin.js';
+import { onlyKeys } from './option-keys.js';
 import { PROBLEM_CONTENT_TYPE, problemFor, type ProblemResponse } from './problem.js';
 import { writeSse, type SseOptions, type SseSource } from './sse.js';
 
@@ -74,7 +76,15 @@ function sendProblem(reply: FastifyReply, p: ProblemResponse): FastifyReply {
     .send(Buffer.from(JSON.stringify(p.body)));
 }
 
+/** What Fastify's `register()` itself reads from a plugin's options (and may leave in them). */
+const REGISTER_OPTIONS = ['prefix', 'logLevel', 'logSerializers'];
+
 const plugin: FastifyPluginAsync<SafetyBreakerPluginOptions> = async (fastify, options) => {
+  parseOptions(
+    onlyKeys('context', 'errorHandler', ['metrics', onlyKeys('registry', 'path')], ...REGISTER_OPTIONS),
+    options,
+    'safetyBreakerPlugin',
+  );
   if (options.context !== undefined && typeof options.context !== 'function')
     throw new TypeError('safetyBreakerPlugin: option "context" must be a function (request) => context');
   const metrics = options.metrics;
@@ -149,13 +159,14 @@ const actors = new WeakMap<FastifyRequest, string>();
 
 /**
  * The admin routes as an encapsulated plugin (its auth hook covers only its own routes). Register
- * it with a prefix: `app.register(safetyBreakerAdmin, { prefix: '/admin', breakers, authorize })`.
- * Registration fails without `authorize`. Routes as in the Express router: `GET /breakers`,
+ * it with a prefix: `app.register(safetyBreakerAdmin, { prefix: '/admin', breakers, authorize })`;
+ * other methods and paths under the prefix then get the admin's 405 and 404 (without a prefix,
+ * the app's not-found handler answers them). Registration fails without `authorize`. Routes as in the Express router: `GET /breakers`,
  * `GET /breakers/:name` (both also `HEAD`), `POST /breakers/:name/force-open|reset|shadow`; with
  * `incidents`, `GET /incidents`, `GET /incidents/:id`, `POST /incidents/:id/reports/:report`.
  */
 export const safetyBreakerAdmin: FastifyPluginAsync<SafetyBreakerAdminOptions> = async (fastify, options) => {
-  const core = createAdminCore(options, 'safetyBreakerAdmin');
+  const core = createAdminCore(options, 'safetyBreakerAdmin', REGISTER_OPTIONS);
   fastify.addHook('onRequest', async (request, reply) => {
     const auth = await core.authorize(request);
     if ('actor' in auth) {
@@ -179,7 +190,8 @@ export const safetyBreakerAdmin: FastifyPluginAsync<SafetyBreakerAdminOptions> =
         },
       });
     // The path below the prefix this plugin was registered with.
-    const path = request.url.slice(fastify.prefix.length);
+    const below = request.url.slice(fastify.prefix.length);
+    const path = below.startsWith('/') ? below : `/${below}`;
     const result = core.handle(request.method, path, request.body, actor);
     return reply
       .code(result.status)
@@ -192,6 +204,12 @@ export const safetyBreakerAdmin: FastifyPluginAsync<SafetyBreakerAdminOptions> =
   fastify.get('/incidents', handler);
   fastify.get('/incidents/:id', handler);
   fastify.post('/incidents/:id/reports/:report', handler);
+  // Every other method and path below the prefix goes to the admin logic too, behind the same
+  // hook, so it answers 405 with `Allow` or 404 `…_NOT_FOUND` as the Express router does. Only
+  // under a prefix of its own: without one, the not-found handler would be the app's (or that of
+  // the plugin it was registered in) and take over 404s that are not the admin's.
+  const ownPrefix = (options as { prefix?: unknown }).prefix;
+  if (typeof ownPrefix === 'string' && ownPrefix.replace(/\/+$/, '') !== '') fastify.setNotFoundHandler(handler);
 };
 
 export default safetyBreakerPlugin;

@@ -203,4 +203,17 @@ describe('generateText through the middleware', () => {
   it('refuses a fallback that is not a language model', () => {
     expect(() => safetyBreakerMiddleware({ name: 'x', fallback: {} as never })).toThrow(/option "fallback"/);
   });
+
+  it.each([
+    [{ safeReply: 'Sorry, try again.' }, 'option "safeReply": not taken by the middleware'],
+    [{ fallbacks: [async () => 'backup'] }, 'option "fallbacks": not taken by the middleware'],
+    [{ text: () => '' }, 'option "text": not taken by the middleware'],
+    [{ probes: [] }, 'option "probes": not taken by the middleware'],
+    [{ stream: { text: () => '' } }, 'unknown option "stream.text"'],
+    [{ stream: { chunk: () => 'x' } }, 'unknown option "stream.chunk"'],
+  ])('refuses %o, a guard() option the middleware sets itself, when it is built', (extra, message) => {
+    const make = () => safetyBreakerMiddleware({ name: 'x', detectors: [detector], ...extra } as never);
+    expect(make).toThrow(TypeError);
+    expect(make).toThrow(`safetyBreakerMiddleware(): ${message}`);
+  });
 });

@@ -151,6 +151,21 @@ describe('fairness()', () => {
     expect(groupFromText("HER sister's car", termIndex(DEFAULT_IDENTITY_TERMS, 'gender'))).toBe('female');
   });
 
+  it.each([
+    [{ maxDelta: 2 }, 'option "maxDelta": must be a number < 1 (got 2)'],
+    [{ alpha: 0 }, 'option "alpha": must be a number > 0 (got 0)'],
+    [{ minPerGroup: 1.5 }, 'option "minPerGroup": must be an integer >= 1 (got 1.5)'],
+    [{ window: { kind: 'count', size: 1 } }, 'option "window.size": must be an integer >= 2 (got 1)'],
+    [{ window: { kind: 'time' } }, 'option "window.durationMs": is required'],
+    [{ outcome: 'blok' }, `option "outcome": must be 'blocked', 'flagged', { detector } or a function (got "blok")`],
+    [{ name: '' }, 'option "name": must be a non-empty string (got "")'],
+    [{ grup: 'group' }, 'unknown option "grup"'],
+  ])('words a bad option %j as guard() does', (options, message) => {
+    expect(() => fairness(options as never)).toThrow(TypeError);
+    expect(() => fairness(options as never)).toThrow(`fairness(): ${message}`);
+    expect(() => fairness(options as never)).not.toThrow(/expected|Invalid input|Too (big|small)/);
+  });
+
   it('memory is bounded: groups beyond maxGroups are counted as overflow', () => {
     const d = fairness({ group: 'group', maxGroups: 2, minPerGroup: 1 });
     for (const g of ['a', 'b', 'c', 'd']) d.observe(record({ group: g }, false));

@@ -205,6 +205,26 @@ describe('express admin router', () => {
     expect(() => adminRouter({ breakers: [chat, chat], authorize })).toThrow(/two breakers are named "chat"/);
   });
 
+  it('names an unknown option as guard() does instead of dropping it', () => {
+    const chat = guard(async () => 'x', { name: 'chat', detectors: [] });
+    const cases: [() => unknown, string][] = [
+      // A typo here would lose every request's context without a word.
+      [() => safetyBreaker({ contxt: () => ({ tenant: 't1' }) } as never), 'safetyBreaker(): unknown option "contxt"'],
+      [() => adminRouter({ breakers: [chat], authorize, bogus: 1 } as never), 'adminRouter(): unknown option "bogus"'],
+      [
+        () => adminRouter({ breakers: [chat], authorise: authorize } as never),
+        'adminRouter(): unknown option "authorise"',
+      ],
+      [() => guard(async () => 'x', { name: 'chat', contxt: 1 } as never), 'guard("chat"): unknown option "contxt"'],
+    ];
+    for (const [make, message] of cases) {
+      expect(make).toThrow(TypeError);
+      expect(make).toThrow(message);
+    }
+    expect(() => safetyBreaker({ context: () => ({}), requestIdHeader: false })).not.toThrow();
+    chat.dispose();
+  });
+
   it('answers 401 without credentials, 403 with wrong ones, and records who did what and why', async () => {
     const { logger, records } = capturingLogger();
     const audits: unknown[] = [];

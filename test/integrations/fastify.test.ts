@@ -1,9 +1,12 @@
+import { createServer } from 'node:http';
+import express from 'express';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { currentContext, guard, type CallContext, type HotPathDetector } from '../../src/index.js';
+import { adminRouter } from '../../src/integrations/express.js';
 import { safetyBreakerAdmin, safetyBreakerPlugin, type AdminAuthorization } from '../../src/integrations/fastify.js';
-import { capturingLogger, httpClient, jitter, sleep } from './helpers.js';
+import { capturingLogger, httpClient, jitter, listen, sleep } from './helpers.js';
 
 const apps: FastifyInstance[] = [];
 afterEach(async () => {
@@ -147,6 +150,41 @@ describe('fastify integration', () => {
     await expect(app.ready()).rejects.toThrow(/option "authorize" is required/);
   });
 
+  it('names an unknown plugin option as guard() does instead of dropping it', async () => {
+    const chat = guard(async () => 'x', { name: 'chat', detectors: [] });
+    const registry = new Registry();
+    const authorize = (): AdminAuthorization => false;
+    const refused = async (register: (app: FastifyInstance) => unknown, message: string) => {
+      const app = Fastify();
+      apps.push(app);
+      register(app);
+      const error = await app.ready().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(TypeError);
+      expect((error as Error).message).toBe(message);
+    };
+    await refused(
+      (app) => app.register(safetyBreakerPlugin, { metrix: { registry } } as never),
+      'safetyBreakerPlugin: unknown option "metrix"',
+    );
+    await refused(
+      (app) => app.register(safetyBreakerPlugin, { metrics: { registry, pth: '/m' } } as never),
+      'safetyBreakerPlugin: unknown option "metrics.pth"',
+    );
+    await refused(
+      (app) => app.register(safetyBreakerAdmin, { prefix: '/admin', breakers: [chat], authorize, bogus: 1 } as never),
+      'safetyBreakerAdmin: unknown option "bogus"',
+    );
+    // What Fastify's register() reads is not unknown.
+    const app = Fastify();
+    await app.register(safetyBreakerPlugin, { metrics: { registry, path: '/m' } });
+    await app.register(safetyBreakerAdmin, { prefix: '/admin', logLevel: 'warn', breakers: [chat], authorize });
+    await start(app);
+    chat.dispose();
+  });
+
   it('admin: 401/403 without authorisation, actions with an audit record, hook scoped to the admin routes', async () => {
     const { logger, records } = capturingLogger();
     const chat = guard(async () => 'x', { name: 'chat', detectors: [] });
@@ -234,5 +272,76 @@ describe('fastify integration', () => {
     expect(audit.reason).toBe('ok\\u001b[31m red\\u000d\\u000aforged');
     expect(chat.stats().lastTransition?.reason).toBe('ok\\u001b[31m red\\u000d\\u000aforged (by oncall-bob)');
     chat.dispose();
+  });
+
+  it('admin: answers other methods and paths under its prefix as the Express router does; the app keeps its 404s', async () => {
+    const chat = guard(async () => 'x', { name: 'chat', detectors: [] });
+    const authorize = (req: { headers: Record<string, unknown> }): AdminAuthorization =>
+      req.headers.authorization === 'Bearer ok' ? { actor: 'alice' } : { deny: 401 };
+    const app = Fastify();
+    await app.register(safetyBreakerAdmin, { prefix: '/admin', breakers: [chat], authorize });
+    app.get('/public', async () => ({ ok: true }));
+    const fastifyUrl = await start(app);
+    const expressApp = express();
+    expressApp.use('/admin', adminRouter({ breakers: [chat], authorize }));
+    const { url: expressUrl, close } = await listen(createServer(expressApp));
+
+    const auth = { authorization: 'Bearer ok' };
+    const cases: [method: string, path: string, headers: Record<string, string>, status: number, code: string][] = [
+      ['PUT', '/admin/breakers/chat', auth, 405, 'SAFETY_BREAKER_ADMIN_METHOD_NOT_ALLOWED'],
+      ['DELETE', '/admin/breakers', auth, 405, 'SAFETY_BREAKER_ADMIN_METHOD_NOT_ALLOWED'],
+      ['GET', '/admin/breakers/chat/force-open', auth, 405, 'SAFETY_BREAKER_ADMIN_METHOD_NOT_ALLOWED'],
+      ['GET', '/admin/breakers/x/force-open', auth, 404, 'SAFETY_BREAKER_ADMIN_UNKNOWN_BREAKER'],
+      ['GET', '/admin/breakers/chat/force-open/now', auth, 404, 'SAFETY_BREAKER_ADMIN_NOT_FOUND'],
+      ['GET', '/admin/nothing-here', auth, 404, 'SAFETY_BREAKER_ADMIN_NOT_FOUND'],
+      ['POST', '/admin/incidents', auth, 404, 'SAFETY_BREAKER_ADMIN_NOT_FOUND'], // no incident log given
+      ['PUT', '/admin/breakers/chat', {}, 401, 'SAFETY_BREAKER_ADMIN_UNAUTHORIZED'], // the auth hook covers them
+    ];
+    try {
+      for (const [method, path, headers, status, code] of cases) {
+        const answers = await Promise.all(
+          [fastifyUrl, expressUrl].map(async (base) => {
+            const res = await fetch(`${base}${path}`, { method, headers });
+            return {
+              status: res.status,
+              type: res.headers.get('content-type'),
+              allow: res.headers.get('allow'),
+              code: ((await res.json()) as { code?: string }).code,
+            };
+          }),
+        );
+        expect([method, path, answers[0]]).toEqual([method, path, answers[1]]);
+        expect([method, path, answers[0]]).toMatchObject([
+          method,
+          path,
+          { status, code, type: 'application/problem+json' },
+        ]);
+      }
+      const put = await fetch(`${fastifyUrl}/admin/breakers/chat`, { method: 'PUT', headers: auth });
+      expect(put.headers.get('allow')).toBe('GET, HEAD');
+      expect(chat.state).toBe('closed');
+      // Outside the prefix, not found is the app's own answer, with no admin authorisation.
+      const elsewhere = await fetch(`${fastifyUrl}/nothing-here`, { method: 'PUT' });
+      expect(elsewhere.status).toBe(404);
+      expect(await elsewhere.json()).toMatchObject({ message: 'Route PUT:/nothing-here not found' });
+      expect((await fetch(`${fastifyUrl}/public`)).status).toBe(200);
+      // Registered without a prefix of its own inside a prefixed plugin: that plugin's 404s stay its own.
+      const nested = Fastify();
+      await nested.register(
+        async (api) => {
+          await api.register(safetyBreakerAdmin, { breakers: [chat], authorize });
+        },
+        { prefix: '/api' },
+      );
+      const nestedUrl = await start(nested);
+      const served = await fetch(`${nestedUrl}/api/breakers`, { headers: auth });
+      expect(served.status).toBe(200);
+      const notAdmin = await fetch(`${nestedUrl}/api/nothing-here`);
+      expect(notAdmin.status).toBe(404);
+      expect(await notAdmin.json()).toMatchObject({ message: 'Route GET:/api/nothing-here not found' });
+    } finally {
+      await close();
+      chat.dispose();
+    }
   });
 });

@@ -704,16 +704,20 @@ describe('toxicity() detector', () => {
   });
 
   it.each([
-    [{ block: { threat: 2 } }, 'toxicity: option "block.threat" must be a number in [0, 1] or false'],
-    [{ flag: { insult: -0.1 } }, 'toxicity: option "flag.insult" must be a number in [0, 1] or false'],
-    [{ flag: { insult: 'high' } }, 'toxicity: option "flag.insult" must be a number in [0, 1] or false'],
+    [{ block: { threat: 2 } }, 'toxicity(): option "block.threat": must be a number in [0, 1] or false (got 2)'],
+    [{ flag: { insult: -0.1 } }, 'toxicity(): option "flag.insult": must be a number in [0, 1] or false (got -0.1)'],
+    [
+      { flag: { insult: 'high' } },
+      'toxicity(): option "flag.insult": must be a number in [0, 1] or false (got "high")',
+    ],
     [
       { block: { hate: 0.5 } },
-      'toxicity: option "block.hate" is not a category (use toxicity, insult, profanity, identity_attack, threat)',
+      'toxicity(): unknown option "block.hate" (the categories are toxicity, insult, profanity, identity_attack, threat)',
     ],
-    [{ echoSpan: 'yes' }, 'toxicity: option "echoSpan" must be a boolean'],
-    [{ name: '' }, 'toxicity: option "name" must be a non-empty string'],
-    [{ treshold: 1 }, 'toxicity: option "treshold" is invalid'],
+    [{ echoSpan: 'yes' }, 'toxicity(): option "echoSpan": must be true or false (got "yes")'],
+    [{ name: '' }, 'toxicity(): option "name": must be a non-empty string (got "")'],
+    [{ blok: {} }, 'toxicity(): unknown option "blok" (the options are block, flag, echoSpan, name)'],
+    [{ treshold: 1 }, 'toxicity(): unknown option "treshold" (the options are block, flag, echoSpan, name)'],
   ])('rejects %j with a TypeError naming the option', (options, message) => {
     expect(() => toxicity(options as never)).toThrow(TypeError);
     expect(() => toxicity(options as never)).toThrow(message);

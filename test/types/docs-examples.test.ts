@@ -63,6 +63,17 @@ describe('docs examples compile in strict TypeScript', () => {
     expect(typecheck(code, 'incidents-md')).toEqual([]);
   });
 
+  it(
+    'docs/integrations.md, "Express", with the quickstart\'s maxRetries: 0 and callSignal()',
+    { timeout: 120_000 },
+    () => {
+      const code = example('docs/integrations.md', '## Express');
+      expect(code).toContain('new OpenAI({ maxRetries: 0 })');
+      expect(code).toContain('{ signal: callSignal() }');
+      expect(typecheck(code, 'integrations-md-express')).toEqual([]);
+    },
+  );
+
   it('docs/trip-policies.md, "Stored baselines"', { timeout: 120_000 }, () => {
     const code = example('docs/trip-policies.md', '## Stored baselines');
     expect(code).toContain('fileStore(');

@@ -3,6 +3,7 @@
  * into a signal with per-category `flag` and `block` thresholds.
  */
 import { z } from 'zod';
+import { formatIssues } from '../../validation.js';
 import type { DetectorInput, DetectorStream, HotPathDetector, Signal } from '../types.js';
 import {
   CATEGORIES,
@@ -74,26 +75,34 @@ const schema = z.strictObject({
   name: z.string().min(1).optional(),
 });
 
-function describe(path: readonly PropertyKey[], code: string): string {
-  const key = path.map(String).join('.');
+/** One issue in guard()'s words: `unknown option "blok" (…)`, `option "block.threat": must be … (got 2)`. */
+function describe(issue: z.core.$ZodIssue, options: unknown): string {
+  const path = issue.path.map(String);
   const [first] = path;
-  if ((first === 'block' || first === 'flag') && path.length === 2) {
-    if (code === 'unrecognized_keys') return `option "${key}" is not a category (use ${CATEGORIES.join(', ')})`;
-    return `option "${key}" must be a number in [0, 1] or false`;
+  const thresholdsOf = first === 'block' || first === 'flag';
+  if (issue.code === 'unrecognized_keys') {
+    const known = thresholdsOf
+      ? `the categories are ${CATEGORIES.join(', ')}`
+      : `the options are ${Object.keys(schema.shape).join(', ')}`;
+    return `${formatIssues([{ path, message: '', unknownKeys: issue.keys }], options)} (${known})`;
   }
-  if (first === 'echoSpan') return `option "echoSpan" must be a boolean`;
-  if (first === 'name') return `option "name" must be a non-empty string`;
-  return `option "${key || 'options'}" is invalid`;
+  const message =
+    thresholdsOf && path.length === 2
+      ? 'must be a number in [0, 1] or false'
+      : thresholdsOf
+        ? `must be an object of thresholds by category (${CATEGORIES.join(', ')})`
+        : first === 'echoSpan'
+          ? 'must be true or false'
+          : first === 'name'
+            ? 'must be a non-empty string'
+            : 'must be an object';
+  return formatIssues([{ path, message }], options);
 }
 
 function validate(options: unknown): ToxicityOptions {
   const r = schema.safeParse(options ?? {});
   if (r.success) return r.data as ToxicityOptions;
-  const issue = r.error.issues[0];
-  if (!issue) throw new TypeError('toxicity: invalid options');
-  let path = issue.path;
-  if (issue.code === 'unrecognized_keys' && issue.keys.length > 0) path = [...path, issue.keys[0] as string];
-  throw new TypeError(`toxicity: ${describe(path, issue.code)}`);
+  throw new TypeError(`toxicity(): ${r.error.issues.map((issue) => describe(issue, options)).join('; ')}`);
 }
 
 const PRIORITY: readonly ToxicityCategory[] = ['threat', 'identity_attack', 'insult', 'toxicity', 'profanity'];
