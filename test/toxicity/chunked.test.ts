@@ -77,6 +77,7 @@ const MIXED = [
   'Thanks, idiot. ok moron\nthe village idiot lights are on, loser! I want to kill you. I will shoot you an email.',
   "your a moron and I hope you get cancer; someone should shoot you, you make me sick. Don't call me idiot. I'll slit your throat; just drop dead",
   'Jews control the media. Women belong in the kitchen; immigrants are taking over our country and bring crime.',
+  '"Muslims are scum" is hateful. “Jews are vermin,” he said. It is racist: «Mexicans are animals». A 12" screen.',
   'x'.repeat(60) + '\nplain',
   ...CHALLENGE.map((c) => c.text),
 ];

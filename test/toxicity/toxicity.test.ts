@@ -159,6 +159,27 @@ describe('categories', () => {
     }
   });
 
+  it('reads a quotation that the sentence denounces as counter-speech, and one no one denounces as meant', () => {
+    for (const text of [
+      '"Muslims are scum" is a hateful thing to say.',
+      'He said it again. “Jews are vermin” is antisemitic.',
+      'It is racist: "Mexicans are animals".',
+    ]) {
+      const r = scanToxicity(text);
+      expect(r.scores.identity_attack, text).toBeLessThan(0.5);
+      expect(r.spans[0]?.why, text).toMatch(/quoted to denounce it$/);
+    }
+    for (const text of [
+      '"Muslims are scum" and that is not wrong.',
+      // A denouncing word inside the quotation is part of what is quoted.
+      '"If women reject me, women are animals."',
+    ])
+      expect(scanToxicity(text).scores.identity_attack, text).toBeGreaterThanOrEqual(0.8);
+    // Someone else's words in the past, not denounced: flagged, not blocked, as "Nazi propaganda portrayed …".
+    const said = detect('"Muslims are scum," he said, and he was not wrong.');
+    expect([said.flagged, said.blocked]).toEqual([true, undefined]);
+  });
+
   it("flags hate about a group reported as others' words in the past, without blocking it", () => {
     for (const text of [
       'Nazi propaganda portrayed Jews as vermin.',

@@ -22,6 +22,10 @@ export class CounterSpeech<H> {
   private attributed = false;
   /** The last denouncing word of this sentence, or -1. */
   private denounceAt = -1;
+  /** Inside a quotation: the next double quotation mark closes it. */
+  private quoted = false;
+  /** The word the open quotation starts at. */
+  private quoteAt = -1;
   /** The last group named in an open region, or -1. */
   private groupAt = -1;
   /** Rule hits in a region of this sentence, not yet denounced, with their word index. */
@@ -32,6 +36,7 @@ export class CounterSpeech<H> {
   reset(): void {
     this.sentence();
     this.denounced = false;
+    this.quoted = false;
   }
 
   copy(): CounterSpeech<H> {
@@ -41,13 +46,28 @@ export class CounterSpeech<H> {
     return c;
   }
 
-  sentence(): void {
-    this.reportAt = this.denounceAt = this.groupAt = -1;
+  /** A sentence starts at word `at`; a quotation opened just before that word opens this sentence's region. */
+  sentence(at = -1): void {
+    this.reportAt = this.quoted && this.quoteAt === at ? at : -1;
+    this.denounceAt = this.groupAt = -1;
     if (this.pending.length > 0) this.pending = [];
   }
 
   comma(): void {
     this.reportAt = -1;
+  }
+
+  /**
+   * A double quotation mark: the opening one opens a region as a report word does ('"Muslims are
+   * scum" is a hateful thing to say'); the closing one leaves it open, so that the denouncing word
+   * after the quotation is near. A quotation no one denounces counts fully ('"You people are
+   * animals," he said.').
+   */
+  quote(at: number): void {
+    this.quoted = !this.quoted;
+    if (!this.quoted) return;
+    this.quoteAt = at;
+    this.report(at, false);
   }
 
   report(at: number, attributed: boolean): void {
@@ -67,6 +87,9 @@ export class CounterSpeech<H> {
 
   /** A denouncing word at word `at`: the pending hits it denounces (taken from the pending list). */
   denounce(at: number): H[] {
+    // Inside a quotation that opened the region, a denouncing word is part of what is quoted ('"If
+    // women reject me …"'): the quotation is denounced from outside it.
+    if (this.quoted && this.reportAt === this.quoteAt) return [];
     this.denounceAt = at;
     if (this.groupAt >= 0 && at - this.groupAt <= NEAR) this.denounced = true;
     const near = this.pending.filter((p) => at - p.at <= NEAR);

@@ -118,6 +118,9 @@ const RE_SPACE = /^\s$/u;
 const cache = new Map<number, string>();
 const CACHE_LIMIT = 1 << 16;
 
+/** Curly and angle double quotation marks: “ ” „ ‟ « ». */
+const DOUBLE_QUOTES = new Set([0x201c, 0x201d, 0x201e, 0x201f, 0xab, 0xbb]);
+
 /**
  * The normalised form of one code point (≥ 0x80): '' (dropped), ' ' (a separator), or one or
  * more lower-case characters (ASCII where a Latin look-alike exists).
@@ -138,6 +141,7 @@ function computeMap(cp: number): string {
   if (cp === 0x2028 || cp === 0x2029 || cp === 0x85) return '\n';
   if (RE_DROP.test(ch)) return '';
   if (RE_SPACE.test(ch)) return ' ';
+  if (DOUBLE_QUOTES.has(cp)) return '"'; // a quotation, which counter-speech reads
   const direct = CONFUSABLES[ch] ?? CONFUSABLES[ch.toLowerCase()];
   if (direct !== undefined) return direct;
   const folded = ch.normalize('NFKD').replace(RE_MARKS, '').toLowerCase();

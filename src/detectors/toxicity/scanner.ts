@@ -188,6 +188,7 @@ const SYM = 4; // leet / mask symbols that may sit inside a word: @ $ * # | + !
 const DROP = 5; // control characters
 const END = 6; // sentence end: . ? ! newline
 const CLAUSE = 7; // a comma: ends what a report word introduced ("stop saying …, they are …")
+const QUOTE = 8; // a double quotation mark (curly ones are normalised to it): a quotation, read as a report
 const CLASS = new Uint8Array(128);
 for (let c = 0; c < 128; c++) {
   let k = SEP;
@@ -197,6 +198,7 @@ for (let c = 0; c < 128; c++) {
   else if (c === 64 || c === 36 || c === 42 || c === 35 || c === 124 || c === 43 || c === 33) k = SYM;
   else if (c === 46 || c === 63 || c === 10 || c === 59) k = END;
   else if (c === 44) k = CLAUSE;
+  else if (c === 34) k = QUOTE;
   else if (c < 32 && c !== 9 && c !== 13) k = DROP;
   else if (c === 127) k = DROP;
   CLASS[c] = k;
@@ -775,7 +777,7 @@ export class ToxicityScanner {
         } else if (k === END) {
           this.gapEnd = true;
           if (c === 10) this.gapNewline = true;
-        }
+        } else if (k === QUOTE) this.counter.quote(this.hCount);
     }
   }
 
@@ -1189,7 +1191,7 @@ export class ToxicityScanner {
   private sentenceStart(): void {
     this.settlePredicate();
     this.sentLen = 0;
-    this.counter.sentence();
+    this.counter.sentence(this.hCount);
   }
 
   /** The word after a held hit, or the end of its clause (`ended`; by a comma: `comma`), keeps or drops it. */
