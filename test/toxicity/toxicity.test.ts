@@ -309,12 +309,19 @@ describe('categories', () => {
       'Gay people make me sick.',
       "I'm so sick of immigrants.",
       "You can't trust women.",
+      "I'm disgusted by black people.",
+      'I have so much hatred for Muslims.',
+      'My contempt for immigrants grows.',
+      "I can't tolerate trans people.",
     ])
       expect(scanToxicity(text).scores.identity_attack, text).toBe(0.75);
     for (const text of [
       'Spiders disgust me.',
       "I'm sick of the rain, not of my Muslim neighbours.",
       "You don't respect women.",
+      'Hatred of Jews is called antisemitism.',
+      'We must fight hatred of Muslims.',
+      'I have no hatred for Muslims.',
     ])
       expect(scanToxicity(text).scores.identity_attack, text).toBeLessThan(0.5);
   });

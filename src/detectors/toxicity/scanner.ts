@@ -130,6 +130,22 @@ const EXPEL = hashes('deport expel ban');
 /** "Women belong in the kitchen", "get back to the kitchen". */
 const KITCHEN_VERBS = hashes('belong belongs stay stays back');
 const KITCHEN_TO = hashes('in to');
+/** "I'm sick of <group>", "we are tired of …", "I'm disgusted by …": the feeling → the words that join it to the group. */
+const FED_UP = new Map([
+  [hashWord('sick'), hashes('of')],
+  [hashWord('tired'), hashes('of')],
+  [hashWord('disgusted'), hashes('by with')],
+  [hashWord('repulsed'), hashes('by')],
+  [hashWord('sickened'), hashes('by')],
+]);
+/** "I have so much hatred for <group>", "my contempt for …". */
+const HATRED = hashes('hatred hate contempt loathing disgust');
+const TOWARDS = hashes('for of towards toward');
+const FEEL = hashes('have feel');
+const MUCH = hashWord('much');
+const SO = hashWord('so');
+/** "I can't stand / tolerate / bear <group>". */
+const STAND = hashes('stand tolerate bear');
 /** "I hope you get cancer". */
 const GET = hashes('get gets got');
 /** "It's obvious (that) <group> are …", "isn't it clear …": asserted. */
@@ -1419,6 +1435,7 @@ export class ToxicityScanner {
       this.riddance(e, roles, end);
       this.regardRefused(e, roles, end);
       this.fedUp(e, roles, end);
+      this.hatredOwned(e, roles, end);
     }
     if (roles & R.VIOLENT) {
       this.shouldBeKilled(e, start, end);
@@ -1889,7 +1906,7 @@ export class ToxicityScanner {
     while (verb <= 3 && this.roleAt(verb) > 0 && this.roleAt(verb) & (R.ALL | R.FILLER)) verb++; // "all the", "those"
     const r = this.roleAt(verb);
     // "I can't stand <group>": the negated verb is the hatred.
-    const cannotStand = this.wordAt(verb) === 'stand' && CANNOT.has(this.wordAt(verb + 1) ?? '');
+    const cannotStand = STAND.has(this.hashAt(verb)) && CANNOT.has(this.wordAt(verb + 1) ?? '');
     if (!cannotStand && (r <= 0 || !(r & R.LOATHE))) return;
     const from = cannotStand ? verb + 2 : verb + 1;
     const k = this.find(R.FIRST, ANY_ROLE, from + 2, 3, from);
@@ -2145,17 +2162,41 @@ export class ToxicityScanner {
     const named = this.groupName(e, roles);
     if (named === 0) return;
     const k = this.pastDeterminers(named);
-    if (this.wordAt(k) !== 'of' || (this.wordAt(k + 1) !== 'sick' && this.wordAt(k + 1) !== 'tired')) return;
+    const feeling = FED_UP.get(this.hashAt(k + 1));
+    if (feeling === undefined || !feeling.has(this.hashAt(k))) return;
     const f = this.find(R.FIRST, R.BE | R.FILLER, k + 4, 0, k + 2); // "im (so) sick", "we are really tired"
     if (f < 0) return;
-    this.hit(
-      'identity_attack',
-      0.75,
-      this.startAt(f),
-      end,
-      `${this.wordAt(k + 1) ?? ''} of ${e.word}`,
-      'hatred of a group',
-    );
+    this.hit('identity_attack', 0.75, this.startAt(f), end, `… ${e.word}`, 'hatred of a group');
+  }
+
+  /**
+   * "I have so much hatred for <group>", "my contempt for …" (0.75, flagged): hatred of a group
+   * owned in the first person. "Hatred of Jews is called antisemitism", "we must fight hatred of
+   * Muslims" and "I have no hatred for …" are not.
+   */
+  private hatredOwned(e: LexEntry, roles: number, end: number): void {
+    const named = this.groupName(e, roles);
+    if (named === 0) return;
+    const k = this.pastDeterminers(named);
+    if (!TOWARDS.has(this.hashAt(k)) || !HATRED.has(this.hashAt(k + 1))) return;
+    let j = k + 2;
+    while (j <= k + 4 && this.roleAt(j) > 0 && this.roleAt(j) & R.FILLER) j++; // "so much", "such"
+    if (this.hashAt(j) === MUCH) j++;
+    if (this.hashAt(j) === SO) j++;
+    const w = this.wordAt(j);
+    const owned =
+      w === 'my' ||
+      w === 'our' ||
+      (FEEL.has(this.hashAt(j)) && this.roleAt(j + 1) > 0 && (this.roleAt(j + 1) & R.FIRST) !== 0);
+    if (owned)
+      this.hit(
+        'identity_attack',
+        0.75,
+        this.startAt(w === 'my' || w === 'our' ? j : j + 1),
+        end,
+        `hatred for ${e.word}`,
+        'hatred of a group',
+      );
   }
 
   /**
