@@ -3,8 +3,8 @@
  * it, or run a drill. Exit codes (docs/cli.md):
  *   0 ok · 1 invalid config · 2 usage error · 3 invalid input (traffic log, scenario) · 4 drill expectation not met · 70 internal error
  */
-import { realpathSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { realpathSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { formatIssue, isConfigError } from '../config/errors.js';
@@ -16,9 +16,11 @@ import { DEFAULT_MAX_LINE_BYTES, FileChunks, lineBatches } from '../traffic/line
 import { Replay, type ReplayReport } from '../traffic/replay.js';
 import { builtinScenarios, generateTraffic, scenarioSchema, type Scenario } from '../traffic/scenarios.js';
 import { incidents as incidentLog } from '../incidents/log.js';
+import type { IncidentRecord } from '../incidents/record.js';
 import { fileSink, memorySink } from '../incidents/sink.js';
 import { formatCompare, formatReport } from './format.js';
-import { findIncident, formatIncidents, PostmortemInputError, renderPostmortem, writeOut } from './incidents.js';
+import { findIncident, formatIncidents, renderPostmortem, writeOut } from './incidents.js';
+import { InputError, onPath, readingPath } from './input.js';
 
 export const EXIT = {
   OK: 0,
@@ -108,7 +110,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       io.err(`${sortIssues(error.issues).map(formatIssue).join('\n')}\n`);
       return EXIT.INVALID_CONFIG;
     }
-    if (error instanceof InputError || error instanceof PostmortemInputError) {
+    if (error instanceof InputError) {
       io.err(`${error.message}\n`);
       return EXIT.INVALID_INPUT;
     }
@@ -116,8 +118,6 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     return EXIT.INTERNAL;
   }
 }
-
-class InputError extends Error {}
 
 async function validate(args: readonly string[], io: CliIO): Promise<number> {
   const { positionals } = parseArgs({ args: [...args], allowPositionals: true, options: {} });
@@ -154,14 +154,7 @@ async function replay(args: readonly string[], io: CliIO): Promise<number> {
   if (!Number.isSafeInteger(maxLineBytes) || maxLineBytes < 1)
     throw new UsageError(`--max-line-bytes must be a whole number of bytes >= 1 (got ${values['max-line-bytes']})`);
   const configs = [await loadConfig(values.config), ...(values.compare ? [await loadConfig(values.compare)] : [])];
-  let size: number;
-  try {
-    size = statSync(traffic).size;
-  } catch (error) {
-    throw new InputError(
-      `${traffic}: cannot read the traffic log (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
-    );
-  }
+  const { size } = await onPath(traffic, 'read the traffic log', () => stat(traffic));
   const replays = configs.map((c) => new Replay(c, reorderMs === undefined ? {} : { reorderMs }));
   await readTraffic(traffic, size, replays, { progress: values.progress ?? io.progress, maxLineBytes }, io);
   const reports = await Promise.all(replays.map((r) => r.finish()));
@@ -181,6 +174,7 @@ async function readTraffic(
   io: CliIO,
 ): Promise<void> {
   const source = new FileChunks(file);
+  const chunks = readingPath(file, 'read the traffic log', source);
   let lineNo = 0;
   let lastDraw = 0;
   const draw = (done: boolean) => {
@@ -192,7 +186,7 @@ async function readTraffic(
     );
   };
   const bytes = (n: number) => n.toLocaleString('en-US');
-  for await (const batch of lineBatches(source, maxLineBytes))
+  for await (const batch of lineBatches(chunks, maxLineBytes))
     for (const raw of batch) {
       lineNo++;
       if (typeof raw !== 'string') {
@@ -249,14 +243,17 @@ async function drill(args: readonly string[], io: CliIO): Promise<number> {
     throw new InputError(
       `scenario ${scenario.name}: breaker "${breaker}" is not in the config (breakers: ${Object.keys(config.breakers).join(', ')})`,
     );
-  // The drill's incidents: what the breaker's incident log would hold (in virtual time), appended to --incidents FILE.
-  const log = incidentLog({ sink: values.incidents ? fileSink(values.incidents) : memorySink(), clocks: [] });
+  // The drill's incidents: what the breaker's incident log would hold (in virtual time).
+  const written = memorySink();
+  const log = incidentLog({ sink: written, clocks: [] });
   const replay = new Replay(config, { incidents: log });
   let line = 0;
   for (const l of generateTraffic(scenario, breaker, config.breakers[breaker]!.fallbacks)) await replay.push(l, ++line);
   const report = await replay.finish();
   const opened = log.list().reverse();
   await log.close();
+  // Appended once the drill is done, outside the log: a live log only logs a failed write, the CLI must fail on it.
+  if (values.incidents) await appendIncidents(values.incidents, written.lines);
   const failures = checkExpectations(scenario, report, breaker);
   if (format === 'json')
     io.out(
@@ -287,6 +284,18 @@ async function drill(args: readonly string[], io: CliIO): Promise<number> {
       );
   }
   return failures.length > 0 ? EXIT.EXPECTATION_FAILED : EXIT.OK;
+}
+
+/** Appends incident log lines to `file` (directories created) as the incident log's file sink writes them. */
+async function appendIncidents(file: string, lines: readonly string[]): Promise<void> {
+  await onPath(file, "append the drill's incidents", async () => {
+    const sink = fileSink(file);
+    try {
+      for (const [i, l] of lines.entries()) await sink.write(JSON.parse(l) as IncidentRecord, i === lines.length - 1);
+    } finally {
+      await sink.close();
+    }
+  });
 }
 
 async function postmortem(args: readonly string[], io: CliIO): Promise<number> {

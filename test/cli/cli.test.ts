@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { pathError } from '../../src/cli/input.js';
 import { EXIT, main, type CliIO } from '../../src/cli/main.js';
 import type { ReplayReport } from '../../src/entries/traffic.js';
 
@@ -79,6 +80,57 @@ describe('safety-breaker validate', () => {
     );
     expect(failed?.code).toBe(1);
     expect(failed?.stderr).toContain(`${file}:4:7 breakers.chat.detectors.toxicty`);
+  });
+});
+
+/** Runs the bin as a user does (the built dist/cli.js when present); resolves with its exit code and output. */
+async function bin(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const entry = existsSync('dist/cli.js') ? ['dist/cli.js'] : ['--import', 'tsx', 'src/cli/main.ts'];
+  return run(process.execPath, [...entry, ...args]).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (error: { code: number; stdout: string; stderr: string }) => error,
+  );
+}
+
+describe('paths the user gave that cannot be used: one line naming the path and the cause, never a stack', () => {
+  it('exits 3 for a traffic log, an incident log or an output that is a directory or under a missing one', async () => {
+    const notDir = join(dir, 'a-file.jsonl');
+    writeFileSync(notDir, '');
+    const incidentLog = join(dir, 'incidents-for-out.jsonl');
+    expect(await main(['drill', 'error-storm', '--incidents', incidentLog], io())).toBe(EXIT.OK);
+    const id = (JSON.parse(readFileSync(incidentLog, 'utf8').trim().split('\n')[0]!) as { id: string }).id;
+    const cases: [string[], string][] = [
+      [
+        ['replay', '--config', 'examples/config/chat.yaml', dir],
+        `${dir}: cannot read the traffic log: it is a directory (EISDIR)`,
+      ],
+      [
+        ['postmortem', id, '--log', incidentLog, '--out', join(dir, 'missing', 'pm.md')],
+        `${join(dir, 'missing', 'pm.md')}: cannot write the post-mortem: no such file or directory (ENOENT)`,
+      ],
+      [
+        ['drill', 'error-storm', '--incidents', dir],
+        `${dir}: cannot append the drill's incidents: it is a directory (EISDIR)`,
+      ],
+      [
+        ['drill', 'error-storm', '--incidents', join(notDir, 'x.jsonl')],
+        `${join(notDir, 'x.jsonl')}: cannot append the drill's incidents: a part of the path is a file, not a directory (EEXIST)`,
+      ],
+      [['postmortem', dir], `${dir}: cannot read the incidents: it is a directory (EISDIR)`],
+    ];
+    const results = await Promise.all(cases.map(([args]) => bin(args)));
+    results.forEach((r, i) => {
+      expect({ args: cases[i]![0], code: r.code, stderr: r.stderr }).toEqual({
+        args: cases[i]![0],
+        code: EXIT.INVALID_INPUT,
+        stderr: `${cases[i]![1]}\n`,
+      });
+    });
+  });
+
+  it('leaves any other error an internal one (exit 70 is for bugs)', () => {
+    const bug = new TypeError('x is undefined');
+    expect(pathError('traffic.jsonl', 'read the traffic log', bug)).toBe(bug);
   });
 });
 
