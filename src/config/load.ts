@@ -3,7 +3,19 @@
  * each error names the file, line, column, path, what was expected and what was found.
  */
 import { readFile } from 'node:fs/promises';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import {
+  isAlias,
+  isCollection,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  visit,
+  type Alias,
+  type Document,
+} from 'yaml';
 import type { z } from 'zod';
 import { boundViolations } from './bounds.js';
 import { detectorRegistry, type DetectorRegistry } from './detectors.js';
@@ -145,7 +157,66 @@ export function parseYaml(text: string, file: string): Parsed {
       ),
     );
   }
-  return { doc, lines, value: doc.toJS({ maxAliasCount: 100 }) };
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (error) {
+    // yaml says "unresolved alias" or "excessive alias count" as a ReferenceError without a place.
+    if (!(error instanceof ReferenceError)) throw error;
+    throw new ConfigError([aliasIssue(doc, lines, file)]);
+  }
+  return { doc, lines, value };
+}
+
+/** The most aliases a file may expand to, counting the aliases inside what each alias stands for. */
+const MAX_ALIASES = 100;
+
+/**
+ * Why the aliases could not be expanded, at the alias to blame: the first one without an anchor
+ * before it, else the one at which the expansions (in file order) pass `MAX_ALIASES` — anchors of
+ * aliases of anchors, the "billion laughs" a few lines can hold.
+ */
+function aliasIssue(doc: Document.Parsed, lines: LineCounter, file: string): ConfigIssue {
+  const expansions = new Map<unknown, number>(); // anchored node → the aliases it expands to
+  const inside = (node: unknown): number => {
+    if (isAlias(node)) {
+      const target = node.resolve(doc);
+      if (target && !expansions.has(target)) {
+        expansions.set(target, 0); // an alias inside its own anchor counts once
+        expansions.set(target, inside(target));
+      }
+      return 1 + (target ? expansions.get(target)! : 0);
+    }
+    if (isCollection(node)) return node.items.reduce((n: number, item) => n + inside(item), 0);
+    if (isPair(node)) return inside(node.key) + inside(node.value);
+    return 0;
+  };
+  let unresolved: Alias | undefined;
+  let excessive: Alias | undefined;
+  let total = 0;
+  visit(doc, {
+    Alias(_, node) {
+      if (!node.resolve(doc)) unresolved ??= node;
+      else if ((total += inside(node)) > MAX_ALIASES) excessive ??= node;
+    },
+  });
+  const at = (node: Alias | undefined) => {
+    const pos = node?.range ? lines.linePos(node.range[0]) : { line: 1, col: 1 };
+    return { file, line: pos.line, column: pos.col, path: '' };
+  };
+  if (unresolved)
+    return {
+      ...at(unresolved),
+      expected: `an anchor &${unresolved.source} before the alias`,
+      found: `*${unresolved.source}`,
+      message: `alias "*${unresolved.source}" has no anchor before it`,
+    };
+  return {
+    ...at(excessive),
+    expected: `aliases that expand to at most ${MAX_ALIASES}`,
+    found: `more (anchors of aliases of anchors)`,
+    message: 'too many aliases once expanded, as in a "billion laughs" file',
+  };
 }
 
 /** `toxicity:` with nothing after it means "default options", as `toxicity: {}` does. */

@@ -128,6 +128,19 @@ describe('paths the user gave that cannot be used: one line naming the path and 
     });
   });
 
+  it('exits 1 on a "billion laughs" config, with file:line:column of the alias', async () => {
+    const file = join(dir, 'laughs.yaml');
+    const levels = 'abcdefg';
+    const laughs = [
+      `a: &a [${Array(9).fill('"x"').join(',')}]`,
+      ...[...levels].slice(1).map((l, i) => `${l}: &${l} [${Array(9).fill(`*${levels[i]}`).join(',')}]`),
+    ];
+    writeFileSync(file, `${laughs.join('\n')}\nbreakers:\n  chat: {}\n`);
+    const r = await bin(['validate', file]);
+    expect(r.code).toBe(EXIT.INVALID_CONFIG);
+    expect(r.stderr).toMatch(new RegExp(`^${file}:4:8 too many aliases once expanded[^\n]*\n$`));
+  });
+
   it('leaves any other error an internal one (exit 70 is for bugs)', () => {
     const bug = new TypeError('x is undefined');
     expect(pathError('traffic.jsonl', 'read the traffic log', bug)).toBe(bug);

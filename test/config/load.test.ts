@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConfigError, configJsonSchema, loadConfig, parseConfig, type ConfigIssue } from '../../src/entries/config.js';
+import {
+  ConfigError,
+  configJsonSchema,
+  isConfigError,
+  loadConfig,
+  parseConfig,
+  type ConfigIssue,
+} from '../../src/entries/config.js';
 
 function issuesOf(text: string, file = 'breakers.yaml', options?: Parameters<typeof parseConfig>[2]): ConfigIssue[] {
   try {
@@ -139,6 +146,31 @@ describe('config file', () => {
       column: 5,
       found: 'DUPLICATE_KEY',
     });
+  });
+
+  it('rejects a "billion laughs" file and an alias without an anchor as a ConfigError at the alias', async () => {
+    // a: &a ["x", …], b: &b [*a, …], … g: &g [*f, …]: nine to the seventh strings from seven short lines.
+    const levels = 'abcdefg';
+    const laughs = [
+      `a: &a [${Array(9).fill('"x"').join(',')}]`,
+      ...[...levels].slice(1).map((l, i) => `${l}: &${l} [${Array(9).fill(`*${levels[i]}`).join(',')}]`),
+    ];
+    const dir = mkdtempSync(join(tmpdir(), 'sb-config-'));
+    const file = join(dir, 'laughs.yaml');
+    writeFileSync(file, `${laughs.join('\n')}\nbreakers:\n  chat: {}\n`);
+    const error: unknown = await loadConfig(file).catch((e: unknown) => e);
+    expect(isConfigError(error)).toBe(true);
+    // b expands 9 aliases, c 9 × 10: the first alias of d passes 100.
+    expect((error as ConfigError).issues).toEqual([
+      expect.objectContaining({ file, line: 4, column: 8, message: expect.stringMatching(/^too many aliases/) }),
+    ]);
+    expect(issuesOf('breakers:\n  chat: *chat\n')).toEqual([
+      expect.objectContaining({ line: 2, column: 9, message: 'alias "*chat" has no anchor before it' }),
+    ]);
+    // Aliases within the limit read as before.
+    expect(
+      parseConfig('breakers:\n  chat: { recovery: { afterMs: &t 60000, capMs: *t } }\n').breakers.chat?.recovery,
+    ).toEqual({ afterMs: 60000, capMs: 60000 });
   });
 
   it('reads JSON with positions too', () => {
