@@ -80,53 +80,63 @@ export function parseConfig(text: string, file = '<config>', options: LoadConfig
     ]);
   }
   normalizeEmptyDetectors(value);
-  const result = configSchema(registry).safeParse(value);
-  if (!result.success) {
-    const schema = configSchema(registry);
-    throw new ConfigError(
-      sortIssues(
-        result.error.issues
-          .flatMap(unwrapUnion)
-          .map((issue) => describeIssue(issue, { file, doc, lines, value, schema })),
-      ),
-    );
-  }
-  // A detector's own checks (beyond its schema) run now, not at the first call.
-  const issues: ConfigIssue[] = [];
-  for (const [breaker, b] of Object.entries(result.data.breakers)) {
+  const schema = configSchema(registry);
+  const result = schema.safeParse(value);
+  const issues = result.success
+    ? []
+    : result.error.issues
+        .flatMap(unwrapUnion)
+        .map((issue) => describeIssue(issue, { file, doc, lines, value, schema }));
+  // The checks beyond the schema run on what the file holds even when the schema failed elsewhere, so
+  // every problem is reported at once; a value the schema already rejected is not reported twice.
+  const reported = new Set(issues.map((i) => i.path));
+  const at = (path: readonly Key[], expected: string, found: string, message: string): void => {
+    if (!reported.has(path.join('.')))
+      issues.push({ file, ...position(doc, lines, path), path: path.join('.'), expected, found, message });
+  };
+  for (const [breaker, b] of Object.entries(objectAt(value, 'breakers'))) {
+    if (!isMapping(b)) continue; // the schema said so
     if (options.checkBounds !== false)
-      for (const v of boundViolations(b)) {
-        const path = ['breakers', breaker, ...v.key.split('.')];
-        issues.push({
-          file,
-          ...position(doc, lines, path),
-          path: path.join('.'),
-          expected: v.expected,
-          found: show(v.value),
-          message: 'outside sane bounds',
-        });
-      }
-    for (const [name, opts] of Object.entries(b.detectors ?? {})) {
-      if (opts === undefined) continue;
+      for (const v of boundViolations(b))
+        at(['breakers', breaker, ...v.key.split('.')], v.expected, show(v.value), 'outside sane bounds');
+    // A detector's own checks (beyond its schema) run now, not at the first call.
+    for (const [name, raw] of Object.entries(objectAt(b, 'detectors'))) {
+      const parsed = registry[name]?.options.safeParse(raw);
+      if (!parsed?.success || parsed.data === undefined) continue; // the schema said what is wrong
       try {
-        registry[name]!.create(opts);
+        registry[name]!.create(parsed.data);
       } catch (error) {
-        const path = ['breakers', breaker, 'detectors', name];
-        const at = position(doc, lines, path);
-        issues.push({
-          file,
-          ...at,
-          path: path.join('.'),
-          expected: `valid ${name} options`,
-          found: show(opts),
-          message: error instanceof Error ? error.message : String(error),
-        });
+        const message = error instanceof Error ? error.message : String(error);
+        at(['breakers', breaker, 'detectors', name], `valid ${name} options`, show(raw), message);
       }
     }
+    // guard() names routes by these names; the primary's is "primary".
+    const fallbacks = (b as { fallbacks?: unknown }).fallbacks;
+    const seen = new Set<unknown>(['primary']);
+    if (Array.isArray(fallbacks))
+      fallbacks.forEach((route: unknown, i) => {
+        if (typeof route === 'string' && seen.has(route))
+          at(
+            ['breakers', breaker, 'fallbacks', i],
+            'a route name not used before in this breaker (nor "primary")',
+            show(route),
+            route === 'primary'
+              ? '"primary" names the primary route; give the fallback another name'
+              : `two routes are named "${route}"; give each fallback a unique name`,
+          );
+        seen.add(route);
+      });
   }
-  if (issues.length > 0) throw new ConfigError(sortIssues(issues));
+  if (issues.length > 0 || !result.success) throw new ConfigError(sortIssues(issues));
   return result.data;
 }
+
+const isMapping = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The mapping at `key` of `value`, or an empty one when there is none. */
+const objectAt = (value: unknown, key: string): Record<string, unknown> =>
+  isMapping(value) && isMapping(value[key]) ? value[key] : {};
 
 interface Parsed {
   readonly doc: Document.Parsed;

@@ -43,6 +43,27 @@ describe('safety-breaker validate', () => {
     );
   });
 
+  it('prints every problem: bounds beside a wrong type, and a fallback listed twice', async () => {
+    const file = join(dir, 'every.yaml');
+    writeFileSync(
+      file,
+      'breakers:\n  chat:\n    timeoutMs: 50\n    recovery: { afterMs: 3 }\n    budgetMs: x\n    fallbacks: [mini, mini]\n',
+    );
+    const out = io();
+    expect(await main(['validate', file], out)).toBe(EXIT.INVALID_CONFIG);
+    expect(
+      out.stderr
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' ').slice(0, 2).join(' ')),
+    ).toEqual([
+      `${file}:3:16 breakers.chat.timeoutMs:`,
+      `${file}:4:26 breakers.chat.recovery.afterMs:`,
+      `${file}:5:15 breakers.chat.budgetMs:`,
+      `${file}:6:23 breakers.chat.fallbacks.1:`,
+    ]);
+  });
+
   it('exits 0 on a valid file and names its breakers', async () => {
     const out = io();
     expect(await main(['validate', 'examples/config/chat.yaml'], out)).toBe(EXIT.OK);

@@ -253,6 +253,59 @@ describe('config file', () => {
     });
   });
 
+  it('reports values outside sane bounds and a wrong type elsewhere at once', () => {
+    const text = 'breakers:\n  chat:\n    timeoutMs: 50\n    recovery: { afterMs: 3 }\n    budgetMs: x\n';
+    expect(issuesOf(text).map((i) => `${i.line}:${i.column} ${i.path} ${i.message}`)).toEqual([
+      '3:16 breakers.chat.timeoutMs outside sane bounds',
+      '4:26 breakers.chat.recovery.afterMs outside sane bounds',
+      '5:15 breakers.chat.budgetMs wrong type',
+    ]);
+    // A value the schema rejects is reported once, by the schema.
+    expect(issuesOf('breakers:\n  chat:\n    recovery: { afterMs: -5 }\n').map((i) => i.message)).toEqual([
+      'out of range',
+    ]);
+    // A detector's own checks run beside a schema error in another breaker.
+    const detectors = {
+      strict: {
+        options: z.strictObject({ level: z.number() }),
+        create: () => {
+          throw new TypeError('strict(): option "level" is not supported yet');
+        },
+      },
+    };
+    expect(
+      issuesOf('breakers:\n  a:\n    detectors: { strict: { level: 1 } }\n  b:\n    mode: loud\n', 'c.yaml', {
+        detectors,
+      }).map((i) => `${i.line} ${i.path} ${i.message}`),
+    ).toEqual([
+      '3 breakers.a.detectors.strict strict(): option "level" is not supported yet',
+      '5 breakers.b.mode not an allowed value',
+    ]);
+  });
+
+  it('rejects a fallback listed twice or named "primary", as guard() would', () => {
+    expect(issuesOf('breakers:\n  chat:\n    fallbacks: [mini, mini, primary]\n')).toEqual([
+      expect.objectContaining({
+        line: 3,
+        column: 23,
+        path: 'breakers.chat.fallbacks.1',
+        message: 'two routes are named "mini"; give each fallback a unique name',
+      }),
+      expect.objectContaining({
+        line: 3,
+        column: 29,
+        path: 'breakers.chat.fallbacks.2',
+        message: '"primary" names the primary route; give the fallback another name',
+      }),
+    ]);
+    // The same name in two breakers is fine.
+    expect(parseConfig('breakers:\n  a: { fallbacks: [mini] }\n  b: { fallbacks: [mini] }\n').breakers.b).toMatchObject(
+      {
+        fallbacks: ['mini'],
+      },
+    );
+  });
+
   it('publishes a JSON Schema that names detectors and trip policies', () => {
     const schema = configJsonSchema() as {
       properties: { breakers: { additionalProperties: { properties: Record<string, unknown> } } };
