@@ -1,7 +1,6 @@
 /**
  * `safety-breaker` — validate a config, print its JSON Schema, replay recorded traffic against
- * it, or run a drill. Exit codes (docs/cli.md):
- *   0 ok · 1 invalid config · 2 usage error · 3 invalid input (traffic log, scenario) · 4 drill expectation not met · 70 internal error
+ * it, run a drill, or draft a post-mortem. Commands and flags: usage.ts; exit codes: `EXIT` and docs/cli.md.
  */
 import { realpathSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
@@ -20,6 +19,7 @@ import type { IncidentRecord } from '../incidents/record.js';
 import { fileSink, memorySink } from '../incidents/sink.js';
 import { formatCompare, formatReport } from './format.js';
 import { findIncident, formatIncidents, renderPostmortem, writeOut } from './incidents.js';
+import { COMMANDS, commandHelp, HELP_FLAG, usage, type CommandName } from './usage.js';
 import { InputError, onPath, readingPath } from './input.js';
 
 export const EXIT = {
@@ -45,38 +45,29 @@ const processIO: CliIO = {
   progress: process.stderr.isTTY === true,
 };
 
-const USAGE = `usage: safety-breaker <command>
-
-  validate FILE                                   check a config file
-  schema                                          print the config's JSON Schema (for editors)
-  replay --config FILE TRAFFIC.jsonl [--compare OTHER] [--format text|json] [--reorder-ms N]
-         [--max-line-bytes N]                     run the config over recorded traffic in virtual time
-  drill SCENARIO [--config FILE] [--format text|json] [--incidents FILE]
-                                                  run a scripted incident (built-in name or scenario file)
-                                                  and list the incidents it opens (--incidents: append them to FILE)
-        built-in scenarios: ${Object.keys(builtinScenarios).join(', ')}
-  postmortem INCIDENT-ID|FILE [--log FILE] [--format markdown|json] [--out FILE]
-                                                  a blameless post-mortem draft of an incident
-  --version                                       print the version
-
-exit codes: 0 ok · 1 invalid config · 2 usage error · 3 invalid traffic or scenario · 4 drill expectation not met · 70 internal error
-`;
-
-class UsageError extends Error {}
-
-const COMMANDS = ['validate', 'schema', 'replay', 'drill', 'postmortem', 'help', 'version'];
+class UsageError extends Error {
+  /** The command whose usage to show; none: the CLI's. */
+  constructor(
+    message: string,
+    readonly command?: CommandName,
+  ) {
+    super(message);
+  }
+}
 
 /** Runs the CLI; resolves to the exit code. */
 export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
+  const [command, ...rest] = argv;
   try {
-    const [command, ...rest] = argv;
     switch (command) {
       case 'validate':
         return await validate(rest, io);
-      case 'schema':
-        parseArgs({ args: [...rest], allowPositionals: false, options: {} });
+      case 'schema': {
+        if (parseArgs({ args: [...rest], options: withHelp(COMMANDS.schema.flags) }).values.help)
+          return help(io, 'schema');
         io.out(JSON.stringify(configJsonSchema(), null, 2));
         return EXIT.OK;
+      }
       case 'replay':
         return await replay(rest, io);
       case 'drill':
@@ -84,26 +75,33 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       case 'postmortem':
         return await postmortem(rest, io);
       case undefined:
-        io.err(USAGE);
+        io.err(usage());
         return EXIT.USAGE;
       case 'help':
       case '--help':
-      case '-h':
-        io.out(USAGE);
+      case '-h': {
+        const [about, ...extra] = rest;
+        if (extra.length > 0 || (about !== undefined && !isCommand(about)))
+          throw new UsageError(`help takes one of ${Object.keys(COMMANDS).join(', ')} or nothing`);
+        io.out(about === undefined ? usage() : commandHelp(about));
         return EXIT.OK;
+      }
       case '--version':
       case '-V':
       case 'version':
         io.out(packageVersion());
         return EXIT.OK;
       default: {
-        const guess = closest(command, COMMANDS);
+        const guess = closest(command, [...Object.keys(COMMANDS), 'help', 'version']);
         throw new UsageError(`unknown command "${command}"${guess ? ` — did you mean "${guess}"?` : ''}`);
       }
     }
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.err(`safety-breaker: ${(error as Error).message}\n\n${USAGE}`);
+    const code = (error as { code?: string }).code;
+    if (error instanceof UsageError || code?.startsWith('ERR_PARSE_ARGS')) {
+      const about = error instanceof UsageError ? error.command : isCommand(command) ? command : undefined;
+      const how = about ? `${commandHelp(about)}` : usage();
+      io.err(`safety-breaker: ${(error as Error).message}\n\n${how}`);
       return EXIT.USAGE;
     }
     if (isConfigError(error)) {
@@ -119,9 +117,25 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
   }
 }
 
+const isCommand = (name: string | undefined): name is CommandName =>
+  name !== undefined && Object.hasOwn(COMMANDS, name);
+
+/** A command's flags, as usage.ts defines them, and -h/--help. */
+const withHelp = <F extends object>(flags: F): F & { help: typeof HELP_FLAG } => ({ ...flags, help: HELP_FLAG });
+
+function help(io: CliIO, name: CommandName): number {
+  io.out(commandHelp(name));
+  return EXIT.OK;
+}
+
 async function validate(args: readonly string[], io: CliIO): Promise<number> {
-  const { positionals } = parseArgs({ args: [...args], allowPositionals: true, options: {} });
-  if (positionals.length !== 1) throw new UsageError('validate takes one FILE');
+  const { positionals, values } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    options: withHelp(COMMANDS.validate.flags),
+  });
+  if (values.help) return help(io, 'validate');
+  if (positionals.length !== 1) throw new UsageError('validate takes one FILE', 'validate');
   const file = positionals[0]!;
   const config = await loadConfig(file);
   const names = Object.keys(config.breakers);
@@ -133,26 +147,23 @@ async function replay(args: readonly string[], io: CliIO): Promise<number> {
   const { positionals, values } = parseArgs({
     args: [...args],
     allowPositionals: true,
-    options: {
-      config: { type: 'string' },
-      compare: { type: 'string' },
-      format: { type: 'string', default: 'text' },
-      progress: { type: 'boolean' },
-      'reorder-ms': { type: 'string' },
-      'max-line-bytes': { type: 'string' },
-    },
+    options: withHelp(COMMANDS.replay.flags),
   });
-  if (!values.config) throw new UsageError('replay needs --config FILE');
-  if (positionals.length !== 1) throw new UsageError('replay takes one TRAFFIC.jsonl file');
-  const format = checkFormat(values.format);
+  if (values.help) return help(io, 'replay');
+  if (!values.config) throw new UsageError('replay needs --config FILE', 'replay');
+  if (positionals.length !== 1) throw new UsageError('replay takes one TRAFFIC.jsonl file', 'replay');
+  const format = checkFormat(values.format, 'replay');
   const traffic = positionals[0]!;
   const reorderMs = values['reorder-ms'] === undefined ? undefined : Number(values['reorder-ms']);
   if (reorderMs !== undefined && !(reorderMs >= 0))
-    throw new UsageError(`--reorder-ms must be a number of milliseconds >= 0 (got ${values['reorder-ms']})`);
+    throw new UsageError(`--reorder-ms must be a number of milliseconds >= 0 (got ${values['reorder-ms']})`, 'replay');
   const maxLineBytes =
     values['max-line-bytes'] === undefined ? DEFAULT_MAX_LINE_BYTES : Number(values['max-line-bytes']);
   if (!Number.isSafeInteger(maxLineBytes) || maxLineBytes < 1)
-    throw new UsageError(`--max-line-bytes must be a whole number of bytes >= 1 (got ${values['max-line-bytes']})`);
+    throw new UsageError(
+      `--max-line-bytes must be a whole number of bytes >= 1 (got ${values['max-line-bytes']})`,
+      'replay',
+    );
   const configs = [await loadConfig(values.config), ...(values.compare ? [await loadConfig(values.compare)] : [])];
   const { size } = await onPath(traffic, 'read the traffic log', () => stat(traffic));
   const replays = configs.map((c) => new Replay(c, reorderMs === undefined ? {} : { reorderMs }));
@@ -220,13 +231,9 @@ async function drill(args: readonly string[], io: CliIO): Promise<number> {
   const { positionals, values } = parseArgs({
     args: [...args],
     allowPositionals: true,
-    options: {
-      config: { type: 'string' },
-      format: { type: 'string', default: 'text' },
-      list: { type: 'boolean' },
-      incidents: { type: 'string' },
-    },
+    options: withHelp(COMMANDS.drill.flags),
   });
+  if (values.help) return help(io, 'drill');
   if (values.list) {
     for (const s of Object.values(builtinScenarios)) io.out(`${s.name.padEnd(16)} ${s.description ?? ''}`);
     return EXIT.OK;
@@ -234,8 +241,9 @@ async function drill(args: readonly string[], io: CliIO): Promise<number> {
   if (positionals.length !== 1)
     throw new UsageError(
       `drill takes one SCENARIO: a built-in (${Object.keys(builtinScenarios).join(', ')}) or a scenario file`,
+      'drill',
     );
-  const format = checkFormat(values.format);
+  const format = checkFormat(values.format, 'drill');
   const scenario = await loadScenario(positionals[0]!);
   const config = values.config ? await loadConfig(values.config) : DRILL_CONFIG();
   const breaker = scenario.breaker ?? Object.keys(config.breakers)[0];
@@ -302,11 +310,12 @@ async function postmortem(args: readonly string[], io: CliIO): Promise<number> {
   const { positionals, values } = parseArgs({
     args: [...args],
     allowPositionals: true,
-    options: { log: { type: 'string' }, format: { type: 'string', default: 'markdown' }, out: { type: 'string' } },
+    options: withHelp(COMMANDS.postmortem.flags),
   });
-  if (positionals.length !== 1) throw new UsageError('postmortem takes one INCIDENT-ID or FILE');
+  if (values.help) return help(io, 'postmortem');
+  if (positionals.length !== 1) throw new UsageError('postmortem takes one INCIDENT-ID or FILE', 'postmortem');
   if (values.format !== 'markdown' && values.format !== 'json')
-    throw new UsageError(`--format must be markdown or json (got ${values.format})`);
+    throw new UsageError(`--format must be markdown or json (got ${values.format})`, 'postmortem');
   const record = await findIncident(positionals[0]!, values.log);
   await writeOut(renderPostmortem(record, values.format), values.out, (t) => io.out(t));
   return EXIT.OK;
@@ -382,8 +391,9 @@ export const DRILL_CONFIG_YAML = `breakers:
 `;
 const DRILL_CONFIG = (): SafetyBreakerConfig => parseConfig(DRILL_CONFIG_YAML, '<built-in drill config>');
 
-function checkFormat(format: string | undefined): 'text' | 'json' {
-  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json (got ${format})`);
+function checkFormat(format: string | undefined, command: CommandName): 'text' | 'json' {
+  if (format !== 'text' && format !== 'json')
+    throw new UsageError(`--format must be text or json (got ${format})`, command);
   return format;
 }
 

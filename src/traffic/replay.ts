@@ -15,6 +15,9 @@ import type { GuardOptions, ModelFunction } from '../options.js';
 import type { IncidentLog } from '../incidents/log.js';
 import type { TrafficError, TrafficLine } from './format.js';
 
+/** How far (ms of traffic) a line may come after later-starting ones: lines are written as calls finish. */
+export const DEFAULT_REORDER_MS = 120_000;
+
 export interface ReplayOptions {
   /** The app's own detector factories. */
   readonly detectors?: DetectorRegistry;
@@ -427,7 +430,7 @@ export class Replay {
     for (const name of Object.keys(config.breakers))
       this.sims.set(name, new BreakerSim(name, config, registry, options.maxTrips ?? 1_000, options.incidents));
     this.maxMalformed = options.maxMalformed ?? 20;
-    this.reorderMs = options.reorderMs ?? 120_000;
+    this.reorderMs = options.reorderMs ?? DEFAULT_REORDER_MS;
   }
 
   /**
