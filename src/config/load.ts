@@ -21,6 +21,7 @@ import { boundViolations } from './bounds.js';
 import { detectorRegistry, type DetectorRegistry } from './detectors.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import { configSchema, type SafetyBreakerConfig } from './schema.js';
+import { rememberSource, type ConfigKey } from './source.js';
 
 export interface LoadConfigOptions {
   /** The app's own detector factories, by the name the config file uses. */
@@ -128,6 +129,10 @@ export function parseConfig(text: string, file = '<config>', options: LoadConfig
       });
   }
   if (issues.length > 0 || !result.success) throw new ConfigError(sortIssues(issues));
+  rememberSource(result.data, {
+    file,
+    place: (path) => (valueAt(value, path) === MISSING ? { line: 0, column: 0 } : position(doc, lines, path)),
+  });
   return result.data;
 }
 
@@ -264,7 +269,7 @@ interface IssueContext {
   readonly schema: z.ZodType;
 }
 
-type Key = string | number;
+type Key = ConfigKey;
 
 /** Turns one zod issue into a located, readable `ConfigIssue`. */
 export function describeIssue(issue: z.core.$ZodIssue, ctx: IssueContext): ConfigIssue {

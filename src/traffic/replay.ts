@@ -7,6 +7,7 @@
 import { guardOptionsFor } from '../config/bind.js';
 import { detectorRegistry, type DetectorRegistry } from '../config/detectors.js';
 import { ConfigError, type ConfigIssue } from '../config/errors.js';
+import { placeIn } from '../config/source.js';
 import type { SafetyBreakerConfig } from '../config/schema.js';
 import type { Detector, Signal } from '../detectors/types.js';
 import { TimeoutError } from '../errors.js';
@@ -164,10 +165,8 @@ class BreakerSim {
       new Map<string, Detector>(),
       (path, expected, found, message) =>
         issues.push({
-          file: '<config>',
-          line: 0,
-          column: 0,
-          path: `breakers.${name}.${path}`,
+          ...placeIn(config, ['breakers', name, ...path]),
+          path: ['breakers', name, ...path].join('.'),
           expected,
           found,
           message,
