@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -304,6 +304,21 @@ describe('config file', () => {
         fallbacks: ['mini'],
       },
     );
+  });
+
+  it('throws the ConfigError docs/errors.md describes: its code and guard, and not a TypeError', () => {
+    let error: unknown;
+    try {
+      parseConfig('breakers:\n  chat:\n    mode: loud\n');
+    } catch (e) {
+      error = e;
+    }
+    expect(isConfigError(error)).toBe(true);
+    expect(error).not.toBeInstanceOf(TypeError);
+    const docs = readFileSync('docs/errors.md', 'utf8').replace(/\s+/g, ' ');
+    expect(docs).toContain(`code \`${(error as ConfigError).code}\``);
+    expect(docs).toContain('extends `Error`, not `TypeError`');
+    expect(docs).not.toMatch(/config loader throws? a `TypeError`/);
   });
 
   it('publishes a JSON Schema that names detectors and trip policies', () => {
