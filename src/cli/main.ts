@@ -100,7 +100,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     const code = (error as { code?: string }).code;
     if (error instanceof UsageError || code?.startsWith('ERR_PARSE_ARGS')) {
       const about = error instanceof UsageError ? error.command : isCommand(command) ? command : undefined;
-      const how = about ? `${commandHelp(about)}` : usage();
+      const how = about ? commandHelp(about) : usage();
       io.err(`safety-breaker: ${(error as Error).message}\n\n${how}`);
       return EXIT.USAGE;
     }
