@@ -1,14 +1,12 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { pathError } from '../../src/cli/input.js';
 import { EXIT, main, type CliIO } from '../../src/cli/main.js';
+import { bin } from './bin.js';
 import type { ReplayReport } from '../../src/entries/traffic.js';
 
-const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'sb-cli-'));
 
 function io(): CliIO & { stdout: string; stderr: string } {
@@ -89,29 +87,14 @@ describe('safety-breaker validate', () => {
   it('runs as the installed bin (the built dist/cli.js when present)', async () => {
     const file = join(dir, 'bin-typo.yaml');
     writeFileSync(file, TYPO);
-    const built = existsSync('dist/cli.js');
-    const [cmd, args] = built
-      ? [process.execPath, ['dist/cli.js']]
-      : [process.execPath, ['--import', 'tsx', 'src/cli/main.ts']];
-    const ok = await run(cmd, [...args, 'validate', 'examples/config/chat.yaml']);
+    const ok = await bin(['validate', 'examples/config/chat.yaml']);
+    expect(ok.code).toBe(EXIT.OK);
     expect(ok.stdout).toContain('valid — 2 breakers');
-    const failed = await run(cmd, [...args, 'validate', file]).then(
-      () => undefined,
-      (error: { code: number; stderr: string }) => error,
-    );
-    expect(failed?.code).toBe(1);
-    expect(failed?.stderr).toContain(`${file}:4:7 breakers.chat.detectors.toxicty`);
+    const failed = await bin(['validate', file]);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain(`${file}:4:7 breakers.chat.detectors.toxicty`);
   });
 });
-
-/** Runs the bin as a user does (the built dist/cli.js when present); resolves with its exit code and output. */
-async function bin(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const entry = existsSync('dist/cli.js') ? ['dist/cli.js'] : ['--import', 'tsx', 'src/cli/main.ts'];
-  return run(process.execPath, [...entry, ...args]).then(
-    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (error: { code: number; stdout: string; stderr: string }) => error,
-  );
-}
 
 describe('paths the user gave that cannot be used: one line naming the path and the cause, never a stack', () => {
   it('exits 3 for a traffic log, an incident log or an output that is a directory or under a missing one', async () => {

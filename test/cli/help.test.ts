@@ -2,14 +2,11 @@
  * Help: every command prints its own usage on --help (exit 0), the top-level help lists every
  * flag each command takes, and docs/cli.md opens with the same synopsis.
  */
-import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { promisify } from 'node:util';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EXIT, main, type CliIO } from '../../src/cli/main.js';
 import { synopsis } from '../../src/cli/usage.js';
-
-const run = promisify(execFile);
+import { bin } from './bin.js';
 
 function io(): CliIO & { stdout: string; stderr: string } {
   const o = {
@@ -26,12 +23,9 @@ const COMMANDS = ['validate', 'schema', 'replay', 'drill', 'postmortem'];
 
 describe('safety-breaker help', () => {
   it('prints each command’s own usage on --help and -h, as the installed bin, exit 0', async () => {
-    const entry = existsSync('dist/cli.js') ? ['dist/cli.js'] : ['--import', 'tsx', 'src/cli/main.ts'];
-    const runs = await Promise.all(
-      COMMANDS.map((command) => run(process.execPath, [...entry, command, '--help'])), // rejects on a non-zero exit
-    );
-    runs.forEach(({ stdout, stderr }, i) => {
-      expect(stderr).toBe('');
+    const runs = await Promise.all(COMMANDS.map((command) => bin([command, '--help'])));
+    runs.forEach(({ code, stdout, stderr }, i) => {
+      expect([COMMANDS[i], code, stderr]).toEqual([COMMANDS[i], EXIT.OK, '']);
       expect(stdout).toMatch(new RegExp(`^usage: safety-breaker ${COMMANDS[i]}\\b`));
       expect(stdout).toContain('-h, --help');
     });
