@@ -9,16 +9,14 @@ import { formatDuration, postmortemDraft, postmortemMarkdown } from '../incident
 import { DEFAULT_LOG_PATH } from '../incidents/options.js';
 import { isIncidentRecord, type IncidentRecord } from '../incidents/record.js';
 import { parseIncidentLines } from '../incidents/sink.js';
-
-/** Bad input: the CLI exits 3 with the message. */
-export class PostmortemInputError extends Error {}
+import { InputError, onPath } from './input.js';
 
 /** The incident `ref` names: a file (a log with one incident, or one record), or an id in `log`. */
 export async function findIncident(ref: string, log: string | undefined): Promise<IncidentRecord> {
   if (log === undefined && existsSync(ref)) {
     const records = await readRecords(ref);
     if (records.length === 1) return records[0]!;
-    throw new PostmortemInputError(
+    throw new InputError(
       records.length === 0
         ? `${ref}: no incident records in it`
         : `${ref} holds ${records.length} incidents: pass one id with --log ${ref} (ids: ${records.map((r) => r.id).join(', ')})`,
@@ -26,27 +24,20 @@ export async function findIncident(ref: string, log: string | undefined): Promis
   }
   const file = log ?? DEFAULT_LOG_PATH;
   if (!existsSync(file))
-    throw new PostmortemInputError(
+    throw new InputError(
       `"${ref}" is not a file, and the incident log ${file} does not exist${log ? '' : ' (pass --log FILE)'}`,
     );
   const records = await readRecords(file);
   const found = records.find((r) => r.id === ref);
   if (found) return found;
   const recent = records.slice(-5).map((r) => r.id);
-  throw new PostmortemInputError(
+  throw new InputError(
     `no incident "${ref}" in ${file}${recent.length > 0 ? ` (latest: ${recent.join(', ')})` : ' (it holds none)'}`,
   );
 }
 
 async function readRecords(file: string): Promise<IncidentRecord[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new PostmortemInputError(
-      `${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
-    );
-  }
+  const text = await onPath(file, 'read the incidents', () => readFile(file, 'utf8'));
   // One pretty-printed record (what `--format json` of the admin route or a drill writes), or JSON lines.
   try {
     const one: unknown = JSON.parse(text);
@@ -64,7 +55,7 @@ export function renderPostmortem(record: IncidentRecord, format: 'markdown' | 'j
 
 export async function writeOut(text: string, out: string | undefined, print: (t: string) => void): Promise<void> {
   if (out === undefined) print(text);
-  else await writeFile(out, text.endsWith('\n') ? text : `${text}\n`);
+  else await onPath(out, 'write the post-mortem', () => writeFile(out, text.endsWith('\n') ? text : `${text}\n`));
 }
 
 /** The incidents a drill opened, for its text report. */

@@ -1,10 +1,9 @@
 /**
  * `safety-breaker` — validate a config, print its JSON Schema, replay recorded traffic against
- * it, or run a drill. Exit codes (docs/cli.md):
- *   0 ok · 1 invalid config · 2 usage error · 3 invalid input (traffic log, scenario) · 4 drill expectation not met · 70 internal error
+ * it, run a drill, or draft a post-mortem. Commands and flags: usage.ts; exit codes: `EXIT` and docs/cli.md.
  */
-import { realpathSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { realpathSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { formatIssue, isConfigError } from '../config/errors.js';
@@ -16,9 +15,12 @@ import { DEFAULT_MAX_LINE_BYTES, FileChunks, lineBatches } from '../traffic/line
 import { Replay, type ReplayReport } from '../traffic/replay.js';
 import { builtinScenarios, generateTraffic, scenarioSchema, type Scenario } from '../traffic/scenarios.js';
 import { incidents as incidentLog } from '../incidents/log.js';
+import type { IncidentRecord } from '../incidents/record.js';
 import { fileSink, memorySink } from '../incidents/sink.js';
 import { formatCompare, formatReport } from './format.js';
-import { findIncident, formatIncidents, PostmortemInputError, renderPostmortem, writeOut } from './incidents.js';
+import { findIncident, formatIncidents, renderPostmortem, writeOut } from './incidents.js';
+import { COMMANDS, commandHelp, HELP_FLAG, usage, type CommandName } from './usage.js';
+import { InputError, onPath, readingPath } from './input.js';
 
 export const EXIT = {
   OK: 0,
@@ -43,38 +45,29 @@ const processIO: CliIO = {
   progress: process.stderr.isTTY === true,
 };
 
-const USAGE = `usage: safety-breaker <command>
-
-  validate FILE                                   check a config file
-  schema                                          print the config's JSON Schema (for editors)
-  replay --config FILE TRAFFIC.jsonl [--compare OTHER] [--format text|json] [--reorder-ms N]
-         [--max-line-bytes N]                     run the config over recorded traffic in virtual time
-  drill SCENARIO [--config FILE] [--format text|json] [--incidents FILE]
-                                                  run a scripted incident (built-in name or scenario file)
-                                                  and list the incidents it opens (--incidents: append them to FILE)
-        built-in scenarios: ${Object.keys(builtinScenarios).join(', ')}
-  postmortem INCIDENT-ID|FILE [--log FILE] [--format markdown|json] [--out FILE]
-                                                  a blameless post-mortem draft of an incident
-  --version                                       print the version
-
-exit codes: 0 ok · 1 invalid config · 2 usage error · 3 invalid traffic or scenario · 4 drill expectation not met · 70 internal error
-`;
-
-class UsageError extends Error {}
-
-const COMMANDS = ['validate', 'schema', 'replay', 'drill', 'postmortem', 'help', 'version'];
+class UsageError extends Error {
+  /** The command whose usage to show; none: the CLI's. */
+  constructor(
+    message: string,
+    readonly command?: CommandName,
+  ) {
+    super(message);
+  }
+}
 
 /** Runs the CLI; resolves to the exit code. */
 export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
+  const [command, ...rest] = argv;
   try {
-    const [command, ...rest] = argv;
     switch (command) {
       case 'validate':
         return await validate(rest, io);
-      case 'schema':
-        parseArgs({ args: [...rest], allowPositionals: false, options: {} });
+      case 'schema': {
+        if (parseArgs({ args: [...rest], options: withHelp(COMMANDS.schema.flags) }).values.help)
+          return help(io, 'schema');
         io.out(JSON.stringify(configJsonSchema(), null, 2));
         return EXIT.OK;
+      }
       case 'replay':
         return await replay(rest, io);
       case 'drill':
@@ -82,33 +75,40 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       case 'postmortem':
         return await postmortem(rest, io);
       case undefined:
-        io.err(USAGE);
+        io.err(usage());
         return EXIT.USAGE;
       case 'help':
       case '--help':
-      case '-h':
-        io.out(USAGE);
+      case '-h': {
+        const [about, ...extra] = rest;
+        if (extra.length > 0 || (about !== undefined && !isCommand(about)))
+          throw new UsageError(`help takes one of ${Object.keys(COMMANDS).join(', ')} or nothing`);
+        io.out(about === undefined ? usage() : commandHelp(about));
         return EXIT.OK;
+      }
       case '--version':
       case '-V':
       case 'version':
         io.out(packageVersion());
         return EXIT.OK;
       default: {
-        const guess = closest(command, COMMANDS);
+        const guess = closest(command, [...Object.keys(COMMANDS), 'help', 'version']);
         throw new UsageError(`unknown command "${command}"${guess ? ` — did you mean "${guess}"?` : ''}`);
       }
     }
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.err(`safety-breaker: ${(error as Error).message}\n\n${USAGE}`);
+    const code = (error as { code?: string }).code;
+    if (error instanceof UsageError || code?.startsWith('ERR_PARSE_ARGS')) {
+      const about = error instanceof UsageError ? error.command : isCommand(command) ? command : undefined;
+      const how = about ? commandHelp(about) : usage();
+      io.err(`safety-breaker: ${(error as Error).message}\n\n${how}`);
       return EXIT.USAGE;
     }
     if (isConfigError(error)) {
       io.err(`${sortIssues(error.issues).map(formatIssue).join('\n')}\n`);
       return EXIT.INVALID_CONFIG;
     }
-    if (error instanceof InputError || error instanceof PostmortemInputError) {
+    if (error instanceof InputError) {
       io.err(`${error.message}\n`);
       return EXIT.INVALID_INPUT;
     }
@@ -117,11 +117,25 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
   }
 }
 
-class InputError extends Error {}
+const isCommand = (name: string | undefined): name is CommandName =>
+  name !== undefined && Object.hasOwn(COMMANDS, name);
+
+/** A command's flags, as usage.ts defines them, and -h/--help. */
+const withHelp = <F extends object>(flags: F): F & { help: typeof HELP_FLAG } => ({ ...flags, help: HELP_FLAG });
+
+function help(io: CliIO, name: CommandName): number {
+  io.out(commandHelp(name));
+  return EXIT.OK;
+}
 
 async function validate(args: readonly string[], io: CliIO): Promise<number> {
-  const { positionals } = parseArgs({ args: [...args], allowPositionals: true, options: {} });
-  if (positionals.length !== 1) throw new UsageError('validate takes one FILE');
+  const { positionals, values } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    options: withHelp(COMMANDS.validate.flags),
+  });
+  if (values.help) return help(io, 'validate');
+  if (positionals.length !== 1) throw new UsageError('validate takes one FILE', 'validate');
   const file = positionals[0]!;
   const config = await loadConfig(file);
   const names = Object.keys(config.breakers);
@@ -133,35 +147,25 @@ async function replay(args: readonly string[], io: CliIO): Promise<number> {
   const { positionals, values } = parseArgs({
     args: [...args],
     allowPositionals: true,
-    options: {
-      config: { type: 'string' },
-      compare: { type: 'string' },
-      format: { type: 'string', default: 'text' },
-      progress: { type: 'boolean' },
-      'reorder-ms': { type: 'string' },
-      'max-line-bytes': { type: 'string' },
-    },
+    options: withHelp(COMMANDS.replay.flags),
   });
-  if (!values.config) throw new UsageError('replay needs --config FILE');
-  if (positionals.length !== 1) throw new UsageError('replay takes one TRAFFIC.jsonl file');
-  const format = checkFormat(values.format);
+  if (values.help) return help(io, 'replay');
+  if (!values.config) throw new UsageError('replay needs --config FILE', 'replay');
+  if (positionals.length !== 1) throw new UsageError('replay takes one TRAFFIC.jsonl file', 'replay');
+  const format = checkFormat(values.format, 'replay');
   const traffic = positionals[0]!;
   const reorderMs = values['reorder-ms'] === undefined ? undefined : Number(values['reorder-ms']);
   if (reorderMs !== undefined && !(reorderMs >= 0))
-    throw new UsageError(`--reorder-ms must be a number of milliseconds >= 0 (got ${values['reorder-ms']})`);
+    throw new UsageError(`--reorder-ms must be a number of milliseconds >= 0 (got ${values['reorder-ms']})`, 'replay');
   const maxLineBytes =
     values['max-line-bytes'] === undefined ? DEFAULT_MAX_LINE_BYTES : Number(values['max-line-bytes']);
   if (!Number.isSafeInteger(maxLineBytes) || maxLineBytes < 1)
-    throw new UsageError(`--max-line-bytes must be a whole number of bytes >= 1 (got ${values['max-line-bytes']})`);
-  const configs = [await loadConfig(values.config), ...(values.compare ? [await loadConfig(values.compare)] : [])];
-  let size: number;
-  try {
-    size = statSync(traffic).size;
-  } catch (error) {
-    throw new InputError(
-      `${traffic}: cannot read the traffic log (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    throw new UsageError(
+      `--max-line-bytes must be a whole number of bytes >= 1 (got ${values['max-line-bytes']})`,
+      'replay',
     );
-  }
+  const configs = [await loadConfig(values.config), ...(values.compare ? [await loadConfig(values.compare)] : [])];
+  const { size } = await onPath(traffic, 'read the traffic log', () => stat(traffic));
   const replays = configs.map((c) => new Replay(c, reorderMs === undefined ? {} : { reorderMs }));
   await readTraffic(traffic, size, replays, { progress: values.progress ?? io.progress, maxLineBytes }, io);
   const reports = await Promise.all(replays.map((r) => r.finish()));
@@ -181,6 +185,7 @@ async function readTraffic(
   io: CliIO,
 ): Promise<void> {
   const source = new FileChunks(file);
+  const chunks = readingPath(file, 'read the traffic log', source);
   let lineNo = 0;
   let lastDraw = 0;
   const draw = (done: boolean) => {
@@ -192,7 +197,7 @@ async function readTraffic(
     );
   };
   const bytes = (n: number) => n.toLocaleString('en-US');
-  for await (const batch of lineBatches(source, maxLineBytes))
+  for await (const batch of lineBatches(chunks, maxLineBytes))
     for (const raw of batch) {
       lineNo++;
       if (typeof raw !== 'string') {
@@ -226,13 +231,9 @@ async function drill(args: readonly string[], io: CliIO): Promise<number> {
   const { positionals, values } = parseArgs({
     args: [...args],
     allowPositionals: true,
-    options: {
-      config: { type: 'string' },
-      format: { type: 'string', default: 'text' },
-      list: { type: 'boolean' },
-      incidents: { type: 'string' },
-    },
+    options: withHelp(COMMANDS.drill.flags),
   });
+  if (values.help) return help(io, 'drill');
   if (values.list) {
     for (const s of Object.values(builtinScenarios)) io.out(`${s.name.padEnd(16)} ${s.description ?? ''}`);
     return EXIT.OK;
@@ -240,8 +241,9 @@ async function drill(args: readonly string[], io: CliIO): Promise<number> {
   if (positionals.length !== 1)
     throw new UsageError(
       `drill takes one SCENARIO: a built-in (${Object.keys(builtinScenarios).join(', ')}) or a scenario file`,
+      'drill',
     );
-  const format = checkFormat(values.format);
+  const format = checkFormat(values.format, 'drill');
   const scenario = await loadScenario(positionals[0]!);
   const config = values.config ? await loadConfig(values.config) : DRILL_CONFIG();
   const breaker = scenario.breaker ?? Object.keys(config.breakers)[0];
@@ -249,14 +251,17 @@ async function drill(args: readonly string[], io: CliIO): Promise<number> {
     throw new InputError(
       `scenario ${scenario.name}: breaker "${breaker}" is not in the config (breakers: ${Object.keys(config.breakers).join(', ')})`,
     );
-  // The drill's incidents: what the breaker's incident log would hold (in virtual time), appended to --incidents FILE.
-  const log = incidentLog({ sink: values.incidents ? fileSink(values.incidents) : memorySink(), clocks: [] });
+  // The drill's incidents: what the breaker's incident log would hold (in virtual time).
+  const written = memorySink();
+  const log = incidentLog({ sink: written, clocks: [] });
   const replay = new Replay(config, { incidents: log });
   let line = 0;
   for (const l of generateTraffic(scenario, breaker, config.breakers[breaker]!.fallbacks)) await replay.push(l, ++line);
   const report = await replay.finish();
   const opened = log.list().reverse();
   await log.close();
+  // Appended once the drill is done, outside the log: a live log only logs a failed write, the CLI must fail on it.
+  if (values.incidents) await appendIncidents(values.incidents, written.lines);
   const failures = checkExpectations(scenario, report, breaker);
   if (format === 'json')
     io.out(
@@ -289,15 +294,28 @@ async function drill(args: readonly string[], io: CliIO): Promise<number> {
   return failures.length > 0 ? EXIT.EXPECTATION_FAILED : EXIT.OK;
 }
 
+/** Appends incident log lines to `file` (directories created) as the incident log's file sink writes them. */
+async function appendIncidents(file: string, lines: readonly string[]): Promise<void> {
+  await onPath(file, "append the drill's incidents", async () => {
+    const sink = fileSink(file);
+    try {
+      for (const [i, l] of lines.entries()) await sink.write(JSON.parse(l) as IncidentRecord, i === lines.length - 1);
+    } finally {
+      await sink.close();
+    }
+  });
+}
+
 async function postmortem(args: readonly string[], io: CliIO): Promise<number> {
   const { positionals, values } = parseArgs({
     args: [...args],
     allowPositionals: true,
-    options: { log: { type: 'string' }, format: { type: 'string', default: 'markdown' }, out: { type: 'string' } },
+    options: withHelp(COMMANDS.postmortem.flags),
   });
-  if (positionals.length !== 1) throw new UsageError('postmortem takes one INCIDENT-ID or FILE');
+  if (values.help) return help(io, 'postmortem');
+  if (positionals.length !== 1) throw new UsageError('postmortem takes one INCIDENT-ID or FILE', 'postmortem');
   if (values.format !== 'markdown' && values.format !== 'json')
-    throw new UsageError(`--format must be markdown or json (got ${values.format})`);
+    throw new UsageError(`--format must be markdown or json (got ${values.format})`, 'postmortem');
   const record = await findIncident(positionals[0]!, values.log);
   await writeOut(renderPostmortem(record, values.format), values.out, (t) => io.out(t));
   return EXIT.OK;
@@ -373,8 +391,9 @@ export const DRILL_CONFIG_YAML = `breakers:
 `;
 const DRILL_CONFIG = (): SafetyBreakerConfig => parseConfig(DRILL_CONFIG_YAML, '<built-in drill config>');
 
-function checkFormat(format: string | undefined): 'text' | 'json' {
-  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json (got ${format})`);
+function checkFormat(format: string | undefined, command: CommandName): 'text' | 'json' {
+  if (format !== 'text' && format !== 'json')
+    throw new UsageError(`--format must be text or json (got ${format})`, command);
   return format;
 }
 

@@ -14,6 +14,7 @@ import type { Logger } from '../telemetry/logging.js';
 import { detectorRegistry, type DetectorRegistry } from './detectors.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import type { BreakerConfig, SafetyBreakerConfig } from './schema.js';
+import { placeIn, type ConfigKey } from './source.js';
 
 /**
  * A model function a binding may give: async, or synchronous (the guard awaits what it returns,
@@ -59,7 +60,7 @@ export interface CreateBreakersOptions {
   readonly clock?: () => number;
   /** The app's own detector factories, by the name the config file uses. */
   readonly detectors?: DetectorRegistry;
-  /** The config's file name, for error messages. */
+  /** The config's file name, for error messages. Default: the file `loadConfig` read it from. */
   readonly file?: string;
   /**
    * Where the incident log (built when the config has an `incidents:` section) sends its notices.
@@ -115,7 +116,7 @@ export function createBreakers<P extends Readonly<Record<string, BindableFunctio
   let caches = new Map<string, Map<string, Detector>>();
   let current = config;
 
-  const planned = plan(config, options.file ?? '<config>');
+  const planned = plan(config, options.file);
   const breakers: Record<string, Guarded<ModelFunction>> = {};
   for (const [name, p] of planned.options) breakers[name] = guard(asModel(bound[name]!.primary), p);
   caches = planned.caches;
@@ -131,11 +132,10 @@ export function createBreakers<P extends Readonly<Record<string, BindableFunctio
         built = notifiersFromConfig(notifiers, options.env);
       } catch (error) {
         const message = (error as Error).message;
-        const file = options.file ?? '<config>';
-        const where = { file, line: 0, column: 0, path: 'incidents' };
         throw new ConfigError([
           {
-            ...where,
+            ...placeIn(config, ['incidents'], options.file),
+            path: 'incidents',
             expected: 'the environment variables its notifiers name',
             found: 'a variable not set or invalid',
             message,
@@ -162,18 +162,19 @@ export function createBreakers<P extends Readonly<Record<string, BindableFunctio
   /** Checks a config against the bindings and builds every breaker's options; throws `ConfigError` on any problem. */
   function plan(
     cfg: SafetyBreakerConfig,
-    file: string,
+    file: string | undefined,
   ): { options: Map<string, GuardOptions<ModelFunction>>; caches: Map<string, Map<string, Detector>> } {
     const issues: ConfigIssue[] = [];
-    const issue = (path: string, expected: string, found: string, message: string) =>
-      issues.push({ file, line: 0, column: 0, path, expected, found, message });
+    // The file and line where the loader has them (a breaker the code binds but the file lacks has no line).
+    const issue = (path: readonly ConfigKey[], expected: string, found: string, message: string) =>
+      issues.push({ ...placeIn(cfg, path, file), path: path.join('.'), expected, found, message });
     const out = new Map<string, GuardOptions<ModelFunction>>();
     const nextCaches = new Map<string, Map<string, Detector>>();
     for (const [name, binding] of Object.entries(bound)) {
       const b = cfg.breakers[name];
       if (!b) {
         issue(
-          `breakers.${name}`,
+          ['breakers', name],
           'a breaker for every binding in code',
           'nothing',
           `the code binds breaker "${name}" but the config has no such breaker`,
@@ -189,7 +190,7 @@ export function createBreakers<P extends Readonly<Record<string, BindableFunctio
         registry,
         caches.get(name),
         cache,
-        (path, expected, found, message) => issue(`breakers.${name}.${path}`, expected, found, message),
+        (path, expected, found, message) => issue(['breakers', name, ...path], expected, found, message),
       );
       if (!opts) continue;
       // A dry run builds a throwaway guard: whatever guard() would reject is found before anything changes.
@@ -197,7 +198,7 @@ export function createBreakers<P extends Readonly<Record<string, BindableFunctio
         guard(asModel(binding.primary), { ...opts, registry: undefined, logger: undefined }).dispose();
       } catch (error) {
         issue(
-          `breakers.${name}`,
+          ['breakers', name],
           'options guard() accepts',
           'invalid options',
           error instanceof Error ? error.message : String(error),
@@ -221,7 +222,7 @@ export function createBreakers<P extends Readonly<Record<string, BindableFunctio
       return current;
     },
     incidents: log,
-    apply(next, file = options.file ?? '<config>') {
+    apply(next, file = options.file) {
       const p = plan(next, file);
       // Checked: from here nothing throws, so every breaker changes or none does.
       for (const [name, o] of p.options) breakers[name]!.reconfigure(reconfigurable(o));
@@ -248,7 +249,8 @@ function reconfigurable(o: GuardOptions<ModelFunction>): ReconfigureOptions<Mode
   return { detectors, fallbacks, trip, recovery, budgetMs, timeoutMs, retry, onDetectorError, mode };
 }
 
-type Report = (path: string, expected: string, found: string, message: string) => void;
+/** A problem at `path` under the breaker, e.g. `['fallbacks', 0]`. */
+type Report = (path: readonly ConfigKey[], expected: string, found: string, message: string) => void;
 
 /** Guard options for one breaker of the config. Detectors whose options did not change are reused, so window detectors keep their state. */
 export function guardOptionsFor(
@@ -275,7 +277,7 @@ export function guardOptionsFor(
         } catch (error) {
           ok = false;
           report(
-            `detectors.${det}`,
+            ['detectors', det],
             `valid ${det} options`,
             JSON.stringify(opts),
             error instanceof Error ? error.message : String(error),
@@ -294,7 +296,7 @@ export function guardOptionsFor(
       ok = false;
       const bound = Object.keys(binding.fallbacks ?? {});
       report(
-        `fallbacks.${i}`,
+        ['fallbacks', i],
         bound.length > 0
           ? `a route bound in code: ${bound.join(', ')}`
           : 'a route bound in code (this binding has none)',

@@ -3,12 +3,25 @@
  * each error names the file, line, column, path, what was expected and what was found.
  */
 import { readFile } from 'node:fs/promises';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import {
+  isAlias,
+  isCollection,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  visit,
+  type Alias,
+  type Document,
+} from 'yaml';
 import type { z } from 'zod';
 import { boundViolations } from './bounds.js';
 import { detectorRegistry, type DetectorRegistry } from './detectors.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import { configSchema, type SafetyBreakerConfig } from './schema.js';
+import { rememberSource, type ConfigKey } from './source.js';
 
 export interface LoadConfigOptions {
   /** The app's own detector factories, by the name the config file uses. */
@@ -68,53 +81,67 @@ export function parseConfig(text: string, file = '<config>', options: LoadConfig
     ]);
   }
   normalizeEmptyDetectors(value);
-  const result = configSchema(registry).safeParse(value);
-  if (!result.success) {
-    const schema = configSchema(registry);
-    throw new ConfigError(
-      sortIssues(
-        result.error.issues
-          .flatMap(unwrapUnion)
-          .map((issue) => describeIssue(issue, { file, doc, lines, value, schema })),
-      ),
-    );
-  }
-  // A detector's own checks (beyond its schema) run now, not at the first call.
-  const issues: ConfigIssue[] = [];
-  for (const [breaker, b] of Object.entries(result.data.breakers)) {
+  const schema = configSchema(registry);
+  const result = schema.safeParse(value);
+  const issues = result.success
+    ? []
+    : result.error.issues
+        .flatMap(unwrapUnion)
+        .map((issue) => describeIssue(issue, { file, doc, lines, value, schema }));
+  // The checks beyond the schema run on what the file holds even when the schema failed elsewhere, so
+  // every problem is reported at once; a value the schema already rejected is not reported twice.
+  const reported = new Set(issues.map((i) => i.path));
+  const at = (path: readonly Key[], expected: string, found: string, message: string): void => {
+    if (!reported.has(path.join('.')))
+      issues.push({ file, ...position(doc, lines, path), path: path.join('.'), expected, found, message });
+  };
+  for (const [breaker, b] of Object.entries(objectAt(value, 'breakers'))) {
+    if (!isMapping(b)) continue; // the schema said so
     if (options.checkBounds !== false)
-      for (const v of boundViolations(b)) {
-        const path = ['breakers', breaker, ...v.key.split('.')];
-        issues.push({
-          file,
-          ...position(doc, lines, path),
-          path: path.join('.'),
-          expected: v.expected,
-          found: show(v.value),
-          message: 'outside sane bounds',
-        });
-      }
-    for (const [name, opts] of Object.entries(b.detectors ?? {})) {
-      if (opts === undefined) continue;
+      for (const v of boundViolations(b))
+        at(['breakers', breaker, ...v.key.split('.')], v.expected, show(v.value), 'outside sane bounds');
+    // A detector's own checks (beyond its schema) run now, not at the first call.
+    for (const [name, raw] of Object.entries(objectAt(b, 'detectors'))) {
+      const parsed = registry[name]?.options.safeParse(raw);
+      if (!parsed?.success || parsed.data === undefined) continue; // the schema said what is wrong
       try {
-        registry[name]!.create(opts);
+        registry[name]!.create(parsed.data);
       } catch (error) {
-        const path = ['breakers', breaker, 'detectors', name];
-        const at = position(doc, lines, path);
-        issues.push({
-          file,
-          ...at,
-          path: path.join('.'),
-          expected: `valid ${name} options`,
-          found: show(opts),
-          message: error instanceof Error ? error.message : String(error),
-        });
+        const message = error instanceof Error ? error.message : String(error);
+        at(['breakers', breaker, 'detectors', name], `valid ${name} options`, show(raw), message);
       }
     }
+    // guard() names routes by these names; the primary's is "primary".
+    const fallbacks = (b as { fallbacks?: unknown }).fallbacks;
+    const seen = new Set<unknown>(['primary']);
+    if (Array.isArray(fallbacks))
+      fallbacks.forEach((route: unknown, i) => {
+        if (typeof route === 'string' && seen.has(route))
+          at(
+            ['breakers', breaker, 'fallbacks', i],
+            'a route name not used before in this breaker (nor "primary")',
+            show(route),
+            route === 'primary'
+              ? '"primary" names the primary route; give the fallback another name'
+              : `two routes are named "${route}"; give each fallback a unique name`,
+          );
+        seen.add(route);
+      });
   }
-  if (issues.length > 0) throw new ConfigError(sortIssues(issues));
+  if (issues.length > 0 || !result.success) throw new ConfigError(sortIssues(issues));
+  rememberSource(result.data, {
+    file,
+    place: (path) => (valueAt(value, path) === MISSING ? { line: 0, column: 0 } : position(doc, lines, path)),
+  });
   return result.data;
 }
+
+const isMapping = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The mapping at `key` of `value`, or an empty one when there is none. */
+const objectAt = (value: unknown, key: string): Record<string, unknown> =>
+  isMapping(value) && isMapping(value[key]) ? value[key] : {};
 
 interface Parsed {
   readonly doc: Document.Parsed;
@@ -145,7 +172,66 @@ export function parseYaml(text: string, file: string): Parsed {
       ),
     );
   }
-  return { doc, lines, value: doc.toJS({ maxAliasCount: 100 }) };
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (error) {
+    // yaml says "unresolved alias" or "excessive alias count" as a ReferenceError without a place.
+    if (!(error instanceof ReferenceError)) throw error;
+    throw new ConfigError([aliasIssue(doc, lines, file)]);
+  }
+  return { doc, lines, value };
+}
+
+/** The most aliases a file may expand to, counting the aliases inside what each alias stands for. */
+const MAX_ALIASES = 100;
+
+/**
+ * Why the aliases could not be expanded, at the alias to blame: the first one without an anchor
+ * before it, else the one at which the expansions (in file order) pass `MAX_ALIASES` — anchors of
+ * aliases of anchors, the "billion laughs" a few lines can hold.
+ */
+function aliasIssue(doc: Document.Parsed, lines: LineCounter, file: string): ConfigIssue {
+  const expansions = new Map<unknown, number>(); // anchored node → the aliases it expands to
+  const inside = (node: unknown): number => {
+    if (isAlias(node)) {
+      const target = node.resolve(doc);
+      if (target && !expansions.has(target)) {
+        expansions.set(target, 0); // an alias inside its own anchor counts once
+        expansions.set(target, inside(target));
+      }
+      return 1 + (target ? expansions.get(target)! : 0);
+    }
+    if (isCollection(node)) return node.items.reduce((n: number, item) => n + inside(item), 0);
+    if (isPair(node)) return inside(node.key) + inside(node.value);
+    return 0;
+  };
+  let unresolved: Alias | undefined;
+  let excessive: Alias | undefined;
+  let total = 0;
+  visit(doc, {
+    Alias(_, node) {
+      if (!node.resolve(doc)) unresolved ??= node;
+      else if ((total += inside(node)) > MAX_ALIASES) excessive ??= node;
+    },
+  });
+  const at = (node: Alias | undefined) => {
+    const pos = node?.range ? lines.linePos(node.range[0]) : { line: 1, col: 1 };
+    return { file, line: pos.line, column: pos.col, path: '' };
+  };
+  if (unresolved)
+    return {
+      ...at(unresolved),
+      expected: `an anchor &${unresolved.source} before the alias`,
+      found: `*${unresolved.source}`,
+      message: `alias "*${unresolved.source}" has no anchor before it`,
+    };
+  return {
+    ...at(excessive),
+    expected: `aliases that expand to at most ${MAX_ALIASES}`,
+    found: `more (anchors of aliases of anchors)`,
+    message: 'too many aliases once expanded, as in a "billion laughs" file',
+  };
 }
 
 /** `toxicity:` with nothing after it means "default options", as `toxicity: {}` does. */
@@ -183,7 +269,7 @@ interface IssueContext {
   readonly schema: z.ZodType;
 }
 
-type Key = string | number;
+type Key = ConfigKey;
 
 /** Turns one zod issue into a located, readable `ConfigIssue`. */
 export function describeIssue(issue: z.core.$ZodIssue, ctx: IssueContext): ConfigIssue {

@@ -7,6 +7,7 @@
 import { guardOptionsFor } from '../config/bind.js';
 import { detectorRegistry, type DetectorRegistry } from '../config/detectors.js';
 import { ConfigError, type ConfigIssue } from '../config/errors.js';
+import { placeIn } from '../config/source.js';
 import type { SafetyBreakerConfig } from '../config/schema.js';
 import type { Detector, Signal } from '../detectors/types.js';
 import { TimeoutError } from '../errors.js';
@@ -14,6 +15,9 @@ import { guard, type GuardEvents, type Guarded } from '../guard.js';
 import type { GuardOptions, ModelFunction } from '../options.js';
 import type { IncidentLog } from '../incidents/log.js';
 import type { TrafficError, TrafficLine } from './format.js';
+
+/** How far (ms of traffic) a line may come after later-starting ones: lines are written as calls finish. */
+export const DEFAULT_REORDER_MS = 120_000;
 
 export interface ReplayOptions {
   /** The app's own detector factories. */
@@ -161,10 +165,8 @@ class BreakerSim {
       new Map<string, Detector>(),
       (path, expected, found, message) =>
         issues.push({
-          file: '<config>',
-          line: 0,
-          column: 0,
-          path: `breakers.${name}.${path}`,
+          ...placeIn(config, ['breakers', name, ...path]),
+          path: ['breakers', name, ...path].join('.'),
           expected,
           found,
           message,
@@ -427,7 +429,7 @@ export class Replay {
     for (const name of Object.keys(config.breakers))
       this.sims.set(name, new BreakerSim(name, config, registry, options.maxTrips ?? 1_000, options.incidents));
     this.maxMalformed = options.maxMalformed ?? 20;
-    this.reorderMs = options.reorderMs ?? 120_000;
+    this.reorderMs = options.reorderMs ?? DEFAULT_REORDER_MS;
   }
 
   /**

@@ -1,13 +1,12 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { pathError } from '../../src/cli/input.js';
 import { EXIT, main, type CliIO } from '../../src/cli/main.js';
+import { bin } from './bin.js';
 import type { ReplayReport } from '../../src/entries/traffic.js';
 
-const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'sb-cli-'));
 
 function io(): CliIO & { stdout: string; stderr: string } {
@@ -42,6 +41,27 @@ describe('safety-breaker validate', () => {
     );
   });
 
+  it('prints every problem: bounds beside a wrong type, and a fallback listed twice', async () => {
+    const file = join(dir, 'every.yaml');
+    writeFileSync(
+      file,
+      'breakers:\n  chat:\n    timeoutMs: 50\n    recovery: { afterMs: 3 }\n    budgetMs: x\n    fallbacks: [mini, mini]\n',
+    );
+    const out = io();
+    expect(await main(['validate', file], out)).toBe(EXIT.INVALID_CONFIG);
+    expect(
+      out.stderr
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' ').slice(0, 2).join(' ')),
+    ).toEqual([
+      `${file}:3:16 breakers.chat.timeoutMs:`,
+      `${file}:4:26 breakers.chat.recovery.afterMs:`,
+      `${file}:5:15 breakers.chat.budgetMs:`,
+      `${file}:6:23 breakers.chat.fallbacks.1:`,
+    ]);
+  });
+
   it('exits 0 on a valid file and names its breakers', async () => {
     const out = io();
     expect(await main(['validate', 'examples/config/chat.yaml'], out)).toBe(EXIT.OK);
@@ -67,18 +87,67 @@ describe('safety-breaker validate', () => {
   it('runs as the installed bin (the built dist/cli.js when present)', async () => {
     const file = join(dir, 'bin-typo.yaml');
     writeFileSync(file, TYPO);
-    const built = existsSync('dist/cli.js');
-    const [cmd, args] = built
-      ? [process.execPath, ['dist/cli.js']]
-      : [process.execPath, ['--import', 'tsx', 'src/cli/main.ts']];
-    const ok = await run(cmd, [...args, 'validate', 'examples/config/chat.yaml']);
+    const ok = await bin(['validate', 'examples/config/chat.yaml']);
+    expect(ok.code).toBe(EXIT.OK);
     expect(ok.stdout).toContain('valid — 2 breakers');
-    const failed = await run(cmd, [...args, 'validate', file]).then(
-      () => undefined,
-      (error: { code: number; stderr: string }) => error,
-    );
-    expect(failed?.code).toBe(1);
-    expect(failed?.stderr).toContain(`${file}:4:7 breakers.chat.detectors.toxicty`);
+    const failed = await bin(['validate', file]);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain(`${file}:4:7 breakers.chat.detectors.toxicty`);
+  });
+});
+
+describe('paths the user gave that cannot be used: one line naming the path and the cause, never a stack', () => {
+  it('exits 3 for a traffic log, an incident log or an output that is a directory or under a missing one', async () => {
+    const notDir = join(dir, 'a-file.jsonl');
+    writeFileSync(notDir, '');
+    const incidentLog = join(dir, 'incidents-for-out.jsonl');
+    expect(await main(['drill', 'error-storm', '--incidents', incidentLog], io())).toBe(EXIT.OK);
+    const id = (JSON.parse(readFileSync(incidentLog, 'utf8').trim().split('\n')[0]!) as { id: string }).id;
+    const cases: [string[], string][] = [
+      [
+        ['replay', '--config', 'examples/config/chat.yaml', dir],
+        `${dir}: cannot read the traffic log: it is a directory (EISDIR)`,
+      ],
+      [
+        ['postmortem', id, '--log', incidentLog, '--out', join(dir, 'missing', 'pm.md')],
+        `${join(dir, 'missing', 'pm.md')}: cannot write the post-mortem: no such file or directory (ENOENT)`,
+      ],
+      [
+        ['drill', 'error-storm', '--incidents', dir],
+        `${dir}: cannot append the drill's incidents: it is a directory (EISDIR)`,
+      ],
+      [
+        ['drill', 'error-storm', '--incidents', join(notDir, 'x.jsonl')],
+        `${join(notDir, 'x.jsonl')}: cannot append the drill's incidents: a part of the path is a file, not a directory (EEXIST)`,
+      ],
+      [['postmortem', dir], `${dir}: cannot read the incidents: it is a directory (EISDIR)`],
+    ];
+    const results = await Promise.all(cases.map(([args]) => bin(args)));
+    results.forEach((r, i) => {
+      expect({ args: cases[i]![0], code: r.code, stderr: r.stderr }).toEqual({
+        args: cases[i]![0],
+        code: EXIT.INVALID_INPUT,
+        stderr: `${cases[i]![1]}\n`,
+      });
+    });
+  });
+
+  it('exits 1 on a "billion laughs" config, with file:line:column of the alias', async () => {
+    const file = join(dir, 'laughs.yaml');
+    const levels = 'abcdefg';
+    const laughs = [
+      `a: &a [${Array(9).fill('"x"').join(',')}]`,
+      ...[...levels].slice(1).map((l, i) => `${l}: &${l} [${Array(9).fill(`*${levels[i]}`).join(',')}]`),
+    ];
+    writeFileSync(file, `${laughs.join('\n')}\nbreakers:\n  chat: {}\n`);
+    const r = await bin(['validate', file]);
+    expect(r.code).toBe(EXIT.INVALID_CONFIG);
+    expect(r.stderr).toMatch(new RegExp(`^${file}:4:8 too many aliases once expanded[^\n]*\n$`));
+  });
+
+  it('leaves any other error an internal one (exit 70 is for bugs)', () => {
+    const bug = new TypeError('x is undefined');
+    expect(pathError('traffic.jsonl', 'read the traffic log', bug)).toBe(bug);
   });
 });
 

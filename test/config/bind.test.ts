@@ -1,7 +1,17 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type HotPathDetector } from '../../src/index.js';
-import { ConfigError, createBreakers, parseConfig } from '../../src/entries/config.js';
+import {
+  ConfigError,
+  createBreakers,
+  formatIssue,
+  isConfigError,
+  loadConfig,
+  parseConfig,
+} from '../../src/entries/config.js';
 
 const keywordRegistry = {
   keyword: {
@@ -79,6 +89,30 @@ describe('createBreakers', () => {
         ['breakers.other', 'a breaker for every binding in code'],
       ]);
     }
+  });
+
+  it('names the file loadConfig read, and the line of what the code does not bind', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sb-bind-'));
+    const file = join(dir, 'breakers.yaml');
+    writeFileSync(file, 'breakers:\n  chat:\n    detectors: {}\n    fallbacks: [mini]\n');
+    const loaded = await loadConfig(file);
+    const error: unknown = (() => {
+      try {
+        createBreakers(loaded, { chat: { primary: async () => 'x' }, other: { primary: async () => 'z' } });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(isConfigError(error)).toBe(true);
+    expect((error as ConfigError).issues.map(formatIssue)).toEqual([
+      `${file}:4:17 breakers.chat.fallbacks.0: fallback "mini" is not bound in code (expected a route bound in code (this binding has none), found "mini")`,
+      // The file has no such breaker: no line to name.
+      `${file} breakers.other: the code binds breaker "other" but the config has no such breaker (expected a breaker for every binding in code, found nothing)`,
+    ]);
+    // A file named in code wins.
+    expect(() => createBreakers(loaded, { chat: { primary: async () => 'x' } }, { file: 'named.yaml' })).toThrow(
+      /^named\.yaml:4:17 breakers\.chat\.fallbacks\.0:/,
+    );
   });
 
   it('applies a new threshold to the live breaker, keeping its state', async () => {

@@ -1,9 +1,16 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConfigError, configJsonSchema, loadConfig, parseConfig, type ConfigIssue } from '../../src/entries/config.js';
+import {
+  ConfigError,
+  configJsonSchema,
+  isConfigError,
+  loadConfig,
+  parseConfig,
+  type ConfigIssue,
+} from '../../src/entries/config.js';
 
 function issuesOf(text: string, file = 'breakers.yaml', options?: Parameters<typeof parseConfig>[2]): ConfigIssue[] {
   try {
@@ -141,6 +148,31 @@ describe('config file', () => {
     });
   });
 
+  it('rejects a "billion laughs" file and an alias without an anchor as a ConfigError at the alias', async () => {
+    // a: &a ["x", …], b: &b [*a, …], … g: &g [*f, …]: nine to the seventh strings from seven short lines.
+    const levels = 'abcdefg';
+    const laughs = [
+      `a: &a [${Array(9).fill('"x"').join(',')}]`,
+      ...[...levels].slice(1).map((l, i) => `${l}: &${l} [${Array(9).fill(`*${levels[i]}`).join(',')}]`),
+    ];
+    const dir = mkdtempSync(join(tmpdir(), 'sb-config-'));
+    const file = join(dir, 'laughs.yaml');
+    writeFileSync(file, `${laughs.join('\n')}\nbreakers:\n  chat: {}\n`);
+    const error: unknown = await loadConfig(file).catch((e: unknown) => e);
+    expect(isConfigError(error)).toBe(true);
+    // b expands 9 aliases, c 9 × 10: the first alias of d passes 100.
+    expect((error as ConfigError).issues).toEqual([
+      expect.objectContaining({ file, line: 4, column: 8, message: expect.stringMatching(/^too many aliases/) }),
+    ]);
+    expect(issuesOf('breakers:\n  chat: *chat\n')).toEqual([
+      expect.objectContaining({ line: 2, column: 9, message: 'alias "*chat" has no anchor before it' }),
+    ]);
+    // Aliases within the limit read as before.
+    expect(
+      parseConfig('breakers:\n  chat: { recovery: { afterMs: &t 60000, capMs: *t } }\n').breakers.chat?.recovery,
+    ).toEqual({ afterMs: 60000, capMs: 60000 });
+  });
+
   it('reads JSON with positions too', () => {
     const [issue] = issuesOf('{\n  "breakers": {\n    "chat": { "fallbacks": "mini" }\n  }\n}', 'c.json');
     expect(issue).toMatchObject({
@@ -219,6 +251,74 @@ describe('config file', () => {
       path: 'breakers.chat.allowOutOfBounds.0',
       expected: 'one of "recovery.afterMs", "recovery.capMs", "timeoutMs"',
     });
+  });
+
+  it('reports values outside sane bounds and a wrong type elsewhere at once', () => {
+    const text = 'breakers:\n  chat:\n    timeoutMs: 50\n    recovery: { afterMs: 3 }\n    budgetMs: x\n';
+    expect(issuesOf(text).map((i) => `${i.line}:${i.column} ${i.path} ${i.message}`)).toEqual([
+      '3:16 breakers.chat.timeoutMs outside sane bounds',
+      '4:26 breakers.chat.recovery.afterMs outside sane bounds',
+      '5:15 breakers.chat.budgetMs wrong type',
+    ]);
+    // A value the schema rejects is reported once, by the schema.
+    expect(issuesOf('breakers:\n  chat:\n    recovery: { afterMs: -5 }\n').map((i) => i.message)).toEqual([
+      'out of range',
+    ]);
+    // A detector's own checks run beside a schema error in another breaker.
+    const detectors = {
+      strict: {
+        options: z.strictObject({ level: z.number() }),
+        create: () => {
+          throw new TypeError('strict(): option "level" is not supported yet');
+        },
+      },
+    };
+    expect(
+      issuesOf('breakers:\n  a:\n    detectors: { strict: { level: 1 } }\n  b:\n    mode: loud\n', 'c.yaml', {
+        detectors,
+      }).map((i) => `${i.line} ${i.path} ${i.message}`),
+    ).toEqual([
+      '3 breakers.a.detectors.strict strict(): option "level" is not supported yet',
+      '5 breakers.b.mode not an allowed value',
+    ]);
+  });
+
+  it('rejects a fallback listed twice or named "primary", as guard() would', () => {
+    expect(issuesOf('breakers:\n  chat:\n    fallbacks: [mini, mini, primary]\n')).toEqual([
+      expect.objectContaining({
+        line: 3,
+        column: 23,
+        path: 'breakers.chat.fallbacks.1',
+        message: 'two routes are named "mini"; give each fallback a unique name',
+      }),
+      expect.objectContaining({
+        line: 3,
+        column: 29,
+        path: 'breakers.chat.fallbacks.2',
+        message: '"primary" names the primary route; give the fallback another name',
+      }),
+    ]);
+    // The same name in two breakers is fine.
+    expect(parseConfig('breakers:\n  a: { fallbacks: [mini] }\n  b: { fallbacks: [mini] }\n').breakers.b).toMatchObject(
+      {
+        fallbacks: ['mini'],
+      },
+    );
+  });
+
+  it('throws the ConfigError docs/errors.md describes: its code and guard, and not a TypeError', () => {
+    let error: unknown;
+    try {
+      parseConfig('breakers:\n  chat:\n    mode: loud\n');
+    } catch (e) {
+      error = e;
+    }
+    expect(isConfigError(error)).toBe(true);
+    expect(error).not.toBeInstanceOf(TypeError);
+    const docs = readFileSync('docs/errors.md', 'utf8').replace(/\s+/g, ' ');
+    expect(docs).toContain(`code \`${(error as ConfigError).code}\``);
+    expect(docs).toContain('extends `Error`, not `TypeError`');
+    expect(docs).not.toMatch(/config loader throws? a `TypeError`/);
   });
 
   it('publishes a JSON Schema that names detectors and trip policies', () => {

@@ -81,7 +81,7 @@ describe('incidents.notifiers in the config file', () => {
     }
     expect(isConfigError(error)).toBe(true);
     expect((error as Error).message).toMatch(
-      /^breakers\.yaml incidents: notifiers\[0\]\.urlEnv: environment variable HOOK_URL is not set/,
+      /^breakers\.yaml:6:3 incidents: notifiers\[0\]\.urlEnv: environment variable HOOK_URL is not set/,
     );
   });
 });
