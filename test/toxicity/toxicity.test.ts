@@ -464,6 +464,26 @@ describe('categories', () => {
     expect(detect("I'll shoot you tomorrow.").blocked).toBe(true);
   });
 
+  it('reads wanting a group to suffer as a threat, and "better without <group>" as wishing it gone', () => {
+    for (const text of [
+      "I'd love to see all Muslims suffer.",
+      'I will make sure every Jew suffers.',
+      'I want women to suffer.',
+    ])
+      expect(detect(text).blocked, text).toBe(true);
+    for (const text of [
+      "I don't want anyone to suffer.",
+      'Many people suffer from anxiety.',
+      'Women suffer more from migraines.',
+    ])
+      expect(detect(text).flagged, text).toBe(false);
+    const gone = detect('The world would be better without Muslims.');
+    expect([gone.flagged, gone.blocked, gone.scores?.identity_attack]).toEqual([true, undefined, 0.75]);
+    expect(detect('Coffee is better without sugar.').flagged).toBe(false);
+    expect(detect("Let's kill them all.").flagged).toBe(true);
+    expect(detect("Let's kill the process.").flagged).toBe(false);
+  });
+
   it('flags revulsion at the reader and "eat shit" without blocking them', () => {
     for (const text of ['You disgust me.', 'you make me sick', 'Eat shit.', 'go eat shit and die']) {
       const s = detect(text);

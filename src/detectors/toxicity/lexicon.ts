@@ -244,7 +244,7 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
   ],
   ['THREATWORD', 0, 0, 0, 'kys'],
   ['INTENT', 0, 0, 0, 'will gonna going gon shall wanna must should ought need gotta deserve deserves'],
-  ['DIE', 0, 0, 0, 'die dies rot perish'],
+  ['DIE', 0, 0, 0, 'die dies rot perish suffer suffers'],
   ['ALL', 0, 0, 0, 'all every those these'],
   [
     'DEHUMAN',

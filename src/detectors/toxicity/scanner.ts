@@ -144,6 +144,9 @@ const TOWARDS = hashes('for of towards toward');
 const FEEL = hashes('have feel');
 const MUCH = hashWord('much');
 const SO = hashWord('so');
+const SURE = hashWord('sure');
+const LETS = hashWord('lets');
+const SEE = hashWord('see');
 /** "I can't stand / tolerate / bear <group>". */
 const STAND = hashes('stand tolerate bear');
 /** "I hope you get cancer". */
@@ -1417,7 +1420,7 @@ export class ToxicityScanner {
         this.hit('threat', 0.95, this.startAt(1), end, `${vb} ${w}`, 'telling the reader to harm themselves');
     }
     if (roles & R.DIE) {
-      this.dieThreat(start, end);
+      this.dieThreat(w, end);
       // "No <group> deserve to die": the hateful statement, denied.
       const g = DESERVE.has(this.wordAt(2) ?? '') && this.wordAt(1) === 'to' ? this.subjectGroup(3) : -1;
       if (g > 0 && this.wordAt(g + 1) === 'no') this.hateDenied = true;
@@ -1562,24 +1565,39 @@ export class ToxicityScanner {
     return k > 1 && this.wordAt(k) === 'your' && (next === 'a' || next === 'an' || next === 'such') ? k : -1;
   }
 
-  private dieThreat(start: number, end: number): void {
+  /** "go die", "(i hope) you (should|deserve to|must) die", "jews must die", "I want to see all <group> suffer" (0.9; suffering 0.8). */
+  private dieThreat(w: string, end: number): void {
+    const score = w === 'suffer' || w === 'suffers' ? 0.8 : 0.9;
     if (this.wordAt(1) === 'go') {
-      this.hit('threat', 0.9, this.startAt(1), end, 'go die', 'wishing death');
+      this.hit('threat', score, this.startAt(1), end, `go ${w}`, 'wishing death');
       return;
     }
-    // "(i hope) you (should|deserve to|need to|must) die", "jews must die", "they should all die"
     const k = this.target(1, 5);
     if (k < 0) return;
     const h = this.wordAt(k + 1);
     const hoping = h === 'hope' || h === 'wish' || h === 'pray';
     const h2 = this.wordAt(k + 2);
-    const hope = hoping || h2 === 'hope' || h2 === 'wish';
-    if (!hope && !this.normative(k)) return;
+    let from = hoping ? k + 1 : h2 === 'hope' || h2 === 'wish' ? k + 2 : this.normative(k) ? k : this.wanted(k + 1);
+    if (from < 0) return;
     const group = (this.roleAt(k) & (R.GROUP | R.SLUR)) !== 0;
-    const match = `${this.wordAt(k) ?? ''} … die`;
-    const from = this.startAt(hope ? (hoping ? k + 1 : k + 2) : k);
-    this.hit('threat', 0.9, from, end, match, group ? 'wishing death on a group' : 'wishing death');
-    if (group) this.hit('identity_attack', 0.9, this.startAt(k), end, match, 'wishing death on a group');
+    const match = `${this.wordAt(k) ?? ''} … ${w}`;
+    this.hit('threat', score, this.startAt(from), end, match, group ? 'wishing death on a group' : 'wishing death');
+    if (group) this.hit('identity_attack', score, this.startAt(k), end, match, 'wishing death on a group');
+  }
+
+  /**
+   * Whether the words from j back want what follows done: "I want (to see) (all) …", "I'd love to
+   * see …", "make sure (every) …" (not "I don't want …"). The word that says so, or -1.
+   */
+  private wanted(j: number): number {
+    while (this.roleAt(j) > 0 && this.roleAt(j) & R.ALL) j++;
+    if (this.hashAt(j) === SURE && this.wordAt(j + 1) === 'make') return j + 1;
+    if (this.hashAt(j) === SEE) j++;
+    if (this.wordAt(j) === 'to') j++;
+    if (!WISH.has(this.wordAt(j) ?? '')) return -1;
+    // "I don't want anyone to suffer", "I wouldn't want …".
+    for (let n = j + 1; n <= j + 2; n++) if (this.roleAt(n) > 0 && this.roleAt(n) & R.NEG) return -1;
+    return NEG_AUX.has(this.wordAt(j + 1) ?? '') ? -1 : j;
   }
 
   /**
@@ -1720,20 +1738,12 @@ export class ToxicityScanner {
         this.hit('identity_attack', 0.9, vs, end, `${verb} all ${e.word}`, 'incitement to violence against a group');
       return;
     }
-    if (strong && (v === this.sentLen || ((this.roleAt(v + 1) & R.NEG) === 0 && group))) {
-      // Imperative at the start of a sentence ("kill them"), or a strong verb aimed at a group.
-      const imperative = v === this.sentLen;
-      if (imperative || group) {
-        this.threat(
-          message,
-          group ? 0.85 : 0.7,
-          vs,
-          end,
-          `${verb} ${e.word}`,
-          group ? 'violence against a group' : 'call to violence',
-        );
-        if (group) this.hit('identity_attack', 0.85, vs, end, `${verb} ${e.word}`, 'violence against a group');
-      }
+    // Imperative at the start of a sentence ("kill them", "let's kill them all"), or a strong verb aimed at a group.
+    const imperative = v === this.sentLen || (v + 1 === this.sentLen && this.hashAt(v + 1) === LETS);
+    if (strong && (imperative || ((this.roleAt(v + 1) & R.NEG) === 0 && group))) {
+      const why = group ? 'violence against a group' : 'call to violence';
+      this.threat(message, group ? 0.85 : 0.7, vs, end, `${verb} ${e.word}`, why);
+      if (group) this.hit('identity_attack', 0.85, vs, end, `${verb} ${e.word}`, 'violence against a group');
     }
   }
 
@@ -2231,10 +2241,11 @@ export class ToxicityScanner {
     const named = this.groupName(e, roles);
     if (named === 0) return;
     const k = this.pastDeterminers(named);
-    const without = this.wordAt(k) === 'without' && this.wordAt(k + 1) === 'off' && this.wordAt(k + 2) === 'better';
-    if (without) {
-      const match = `better off without ${named === 2 ? `${this.wordAt(1) ?? ''} ` : ''}${e.word}`;
-      this.hit('identity_attack', 0.75, this.startAt(k + 2), end, match, 'wishing a group gone');
+    // "better off without <group>", "the world would be better without <group>".
+    const better = this.wordAt(k + 1) === 'off' ? k + 2 : k + 1;
+    if (this.wordAt(k) === 'without' && this.wordAt(better) === 'better') {
+      const match = `better … without ${named === 2 ? `${this.wordAt(1) ?? ''} ` : ''}${e.word}`;
+      this.hit('identity_attack', 0.75, this.startAt(better), end, match, 'wishing a group gone');
       return;
     }
     if (this.wordAt(k) !== 'of' || this.wordAt(k + 1) !== 'rid') return;
