@@ -1577,7 +1577,7 @@ export class ToxicityScanner {
     const h = this.wordAt(k + 1);
     const hoping = h === 'hope' || h === 'wish' || h === 'pray';
     const h2 = this.wordAt(k + 2);
-    let from = hoping ? k + 1 : h2 === 'hope' || h2 === 'wish' ? k + 2 : this.normative(k) ? k : this.wanted(k + 1);
+    const from = hoping ? k + 1 : h2 === 'hope' || h2 === 'wish' ? k + 2 : this.normative(k) ? k : this.wanted(k + 1);
     if (from < 0) return;
     const group = (this.roleAt(k) & (R.GROUP | R.SLUR)) !== 0;
     const match = `${this.wordAt(k) ?? ''} … ${w}`;
