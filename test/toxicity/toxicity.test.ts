@@ -90,7 +90,7 @@ describe('categories', () => {
   });
 
   it('reads denying a group its humanity as an identity attack ("<group> are not human")', () => {
-    for (const text of ['Trans people are not human.', "Muslims aren't people."])
+    for (const text of ['Trans people are not human.', "Muslims aren't people.", 'Jews are not real people.'])
       expect(scanToxicity(text).scores.identity_attack, text).toBeGreaterThanOrEqual(0.85);
     for (const text of ['Robots are not human.', 'Muslims are not only human but kind.'])
       expect(
@@ -252,6 +252,9 @@ describe('categories', () => {
       "My neighbours are Muslims. They can't be trusted.",
       'I will never respect gay people.',
       'I do not trust immigrants.',
+      'Muslims are not worth anything.',
+      "Gay people don't deserve rights.",
+      'Women do not deserve respect.',
     ]) {
       const r = scanToxicity(text).scores.identity_attack;
       expect(r, text).toBeGreaterThanOrEqual(0.5);
@@ -264,6 +267,9 @@ describe('categories', () => {
       'Black cats are not smart enough to open doors.',
       'I would never trust a stranger with my keys.',
       'It is wrong to say that women are not smart.',
+      "Refugees don't have rights in the camp.",
+      'Women did not have rights until 1920.',
+      'Women deserve respect.',
     ])
       expect(scanToxicity(text).scores.identity_attack, text).toBeLessThan(0.5);
   });

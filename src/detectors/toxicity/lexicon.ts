@@ -279,7 +279,7 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
     0,
     0,
     0,
-    'smart intelligent capable competent honest trustworthy civilised civilized worthy welcome matter belong respect respected trust trusted',
+    'smart intelligent capable competent honest trustworthy civilised civilized worthy worth welcome matter belong respect respected trust trusted rights equality dignity',
   ],
   // Derogatory attributes and stereotypes said of a whole group ("<group> are lazy", "<group> are
   // terrorists"): common stereotypes, written from general knowledge, not from any data set's rows.

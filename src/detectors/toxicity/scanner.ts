@@ -145,6 +145,9 @@ const FEEL = hashes('have feel');
 const MUCH = hashWord('much');
 const SO = hashWord('so');
 const SURE = hashWord('sure');
+const REAL = hashWord('real');
+/** Qualities a group is denied only as undeserved: "<group> don't deserve rights". */
+const DESERVED = new Set(['rights', 'equality', 'dignity']);
 const LETS = hashWord('lets');
 const SEE = hashWord('see');
 /** "I can't stand / tolerate / bear <group>". */
@@ -1471,6 +1474,8 @@ export class ToxicityScanner {
     if (w === 'human' || w === 'humans' || w === 'people') {
       const c = this.comparison();
       if (this.roleAt(1) > 0 && this.roleAt(1) & R.NEG) this.notHuman(w, end, 2);
+      else if (this.hashAt(1) === REAL && this.roleAt(2) > 0 && this.roleAt(2) & R.NEG)
+        this.notHuman(w, end, 3); // "not real people"
       else if (c > 0 && LESS.has(this.wordAt(c) ?? ''))
         this.notHuman(w, end, c + 1); // "less than human"
       else if (w !== 'people') this.humanAsked(w, end);
@@ -1826,6 +1831,11 @@ export class ToxicityScanner {
   private qualityDenied(w: string, end: number): void {
     let k = 1;
     if (this.wordAt(k) === 'be' || this.wordAt(k) === 'as') k++; // "not be trusted", "not as smart"
+    // "<group> don't deserve respect / rights"; "rights", "equality" and "dignity" are denied only so
+    // ("refugees don't have rights in the camp" reports a wrong).
+    const deserve = DESERVE.has(this.wordAt(k) ?? '');
+    if (deserve) k++;
+    else if (DESERVED.has(w)) return;
     const neg = this.wordAt(k);
     // "<group> are less intelligent (than …)": denied by degree.
     if (neg !== 'less') {
