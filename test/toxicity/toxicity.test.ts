@@ -470,6 +470,18 @@ describe('categories', () => {
     expect(detect("I'll shoot you tomorrow.").blocked).toBe(true);
   });
 
+  it('reads "better if <group> were dead", "<group> are the worst" and a claim after a disclaimer', () => {
+    expect(detect("Wouldn't it be better if all Muslims were dead?").blocked).toBe(true);
+    for (const text of ["Don't get me wrong, but Jews are greedy.", 'Women are the worst.'])
+      expect(scanToxicity(text).scores.identity_attack, text).toBe(0.75);
+    for (const text of [
+      'It would be better if the rats were dead.',
+      'Mondays are the worst.',
+      'They say Jews are greedy, but that is a myth.',
+    ])
+      expect(detect(text).flagged, text).toBe(false);
+  });
+
   it('reads wanting a group to suffer as a threat, and "better without <group>" as wishing it gone', () => {
     for (const text of [
       "I'd love to see all Muslims suffer.",

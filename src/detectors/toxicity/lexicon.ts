@@ -288,7 +288,7 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
     0,
     0,
     0,
-    'lazy greedy violent dangerous evil dishonest deceitful untrustworthy primitive backward barbaric uncivilised uncivilized degenerate degenerates perverted perverts diseased ignorant inbred useless criminal criminals terrorists thieves rapists murderers pedophiles paedophiles predators liars cheats leeches freeloaders invaders burden threat menace vile disgrace ruining destroying infesting monsters virus beasts swine maggots',
+    'lazy greedy violent dangerous evil dishonest deceitful untrustworthy primitive backward barbaric uncivilised uncivilized degenerate degenerates perverted perverts diseased ignorant inbred useless criminal criminals terrorists thieves rapists murderers pedophiles paedophiles predators liars cheats leeches freeloaders invaders burden threat menace vile disgrace ruining destroying infesting monsters virus beasts swine maggots worst',
   ],
   // Read by spelling: "<group> do not …", "not as …", "I think (that) <group> are …", "why are <group> so …",
   // "<group> disgust me", "I'm sick of <group>", "hunt down", "like rats", "no better than", "less than",

@@ -145,6 +145,8 @@ const FEEL = hashes('have feel');
 const MUCH = hashWord('much');
 const SO = hashWord('so');
 const SURE = hashWord('sure');
+const IF = hashWord('if');
+const BUT = hashWord('but');
 const REAL = hashWord('real');
 /** Qualities a group is denied only as undeserved: "<group> don't deserve rights". */
 const DESERVED = new Set(['rights', 'equality', 'dignity']);
@@ -2049,9 +2051,13 @@ export class ToxicityScanner {
       const j = this.roleAt(1) > 0 && this.roleAt(1) & R.BE ? 2 : 1; // "<group> (were) dead"
       const s = this.subjectGroup(j);
       let v = s + 1;
+      while (this.roleAt(v) > 0 && this.roleAt(v) & R.ALL) v++;
+      // "(wouldn't it be) better if (all) <group> were dead"
+      const better = this.hashAt(v) === IF && this.wordAt(v + 1) === 'better';
       if (this.wordAt(v) === 'see' && this.wordAt(v + 1) === 'to') v += 2;
       const wished =
-        s > 0 && WISH.has(this.wordAt(v) ?? '') && this.find(R.FIRST, R.INTENT | R.FILLER, v + 2, 0, v + 1) > 0;
+        s > 0 &&
+        (better || (WISH.has(this.wordAt(v) ?? '') && this.find(R.FIRST, R.INTENT | R.FILLER, v + 2, 0, v + 1) > 0));
       if (wished) g = s;
     }
     if (g < 0) return;
@@ -2229,6 +2235,7 @@ export class ToxicityScanner {
     while (k <= this.sentLen && this.roleAt(k) > 0 && this.roleAt(k) & R.ALL) k++;
     if (k > this.sentLen) return true;
     if (this.wordAt(k) === 'why') return k === this.sentLen;
+    if (this.hashAt(k) === BUT) return true; // "Don't get me wrong, but <group> are …": a disclaimer, then the claim
     if (this.wordAt(k) === 'that') k++;
     if (ASSERT.has(this.wordAt(k) ?? '')) {
       // "(isn't) it (so) obvious that …", "it's clear …": the speaker asserts it.
