@@ -470,6 +470,19 @@ describe('categories', () => {
     expect(detect("I'll shoot you tomorrow.").blocked).toBe(true);
   });
 
+  it('reads vermin words and "swarms of <group>" as dehumanisation, but not animals as a topic', () => {
+    for (const text of ['Muslims are pests.', 'Jews are snakes.', 'Gay people are lice.'])
+      expect(detect(text).blocked, text).toBe(true);
+    for (const text of ['Swarms of immigrants are coming.', 'Gays are an abomination.'])
+      expect(scanToxicity(text).scores.identity_attack, text).toBe(0.75);
+    for (const text of [
+      'The trainer taught women about snakes.',
+      'A plague of locusts destroyed the crops.',
+      'Hordes of tourists visit Venice.',
+    ])
+      expect(detect(text).flagged, text).toBe(false);
+  });
+
   it('reads "better if <group> were dead", "<group> are the worst" and a claim after a disclaimer', () => {
     expect(detect("Wouldn't it be better if all Muslims were dead?").blocked).toBe(true);
     for (const text of ["Don't get me wrong, but Jews are greedy.", 'Women are the worst.'])

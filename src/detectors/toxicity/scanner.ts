@@ -152,6 +152,8 @@ const REAL = hashWord('real');
 const DESERVED = new Set(['rights', 'equality', 'dignity']);
 const LETS = hashWord('lets');
 const SEE = hashWord('see');
+/** "Swarms of <group>": a group as a mass of vermin. */
+const SWARM = hashes('swarm swarms horde hordes infestation plague');
 /** "I can't stand / tolerate / bear <group>". */
 const STAND = hashes('stand tolerate bear');
 /** "I hope you get cancer". */
@@ -1444,6 +1446,7 @@ export class ToxicityScanner {
       this.regardRefused(e, roles, end);
       this.fedUp(e, roles, end);
       this.hatredOwned(e, roles, end);
+      this.swarmOf(e, roles, end);
     }
     if (roles & R.VIOLENT) {
       this.shouldBeKilled(e, start, end);
@@ -1492,8 +1495,9 @@ export class ToxicityScanner {
       }
       // "Asian animals", "African animals" are animals from somewhere; "Muslims are animals" is not.
       if (g === 1 && w === 'animals') g = -1;
-      // "Women love animals", "Muslims feed rats": the animals are what the group cares for.
-      for (let k = 1 + c; k < g; k++) if (CARE.has(this.wordAt(k) ?? '')) g = -1;
+      // "Women love animals", "Muslims feed rats": the animals are what the group cares for; "taught
+      // women about snakes": they are the topic.
+      for (let k = 1 + c; k < g; k++) if (CARE.has(this.wordAt(k) ?? '') || this.wordAt(k) === 'about') g = -1;
       if (g > 0)
         this.hit(
           'identity_attack',
@@ -2193,6 +2197,15 @@ export class ToxicityScanner {
     const f = this.find(R.FIRST, R.BE | R.FILLER, k + 4, 0, k + 2); // "im (so) sick", "we are really tired"
     if (f < 0) return;
     this.hit('identity_attack', 0.75, this.startAt(f), end, `… ${e.word}`, 'hatred of a group');
+  }
+
+  /** "Swarms of immigrants", "an infestation of …", "hordes of …": a group as a mass of vermin (0.75, flagged). */
+  private swarmOf(e: LexEntry, roles: number, end: number): void {
+    const named = this.groupName(e, roles);
+    if (named === 0) return;
+    const k = this.pastDeterminers(named);
+    if (this.wordAt(k) !== 'of' || !SWARM.has(this.hashAt(k + 1))) return;
+    this.hit('identity_attack', 0.75, this.startAt(k + 1), end, `… of ${e.word}`, 'group called a swarm');
   }
 
   /**
