@@ -1468,12 +1468,9 @@ export class ToxicityScanner {
       )
         this.hit('threat', 0.8, this.startAt(this.sentLen), end, 'drop dead', 'wishing death');
     }
-    if (BODY.has(w)) this.bodyThreat(w, end);
     if (roles & (R.INSULT | R.DEHUMAN | R.ATTRIBUTE) && !this.hateDenied) this.hateDenied = this.deniedOfGroup();
     if (roles & R.ATTRIBUTE) this.groupCalled(w, end, 0.75, 'derogatory attribute of a group');
-    const tropeVerbs = TROPE_VERBS.get(w);
-    if (tropeVerbs !== undefined) this.trope(w, tropeVerbs, end);
-    if (w === 'kitchen') this.kitchen(end);
+    if (roles === 0) this.objectWord(w, end);
     if (w === 'cancer' || w === 'plague' || w === 'disease') this.groupCalled(w, end, 0.85, 'group called a disease');
     if (w === 'cancer') this.harmWished(w, end);
     if (w === 'human' || w === 'humans' || w === 'people') {
@@ -1528,25 +1525,6 @@ export class ToxicityScanner {
           break;
         }
       }
-    }
-    // "Go back to where you came from."
-    if (
-      w === 'came' &&
-      this.wordAt(2) === 'where' &&
-      this.wordAt(3) === 'to' &&
-      this.wordAt(4) === 'back' &&
-      this.wordAt(5) === 'go'
-    ) {
-      const g = this.sentLen === 5 ? 5 : this.presentSubject(6);
-      if (g > 0 || (this.wordAt(6) === 'should' && this.presentSubject(7) > 0))
-        this.hit(
-          'identity_attack',
-          0.8,
-          this.startAt(5),
-          end,
-          'go back to where you came from',
-          'telling people to leave the country',
-        );
     }
     const settled = this.counter.afterWord();
     if (settled?.denounced) this.excuse(settled.hits);
@@ -2117,6 +2095,35 @@ export class ToxicityScanner {
         end,
         `${this.wordAt(v) ?? ''} ${e.word}`,
         'calling to expel a group',
+      );
+  }
+
+  /**
+   * The rules that end on a word with no role of its own (each listed only to be read here): a
+   * trope's last word, a part of the body, "kitchen", "came". Behind `roles === 0`, so the common
+   * trigger words ("you", "people") pay no look-up for them.
+   */
+  private objectWord(w: string, end: number): void {
+    const tropeVerbs = TROPE_VERBS.get(w);
+    if (tropeVerbs !== undefined) this.trope(w, tropeVerbs, end);
+    else if (BODY.has(w)) this.bodyThreat(w, end);
+    else if (w === 'kitchen') this.kitchen(end);
+    else if (w === 'came') this.cameFrom(end);
+  }
+
+  /** "Go back to where you came from." (0.8), said to the reader or of a group. */
+  private cameFrom(end: number): void {
+    if (this.wordAt(2) !== 'where' || this.wordAt(3) !== 'to' || this.wordAt(4) !== 'back' || this.wordAt(5) !== 'go')
+      return;
+    const g = this.sentLen === 5 ? 5 : this.presentSubject(6);
+    if (g > 0 || (this.wordAt(6) === 'should' && this.presentSubject(7) > 0))
+      this.hit(
+        'identity_attack',
+        0.8,
+        this.startAt(5),
+        end,
+        'go back to where you came from',
+        'telling people to leave the country',
       );
   }
 
