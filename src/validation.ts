@@ -1,4 +1,4 @@
-import { type Issue, type Key, type Rule } from './rules/index.js';
+import { closest, type Issue, type Key, type Rule } from './rules/index.js';
 
 /**
  * Checks options with a rule (a zod schema goes through `fromZod`); on failure throws a
@@ -17,8 +17,12 @@ export function formatIssues(issues: readonly Issue[], input: unknown): string {
     .map((issue) => {
       const path = issue.path.map(String).join('.');
       if (issue.unknownKeys) {
-        const keys = issue.unknownKeys.map((k) => `"${path ? `${path}.` : ''}${k}"`).join(', ');
-        return `unknown option ${keys}`;
+        const at = path ? `${path}.` : '';
+        const keys = issue.unknownKeys.map((k) => {
+          const guess = issue.knownKeys && closest(k, issue.knownKeys);
+          return `"${at}${k}"${guess ? ` (did you mean "${at}${guess}"?)` : ''}`;
+        });
+        return `unknown option ${keys.join(', ')}`;
       }
       const got = valueAt(input, issue.path);
       return `option "${path || '(options)'}": ${issue.message}${got === NOT_FOUND ? '' : ` (got ${show(got)})`}`;

@@ -220,7 +220,7 @@ describe('parseOptions', () => {
     const rule = object({ recovery: object({ probes: number({ int: true, gte: 1 }), after: optional(number()) }) });
     expect(() => parseOptions(rule, { recovery: { probes: 0, afterMs: 1 } }, 'guard("chat")')).toThrow(
       new TypeError(
-        'guard("chat"): option "recovery.probes": must be an integer >= 1 (got 0); unknown option "recovery.afterMs"',
+        'guard("chat"): option "recovery.probes": must be an integer >= 1 (got 0); unknown option "recovery.afterMs" (did you mean "recovery.after"?)',
       ),
     );
     expect(() => parseOptions(rule, undefined, 'x()')).toThrow(

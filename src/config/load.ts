@@ -22,6 +22,7 @@ import { detectorRegistry, type DetectorRegistry } from './detectors.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import { configSchema, type SafetyBreakerConfig } from './schema.js';
 import { rememberSource, type ConfigKey } from './source.js';
+import { closest } from '../rules/closest.js';
 
 export interface LoadConfigOptions {
   /** The app's own detector factories, by the name the config file uses. */
@@ -505,29 +506,4 @@ function pickOption(options: readonly z.ZodType[], value: unknown): z.ZodType | 
     if (literal?.includes((value as Record<string, unknown>)[disc])) return o;
   }
   return candidates[0];
-}
-
-/** The known key nearest to a typo (edit distance ≤ 2). */
-export function closest(key: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = 3;
-  for (const k of known) {
-    const d = distance(key.toLowerCase(), k.toLowerCase());
-    if (d < bestD) [best, bestD] = [k, d];
-  }
-  return best;
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length]!;
 }

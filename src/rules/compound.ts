@@ -82,7 +82,8 @@ export function object<S extends Shape>(shape: S): ObjectRule<S> {
         if (v !== undefined) out[key] = v;
       }
       const unknownKeys = Object.keys(value).filter((key) => !Object.hasOwn(shape, key));
-      if (unknownKeys.length > 0) issues.push({ path, message: 'has unknown keys', unknownKeys });
+      if (unknownKeys.length > 0)
+        issues.push({ path, message: 'has unknown keys', unknownKeys, knownKeys: Object.keys(shape) });
       return out as ObjectOutput<S>;
     },
   };

@@ -16,6 +16,7 @@ import type {
 import type { BooleanRule, CustomRule, Literal, LiteralRule, NumberRule, OneOfRule, StringRule } from './scalars.js';
 import type { AnyRule, Issue, Rule } from './types.js';
 
+export * from './closest.js';
 export * from './compound.js';
 export * from './scalars.js';
 export * from './types.js';

@@ -8,6 +8,8 @@ export interface Issue {
   readonly message: string;
   /** Keys an object rule does not know (the message then names them all). */
   readonly unknownKeys?: readonly string[];
+  /** With `unknownKeys`: the keys the object rule knows (for "did you mean"). */
+  readonly knownKeys?: readonly string[];
   /** The value is not of the rule's type at all: a union then tries its other forms before blaming this one. */
   readonly mismatch?: boolean;
 }

@@ -241,10 +241,15 @@ describe('a probe from an earlier half-open episode', () => {
 describe('bad options throw a TypeError naming the option', () => {
   const fn = async (p: string) => p;
   it.each([
-    ['an unknown key', { name: 'x', fallback: [] }, /unknown option "fallback"/],
+    [
+      'an unknown key, with the nearest known one',
+      { name: 'x', fallback: [] },
+      /unknown option "fallback" \(did you mean "fallbacks"\?\)/,
+    ],
     ['a wrong type', { name: 'x', timeoutMs: '100' }, /option "timeoutMs"/],
     ['a nested wrong value', { name: 'x', recovery: { probes: 0 } }, /option "recovery.probes"/],
     ['a nested unknown key', { name: 'x', recovery: { after: 10 } }, /unknown option "recovery.after"/],
+    ['a mistyped nested key', { name: 'x', recovery: { afterMS: 10 } }, /did you mean "recovery.afterMs"\?/],
     ['a bad trip policy', { name: 'x', trip: { policy: 'rate', threshold: 2 } }, /option "trip/],
     ['a missing name', {}, /option "name"/],
     ['a name unsafe as a metric label', { name: 'bad name!' }, /option "name"/],

@@ -167,11 +167,11 @@ describe('fastify integration', () => {
     };
     await refused(
       (app) => app.register(safetyBreakerPlugin, { metrix: { registry } } as never),
-      'safetyBreakerPlugin: unknown option "metrix"',
+      'safetyBreakerPlugin: unknown option "metrix" (did you mean "metrics"?)',
     );
     await refused(
       (app) => app.register(safetyBreakerPlugin, { metrics: { registry, pth: '/m' } } as never),
-      'safetyBreakerPlugin: unknown option "metrics.pth"',
+      'safetyBreakerPlugin: unknown option "metrics.pth" (did you mean "metrics.path"?)',
     );
     await refused(
       (app) => app.register(safetyBreakerAdmin, { prefix: '/admin', breakers: [chat], authorize, bogus: 1 } as never),
