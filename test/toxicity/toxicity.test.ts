@@ -549,6 +549,9 @@ describe('categories', () => {
       'Rats bring disease.',
       'Girls run the world!',
       'Put the pot back in the kitchen.',
+      // A measure, and work, not the trope.
+      'Immigrants bring crime rates down, studies show.',
+      "Immigrants are taking jobs that natives don't want.",
       'If users spam, ban them.',
       'You are welcome here.',
       'Women are less likely to be trusted.',

@@ -189,7 +189,9 @@ const NOT_VOCATIVE = hashes(
 );
 
 /** "I'll shoot you an email": the word after "shoot <person>" that makes it a message, not a gun. */
-const ARTICLES = new Set(['a', 'an']);
+const ARTICLES = hashes('a an');
+/** "Immigrants bring crime rates down": the word after a trope's last word that makes it a measure. */
+const MEASURES = hashes('rate rates levels figures statistics down');
 
 /** Words before a singular that make it one person (each a listed word, so the history keeps it). */
 const ONE_OF = new Set(['the', 'his', 'her', 'my', 'your', 'our', 'their']);
@@ -322,10 +324,10 @@ interface Hit {
   why: string;
 }
 
-/** A hit the next word decides: kept when its clause ends first, dropped by a next word in `undoneBy` ('any': every word). */
+/** A hit the next word decides: kept when its clause ends first, dropped by a next word whose hash is in `undoneBy` ('any': every word). */
 interface Held {
   readonly hit: Hit;
-  readonly undoneBy: ReadonlySet<string> | 'any';
+  readonly undoneBy: ReadonlySet<number> | 'any';
   /** It opened its sentence: dropped if the sentence ends with it ("- idiot" in a list names the word). */
   readonly alone: boolean;
 }
@@ -635,7 +637,7 @@ export class ToxicityScanner {
     this.endWord(true);
     this.flushRun();
     this.flushPending(false, false, 0);
-    if (this.held) this.nextWord(true, undefined);
+    if (this.held) this.nextWord(true, -1);
     this.settlePredicate(); // the text's end ends the last sentence
   }
 
@@ -799,7 +801,7 @@ export class ToxicityScanner {
         if (k === CLAUSE) {
           this.counter.comma();
           this.clauseAt = this.hCount;
-          if (this.held) this.nextWord(true, undefined, true);
+          if (this.held) this.nextWord(true, -1, true);
         } else if (k === END) {
           this.gapEnd = true;
           if (c === 10) this.gapNewline = true;
@@ -842,7 +844,7 @@ export class ToxicityScanner {
         this.gapEnd = false;
         this.gapNewline = false;
         this.modelWord(h, false, TARGET_NONE, sent, this.tStart, this.tEnd);
-        if (this.held) this.nextWord(sent, e?.word);
+        if (this.held) this.nextWord(sent, h);
         if (sent) this.sentenceStart();
         const i = this.hCount & (HIST - 1);
         this.hRoles[i] = e ? e.roles : 0;
@@ -1151,7 +1153,7 @@ export class ToxicityScanner {
         start,
         end,
       );
-    if (this.held) this.nextWord(sent, e?.word);
+    if (this.held) this.nextWord(sent, hash);
     if (sent) this.sentenceStart();
     if (e !== undefined && e.trigger) this.patterns(e, roles, start, end);
     const i = this.hCount & (HIST - 1);
@@ -1221,10 +1223,10 @@ export class ToxicityScanner {
   }
 
   /** The word after a held hit, or the end of its clause (`ended`; by a comma: `comma`), keeps or drops it. */
-  private nextWord(ended: boolean, word: string | undefined, comma = false): void {
+  private nextWord(ended: boolean, hash: number, comma = false): void {
     const { hit: h, undoneBy, alone } = this.held as Held;
     this.held = undefined;
-    if (ended ? comma || !alone : undoneBy !== 'any' && !undoneBy.has(word ?? ''))
+    if (ended ? comma || !alone : undoneBy !== 'any' && !undoneBy.has(hash))
       this.hit(h.category, h.score, h.start, h.end, h.match, h.why);
   }
 
@@ -2134,11 +2136,23 @@ export class ToxicityScanner {
    */
   private trope(w: string, verbs: ReadonlySet<number>, end: number): void {
     let v = 1;
-    while (v <= 3 && TROPE_BETWEEN.has(this.hashAt(v))) v++;
-    if (!verbs.has(this.hashAt(v))) return;
+    let ours = false;
+    for (; v <= 3 && TROPE_BETWEEN.has(this.hashAt(v)); v++) if (this.wordAt(v) === 'our') ours = true;
+    // "taking our jobs" is the trope; "immigrants are taking jobs that …" is a claim about work.
+    if (!verbs.has(this.hashAt(v)) || (w === 'jobs' && !ours)) return;
     const g = this.presentSubject(v + 1);
-    if (g > 0)
-      this.hit('identity_attack', 0.75, this.startAt(g), end, `${this.wordAt(g) ?? ''} … ${w}`, 'trope about a group');
+    if (g < 0) return;
+    const match = `${this.wordAt(g) ?? ''} … ${w}`;
+    // Held for the next word: "immigrants bring crime rates down" measures, it accuses no one.
+    const hit: Hit = {
+      category: 'identity_attack',
+      score: 0.75,
+      start: this.startAt(g),
+      end,
+      match,
+      why: 'trope about a group',
+    };
+    this.held = { hit, undoneBy: MEASURES, alone: false };
   }
 
   /** "<group> belong in the kitchen", "<group> should stay in the kitchen", "Get back in the kitchen." (0.75, flagged). */
