@@ -556,10 +556,7 @@ describe('categories', () => {
       'You are welcome here.',
       'Women are less likely to be trusted.',
     ])
-      expect(
-        scanToxicity(text).spans.filter((h) => h.category === 'identity_attack'),
-        text,
-      ).toEqual([]);
+      expect(detect(text).flagged, text).toBe(false);
   });
 
   it('reads "go back to where you came from" as telling people to leave the country', () => {
