@@ -1,7 +1,8 @@
-/** Runs the CLI as a user does, for tests that spawn it. */
+/** Runs the CLI as a user does: spawned (`bin`) or in process (`io` for `main`). */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
+import type { CliIO } from '../../src/cli/main.js';
 
 const run = promisify(execFile);
 
@@ -12,4 +13,16 @@ export async function bin(args: readonly string[]): Promise<{ code: number; stdo
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
     (error: { code: number; stdout: string; stderr: string }) => error,
   );
+}
+
+/** A CLI IO that keeps what the command printed, for tests that call `main` in process. */
+export function io(): CliIO & { stdout: string; stderr: string } {
+  const o = {
+    stdout: '',
+    stderr: '',
+    progress: false,
+    out: (t: string) => void (o.stdout += `${t}\n`),
+    err: (t: string) => void (o.stderr += t),
+  };
+  return o;
 }

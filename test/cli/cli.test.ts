@@ -3,22 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pathError } from '../../src/cli/input.js';
-import { EXIT, main, type CliIO } from '../../src/cli/main.js';
-import { bin } from './bin.js';
+import { EXIT, main } from '../../src/cli/main.js';
+import { bin, io } from './bin.js';
 import type { ReplayReport } from '../../src/entries/traffic.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sb-cli-'));
-
-function io(): CliIO & { stdout: string; stderr: string } {
-  const o = {
-    stdout: '',
-    stderr: '',
-    progress: false,
-    out: (t: string) => void (o.stdout += `${t}\n`),
-    err: (t: string) => void (o.stderr += t),
-  };
-  return o;
-}
 
 const TYPO = `breakers:
   chat:

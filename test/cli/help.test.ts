@@ -4,20 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { EXIT, main, type CliIO } from '../../src/cli/main.js';
+import { EXIT, main } from '../../src/cli/main.js';
 import { synopsis } from '../../src/cli/usage.js';
-import { bin } from './bin.js';
-
-function io(): CliIO & { stdout: string; stderr: string } {
-  const o = {
-    stdout: '',
-    stderr: '',
-    progress: false,
-    out: (t: string) => void (o.stdout += `${t}\n`),
-    err: (t: string) => void (o.stderr += t),
-  };
-  return o;
-}
+import { bin, io } from './bin.js';
 
 const COMMANDS = ['validate', 'schema', 'replay', 'drill', 'postmortem'];
 

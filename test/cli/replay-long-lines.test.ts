@@ -2,23 +2,13 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main, type CliIO } from '../../src/cli/main.js';
+import { main } from '../../src/cli/main.js';
+import { io } from './bin.js';
 import type { ReplayReport } from '../../src/entries/traffic.js';
 import { lineBatches, type LogLine } from '../../src/traffic/lines.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sb-replay-long-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function io(): CliIO & { stdout: string; stderr: string } {
-  const o = {
-    stdout: '',
-    stderr: '',
-    progress: false,
-    out: (t: string) => void (o.stdout += `${t}\n`),
-    err: (t: string) => void (o.stderr += t),
-  };
-  return o;
-}
 
 const config = join(dir, 'config.yaml');
 writeFileSync(config, 'breakers:\n  chat:\n    detectors: { latency: { slowMs: 5000 } }\n    fallbacks: [mini]\n');

@@ -2,23 +2,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main, type CliIO } from '../../src/cli/main.js';
+import { main } from '../../src/cli/main.js';
+import { io } from './bin.js';
 import { runWithContext } from '../../src/index.js';
 import { createBreakers, parseConfig } from '../../src/entries/config.js';
 import { createRecorder, parseTrafficLine, Replay, type ReplayReport } from '../../src/entries/traffic.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sb-replay-'));
-
-function io(): CliIO & { stdout: string; stderr: string } {
-  const o = {
-    stdout: '',
-    stderr: '',
-    progress: false,
-    out: (t: string) => void (o.stdout += `${t}\n`),
-    err: (t: string) => void (o.stderr += t),
-  };
-  return o;
-}
 
 const CONFIG = `breakers:
   chat:

@@ -6,23 +6,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EXIT, main, type CliIO } from '../../src/cli/main.js';
+import { EXIT, main } from '../../src/cli/main.js';
+import { io } from '../cli/bin.js';
 import type { IncidentRecord } from '../../src/entries/incidents.js';
 import type { ReplayReport } from '../../src/entries/traffic.js';
 import { formatDuration, type PostmortemDraft } from '../../src/incidents/postmortem.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sb-postmortem-'));
-
-function io(): CliIO & { stdout: string; stderr: string } {
-  const o = {
-    stdout: '',
-    stderr: '',
-    progress: false,
-    out: (t: string) => void (o.stdout += `${t}\n`),
-    err: (t: string) => void (o.stderr += t),
-  };
-  return o;
-}
 
 const utc = (iso: string) => iso.replace('T', ' ').replace(/Z$/, ' UTC');
 

@@ -327,6 +327,19 @@ export const TROPES: readonly (readonly [objects: string, verbs: string])[] = [
   ['crime drugs violence terror terrorism', 'bring brings spread spreads'],
   ['rabbits', 'breed breeds'], // "… breed like rabbits"
 ];
+/** Parts of the body a threat names: "I'll slit your throat", "I will break your legs" (scanner.ts `bodyThreat`). */
+export const BODY_PARTS: readonly string[] = [
+  'throat',
+  'throats',
+  'neck',
+  'face',
+  'legs',
+  'arms',
+  'skull',
+  'teeth',
+  'jaw',
+  'kneecaps',
+];
 const TROPE_OBJECTS = ['kitchen', 'came', ...TROPES.flatMap(([objects]) => objects.split(' '))];
 
 /** Words with no role of their own that patterns look for by spelling. */
@@ -346,17 +359,7 @@ const TRIGGER_WORDS = new Set([
   'me',
   'sick',
   'dead',
-  // "I'll slit your throat", "I will break your legs" (scanner.ts `bodyThreat`).
-  'throat',
-  'throats',
-  'neck',
-  'face',
-  'legs',
-  'arms',
-  'skull',
-  'teeth',
-  'jaw',
-  'kneecaps',
+  ...BODY_PARTS,
   // What a trope accuses a group of ("<group> control the media", scanner.ts `trope`).
   ...TROPE_OBJECTS,
 ]);
@@ -407,7 +410,6 @@ export const PATTERN_WORDS = [
   'cancer',
   'bleach',
   'drink',
-  'neck',
   'out',
   'wipe',
   'rid',
@@ -425,15 +427,7 @@ export const PATTERN_WORDS = [
   'his',
   'our',
   'human',
-  'throat',
-  'throats',
-  'face',
-  'legs',
-  'arms',
-  'skull',
-  'teeth',
-  'jaw',
-  'kneecaps',
+  ...BODY_PARTS,
   ...TROPE_OBJECTS,
 ];
 

@@ -12,7 +12,16 @@
  * ahead beyond bounded buffers, feeding a text in chunks gives exactly the result of feeding it
  * at once, with O(chunk) work per chunk.
  */
-import { FILTER_MASK, R, TROPES, collapseRepeats, lexicon, type LexEntry, type Lexicon } from './lexicon.js';
+import {
+  BODY_PARTS,
+  FILTER_MASK,
+  R,
+  TROPES,
+  collapseRepeats,
+  lexicon,
+  type LexEntry,
+  type Lexicon,
+} from './lexicon.js';
 import { WordHasher, hashUnit, hashWord, mixGroup } from './word-hash.js';
 import { MASK, TABLE_SIZE, WINDOW, checkOf, loadModel, type Model } from './model.js';
 import { mapCodePoint } from './normalize.js';
@@ -109,8 +118,7 @@ const WISH = new Set(['want', 'wants', 'wanna', 'wish', 'wished', 'hope', 'like'
 /** "<group> disgust me" and "<group> make me sick". */
 const REVOLT = new Set(['disgust', 'disgusts', 'sicken', 'sickens', 'repulse', 'repulses', 'revolt', 'revolts']);
 const MAKE = new Set(['make', 'makes']);
-/** Parts of the body a threat names ("your throat"); each a listed word. */
-const BODY = new Set(['throat', 'throats', 'neck', 'face', 'legs', 'arms', 'skull', 'teeth', 'jaw', 'kneecaps']);
+const BODY = new Set(BODY_PARTS);
 /** Verbs that hurt a body, with the violent verbs: "I'll break your legs", "I will smash your face". */
 const HURT = hashes('break smash bash kick cut crack rip snap bust slice');
 /** "Drop dead." */
