@@ -439,6 +439,41 @@ describe('categories', () => {
     // "your" written for "you're".
     expect(scanToxicity('your a moron').scores.insult).toBeGreaterThanOrEqual(0.85);
     expect(scanToxicity('Your a car owner, check your tyres.').scores.insult).toBe(0);
+    for (const text of ['your stupid', "you'r stupid.", 'ok your pathetic', 'your so dumb'])
+      expect(scanToxicity(text).scores.insult, text).toBeGreaterThanOrEqual(0.8);
+    for (const text of ['Fix your stupid code.', 'I love your stupid face.'])
+      expect(detect(text).flagged, text).toBe(false);
+  });
+
+  it('reads "you suck" after "because", "yeah" or "I think", but not what is sucked', () => {
+    for (const text of ['because you suck', 'yeah you do suck', 'I think you suck.', 'You suck at this.'])
+      expect(scanToxicity(text).scores.insult, text).toBe(0.7);
+    for (const text of [
+      'Then you suck in air through your nose.',
+      'You suck it up and keep going.',
+      'If you suck the venom out, you risk infection.',
+    ])
+      expect(detect(text).flagged, text).toBe(false);
+  });
+
+  it('reads violence meant, called for or ordered against a place of worship as a threat and hate', () => {
+    for (const text of [
+      "I'm going to bomb the synagogue on Saturday.",
+      'Someone needs to burn down their mosques.',
+      'Burn the church.',
+      'We must bomb every temple.',
+    ]) {
+      expect(detect(text).blocked, text).toBe(true);
+      expect(scanToxicity(text).scores.identity_attack, text).toBe(0.85);
+    }
+    for (const text of [
+      'They burned the church in 1666.',
+      'Arsonists burn churches at night.',
+      'I will never burn a mosque.',
+      'Should I burn the old hymn books in the church?',
+      "I'm going to visit the temple.",
+    ])
+      expect(detect(text).flagged, text).toBe(false);
   });
 
   it('reads wanting to kill the reader, wishing harm on them and calling for it as threats', () => {
@@ -468,6 +503,24 @@ describe('categories', () => {
     ])
       expect(detect(text).flagged, text).toBe(false);
     expect(detect("I'll shoot you tomorrow.").blocked).toBe(true);
+  });
+
+  it('reads a violent verb with its particle as the verb, and "<group> should be slapped" as a threat', () => {
+    for (const text of [
+      'I will hunt down every Jew in this town.',
+      'We should beat up all the gays.',
+      'Women who talk back should be slapped.',
+    ]) {
+      expect(detect(text).blocked, text).toBe(true);
+      expect(scanToxicity(text).scores.identity_attack, text).toBe(0.8);
+    }
+    for (const text of [
+      "I'd love to hang out with anyone who likes chess.",
+      "I'll hang up on you if you keep shouting.",
+      'You should be slapped with a fine for that.',
+      'He was beaten up by thugs.',
+    ])
+      expect(detect(text).flagged, text).toBe(false);
   });
 
   it('reads vermin words and "swarms of <group>" as dehumanisation, but not animals as a topic', () => {

@@ -240,7 +240,7 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
     0,
     0,
     0,
-    'kill murder shoot stab hang lynch gas exterminate slaughter behead decapitate burn rape strangle choke bomb massacre execute torture slit butcher drown eradicate annihilate genocide hunt beat hurt punch eliminate sterilize sterilise',
+    'kill murder shoot stab hang lynch gas exterminate slaughter behead decapitate burn rape strangle choke bomb massacre execute torture slit butcher drown eradicate annihilate genocide hunt beat hurt punch slap eliminate sterilize sterilise',
   ],
   ['THREATWORD', 0, 0, 0, 'kys'],
   ['INTENT', 0, 0, 0, 'will gonna going gon shall wanna must should ought need gotta deserve deserves'],
@@ -340,6 +340,19 @@ export const BODY_PARTS: readonly string[] = [
   'jaw',
   'kneecaps',
 ];
+/** Places of worship a threat names: "I'm going to bomb the synagogue", "burn down their mosques" (scanner.ts `placeAttacked`). */
+export const PLACES_OF_WORSHIP: readonly string[] = [
+  'mosque',
+  'mosques',
+  'synagogue',
+  'synagogues',
+  'church',
+  'churches',
+  'temple',
+  'temples',
+  'gurdwara',
+  'gurdwaras',
+];
 const TROPE_OBJECTS = ['kitchen', 'came', ...TROPES.flatMap(([objects]) => objects.split(' '))];
 
 /** Words with no role of their own that patterns look for by spelling. */
@@ -360,6 +373,7 @@ const TRIGGER_WORDS = new Set([
   'sick',
   'dead',
   ...BODY_PARTS,
+  ...PLACES_OF_WORSHIP,
   // What a trope accuses a group of ("<group> control the media", scanner.ts `trope`).
   ...TROPE_OBJECTS,
 ]);
@@ -428,6 +442,7 @@ export const PATTERN_WORDS = [
   'our',
   'human',
   ...BODY_PARTS,
+  ...PLACES_OF_WORSHIP,
   ...TROPE_OBJECTS,
 ];
 
@@ -607,6 +622,8 @@ export function lexicon(): Lexicon {
     dying: 'die',
     hurting: 'hurt',
     beaten: 'beat',
+    slapped: 'slap',
+    slapping: 'slap',
   };
   for (const [form, base] of Object.entries(verbForms)) {
     const e = exact.get(base);

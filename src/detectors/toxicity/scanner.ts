@@ -14,6 +14,7 @@
  */
 import {
   BODY_PARTS,
+  PLACES_OF_WORSHIP,
   FILTER_MASK,
   R,
   TROPES,
@@ -119,6 +120,17 @@ const WISH = new Set(['want', 'wants', 'wanna', 'wish', 'wished', 'hope', 'like'
 const REVOLT = new Set(['disgust', 'disgusts', 'sicken', 'sickens', 'repulse', 'repulses', 'revolt', 'revolts']);
 const MAKE = new Set(['make', 'makes']);
 const BODY = new Set(BODY_PARTS);
+const PLACES = new Set(PLACES_OF_WORSHIP);
+/** Words between a violent verb and the place it names: "burn down their mosques", "bomb the local synagogue". */
+const PLACE_BETWEEN = hashes('the their a an that this his her our your local nearest');
+/** "your so stupid": "your" written for "you're", then an intensifier. */
+const YOUR_SO = hashes('so really very fucking');
+/** Words that open a clause before "you suck": "because you suck", "yeah you do suck", "I think you suck". */
+const SUCK_OPENERS = hashes('because cause cuz coz yeah yes yea well and but so ok okay lol honestly think guess');
+/** What is sucked, not who sucks: "you suck in air", "you suck it up", "you suck the venom out". */
+const SUCKED = hashes('in on out up it the a an your my his her their this that some air');
+/** A violent verb with its particle, read as the verb: "hunt down every …" (not "hang out with", "hang up on"). */
+const PHRASAL_VIOLENCE = new Set(['beat up', 'hunt down', 'shoot up', 'shoot down', 'burn down']);
 /** Verbs that hurt a body, with the violent verbs: "I'll break your legs", "I will smash your face". */
 const HURT = hashes('break smash bash kick cut crack rip snap bust slice');
 /** "Drop dead." */
@@ -291,7 +303,7 @@ const scratchHash2 = new WordHasher();
 /** Words that say what should happen to someone ("you should die", "they must be shot"). */
 const NORMATIVE = hashes('should must deserve deserves need needs gotta ought');
 /** Verbs too common in friendly speech to make a threat on their own ("I'll beat you at chess"). */
-const WEAK_VERBS = new Set(['beat', 'hunt', 'burn', 'bomb']);
+const WEAK_VERBS = new Set(['beat', 'hunt', 'burn', 'bomb', 'slap']);
 const STRONG_VERBS = new Set([
   'kill',
   'murder',
@@ -1350,6 +1362,21 @@ export class ToxicityScanner {
       for (let j = 1; j < k; j++) if (this.wordAt(j) === 'about') k = -1;
       if (k > 0 && !(this.roleAt(k + 1) > 0 && this.roleAt(k + 1) & R.NEG)) {
         this.hit('insult', 0.5 + 0.5 * e.insult, this.startAt(k), end, base, 'insult aimed at the reader');
+      } else if (
+        !(roles & R.PROF) &&
+        (this.wordAt(1) === 'your' || (this.wordAt(2) === 'your' && YOUR_SO.has(this.hashAt(1))))
+      ) {
+        // "your stupid", "your so dumb" ("your" for "you're"): only if the clause ends here, not "your stupid idea".
+        const why = 'insult aimed at the reader';
+        const hit: Hit = {
+          category: 'insult',
+          score: 0.5 + 0.5 * e.insult,
+          start: this.startAt(1),
+          end,
+          match: base,
+          why,
+        };
+        this.held = { hit, undoneBy: 'any', alone: false };
       } else {
         // "<group> (people) are …", or asked: "(why) are <group> so …?".
         const g = this.find(R.GROUP, filler | R.PERSON, 4, 1);
@@ -1402,10 +1429,21 @@ export class ToxicityScanner {
     }
     if (w === 'stfu' || w === 'gtfo') this.hit('insult', 0.8, start, end, w, 'abuse aimed at the reader');
     if (w === 'suck' || w === 'sucks') {
-      // "You suck", "damn, you really do suck"; not "it lets you suck up the juice" ("you" after a verb).
+      // "You suck", "damn, you really do suck", "because you suck"; not "it lets you suck up the
+      // juice" ("you" after a verb), nor "you suck in air" (the next word decides).
       const k = this.find(R.SECOND, R.FILLER, 3, 1);
-      if (k > 0 && (k === this.sentLen || this.roleAt(k + 1) & R.PROF))
-        this.hit('insult', 0.7, this.startAt(k), end, `${this.wordAt(k) ?? ''} ${w}`, 'abuse aimed at the reader');
+      if (k > 0 && (k === this.sentLen || this.roleAt(k + 1) & R.PROF || SUCK_OPENERS.has(this.hashAt(k + 1)))) {
+        const match = `${this.wordAt(k) ?? ''} ${w}`;
+        const hit: Hit = {
+          category: 'insult',
+          score: 0.7,
+          start: this.startAt(k),
+          end,
+          match,
+          why: 'abuse aimed at the reader',
+        };
+        this.held = { hit, undoneBy: SUCKED, alone: false };
+      }
     }
     if (w === 'hell' && this.wordAt(1) === 'to' && this.wordAt(2) === 'go')
       this.hit('insult', 0.75, this.startAt(2), end, 'go to hell', 'abuse aimed at the reader');
@@ -1658,6 +1696,8 @@ export class ToxicityScanner {
         r & (R.FILLER | R.PROF)
       )
         continue;
+      else if (this.particleAfterVerb(k))
+        continue; // "hunt down every …"
       else if (r === 0 && k === 1)
         continue; // "shoot the next Muslims"
       else return;
@@ -1669,22 +1709,9 @@ export class ToxicityScanner {
     const weak = WEAK_VERBS.has(verb) && particle !== 'up' && particle !== 'down';
     const strong = STRONG_VERBS.has(verb);
     const vs = this.startAt(v);
-    // Intent: a first person and a future/intent word before the verb ("i will", "im gonna", "we're going to").
-    let intent = false;
-    let subject = -1;
-    for (let k = v + 1; k <= v + 6; k++) {
-      const r = this.roleAt(k);
-      if (r < 0) break;
-      if (r & R.NEG) return; // "I'm not going to hurt you"
-      if (r & R.INTENT || WISH.has(this.wordAt(k) ?? '')) intent = true; // "i will", "i want to"
-      if (r & R.FIRST) {
-        subject = k;
-        break;
-      }
-    }
-    const firstPerson =
-      subject > 0 &&
-      (intent || this.wordAt(subject) === 'ill' || this.wordAt(subject) === 'ima' || this.wordAt(subject) === 'imma');
+    const subject = this.intender(v);
+    if (subject < 0) return;
+    const firstPerson = subject > 0;
     // "I'll shoot you an email": the next word decides whether it is a gun.
     const message = verb === 'shoot' && v === 1 && !group;
     if (firstPerson) {
@@ -1696,10 +1723,10 @@ export class ToxicityScanner {
         `${verb} ${e.word}`,
         'threat of violence',
       );
-      if (group && strong)
+      if (group && !weak)
         this.hit(
           'identity_attack',
-          0.9,
+          strong ? 0.9 : 0.8,
           this.startAt(subject),
           end,
           `${verb} ${e.word}`,
@@ -1744,6 +1771,62 @@ export class ToxicityScanner {
       this.threat(message, group ? 0.85 : 0.7, vs, end, `${verb} ${e.word}`, why);
       if (group) this.hit('identity_attack', 0.85, vs, end, `${verb} ${e.word}`, 'violence against a group');
     }
+  }
+
+  /**
+   * Who means the violence of the verb v words back: the first person, with an intent word or "ill"
+   * before the verb ("i will", "im gonna", "we want to"), at its position; 0 when no one; -1 when
+   * it is negated ("I'm not going to hurt you").
+   */
+  private intender(v: number): number {
+    let intent = false;
+    for (let k = v + 1; k <= v + 6; k++) {
+      const r = this.roleAt(k);
+      if (r < 0) break;
+      if (r & R.NEG) return -1;
+      if (r & R.INTENT || WISH.has(this.wordAt(k) ?? '')) intent = true; // "i will", "i want to"
+      if (r & R.FIRST) {
+        const w = this.wordAt(k);
+        return intent || w === 'ill' || w === 'ima' || w === 'imma' ? k : 0;
+      }
+    }
+    return 0;
+  }
+
+  /** Whether word k back is the particle of the violent verb before it (`PHRASAL_VIOLENCE`: "hunt down"). */
+  private particleAfterVerb(k: number): boolean {
+    const r = this.roleAt(k + 1);
+    if (!(r > 0 && r & R.VIOLENT)) return false;
+    const verb = this.lex.exact.get(this.wordAt(k + 1) ?? '')?.base ?? '';
+    return PHRASAL_VIOLENCE.has(`${verb} ${this.wordAt(k) ?? ''}`);
+  }
+
+  /**
+   * "I'm going to bomb the synagogue", "someone needs to burn down their mosques", "Burn the
+   * church." (threat 0.9, identity attack 0.85): violence meant in the first person, called for or
+   * ordered against a place of worship. "They burned the church" and "arsonists burn churches"
+   * report; "should I burn the old hymn books in the church?" asks.
+   */
+  private placeAttacked(w: string, end: number): void {
+    let v = 1;
+    for (; v <= 5; v++) {
+      const r = this.roleAt(v);
+      if (!(PLACE_BETWEEN.has(this.hashAt(v)) || (r > 0 && r & (R.GROUP | R.ALL)) || this.particleAfterVerb(v))) break;
+    }
+    const r = this.roleAt(v);
+    const verb = this.wordAt(v);
+    if (!(r > 0 && r & R.VIOLENT) || verb !== this.lex.exact.get(verb ?? '')?.base) return; // "burned", "bombs"
+    const by = this.intender(v);
+    if (by < 0) return;
+    const ordered = v === this.sentLen || (v + 1 === this.sentLen && this.hashAt(v + 1) === LETS);
+    // "must bomb", "need to burn": said right before the verb, not asked ("should I burn …").
+    const called =
+      NORMATIVE.has(this.hashAt(v + 1)) || (this.wordAt(v + 1) === 'to' && NORMATIVE.has(this.hashAt(v + 2)));
+    if (by === 0 && !ordered && !called) return;
+    const from = this.startAt(by > 0 ? by : v);
+    const why = 'violence against a place of worship';
+    this.hit('threat', 0.9, from, end, `${verb} … ${w}`, why);
+    this.hit('identity_attack', 0.85, from, end, `${verb} … ${w}`, why);
   }
 
   /**
@@ -2117,6 +2200,7 @@ export class ToxicityScanner {
     const tropeVerbs = TROPE_VERBS.get(w);
     if (tropeVerbs !== undefined) this.trope(w, tropeVerbs, end);
     else if (BODY.has(w)) this.bodyThreat(w, end);
+    else if (PLACES.has(w)) this.placeAttacked(w, end);
     else if (w === 'kitchen') this.kitchen(end);
     else if (w === 'came') this.cameFrom(end);
   }
