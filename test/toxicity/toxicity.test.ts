@@ -505,6 +505,30 @@ describe('categories', () => {
     expect(detect("I'll shoot you tomorrow.").blocked).toBe(true);
   });
 
+  it('reads rights, life and worth denied to a group, and expulsion called for in the passive', () => {
+    for (const text of [
+      'Women should not be allowed to vote.',
+      "Gay people shouldn't be allowed to marry.",
+      "Immigrants don't deserve to live here.",
+      "Black lives don't matter.",
+      'Jews should all be deported.',
+      'Muslims need to be expelled.',
+      'Immigrants are nothing but a burden.',
+      'Black people are naturally more violent.',
+    ])
+      expect(scanToxicity(text).scores.identity_attack, text).toBe(0.75);
+    for (const text of [
+      'In Saudi Arabia, women were not allowed to drive until 2018.',
+      'Phones should not be allowed in class.',
+      'Black lives matter.',
+      'Illegal immigrants should be deported.',
+      'Immigrants who commit crimes should be deported.',
+      'Muslims were banned from entering the country in 2017.',
+      'Immigrants are fleeing extremely violent gangs.',
+    ])
+      expect(detect(text).flagged, text).toBe(false);
+  });
+
   it('reads a violent verb with its particle as the verb, and "<group> should be slapped" as a threat', () => {
     for (const text of [
       'I will hunt down every Jew in this town.',

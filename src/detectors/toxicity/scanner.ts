@@ -169,7 +169,13 @@ const IF = hashWord('if');
 const BUT = hashWord('but');
 const REAL = hashWord('real');
 /** Qualities a group is denied only as undeserved: "<group> don't deserve rights". */
-const DESERVED = new Set(['rights', 'equality', 'dignity']);
+const DESERVED = new Set(['rights', 'equality', 'dignity', 'live']);
+const LIVES = hashWord('lives');
+const ILLEGAL = hashWord('illegal');
+/** "<group> should (all) be deported": expulsion called for in the passive (`shouldBeExpelled`). */
+const EXPELLED = new Set(['deported', 'expelled', 'banned']);
+/** Said before a violent verb or a derogatory attribute: "<group> are naturally more violent". */
+const DEGREE = hashes('more naturally inherently genetically always just simply basically fundamentally');
 const LETS = hashWord('lets');
 const SEE = hashWord('see');
 /** "Swarms of <group>": a group as a mass of vermin. */
@@ -1908,6 +1914,7 @@ export class ToxicityScanner {
   private qualityDenied(w: string, end: number): void {
     let k = 1;
     if (this.wordAt(k) === 'be' || this.wordAt(k) === 'as') k++; // "not be trusted", "not as smart"
+    if (this.wordAt(k) === 'to' && DESERVE.has(this.wordAt(k + 1) ?? '')) k++; // "don't deserve to live"
     // "<group> don't deserve respect / rights"; "rights", "equality" and "dignity" are denied only so
     // ("refugees don't have rights in the camp" reports a wrong).
     const deserve = DESERVE.has(this.wordAt(k) ?? '');
@@ -1923,6 +1930,7 @@ export class ToxicityScanner {
     const aux = this.wordAt(j);
     if (aux !== undefined && PAST_NEG.has(aux)) return;
     if (this.roleAt(j) > 0 && this.roleAt(j) & (R.BE | R.INTENT | R.GLUE)) j++;
+    if (this.hashAt(j) === LIVES) j++; // "Black lives don't matter"
     const g = this.subjectGroup(j);
     if (g < 0) return;
     this.hit(
@@ -2034,9 +2042,17 @@ export class ToxicityScanner {
    */
   private groupCalled(w: string, end: number, score: number, why: string): void {
     let c = this.comparison(); // "<group> are like a cancer"
-    // "<group> are naturally lazy": one adverb the lexicon does not know ("less", "rarely" it knows).
-    if (c === 0 && this.roleAt(1) === 0 && this.wordAt(1) === undefined && this.roleAt(2) > 0 && this.roleAt(2) & R.BE)
-      c = 1;
+    if (c === 0) {
+      // "<group> are naturally lazy", "… are inherently more violent": words of degree, or one adverb
+      // the lexicon does not know ("less", "rarely" it knows).
+      let k = 1;
+      while (
+        k <= 2 &&
+        (DEGREE.has(this.hashAt(k)) || (k === 1 && this.roleAt(1) === 0 && this.wordAt(1) === undefined))
+      )
+        k++;
+      if (k > 1 && this.roleAt(k) > 0 && this.roleAt(k) & R.BE) c = k - 1;
+    }
     const g = this.find(R.GROUP | R.SLUR, R.BE | R.FILLER | R.ALL | R.PERSON, 5 + c, 0, 1 + c);
     if (g < 0) return;
     const be = this.find(R.BE, R.FILLER | R.ALL, g, 0, 1 + c);
@@ -2109,6 +2125,7 @@ export class ToxicityScanner {
     let k = 1;
     if (this.wordAt(k) === 'a' || this.wordAt(k) === 'an') k++;
     if (this.wordAt(k) === 'like') return k;
+    if (this.hashAt(k) === BUT && this.wordAt(k + 1) === 'nothing') return k + 1; // "are nothing but a burden"
     if (this.wordAt(k) !== 'than') return 0;
     const w = this.wordAt(k + 1);
     if (w === 'less' || w === 'lower' || w === 'worse') return k + 1;
@@ -2201,6 +2218,9 @@ export class ToxicityScanner {
     if (tropeVerbs !== undefined) this.trope(w, tropeVerbs, end);
     else if (BODY.has(w)) this.bodyThreat(w, end);
     else if (PLACES.has(w)) this.placeAttacked(w, end);
+    else if (EXPELLED.has(w)) this.shouldBeExpelled(w, end);
+    else if ((w === 'live' && this.wordAt(1) === 'to') || (w === 'allowed' && this.rightDenied()))
+      this.qualityDenied(w, end); // "<group> don't deserve to live", "<group> should not be allowed to vote"
     else if (w === 'kitchen') this.kitchen(end);
     else if (w === 'came') this.cameFrom(end);
   }
@@ -2406,21 +2426,64 @@ export class ToxicityScanner {
   private shouldBeKilled(e: LexEntry, start: number, end: number): void {
     const weak = WEAK_VERBS.has(e.base);
     if (!(STRONG_VERBS.has(e.base) || weak) || e.word === e.base) return; // needs a participle: "killed", "shot"
-    let be = this.wordAt(1) === 'be' || (this.wordAt(2) === 'be' && this.roleAt(1) & R.ALL) ? 1 : -1;
-    // "be lined up and shot", "be rounded up and gassed"
-    if (be < 0 && this.wordAt(1) === 'and') for (let j = 3; j <= 4 && be < 0; j++) if (this.wordAt(j) === 'be') be = j;
-    if (be < 0) return;
-    const k = this.target(be + 1, be + 5);
-    if (k < 0 || !this.normative(k)) return;
-    const r = this.roleAt(k);
-    // "<group> should be shot", "gay people should be shot"
-    const named = r > 0 && (r & R.PERSON) !== 0 && this.roleAt(k + 1) > 0 && (this.roleAt(k + 1) & R.GROUP) !== 0;
-    const group = (r & (R.GROUP | R.SLUR)) !== 0 || named;
+    const k = this.passiveTarget();
+    if (k < 0) return;
+    const group = this.groupAtTarget(k);
     if (weak && !group) return; // "you should be beaten at chess"; "<group> should be beaten" is no game
     const match = `${this.wordAt(k) ?? ''} should be ${e.word}`;
     const why = group ? 'calling for violence against a group' : 'calling for violence';
     this.hit('threat', weak ? 0.8 : 0.9, this.startAt(k), end, match, why);
     if (group) this.hit('identity_attack', weak ? 0.8 : 0.9, this.startAt(k), end, match, why);
+  }
+
+  /**
+   * "<group> should (all) be deported / expelled / banned" (0.75, flagged), as `expelled` in the
+   * passive: the group right before "should", so not "illegal immigrants …" or "immigrants who commit
+   * crimes should be deported", which name whom by what they did.
+   */
+  private shouldBeExpelled(w: string, end: number): void {
+    const k = this.passiveTarget();
+    if (k < 0 || this.hashAt(k + 1) === ILLEGAL) return;
+    for (let j = 2; j < k; j++)
+      if (!(NORMATIVE.has(this.hashAt(j)) || this.roleAt(j) & (R.ALL | R.BE) || this.wordAt(j) === 'to')) return;
+    if (this.groupAtTarget(k))
+      this.hit(
+        'identity_attack',
+        0.75,
+        this.startAt(k),
+        end,
+        `${this.wordAt(k) ?? ''} … ${w}`,
+        'calling to expel a group',
+      );
+  }
+
+  /**
+   * The one the participle just read should happen to: "<target> should / must / deserve to be …",
+   * "be lined up and shot"; its position, or -1.
+   */
+  private passiveTarget(): number {
+    let be = this.wordAt(1) === 'be' || (this.wordAt(2) === 'be' && this.roleAt(1) & R.ALL) ? 1 : -1;
+    // "be lined up and shot", "be rounded up and gassed"
+    if (be < 0 && this.wordAt(1) === 'and') for (let j = 3; j <= 4 && be < 0; j++) if (this.wordAt(j) === 'be') be = j;
+    if (be < 0) return -1;
+    const k = this.target(be + 1, be + 5);
+    return k > 0 && this.normative(k) ? k : -1;
+  }
+
+  /** Whether the target at k is a group: "<group>", "gay people". */
+  private groupAtTarget(k: number): boolean {
+    const r = this.roleAt(k);
+    const named = r > 0 && (r & R.PERSON) !== 0 && this.roleAt(k + 1) > 0 && (this.roleAt(k + 1) & R.GROUP) !== 0;
+    return (r & (R.GROUP | R.SLUR)) !== 0 || named;
+  }
+
+  /** "should not be allowed", "shouldn't be allowed", "must never be allowed": a right denied, not reported. */
+  private rightDenied(): boolean {
+    if (this.wordAt(1) !== 'be') return false;
+    const neg = this.wordAt(2);
+    return (
+      neg === 'shouldnt' || (this.roleAt(2) > 0 && (this.roleAt(2) & R.NEG) !== 0 && NORMATIVE.has(this.hashAt(3)))
+    );
   }
 
   // ---- result -------------------------------------------------------------------------------
