@@ -550,6 +550,16 @@ describe('categories', () => {
   it('reads vermin words and "swarms of <group>" as dehumanisation, but not animals as a topic', () => {
     for (const text of ['Muslims are pests.', 'Jews are snakes.', 'Gay people are lice.'])
       expect(detect(text).blocked, text).toBe(true);
+    for (const text of [
+      'Immigrants are a horde of locusts.',
+      'Immigrants are an infestation.',
+      'Muslims are demons.',
+      'Jews are bloodsuckers.',
+    ])
+      expect(scanToxicity(text).scores.identity_attack, text).toBe(0.9);
+    expect(scanToxicity('Immigrants are a bunch of criminals.').scores.identity_attack).toBe(0.75);
+    for (const text of ['Women love dogs.', 'Mosquitoes are bloodsuckers.', 'Tourists are a swarm of locusts.'])
+      expect(detect(text).flagged, text).toBe(false);
     for (const text of ['Swarms of immigrants are coming.', 'Gays are an abomination.'])
       expect(scanToxicity(text).scores.identity_attack, text).toBe(0.75);
     for (const text of [

@@ -172,6 +172,8 @@ const REAL = hashWord('real');
 const DESERVED = new Set(['rights', 'equality', 'dignity', 'live']);
 const LIVES = hashWord('lives');
 const ILLEGAL = hashWord('illegal');
+/** "<group> are a horde of locusts", "… a bunch of criminals": a group as a mass. */
+const MASS = hashes('horde hordes swarm swarms pack packs herd herds bunch flock');
 /** "<group> should (all) be deported": expulsion called for in the passive (`shouldBeExpelled`). */
 const EXPELLED = new Set(['deported', 'expelled', 'banned']);
 /** Said before a violent verb or a derogatory attribute: "<group> are naturally more violent". */
@@ -2126,6 +2128,7 @@ export class ToxicityScanner {
     if (this.wordAt(k) === 'a' || this.wordAt(k) === 'an') k++;
     if (this.wordAt(k) === 'like') return k;
     if (this.hashAt(k) === BUT && this.wordAt(k + 1) === 'nothing') return k + 1; // "are nothing but a burden"
+    if (this.wordAt(k) === 'of' && MASS.has(this.hashAt(k + 1))) return k + 1; // "are a horde of locusts"
     if (this.wordAt(k) !== 'than') return 0;
     const w = this.wordAt(k + 1);
     if (w === 'less' || w === 'lower' || w === 'worse') return k + 1;
