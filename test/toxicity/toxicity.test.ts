@@ -529,6 +529,24 @@ describe('categories', () => {
       expect(detect(text).flagged, text).toBe(false);
   });
 
+  it("reads a view of a group said as one's own, and a group denied its humanity or who it is", () => {
+    for (const text of [
+      'In my view gay people are an abomination.',
+      "I'm convinced that immigrants are criminals.",
+      "Don't you think immigrants are ruining everything?",
+      'Trans women are not real women.',
+    ])
+      expect(scanToxicity(text).scores.identity_attack, text).toBeGreaterThanOrEqual(0.75);
+    expect(detect('Gay people are not normal human beings.').blocked).toBe(true);
+    for (const text of [
+      "I'm not sure that immigrants are criminals.",
+      'Do you think immigrants are criminals?',
+      'Some say immigrants are criminals, but in my view that is false.',
+      'These mannequins are not real women.',
+    ])
+      expect(detect(text).flagged, text).toBe(false);
+  });
+
   it('reads a violent verb with its particle as the verb, and "<group> should be slapped" as a threat', () => {
     for (const text of [
       'I will hunt down every Jew in this town.',

@@ -167,7 +167,8 @@ const SO = hashWord('so');
 const SURE = hashWord('sure');
 const IF = hashWord('if');
 const BUT = hashWord('but');
-const REAL = hashWord('real');
+/** "<group> are not real people / normal human beings", "trans women are not real women". */
+const REAL = hashes('real normal proper actual');
 /** Qualities a group is denied only as undeserved: "<group> don't deserve rights". */
 const DESERVED = new Set(['rights', 'equality', 'dignity', 'live']);
 const LIVES = hashWord('lives');
@@ -190,7 +191,11 @@ const GET = hashes('get gets got');
 const ASSERT = new Set(['obvious', 'clear', 'true']);
 const IT_IS = new Set(['it', 'its', 'is', 'isnt']);
 /** "I think (that) <group> are …": the speaker's own view, said outright. */
-const OPINION = new Set(['think', 'believe', 'feel', 'reckon', 'guess', 'suppose', 'know']);
+const OPINION = hashes('think believe feel reckon guess suppose know convinced sure');
+/** "In my view <group> are …", "in my opinion …". */
+const VIEW = hashes('view opinion');
+const NEG_AUX_DO = hashes('dont wouldnt');
+const MY = hashWord('my');
 /** Denied qualities that are things a person does to a group: "I will never respect <group>". */
 const REGARD_VERBS = new Set(['respect', 'trust']);
 
@@ -1532,12 +1537,14 @@ export class ToxicityScanner {
     if (w === 'human' || w === 'humans' || w === 'people') {
       const c = this.comparison();
       if (this.roleAt(1) > 0 && this.roleAt(1) & R.NEG) this.notHuman(w, end, 2);
-      else if (this.hashAt(1) === REAL && this.roleAt(2) > 0 && this.roleAt(2) & R.NEG)
+      else if (REAL.has(this.hashAt(1)) && this.roleAt(2) > 0 && this.roleAt(2) & R.NEG)
         this.notHuman(w, end, 3); // "not real people"
       else if (c > 0 && LESS.has(this.wordAt(c) ?? ''))
         this.notHuman(w, end, c + 1); // "less than human"
       else if (w !== 'people') this.humanAsked(w, end);
     }
+    if ((w === 'women' || w === 'men') && REAL.has(this.hashAt(1)) && this.roleAt(2) > 0 && this.roleAt(2) & R.NEG)
+      this.notHuman(w, end, 3, 'group denied who it is', 0.75); // flagged, not blocked
     if (roles & R.DEHUMAN) {
       const between = R.BE | R.FILLER | R.ALL | R.PROF | R.INSULT | R.PERSON;
       const c = this.comparison(); // "… are no better than animals"
@@ -1878,17 +1885,9 @@ export class ToxicityScanner {
   }
 
   /** "<group> are not human", "<group> (people) aren't people": denying a group its humanity. */
-  private notHuman(w: string, end: number, from: number): void {
+  private notHuman(w: string, end: number, from: number, why = 'group called not human', score = 0.85): void {
     const k = this.find(R.GROUP | R.SLUR, R.BE | R.PERSON | R.FILLER, from + 3, 0, from); // past "not", "less than"
-    if (k > 0)
-      this.hit(
-        'identity_attack',
-        0.85,
-        this.startAt(k),
-        end,
-        `${this.wordAt(k) ?? ''} … not ${w}`,
-        'group called not human',
-      );
+    if (k > 0) this.hit('identity_attack', score, this.startAt(k), end, `${this.wordAt(k) ?? ''} … not ${w}`, why);
   }
 
   /** "Are <group> (even) human?": a group's humanity put in question (0.85, as "… are not human"). */
@@ -2393,8 +2392,13 @@ export class ToxicityScanner {
       return true;
     }
     if (this.wordAt(k) === 'knows' && this.wordAt(k + 1) === 'everyone') return k + 1 === this.sentLen; // "everyone knows (that) …"
-    if (!OPINION.has(this.wordAt(k) ?? '')) return false;
+    if (VIEW.has(this.hashAt(k)) && this.hashAt(k + 1) === MY && this.wordAt(k + 2) === 'in')
+      return k + 2 === this.sentLen;
+    if (!OPINION.has(this.hashAt(k))) return false;
     k++;
+    // "Don't you think <group> are …?": the view put as a question that expects yes.
+    if (this.roleAt(k) > 0 && this.roleAt(k) & R.SECOND && NEG_AUX_DO.has(this.hashAt(k + 1)))
+      return k + 1 === this.sentLen;
     while (k < this.sentLen && this.roleAt(k) > 0 && this.roleAt(k) & (R.FILLER | R.ALL)) k++; // "i really think", "we all know"
     return k === this.sentLen && this.roleAt(k) > 0 && (this.roleAt(k) & R.FIRST) !== 0;
   }
