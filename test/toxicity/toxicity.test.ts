@@ -547,6 +547,26 @@ describe('categories', () => {
       expect(detect(text).flagged, text).toBe(false);
   });
 
+  it('reads contempt, revulsion and wishing a group away, but not sympathy or objects', () => {
+    for (const text of [
+      'I have nothing but contempt for immigrants.',
+      "I'm sick and tired of gay people.",
+      'Immigrants are repulsive.',
+      'Trans people are creepy.',
+      'The world would be a better place without women.',
+    ])
+      expect(scanToxicity(text).scores.identity_attack, text).toBe(0.75);
+    for (const text of ["I wish gay people didn't exist.", 'Muslims should not exist.'])
+      expect(scanToxicity(text).scores.identity_attack, text).toBe(0.8);
+    for (const text of [
+      'Conditions for immigrants are horrible.',
+      'Immigrants face horrible conditions.',
+      "I wish my problems didn't exist.",
+      'Unicorns should not exist.',
+    ])
+      expect(detect(text).flagged, text).toBe(false);
+  });
+
   it('reads a violent verb with its particle as the verb, and "<group> should be slapped" as a threat', () => {
     for (const text of [
       'I will hunt down every Jew in this town.',

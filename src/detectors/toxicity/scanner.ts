@@ -159,6 +159,8 @@ const FED_UP = new Map([
   [hashWord('sickened'), hashes('by')],
 ]);
 /** "I have so much hatred for <group>", "my contempt for …". */
+const AND = hashWord('and');
+const PLACE = hashWord('place');
 const HATRED = hashes('hatred hate contempt loathing disgust');
 const TOWARDS = hashes('for of towards toward');
 const FEEL = hashes('have feel');
@@ -2221,6 +2223,7 @@ export class ToxicityScanner {
     else if (BODY.has(w)) this.bodyThreat(w, end);
     else if (PLACES.has(w)) this.placeAttacked(w, end);
     else if (EXPELLED.has(w)) this.shouldBeExpelled(w, end);
+    else if (w === 'exist') this.existenceDenied(end);
     else if ((w === 'live' && this.wordAt(1) === 'to') || (w === 'allowed' && this.rightDenied()))
       this.qualityDenied(w, end); // "<group> don't deserve to live", "<group> should not be allowed to vote"
     else if (w === 'kitchen') this.kitchen(end);
@@ -2329,7 +2332,8 @@ export class ToxicityScanner {
     const k = this.pastDeterminers(named);
     const feeling = FED_UP.get(this.hashAt(k + 1));
     if (feeling === undefined || !feeling.has(this.hashAt(k))) return;
-    const f = this.find(R.FIRST, R.BE | R.FILLER, k + 4, 0, k + 2); // "im (so) sick", "we are really tired"
+    const and = this.hashAt(k + 2) === AND && FED_UP.has(this.hashAt(k + 3)) ? 2 : 0; // "sick and tired of"
+    const f = this.find(R.FIRST, R.BE | R.FILLER, k + 4 + and, 0, k + 2 + and); // "im (so) sick", "we are really tired"
     if (f < 0) return;
     this.hit('identity_attack', 0.75, this.startAt(f), end, `… ${e.word}`, 'hatred of a group');
   }
@@ -2357,6 +2361,7 @@ export class ToxicityScanner {
     while (j <= k + 4 && this.roleAt(j) > 0 && this.roleAt(j) & R.FILLER) j++; // "so much", "such"
     if (this.hashAt(j) === MUCH) j++;
     if (this.hashAt(j) === SO) j++;
+    if (this.hashAt(j) === BUT && this.wordAt(j + 1) === 'nothing') j += 2; // "I have nothing but contempt for …"
     const w = this.wordAt(j);
     const owned =
       w === 'my' ||
@@ -2412,7 +2417,7 @@ export class ToxicityScanner {
     if (named === 0) return;
     const k = this.pastDeterminers(named);
     // "better off without <group>", "the world would be better without <group>".
-    const better = this.wordAt(k + 1) === 'off' ? k + 2 : k + 1;
+    const better = this.wordAt(k + 1) === 'off' || this.hashAt(k + 1) === PLACE ? k + 2 : k + 1; // "a better place without"
     if (this.wordAt(k) === 'without' && this.wordAt(better) === 'better') {
       const match = `better … without ${named === 2 ? `${this.wordAt(1) ?? ''} ` : ''}${e.word}`;
       this.hit('identity_attack', 0.75, this.startAt(better), end, match, 'wishing a group gone');
@@ -2462,6 +2467,26 @@ export class ToxicityScanner {
         `${this.wordAt(k) ?? ''} … ${w}`,
         'calling to expel a group',
       );
+  }
+
+  /** "I wish <group> didn't exist", "<group> should not exist" (0.8): a group's existence wished away. */
+  private existenceDenied(end: number): void {
+    let k = 1;
+    const wished = this.wordAt(1) === 'didnt';
+    if (!wished && this.wordAt(1) !== 'shouldnt') {
+      if (!(this.roleAt(1) > 0 && this.roleAt(1) & R.NEG && NORMATIVE.has(this.hashAt(2)))) return;
+      k = 2; // "should not", "must never"
+    }
+    const g = this.subjectGroup(k + 1);
+    if (g < 0 || (wished && !WISH.has(this.wordAt(g + 1) ?? ''))) return;
+    this.hit(
+      'identity_attack',
+      0.8,
+      this.startAt(g),
+      end,
+      `${this.wordAt(g) ?? ''} … exist`,
+      'existence of a group wished away',
+    );
   }
 
   /**
