@@ -2490,11 +2490,12 @@ export class ToxicityScanner {
   }
 
   /**
-   * The one the participle just read should happen to: "<target> should / must / deserve to be …",
+   * The one the participle just read should happen to: "<target> should / must / deserve to be (get) …",
    * "be lined up and shot"; its position, or -1.
    */
   private passiveTarget(): number {
-    let be = this.wordAt(1) === 'be' || (this.wordAt(2) === 'be' && this.roleAt(1) & R.ALL) ? 1 : -1;
+    const w1 = this.wordAt(1);
+    let be = w1 === 'be' || w1 === 'get' || (this.wordAt(2) === 'be' && this.roleAt(1) & R.ALL) ? 1 : -1; // "deserve to get shot"
     // "be lined up and shot", "be rounded up and gassed"
     if (be < 0 && this.wordAt(1) === 'and') for (let j = 3; j <= 4 && be < 0; j++) if (this.wordAt(j) === 'be') be = j;
     if (be < 0) return -1;
