@@ -251,7 +251,7 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
     0,
     0,
     0,
-    'vermin animals subhuman subhumans parasites savages cockroaches rats roaches apes monkeys filth inferior mongrels pests insects lice locusts snakes rodents infestation pestilence bloodsuckers demons gorillas dogs',
+    'vermin animals subhuman subhumans parasites savages cockroaches rats roaches apes monkeys filth inferior mongrels pests insects lice locusts snakes rodents infestation pestilence bloodsuckers demons gorillas',
   ],
   ['BE,FILLER', 0, 0, 0, 'are is r be am was were'],
   ['NEG', 0, 0, 0, 'not never no dont isnt arent wasnt werent aint nor'],

@@ -164,6 +164,7 @@ const PLACE = hashWord('place');
 const HATRED = hashes('hatred hate contempt loathing disgust');
 const TOWARDS = hashes('for of towards toward');
 const FEEL = hashes('have feel');
+const FEELING = hashes('feel feels felt feeling');
 const MUCH = hashWord('much');
 const SO = hashWord('so');
 const SURE = hashWord('sure');
@@ -1267,7 +1268,7 @@ export class ToxicityScanner {
 
   /** Index of the k-th previous word in the same sentence (k ≥ 1), or -1. */
   private back(k: number): number {
-    if (k > this.sentLen || k > this.hCount || k > HIST) return -1;
+    if (k < 1 || k > this.sentLen || k > this.hCount || k > HIST) return -1; // k = 0 is the slot being written
     return (this.hCount - k) & (HIST - 1);
   }
 
@@ -1374,7 +1375,8 @@ export class ToxicityScanner {
       let k = this.find(R.SECOND, filler, 5, 2);
       if (k < 0) k = this.yourA();
       // "what do you think about ugly people?": the insult word is the topic, not a name for the reader.
-      for (let j = 1; j < k; j++) if (this.wordAt(j) === 'about') k = -1;
+      // "when you feel like a failure": how the reader feels, not what they are called.
+      for (let j = 1; j < k; j++) if (this.wordAt(j) === 'about' || FEELING.has(this.hashAt(j))) k = -1;
       if (k > 0 && !(this.roleAt(k + 1) > 0 && this.roleAt(k + 1) & R.NEG)) {
         this.hit('insult', 0.5 + 0.5 * e.insult, this.startAt(k), end, base, 'insult aimed at the reader');
       } else if (
