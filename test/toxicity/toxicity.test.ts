@@ -574,6 +574,25 @@ describe('categories', () => {
       expect(detect(text).flagged, text).toBe(false);
   });
 
+  it('reads violence meant against someone named by role or kin as a threat', () => {
+    for (const text of [
+      "I'm going to kill my wife.",
+      'I will murder my boss tomorrow.',
+      'We should hang the president.',
+      'I will assassinate the senator.',
+      'I hope my boss dies.',
+    ])
+      expect(detect(text).blocked, text).toBe(true);
+    for (const text of [
+      "My wife is going to kill me if I'm late.",
+      'My father died last year.',
+      'The president was assassinated in 1963.',
+      'My son wants to beat his brother at chess.',
+      'The sooon the better.',
+    ])
+      expect(detect(text).flagged, text).toBe(false);
+  });
+
   it('reads a violent verb with its particle as the verb, and "<group> should be slapped" as a threat', () => {
     for (const text of [
       'I will hunt down every Jew in this town.',

@@ -39,6 +39,7 @@ export const R = {
   REGARD: 16777216, // smart, capable, matter, belong, respect: a quality denied to a group ("<group> are not smart")
   GLUE: 33554432, // do, does, can, as, that, why, think: function words some rules read by their spelling
   ATTRIBUTE: 67108864, // lazy, greedy, criminals, terrorists: a derogatory attribute ("<group> are lazy")
+  PLAIN: 134217728, // wife, boss: read only as written, never in disguise ("sooon" is not "son")
 } as const;
 
 export interface LexEntry {
@@ -229,6 +230,14 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
     0,
     'people humans everyone everybody someone anyone kids children cops police him her them ppl folks',
   ],
+  // Someone by role or kin: the object of a threat ("I'm going to kill my wife", "hang the president").
+  [
+    'PERSON,PLAIN',
+    0,
+    0,
+    0,
+    'wife husband boss neighbour neighbor teacher president senator mother father mom dad mum brother sister son daughter girlfriend boyfriend coworker colleague manager judge mayor governor politician politicians journalist journalists',
+  ],
   ['PERSON,SECOND', 0, 0, 0, 'you u ya yall youse'],
   ['PERSON,SECOND,BE', 0, 0, 0, 'youre ur yer'],
   ['PERSON,SECOND,SELF', 0, 0, 0, 'yourself urself yourselves yaself'],
@@ -240,7 +249,7 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
     0,
     0,
     0,
-    'kill murder shoot stab hang lynch gas exterminate slaughter behead decapitate burn rape strangle choke bomb massacre execute torture slit butcher drown eradicate annihilate genocide hunt beat hurt punch slap eliminate sterilize sterilise',
+    'kill murder assassinate shoot stab hang lynch gas exterminate slaughter behead decapitate burn rape strangle choke bomb massacre execute torture slit butcher drown eradicate annihilate genocide hunt beat hurt punch slap eliminate sterilize sterilise',
   ],
   ['THREATWORD', 0, 0, 0, 'kys'],
   ['INTENT', 0, 0, 0, 'will gonna going gon shall wanna must should ought need gotta deserve deserves'],
@@ -599,6 +608,7 @@ export function lexicon(): Lexicon {
     killing: 'kill',
     killed: 'kill',
     murdered: 'murder',
+    assassinated: 'assassinate',
     murdering: 'murder',
     shooting: 'shoot',
     shot: 'shoot',

@@ -84,10 +84,12 @@ const SLUR_WHY = 'identity slur';
 const AS_WRITTEN = R.REPORT | R.DENOUNCE | R.REGARD | R.GLUE | R.ATTRIBUTE;
 /**
  * Whether a listed word is also read in disguise (repeated letters, symbols, emoji letters).
- * Those words are read only as written: nobody disguises "okay" or "does", and "stoop", Dutch
- * "ook" or "#jokes" are not "stop", "ok" or a report word. So the model reads them as before.
+ * Words only some rules read, and `PLAIN` words, are read only as written: nobody disguises "okay",
+ * "does" or "wife", and "stoop", Dutch "ook", "#jokes" or "sooon" are not "stop", "ok", a report
+ * word or "son". So the model reads them as before.
  */
-const disguisable = (e: LexEntry): boolean => (e.roles & AS_WRITTEN) === 0 || (e.roles & ~AS_WRITTEN) !== 0;
+const disguisable = (e: LexEntry): boolean =>
+  (e.roles & R.PLAIN) === 0 && ((e.roles & AS_WRITTEN) === 0 || (e.roles & ~AS_WRITTEN) !== 0);
 /** Negations with an auxiliary in them; "dont", "isnt", "arent" are NEG words of the lexicon. */
 const NEG_AUX = new Set(['doesnt', 'wont', 'wouldnt', 'shouldnt', 'couldnt', 'cannot', 'cant']);
 /** A negation in the past reports history ("women were not trusted with the vote"), not a view. */
@@ -323,6 +325,7 @@ const WEAK_VERBS = new Set(['beat', 'hunt', 'burn', 'bomb', 'slap']);
 const STRONG_VERBS = new Set([
   'kill',
   'murder',
+  'assassinate',
   'shoot',
   'stab',
   'hang',
