@@ -216,6 +216,24 @@ async function acrossProxy(
   }
 }
 
+describe('redisStore: metrics', () => {
+  it('a replica that never lost Redis shows connected 1 and no degradation, so the alerts see every breaker', async (ctx) => {
+    const { url } = server(ctx);
+    const name = breakerName();
+    const registry = new Registry();
+    const s = store(url, { registry });
+    replica(name, s);
+    await sharing(name, s);
+    // `store_connected == 0` and `increase(store_degraded_total[1h])` need these series before the first outage.
+    expect(await registry.getSingleMetricAsString('safety_breaker_store_connected')).toContain(
+      `safety_breaker_store_connected{breaker="${name}"} 1`,
+    );
+    expect(await registry.getSingleMetricAsString('safety_breaker_store_degraded_total')).toContain(
+      `safety_breaker_store_degraded_total{breaker="${name}"} 0`,
+    );
+  });
+});
+
 describe('redisStore: faults', () => {
   it('a slow Redis never slows a call; the replica runs alone, counts it, and catches up when Redis is fast again', async (ctx) => {
     const registry = new Registry();

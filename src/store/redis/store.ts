@@ -165,8 +165,8 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     ready: () => (client.status === 'ready' ? client : undefined),
     subscribe,
     takeFailedLoad: (breaker) => failedLoads.delete(breaker),
+    connected: (breaker, up) => metrics?.connected.set({ breaker }, up ? 1 : 0),
     health(breaker, id, up, reason) {
-      metrics?.connected.set({ breaker }, up ? 1 : 0);
       if (up) {
         logger.info({ breaker, replica: id }, `breaker ${breaker}: Redis answers again; state reconciled`);
         return;
@@ -213,6 +213,9 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       );
     },
     share(breaker: string, side: ReplicaSide): SharedBreaker {
+      // The series alerts read exist from the start: a degraded_total that appears at 1 shows no increase().
+      metrics?.degraded.inc({ breaker }, 0);
+      metrics?.connected.set({ breaker }, 0);
       // Each guard is a replica of its own, even two of one name in one process.
       const link = new BreakerLink(breaker, `${replica}#${++linkCount}`, breakerKeys(o.prefix, breaker), side, ctx);
       links.set(breaker, link);
