@@ -101,7 +101,7 @@ const optionsRule = refine(
  * A `BreakerStore` shared by every replica of a breaker name through Redis:
  *
  * ```ts
- * import Redis from 'ioredis';
+ * import { Redis } from 'ioredis';
  * import { redisStore } from 'safety-breaker/redis';
  * const store = redisStore({ client: new Redis(process.env.REDIS_URL) });
  * const chat = guard(callModel, { name: 'chat', store, fallbacks: [callBackup] });
