@@ -189,6 +189,13 @@ describe('redisStore: replicas share one breaker', () => {
     expect(() => redisStore({} as never)).toThrow(/redisStore\(\): .*exactly one of "client".*"url"/);
     expect(() => redisStore({ url: 'redis://x', prefix: 'a{b}' })).toThrow(/option "prefix": must have no braces/);
     expect(() => redisStore({ url: 'redis://x', timeoutMs: -1 } as never)).toThrow(/option "timeoutMs"/);
+    // The URL is not echoed: it may carry the password.
+    for (const url of ['localhost:6379', 'http://127.0.0.1:6379', 'redis://:hunter2@bad host'])
+      expect(() => redisStore({ url })).toThrow(
+        new TypeError(
+          'redisStore(): option "url": must be a redis:// or rediss:// URL (not shown: it may hold a password)',
+        ),
+      );
   });
 });
 

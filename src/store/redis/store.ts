@@ -236,12 +236,24 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
 
 /** A client for `url`: commands fail at once while disconnected (no offline queue), and it reconnects every ≤ 1 s. */
 function createClient(url: string): Redis {
+  if (!isRedisUrl(url))
+    throw new TypeError(
+      'redisStore(): option "url": must be a redis:// or rediss:// URL (not shown: it may hold a password)',
+    );
   const { Redis: RedisClient } = loadOptionalPeer<typeof import('ioredis')>('ioredis', 'redisStore()');
   return new RedisClient(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     retryStrategy: (times) => Math.min(50 * times, 1_000),
   });
+}
+
+function isRedisUrl(url: string): boolean {
+  try {
+    return ['redis:', 'rediss:'].includes(new URL(url).protocol);
+  } catch {
+    return false;
+  }
 }
 
 function storeMetrics(registry: PromClient.Registry) {
