@@ -751,6 +751,7 @@ export function incidents(options: IncidentsOptions = {}): IncidentLog {
         detach: () => {},
       };
       tracks.set(name, t);
+      metrics.attached(name);
       const unsubscribe = internals.subscribe(subscriber(t));
       internals.incidentStats = () => breakerStats(name);
       statsOf(name);

@@ -209,6 +209,10 @@ describe('incident records', () => {
   it('CUSUM gives the onset: time to detect is trip time − change point, and stats() shows MTTD and MTTR', async () => {
     const registry = new Registry();
     const s = setup({ trip: { policy: 'cusum', p0: 0.01, falseTripEvery: 1e4 } }, { registry });
+    // From attach on, each severity's counter is at 0: increase() over it counts the first incident too.
+    expect(await registry.getSingleMetricAsString('safety_breaker_incidents_total')).toContain(
+      'safety_breaker_incidents_total{breaker="chat",severity="SEV1"} 0',
+    );
     await s.calls(50, 1_000);
     s.model.toxic = true;
     const before = s.clock.now();
