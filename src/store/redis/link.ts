@@ -374,7 +374,8 @@ export class BreakerLink implements SharedBreaker {
   private setConnected(up: boolean): void {
     if (this.stats.connected === up) return;
     this.stats.connected = up;
-    this.ctx.connected(this.breaker, up);
+    // A closed link reports nothing, as with health(): a live link of the same name may be connected.
+    if (!this.closed) this.ctx.connected(this.breaker, up);
   }
 }
 
