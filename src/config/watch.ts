@@ -311,6 +311,9 @@ function reloadMetrics(registry: PromClient.Registry | undefined): { success(): 
       }),
   );
   healthy.set(1);
+  // At 0 from the start: a counter that appears at 1 shows no increase() for the first rejected reload.
+  reloads.inc({ result: 'success' }, 0);
+  reloads.inc({ result: 'failure' }, 0);
   return {
     success() {
       reloads.inc({ result: 'success' });

@@ -21,6 +21,7 @@ import { DEFAULT_LOG_PATH, parseSettings, type IncidentSettings, type IncidentSe
 import {
   iso,
   NO_CALLS,
+  oneLine,
   seconds,
   summaryOf,
   type IncidentCalls,
@@ -350,7 +351,7 @@ export function incidents(options: IncidentsOptions = {}): IncidentLog {
   }
 
   function title(breaker: string, policy: string, reason: string): string {
-    const line = `${breaker}: ${policy === 'forced-open' ? 'forced open' : policy} — ${reason}`;
+    const line = `${breaker}: ${policy === 'forced-open' ? 'forced open' : policy} — ${oneLine(reason)}`;
     return line.length > 160 ? `${line.slice(0, 159)}…` : line;
   }
 
@@ -750,6 +751,7 @@ export function incidents(options: IncidentsOptions = {}): IncidentLog {
         detach: () => {},
       };
       tracks.set(name, t);
+      metrics.attached(name);
       const unsubscribe = internals.subscribe(subscriber(t));
       internals.incidentStats = () => breakerStats(name);
       statsOf(name);

@@ -7,12 +7,15 @@ import type * as PromClient from 'prom-client';
 import { DETECTION_DELAY_BUCKETS } from '../telemetry/metrics.js';
 import { loadOptionalPeer } from '../telemetry/optional-peer.js';
 import type { Severity } from './notice.js';
+import { SEVERITIES } from './record.js';
 import { familyOn } from '../telemetry/family.js';
 
 /** Buckets for time to recover: 10 s to 1 day. */
 export const RECOVER_BUCKETS = [10, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21600, 86400];
 
 export interface IncidentMetrics {
+  /** A breaker was attached: its incident counters start at 0, so increase() sees its first incident. */
+  attached(breaker: string): void;
   opened(breaker: string, severity: Severity): void;
   detected(breaker: string, severity: Severity, seconds: number): void;
   contained(breaker: string, severity: Severity, seconds: number): void;
@@ -30,6 +33,7 @@ export interface IncidentGauges {
 }
 
 const NO_METRICS: IncidentMetrics = {
+  attached() {},
   opened() {},
   detected() {},
   contained() {},
@@ -100,6 +104,9 @@ export function incidentMetrics(registry: PromClient.Registry | undefined, gauge
       }),
   );
   return {
+    attached(breaker) {
+      for (const severity of SEVERITIES) opened.inc({ breaker, severity }, 0);
+    },
     opened: (breaker, severity) => opened.inc({ breaker, severity }),
     detected: (breaker, severity, s) => detect.observe({ breaker, severity }, s),
     contained: (breaker, severity, s) => contain.observe({ breaker, severity }, s),

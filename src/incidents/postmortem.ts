@@ -3,7 +3,7 @@
  * timeline, the trigger's numbers, time to detect, contain and recover), and the sections only
  * people can write (contributing factors, 5 whys, action items), left to fill in.
  */
-import type { IncidentRecord, TimelineEntry } from './record.js';
+import { oneLine, type IncidentRecord, type TimelineEntry } from './record.js';
 
 /** The post-mortem as data (`--format json`): the record's facts and the sections to fill in. */
 export interface PostmortemDraft {
@@ -98,7 +98,7 @@ export function postmortemDraft(r: IncidentRecord): PostmortemDraft {
 }
 
 /** Text safe in a Markdown table cell: one line, pipes escaped. */
-const cell = (s: string | undefined): string => (s ?? '').replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+const cell = (s: string | undefined): string => oneLine(s ?? '').replace(/\|/g, '\\|');
 const time = (iso: string | undefined): string => (iso ? iso.replace('T', ' ').replace(/\.000Z$|Z$/, ' UTC') : '—');
 
 /** The draft as Markdown. */
@@ -107,7 +107,8 @@ export function postmortemMarkdown(r: IncidentRecord): string {
   const t = d.times;
   const c = d.impact;
   const out: string[] = [];
-  out.push(`# Post-mortem (draft): ${d.title}`, '');
+  // The title, summary and trigger carry an operator's reason: one line each, so it cannot start a heading or a list.
+  out.push(`# Post-mortem (draft): ${oneLine(d.title)}`, '');
   out.push(
     `> A blameless draft written by safety-breaker from incident \`${d.incident}\`. The facts below come from`,
     '> the incident record; the last three sections are for the people who review it. Ask what in the',
@@ -127,7 +128,7 @@ export function postmortemMarkdown(r: IncidentRecord): string {
     `| Time to recover (MTTR) | ${t.mttrSeconds !== undefined ? `${formatDuration(t.mttrSeconds)} (detection → closed)` : 'still open'} |`,
     '',
   );
-  out.push('## Summary', '', d.summary, '');
+  out.push('## Summary', '', oneLine(d.summary), '');
   out.push('## Impact', '');
   out.push(
     `- Calls started during the incident: ${c.total}. Not served by the primary model: ${c.affected} (the tripping call included).`,
@@ -150,7 +151,7 @@ export function postmortemMarkdown(r: IncidentRecord): string {
       );
     out.push('');
   }
-  out.push('## Trigger', '', `${cell(d.trigger.policy)}: ${d.trigger.reason}`, '');
+  out.push('## Trigger', '', `${cell(d.trigger.policy)}: ${oneLine(d.trigger.reason)}`, '');
   const numbers = Object.entries(d.trigger.details);
   if (numbers.length > 0) {
     out.push('| number | value |', '|---|---|');

@@ -159,6 +159,8 @@ export const NO_CALLS: IncidentCalls = Object.freeze({
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
 export const seconds = (from: string, to: string): number => (Date.parse(to) - Date.parse(from)) / 1000;
+/** `text` on one line: each run of whitespace holding a line break becomes one space (a title, a Markdown line). */
+export const oneLine = (text: string): string => text.replace(/\s*[\r\n\u2028\u2029]\s*/g, ' ');
 
 /** The fields a notifier needs, and nothing more (no evidence). */
 export function summaryOf(r: IncidentRecord): IncidentSummary {

@@ -279,6 +279,8 @@ function incidentRoute(
   if (parts.length !== 4 || parts[2] !== 'reports') return notFound(`/${parts.join('/')}`);
   if (method !== 'POST') return methodNotAllowed('POST');
   const input = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  if (input.reason !== undefined && typeof input.reason !== 'string')
+    return badRequest('body field "reason" must be a string');
   const rawReason = typeof input.reason === 'string' ? input.reason.trim() : '';
   if (rawReason.length > MAX_REASON) return badRequest(`body field "reason" is longer than ${MAX_REASON} characters`);
   try {

@@ -7,6 +7,7 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
   writeSync,
 } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -69,9 +70,11 @@ export function fileStore(path: string, options: FileStoreOptions = {}): FileSto
   const dir = dirname(file);
   try {
     accessSync(dir, constants.W_OK);
+    // A writable file passes access(): it would fail every save instead.
+    if (!statSync(dir).isDirectory()) throw Object.assign(new Error(`${dir} is not a directory`), { code: 'ENOTDIR' });
   } catch (error) {
     throw new Error(
-      `fileStore: cannot write breaker state to ${file}: its directory ${dir} is missing or not writable (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+      `fileStore: cannot write breaker state to ${file}: its directory ${dir} is missing, not a directory or not writable (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
       { cause: error },
     );
   }

@@ -90,6 +90,10 @@ describe('watchConfig', () => {
     const registry = new Registry();
     const log = logger();
     watcher = watchConfig(file, set, { watchFile: false, sighup: false, registry, logger: log });
+    // Both series exist at 0 before any reload: increase(...{result="failure"}[1h]) shows the first rejection.
+    expect(await registry.getSingleMetricAsString('safety_breaker_config_reloads_total')).toContain(
+      'safety_breaker_config_reloads_total{result="failure"} 0',
+    );
     writeFileSync(file, yaml(0.5).replace('threshold: 0.5', 'threshold: lots'));
     const result = await watcher.reload();
     expect(result.ok).toBe(false);
@@ -99,6 +103,7 @@ describe('watchConfig', () => {
     });
     const metrics = await registry.getMetricsAsJSON();
     expect(metrics.find((m) => m.name === 'safety_breaker_config_reloads_total')!.values).toEqual([
+      expect.objectContaining({ labels: { result: 'success' }, value: 0 }),
       expect.objectContaining({ labels: { result: 'failure' }, value: 1 }),
     ]);
     expect(metrics.find((m) => m.name === 'safety_breaker_config_last_reload_successful')!.values[0]!.value).toBe(0);

@@ -62,6 +62,8 @@ async function script(url: string, chat: ReturnType<typeof setup>['chat']) {
   expect((await get(`/incidents/${id}`)).body).toMatchObject({ id, status: 'open' });
   expect((await get('/incidents/nope')).status).toBe(404);
 
+  const notText = await post(`/incidents/${id}/reports/internal-review`, { reason: 42 });
+  expect(notText).toMatchObject({ status: 400, body: { detail: 'body field "reason" must be a string' } });
   const filed = await post(`/incidents/${id}/reports/internal-review`, { reason: 'review held' });
   expect(filed.status).toBe(200);
   expect((filed.body.reports as { filedBy: string }[])[0]!.filedBy).toBe('oncall-bob');

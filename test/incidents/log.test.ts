@@ -2,7 +2,13 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { guard, type GuardOptions } from '../../src/index.js';
-import { incidents, memorySink, type IncidentNotice, type IncidentsOptions } from '../../src/entries/incidents.js';
+import {
+  incidents,
+  memorySink,
+  postmortemMarkdown,
+  type IncidentNotice,
+  type IncidentsOptions,
+} from '../../src/entries/incidents.js';
 import { flush, marker, switchableModel, virtualClock } from '../guard/helpers.js';
 
 /** A notifier that keeps what it was told (the seam the notifiers implement). */
@@ -165,6 +171,21 @@ describe('incident records', () => {
     expect(r!.containedAt).toBe(iso(T0 + 5_000));
   });
 
+  it('a multi-line reason gives a one-line title, and the post-mortem draft keeps it out of its headings', async () => {
+    const s = setup();
+    const reason = 'INC-9: slurs\n# Injected heading\r\n\n- [x] done\u2028more';
+    s.g.forceOpen(reason, { actor: 'alice' });
+    const [r] = s.log.list();
+    expect(r!.title).toBe('chat: forced open — INC-9: slurs # Injected heading - [x] done more');
+    expect(r!.cause.reason).toBe(reason); // the record keeps the reason as given
+    await s.log.close(); // writes what is pending, then the notifier hears of it
+    expect(s.notify.notices[0]!.incident.title).toBe(r!.title);
+    const md = postmortemMarkdown(r!);
+    const lines = md.split('\n');
+    expect(lines.filter((line) => /^#+ Injected|^- \[x\]|^more/.test(line))).toEqual([]);
+    expect(lines.filter((line) => line.startsWith('# '))).toHaveLength(1);
+  });
+
   it('a trip in shadow mode is recorded as a shadow incident at the shadow severity and pages nobody', async () => {
     const s = setup({ mode: 'shadow' });
     s.model.toxic = true;
@@ -188,6 +209,10 @@ describe('incident records', () => {
   it('CUSUM gives the onset: time to detect is trip time − change point, and stats() shows MTTD and MTTR', async () => {
     const registry = new Registry();
     const s = setup({ trip: { policy: 'cusum', p0: 0.01, falseTripEvery: 1e4 } }, { registry });
+    // From attach on, each severity's counter is at 0: increase() over it counts the first incident too.
+    expect(await registry.getSingleMetricAsString('safety_breaker_incidents_total')).toContain(
+      'safety_breaker_incidents_total{breaker="chat",severity="SEV1"} 0',
+    );
     await s.calls(50, 1_000);
     s.model.toxic = true;
     const before = s.clock.now();

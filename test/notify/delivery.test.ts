@@ -4,6 +4,8 @@
  */
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createNotifyQueue, type NotifyQueueOptions } from '../../src/incidents/notify/queue.js';
@@ -115,6 +117,24 @@ describe('retries', () => {
     expect(aborted).toEqual([true]);
     expect(await failures(r, 'timeout')).toBe(1);
     expect(await sent(r, 'trigger')).toBe(1);
+  });
+
+  it('a notifier that ignores its signal is cut off at timeoutMs, even when the garbage collector runs meanwhile', async () => {
+    // Node 20's AbortSignal.any() holds an AbortSignal.timeout() weakly: once collected, it never fired.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const r = new Registry();
+    const hangs = { name: 'a', send: () => new Promise<void>(() => {}) };
+    const q = createNotifyQueue({ notifiers: [hangs], registry: r, ...fast, timeoutMs: 100, retries: 0 });
+    q.notify(trigger(incident('i1')));
+    const collecting = setInterval(gc, 10);
+    try {
+      await until(async () => (await failures(r, 'timeout')) === 1, 2_000);
+    } finally {
+      clearInterval(collecting);
+      await q.close();
+    }
+    expect(await dropped(r, 'failed')).toBe(1);
   });
 
   it('a dead endpoint (connection refused): retried `retries` times, then given up, counted and logged', async () => {

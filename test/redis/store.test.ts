@@ -189,6 +189,13 @@ describe('redisStore: replicas share one breaker', () => {
     expect(() => redisStore({} as never)).toThrow(/redisStore\(\): .*exactly one of "client".*"url"/);
     expect(() => redisStore({ url: 'redis://x', prefix: 'a{b}' })).toThrow(/option "prefix": must have no braces/);
     expect(() => redisStore({ url: 'redis://x', timeoutMs: -1 } as never)).toThrow(/option "timeoutMs"/);
+    // The URL is not echoed: it may carry the password.
+    for (const url of ['localhost:6379', 'http://127.0.0.1:6379', 'redis://:hunter2@bad host'])
+      expect(() => redisStore({ url })).toThrow(
+        new TypeError(
+          'redisStore(): option "url": must be a redis:// or rediss:// URL (not shown: it may hold a password)',
+        ),
+      );
   });
 });
 
@@ -215,6 +222,24 @@ async function acrossProxy(
     await proxy.close();
   }
 }
+
+describe('redisStore: metrics', () => {
+  it('a replica that never lost Redis shows connected 1 and no degradation, so the alerts see every breaker', async (ctx) => {
+    const { url } = server(ctx);
+    const name = breakerName();
+    const registry = new Registry();
+    const s = store(url, { registry });
+    replica(name, s);
+    await sharing(name, s);
+    // `store_connected == 0` and `increase(store_degraded_total[1h])` need these series before the first outage.
+    expect(await registry.getSingleMetricAsString('safety_breaker_store_connected')).toContain(
+      `safety_breaker_store_connected{breaker="${name}"} 1`,
+    );
+    expect(await registry.getSingleMetricAsString('safety_breaker_store_degraded_total')).toContain(
+      `safety_breaker_store_degraded_total{breaker="${name}"} 0`,
+    );
+  });
+});
 
 describe('redisStore: faults', () => {
   it('a slow Redis never slows a call; the replica runs alone, counts it, and catches up when Redis is fast again', async (ctx) => {

@@ -240,6 +240,13 @@ console.log(JSON.stringify({ before, after }));`,
     const path = join(tempDir(), 'no', 'such', 'dir', 'breakers.json');
     expect(() => fileStore(path)).toThrow(`fileStore: cannot write breaker state to ${path}: its directory`);
     expect(() => fileStore('')).toThrow('fileStore(path): path must be a non-empty string');
+    // A "directory" that is a file: every save would fail, so the path fails at start-up too.
+    const file = join(tempDir(), 'a-file');
+    writeFileSync(file, '');
+    const under = join(file, 'breakers.json');
+    expect(() => fileStore(under)).toThrow(
+      `fileStore: cannot write breaker state to ${under}: its directory ${file} is missing, not a directory or not writable (ENOTDIR)`,
+    );
   });
 
   it('a write that fails is a warning naming the file; the guard keeps serving', async () => {

@@ -69,7 +69,11 @@ export function startLane(
 
   async function attempt(p: Pending): Promise<void> {
     p.attempts++;
-    const signal = AbortSignal.any([stop, AbortSignal.timeout(s.timeoutMs)]);
+    // Not AbortSignal.timeout(): Node 20's AbortSignal.any() holds it weakly, and once collected it never fires.
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(new DOMException('attempt timed out', 'TimeoutError')), s.timeoutMs);
+    timer.unref();
+    const signal = AbortSignal.any([stop, timeout.signal]);
     try {
       // Raced with the signal: a custom notifier that ignores it still ends at the timeout.
       await untilAborted(notifier.send(p.notice, signal), signal);
@@ -83,6 +87,8 @@ export function startLane(
         'notifier attempt failed',
       );
       throw error.retryable ? error : new AbortError(error);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

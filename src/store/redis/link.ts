@@ -36,8 +36,10 @@ export interface LinkContext {
   subscribe(channel: string, onMessage: (message: string) => void, onSubscribed: () => void): () => void;
   /** Did the start-up load of this breaker fail (so the snapshot is restored when Redis answers)? Clears the mark. */
   takeFailedLoad(breaker: string): boolean;
-  /** Reports the link going down (with the reason) or up. */
+  /** Reports an outage starting (with the reason) or ending. */
   health(breaker: string, replica: string, up: boolean, reason?: string): void;
+  /** Reports `stats.connected` changing, the first connection included. */
+  connected(breaker: string, up: boolean): void;
 }
 
 /** What one link has done: `stats()` of the store, per breaker. */
@@ -354,7 +356,7 @@ export class BreakerLink implements SharedBreaker {
 
   private down(reason: unknown): void {
     this.reconcile = true;
-    this.stats.connected = false;
+    this.setConnected(false);
     if (this.closed || this.outage) return;
     // Counted and logged once per outage (and once for a Redis unreachable from the start).
     this.outage = true;
@@ -363,10 +365,17 @@ export class BreakerLink implements SharedBreaker {
   }
 
   private up(): void {
-    this.stats.connected = true;
+    this.setConnected(true);
     if (!this.outage) return;
     this.outage = false;
     this.ctx.health(this.breaker, this.replica, true);
+  }
+
+  private setConnected(up: boolean): void {
+    if (this.stats.connected === up) return;
+    this.stats.connected = up;
+    // A closed link reports nothing, as with health(): a live link of the same name may be connected.
+    if (!this.closed) this.ctx.connected(this.breaker, up);
   }
 }
 

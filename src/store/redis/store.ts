@@ -101,7 +101,7 @@ const optionsRule = refine(
  * A `BreakerStore` shared by every replica of a breaker name through Redis:
  *
  * ```ts
- * import Redis from 'ioredis';
+ * import { Redis } from 'ioredis';
  * import { redisStore } from 'safety-breaker/redis';
  * const store = redisStore({ client: new Redis(process.env.REDIS_URL) });
  * const chat = guard(callModel, { name: 'chat', store, fallbacks: [callBackup] });
@@ -165,8 +165,8 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     ready: () => (client.status === 'ready' ? client : undefined),
     subscribe,
     takeFailedLoad: (breaker) => failedLoads.delete(breaker),
+    connected: (breaker, up) => metrics?.connected.set({ breaker }, up ? 1 : 0),
     health(breaker, id, up, reason) {
-      metrics?.connected.set({ breaker }, up ? 1 : 0);
       if (up) {
         logger.info({ breaker, replica: id }, `breaker ${breaker}: Redis answers again; state reconciled`);
         return;
@@ -213,6 +213,9 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       );
     },
     share(breaker: string, side: ReplicaSide): SharedBreaker {
+      // The series alerts read exist from the start: a degraded_total that appears at 1 shows no increase().
+      metrics?.degraded.inc({ breaker }, 0);
+      metrics?.connected.set({ breaker }, 0);
       // Each guard is a replica of its own, even two of one name in one process.
       const link = new BreakerLink(breaker, `${replica}#${++linkCount}`, breakerKeys(o.prefix, breaker), side, ctx);
       links.set(breaker, link);
@@ -233,12 +236,24 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
 
 /** A client for `url`: commands fail at once while disconnected (no offline queue), and it reconnects every ≤ 1 s. */
 function createClient(url: string): Redis {
+  if (!isRedisUrl(url))
+    throw new TypeError(
+      'redisStore(): option "url": must be a redis:// or rediss:// URL (not shown: it may hold a password)',
+    );
   const { Redis: RedisClient } = loadOptionalPeer<typeof import('ioredis')>('ioredis', 'redisStore()');
   return new RedisClient(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     retryStrategy: (times) => Math.min(50 * times, 1_000),
   });
+}
+
+function isRedisUrl(url: string): boolean {
+  try {
+    return ['redis:', 'rediss:'].includes(new URL(url).protocol);
+  } catch {
+    return false;
+  }
 }
 
 function storeMetrics(registry: PromClient.Registry) {
