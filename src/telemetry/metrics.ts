@@ -467,6 +467,9 @@ export function createBreakerMetrics(registry: PromClient.Registry | undefined, 
   setMode('enforce');
   lastTransition.set(Date.now() / 1000);
   notPermitted.inc(0);
+  // A trip is a move to "open": its series exist at 0, so increase() counts the first trip too.
+  for (const from of ['closed', 'half-open'] as const)
+    child(`r|${from}|open`, f.transitions, { breaker, from, to: 'open' }).inc(0);
   for (const result of FALLBACK_RESULTS) child(`f|${result}`, f.fallback, { breaker, result }).inc(0);
   asyncDepth.set(0);
   asyncDropped.inc(0);

@@ -137,6 +137,9 @@ describe('metrics', () => {
     for (const result of ['served', 'safe_reply', 'exhausted'])
       expect(await value(registry, 'safety_breaker_fallback_calls_total', { breaker: 'chat', result })).toBe(0);
     expect(await value(registry, 'safety_breaker_calls_not_permitted_total', { breaker: 'chat' })).toBe(0);
+    // The trips' series too, so increase(...{to="open"}[1h]) counts a breaker's first trip.
+    for (const from of ['closed', 'half-open'])
+      expect(await value(registry, 'safety_breaker_transitions_total', { breaker: 'chat', from, to: 'open' })).toBe(0);
 
     chat.forceOpen('drill');
     await chat('a');
