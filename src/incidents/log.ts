@@ -15,6 +15,7 @@ import type { CallContext } from '../detectors/types.js';
 import { TypedEmitter } from '../events.js';
 import { describeError, isLogger, silentLogger, type Logger } from '../telemetry/logging.js';
 import { redact } from '../telemetry/redact.js';
+import { clip } from './clip.js';
 import { incidentMetrics, type IncidentMetrics } from './metrics.js';
 import type { IncidentNotify } from './notice.js';
 import { DEFAULT_LOG_PATH, parseSettings, type IncidentSettings, type IncidentSettingsInput } from './options.js';
@@ -352,7 +353,7 @@ export function incidents(options: IncidentsOptions = {}): IncidentLog {
 
   function title(breaker: string, policy: string, reason: string): string {
     const line = `${breaker}: ${policy === 'forced-open' ? 'forced open' : policy} — ${oneLine(reason)}`;
-    return line.length > 160 ? `${line.slice(0, 159)}…` : line;
+    return clip(line, 160);
   }
 
   function takeAction(a: Happenings['action'], at: number): ManualAction {

@@ -12,8 +12,7 @@ export function incidentKey(id: string, max: number, prefix = ''): string {
   return key.length <= max ? key : `${prefix}${createHash('sha256').update(id).digest('hex')}`;
 }
 
-/** Cuts `text` to `max` characters, marking the cut. */
-export const clip = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+export { clip } from '../clip.js';
 
 /** The lines a human reads under the title: incident, breaker, severity and times. */
 export function detailLines(notice: IncidentNotice): string[] {
