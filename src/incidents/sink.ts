@@ -73,8 +73,17 @@ export function fileSink(path: string, onSkipped: (skipped: readonly SkippedLine
 
   const fileHandle = (): Promise<FileHandle> =>
     (handle ??= (async () => {
-      await mkdir(dirname(path), { recursive: true });
-      const fh = await open(path, 'a+');
+      let fh: FileHandle;
+      try {
+        await mkdir(dirname(path), { recursive: true });
+        fh = await open(path, 'a+');
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code ?? String(error);
+        throw new Error(
+          `incident log: cannot open ${path} for writing (${code}): is ${dirname(path)} a writable directory?`,
+          { cause: error },
+        );
+      }
       // A torn last line (a crash mid-write) must not swallow the next record: start on a new line.
       const { size } = await fh.stat();
       if (size > 0) {
@@ -106,7 +115,11 @@ export function fileSink(path: string, onSkipped: (skipped: readonly SkippedLine
       await chain;
       const h = handle;
       handle = undefined;
-      if (h) await (await h).close();
+      if (h)
+        await h.then(
+          (fh) => fh.close(),
+          () => {},
+        ); // a file that never opened has nothing to close
     },
   };
 }
