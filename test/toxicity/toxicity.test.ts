@@ -593,6 +593,32 @@ describe('categories', () => {
       expect(detect(text).flagged, text).toBe(false);
   });
 
+  it('reads common tropes and genocide denial said outright, not reported or disputed in detail', () => {
+    for (const text of [
+      'Muslims are taking over Europe.',
+      'Immigrants bring disease and crime.',
+      'Jews are behind every war.',
+      'Women belong at home raising children.',
+      'Black people are genetically less intelligent.',
+    ])
+      expect(scanToxicity(text).scores.identity_attack, text).toBe(0.75);
+    for (const text of [
+      'The Holocaust never happened.',
+      'I think the Holocaust is a hoax.',
+      'the holocaust didnt happen',
+    ])
+      expect(detect(text).blocked, text).toBe(true);
+    for (const text of [
+      'Deniers claim the Holocaust never happened, which is false.',
+      'The holocaust never happened the way the film shows it.',
+      'The Holocaust happened between 1941 and 1945.',
+      'Tourists are taking over Venice.',
+      'Mosquitoes bring disease.',
+      'The reasons behind every war are complex.',
+    ])
+      expect(detect(text).flagged, text).toBe(false);
+  });
+
   it('reads a violent verb with its particle as the verb, and "<group> should be slapped" as a threat', () => {
     for (const text of [
       'I will hunt down every Jew in this town.',

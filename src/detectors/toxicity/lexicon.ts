@@ -329,11 +329,12 @@ export const TROPES: readonly (readonly [objects: string, verbs: string])[] = [
 
   ['jobs', 'taking take takes stealing steal steals'],
   [
-    'country land nation streets neighborhoods neighbourhoods cities schools',
+    'country land nation streets neighborhoods neighbourhoods cities schools europe america britain england france germany sweden canada australia west',
     'invading invade invades flooding flood floods overrunning overrun overruns destroying destroy destroys ruining ruin ruins taking take takes',
   ],
   ['us', 'replacing replace replaces outbreeding outbreed outbreeds'],
-  ['crime drugs violence terror terrorism', 'bring brings spread spreads'],
+  ['crime drugs violence terror terrorism disease diseases', 'bring brings spread spreads'],
+  ['war wars', 'behind'], // "… are behind every war"
   ['rabbits', 'breed breeds'], // "… breed like rabbits"
 ];
 /** Parts of the body a threat names: "I'll slit your throat", "I will break your legs" (scanner.ts `bodyThreat`). */
@@ -386,6 +387,10 @@ const TRIGGER_WORDS = new Set([
   'expelled',
   'banned',
   'exist',
+  'home',
+  'happened',
+  'happen',
+  'hoax',
   ...BODY_PARTS,
   ...PLACES_OF_WORSHIP,
   // What a trope accuses a group of ("<group> control the media", scanner.ts `trope`).
@@ -460,6 +465,10 @@ export const PATTERN_WORDS = [
   'expelled',
   'banned',
   'exist',
+  'home',
+  'happened',
+  'happen',
+  'hoax',
   ...BODY_PARTS,
   ...PLACES_OF_WORSHIP,
   ...TROPE_OBJECTS,

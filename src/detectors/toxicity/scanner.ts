@@ -146,12 +146,18 @@ const TROPE_VERBS = new Map(
   }),
 );
 /** Words between a trope's verb and its last word: "control the media", "taking over our country". */
-const TROPE_BETWEEN = hashes('the our this their over into in like');
+const TROPE_BETWEEN = hashes('the our this their over into in like every all');
 /** "Deport all Muslims", "we must expel the <group>". */
 const EXPEL = hashes('deport expel ban');
 /** "Women belong in the kitchen", "get back to the kitchen". */
 const KITCHEN_VERBS = hashes('belong belongs stay stays back');
 const KITCHEN_TO = hashes('in to');
+/** "<group> belong at home". */
+const AT_IN = hashes('at in');
+const BELONG = hashes('belong belongs');
+/** "The Holocaust never happened". */
+const GENOCIDE = hashes('holocaust shoah genocide');
+const HOW = hashes('the that this like as in at on to exactly quite');
 /** "I'm sick of <group>", "we are tired of …", "I'm disgusted by …": the feeling → the words that join it to the group. */
 const FED_UP = new Map([
   [hashWord('sick'), hashes('of')],
@@ -1935,6 +1941,7 @@ export class ToxicityScanner {
       if (!(this.roleAt(k) & R.NEG) && !NEG_AUX.has(neg)) return;
     }
     let j = k + 1;
+    while (DEGREE.has(this.hashAt(j))) j++; // "<group> are genetically less intelligent"
     const aux = this.wordAt(j);
     if (aux !== undefined && PAST_NEG.has(aux)) return;
     if (this.roleAt(j) > 0 && this.roleAt(j) & (R.BE | R.INTENT | R.GLUE)) j++;
@@ -2229,6 +2236,8 @@ export class ToxicityScanner {
     else if (PLACES.has(w)) this.placeAttacked(w, end);
     else if (EXPELLED.has(w)) this.shouldBeExpelled(w, end);
     else if (w === 'exist') this.existenceDenied(end);
+    else if (w === 'home') this.belongAtHome(end);
+    else if (w === 'happened' || w === 'happen' || w === 'hoax') this.genocideDenied(w, end);
     else if ((w === 'live' && this.wordAt(1) === 'to') || (w === 'allowed' && this.rightDenied()))
       this.qualityDenied(w, end); // "<group> don't deserve to live", "<group> should not be allowed to vote"
     else if (w === 'kitchen') this.kitchen(end);
@@ -2472,6 +2481,40 @@ export class ToxicityScanner {
         `${this.wordAt(k) ?? ''} … ${w}`,
         'calling to expel a group',
       );
+  }
+
+  /** "<group> belong at home" (0.75, flagged): a group's place assigned, as "… belong in the kitchen". */
+  private belongAtHome(end: number): void {
+    if (!AT_IN.has(this.hashAt(1)) || !BELONG.has(this.hashAt(2))) return;
+    const g = this.presentSubject(3);
+    if (g > 0)
+      this.hit('identity_attack', 0.75, this.startAt(g), end, `${this.wordAt(g) ?? ''} … at home`, 'sexist trope');
+  }
+
+  /** "The Holocaust never happened", "I think the Holocaust is a hoax" (0.8): a genocide denied, said outright. */
+  private genocideDenied(w: string, end: number): void {
+    let denied = w === 'hoax';
+    for (let k = 1; k <= 4; k++) {
+      const r = this.roleAt(k);
+      if (r < 0) return;
+      if (w !== 'hoax' && (r & R.NEG || this.wordAt(k) === 'didnt')) denied = true; // "never happened", "didn't happen"
+      if (GENOCIDE.has(this.hashAt(k))) {
+        // Said outright, not reported: "deniers claim the Holocaust never happened" is history.
+        if (!denied || !this.saidOutright(this.wordAt(k + 1) === 'the' ? k + 2 : k + 1)) return;
+        const match = `${this.wordAt(k) ?? 'holocaust'} … ${w}`;
+        const hit: Hit = {
+          category: 'identity_attack',
+          score: 0.8,
+          start: this.startAt(k),
+          end,
+          match,
+          why: 'genocide denied',
+        };
+        // Held for the next word: "never happened the way the film shows it" disputes a telling.
+        this.held = { hit, undoneBy: HOW, alone: false };
+        return;
+      }
+    }
   }
 
   /** "I wish <group> didn't exist", "<group> should not exist" (0.8): a group's existence wished away. */
