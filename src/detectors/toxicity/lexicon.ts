@@ -363,7 +363,28 @@ export const PLACES_OF_WORSHIP: readonly string[] = [
   'gurdwara',
   'gurdwaras',
 ];
-const TROPE_OBJECTS = ['kitchen', 'came', ...TROPES.flatMap(([objects]) => objects.split(' '))];
+/**
+ * Words with no role that end a pattern (scanner.ts `objectWord`): what a trope accuses a group of
+ * ("<group> control the media"), a part of the body, a place of worship, and the last words of
+ * "… should be deported", "… should not exist", "… belong at home", "… never happened", "… deserve to
+ * live", "… should not be allowed".
+ */
+const OBJECT_WORDS = [
+  ...TROPES.flatMap(([objects]) => objects.split(' ')),
+  ...BODY_PARTS,
+  ...PLACES_OF_WORSHIP,
+  'kitchen',
+  'came',
+  'allowed',
+  'deported',
+  'expelled',
+  'banned',
+  'exist',
+  'home',
+  'happened',
+  'happen',
+  'hoax',
+];
 
 /** Words with no role of their own that patterns look for by spelling. */
 const TRIGGER_WORDS = new Set([
@@ -382,19 +403,7 @@ const TRIGGER_WORDS = new Set([
   'me',
   'sick',
   'dead',
-  'allowed',
-  'deported',
-  'expelled',
-  'banned',
-  'exist',
-  'home',
-  'happened',
-  'happen',
-  'hoax',
-  ...BODY_PARTS,
-  ...PLACES_OF_WORSHIP,
-  // What a trope accuses a group of ("<group> control the media", scanner.ts `trope`).
-  ...TROPE_OBJECTS,
+  ...OBJECT_WORDS,
 ]);
 const TRIGGER_ROLES =
   R.PROF |
@@ -460,18 +469,7 @@ export const PATTERN_WORDS = [
   'his',
   'our',
   'human',
-  'allowed',
-  'deported',
-  'expelled',
-  'banned',
-  'exist',
-  'home',
-  'happened',
-  'happen',
-  'hoax',
-  ...BODY_PARTS,
-  ...PLACES_OF_WORSHIP,
-  ...TROPE_OBJECTS,
+  ...OBJECT_WORDS,
 ];
 
 const ROLE_NAMES = R as Readonly<Record<string, number>>;

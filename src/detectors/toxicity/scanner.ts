@@ -155,8 +155,8 @@ const KITCHEN_TO = hashes('in to');
 /** "<group> belong at home". */
 const AT_IN = hashes('at in');
 const BELONG = hashes('belong belongs');
-/** "The Holocaust never happened". */
-const GENOCIDE = hashes('holocaust shoah genocide');
+/** "The Holocaust never happened": the word by its hash (none is listed in the lexicon). */
+const GENOCIDE = new Map(['holocaust', 'shoah', 'genocide'].map((w) => [hashWord(w), w]));
 const HOW = hashes('the that this like as in at on to exactly quite');
 /** "I'm sick of <group>", "we are tired of …", "I'm disgusted by …": the feeling → the words that join it to the group. */
 const FED_UP = new Map([
@@ -166,9 +166,10 @@ const FED_UP = new Map([
   [hashWord('repulsed'), hashes('by')],
   [hashWord('sickened'), hashes('by')],
 ]);
-/** "I have so much hatred for <group>", "my contempt for …". */
 const AND = hashWord('and');
+/** "a better place without <group>". */
 const PLACE = hashWord('place');
+/** "I have so much hatred for <group>", "my contempt for …". */
 const HATRED = hashes('hatred hate contempt loathing disgust');
 const TOWARDS = hashes('for of towards toward');
 const FEEL = hashes('have feel');
@@ -188,7 +189,7 @@ const ILLEGAL = hashWord('illegal');
 const MASS = hashes('horde hordes swarm swarms pack packs herd herds bunch flock');
 /** "<group> should (all) be deported": expulsion called for in the passive (`shouldBeExpelled`). */
 const EXPELLED = new Set(['deported', 'expelled', 'banned']);
-/** Said before a violent verb or a derogatory attribute: "<group> are naturally more violent". */
+/** Words of degree before a derogatory attribute or a denied quality: "<group> are naturally more violent". */
 const DEGREE = hashes('more naturally inherently genetically always just simply basically fundamentally');
 const LETS = hashWord('lets');
 const SEE = hashWord('see');
@@ -2226,7 +2227,8 @@ export class ToxicityScanner {
 
   /**
    * The rules that end on a word with no role of its own (each listed only to be read here): a
-   * trope's last word, a part of the body, "kitchen", "came". Behind `roles === 0`, so the common
+   * trope's last word, a part of the body, a place of worship, "deported", "exist", "home",
+   * "happened", "live", "allowed", "kitchen", "came". Behind `roles === 0`, so the common
    * trigger words ("you", "people") pay no look-up for them.
    */
   private objectWord(w: string, end: number): void {
@@ -2498,10 +2500,11 @@ export class ToxicityScanner {
       const r = this.roleAt(k);
       if (r < 0) return;
       if (w !== 'hoax' && (r & R.NEG || this.wordAt(k) === 'didnt')) denied = true; // "never happened", "didn't happen"
-      if (GENOCIDE.has(this.hashAt(k))) {
+      const name = GENOCIDE.get(this.hashAt(k));
+      if (name !== undefined) {
         // Said outright, not reported: "deniers claim the Holocaust never happened" is history.
         if (!denied || !this.saidOutright(this.wordAt(k + 1) === 'the' ? k + 2 : k + 1)) return;
-        const match = `${this.wordAt(k) ?? 'holocaust'} … ${w}`;
+        const match = `${name} … ${w}`;
         const hit: Hit = {
           category: 'identity_attack',
           score: 0.8,
@@ -2545,7 +2548,7 @@ export class ToxicityScanner {
     const w1 = this.wordAt(1);
     let be = w1 === 'be' || w1 === 'get' || (this.wordAt(2) === 'be' && this.roleAt(1) & R.ALL) ? 1 : -1; // "deserve to get shot"
     // "be lined up and shot", "be rounded up and gassed"
-    if (be < 0 && this.wordAt(1) === 'and') for (let j = 3; j <= 4 && be < 0; j++) if (this.wordAt(j) === 'be') be = j;
+    if (be < 0 && w1 === 'and') for (let j = 3; j <= 4 && be < 0; j++) if (this.wordAt(j) === 'be') be = j;
     if (be < 0) return -1;
     const k = this.target(be + 1, be + 5);
     return k > 0 && this.normative(k) ? k : -1;
