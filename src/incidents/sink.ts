@@ -78,11 +78,10 @@ export function fileSink(path: string, onSkipped: (skipped: readonly SkippedLine
         await mkdir(dirname(path), { recursive: true });
         fh = await open(path, 'a+');
       } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code ?? String(error);
-        throw new Error(
-          `incident log: cannot open ${path} for writing (${code}): is ${dirname(path)} a writable directory?`,
-          { cause: error },
-        );
+        // Say which file; keep the system error's code and syscall for callers that map them (the CLI).
+        const { code, syscall } = error as NodeJS.ErrnoException;
+        const why = `incident log: cannot open ${path} for writing (${code ?? String(error)})`;
+        throw Object.assign(new Error(why, { cause: error }), { code, syscall });
       }
       // A torn last line (a crash mid-write) must not swallow the next record: start on a new line.
       const { size } = await fh.stat();
