@@ -67,6 +67,22 @@ const ANY_ROLE = -1;
 
 /** Groups named by a colour: a group only before a word for people ("black people", not "black coffee"). */
 const COLOURS = new Set(['black', 'white', 'brown', 'yellow', 'red']);
+/** Words of dehumanisation that are also animals a text may simply describe ("white rats", "black snakes"). */
+const ANIMALS = new Set([
+  'animals',
+  'rats',
+  'roaches',
+  'cockroaches',
+  'apes',
+  'monkeys',
+  'gorillas',
+  'snakes',
+  'insects',
+  'lice',
+  'locusts',
+  'rodents',
+  'pests',
+]);
 
 /** Denouncing words that count only after a negation ("not okay to say …"); any other counts only without one. */
 const NEEDS_NEG = new Set(['okay', 'ok', 'acceptable', 'appropriate']);
@@ -1572,10 +1588,13 @@ export class ToxicityScanner {
       // "Women love animals", "Muslims feed rats": the animals are what the group cares for; "taught
       // women about snakes": they are the topic.
       for (let k = 1 + c; k < g; k++) if (CARE.has(this.wordAt(k) ?? '') || this.wordAt(k) === 'about') g = -1;
+      // A colour right before an animal ("white rats were injected …", but also a dark-skinned
+      // person emoji before 🦍, which reads "black gorillas"): flagged, not blocked.
+      const colour = g === 1 && ANIMALS.has(w) && COLOURS.has(this.wordAt(1) ?? '');
       if (g > 0)
         this.hit(
           'identity_attack',
-          0.9,
+          colour ? 0.75 : 0.9,
           this.startAt(g),
           end,
           `${this.wordAt(g) ?? ''} … ${w}`,
