@@ -574,6 +574,25 @@ describe('categories', () => {
       expect(detect(text).flagged, text).toBe(false);
   });
 
+  it('reads "<group> should be euthanized / enslaved" and "… deserves a bullet" as threats', () => {
+    for (const text of [
+      'Disabled people should be euthanized.',
+      'Black people should be enslaved again.',
+      'Every Jew deserves a bullet.',
+    ]) {
+      expect(detect(text).blocked, text).toBe(true);
+      expect(scanToxicity(text).scores.identity_attack, text).toBeGreaterThanOrEqual(0.85);
+    }
+    expect(scanToxicity('You deserve a bullet.').scores.threat).toBe(0.85);
+    for (const text of [
+      'The dog had to be euthanized.',
+      'Millions of Africans were enslaved.',
+      'Every slide deserves a bullet point.',
+      'Each item deserves a bullet.',
+    ])
+      expect(detect(text).flagged, text).toBe(false);
+  });
+
   it('reads violence meant against someone named by role or kin as a threat', () => {
     for (const text of [
       "I'm going to kill my wife.",

@@ -249,7 +249,7 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
     0,
     0,
     0,
-    'kill murder assassinate shoot stab hang lynch gas exterminate slaughter behead decapitate burn rape strangle choke bomb massacre execute torture slit butcher drown eradicate annihilate genocide hunt beat hurt punch slap eliminate sterilize sterilise',
+    'kill murder assassinate shoot stab hang lynch gas exterminate slaughter behead decapitate burn rape strangle choke bomb massacre execute torture slit butcher drown eradicate annihilate genocide hunt beat hurt punch slap eliminate sterilize sterilise euthanize euthanise enslave',
   ],
   ['THREATWORD', 0, 0, 0, 'kys'],
   ['INTENT', 0, 0, 0, 'will gonna going gon shall wanna must should ought need gotta deserve deserves'],
@@ -366,8 +366,8 @@ export const PLACES_OF_WORSHIP: readonly string[] = [
 /**
  * Words with no role that end a pattern (scanner.ts `objectWord`): what a trope accuses a group of
  * ("<group> control the media"), a part of the body, a place of worship, and the last words of
- * "… should be deported", "… should not exist", "… belong at home", "… never happened", "… deserve to
- * live", "… should not be allowed".
+ * "… should be deported", "… should not exist", "… deserves a bullet", "… belong at home", "… never
+ * happened", "… deserve to live", "… should not be allowed".
  */
 const OBJECT_WORDS = [
   ...TROPES.flatMap(([objects]) => objects.split(' ')),
@@ -380,6 +380,7 @@ const OBJECT_WORDS = [
   'expelled',
   'banned',
   'exist',
+  'bullet',
   'home',
   'happened',
   'happen',
@@ -644,6 +645,9 @@ export function lexicon(): Lexicon {
     eliminating: 'eliminate',
     sterilized: 'sterilize',
     sterilised: 'sterilise',
+    euthanized: 'euthanize',
+    euthanised: 'euthanise',
+    enslaved: 'enslave',
     wiped: 'wipe',
     died: 'die',
     dying: 'die',

@@ -373,6 +373,9 @@ const STRONG_VERBS = new Set([
   'eliminate',
   'sterilize',
   'sterilise',
+  'euthanize',
+  'euthanise',
+  'enslave',
 ]);
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
@@ -2246,7 +2249,7 @@ export class ToxicityScanner {
 
   /**
    * The rules that end on a word with no role of its own (each listed only to be read here): a
-   * trope's last word, a part of the body, a place of worship, "deported", "exist", "home",
+   * trope's last word, a part of the body, a place of worship, "deported", "exist", "bullet", "home",
    * "happened", "live", "allowed", "kitchen", "came". Behind `roles === 0`, so the common
    * trigger words ("you", "people") pay no look-up for them.
    */
@@ -2257,6 +2260,7 @@ export class ToxicityScanner {
     else if (PLACES.has(w)) this.placeAttacked(w, end);
     else if (EXPELLED.has(w)) this.shouldBeExpelled(w, end);
     else if (w === 'exist') this.existenceDenied(end);
+    else if (w === 'bullet') this.bulletDeserved(end);
     else if (w === 'home') this.belongAtHome(end);
     else if (w === 'happened' || w === 'happen' || w === 'hoax') this.genocideDenied(w, end);
     else if ((w === 'live' && this.wordAt(1) === 'to') || (w === 'allowed' && this.rightDenied()))
@@ -2537,6 +2541,17 @@ export class ToxicityScanner {
         return;
       }
     }
+  }
+
+  /** "Every Jew deserves a bullet", "you deserve a bullet" (0.85): a death wished as deserved. */
+  private bulletDeserved(end: number): void {
+    if (this.wordAt(1) !== 'a' || !DESERVE.has(this.wordAt(2) ?? '')) return;
+    const k = this.target(3, 6);
+    if (k < 0) return;
+    const group = this.groupAtTarget(k);
+    const match = `${this.wordAt(k) ?? ''} … deserve a bullet`;
+    this.hit('threat', 0.85, this.startAt(k), end, match, group ? 'wishing death on a group' : 'wishing death');
+    if (group) this.hit('identity_attack', 0.85, this.startAt(k), end, match, 'wishing death on a group');
   }
 
   /** "I wish <group> didn't exist", "<group> should not exist" (0.8): a group's existence wished away. */
