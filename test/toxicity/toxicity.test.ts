@@ -574,11 +574,13 @@ describe('categories', () => {
       expect(detect(text).flagged, text).toBe(false);
   });
 
-  it('reads "<group> should be euthanized / enslaved" and "… deserves a bullet" as threats', () => {
+  it('reads "<group> should be euthanized / drowned / stoned to death" and "… deserves a bullet" as threats', () => {
     for (const text of [
       'Disabled people should be euthanized.',
       'Black people should be enslaved again.',
       'Every Jew deserves a bullet.',
+      'Muslims should be drowned.',
+      'Trans people should be stoned to death.',
     ]) {
       expect(detect(text).blocked, text).toBe(true);
       expect(scanToxicity(text).scores.identity_attack, text).toBeGreaterThanOrEqual(0.85);
@@ -589,6 +591,9 @@ describe('categories', () => {
       'Millions of Africans were enslaved.',
       'Every slide deserves a bullet point.',
       'Each item deserves a bullet.',
+      'He should be sentenced to death.',
+      'Many prisoners were starved to death.',
+      'The cat was scared to death.',
     ])
       expect(detect(text).flagged, text).toBe(false);
   });

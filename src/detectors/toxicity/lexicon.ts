@@ -249,7 +249,7 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
     0,
     0,
     0,
-    'kill murder assassinate shoot stab hang lynch gas exterminate slaughter behead decapitate burn rape strangle choke bomb massacre execute torture slit butcher drown eradicate annihilate genocide hunt beat hurt punch slap eliminate sterilize sterilise euthanize euthanise enslave',
+    'kill murder assassinate shoot stab hang lynch gas exterminate slaughter behead decapitate burn rape strangle choke bomb massacre execute torture slit butcher drown eradicate annihilate genocide hunt beat hurt punch slap eliminate sterilize sterilise euthanize euthanise enslave castrate',
   ],
   ['THREATWORD', 0, 0, 0, 'kys'],
   ['INTENT', 0, 0, 0, 'will gonna going gon shall wanna must should ought need gotta deserve deserves'],
@@ -366,7 +366,7 @@ export const PLACES_OF_WORSHIP: readonly string[] = [
 /**
  * Words with no role that end a pattern (scanner.ts `objectWord`): what a trope accuses a group of
  * ("<group> control the media"), a part of the body, a place of worship, and the last words of
- * "… should be deported", "… should not exist", "… deserves a bullet", "… belong at home", "… never
+ * "… should be deported", "… should not exist", "… deserves a bullet", "… stoned to death", "… belong at home", "… never
  * happened", "… deserve to live", "… should not be allowed".
  */
 const OBJECT_WORDS = [
@@ -381,6 +381,7 @@ const OBJECT_WORDS = [
   'banned',
   'exist',
   'bullet',
+  'death',
   'home',
   'happened',
   'happen',
@@ -648,6 +649,8 @@ export function lexicon(): Lexicon {
     euthanized: 'euthanize',
     euthanised: 'euthanise',
     enslaved: 'enslave',
+    castrated: 'castrate',
+    drowned: 'drown',
     wiped: 'wipe',
     died: 'die',
     dying: 'die',

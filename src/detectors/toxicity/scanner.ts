@@ -173,6 +173,7 @@ const AT_IN = hashes('at in');
 const BELONG = hashes('belong belongs');
 /** "The Holocaust never happened": the word by its hash (none is listed in the lexicon). */
 const GENOCIDE = new Map(['holocaust', 'shoah', 'genocide'].map((w) => [hashWord(w), w]));
+const SENTENCED = hashWord('sentenced');
 const HOW = hashes('the that this like as in at on to exactly quite');
 /** "I'm sick of <group>", "we are tired of …", "I'm disgusted by …": the feeling → the words that join it to the group. */
 const FED_UP = new Map([
@@ -376,6 +377,7 @@ const STRONG_VERBS = new Set([
   'euthanize',
   'euthanise',
   'enslave',
+  'castrate',
 ]);
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
@@ -2249,7 +2251,7 @@ export class ToxicityScanner {
 
   /**
    * The rules that end on a word with no role of its own (each listed only to be read here): a
-   * trope's last word, a part of the body, a place of worship, "deported", "exist", "bullet", "home",
+   * trope's last word, a part of the body, a place of worship, "deported", "exist", "bullet", "death", "home",
    * "happened", "live", "allowed", "kitchen", "came". Behind `roles === 0`, so the common
    * trigger words ("you", "people") pay no look-up for them.
    */
@@ -2261,6 +2263,7 @@ export class ToxicityScanner {
     else if (EXPELLED.has(w)) this.shouldBeExpelled(w, end);
     else if (w === 'exist') this.existenceDenied(end);
     else if (w === 'bullet') this.bulletDeserved(end);
+    else if (w === 'death') this.deathCalledFor(end);
     else if (w === 'home') this.belongAtHome(end);
     else if (w === 'happened' || w === 'happen' || w === 'hoax') this.genocideDenied(w, end);
     else if ((w === 'live' && this.wordAt(1) === 'to') || (w === 'allowed' && this.rightDenied()))
@@ -2552,6 +2555,22 @@ export class ToxicityScanner {
     const match = `${this.wordAt(k) ?? ''} … deserve a bullet`;
     this.hit('threat', 0.85, this.startAt(k), end, match, group ? 'wishing death on a group' : 'wishing death');
     if (group) this.hit('identity_attack', 0.85, this.startAt(k), end, match, 'wishing death on a group');
+  }
+
+  /**
+   * "<group> should be stoned / starved / put to death", "you deserve to be beaten to death" (0.9): a
+   * death called for a group or the reader, whatever the verb. Not said of one person ("he should be
+   * sentenced to death" is a view on a trial).
+   */
+  private deathCalledFor(end: number): void {
+    if (this.wordAt(1) !== 'to' || this.wordAt(3) !== 'be' || this.hashAt(2) === SENTENCED) return;
+    const k = this.target(4, 8);
+    if (k < 0 || !this.normative(k)) return;
+    const group = this.groupAtTarget(k);
+    if (!group && !(this.roleAt(k) & R.SECOND)) return;
+    const match = `${this.wordAt(k) ?? ''} … to death`;
+    this.hit('threat', 0.9, this.startAt(k), end, match, group ? 'calling for the deaths of a group' : 'wishing death');
+    if (group) this.hit('identity_attack', 0.9, this.startAt(k), end, match, 'calling for the deaths of a group');
   }
 
   /** "I wish <group> didn't exist", "<group> should not exist" (0.8): a group's existence wished away. */
