@@ -672,14 +672,15 @@ describe('categories', () => {
     ])
       expect(scanToxicity(text).scores.identity_attack, text).toBe(0.9);
     expect(scanToxicity('Immigrants are a bunch of criminals.').scores.identity_attack).toBe(0.75);
-    for (const text of ['Women love dogs.', 'Mosquitoes are bloodsuckers.', 'Tourists are a swarm of locusts.'])
-      expect(detect(text).flagged, text).toBe(false);
     // A colour right before an animal word may describe animals: flagged, never blocked by itself.
     expect(detect('White rats were injected with the compound.').blocked ?? false).toBe(false);
     expect(detect('The black vermin were everywhere.').blocked).toBe(true);
     for (const text of ['Swarms of immigrants are coming.', 'Gays are an abomination.'])
       expect(scanToxicity(text).scores.identity_attack, text).toBe(0.75);
     for (const text of [
+      'Women love dogs.',
+      'Mosquitoes are bloodsuckers.',
+      'Tourists are a swarm of locusts.',
       'The trainer taught women about snakes.',
       'A plague of locusts destroyed the crops.',
       'Hordes of tourists visit Venice.',

@@ -2486,8 +2486,13 @@ export class ToxicityScanner {
     if (weak && !group) return; // "you should be beaten at chess"; "<group> should be beaten" is no game
     const match = `${this.wordAt(k) ?? ''} should be ${e.word}`;
     const why = group ? 'calling for violence against a group' : 'calling for violence';
-    this.hit('threat', weak ? 0.8 : 0.9, this.startAt(k), end, match, why);
-    if (group) this.hit('identity_attack', weak ? 0.8 : 0.9, this.startAt(k), end, match, why);
+    this.threatOf(group, weak ? 0.8 : 0.9, this.startAt(k), end, match, why);
+  }
+
+  /** A threat; aimed at a group, an identity attack too, at the same words and score. */
+  private threatOf(group: boolean, score: number, start: number, end: number, match: string, why: string): void {
+    this.hit('threat', score, start, end, match, why);
+    if (group) this.hit('identity_attack', score, start, end, match, why);
   }
 
   /**
@@ -2553,8 +2558,7 @@ export class ToxicityScanner {
     if (k < 0) return;
     const group = this.groupAtTarget(k);
     const match = `${this.wordAt(k) ?? ''} … deserve a bullet`;
-    this.hit('threat', 0.85, this.startAt(k), end, match, group ? 'wishing death on a group' : 'wishing death');
-    if (group) this.hit('identity_attack', 0.85, this.startAt(k), end, match, 'wishing death on a group');
+    this.threatOf(group, 0.85, this.startAt(k), end, match, group ? 'wishing death on a group' : 'wishing death');
   }
 
   /**
@@ -2569,8 +2573,14 @@ export class ToxicityScanner {
     const group = this.groupAtTarget(k);
     if (!group && !(this.roleAt(k) & R.SECOND)) return;
     const match = `${this.wordAt(k) ?? ''} … to death`;
-    this.hit('threat', 0.9, this.startAt(k), end, match, group ? 'calling for the deaths of a group' : 'wishing death');
-    if (group) this.hit('identity_attack', 0.9, this.startAt(k), end, match, 'calling for the deaths of a group');
+    this.threatOf(
+      group,
+      0.9,
+      this.startAt(k),
+      end,
+      match,
+      group ? 'calling for the deaths of a group' : 'wishing death',
+    );
   }
 
   /** "I wish <group> didn't exist", "<group> should not exist" (0.8): a group's existence wished away. */
