@@ -38,6 +38,12 @@ export interface SafeReplyInfo {
   /** The breaker's state when every route was exhausted. */
   readonly state: string;
   readonly context: CallContext;
+  /**
+   * What the caller gets without a safe reply: `BreakerOpenError`, `OutputBlockedError` or the last
+   * route's own error. A safe reply that throws (`throw info.error`) declines: the caller gets that
+   * error and the call counts as exhausted, e.g. to answer blocked outputs only.
+   */
+  readonly error: unknown;
 }
 
 export interface GuardOptions<F extends ModelFunction> {
@@ -47,7 +53,7 @@ export interface GuardOptions<F extends ModelFunction> {
   detectors?: readonly Detector[];
   /** Routes tried in order when the primary is open, fails or is blocked: functions, opossum breakers, or `{ name, run }`. */
   fallbacks?: readonly Fallback<ArgsOf<F>, OutputOf<F>>[];
-  /** Returned when every route is exhausted, instead of throwing. */
+  /** Returned when every route is exhausted, instead of throwing; a function may throw to decline (see {@link SafeReplyInfo.error}). */
   safeReply?: OutputOf<F> | ((info: SafeReplyInfo) => OutputOf<F>);
   /** What detectors read from an output. Default understands strings, OpenAI, Anthropic and Vercel AI SDK results. */
   text?: (output: OutputOf<F>) => string;

@@ -192,17 +192,31 @@ export function createRouteCall(
     }
 
     const state = machine.state(clock());
+    const cause = lastError === undefined ? {} : { cause: lastError };
+    const error =
+      admission === 'rejected'
+        ? new BreakerOpenError(name, state, machine.retryAfterMs(clock()), cause)
+        : blockedBy
+          ? new OutputBlockedError(name, [...blockedBy], cause)
+          : lastError;
+    const reply = safeReply?.reply;
+    if (typeof reply === 'function') {
+      // Counted once the function answers: one that throws declines, and the caller gets an error.
+      let output: unknown;
+      try {
+        output = (reply as (info: SafeReplyInfo) => unknown)({ breaker: name, state, context, error });
+      } catch (declined) {
+        served('exhausted');
+        throw declined;
+      }
+      served('safe-reply');
+      return output;
+    }
     if (safeReply) {
       served('safe-reply');
-      const reply = safeReply.reply;
-      return typeof reply === 'function'
-        ? (reply as (info: SafeReplyInfo) => unknown)({ breaker: name, state, context })
-        : reply;
+      return reply;
     }
     served('exhausted');
-    const cause = lastError === undefined ? {} : { cause: lastError };
-    if (admission === 'rejected') throw new BreakerOpenError(name, state, machine.retryAfterMs(clock()), cause);
-    if (blockedBy) throw new OutputBlockedError(name, [...blockedBy], cause);
-    throw lastError;
+    throw error;
   };
 }

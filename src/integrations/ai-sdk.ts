@@ -149,6 +149,18 @@ export function safetyBreakerMiddleware(options: SafetyBreakerMiddlewareOptions)
           ]
         : [],
       text: (output) => (output instanceof ReadableStream ? '' : generatedText(output)),
+      // Blocked, and no fallback answered: a content-filter answer, as a provider's own filter gives
+      // (counted as a safe reply, not as exhausted). Only a generated answer is judged whole, so
+      // only it can be blocked here; an open breaker or a failed model reaches the caller as an error.
+      safeReply: ({ error }) => {
+        if (!isOutputBlockedError(error)) throw error;
+        return {
+          content: message ? [{ type: 'text', text: message }] : [],
+          finishReason: FINISH_REASON,
+          usage: NO_USAGE,
+          warnings: [],
+        };
+      },
       stream: {
         ...stream,
         text: partText,
@@ -162,18 +174,7 @@ export function safetyBreakerMiddleware(options: SafetyBreakerMiddlewareOptions)
     specificationVersion: 'v3',
     breaker,
     async wrapGenerate({ doGenerate, doStream, params }) {
-      try {
-        return (await breaker({ type: 'generate', params, doGenerate, doStream })) as LanguageModelV3GenerateResult;
-      } catch (error) {
-        // Blocked, and no fallback answered: a content-filter answer, as a provider's own filter gives.
-        if (!isOutputBlockedError(error)) throw error;
-        return {
-          content: message ? [{ type: 'text', text: message }] : [],
-          finishReason: FINISH_REASON,
-          usage: NO_USAGE,
-          warnings: [],
-        };
-      }
+      return (await breaker({ type: 'generate', params, doGenerate, doStream })) as LanguageModelV3GenerateResult;
     },
     async wrapStream({ doGenerate, doStream, params }) {
       const call: ModelCall = { type: 'stream', params, doGenerate, doStream };

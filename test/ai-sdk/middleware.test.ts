@@ -198,6 +198,15 @@ describe('generateText through the middleware', () => {
     const r = await generateText({ model: alone.model, prompt: 'hi' });
     expect(r.text).toBe(MESSAGE);
     expect(r.finishReason).toBe('content-filter');
+    // The caller got an answer: a safe reply, not "exhausted" (which pages SafetyBreakerFallbackExhausted).
+    expect(alone.breaker.stats().calls).toMatchObject({ blocked: 1, servedBySafeReply: 1, exhausted: 1 });
+  });
+
+  it('an open breaker with no fallback still reaches the caller as an error, counted as exhausted', async () => {
+    const alone = wrapped(model(() => ['Unplug the router first.']));
+    alone.breaker.forceOpen('drill');
+    await expect(generateText({ model: alone.model, prompt: 'hi', maxRetries: 0 })).rejects.toThrow(/open/i);
+    expect(alone.breaker.stats().calls).toMatchObject({ servedBySafeReply: 0, exhausted: 1 });
   });
 
   it('refuses a fallback that is not a language model', () => {

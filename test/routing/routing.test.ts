@@ -66,7 +66,26 @@ describe('a blocked output never reaches the caller', () => {
     const safeReply = vi.fn(() => 'safe');
     const g = guard(toxic, { ...base, name: 'r4', safeReply, context: (p) => ({ tenant: p }) });
     expect(await g('acme')).toBe('safe');
-    expect(safeReply).toHaveBeenCalledWith({ breaker: 'r4', state: 'closed', context: { tenant: 'acme' } });
+    expect(safeReply).toHaveBeenCalledWith({
+      breaker: 'r4',
+      state: 'closed',
+      context: { tenant: 'acme' },
+      error: expect.any(OutputBlockedError),
+    });
+  });
+
+  it('a safe reply function that throws declines: the caller gets its error, counted as exhausted', async () => {
+    // Answer unsafe outputs with a refusal, but let an outage reach the caller as the error it is.
+    const safeReply = ({ error }: { error: unknown }): string => {
+      if (isOutputBlockedError(error)) return 'I cannot help with that.';
+      throw error;
+    };
+    const g = guard(toxic, { ...base, name: 'r5', safeReply });
+    expect(await g('x')).toBe('I cannot help with that.');
+    g.forceOpen('model outage drill');
+    const error = await g('y').catch((e: unknown) => e);
+    expect(isBreakerOpenError(error)).toBe(true);
+    expect(g.stats().calls).toMatchObject({ servedBySafeReply: 1, exhausted: 2 });
   });
 });
 
