@@ -79,7 +79,12 @@ describe('categories', () => {
   });
 
   it('reads hatred stated in the first person: of a group as an identity attack, of the reader as an insult', () => {
-    for (const text of ['I hate Muslims.', 'We really despise all those immigrants.', 'i hate black people'])
+    for (const text of [
+      'I hate Muslims.',
+      'We really despise all those immigrants.',
+      'i hate black people',
+      'I dislike females.',
+    ])
       expect(scanToxicity(text).scores.identity_attack, text).toBeGreaterThanOrEqual(0.75);
     expect(scanToxicity('I hate you!').scores.insult).toBeGreaterThanOrEqual(0.7);
     for (const text of ["I don't hate gay people.", 'I hate black coffee.', 'I hate it when people are late.'])
@@ -87,6 +92,24 @@ describe('categories', () => {
         scanToxicity(text).spans.filter((s) => s.why.startsWith('hatred')),
         text,
       ).toEqual([]);
+  });
+
+  it('reads "he\'s", "she\'s", "they\'re" like "he is", with or without the apostrophe; an insult word naming a kind of thing is no insult', () => {
+    for (const [short, long] of [
+      ["he's an idiot", 'he is an idiot'],
+      ['shes a pig', 'she is a pig'],
+      ["Muslims, they're animals.", 'Muslims, they are animals.'],
+    ])
+      expect(scanToxicity(short).scores, short).toEqual(scanToxicity(long).scores);
+    expect(detect("he's an idiot").flagged).toBe(true);
+    expect(detect('Muslims, theyre animals.').blocked).toBe(true);
+    for (const text of [
+      'Once unreachable, they are garbage collected.',
+      "She's a pig farmer.",
+      'He is wearing a trash bag.',
+      'They are clown costumes.',
+    ])
+      expect(detect(text).flagged, text).toBe(false);
   });
 
   it('reads denying a group its humanity as an identity attack ("<group> are not human")', () => {
@@ -425,7 +448,7 @@ describe('categories', () => {
     ])
       expect(detect(text).blocked, text).toBe(true);
     for (const text of [
-      "He's the village idiot.",
+      'The village idiot is a stock character in folklore.',
       'The idiot lights are on.',
       'Every game has a winner and loser.',
       "Don't call me idiot.",
@@ -586,10 +609,14 @@ describe('categories', () => {
       expect(scanToxicity(text).scores.identity_attack, text).toBeGreaterThanOrEqual(0.85);
     }
     expect(scanToxicity('You deserve a bullet.').scores.threat).toBe(0.85);
+    for (const text of ['You deserve a beating.', 'you deserve an acid attack', 'Women deserve an acid attack.'])
+      expect(scanToxicity(text).scores.threat, text).toBe(0.85);
     for (const text of [
       'The dog had to be euthanized.',
       'Millions of Africans were enslaved.',
       'Every slide deserves a bullet point.',
+      'Acid attack survivors deserve support.',
+      'The team deserves a beating like that after such a season.',
       'Each item deserves a bullet.',
       'He should be sentenced to death.',
       'Many prisoners were starved to death.',

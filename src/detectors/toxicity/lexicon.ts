@@ -241,7 +241,9 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
   ['PERSON,SECOND', 0, 0, 0, 'you u ya yall youse'],
   ['PERSON,SECOND,BE', 0, 0, 0, 'youre ur yer'],
   ['PERSON,SECOND,SELF', 0, 0, 0, 'yourself urself yourselves yaself'],
-  ['THIRD', 0, 0, 0, 'he she they hes shes theyre'],
+  ['THIRD', 0, 0, 0, 'he she they'],
+  // "he's", "she's", "they're" as written without the apostrophe: the pronoun and "is"/"are".
+  ['THIRD,BE', 0, 0, 0, 'hes shes theyre'],
   ['FIRST', 0, 0, 0, 'i we im ima imma ill iam weve well id'],
   // Threats.
   [
@@ -272,7 +274,7 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
     'a an the such so one some total complete absolute real fat little big damn really fucking stupid dumb ugly lazy worthless pathetic disgusting dirty filthy nothing',
   ],
   ['HOPE', 0, 0, 0, 'hope wish pray'],
-  ['LOATHE', 0, 0, 0, 'hate despise detest loathe abhor'],
+  ['LOATHE', 0, 0, 0, 'hate despise detest loathe abhor dislike'],
   // Counter-speech: hate quoted or referred to in order to denounce it (counter-speech.ts).
   [
     'REPORT',
@@ -381,6 +383,8 @@ const OBJECT_WORDS = [
   'banned',
   'exist',
   'bullet',
+  'beating',
+  'attack',
   'death',
   'home',
   'happened',
@@ -471,6 +475,7 @@ export const PATTERN_WORDS = [
   'his',
   'our',
   'human',
+  'acid',
   ...OBJECT_WORDS,
 ];
 

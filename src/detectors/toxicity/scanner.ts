@@ -252,6 +252,10 @@ const NOT_VOCATIVE = hashes(
 
 /** "I'll shoot you an email": the word after "shoot <person>" that makes it a message, not a gun. */
 const ARTICLES = hashes('a an');
+/** "a pig farmer", "garbage collected", "a trash bag": the insult word only names the kind of thing. */
+const NOUN_AFTER = hashes(
+  'bag bags can cans bin bins truck trucks collected collection collector collectors disposal farmer farmers farm farms costume costumes show fish',
+);
 /** "Immigrants bring crime rates down": the word after a trope's last word that makes it a measure. */
 const MEASURES = hashes('rate rates levels figures statistics down');
 
@@ -1437,9 +1441,19 @@ export class ToxicityScanner {
           if (said && this.theyGroup(t)) {
             this.hit('insult', 0.4 + 0.4 * e.insult, this.startAt(t), end, base, 'insult aimed at a group');
             this.hit('identity_attack', 0.5 + 0.4 * e.insult, this.startAt(t), end, base, 'group called an insult');
-          } else if (said)
-            this.hit('insult', 0.4 + 0.4 * e.insult, this.startAt(t), end, base, 'insult aimed at a person');
-          else if ((this.wordAt(1) === 'a' || this.wordAt(1) === 'an') && this.wordAt(2) === 'what')
+          } else if (said) {
+            // Held for the next word: "he is a pig farmer", "they are garbage collected" name no one.
+            const why = 'insult aimed at a person';
+            const hit: Hit = {
+              category: 'insult',
+              score: 0.4 + 0.4 * e.insult,
+              start: this.startAt(t),
+              end,
+              match: base,
+              why,
+            };
+            this.held = { hit, undoneBy: NOUN_AFTER, alone: false };
+          } else if ((this.wordAt(1) === 'a' || this.wordAt(1) === 'an') && this.wordAt(2) === 'what')
             this.hit('insult', 0.4 + 0.5 * e.insult, this.startAt(2), end, base, 'insult aimed at a person');
           else {
             // An obscene word for a person ("bitch", "whore", "cunt") names someone even with no target
@@ -1584,12 +1598,12 @@ export class ToxicityScanner {
       const between = R.BE | R.FILLER | R.ALL | R.PROF | R.INSULT | R.PERSON;
       const c = this.comparison(); // "… are no better than animals"
       let g = this.find(R.GROUP | R.SLUR, between, 4 + c, 1, 1 + c); // "gay people are …"
-      if (g < 0) {
-        const t = this.find(R.THIRD, between, 4 + c, 1, 1 + c);
-        if (t > 0 && this.theyGroup(t)) g = t;
-      }
       // "Asian animals", "African animals" are animals from somewhere; "Muslims are animals" is not.
       if (g === 1 && w === 'animals') g = -1;
+      if (g < 0) {
+        const t = this.find(R.THIRD, between, 4 + c, 1, 1 + c);
+        if (t > 0 && this.theyGroup(t)) g = t; // "… they are animals", "theyre animals"
+      }
       // "Women love animals", "Muslims feed rats": the animals are what the group cares for; "taught
       // women about snakes": they are the topic.
       for (let k = 1 + c; k < g; k++) if (CARE.has(this.wordAt(k) ?? '') || this.wordAt(k) === 'about') g = -1;
@@ -2251,7 +2265,7 @@ export class ToxicityScanner {
 
   /**
    * The rules that end on a word with no role of its own (each listed only to be read here): a
-   * trope's last word, a part of the body, a place of worship, "deported", "exist", "bullet", "death", "home",
+   * trope's last word, a part of the body, a place of worship, "deported", "exist", "bullet", "beating", "attack", "death", "home",
    * "happened", "live", "allowed", "kitchen", "came". Behind `roles === 0`, so the common
    * trigger words ("you", "people") pay no look-up for them.
    */
@@ -2262,7 +2276,8 @@ export class ToxicityScanner {
     else if (PLACES.has(w)) this.placeAttacked(w, end);
     else if (EXPELLED.has(w)) this.shouldBeExpelled(w, end);
     else if (w === 'exist') this.existenceDenied(end);
-    else if (w === 'bullet') this.bulletDeserved(end);
+    else if (w === 'bullet' || w === 'beating') this.bulletDeserved(w, end, 1);
+    else if (w === 'attack' && this.wordAt(1) === 'acid') this.bulletDeserved('acid attack', end, 2);
     else if (w === 'death') this.deathCalledFor(end);
     else if (w === 'home') this.belongAtHome(end);
     else if (w === 'happened' || w === 'happen' || w === 'hoax') this.genocideDenied(w, end);
@@ -2551,13 +2566,14 @@ export class ToxicityScanner {
     }
   }
 
-  /** "Every Jew deserves a bullet", "you deserve a bullet" (0.85): a death wished as deserved. */
-  private bulletDeserved(end: number): void {
-    if (this.wordAt(1) !== 'a' || !DESERVE.has(this.wordAt(2) ?? '')) return;
-    const k = this.target(3, 6);
+  /** "Every Jew deserves a bullet", "you deserve a beating", "… an acid attack" (0.85): violence wished as deserved. */
+  private bulletDeserved(what: string, end: number, words: number): void {
+    const a = this.wordAt(words);
+    if ((a !== 'a' && a !== 'an') || !DESERVE.has(this.wordAt(words + 1) ?? '')) return;
+    const k = this.target(words + 2, words + 5);
     if (k < 0) return;
     const group = this.groupAtTarget(k);
-    const match = `${this.wordAt(k) ?? ''} … deserve a bullet`;
+    const match = `${this.wordAt(k) ?? ''} … deserve ${a} ${what}`;
     this.threatOf(group, 0.85, this.startAt(k), end, match, group ? 'wishing death on a group' : 'wishing death');
   }
 
