@@ -112,6 +112,25 @@ describe('categories', () => {
       expect(detect(text).flagged, text).toBe(false);
   });
 
+  it('reads hate said with profanity: a group cursed or called shit, and told to go back to their countries', () => {
+    for (const text of [
+      'Fuck all Muslims.',
+      'Honestly, screw those immigrants.',
+      'Muslims are pieces of shit.',
+      'Immigrants are all full of shit.',
+      'Immigrants should go back to their own countries.',
+    ])
+      expect(detect(text).blocked, text).toBe(true);
+    for (const text of [
+      'Fuck, Muslims make great food.',
+      'I say screw the rules, gay people can marry.',
+      'The report on immigrants is full of shit.',
+      'Many students go back to their countries after graduating.',
+      'Screw the lid on before you shake it.',
+    ])
+      expect(scanToxicity(text).scores.identity_attack, text).toBeLessThan(0.5);
+  });
+
   it('reads denying a group its humanity as an identity attack ("<group> are not human")', () => {
     for (const text of ['Trans people are not human.', "Muslims aren't people.", 'Jews are not real people.'])
       expect(scanToxicity(text).scores.identity_attack, text).toBeGreaterThanOrEqual(0.85);
@@ -278,6 +297,8 @@ describe('categories', () => {
       'Muslims are not worth anything.',
       "Gay people don't deserve rights.",
       'Women do not deserve respect.',
+      'Never trust a Jew.',
+      "Don't trust Muslims.",
     ]) {
       const r = scanToxicity(text).scores.identity_attack;
       expect(r, text).toBeGreaterThanOrEqual(0.5);
@@ -289,6 +310,8 @@ describe('categories', () => {
       'No women are allowed in the final round.',
       'Black cats are not smart enough to open doors.',
       'I would never trust a stranger with my keys.',
+      'Never trust a single source.',
+      'I trust a Muslim friend of mine with my keys.',
       'It is wrong to say that women are not smart.',
       "Refugees don't have rights in the camp.",
       'Women did not have rights until 1920.',

@@ -1516,8 +1516,7 @@ export class ToxicityScanner {
       (this.sentLen === 1 || (this.sentLen === 2 && this.wordAt(2) === 'go'))
     )
       this.hit('insult', 0.8, this.startAt(this.sentLen), end, 'eat shit', 'abuse aimed at the reader');
-    if (base === 'shit' && this.wordAt(1) === 'of' && this.wordAt(2) === 'piece')
-      this.hit('insult', 0.9, this.startAt(2), end, 'piece of shit', 'insult');
+    if (base === 'shit' && this.wordAt(1) === 'of') this.shitOf(end);
     if (
       (base === 'dick' || base === 'cock' || w === 'dicks' || w === 'cocks') &&
       this.wordAt(1) === 'my' &&
@@ -1621,7 +1620,7 @@ export class ToxicityScanner {
         );
     }
     if (
-      w === 'country' &&
+      (w === 'country' || w === 'countries') &&
       (this.wordAt(1) === 'your' ||
         this.wordAt(1) === 'their' ||
         this.wordAt(2) === 'your' ||
@@ -1629,6 +1628,13 @@ export class ToxicityScanner {
     ) {
       for (let k = 2; k <= 5; k++) {
         if (this.wordAt(k) === 'back' && this.wordAt(k + 1) === 'go') {
+          // "Students go back to their countries after graduating" reports; "… should go back to
+          // their own countries" calls for it (the plural: said of a group, never to one reader).
+          if (
+            w === 'countries' &&
+            !(k + 1 === this.sentLen || this.roleAt(k + 2) & R.INTENT || this.wordAt(k + 2) === 'to')
+          )
+            break;
           this.hit(
             'identity_attack',
             0.8,
@@ -1997,9 +2003,14 @@ export class ToxicityScanner {
     );
   }
 
-  /** "I will never respect <group>", "I don't trust <group>": regard refused to a group in the first person (0.75). */
+  /**
+   * "I will never respect <group>", "I don't trust <group>": regard refused to a group in the first
+   * person (0.75), or as an order: "Never trust a Jew", "Don't trust Muslims".
+   */
   private regardRefused(e: LexEntry, roles: number, end: number): void {
-    const named = this.groupName(e, roles);
+    let named = this.groupName(e, roles);
+    // "trust a Muslim": one member, any of them.
+    if (named === 0 && roles & R.GROUP && ARTICLES.has(this.hashAt(1)) && this.wordAt(2) === 'trust') named = 1;
     if (named === 0) return;
     const v = this.pastDeterminers(named);
     if (!REGARD_VERBS.has(this.wordAt(v) ?? '')) return;
@@ -2008,7 +2019,7 @@ export class ToxicityScanner {
     if (neg === 'no' || neg === 'nor') return;
     // "i (will|do) never …" (GLUE words are unknown to find); "you can't trust <group>", you as anyone.
     const who = this.wordAt(v) === 'trust' && CANNOT.has(neg) ? R.FIRST | R.SECOND : R.FIRST;
-    const k = this.find(who, R.INTENT, v + 4, 1, v + 2);
+    const k = v + 1 === this.sentLen ? v + 1 : this.find(who, R.INTENT, v + 4, 1, v + 2);
     if (k < 0 || PAST_NEG.has(this.wordAt(k - 1) ?? '')) return;
     const name = named === 2 ? `${this.wordAt(1) ?? ''} ${e.word}` : e.word;
     this.hit(
@@ -2063,6 +2074,11 @@ export class ToxicityScanner {
     let verb = named === 2 ? 2 : 1;
     if (!group && !(roles & R.SECOND)) return;
     while (verb <= 3 && this.roleAt(verb) > 0 && this.roleAt(verb) & (R.ALL | R.FILLER)) verb++; // "all the", "those"
+    if (group && !(roles & R.SLUR) && this.cursed(verb)) {
+      const match = `${this.wordAt(verb) ?? ''} ${named === 2 ? `${this.wordAt(1) ?? ''} ${e.word}` : e.word}`;
+      this.hit('identity_attack', 0.8, this.startAt(verb), end, match, 'a group cursed');
+      return;
+    }
     const r = this.roleAt(verb);
     // "I can't stand <group>": the negated verb is the hatred.
     const cannotStand = STAND.has(this.hashAt(verb)) && CANNOT.has(this.wordAt(verb + 1) ?? '');
@@ -2074,6 +2090,29 @@ export class ToxicityScanner {
     const match = `${this.wordAt(k) ?? ''} ${this.wordAt(verb) ?? ''} ${name}`;
     if (group) this.hit('identity_attack', 0.75, this.startAt(k), end, match, 'hatred of a group');
     else this.hit('insult', 0.7, this.startAt(k), end, match, 'hatred aimed at the reader');
+  }
+
+  /**
+   * "piece of shit" (an insult, 0.9); "<group> are pieces of shit", "… are full of shit": a group
+   * called it (0.8).
+   */
+  private shitOf(end: number): void {
+    const what = this.wordAt(2);
+    if (what === 'piece' || what === 'pieces') this.hit('insult', 0.9, this.startAt(2), end, 'piece of shit', 'insult');
+    else if (what !== 'full') return;
+    this.groupCalled(`${what} of shit`, end, 0.8, 'group called an insult', 2);
+  }
+
+  /**
+   * "Fuck all <group>", "Honestly, screw those <group>": the k-th previous word curses what follows
+   * it, opening its sentence or clause ("Fuck, Muslims make great food" has a comma in between).
+   * Not before a slur, which is read on its own ("fuck nigga" is mostly banter).
+   */
+  private cursed(k: number): boolean {
+    const w = this.wordAt(k);
+    if (w === undefined || (w !== 'screw' && this.lex.exact.get(w)?.base !== 'fuck')) return false;
+    const at = this.hCount - k;
+    return (k === this.sentLen || at === this.clauseAt) && at >= this.clauseAt;
   }
 
   /**
@@ -2094,8 +2133,8 @@ export class ToxicityScanner {
    * found that immigrants are less likely to be criminals", "Jews were portrayed as greedy" and
    * "<group> are not violent" are not it.
    */
-  private groupCalled(w: string, end: number, score: number, why: string): void {
-    let c = this.comparison(); // "<group> are like a cancer"
+  private groupCalled(w: string, end: number, score: number, why: string, words = 0): void {
+    let c = words || this.comparison(); // "<group> are like a cancer"; `words` between "are" and `w` ("full of")
     if (c === 0) {
       // "<group> are naturally lazy", "… are inherently more violent": words of degree, or one adverb
       // the lexicon does not know ("less", "rarely" it knows).
