@@ -438,6 +438,8 @@ export const PATTERN_WORDS = [
   'go',
   'piece',
   'pieces',
+  'single',
+  'each',
   'full',
   'back',
   'your',

@@ -252,6 +252,8 @@ const NOT_VOCATIVE = hashes(
 
 /** "I'll shoot you an email": the word after "shoot <person>" that makes it a message, not a gun. */
 const ARTICLES = hashes('a an');
+/** "every single one of them", "each of them", "all of them". */
+const ONE_OF_THEM = new Set(['every', 'each', 'single', 'one', 'all']);
 /** "a pig farmer", "garbage collected", "a trash bag": the insult word only names the kind of thing. */
 const NOUN_AFTER = hashes(
   'bag bags can cans bin bins truck trucks collected collection collector collectors disposal farmer farmers farm farms costume costumes show fish',
@@ -1082,8 +1084,8 @@ export class ToxicityScanner {
         s += String.fromCharCode(c < 128 && (codes[c] as number) >= 0 ? (codes[c] as number) : c);
       }
       const e = lex.exact.get(s) ?? (lex.ordinary.has(hashWord(s)) ? undefined : lex.exact.get(collapseRepeats(s)));
-      // A bad word, or the reader: "y0u are an idiot".
-      if (e && (lex.bad.has(e.word) || e.roles & R.SECOND)) return e;
+      // A bad word, the reader or hatred: "y0u are an idiot", "I h4te …".
+      if (e && (lex.bad.has(e.word) || e.roles & (R.SECOND | R.LOATHE))) return e;
     }
     // 3. Symbols inside a word dropped: "f*u*c*k", "f#ck" is handled by masks below.
     const innerHash = scratchHash.reset();
@@ -2070,8 +2072,11 @@ export class ToxicityScanner {
    */
   private statedHatred(e: LexEntry, roles: number, start: number, end: number): void {
     const named = this.groupName(e, roles);
-    const group = named > 0;
+    // "I have met many <group> and I hate (every single one of) them": "them" refers to the group.
+    const them = named === 0 && e.word === 'them' && this.groupAt >= 0 && this.hCount - this.groupAt <= WINDOW;
+    const group = named > 0 || them;
     let verb = named === 2 ? 2 : 1;
+    if (them && this.wordAt(1) === 'of') for (verb = 2; verb <= 4 && ONE_OF_THEM.has(this.wordAt(verb) ?? '');) verb++;
     if (!group && !(roles & R.SECOND)) return;
     while (verb <= 3 && this.roleAt(verb) > 0 && this.roleAt(verb) & (R.ALL | R.FILLER)) verb++; // "all the", "those"
     if (group && !(roles & R.SLUR) && this.cursed(verb)) {
