@@ -140,6 +140,23 @@ describe('categories', () => {
       expect(scanToxicity(text).scores.identity_attack, text).toBeLessThan(0.5);
   });
 
+  it('reads a group put in a zoo or called a waste of space; the reader called one is insulted', () => {
+    for (const text of [
+      'Black people belong in a zoo.',
+      'Immigrants belong in cages.',
+      'Gay people are a waste of space.',
+    ])
+      expect(scanToxicity(text).scores.identity_attack, text).toBeGreaterThanOrEqual(0.75);
+    expect(scanToxicity("you're a waste of oxygen").scores.insult).toBe(0.8);
+    for (const text of [
+      'Gorillas belong in the jungle, not in a zoo.',
+      'Children belong in schools, not cages.',
+      'Storing zeros is a waste of space.',
+      'This meeting was a waste of time.',
+    ])
+      expect(detect(text).flagged, text).toBe(false);
+  });
+
   it('reads denying a group its humanity as an identity attack ("<group> are not human")', () => {
     for (const text of ['Trans people are not human.', "Muslims aren't people.", 'Jews are not real people.'])
       expect(scanToxicity(text).scores.identity_attack, text).toBeGreaterThanOrEqual(0.85);

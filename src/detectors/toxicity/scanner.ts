@@ -171,6 +171,10 @@ const KITCHEN_TO = hashes('in to');
 /** "<group> belong at home". */
 const AT_IN = hashes('at in');
 const BELONG = hashes('belong belongs');
+/** "<group> belong in a zoo": a place for animals. */
+const CAGES = new Set(['zoo', 'zoos', 'cage', 'cages', 'jungle']);
+/** "a waste of space / oxygen / air / skin". */
+const WASTED = new Set(['space', 'oxygen', 'air', 'skin']);
 /** "The Holocaust never happened": the word by its hash (none is listed in the lexicon). */
 const GENOCIDE = new Map(['holocaust', 'shoah', 'genocide'].map((w) => [hashWord(w), w]));
 const SENTENCED = hashWord('sentenced');
@@ -2310,7 +2314,7 @@ export class ToxicityScanner {
   /**
    * The rules that end on a word with no role of its own (each listed only to be read here): a
    * trope's last word, a part of the body, a place of worship, "deported", "exist", "bullet", "beating", "attack", "death", "home",
-   * "happened", "live", "allowed", "kitchen", "came". Behind `roles === 0`, so the common
+   * "zoo", "space", "happened", "live", "allowed", "kitchen", "came". Behind `roles === 0`, so the common
    * trigger words ("you", "people") pay no look-up for them.
    */
   private objectWord(w: string, end: number): void {
@@ -2324,6 +2328,8 @@ export class ToxicityScanner {
     else if (w === 'attack' && this.wordAt(1) === 'acid') this.bulletDeserved('acid attack', end, 2);
     else if (w === 'death') this.deathCalledFor(end);
     else if (w === 'home') this.belongAtHome(end);
+    else if (CAGES.has(w)) this.belongCaged(w, end);
+    else if (WASTED.has(w)) this.wasteOf(w, end);
     else if (w === 'happened' || w === 'happen' || w === 'hoax') this.genocideDenied(w, end);
     else if ((w === 'live' && this.wordAt(1) === 'to') || (w === 'allowed' && this.rightDenied()))
       this.qualityDenied(w, end); // "<group> don't deserve to live", "<group> should not be allowed to vote"
@@ -2581,6 +2587,42 @@ export class ToxicityScanner {
     const g = this.presentSubject(3);
     if (g > 0)
       this.hit('identity_attack', 0.75, this.startAt(g), end, `${this.wordAt(g) ?? ''} … at home`, 'sexist trope');
+  }
+
+  /**
+   * "<group> are a waste of space" (0.75, as a derogatory attribute); said to the reader, "you are a
+   * waste of oxygen", an insult (0.8).
+   */
+  private wasteOf(w: string, end: number): void {
+    if (this.wordAt(1) !== 'of' || this.wordAt(2) !== 'waste') return;
+    const phrase = `waste of ${w}`;
+    const you = this.find(R.SECOND, R.BE | R.FILLER | R.ALL, 6, 0, 3);
+    if (you > 0)
+      this.hit(
+        'insult',
+        0.8,
+        this.startAt(you),
+        end,
+        `${this.wordAt(you) ?? ''} … ${phrase}`,
+        'insult aimed at the reader',
+      );
+    else this.groupCalled(phrase, end, 0.75, 'derogatory attribute of a group', 2);
+  }
+
+  /** "<group> belong in a zoo / in cages / in the jungle" (0.8): a group put with animals. */
+  private belongCaged(w: string, end: number): void {
+    const k = ARTICLES.has(this.hashAt(1)) || this.wordAt(1) === 'the' ? 2 : 1;
+    if (!AT_IN.has(this.hashAt(k)) || !BELONG.has(this.hashAt(k + 1))) return;
+    const g = this.presentSubject(k + 2);
+    if (g > 0)
+      this.hit(
+        'identity_attack',
+        0.8,
+        this.startAt(g),
+        end,
+        `${this.wordAt(g) ?? ''} … in a ${w}`,
+        'group called animals',
+      );
   }
 
   /** "The Holocaust never happened", "I think the Holocaust is a hoax" (0.8): a genocide denied, said outright. */
