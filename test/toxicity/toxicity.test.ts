@@ -614,6 +614,9 @@ describe('categories', () => {
       "I'm convinced that immigrants are criminals.",
       "Don't you think immigrants are ruining everything?",
       'Trans women are not real women.',
+      'If you ask me, women are lazy.',
+      'Is it just me or are Muslims lazy?',
+      "Aren't immigrants the worst?",
     ])
       expect(scanToxicity(text).scores.identity_attack, text).toBeGreaterThanOrEqual(0.75);
     expect(detect('Gay people are not normal human beings.').blocked).toBe(true);
@@ -622,6 +625,9 @@ describe('categories', () => {
       'Do you think immigrants are criminals?',
       'Some say immigrants are criminals, but in my view that is false.',
       'These mannequins are not real women.',
+      "Aren't immigrants protected by law?",
+      "Muslims aren't the worst.",
+      'Is it just me or is this page slow?',
     ])
       expect(detect(text).flagged, text).toBe(false);
   });

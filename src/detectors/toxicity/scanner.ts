@@ -229,6 +229,8 @@ const OPINION = hashes('think believe feel reckon guess suppose know convinced s
 const VIEW = hashes('view opinion');
 const NEG_AUX_DO = hashes('dont wouldnt');
 const MY = hashWord('my');
+/** Openers that give a view as the speaker's own, last word first: "if you ask me, …", "is it just me or …". */
+const OPENERS = ['me ask you if', 'or me just it is'].map((words) => words.split(' ').map(hashWord));
 /** Denied qualities that are things a person does to a group: "I will never respect <group>". */
 const REGARD_VERBS = new Set(['respect', 'trust']);
 
@@ -2165,14 +2167,24 @@ export class ToxicityScanner {
     this.hit('identity_attack', score, this.startAt(g), end, `${this.wordAt(g) ?? ''} … ${w}`, why);
   }
 
-  /** "(why) are (all) <group> so …?": the group at k is asked about, as the question that opens the sentence. */
+  /**
+   * "(why) are (all) <group> so …?", "aren't <group> the worst?": the group at k is asked about, as the
+   * question that opens the sentence.
+   */
   private askedOf(k: number): boolean {
     k++;
     while (k <= this.sentLen && this.roleAt(k) > 0 && this.roleAt(k) & R.ALL) k++;
     const be = this.wordAt(k);
+    if (be === 'arent' || be === 'isnt') return k === this.sentLen; // a rhetorical question
     return (
       this.roleAt(k) > 0 && (this.roleAt(k) & R.BE) !== 0 && be !== 'was' && be !== 'were' && this.saidOutright(k + 1)
     );
+  }
+
+  /** Whether the words from k back are `words` (last word first) and open the sentence. */
+  private opens(words: readonly number[], k: number): boolean {
+    if (k + words.length - 1 !== this.sentLen) return false;
+    return words.every((h, i) => this.hashAt(k + i) === h);
   }
 
   /** "<group> are not disgusting", "Muslims are not all terrorists": a hateful word denied of a group. */
@@ -2506,6 +2518,7 @@ export class ToxicityScanner {
     if (this.wordAt(k) === 'knows' && this.wordAt(k + 1) === 'everyone') return k + 1 === this.sentLen; // "everyone knows (that) …"
     if (VIEW.has(this.hashAt(k)) && this.hashAt(k + 1) === MY && this.wordAt(k + 2) === 'in')
       return k + 2 === this.sentLen;
+    if (OPENERS.some((o) => this.opens(o, k))) return true;
     if (!OPINION.has(this.hashAt(k))) return false;
     k++;
     // "Don't you think <group> are …?": the view put as a question that expects yes.
