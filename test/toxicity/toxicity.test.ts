@@ -140,6 +140,25 @@ describe('categories', () => {
       expect(scanToxicity(text).scores.identity_attack, text).toBeLessThan(0.5);
   });
 
+  it('reads threats and exclusion in more words: "make them suffer", "can\'t wait to see … dead", "locked up"', () => {
+    for (const text of ["I'm going to make those immigrants suffer.", "I can't wait to see all trans people dead."])
+      expect(scanToxicity(text).scores.threat, text).toBeGreaterThanOrEqual(0.8);
+    for (const text of [
+      'All women should be locked up.',
+      'Trans people are not valid.',
+      "Muslims can't be decent people.",
+    ])
+      expect(scanToxicity(text).scores.identity_attack, text).toBe(0.75);
+    for (const text of [
+      'This cream will make you suffer less.',
+      "I can't wait to see the new exhibit.",
+      'The results are not valid.',
+      'In many countries women are not equal to men before the law.',
+      'The prisoners were jailed in 1990.',
+    ])
+      expect(detect(text).flagged, text).toBe(false);
+  });
+
   it('reads a group put in a zoo or called a waste of space; the reader called one is insulted', () => {
     for (const text of [
       'Black people belong in a zoo.',

@@ -290,7 +290,7 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
     0,
     0,
     0,
-    'smart intelligent capable competent honest trustworthy civilised civilized worthy worth welcome matter belong respect respected trust trusted rights equality dignity',
+    'smart intelligent capable competent honest trustworthy civilised civilized worthy worth valid decent welcome matter belong respect respected trust trusted rights equality dignity',
   ],
   // Derogatory attributes and stereotypes said of a whole group ("<group> are lazy", "<group> are
   // terrorists"): common stereotypes, written from general knowledge, not from any data set's rows.
@@ -379,6 +379,10 @@ const OBJECT_WORDS = [
   'came',
   'allowed',
   'deported',
+  'imprisoned',
+  'jailed',
+  'interned',
+  'locked',
   'expelled',
   'banned',
   'exist',
@@ -449,6 +453,7 @@ export const PATTERN_WORDS = [
   'piece',
   'pieces',
   'single',
+  'wait',
   'each',
   'full',
   'back',

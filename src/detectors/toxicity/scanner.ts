@@ -209,7 +209,7 @@ const ILLEGAL = hashWord('illegal');
 /** "<group> are a horde of locusts", "… a bunch of criminals": a group as a mass. */
 const MASS = hashes('horde hordes swarm swarms pack packs herd herds bunch flock');
 /** "<group> should (all) be deported": expulsion called for in the passive (`shouldBeExpelled`). */
-const EXPELLED = new Set(['deported', 'expelled', 'banned']);
+const EXPELLED = new Set(['deported', 'expelled', 'banned', 'imprisoned', 'jailed', 'interned', 'locked']);
 /** Words of degree before a derogatory attribute or a denied quality: "<group> are naturally more violent". */
 const DEGREE = hashes('more naturally inherently genetically always just simply basically fundamentally');
 const LETS = hashWord('lets');
@@ -1710,6 +1710,8 @@ export class ToxicityScanner {
   private wanted(j: number): number {
     while (this.roleAt(j) > 0 && this.roleAt(j) & R.ALL) j++;
     if (this.hashAt(j) === SURE && this.wordAt(j + 1) === 'make') return j + 1;
+    // "I'm going to make them suffer", "we will make you <group> die".
+    if (this.wordAt(j) === 'make') return this.find(R.FIRST, ANY_ROLE, j + 4, 3, j + 1) > 0 ? j : -1;
     if (this.hashAt(j) === SEE) j++;
     if (this.wordAt(j) === 'to') j++;
     if (!WISH.has(this.wordAt(j) ?? '')) return -1;
@@ -2262,9 +2264,13 @@ export class ToxicityScanner {
       // "(wouldn't it be) better if (all) <group> were dead"
       const better = this.hashAt(v) === IF && this.wordAt(v + 1) === 'better';
       if (this.wordAt(v) === 'see' && this.wordAt(v + 1) === 'to') v += 2;
+      const cantWait = this.wordAt(v) === 'wait' && CANNOT.has(this.wordAt(v + 1) ?? ''); // "I can't wait to see ..."
+      if (cantWait) v++;
       const wished =
         s > 0 &&
-        (better || (WISH.has(this.wordAt(v) ?? '') && this.find(R.FIRST, R.INTENT | R.FILLER, v + 2, 0, v + 1) > 0));
+        (better ||
+          ((cantWait || WISH.has(this.wordAt(v) ?? '')) &&
+            this.find(R.FIRST, R.INTENT | R.FILLER, v + 2, 0, v + 1) > 0));
       if (wished) g = s;
     }
     if (g < 0) return;
