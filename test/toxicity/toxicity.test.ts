@@ -189,7 +189,16 @@ describe('categories', () => {
   it('reads a misspelt word of hate (a letter dropped or two swapped) as the word, not an ordinary word one letter away', () => {
     expect(scanToxicity('I hate mulsims.').scores.identity_attack).toBeGreaterThanOrEqual(0.75);
     expect(scanToxicity('Muslms are vermin.').scores.identity_attack).toBeGreaterThanOrEqual(0.85);
-    for (const text of ['The refuge offers shelter to everyone.', 'Park in the garage.', 'Strange people live here.'])
+    // Shorter words of stated hatred and dehumanisation too, and the last two letters swapped.
+    for (const text of ['I hte Muslims.', 'I haet women.', 'Muslims are verimn.', 'Immigrants are disgustign.'])
+      expect(scanToxicity(text).scores.identity_attack, text).toBeGreaterThanOrEqual(0.75);
+    for (const text of [
+      'The refuge offers shelter to everyone.',
+      'Park in the garage.',
+      'Strange people live here.',
+      'We watched the demos.',
+      'Hae a guid day.',
+    ])
       expect(
         scanToxicity(text).spans.filter((s) => s.match !== ''),
         text,

@@ -565,27 +565,31 @@ export interface Misspelling {
 }
 
 /**
- * Roles whose words are read through a misspelling ("I hate muslms", "they are disgsuting"). Not the
- * violent verbs: "strange" is one letter from "strangle", and a threat needs its verb spelt out.
+ * The shortest word of each role read through a misspelling ("I hate muslms", "they are
+ * disgsuting", "I hte …", "<group> are verimn"). Shorter words are one letter from ordinary words
+ * ("omen", "backs", "moon", "batch" from "biatch"): 7 letters for names, slurs and insults, 6 for
+ * dehumanising words, 4 for the verbs of stated hatred. Not the violent verbs: "strange" is one
+ * letter from "strangle", and a threat needs its verb spelt out.
  */
-const MISSPELT_ROLES = R.GROUP | R.SLUR | R.INSULT | R.DEHUMAN;
+function misspeltFrom(roles: number): number {
+  if (roles & R.LOATHE) return 4;
+  if (roles & R.DEHUMAN) return 6;
+  return roles & (R.GROUP | R.SLUR | R.INSULT) ? 7 : Infinity;
+}
+
+/** Ordinary words that are also one of `misspellings` of a listed word (found in ../shared/data). */
+const ORDINARY_MISSPELLINGS = new Set(['refuge', 'garage', 'moneys', 'christina', 'christinas', 'demos', 'hae']);
 
 /**
- * The spellings of `word` with one inner letter dropped or two neighbouring inner letters swapped;
- * the first and last letters stay (a dropped first or last letter makes ordinary words: "laughter",
- * "savage"). Only for words of 7 letters or more: shorter ones are one letter from ordinary words
- * ("omen", "backs", "moon").
+ * The spellings of `word` with one inner letter dropped or two neighbouring letters swapped ("haet");
+ * the first letter stays, and a dropped letter is never the last (a dropped first or last letter
+ * makes ordinary words: "laughter", "savage").
  */
-/** Ordinary words that are also one of `misspellings` of a listed word (found in ../shared/data). */
-const ORDINARY_MISSPELLINGS = new Set(['refuge', 'garage', 'moneys', 'christina', 'christinas']);
-
 export function misspellings(word: string): string[] {
   const out: string[] = [];
-  if (word.length < 7) return out;
   for (let i = 1; i < word.length - 1; i++) {
     out.push(word.slice(0, i) + word.slice(i + 1));
-    if (i + 2 < word.length && word[i] !== word[i + 1])
-      out.push(word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2));
+    if (word[i] !== word[i + 1]) out.push(word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2));
   }
   return out;
 }
@@ -716,7 +720,7 @@ export function lexicon(): Lexicon {
   }
   const misspelt = new Map<number, Misspelling>();
   for (const e of exact.values()) {
-    if (!(e.roles & MISSPELT_ROLES)) continue;
+    if (e.word.length < misspeltFrom(e.roles)) continue;
     for (const m of misspellings(e.word)) {
       const h = hashWord(m);
       if (exact.has(m) || misspelt.has(h) || ORDINARY_MISSPELLINGS.has(m)) continue;
