@@ -108,7 +108,7 @@ describe('categories', () => {
       ["he's an idiot", 'he is an idiot'],
       ['shes a pig', 'she is a pig'],
       ["Muslims, they're animals.", 'Muslims, they are animals.'],
-    ])
+    ] as const)
       expect(scanToxicity(short).scores, short).toEqual(scanToxicity(long).scores);
     expect(detect("he's an idiot").flagged).toBe(true);
     expect(detect('Muslims, theyre animals.').blocked).toBe(true);
@@ -203,6 +203,20 @@ describe('categories', () => {
         scanToxicity(text).spans.filter((s) => s.match !== ''),
         text,
       ).toEqual([]);
+  });
+
+  it('reads two words of hate written as one ("Ihate", "aredisgusting"), not ordinary words or commands made of them', () => {
+    for (const text of [
+      'Ihate Muslims.',
+      'Muslims are disgustingvermin.',
+      'Deathto all immigrants.',
+      'Women aredisgusting.',
+    ])
+      expect(scanToxicity(text).scores.identity_attack, text).toBeGreaterThanOrEqual(0.74);
+    for (const text of ['killall node', "Python's islice is lazy.", 'The therapist rapes no one.', 'Amass a fortune.'])
+      expect(scanToxicity(text).scores.identity_attack, text).toBe(0);
+    // The span names the words as the rules read them.
+    expect(scanToxicity('Ihate Muslims.').spans.map((s) => s.match)).toContain('i hate muslims');
   });
 
   it('tells violence against a group from violence against one person and from a report of it', () => {

@@ -556,6 +556,17 @@ export interface Lexicon {
    * itself listed. Also in `filter`. Checked by spelling before use.
    */
   readonly misspelt: ReadonlyMap<number, Misspelling>;
+  /** Two listed words written as one ("ihate", "aredisgusting"; `GLUED_PAIRS`), by hash of the spelling. */
+  readonly glued: ReadonlyMap<number, Glued>;
+  /** Bitset over `glued`'s hashes (`GLUED_BITS` bits): whether a word may be two glued words. */
+  readonly gluedBits: Uint32Array;
+}
+
+/** Two listed words written without the space between them: `spelling` = `first.word` + `second.word`. */
+export interface Glued {
+  readonly spelling: string;
+  readonly first: LexEntry;
+  readonly second: LexEntry;
 }
 
 /** A misspelt spelling (hashed in `Lexicon.misspelt`) and the listed word it stands for. */
@@ -592,6 +603,52 @@ export function misspellings(word: string): string[] {
     if (word[i] !== word[i + 1]) out.push(word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2));
   }
   return out;
+}
+
+/**
+ * The pairs of roles whose words are read when written as one word with no space (HateCheck's
+ * "missing word boundaries"): "Ihate <group>", "hatemuslims", "killall", "allmuslims", "muslimsare",
+ * "aredisgusting", "disgustingvermin". Only pairs that carry hate together, each part at least 3
+ * letters ("i" and "we" aside): "islice", "rapes" ("r apes"), "amass" stay words.
+ */
+const GLUED_PAIRS: readonly (readonly [number, number])[] = [
+  [R.FIRST, R.LOATHE],
+  [R.LOATHE, R.GROUP | R.ALL],
+  [R.VIOLENT, R.GROUP | R.ALL],
+  [R.ALL, R.GROUP],
+  [R.GROUP, R.BE],
+  [R.BE, R.INSULT | R.DEHUMAN],
+  [R.INSULT, R.DEHUMAN],
+];
+/** Ordinary words that are two glued listed words: the Unix command. */
+const ORDINARY_GLUED = new Set(['killall']);
+export const GLUED_BITS = 18;
+
+/** Whether the word with hash `h` may be two glued words (`Lexicon.glued`). */
+export const mayBeGlued = (bits: Uint32Array, h: number): boolean =>
+  ((bits[(h >>> 5) & ((1 << (GLUED_BITS - 5)) - 1)] as number) & (1 << (h & 31))) !== 0;
+
+function gluedWords(exact: ReadonlyMap<string, LexEntry>): { glued: Map<number, Glued>; gluedBits: Uint32Array } {
+  const glued = new Map<number, Glued>();
+  const gluedBits = new Uint32Array(1 << (GLUED_BITS - 5));
+  const withRoles = (roles: number): LexEntry[] =>
+    [...exact.values()].filter((e) => e.roles & roles && (e.word.length >= 3 || e.roles & R.FIRST));
+  const add = (first: LexEntry, second: LexEntry): void => {
+    const spelling = first.word + second.word;
+    if (exact.has(spelling) || ORDINARY_GLUED.has(spelling)) return;
+    const h = hashWord(spelling);
+    if (glued.has(h)) return;
+    glued.set(h, { spelling, first, second });
+    gluedBits[(h >>> 5) & ((1 << (GLUED_BITS - 5)) - 1)]! |= 1 << (h & 31);
+  };
+  for (const [a, b] of GLUED_PAIRS) {
+    const seconds = withRoles(b).filter((e) => e.word.length >= 3);
+    for (const first of withRoles(a)) for (const second of seconds) add(first, second);
+  }
+  const death = exact.get('death');
+  const to = exact.get('to');
+  if (death && to) add(death, to); // "Deathto all …"
+  return { glued, gluedBits };
 }
 
 export const FILTER_BITS = 16;
@@ -731,6 +788,6 @@ export function lexicon(): Lexicon {
   // Strongest first: "f***" is read as the most severe word it can be.
   for (const list of maskable.values()) list.sort((a, b) => Math.max(b.prof, b.slur) - Math.max(a.prof, a.slur));
   const ordinary = new Set(ORDINARY_DOUBLE_WORDS.map(hashWord));
-  cached = { exact, byHash, byCollapsedHash, ordinary, filter, maskable, bad, misspelt };
+  cached = { exact, byHash, byCollapsedHash, ordinary, filter, maskable, bad, misspelt, ...gluedWords(exact) };
   return cached;
 }

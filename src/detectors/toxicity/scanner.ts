@@ -20,6 +20,7 @@ import {
   TROPES,
   collapseRepeats,
   lexicon,
+  mayBeGlued,
   type LexEntry,
   type Lexicon,
 } from './lexicon.js';
@@ -258,6 +259,9 @@ const NOT_VOCATIVE = hashes(
 
 /** "I'll shoot you an email": the word after "shoot <person>" that makes it a message, not a gun. */
 const ARTICLES = hashes('a an');
+/** What the model reads of a word (`word`): the word itself, or nothing; a hash (≥ 0) is read as an unknown word. */
+const MODEL_WORD = -1;
+const MODEL_NONE = -2;
 /** "every single one of them", "each of them", "all of them". */
 const ONE_OF_THEM = new Set(['every', 'each', 'single', 'one', 'all']);
 /** "a pig farmer", "garbage collected", "a trash bag": the insult word only names the kind of thing. */
@@ -464,6 +468,7 @@ export class ToxicityScanner {
   private pSent: boolean = false;
   private pUpper: boolean = false;
   private pHash: number = 0;
+  private pModel: number = MODEL_WORD;
   private pPrevUpperMid: boolean = false;
   // Word history for patterns
   private hCount: number = 0;
@@ -563,6 +568,7 @@ export class ToxicityScanner {
     this.pSent = false;
     this.pUpper = false;
     this.pHash = 0;
+    this.pModel = MODEL_WORD;
     this.pPrevUpperMid = false;
     this.hCount = 0;
     this.sentLen = 0;
@@ -911,7 +917,9 @@ export class ToxicityScanner {
       let e: LexEntry | undefined;
       let plain = false;
       if (filter[h & FILTER_MASK] === 0)
-        plain = !this.tRepeat || filter[this.collapsedHash(len0) & FILTER_MASK] === 0 || this.lex.ordinary.has(h);
+        plain =
+          (!this.tRepeat || filter[this.collapsedHash(len0) & FILTER_MASK] === 0 || this.lex.ordinary.has(h)) &&
+          (len0 < 5 || !mayBeGlued(this.lex.gluedBits, h));
       else {
         e = this.verify(this.lex.byHash.get(h), len0);
         plain = e !== undefined && !e.trigger && (e.roles & (R.EXPLETIVE | R.GROUP | R.NAMEABLE)) === 0;
@@ -1013,6 +1021,17 @@ export class ToxicityScanner {
       if (!entry && !this.tSym && !this.tDigit && !this.tOther && lex.filter[h & FILTER_MASK] === 1) {
         const m = lex.misspelt.get(h);
         if (m && m.spelling.length === len && this.tokenString(len) === m.spelling) entry = m.entry;
+      }
+      // Two words with no space between them: "Ihate", "aredisgusting" (lexicon.ts `GLUED_PAIRS`).
+      if (!entry && !this.tSym && !this.tDigit && !this.tOther && !this.tFolded && mayBeGlued(lex.gluedBits, h)) {
+        const g = lex.glued.get(h);
+        if (g && g.spelling.length === len && end - start === len && this.tokenString(len) === g.spelling) {
+          // The rules read the two words; the model reads the token as written, as it was trained.
+          const mid = start + g.first.word.length;
+          this.word(g.first, hashWord(g.first.word), start, mid, sent, this.tUpper, h);
+          this.word(g.second, hashWord(g.second.word), mid, end, false, false, MODEL_NONE);
+          return;
+        }
       }
     }
     if (entry) modelHash = hashWord(entry.word);
@@ -1187,7 +1206,19 @@ export class ToxicityScanner {
   }
 
   /** A word, after de-obfuscation. Ambiguous capitalised words wait for the next word. */
-  private word(e: LexEntry | undefined, hash: number, start: number, end: number, sent: boolean, upper: boolean): void {
+  /**
+   * The next word: `e` its entry, `hash` what the history keeps. `model`: what the model reads,
+   * the word itself (`MODEL_WORD`), nothing (`MODEL_NONE`) or an unknown word of that hash.
+   */
+  private word(
+    e: LexEntry | undefined,
+    hash: number,
+    start: number,
+    end: number,
+    sent: boolean,
+    upper: boolean,
+    model = MODEL_WORD,
+  ): void {
     if (this.pEntry) this.flushPending(true, upper && !sent, hash);
     if (e && e.roles & R.NAMEABLE) {
       const prev = this.hCount > 0 ? (this.hCount - 1) & (HIST - 1) : -1;
@@ -1197,10 +1228,11 @@ export class ToxicityScanner {
       this.pSent = sent;
       this.pUpper = upper;
       this.pHash = hash;
+      this.pModel = model;
       this.pPrevUpperMid = upper && !sent && prev >= 0 && this.hUpper[prev] === 1 && this.hSent[prev] === 0;
       return;
     }
-    this.emit(e, hash, start, end, sent, upper);
+    this.emit(e, hash, start, end, sent, upper, model);
   }
 
   private flushPending(hasNext: boolean, nextUpperMid: boolean, nextHash: number): void {
@@ -1213,17 +1245,26 @@ export class ToxicityScanner {
     if (hasNext && (HARMLESS_AFTER.get(e.word)?.has(nextHash) || (this.pUpper && nextHash === RIOT))) name = true;
     const before = HARMLESS_BEFORE.get(e.word);
     if (before !== undefined && this.wordAt(1) === before) name = true;
-    this.emit(name ? undefined : e, this.pHash, this.pStart, this.pEnd, this.pSent, this.pUpper);
+    this.emit(name ? undefined : e, this.pHash, this.pStart, this.pEnd, this.pSent, this.pUpper, this.pModel);
   }
 
   // ---- per-word scoring ---------------------------------------------------------------------
 
-  private emit(e: LexEntry | undefined, hash: number, start: number, end: number, sent: boolean, upper: boolean): void {
+  private emit(
+    e: LexEntry | undefined,
+    hash: number,
+    start: number,
+    end: number,
+    sent: boolean,
+    upper: boolean,
+    model: number,
+  ): void {
     const roles = e ? e.roles : 0;
     // Model: every word except pure expletives. The names of groups ("gay", "muslim", "women")
     // read the zero unigram bucket — the model must not learn that naming a group is toxic — but
     // take part in bigrams ("filthy muslims", "muslims are"). Slurs are ordinary model words.
-    if (!(roles & R.EXPLETIVE))
+    if (model >= 0) this.modelWord(model, false, TARGET_NONE, sent, start, end);
+    else if (model === MODEL_WORD && !(roles & R.EXPLETIVE))
       this.modelWord(
         hash,
         (roles & (R.GROUP | R.SLUR)) === R.GROUP,
