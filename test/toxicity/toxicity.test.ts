@@ -159,6 +159,24 @@ describe('categories', () => {
       expect(detect(text).flagged, text).toBe(false);
   });
 
+  it('reads implicit derogation: "know their place", "rather die than date a …", "being gay is a sin"', () => {
+    for (const text of [
+      'Women should know their place.',
+      "I'd rather die than date a trans person.",
+      'Being gay is a mental illness.',
+      'I think being trans is a sin.',
+    ])
+      expect(scanToxicity(text).scores.identity_attack, text).toBeGreaterThanOrEqual(0.75);
+    for (const text of [
+      'Employees should know their place in the process.',
+      "I'd rather die than eat broccoli.",
+      'Being gay is not a mental illness.',
+      'The idea that being gay is a mental illness was rejected in 1973.',
+      'Depression is a mental illness.',
+    ])
+      expect(detect(text).flagged, text).toBe(false);
+  });
+
   it('reads a group put in a zoo or called a waste of space; the reader called one is insulted', () => {
     for (const text of [
       'Black people belong in a zoo.',

@@ -176,6 +176,8 @@ const BELONG = hashes('belong belongs');
 const CAGES = new Set(['zoo', 'zoos', 'cage', 'cages', 'jungle']);
 /** "a waste of space / oxygen / air / skin". */
 const WASTED = new Set(['space', 'oxygen', 'air', 'skin']);
+/** "Being gay is a (mental) illness": who someone is called a sickness (`beingIsIllness`; "disease" too). */
+const ILLNESS = new Set(['illness', 'disorder', 'sin', 'sickness']);
 /** "The Holocaust never happened": the word by its hash (none is listed in the lexicon). */
 const GENOCIDE = new Map(['holocaust', 'shoah', 'genocide'].map((w) => [hashWord(w), w]));
 const SENTENCED = hashWord('sentenced');
@@ -1602,6 +1604,7 @@ export class ToxicityScanner {
       this.statedHatred(e, roles, start, end);
       this.riddance(e, roles, end);
       this.regardRefused(e, roles, end);
+      this.ratherDie(e, roles, end);
       this.fedUp(e, roles, end);
       this.hatredOwned(e, roles, end);
       this.swarmOf(e, roles, end);
@@ -1630,6 +1633,7 @@ export class ToxicityScanner {
     if (roles & R.ATTRIBUTE) this.groupCalled(w, end, 0.75, 'derogatory attribute of a group');
     if (roles === 0) this.objectWord(w, end);
     if (w === 'cancer' || w === 'plague' || w === 'disease') this.groupCalled(w, end, 0.85, 'group called a disease');
+    if (w === 'disease') this.beingIsIllness(w, end);
     if (w === 'cancer') this.harmWished(w, end);
     if (w === 'human' || w === 'humans' || w === 'people') {
       const c = this.comparison();
@@ -2389,6 +2393,8 @@ export class ToxicityScanner {
     else if (w === 'home') this.belongAtHome(end);
     else if (CAGES.has(w)) this.belongCaged(w, end);
     else if (WASTED.has(w)) this.wasteOf(w, end);
+    else if (w === 'place') this.knowTheirPlace(end);
+    else if (ILLNESS.has(w)) this.beingIsIllness(w, end);
     else if (w === 'happened' || w === 'happen' || w === 'hoax') this.genocideDenied(w, end);
     else if ((w === 'live' && this.wordAt(1) === 'to') || (w === 'allowed' && this.rightDenied()))
       this.qualityDenied(w, end); // "<group> don't deserve to live", "<group> should not be allowed to vote"
@@ -2667,6 +2673,55 @@ export class ToxicityScanner {
         'insult aimed at the reader',
       );
     else this.groupCalled(phrase, end, 0.75, 'derogatory attribute of a group', 2);
+  }
+
+  /** "<group> should know their place" (0.75): a group told to stay beneath others. */
+  private knowTheirPlace(end: number): void {
+    if (this.wordAt(1) !== 'their' || this.wordAt(2) !== 'know') return;
+    const g = this.presentSubject(NORMATIVE.has(this.hashAt(3)) ? 4 : 3);
+    if (g > 0)
+      this.hit(
+        'identity_attack',
+        0.75,
+        this.startAt(g),
+        end,
+        `${this.wordAt(g) ?? ''} … know their place`,
+        'sexist or racist trope',
+      );
+  }
+
+  /** "Being gay is a (mental) illness / a sin / a disease" (0.8): who a group is, called a sickness. */
+  private beingIsIllness(w: string, end: number): void {
+    let k = 1;
+    if (this.wordAt(k) === 'mental') k++;
+    if (ARTICLES.has(this.hashAt(k))) k++;
+    if (this.wordAt(k) !== 'is' || !(this.roleAt(k + 1) > 0 && this.roleAt(k + 1) & R.GROUP)) return;
+    if (this.wordAt(k + 2) !== 'being' || !this.saidOutright(k + 3)) return; // not "the idea that being gay is …"
+    const match = `being ${this.wordAt(k + 1) ?? ''} is ${w}`;
+    this.hit('identity_attack', 0.8, this.startAt(k + 2), end, match, 'who a group is called a sickness');
+  }
+
+  /**
+   * "I'd rather die than date a trans person" (0.75): any contact with a group put below death. At
+   * the group's name, one member ("a Muslim") or all.
+   */
+  private ratherDie(e: LexEntry, roles: number, end: number): void {
+    let named = this.groupName(e, roles);
+    if (named === 0 && roles & R.GROUP && ARTICLES.has(this.hashAt(1))) named = 1;
+    if (named === 0) return;
+    for (let k = named + 1; k <= named + 3; k++) {
+      if (this.wordAt(k) !== 'than') continue;
+      if (this.roleAt(k + 1) > 0 && this.roleAt(k + 1) & R.DIE && this.wordAt(k + 2) === 'rather')
+        this.hit(
+          'identity_attack',
+          0.75,
+          this.startAt(k + 2),
+          end,
+          `rather die than … ${e.word}`,
+          'a group put below death',
+        );
+      return;
+    }
   }
 
   /** "<group> belong in a zoo / in cages / in the jungle" (0.8): a group put with animals. */
