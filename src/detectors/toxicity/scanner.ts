@@ -264,8 +264,6 @@ const ARTICLES = hashes('a an');
 /** What the model reads of a word (`word`): the word itself, or nothing; a hash (≥ 0) is read as an unknown word. */
 const MODEL_WORD = -1;
 const MODEL_NONE = -2;
-/** "every single one of them", "each of them", "all of them". */
-const ONE_OF_THEM = new Set(['every', 'each', 'single', 'one', 'all']);
 /** "a pig farmer", "garbage collected", "a trash bag": the insult word only names the kind of thing. */
 const NOUN_AFTER = hashes(
   'bag bags can cans bin bins truck trucks collected collection collector collectors disposal farmer farmers farm farms costume costumes show fish',
@@ -2125,11 +2123,8 @@ export class ToxicityScanner {
    */
   private statedHatred(e: LexEntry, roles: number, start: number, end: number): void {
     const named = this.groupName(e, roles);
-    // "I have met many <group> and I hate (every single one of) them": "them" refers to the group.
-    const them = named === 0 && e.word === 'them' && this.groupAt >= 0 && this.hCount - this.groupAt <= WINDOW;
-    const group = named > 0 || them;
+    const group = named > 0;
     let verb = named === 2 ? 2 : 1;
-    if (them && this.wordAt(1) === 'of') for (verb = 2; verb <= 4 && ONE_OF_THEM.has(this.wordAt(verb) ?? '');) verb++;
     if (!group && !(roles & R.SECOND)) return;
     while (verb <= 3 && this.roleAt(verb) > 0 && this.roleAt(verb) & (R.ALL | R.FILLER)) verb++; // "all the", "those"
     if (group && !(roles & R.SLUR) && this.cursed(verb)) {
