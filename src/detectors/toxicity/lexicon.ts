@@ -369,7 +369,8 @@ export const PLACES_OF_WORSHIP: readonly string[] = [
  * Words with no role that end a pattern (scanner.ts `objectWord`): what a trope accuses a group of
  * ("<group> control the media"), a part of the body, a place of worship, and the last words of
  * "… should be deported", "… should not exist", "… deserves a bullet", "… stoned to death", "… belong at home", "… never
- * happened", "… deserve to live", "… should not be allowed".
+ * happened", "… deserve to live", "… should not be allowed", "… belong in a zoo", "a waste of space", "… know their
+ * place", "being gay is a sin".
  */
 const OBJECT_WORDS = [
   ...TROPES.flatMap(([objects]) => objects.split(' ')),
@@ -400,7 +401,6 @@ const OBJECT_WORDS = [
   'oxygen',
   'air',
   'skin',
-  'waste',
   'place',
   'illness',
   'disorder',
@@ -462,6 +462,7 @@ export const PATTERN_WORDS = [
   'being',
   'wait',
   'full',
+  'waste',
   'back',
   'your',
   'their',
