@@ -1205,10 +1205,10 @@ export class ToxicityScanner {
     return e && this.lex.bad.has(e.word) ? e : undefined;
   }
 
-  /** A word, after de-obfuscation. Ambiguous capitalised words wait for the next word. */
   /**
-   * The next word: `e` its entry, `hash` what the history keeps. `model`: what the model reads,
-   * the word itself (`MODEL_WORD`), nothing (`MODEL_NONE`) or an unknown word of that hash.
+   * A word, after de-obfuscation; ambiguous capitalised words wait for the next word. `e`: its entry;
+   * `hash`: what the history keeps; `model`: what the model reads, the word itself (`MODEL_WORD`),
+   * nothing (`MODEL_NONE`) or an unknown word of that hash.
    */
   private word(
     e: LexEntry | undefined,
