@@ -96,8 +96,9 @@ export function buildLive(next: ParsedGuardOptions, at: string, parts: LiveParts
         ? previous.asyncQueue
         : new AsyncDetectorQueue(asyncDetectors, next.asyncQueue, parts.asyncHooks);
   if (asyncQueue) parts.asyncQueues.add(asyncQueue);
+  const hotDetectors = detectors.filter(isHotPathDetector);
   const hotPath = new HotPathRunner(
-    detectors.filter(isHotPathDetector),
+    hotDetectors,
     next.budgetMs,
     next.onDetectorError,
     parts.metrics,
@@ -110,6 +111,11 @@ export function buildLive(next: ParsedGuardOptions, at: string, parts: LiveParts
         ? previous.invoke.deadlines
         : new DeadlineQueue(next.timeoutMs);
   if (deadlines) parts.deadlineQueues.add(deadlines);
+  const routes = [parts.primary, ...fallbacks];
+  parts.metrics.blockable(
+    routes.map((r) => r.name),
+    hotDetectors.map((d) => d.name),
+  );
   return {
     o: next,
     detectors,
@@ -120,7 +126,7 @@ export function buildLive(next: ParsedGuardOptions, at: string, parts: LiveParts
     policySpecs,
     hotPath,
     asyncQueue,
-    routes: [parts.primary, ...fallbacks],
+    routes,
     invoke: { breaker: parts.name, deadlines, timeoutMs: next.timeoutMs, retry: next.retry, signal: undefined },
   };
 }

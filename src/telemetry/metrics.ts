@@ -41,6 +41,8 @@ export interface BreakerMetrics {
   /** Counts an evaluation; `seconds` (hot-path detectors only) goes to the duration histogram. */
   detector(detector: string, verdict: DetectorVerdict, seconds?: number): void;
   blocked(route: string, detector: string): void;
+  /** The routes and the detectors that can block their outputs: each pair's blocked-output series starts at 0. */
+  blockable(routes: readonly string[], detectors: readonly string[]): void;
   budgetOverrun(detector: string): void;
   asyncDropped(): void;
   asyncQueueDepth(depth: number): void;
@@ -415,6 +417,7 @@ const NOOP: BreakerMetrics = {
   fallback() {},
   detector() {},
   blocked() {},
+  blockable() {},
   budgetOverrun() {},
   asyncDropped() {},
   asyncQueueDepth() {},
@@ -507,6 +510,13 @@ export function createBreakerMetrics(registry: PromClient.Registry | undefined, 
     },
     blocked(route, detector) {
       if (!disposed) child(`b|${route}|${detector}`, f.blocked, { breaker, route, detector }).inc();
+    },
+    blockable(routes, detectors) {
+      if (disposed) return;
+      // At 0 from the start, so increase() counts the first blocked output too.
+      for (const route of routes)
+        for (const detector of detectors)
+          child(`b|${route}|${detector}`, f.blocked, { breaker, route, detector }).inc(0);
     },
     budgetOverrun(detector) {
       if (!disposed) child(`o|${detector}`, f.budgetOverruns, { breaker, detector }).inc();

@@ -23,6 +23,9 @@ describe('metrics on the app registry', () => {
     let text = await registry.metrics();
     expect(line(text, 'safety_breaker_state{breaker="x",state="closed"}')).toBe(1);
     expect(line(text, 'safety_breaker_state{breaker="x",state="open"}')).toBe(0);
+    // Every route × blocking detector starts at 0, so increase() counts the first blocked output.
+    expect(line(text, 'safety_breaker_blocked_outputs_total{breaker="x",route="primary",detector="marker"}')).toBe(0);
+    expect(line(text, 'safety_breaker_blocked_outputs_total{breaker="x",route="backup",detector="marker"}')).toBe(0);
 
     await g();
     toxic = true;
