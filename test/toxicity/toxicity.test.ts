@@ -265,6 +265,7 @@ describe('categories', () => {
       'Slogans such as "kill all Jews" are antisemitic incitement.',
       'Never call disabled people subhuman.',
       'The myth that immigrants are vermin has been debunked.',
+      "If you say 'gay people are animals', you are a bigot.",
     ]) {
       const r = scanToxicity(text);
       expect(Math.max(r.scores.identity_attack, r.scores.threat, r.scores.toxicity), text).toBeLessThan(0.5);
@@ -279,6 +280,7 @@ describe('categories', () => {
       'It is not wrong to say women are animals.',
       'Saying Muslims are vermin is not hateful.',
       'Stop calling me names, you idiot.',
+      'Muslims are vermin and I am proud to be a bigot.',
     ]) {
       const s = scanToxicity(text).scores;
       expect(Math.max(s.identity_attack, s.insult), text).toBeGreaterThanOrEqual(0.8);
