@@ -17,6 +17,9 @@
  *    time options' bound (2^31 − 1 ms, Node's timer limit, 28 bytes), and each metric family's name
  *    written once instead of twice (−755 bytes): 94 257 bytes. Then "did you mean" for an unknown
  *    option (src/rules/closest.ts, shared with the config loader and the CLI, 463 bytes): 94 716 bytes.
+ *    Then a safe reply that may decline, with the caller's error in `SafeReplyInfo` (so the AI SDK
+ *    middleware's content-filter answer counts as a safe reply), and blocked-output series at 0 from
+ *    the start (283 bytes): 94 999 bytes, at the limit: the next addition to guard() must trim first.
  *    Loading telemetry only when configured (≈ 13 kB) would meet the 80 kB target (not yet met).
  * 2. `npm pack`: the tarball. Limit 800 kB. The toxicity weights must be in exactly one file of it,
  *    and it ships no source maps. 798.4 kB after issue 14's third round, with maps (without

@@ -112,10 +112,7 @@ export function buildLive(next: ParsedGuardOptions, at: string, parts: LiveParts
         : new DeadlineQueue(next.timeoutMs);
   if (deadlines) parts.deadlineQueues.add(deadlines);
   const routes = [parts.primary, ...fallbacks];
-  parts.metrics.blockable(
-    routes.map((r) => r.name),
-    hotDetectors.map((d) => d.name),
-  );
+  parts.metrics.blockable(routes, hotDetectors);
   return {
     o: next,
     detectors,

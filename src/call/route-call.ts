@@ -199,24 +199,20 @@ export function createRouteCall(
         : blockedBy
           ? new OutputBlockedError(name, [...blockedBy], cause)
           : lastError;
-    const reply = safeReply?.reply;
-    if (typeof reply === 'function') {
-      // Counted once the function answers: one that throws declines, and the caller gets an error.
-      let output: unknown;
-      try {
-        output = (reply as (info: SafeReplyInfo) => unknown)({ breaker: name, state, context, error });
-      } catch (declined) {
-        served('exhausted');
-        throw declined;
-      }
-      served('safe-reply');
-      return output;
+    // No safe reply, or a safe reply function that throws (declines): the caller gets an error.
+    let output: unknown;
+    try {
+      if (!safeReply) throw error;
+      const reply = safeReply.reply;
+      output =
+        typeof reply === 'function'
+          ? (reply as (info: SafeReplyInfo) => unknown)({ breaker: name, state, context, error })
+          : reply;
+    } catch (declined) {
+      served('exhausted');
+      throw declined;
     }
-    if (safeReply) {
-      served('safe-reply');
-      return reply;
-    }
-    served('exhausted');
-    throw error;
+    served('safe-reply');
+    return output;
   };
 }

@@ -28,6 +28,10 @@ export interface MetricsSnapshot {
 }
 
 /** The metrics one breaker writes. A no-op without a registry. */
+interface Named {
+  readonly name: string;
+}
+
 export interface BreakerMetrics {
   state(state: BreakerState): void;
   /** The breaker's mode: in shadow, its state is what it would be, and traffic never moves. */
@@ -42,7 +46,7 @@ export interface BreakerMetrics {
   detector(detector: string, verdict: DetectorVerdict, seconds?: number): void;
   blocked(route: string, detector: string): void;
   /** The routes and the detectors that can block their outputs: each pair's blocked-output series starts at 0. */
-  blockable(routes: readonly string[], detectors: readonly string[]): void;
+  blockable(routes: readonly Named[], detectors: readonly Named[]): void;
   budgetOverrun(detector: string): void;
   asyncDropped(): void;
   asyncQueueDepth(depth: number): void;
@@ -457,6 +461,8 @@ export function createBreakerMetrics(registry: PromClient.Registry | undefined, 
   const rejected = child('c|primary|rejected', f.calls, { breaker, route: 'primary', outcome: 'rejected' });
   const asyncDepth = child('q', f.asyncDepth, { breaker });
   const asyncDropped = child('x', f.asyncDropped, { breaker });
+  const blocked = (route: string, detector: string) =>
+    child(`b|${route}|${detector}`, f.blocked, { breaker, route, detector });
   const setState = (current: BreakerState): void => {
     for (const [state, gauge] of states) gauge.set(state === current ? 1 : 0);
   };
@@ -509,14 +515,11 @@ export function createBreakerMetrics(registry: PromClient.Registry | undefined, 
       if (seconds !== undefined) child(`t|${detector}`, f.detectorDuration, { breaker, detector }).observe(seconds);
     },
     blocked(route, detector) {
-      if (!disposed) child(`b|${route}|${detector}`, f.blocked, { breaker, route, detector }).inc();
+      if (!disposed) blocked(route, detector).inc();
     },
     blockable(routes, detectors) {
-      if (disposed) return;
       // At 0 from the start, so increase() counts the first blocked output too.
-      for (const route of routes)
-        for (const detector of detectors)
-          child(`b|${route}|${detector}`, f.blocked, { breaker, route, detector }).inc(0);
+      for (const r of routes) for (const d of detectors) if (!disposed) blocked(r.name, d.name).inc(0);
     },
     budgetOverrun(detector) {
       if (!disposed) child(`o|${detector}`, f.budgetOverruns, { breaker, detector }).inc();
