@@ -2062,8 +2062,7 @@ export class ToxicityScanner {
    */
   private regardRefused(e: LexEntry, roles: number, end: number): void {
     let named = this.groupName(e, roles);
-    // "trust a Muslim": one member, any of them.
-    if (named === 0 && roles & R.GROUP && ARTICLES.has(this.hashAt(1)) && this.wordAt(2) === 'trust') named = 1;
+    if (named === 0 && this.anyMember(roles) && this.wordAt(2) === 'trust') named = 1;
     if (named === 0) return;
     const v = this.pastDeterminers(named);
     if (!REGARD_VERBS.has(this.wordAt(v) ?? '')) return;
@@ -2385,8 +2384,7 @@ export class ToxicityScanner {
     else if (w === 'bullet' || w === 'beating') this.bulletDeserved(w, end, 1);
     else if (w === 'attack' && this.wordAt(1) === 'acid') this.bulletDeserved('acid attack', end, 2);
     else if (w === 'death') this.deathCalledFor(end);
-    else if (w === 'home') this.belongAtHome(end);
-    else if (CAGES.has(w)) this.belongCaged(w, end);
+    else if (w === 'home' || CAGES.has(w)) this.belongsIn(w, end);
     else if (WASTED.has(w)) this.wasteOf(w, end);
     else if (w === 'place') this.knowTheirPlace(end);
     else if (ILLNESS.has(w)) this.beingIsIllness(w, end);
@@ -2642,14 +2640,6 @@ export class ToxicityScanner {
       );
   }
 
-  /** "<group> belong at home" (0.75, flagged): a group's place assigned, as "… belong in the kitchen". */
-  private belongAtHome(end: number): void {
-    if (!AT_IN.has(this.hashAt(1)) || !BELONG.has(this.hashAt(2))) return;
-    const g = this.presentSubject(3);
-    if (g > 0)
-      this.hit('identity_attack', 0.75, this.startAt(g), end, `${this.wordAt(g) ?? ''} … at home`, 'sexist trope');
-  }
-
   /**
    * "<group> are a waste of space" (0.75, as a derogatory attribute); said to the reader, "you are a
    * waste of oxygen", an insult (0.8).
@@ -2702,7 +2692,7 @@ export class ToxicityScanner {
    */
   private ratherDie(e: LexEntry, roles: number, end: number): void {
     let named = this.groupName(e, roles);
-    if (named === 0 && roles & R.GROUP && ARTICLES.has(this.hashAt(1))) named = 1;
+    if (named === 0 && this.anyMember(roles)) named = 1;
     if (named === 0) return;
     for (let k = named + 1; k <= named + 3; k++) {
       if (this.wordAt(k) !== 'than') continue;
@@ -2719,20 +2709,25 @@ export class ToxicityScanner {
     }
   }
 
-  /** "<group> belong in a zoo / in cages / in the jungle" (0.8): a group put with animals. */
-  private belongCaged(w: string, end: number): void {
+  /**
+   * "<group> belong at home / in the home" (0.75, flagged: a sexist trope, as "… belong in the kitchen"),
+   * "… belong in a zoo / in cages / in the jungle" (0.8: a group put with animals). `w`: the place.
+   */
+  private belongsIn(w: string, end: number): void {
     const k = ARTICLES.has(this.hashAt(1)) || this.wordAt(1) === 'the' ? 2 : 1;
     if (!AT_IN.has(this.hashAt(k)) || !BELONG.has(this.hashAt(k + 1))) return;
     const g = this.presentSubject(k + 2);
-    if (g > 0)
-      this.hit(
-        'identity_attack',
-        0.8,
-        this.startAt(g),
-        end,
-        `${this.wordAt(g) ?? ''} … in a ${w}`,
-        'group called animals',
-      );
+    if (g < 0) return;
+    const home = w === 'home';
+    const match = `${this.wordAt(g) ?? ''} … ${home ? 'at home' : `in a ${w}`}`;
+    this.hit(
+      'identity_attack',
+      home ? 0.75 : 0.8,
+      this.startAt(g),
+      end,
+      match,
+      home ? 'sexist trope' : 'group called animals',
+    );
   }
 
   /** "The Holocaust never happened", "I think the Holocaust is a hoax" (0.8): a genocide denied, said outright. */
@@ -2827,6 +2822,11 @@ export class ToxicityScanner {
     if (be < 0) return -1;
     const k = this.target(be + 1, be + 5);
     return k > 0 && this.normative(k) ? k : -1;
+  }
+
+  /** "a Muslim", "a trans person" after a verb ("never trust a …", "than date a …"): any member of the group. */
+  private anyMember(roles: number): boolean {
+    return (roles & R.GROUP) !== 0 && ARTICLES.has(this.hashAt(1));
   }
 
   /** Whether the target at k is a group: "<group>", "gay people". */
