@@ -251,11 +251,17 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
     0,
     0,
     0,
-    'kill murder assassinate shoot stab hang lynch gas exterminate slaughter behead decapitate burn rape strangle choke bomb massacre execute torture slit butcher drown eradicate annihilate genocide hunt beat hurt punch slap eliminate sterilize sterilise euthanize euthanise enslave castrate',
+    'kill murder assassinate shoot stab hang lynch gas exterminate slaughter behead decapitate burn rape strangle choke bomb massacre execute torture slit butcher drown eradicate annihilate genocide hunt beat hurt punch slap eliminate sterilize sterilise euthanize euthanise enslave castrate wipe',
   ],
   ['THREATWORD', 0, 0, 0, 'kys'],
-  ['INTENT', 0, 0, 0, 'will gonna going gon shall wanna must should ought need gotta deserve deserves'],
-  ['DIE', 0, 0, 0, 'die dies rot perish suffer suffers'],
+  [
+    'INTENT',
+    0,
+    0,
+    0,
+    'will gonna going gon shall wanna must should ought need gotta deserve deserves plan plans planning intend intends intending',
+  ],
+  ['DIE', 0, 0, 0, 'die dies rot perish suffer suffers bleed bleeds'],
   ['ALL', 0, 0, 0, 'all every those these'],
   [
     'DEHUMAN',
@@ -290,7 +296,7 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
     0,
     0,
     0,
-    'smart intelligent capable competent honest trustworthy civilised civilized worthy worth valid decent welcome matter belong respect respected trust trusted rights equality dignity',
+    'smart intelligent capable competent honest trustworthy civilised civilized worthy worth valid decent normal welcome matter belong respect respected trust trusted rights equality dignity kindness compassion sympathy mercy',
   ],
   // Derogatory attributes and stereotypes said of a whole group ("<group> are lazy", "<group> are
   // terrorists"): common stereotypes, written from general knowledge, not from any data set's rows.
@@ -299,7 +305,7 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
     0,
     0,
     0,
-    'lazy greedy violent dangerous evil dishonest deceitful untrustworthy primitive backward barbaric uncivilised uncivilized degenerate degenerates perverted perverts diseased ignorant inbred useless criminal criminals terrorists thieves rapists murderers pedophiles paedophiles predators liars cheats leeches freeloaders invaders burden threat menace vile disgrace deviants repulsive gross revolting horrible creepy awful terrible repugnant hideous loathsome despicable contemptible sickening nasty ruining destroying infesting monsters virus beasts swine maggots worst abomination',
+    'lazy greedy violent dangerous evil dishonest deceitful untrustworthy primitive backward backwards barbaric uncivilised uncivilized degenerate degenerates perverted perverts diseased ignorant inbred useless criminal criminals terrorists thieves rapists murderers pedophiles paedophiles predators liars cheats leeches freeloaders invaders burden threat menace vile disgrace deviants repulsive gross revolting horrible creepy awful terrible repugnant hideous loathsome despicable contemptible sickening nasty ruining destroying infesting monsters virus beasts swine maggots worst abomination abominations delusional incapable dirty filthy danger immoral depraved deranged predatory treacherous cruel thugs abusers mutants infection burdens bitter liar',
   ],
   // Read by spelling: "<group> do not …", "not as …", "I think (that) <group> are …", "why are <group> so …",
   // "<group> disgust me", "I'm sick of <group>", "hunt down", "like rats", "no better than", "less than",
@@ -351,6 +357,42 @@ export const BODY_PARTS: readonly string[] = [
   'teeth',
   'jaw',
   'kneecaps',
+];
+/**
+ * What a group is said to make the speaker feel (scanner.ts `revulsion`): "<group> make me angry",
+ * "… fill me with rage", "… make my blood boil".
+ */
+export const MADE_TO_FEEL: readonly string[] = ['angry', 'mad', 'furious', 'ill', 'nauseous', 'puke', 'vomit'];
+export const FILLED_WITH: readonly string[] = [
+  'rage',
+  'anger',
+  'disgust',
+  'hatred',
+  'contempt',
+  'revulsion',
+  'fury',
+  'loathing',
+];
+/** What makes a person, denied to a group (scanner.ts `lacking`): "<group> have no morals". */
+export const LACKED_QUALITIES: readonly string[] = [
+  'morals',
+  'value',
+  'worth',
+  'soul',
+  'souls',
+  'brains',
+  'shame',
+  'conscience',
+  'decency',
+  'culture',
+  'empathy',
+  'honour',
+  'honor',
+];
+/** "<group> make my blood boil", "… make my skin crawl": the idiom's last word → its noun. */
+export const BODY_IDIOMS: readonly (readonly [last: string, noun: string])[] = [
+  ['boil', 'blood'],
+  ['crawl', 'skin'],
 ];
 /** Places of worship a threat names: "I'm going to bomb the synagogue", "burn down their mosques" (scanner.ts `placeAttacked`). */
 export const PLACES_OF_WORSHIP: readonly string[] = [
@@ -413,6 +455,10 @@ const OBJECT_WORDS = [
 
 /** Words with no role of their own that patterns look for by spelling. */
 const TRIGGER_WORDS = new Set([
+  ...MADE_TO_FEEL,
+  ...FILLED_WITH,
+  ...LACKED_QUALITIES,
+  ...BODY_IDIOMS.map(([last]) => last),
   'off',
   'up',
   'fire',
@@ -449,6 +495,10 @@ const TRIGGER_ROLES =
   R.ATTRIBUTE;
 
 export const PATTERN_WORDS = [
+  ...MADE_TO_FEEL,
+  ...FILLED_WITH,
+  ...LACKED_QUALITIES,
+  ...BODY_IDIOMS.map(([last]) => last),
   'what',
   'to',
   'of',

@@ -13,7 +13,11 @@
  * at once, with O(chunk) work per chunk.
  */
 import {
+  BODY_IDIOMS,
   BODY_PARTS,
+  FILLED_WITH,
+  LACKED_QUALITIES,
+  MADE_TO_FEEL,
   PLACES_OF_WORSHIP,
   FILTER_MASK,
   R,
@@ -138,18 +142,31 @@ const WISH = new Set(['want', 'wants', 'wanna', 'wish', 'wished', 'hope', 'like'
 /** "<group> disgust me" and "<group> make me sick". */
 const REVOLT = new Set(['disgust', 'disgusts', 'sicken', 'sickens', 'repulse', 'repulses', 'revolt', 'revolts']);
 const MAKE = new Set(['make', 'makes']);
+/** "<group> make me angry", "… fill me with rage", "… make my blood boil" (`revulsion`). */
+const MADE_FEEL = new Set(MADE_TO_FEEL);
+const FILLED = new Set(FILLED_WITH);
+const FILL = hashes('fill fills');
+const WITH = hashWord('with');
+const IDIOM_NOUN = new Map(BODY_IDIOMS.map(([last, noun]) => [last, hashWord(noun)]));
+const WANT_TO = hashes('want wanna');
+const THROW = hashWord('throw');
+const PURE = hashes('pure utter sheer');
 const BODY = new Set(BODY_PARTS);
 const PLACES = new Set(PLACES_OF_WORSHIP);
 /** Words between a violent verb and the place it names: "burn down their mosques", "bomb the local synagogue". */
 const PLACE_BETWEEN = hashes('the their a an that this his her our your local nearest');
 /** "your so stupid": "your" written for "you're", then an intensifier. */
 const YOUR_SO = hashes('so really very fucking');
+/** Words that open a clause before its subject: "and Muslims make me sick", "honestly, …", "I think women …". */
+/** What is done to a group, before its name: "violence against women makes me sick" (`revulsion`). */
+const DONE_TO = hashes('against towards toward on for treat treats treated treating');
+const CLAUSE_OPENERS = hashes('and but so honestly frankly seriously just think believe feel because cause');
 /** Words that open a clause before "you suck": "because you suck", "yeah you do suck", "I think you suck". */
 const SUCK_OPENERS = hashes('because cause cuz coz yeah yes yea well and but so ok okay lol honestly think guess');
 /** What is sucked, not who sucks: "you suck in air", "you suck it up", "you suck the venom out". */
 const SUCKED = hashes('in on out up it the a an your my his her their this that some air');
 /** A violent verb with its particle, read as the verb: "hunt down every …" (not "hang out with", "hang up on"). */
-const PHRASAL_VIOLENCE = new Set(['beat up', 'hunt down', 'shoot up', 'shoot down', 'burn down']);
+const PHRASAL_VIOLENCE = new Set(['beat up', 'hunt down', 'shoot up', 'shoot down', 'burn down', 'wipe out']);
 /** Verbs that hurt a body, with the violent verbs: "I'll break your legs", "I will smash your face". */
 const HURT = hashes('break smash bash kick cut crack rip snap bust slice');
 /** "Drop dead." */
@@ -163,7 +180,7 @@ const TROPE_VERBS = new Map(
   }),
 );
 /** Words between a trope's verb and its last word: "control the media", "taking over our country". */
-const TROPE_BETWEEN = hashes('the our this their over into in like every all');
+const TROPE_BETWEEN = hashes('the our this their over into in like every all nothing but');
 /** "Deport all Muslims", "we must expel the <group>". */
 const EXPEL = hashes('deport expel ban');
 /** "Women belong in the kitchen", "get back to the kitchen". */
@@ -181,6 +198,8 @@ const ILLNESS = new Set(['illness', 'disorder', 'sin', 'sickness']);
 /** "The Holocaust never happened": the word by its hash (none is listed in the lexicon). */
 const GENOCIDE = new Map(['holocaust', 'shoah', 'genocide'].map((w) => [hashWord(w), w]));
 const SENTENCED = hashWord('sentenced');
+/** "<group> deserve a slow and painful death": the death wished cruel (`deathCalledFor`). */
+const CRUEL = hashes('slow painful horrible brutal gruesome agonizing agonising violent horrific miserable');
 const HOW = hashes('the that this like as in at on to exactly quite');
 /** "I'm sick of <group>", "we are tired of …", "I'm disgusted by …": the feeling → the words that join it to the group. */
 const FED_UP = new Map([
@@ -189,13 +208,28 @@ const FED_UP = new Map([
   [hashWord('disgusted'), hashes('by with')],
   [hashWord('repulsed'), hashes('by')],
   [hashWord('sickened'), hashes('by')],
+  [hashWord('up'), hashes('with')], // "fed up with"
 ]);
+const FED = hashWord('fed');
+/** "<group> have no morals" (`lacking`). */
+const LACKED = new Set(LACKED_QUALITIES);
+const HAVE = hashes('have has');
+const NOTHING = hashWord('nothing');
+const BARELY = hashes('barely hardly');
+const ANY = hashWord('any');
+/** "Nothing makes me angrier than <group>", "there is no one I hate more than …" (`hatedMost`). */
+const ANGRIER = hashes('angrier madder sicker');
+const VILE = R.INSULT | R.ATTRIBUTE | R.DEHUMAN;
+const NO_ONE = hashes('nothing noone nobody one anything anyone');
 const AND = hashWord('and');
 /** "a better place without <group>". */
 const PLACE = hashWord('place');
 /** "I have so much hatred for <group>", "my contempt for …". */
-const HATRED = hashes('hatred hate contempt loathing disgust');
+const HATRED = hashes('hatred hate contempt loathing disgust revulsion');
+/** "<group> should be forcibly sterilised": how, between "be" and the verb (`passiveTarget`). */
+const MANNER = hashes('forcibly publicly immediately quickly slowly brutally violently permanently just simply');
 const TOWARDS = hashes('for of towards toward');
+const NO_REGARD = hashes('no zero');
 const FEEL = hashes('have feel');
 const FEELING = hashes('feel feels felt feeling');
 const MUCH = hashWord('much');
@@ -206,7 +240,7 @@ const BUT = hashWord('but');
 /** "<group> are not real people / normal human beings", "trans women are not real women". */
 const REAL = hashes('real normal proper actual');
 /** Qualities a group is denied only as undeserved: "<group> don't deserve rights". */
-const DESERVED = new Set(['rights', 'equality', 'dignity', 'live']);
+const DESERVED = new Set(['rights', 'equality', 'dignity', 'live', 'kindness', 'compassion', 'sympathy', 'mercy']);
 const LIVES = hashWord('lives');
 const ILLEGAL = hashWord('illegal');
 /** "<group> are a horde of locusts", "… a bunch of criminals": a group as a mass. */
@@ -221,19 +255,29 @@ const SEE = hashWord('see');
 const SWARM = hashes('swarm swarms horde hordes infestation plague');
 /** "I can't stand / tolerate / bear <group>". */
 const STAND = hashes('stand tolerate bear');
+/** "I can't bear to be around <group>", "how can anyone stand …" (`statedHatred`). */
+const AROUND = hashes('around near with');
+const ANYONE = hashes('anyone anybody you');
+const HOW_WORD = hashWord('how');
 /** "I hope you get cancer". */
 const GET = hashes('get gets got');
 /** "It's obvious (that) <group> are …", "isn't it clear …": asserted. */
 const ASSERT = new Set(['obvious', 'clear', 'true']);
 const IT_IS = new Set(['it', 'its', 'is', 'isnt']);
 /** "I think (that) <group> are …": the speaker's own view, said outright. */
-const OPINION = hashes('think believe feel reckon guess suppose know convinced sure');
+const OPINION = hashes('think believe feel reckon guess suppose know convinced sure say');
+/** Words between the speaker and the view: "I genuinely believe", "I would say", "I feel like". */
+const OPINION_BETWEEN = hashes('would do really honestly genuinely truly personally just firmly strongly actually');
+const LIKE = hashWord('like');
 /** "In my view <group> are …", "in my opinion …". */
 const VIEW = hashes('view opinion');
 const NEG_AUX_DO = hashes('dont wouldnt');
+const TREATED = new Set(['welcome', 'respected', 'trusted']);
 const MY = hashWord('my');
 /** Openers that give a view as the speaker's own, last word first: "if you ask me, …", "is it just me or …". */
-const OPENERS = ['me ask you if', 'or me just it is'].map((words) => words.split(' ').map(hashWord));
+const OPENERS = ['me ask you if', 'or me just it is', 'honest be to', 'honestly', 'frankly', 'personally', 'tbh'].map(
+  (words) => words.split(' ').map(hashWord),
+);
 /** Denied qualities that are things a person does to a group: "I will never respect <group>". */
 const REGARD_VERBS = new Set(['respect', 'trust']);
 
@@ -361,7 +405,7 @@ const scratchHash2 = new WordHasher();
 /** Words that say what should happen to someone ("you should die", "they must be shot"). */
 const NORMATIVE = hashes('should must deserve deserves need needs gotta ought');
 /** Verbs too common in friendly speech to make a threat on their own ("I'll beat you at chess"). */
-const WEAK_VERBS = new Set(['beat', 'hunt', 'burn', 'bomb', 'slap']);
+const WEAK_VERBS = new Set(['beat', 'hunt', 'burn', 'bomb', 'slap', 'wipe']);
 const STRONG_VERBS = new Set([
   'kill',
   'murder',
@@ -1606,6 +1650,8 @@ export class ToxicityScanner {
       this.fedUp(e, roles, end);
       this.hatredOwned(e, roles, end);
       this.swarmOf(e, roles, end);
+      this.hatedMost(e, roles, end);
+      this.nothingGood(e, roles, end);
     }
     if (roles & R.VIOLENT) {
       this.shouldBeKilled(e, start, end);
@@ -1615,8 +1661,10 @@ export class ToxicityScanner {
 
     // Identity attacks by pattern.
     if (roles & R.REGARD) this.qualityDenied(w, end);
+    if (LACKED.has(w)) this.lacking(w, end);
     if (roles & (R.INSULT | R.DEHUMAN | R.ATTRIBUTE)) this.verblessPredicate(w, start, end);
-    if (w === 'me' || (w === 'sick' && this.wordAt(1) === 'me')) this.revulsion(w, end);
+    if (w === 'me' || w === 'sick' || w === 'up' || MADE_FEEL.has(w) || FILLED.has(w) || IDIOM_NOUN.has(w))
+      this.revulsion(w, end);
     if (w === 'dead') {
       this.wishedDead(end);
       // "Drop dead.", "just drop dead": an order at the start of a sentence.
@@ -1635,7 +1683,10 @@ export class ToxicityScanner {
     if (w === 'cancer') this.harmWished(w, end);
     if (w === 'human' || w === 'humans' || w === 'people') {
       const c = this.comparison();
-      if (this.roleAt(1) > 0 && this.roleAt(1) & R.NEG) this.notHuman(w, end, 2);
+      const even = this.wordAt(1) === 'even' ? 1 : 0; // "not even human"
+      if (this.roleAt(1 + even) > 0 && this.roleAt(1 + even) & R.NEG) this.notHuman(w, end, 2 + even);
+      else if (!even && BARELY.has(this.hashAt(1)))
+        this.notHuman(w, end, 2); // "barely human"
       else if (REAL.has(this.hashAt(1)) && this.roleAt(2) > 0 && this.roleAt(2) & R.NEG)
         this.notHuman(w, end, 3); // "not real people"
       else if (c > 0 && LESS.has(this.wordAt(c) ?? ''))
@@ -1735,10 +1786,12 @@ export class ToxicityScanner {
     }
     const k = this.target(1, 5);
     if (k < 0) return;
-    const h = this.wordAt(k + 1);
+    let n = k + 1; // the word before the name: "(make sure) disabled people suffer"
+    while (this.roleAt(n) > 0 && this.roleAt(n) & R.GROUP) n++;
+    const h = this.wordAt(n);
     const hoping = h === 'hope' || h === 'wish' || h === 'pray';
-    const h2 = this.wordAt(k + 2);
-    const from = hoping ? k + 1 : h2 === 'hope' || h2 === 'wish' ? k + 2 : this.normative(k) ? k : this.wanted(k + 1);
+    const h2 = this.wordAt(n + 1);
+    const from = hoping ? n : h2 === 'hope' || h2 === 'wish' ? n + 1 : this.normative(k) ? k : this.wanted(n);
     if (from < 0) return;
     const group = (this.roleAt(k) & (R.GROUP | R.SLUR)) !== 0;
     const match = `${this.wordAt(k) ?? ''} … ${w}`;
@@ -1751,7 +1804,7 @@ export class ToxicityScanner {
    * see …", "make sure (every) …" (not "I don't want …"). The word that says so, or -1.
    */
   private wanted(j: number): number {
-    while (this.roleAt(j) > 0 && this.roleAt(j) & R.ALL) j++;
+    while ((this.roleAt(j) > 0 && this.roleAt(j) & R.ALL) || this.wordAt(j) === 'the') j++;
     if (this.hashAt(j) === SURE && this.wordAt(j + 1) === 'make') return j + 1;
     // "I'm going to make them suffer", "we will make you <group> die".
     if (this.wordAt(j) === 'make') return this.find(R.FIRST, ANY_ROLE, j + 4, 3, j + 1) > 0 ? j : -1;
@@ -1832,7 +1885,8 @@ export class ToxicityScanner {
     const verb = this.lex.exact.get(this.wordAt(v) as string)?.base ?? '';
     // "beat up", "hunt down": no game. (Word v - 1 is the one after the verb; at v = 1 that is this word.)
     const particle = v === 1 ? e.word : this.wordAt(v - 1);
-    const weak = WEAK_VERBS.has(verb) && particle !== 'up' && particle !== 'down';
+    const weak = WEAK_VERBS.has(verb) && !PHRASAL_VIOLENCE.has(`${verb} ${particle ?? ''}`);
+    if (weak && verb === 'wipe') return; // "wipe" without "out" cleans
     const strong = STRONG_VERBS.has(verb);
     const vs = this.startAt(v);
     const subject = this.intender(v);
@@ -2024,7 +2078,7 @@ export class ToxicityScanner {
    * noun ("no women are allowed"), and "not less smart" affirms, so neither counts.
    */
   private qualityDenied(w: string, end: number): void {
-    let k = 1;
+    let k = this.hashAt(1) === ANY ? 2 : 1; // "don't deserve any respect"
     if (this.wordAt(k) === 'be' || this.wordAt(k) === 'as') k++; // "not be trusted", "not as smart"
     if (this.wordAt(k) === 'to' && DESERVE.has(this.wordAt(k + 1) ?? '')) k++; // "don't deserve to live"
     // "<group> don't deserve respect / rights"; "rights", "equality" and "dignity" are denied only so
@@ -2033,6 +2087,11 @@ export class ToxicityScanner {
     if (deserve) k++;
     else if (DESERVED.has(w)) return;
     const neg = this.wordAt(k);
+    // (Not how a group is treated: "I don't think refugees are welcome / respected here" may be a complaint.)
+    if (!deserve && neg === 'are' && !TREATED.has(w)) {
+      this.raisedDenial(w, k + 1, end);
+      return;
+    }
     // "<group> are less intelligent (than …)": denied by degree.
     if (neg !== 'less') {
       if (neg === undefined || neg === 'no' || neg === 'nor' || PAST_NEG.has(neg)) return;
@@ -2054,6 +2113,17 @@ export class ToxicityScanner {
       `${this.wordAt(g) ?? ''} … not ${w}`,
       'quality denied to a group',
     );
+  }
+
+  /** "I don't think <group> are capable": a quality denied with the negation raised to the opinion (0.75). */
+  private raisedDenial(w: string, k: number, end: number): void {
+    const g = this.subjectGroup(k);
+    if (g < 0) return;
+    const o = this.wordAt(g + 1) === 'that' ? g + 2 : g + 1;
+    if (!OPINION.has(this.hashAt(o)) || !NEG_AUX_DO.has(this.hashAt(o + 1)) || o + 2 !== this.sentLen) return;
+    if (!(this.roleAt(o + 2) & R.FIRST)) return;
+    const match = `${this.wordAt(o + 2) ?? ''} don't think ${this.wordAt(g) ?? ''} … ${w}`;
+    this.hit('identity_attack', 0.75, this.startAt(o + 2), end, match, 'quality denied to a group');
   }
 
   /**
@@ -2132,11 +2202,19 @@ export class ToxicityScanner {
       return;
     }
     const r = this.roleAt(verb);
-    // "I can't stand <group>": the negated verb is the hatred.
-    const cannotStand = STAND.has(this.hashAt(verb)) && CANNOT.has(this.wordAt(verb + 1) ?? '');
-    if (!cannotStand && (r <= 0 || !(r & R.LOATHE))) return;
-    const from = cannotStand ? verb + 2 : verb + 1;
-    const k = this.find(R.FIRST, ANY_ROLE, from + 2, 3, from);
+    // "I can't stand <group>", "I can't bear to be around …": the negated verb is the hatred.
+    const v =
+      AROUND.has(this.hashAt(verb)) && this.wordAt(verb + 1) === 'be' && this.wordAt(verb + 2) === 'to'
+        ? verb + 3
+        : verb;
+    const stand = STAND.has(this.hashAt(v));
+    const cannotStand = stand && CANNOT.has(this.wordAt(v + 1) ?? '');
+    // "How can anyone stand <group>?": asked so that no one could.
+    const asked =
+      stand && ANYONE.has(this.hashAt(v + 1)) && this.wordAt(v + 2) === 'can' && this.hashAt(v + 3) === HOW_WORD;
+    if (!cannotStand && !asked && (r <= 0 || !(r & R.LOATHE))) return;
+    const from = cannotStand ? v + 2 : verb + 1;
+    const k = asked ? v + 3 : this.find(R.FIRST, ANY_ROLE, from + 2, 3, from);
     if (k < 0) return;
     const name = named === 2 ? `${this.wordAt(1) ?? ''} ${e.word}` : e.word;
     const match = `${this.wordAt(k) ?? ''} ${this.wordAt(verb) ?? ''} ${name}`;
@@ -2419,7 +2497,7 @@ export class ToxicityScanner {
   private trope(w: string, verbs: ReadonlySet<number>, end: number): void {
     let v = 1;
     let ours = false;
-    for (; v <= 3 && TROPE_BETWEEN.has(this.hashAt(v)); v++) if (this.wordAt(v) === 'our') ours = true;
+    for (; v <= 4 && TROPE_BETWEEN.has(this.hashAt(v)); v++) if (this.wordAt(v) === 'our') ours = true;
     // "taking our jobs" is the trope; "immigrants are taking jobs that …" is a claim about work.
     if (!verbs.has(this.hashAt(v)) || (w === 'jobs' && !ours)) return;
     const g = this.presentSubject(v + 1);
@@ -2462,14 +2540,18 @@ export class ToxicityScanner {
     return this.saidOutright(this.wordAt(g + 1) === 'the' ? g + 2 : g + 1) ? g : -1;
   }
 
-  /** "<group> disgust me", "<group> make me sick": revulsion at a group (0.75, flagged). */
+  /**
+   * "<group> disgust me", "<group> make me sick / angry", "… make me want to puke", "… fill me with
+   * rage", "… make my blood boil": revulsion at a group that is the sentence's or clause's subject
+   * (0.75, flagged); not "violence against women makes me sick".
+   */
   private revulsion(w: string, end: number): void {
-    const v = w === 'sick' ? 2 : 1; // the verb
-    if (!(w === 'sick' ? MAKE : REVOLT).has(this.wordAt(v) ?? '')) return;
+    const v = this.feltVerb(w); // the verb
+    if (v < 0) return;
     const g = this.subjectGroup(v + 1);
     if (g < 0) {
       // "you disgust me", "you make me sick" (at the start of a sentence: not "if you make me sick …").
-      if (this.roleAt(v + 1) & R.SECOND && v + 1 === this.sentLen)
+      if ((w === 'me' || w === 'sick') && this.roleAt(v + 1) & R.SECOND && v + 1 === this.sentLen)
         this.hit(
           'insult',
           0.75,
@@ -2480,6 +2562,7 @@ export class ToxicityScanner {
         );
       return;
     }
+    if (DONE_TO.has(this.hashAt(this.beforeName(g)))) return; // "violence against women makes me sick"
     this.hit(
       'identity_attack',
       0.75,
@@ -2490,6 +2573,39 @@ export class ToxicityScanner {
     );
   }
 
+  /** How far back the verb of a feeling that ends at this word `w` is ("disgust me", "make me sick"), or -1. */
+  private feltVerb(w: string): number {
+    if (w === 'me') return REVOLT.has(this.wordAt(1) ?? '') ? 1 : -1;
+    // "make me want to throw up": the feeling's last word
+    const f = w === 'up' && this.hashAt(1) === THROW ? 1 : 0;
+    if (f === 0 && !MADE_FEEL.has(w) && !FILLED.has(w) && !IDIOM_NOUN.has(w) && w !== 'sick') return -1;
+    let m = f + 1; // "me", past one word of degree: "make me so angry", "fill me with pure rage"
+    if (this.roleAt(m) > 0 && this.roleAt(m) & R.FILLER) m++;
+    else if (PURE.has(this.hashAt(m))) m++;
+    let v = -1;
+    if (this.wordAt(m) === 'me' && !f)
+      v = m + 1; // "make me sick"
+    else if (this.hashAt(m) === WITH && this.wordAt(m + 1) === 'me' && FILLED.has(w))
+      return FILL.has(this.hashAt(m + 2)) ? m + 2 : -1; // "fill me with rage"
+    else if (this.hashAt(1) === IDIOM_NOUN.get(w) && this.wordAt(2) === 'my')
+      v = 3; // "make my blood boil"
+    else if (this.wordAt(m) === 'to' && WANT_TO.has(this.hashAt(m + 1)) && this.wordAt(m + 2) === 'me') v = m + 3; // "make me want to puke / throw up"
+    return MAKE.has(this.wordAt(v) ?? '') ? v : -1;
+  }
+
+  /** How far back the word before a group's name at k is, past the rest of the name and its determiners ("all these"). */
+  private beforeName(k: number): number {
+    k++;
+    while (this.roleAt(k) > 0 && this.roleAt(k) & (R.ALL | R.FILLER | R.GROUP)) k++;
+    return k;
+  }
+
+  /** Whether the group whose name is at k back opens its sentence or clause. */
+  private opensClause(k: number): boolean {
+    const b = this.beforeName(k);
+    return b > this.sentLen || this.hCount - b + 1 === this.clauseAt || CLAUSE_OPENERS.has(this.hashAt(b));
+  }
+
   /** "I'm sick of <group>", "we are so tired of all these <group>" (0.75, flagged). */
   private fedUp(e: LexEntry, roles: number, end: number): void {
     const named = this.groupName(e, roles);
@@ -2497,10 +2613,74 @@ export class ToxicityScanner {
     const k = this.pastDeterminers(named);
     const feeling = FED_UP.get(this.hashAt(k + 1));
     if (feeling === undefined || !feeling.has(this.hashAt(k))) return;
-    const and = this.hashAt(k + 2) === AND && FED_UP.has(this.hashAt(k + 3)) ? 2 : 0; // "sick and tired of"
-    const f = this.find(R.FIRST, R.BE | R.FILLER, k + 4 + and, 0, k + 2 + and); // "im (so) sick", "we are really tired"
+    const fed = this.wordAt(k + 1) === 'up' ? 1 : 0; // "fed up with"
+    if (fed && this.hashAt(k + 2) !== FED) return;
+    const and = this.hashAt(k + 2 + fed) === AND && FED_UP.has(this.hashAt(k + 3 + fed)) ? 2 : 0; // "sick and tired of"
+    const from = k + 2 + fed + and;
+    const f = this.find(R.FIRST, R.BE | R.FILLER, from + 2, 0, from); // "im (so) sick", "we are really tired"
     if (f < 0) return;
     this.hit('identity_attack', 0.75, this.startAt(f), end, `… ${e.word}`, 'hatred of a group');
+  }
+
+  /**
+   * "There is nothing I hate more than <group>", "I hate nothing more than …", "nothing makes me
+   * angrier than …", "nothing is worse than …", "is there anything more disgusting than …": hatred
+   * of a group said as a superlative (0.75, flagged).
+   */
+  private hatedMost(e: LexEntry, roles: number, end: number): void {
+    // One member stands for the group here: "there is nothing worse than a Muslim".
+    const named = this.groupName(e, roles) || (roles & R.GROUP && !COLOURS.has(e.word) ? 1 : 0);
+    if (named === 0) return;
+    const k = this.pastDeterminers(named);
+    if (this.wordAt(k) !== 'than') return;
+    let none = -1; // where "nothing" / "no one" is
+    let from = -1; // the first word of the statement
+    if (ANGRIER.has(this.hashAt(k + 1)) && this.wordAt(k + 2) === 'me' && MAKE.has(this.wordAt(k + 3) ?? ''))
+      none = from = k + 4; // "nothing makes me angrier than"
+    else if (this.roleAt(k + 1) > 0 && this.roleAt(k + 1) & VILE && this.wordAt(k + 2) === 'more')
+      none = from = k + 3; // "is there anything more disgusting than"
+    else if (this.wordAt(k + 1) === 'worse')
+      none = from = this.wordAt(k + 2) === 'is' ? k + 3 : k + 2; // "there is nothing worse than", "nothing is worse than"
+    else if (this.wordAt(k + 1) === 'more' && this.wordAt(k + 2) === 'me' && REVOLT.has(this.wordAt(k + 3) ?? ''))
+      none = from = k + 4; // "nothing disgusts me more than"
+    else if (this.wordAt(k + 1) === 'more') {
+      const v = NO_ONE.has(this.hashAt(k + 2)) ? k + 3 : k + 2; // "I hate nothing more than"
+      if (this.roleAt(v) > 0 && this.roleAt(v) & R.LOATHE && this.roleAt(v + 1) > 0 && this.roleAt(v + 1) & R.FIRST)
+        [none, from] = v === k + 3 ? [k + 2, v + 1] : [v + 2, v + 2]; // or "nothing I hate more than"
+    }
+    if (from < 0 || !NO_ONE.has(this.hashAt(none))) return;
+    this.hit('identity_attack', 0.75, this.startAt(from), end, `… more than ${e.word}`, 'hatred of a group');
+  }
+
+  /** "<group> have no morals / value / souls" (0.75, flagged): what makes a person denied to a group. */
+  private lacking(w: string, end: number): void {
+    if (this.wordAt(1) !== 'no' || !HAVE.has(this.hashAt(2))) return;
+    const g = this.subjectGroup(3);
+    if (g < 0 || !this.opensClause(g)) return;
+    this.hit(
+      'identity_attack',
+      0.75,
+      this.startAt(g),
+      end,
+      `${this.wordAt(g) ?? ''} have no ${w}`,
+      'quality denied to a group',
+    );
+  }
+
+  /** "There is nothing good about <group>" (0.75, flagged). */
+  private nothingGood(e: LexEntry, roles: number, end: number): void {
+    const named = this.groupName(e, roles);
+    if (named === 0) return;
+    const k = this.pastDeterminers(named);
+    if (this.wordAt(k) !== 'about' || this.wordAt(k + 1) !== 'good' || this.hashAt(k + 2) !== NOTHING) return;
+    this.hit(
+      'identity_attack',
+      0.75,
+      this.startAt(k + 2),
+      end,
+      `nothing good about ${e.word}`,
+      'quality denied to a group',
+    );
   }
 
   /** "Swarms of immigrants", "an infestation of …", "hordes of …": a group as a mass of vermin (0.75, flagged). */
@@ -2521,8 +2701,11 @@ export class ToxicityScanner {
     const named = this.groupName(e, roles);
     if (named === 0) return;
     const k = this.pastDeterminers(named);
-    if (!TOWARDS.has(this.hashAt(k)) || !HATRED.has(this.hashAt(k + 1))) return;
+    if (!TOWARDS.has(this.hashAt(k))) return;
     let j = k + 2;
+    // "I have zero / no respect for <group>": regard refused, owned as hatred is.
+    if (this.wordAt(k + 1) === 'respect' && NO_REGARD.has(this.hashAt(k + 2))) j++;
+    else if (!HATRED.has(this.hashAt(k + 1))) return;
     while (j <= k + 4 && this.roleAt(j) > 0 && this.roleAt(j) & R.FILLER) j++; // "so much", "such"
     if (this.hashAt(j) === MUCH) j++;
     if (this.hashAt(j) === SO) j++;
@@ -2550,7 +2733,8 @@ export class ToxicityScanner {
    * "A study found that …", "they say …", "I don't think …", "it is not true that …" are not.
    */
   private saidOutright(k: number): boolean {
-    while (k <= this.sentLen && this.roleAt(k) > 0 && this.roleAt(k) & R.ALL) k++;
+    // past the rest of the name and "all": "(all) black men", "muslim women"
+    while (k <= this.sentLen && this.roleAt(k) > 0 && this.roleAt(k) & (R.ALL | R.GROUP)) k++;
     if (k > this.sentLen) return true;
     if (this.wordAt(k) === 'why') return k === this.sentLen;
     if (this.hashAt(k) === BUT) return true; // "Don't get me wrong, but <group> are …": a disclaimer, then the claim
@@ -2565,12 +2749,18 @@ export class ToxicityScanner {
     if (VIEW.has(this.hashAt(k)) && this.hashAt(k + 1) === MY && this.wordAt(k + 2) === 'in')
       return k + 2 === this.sentLen;
     if (OPENERS.some((o) => this.opens(o, k))) return true;
+    if (this.hashAt(k) === LIKE && FEELING.has(this.hashAt(k + 1))) k++; // "I feel like …"
     if (!OPINION.has(this.hashAt(k))) return false;
     k++;
     // "Don't you think <group> are …?": the view put as a question that expects yes.
     if (this.roleAt(k) > 0 && this.roleAt(k) & R.SECOND && NEG_AUX_DO.has(this.hashAt(k + 1)))
       return k + 1 === this.sentLen;
-    while (k < this.sentLen && this.roleAt(k) > 0 && this.roleAt(k) & (R.FILLER | R.ALL)) k++; // "i really think", "we all know"
+    // "i really think", "we all know", "I would say"
+    while (
+      k < this.sentLen &&
+      ((this.roleAt(k) > 0 && this.roleAt(k) & (R.FILLER | R.ALL)) || OPINION_BETWEEN.has(this.hashAt(k)))
+    )
+      k++;
     return k === this.sentLen && this.roleAt(k) > 0 && (this.roleAt(k) & R.FIRST) !== 0;
   }
 
@@ -2774,6 +2964,13 @@ export class ToxicityScanner {
    * sentenced to death" is a view on a trial).
    */
   private deathCalledFor(end: number): void {
+    if (CRUEL.has(this.hashAt(1))) {
+      // "<group> deserve a slow and painful death"
+      let j = 2;
+      while (j <= 4 && (CRUEL.has(this.hashAt(j)) || this.hashAt(j) === AND)) j++;
+      this.bulletDeserved('painful death', end, j);
+      return;
+    }
     if (this.wordAt(1) !== 'to' || this.wordAt(3) !== 'be' || this.hashAt(2) === SENTENCED) return;
     const k = this.target(4, 8);
     if (k < 0 || !this.normative(k)) return;
@@ -2816,7 +3013,13 @@ export class ToxicityScanner {
    */
   private passiveTarget(): number {
     const w1 = this.wordAt(1);
-    let be = w1 === 'be' || w1 === 'get' || (this.wordAt(2) === 'be' && this.roleAt(1) & R.ALL) ? 1 : -1; // "deserve to get shot"
+    // "deserve to get shot", "be all shot", "be forcibly sterilised"
+    let be =
+      w1 === 'be' || w1 === 'get'
+        ? 1
+        : this.wordAt(2) === 'be' && (this.roleAt(1) & R.ALL || MANNER.has(this.hashAt(1)))
+          ? 2
+          : -1;
     // "be lined up and shot", "be rounded up and gassed"
     if (be < 0 && w1 === 'and') for (let j = 3; j <= 4 && be < 0; j++) if (this.wordAt(j) === 'be') be = j;
     if (be < 0) return -1;
