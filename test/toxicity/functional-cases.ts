@@ -10,6 +10,9 @@
  * distribution for the model. Issue 14's later rules ("I hate …", counter-speech, "get rid of", a group
  * called a disease, "they" after a group, slur homonyms …) were written from this suite's failing
  * cases, so it is in-distribution for them: functional-cases-b.ts, written blind, is the estimate.
+ * The templates added on 2026-12-06 (session 13: "fill me with rage", "nothing I hate more than", "wipe
+ * out", "have no morals", "I'd say", quotations denounced later …) test rules written from a scratch set
+ * of 420 cases that a helper wrote from the paper's descriptions without seeing the detector.
  *
  * `hateful` is the taxonomy's label. `flag` is what `toxicity()` should do with its default
  * thresholds: the same as `hateful` except for abuse aimed at the reader (F23), which the detector
@@ -49,13 +52,27 @@ export const FUNCTIONALITIES: readonly Functionality[] = [
     id: 'F1',
     name: 'strong negative emotions about a group',
     hateful: true,
-    templates: ['I hate {G}.', 'I despise {G} so much.', 'I really cannot stand {G}.', '{G} make me sick.'],
+    templates: [
+      'I hate {G}.',
+      'I despise {G} so much.',
+      'I really cannot stand {G}.',
+      '{G} make me sick.',
+      '{G} fill me with rage.',
+      'Nothing makes me angrier than {G}.',
+      'There is nothing I hate more than {G}.',
+      "I'm fed up with {G}.",
+    ],
   },
   {
     id: 'F2',
     name: 'very negative attributes of a group',
     hateful: true,
-    templates: ['{G} are disgusting.', 'All {G} are stupid and lazy.', '{G} are so pathetic.'],
+    templates: [
+      '{G} are disgusting.',
+      'All {G} are stupid and lazy.',
+      '{G} are so pathetic.',
+      '{G} are immoral and manipulative.',
+    ],
   },
   {
     id: 'F3',
@@ -78,13 +95,23 @@ export const FUNCTIONALITIES: readonly Functionality[] = [
     id: 'F5',
     name: 'direct threat against a group',
     hateful: true,
-    templates: ['I am going to kill every one of those {G}.', 'I will shoot the next {G} I see.'],
+    templates: [
+      'I am going to kill every one of those {G}.',
+      'I will shoot the next {G} I see.',
+      'We will wipe out all {G}.',
+      'I will make sure {G} suffer.',
+    ],
   },
   {
     id: 'F6',
     name: 'threat as a normative statement',
     hateful: true,
-    templates: ['{G} should all be killed.', 'We must get rid of {G} once and for all.'],
+    templates: [
+      '{G} should all be killed.',
+      'We must get rid of {G} once and for all.',
+      '{G} should be put in camps.',
+      '{G} deserve a slow and painful death.',
+    ],
   },
   // Slur usage
   {
@@ -157,26 +184,50 @@ export const FUNCTIONALITIES: readonly Functionality[] = [
     id: 'F14',
     name: 'hate expressed with a negated positive statement',
     hateful: true,
-    templates: ['{G} are not human.', 'The lives of {G} do not matter.', 'I will never respect {G}.'],
+    templates: [
+      '{G} are not human.',
+      'The lives of {G} do not matter.',
+      'I will never respect {G}.',
+      "I don't think {G} are capable of anything.",
+      '{G} have no morals.',
+      'I have zero respect for {G}.',
+    ],
   },
   {
     id: 'F15',
     name: 'non-hate expressed with a negated hateful statement',
     hateful: false,
-    templates: ['No {G} deserve to die.', '{G} are not disgusting.', 'I would never hurt {a}.'],
+    templates: [
+      'No {G} deserve to die.',
+      '{G} are not disgusting.',
+      'I would never hurt {a}.',
+      "I don't think {G} should be shot.",
+      'I would never say {G} are stupid.',
+    ],
   },
   // Phrasing
   {
     id: 'F16',
     name: 'hate phrased as a question',
     hateful: true,
-    templates: ['Why are all {G} so disgusting?', 'Is it not obvious that {G} are parasites?'],
+    templates: [
+      'Why are all {G} so disgusting?',
+      'Is it not obvious that {G} are parasites?',
+      'Is there anything more disgusting than {G}?',
+      'How can anyone stand {G}?',
+    ],
   },
   {
     id: 'F17',
     name: 'hate phrased as an opinion',
     hateful: true,
-    templates: ['I think {G} are the worst.', 'In my opinion {G} are vermin.', 'I feel that {G} are inferior.'],
+    templates: [
+      'I think {G} are the worst.',
+      'In my opinion {G} are vermin.',
+      'I feel that {G} are inferior.',
+      "I'd say {G} are perverts.",
+      'To be honest, {G} are a danger to society.',
+    ],
   },
   // Non-hateful uses of group identifiers
   {
@@ -196,7 +247,11 @@ export const FUNCTIONALITIES: readonly Functionality[] = [
     id: 'F20',
     name: 'denouncing hate by quoting it',
     hateful: false,
-    templates: ['Saying "{G} are scum" is hateful and wrong.', 'If you write "I hate {G}" you should be ashamed.'],
+    templates: [
+      'Saying "{G} are scum" is hateful and wrong.',
+      'If you write "I hate {G}" you should be ashamed.',
+      'Whoever wrote "{G} are disgusting" on the wall should be ashamed.',
+    ],
   },
   {
     id: 'F21',
@@ -206,6 +261,7 @@ export const FUNCTIONALITIES: readonly Functionality[] = [
       'You have to stop calling {G} disgusting.',
       'It is not okay to say that {G} are animals.',
       'Calling {G} vermin is dehumanising.',
+      'Violence against {G} makes me furious.',
     ],
   },
   // Abuse against targets that are not protected groups

@@ -28,8 +28,10 @@ export class CounterSpeech<H> {
   private quoteAt = -1;
   /** The last group named in an open region, or -1. */
   private groupAt = -1;
-  /** Rule hits in a region of this sentence, not yet denounced, with their word index. */
-  private pending: { hit: H; at: number }[] = [];
+  /** That group was named inside a quotation. */
+  private groupQuoted = false;
+  /** Rule hits in a region of this sentence, not yet denounced, with their word index and whether they were quoted. */
+  private pending: { hit: H; at: number; quoted: boolean }[] = [];
   /** Hate about a group was quoted or referred to and denounced: the model's heads count half. */
   denounced = false;
 
@@ -78,11 +80,12 @@ export class CounterSpeech<H> {
   group(at: number): void {
     if (!this.inRegion(at)) return;
     this.groupAt = at;
+    this.groupQuoted = this.quoted;
     if (this.denouncedBefore()) this.denounced = true;
   }
 
   hit(hit: H, at: number): void {
-    if (this.inRegion(at)) this.pending.push({ hit, at });
+    if (this.inRegion(at)) this.pending.push({ hit, at, quoted: this.quoted });
   }
 
   /** A denouncing word at word `at`: the pending hits it denounces (taken from the pending list). */
@@ -91,9 +94,11 @@ export class CounterSpeech<H> {
     // women reject me …"'): the quotation is denounced from outside it.
     if (this.quoted && this.reportAt === this.quoteAt) return [];
     this.denounceAt = at;
-    if (this.groupAt >= 0 && at - this.groupAt <= NEAR) this.denounced = true;
-    const near = this.pending.filter((p) => at - p.at <= NEAR);
-    this.pending = this.pending.filter((p) => at - p.at > NEAR);
+    if (this.groupAt >= 0 && (at - this.groupAt <= NEAR || this.groupQuoted)) this.denounced = true;
+    // A closed quotation marks what it holds as mentioned: denounced anywhere later in its sentence
+    // ('Whoever wrote "lesbians are disgusting" on the wall should be ashamed').
+    const near = this.pending.filter((p) => at - p.at <= NEAR || p.quoted);
+    this.pending = this.pending.filter((p) => at - p.at > NEAR && !p.quoted);
     return near.map((p) => p.hit);
   }
 

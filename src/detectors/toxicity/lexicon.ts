@@ -305,7 +305,7 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
     0,
     0,
     0,
-    'lazy greedy violent dangerous evil dishonest deceitful untrustworthy primitive backward backwards barbaric uncivilised uncivilized degenerate degenerates perverted perverts diseased ignorant inbred useless criminal criminals terrorists thieves rapists murderers pedophiles paedophiles predators liars cheats leeches freeloaders invaders burden threat menace vile disgrace deviants repulsive gross revolting horrible creepy awful terrible repugnant hideous loathsome despicable contemptible sickening nasty ruining destroying infesting monsters virus beasts swine maggots worst abomination abominations delusional incapable dirty filthy danger immoral depraved deranged predatory treacherous cruel thugs abusers mutants infection burdens bitter liar',
+    'lazy greedy violent dangerous evil dishonest deceitful untrustworthy primitive backward backwards barbaric uncivilised uncivilized degenerate degenerates perverted perverts diseased ignorant inbred useless criminal criminals terrorists thieves rapists murderers pedophiles paedophiles predators liars cheats leeches freeloaders invaders burden threat menace vile disgrace deviants repulsive gross revolting horrible creepy awful terrible repugnant hideous loathsome despicable contemptible sickening nasty ruining destroying infesting monsters virus beasts swine maggots worst abomination abominations delusional incapable dirty filthy danger immoral depraved deranged predatory treacherous cruel thugs abusers mutants infection burdens bitter liar arrogant rude smelly stinky annoying selfish weak cowardly hypocrites hypocritical unhygienic unclean mindless savage twisted perverse sinful unnatural abnormal wicked corrupt sneaky devious manipulative disloyal traitors moochers spongers scroungers failures hysterical irrational whiny ungrateful hostile aggressive bloodthirsty fanatical fanatics zealots insane psychotic psychopaths sociopaths lunatics weirdos groomers pedos molesters pitiful parasitic unemployable',
   ],
   // Read by spelling: "<group> do not …", "not as …", "I think (that) <group> are …", "why are <group> so …",
   // "<group> disgust me", "I'm sick of <group>", "hunt down", "like rats", "no better than", "less than",
@@ -416,6 +416,11 @@ export const PLACES_OF_WORSHIP: readonly string[] = [
  */
 const OBJECT_WORDS = [
   ...TROPES.flatMap(([objects]) => objects.split(' ')),
+  'camps',
+  'prison',
+  'prisons',
+  'jail',
+  'ghettos',
   ...BODY_PARTS,
   ...PLACES_OF_WORSHIP,
   'kitchen',

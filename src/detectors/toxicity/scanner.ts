@@ -191,6 +191,9 @@ const AT_IN = hashes('at in');
 const BELONG = hashes('belong belongs');
 /** "<group> belong in a zoo": a place for animals. */
 const CAGES = new Set(['zoo', 'zoos', 'cage', 'cages', 'jungle']);
+/** "<group> should be put in camps / thrown in prison" (`shouldBeExpelled`). */
+const CONFINED = new Set(['camps', 'prison', 'prisons', 'jail', 'ghettos']);
+const PUT = hashes('put thrown locked sent herded');
 /** "a waste of space / oxygen / air / skin". */
 const WASTED = new Set(['space', 'oxygen', 'air', 'skin']);
 /** "Being gay is a (mental) illness": who someone is called a sickness (`beingIsIllness`; "disease" too). */
@@ -230,6 +233,8 @@ const HATRED = hashes('hatred hate contempt loathing disgust revulsion');
 const MANNER = hashes('forcibly publicly immediately quickly slowly brutally violently permanently just simply');
 const TOWARDS = hashes('for of towards toward');
 const NO_REGARD = hashes('no zero');
+const SINGLE = hashWord('single');
+const EACH = hashWord('each');
 const FEEL = hashes('have feel');
 const FEELING = hashes('feel feels felt feeling');
 const MUCH = hashWord('much');
@@ -272,12 +277,29 @@ const LIKE = hashWord('like');
 /** "In my view <group> are …", "in my opinion …". */
 const VIEW = hashes('view opinion');
 const NEG_AUX_DO = hashes('dont wouldnt');
+/**
+ * Words of saying that the speaker can deny: "I never said …", "I would never call …"; not "I never
+ * thought …", nor the hedge "I'm not saying …, but".
+ */
+const SAID = new Set(['say', 'says', 'said', 'call', 'called', 'claim', 'claimed']);
 const TREATED = new Set(['welcome', 'respected', 'trusted']);
 const MY = hashWord('my');
 /** Openers that give a view as the speaker's own, last word first: "if you ask me, …", "is it just me or …". */
-const OPENERS = ['me ask you if', 'or me just it is', 'honest be to', 'honestly', 'frankly', 'personally', 'tbh'].map(
-  (words) => words.split(' ').map(hashWord),
-);
+const OPENERS = [
+  'me ask you if',
+  'or me just it is',
+  'honest be to',
+  'honestly',
+  'frankly',
+  'personally',
+  'tbh',
+  'imo',
+  'imho',
+  'is view my',
+  'is opinion my',
+  'opinion my its',
+  'opinion honest my its',
+].map((words) => words.split(' ').map(hashWord));
 /** Denied qualities that are things a person does to a group: "I will never respect <group>". */
 const REGARD_VERBS = new Set(['respect', 'trust']);
 
@@ -1484,8 +1506,10 @@ export class ToxicityScanner {
         (w.endsWith('ed') || IRREGULAR_PAST_REPORTS.has(w)) &&
           this.find(R.FIRST, ANY_ROLE, this.sentLen, this.sentLen) < 0,
       );
-      // "Never call …", "Don't say …": told not to say it, at the start of a sentence.
-      if (this.sentLen === 1 && this.roleAt(1) & R.NEG) this.excuse(this.counter.denounce(this.hCount - 1));
+      // "Never call …", "Don't say …": told not to say it, at the start of a sentence; "I would never
+      // say …", "I never said …": denied by the speaker.
+      if (this.roleAt(1) & R.NEG && (this.sentLen === 1 || (SAID.has(w) && this.find(R.FIRST, ANY_ROLE, 3, 1, 2) > 0)))
+        this.excuse(this.counter.denounce(this.hCount - 1));
     }
     // "wrong" denounces, "not wrong" does not; "okay" only as "not okay".
     if (roles & R.DENOUNCE && NEEDS_NEG.has(w) === this.find(R.NEG, ANY_ROLE, 2, 1) > 0)
@@ -2118,12 +2142,17 @@ export class ToxicityScanner {
   /** "I don't think <group> are capable": a quality denied with the negation raised to the opinion (0.75). */
   private raisedDenial(w: string, k: number, end: number): void {
     const g = this.subjectGroup(k);
-    if (g < 0) return;
-    const o = this.wordAt(g + 1) === 'that' ? g + 2 : g + 1;
-    if (!OPINION.has(this.hashAt(o)) || !NEG_AUX_DO.has(this.hashAt(o + 1)) || o + 2 !== this.sentLen) return;
-    if (!(this.roleAt(o + 2) & R.FIRST)) return;
-    const match = `${this.wordAt(o + 2) ?? ''} don't think ${this.wordAt(g) ?? ''} … ${w}`;
-    this.hit('identity_attack', 0.75, this.startAt(o + 2), end, match, 'quality denied to a group');
+    const i = g < 0 ? -1 : this.deniedOpinion(g);
+    if (i < 0) return;
+    const match = `${this.wordAt(i) ?? ''} don't think ${this.wordAt(g) ?? ''} … ${w}`;
+    this.hit('identity_attack', 0.75, this.startAt(i), end, match, 'quality denied to a group');
+  }
+
+  /** Whether the clause whose subject is at k back opens with "I don't think (that)": where "I" is, or -1. */
+  private deniedOpinion(k: number): number {
+    const o = this.wordAt(k + 1) === 'that' ? k + 2 : k + 1;
+    if (!OPINION.has(this.hashAt(o)) || !NEG_AUX_DO.has(this.hashAt(o + 1)) || o + 2 !== this.sentLen) return -1;
+    return this.roleAt(o + 2) & R.FIRST ? o + 2 : -1;
   }
 
   /**
@@ -2191,6 +2220,10 @@ export class ToxicityScanner {
    * reader, said in the first person. Flagged, not blocked by itself; "I don't hate …" is no hatred.
    */
   private statedHatred(e: LexEntry, roles: number, start: number, end: number): void {
+    if (e.word === 'them') {
+      this.everyOneHated(end);
+      return;
+    }
     const named = this.groupName(e, roles);
     const group = named > 0;
     let verb = named === 2 ? 2 : 1;
@@ -2220,6 +2253,25 @@ export class ToxicityScanner {
     const match = `${this.wordAt(k) ?? ''} ${this.wordAt(verb) ?? ''} ${name}`;
     if (group) this.hit('identity_attack', 0.75, this.startAt(k), end, match, 'hatred of a group');
     else this.hit('insult', 0.7, this.startAt(k), end, match, 'hatred aimed at the reader');
+  }
+
+  /**
+   * "I have met many <group> and I hate every single one of them" (0.75, flagged): "them" for the
+   * group named earlier in the same sentence, with no one else named in between ("Gay people face
+   * abuse from bigots and I hate every one of them" is not it).
+   */
+  private everyOneHated(end: number): void {
+    if (this.wordAt(1) !== 'of') return;
+    let v = this.wordAt(2) === 'one' ? (this.hashAt(3) === SINGLE ? 4 : 3) : 2; // "every (single) one of", "all of"
+    if (!(this.roleAt(v) > 0 && this.roleAt(v) & R.ALL) && this.hashAt(v) !== EACH) return;
+    v++;
+    if (!(this.roleAt(v) > 0 && this.roleAt(v) & R.LOATHE)) return;
+    const k = this.find(R.FIRST, R.FILLER, v + 2, 0, v + 1);
+    const g = this.hCount - this.groupAt; // how far back the group was named
+    if (k < 0 || this.groupAt < this.hCount - this.sentLen || g <= k) return;
+    const someone = R.PERSON | R.INSULT | R.SLUR | R.DENOUNCE | R.SECOND;
+    for (let j = k + 1; j < g; j++) if (this.roleAt(j) > 0 && this.roleAt(j) & someone) return;
+    this.hit('identity_attack', 0.75, this.startAt(k), end, `${this.wordAt(k) ?? ''} hate … them`, 'hatred of a group');
   }
 
   /**
@@ -2292,7 +2344,7 @@ export class ToxicityScanner {
    */
   private askedOf(k: number): boolean {
     k++;
-    while (k <= this.sentLen && this.roleAt(k) > 0 && this.roleAt(k) & R.ALL) k++;
+    while (k <= this.sentLen && this.roleAt(k) > 0 && this.roleAt(k) & (R.ALL | R.GROUP)) k++; // "why are gay men …"
     const be = this.wordAt(k);
     if (be === 'arent' || be === 'isnt') return k === this.sentLen; // a rhetorical question
     return (
@@ -2462,7 +2514,11 @@ export class ToxicityScanner {
     else if (w === 'bullet' || w === 'beating') this.bulletDeserved(w, end, 1);
     else if (w === 'attack' && this.wordAt(1) === 'acid') this.bulletDeserved('acid attack', end, 2);
     else if (w === 'death') this.deathCalledFor(end);
-    else if (w === 'home' || CAGES.has(w)) this.belongsIn(w, end);
+    else if (CONFINED.has(w)) {
+      // "<group> should be put in camps / thrown in prison"
+      if (this.wordAt(1) === 'in' && PUT.has(this.hashAt(2)))
+        this.shouldBeExpelled(`${this.wordAt(2) ?? ''} in ${w}`, end, 3);
+    } else if (w === 'home' || CAGES.has(w)) this.belongsIn(w, end);
     else if (WASTED.has(w)) this.wasteOf(w, end);
     else if (w === 'place') this.knowTheirPlace(end);
     else if (ILLNESS.has(w)) this.beingIsIllness(w, end);
@@ -2761,7 +2817,9 @@ export class ToxicityScanner {
       ((this.roleAt(k) > 0 && this.roleAt(k) & (R.FILLER | R.ALL)) || OPINION_BETWEEN.has(this.hashAt(k)))
     )
       k++;
-    return k === this.sentLen && this.roleAt(k) > 0 && (this.roleAt(k) & R.FIRST) !== 0;
+    // "I think …", "Call me old-fashioned, but I think …"
+    const opens = k === this.sentLen || this.hCount - k === this.clauseAt || CLAUSE_OPENERS.has(this.hashAt(k + 1));
+    return opens && this.roleAt(k) > 0 && (this.roleAt(k) & R.FIRST) !== 0;
   }
 
   /**
@@ -2795,7 +2853,7 @@ export class ToxicityScanner {
     const weak = WEAK_VERBS.has(e.base);
     if (!(STRONG_VERBS.has(e.base) || weak) || e.word === e.base) return; // needs a participle: "killed", "shot"
     const k = this.passiveTarget();
-    if (k < 0) return;
+    if (k < 0 || this.deniedOpinion(this.beforeName(k) - 1) >= 0) return; // "I don't think they should be shot"
     const group = this.groupAtTarget(k);
     if (weak && !group) return; // "you should be beaten at chess"; "<group> should be beaten" is no game
     const match = `${this.wordAt(k) ?? ''} should be ${e.word}`;
@@ -2814,10 +2872,10 @@ export class ToxicityScanner {
    * passive: the group right before "should", so not "illegal immigrants …" or "immigrants who commit
    * crimes should be deported", which name whom by what they did.
    */
-  private shouldBeExpelled(w: string, end: number): void {
-    const k = this.passiveTarget();
-    if (k < 0 || this.hashAt(k + 1) === ILLEGAL) return;
-    for (let j = 2; j < k; j++)
+  private shouldBeExpelled(w: string, end: number, at = 1): void {
+    const k = this.passiveTarget(at);
+    if (k < 0 || this.hashAt(k + 1) === ILLEGAL || this.deniedOpinion(this.beforeName(k) - 1) >= 0) return;
+    for (let j = at + 1; j < k; j++)
       if (!(NORMATIVE.has(this.hashAt(j)) || this.roleAt(j) & (R.ALL | R.BE) || this.wordAt(j) === 'to')) return;
     if (this.groupAtTarget(k))
       this.hit(
@@ -3011,17 +3069,17 @@ export class ToxicityScanner {
    * The one the participle just read should happen to: "<target> should / must / deserve to be (get) …",
    * "be lined up and shot"; its position, or -1.
    */
-  private passiveTarget(): number {
-    const w1 = this.wordAt(1);
+  private passiveTarget(at = 1): number {
+    const w1 = this.wordAt(at);
     // "deserve to get shot", "be all shot", "be forcibly sterilised"
     let be =
       w1 === 'be' || w1 === 'get'
-        ? 1
-        : this.wordAt(2) === 'be' && (this.roleAt(1) & R.ALL || MANNER.has(this.hashAt(1)))
-          ? 2
+        ? at
+        : this.wordAt(at + 1) === 'be' && (this.roleAt(at) & R.ALL || MANNER.has(this.hashAt(at)))
+          ? at + 1
           : -1;
     // "be lined up and shot", "be rounded up and gassed"
-    if (be < 0 && w1 === 'and') for (let j = 3; j <= 4 && be < 0; j++) if (this.wordAt(j) === 'be') be = j;
+    if (be < 0 && w1 === 'and') for (let j = at + 2; j <= at + 3 && be < 0; j++) if (this.wordAt(j) === 'be') be = j;
     if (be < 0) return -1;
     const k = this.target(be + 1, be + 5);
     return k > 0 && this.normative(k) ? k : -1;
