@@ -251,6 +251,8 @@ export const FUNCTIONALITIES: readonly Functionality[] = [
       'Saying "{G} are scum" is hateful and wrong.',
       'If you write "I hate {G}" you should be ashamed.',
       'Whoever wrote "{G} are disgusting" on the wall should be ashamed.',
+      'Statements like "{G} are animals" are vile.',
+      'It is disgusting to write "{G} should be shot" online.',
     ],
   },
   {

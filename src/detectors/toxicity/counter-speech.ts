@@ -22,6 +22,10 @@ export class CounterSpeech<H> {
   private attributed = false;
   /** The last denouncing word of this sentence, or -1. */
   private denounceAt = -1;
+  /** The last word of this sentence that judges what is said (`judge`), or -1. */
+  private judgedAt = -1;
+  /** The open or last quotation came just after such a word: what it holds is denounced. */
+  private judgedQuote = false;
   /** Inside a quotation: the next double quotation mark closes it. */
   private quoted = false;
   /** The word the open quotation starts at. */
@@ -51,7 +55,8 @@ export class CounterSpeech<H> {
   /** A sentence starts at word `at`; a quotation opened just before that word opens this sentence's region. */
   sentence(at = -1): void {
     this.reportAt = this.quoted && this.quoteAt === at ? at : -1;
-    this.denounceAt = this.groupAt = -1;
+    this.denounceAt = this.judgedAt = this.groupAt = -1;
+    this.judgedQuote = false;
     if (this.pending.length > 0) this.pending = [];
   }
 
@@ -70,6 +75,7 @@ export class CounterSpeech<H> {
     if (!this.quoted) return;
     this.quoteAt = at;
     this.report(at, false);
+    this.judgedQuote = this.judgedAt >= 0 && at - this.judgedAt <= NEAR;
   }
 
   report(at: number, attributed: boolean): void {
@@ -81,7 +87,7 @@ export class CounterSpeech<H> {
     if (!this.inRegion(at)) return;
     this.groupAt = at;
     this.groupQuoted = this.quoted;
-    if (this.denouncedBefore()) this.denounced = true;
+    if (this.denouncedBefore() || (this.quoted && this.judgedQuote)) this.denounced = true;
   }
 
   hit(hit: H, at: number): void {
@@ -103,12 +109,34 @@ export class CounterSpeech<H> {
   }
 
   /**
+   * A word that judges what was said ("vile", "disgusting", "banned"), after a closed quotation in
+   * its sentence: the quoted hits it denounces. Not before or inside a quotation, where the same
+   * words are the hate itself ("Muslims are disgusting").
+   */
+  judge(at: number): H[] {
+    if (this.quoted) return [];
+    if (!this.pending.some((p) => p.quoted)) {
+      this.judgedAt = at; // before a quotation: 'It is disgusting to write "…"'
+      return [];
+    }
+    if (this.groupAt >= 0 && this.groupQuoted) this.denounced = true;
+    const quoted = this.pending.filter((p) => p.quoted);
+    this.pending = this.pending.filter((p) => !p.quoted);
+    return quoted.map((p) => p.hit);
+  }
+
+  /**
    * After a word's rules ran: the pending hits settled now, and whether they are denounced (a
    * denouncing word came just before the report word) or only attributed (reported as someone
    * else's words in the past, and not denounced, so far).
    */
   afterWord(): { hits: H[]; denounced: boolean } | undefined {
     if (this.pending.length === 0) return undefined;
+    if (this.judgedQuote && this.pending.some((p) => p.quoted)) {
+      const hits = this.pending.filter((p) => p.quoted).map((p) => p.hit);
+      this.pending = this.pending.filter((p) => !p.quoted);
+      return { hits, denounced: true };
+    }
     const denounced = this.denouncedBefore();
     if (!denounced && !this.attributed) return undefined;
     const hits = this.pending.map((p) => p.hit);

@@ -394,6 +394,58 @@ export const BODY_IDIOMS: readonly (readonly [last: string, noun: string])[] = [
   ['boil', 'blood'],
   ['crawl', 'skin'],
 ];
+/**
+ * Words that judge a quotation said before them in the sentence (scanner.ts, counter-speech.ts
+ * `judge`): 'Statements like "<group> are animals" are vile', '… should be banned'. Only after a
+ * closed quotation, where they cannot be the quoted hate itself.
+ */
+export const QUOTE_JUDGED: readonly string[] = [
+  'disgusting',
+  'vile',
+  'awful',
+  'terrible',
+  'horrible',
+  'horrific',
+  'appalling',
+  'disgraceful',
+  'despicable',
+  'deplorable',
+  'sickening',
+  'shocking',
+  'outrageous',
+  'abhorrent',
+  'repugnant',
+  'repulsive',
+  'revolting',
+  'disturbing',
+  'cruel',
+  'evil',
+  'nasty',
+  'gross',
+  'ignorant',
+  'toxic',
+  'dangerous',
+  'inexcusable',
+  'vicious',
+  'poisonous',
+  'banned',
+  'removed',
+  'deleted',
+  'reported',
+  'prosecuted',
+  'arrested',
+  'fired',
+  'suspended',
+  'blocked',
+  'problem',
+  'nonsense',
+  'garbage',
+  'trash',
+  'rubbish',
+  'lies',
+  'propaganda',
+  'speech',
+];
 /** Places of worship a threat names: "I'm going to bomb the synagogue", "burn down their mosques" (scanner.ts `placeAttacked`). */
 export const PLACES_OF_WORSHIP: readonly string[] = [
   'mosque',
@@ -460,6 +512,7 @@ const OBJECT_WORDS = [
 
 /** Words with no role of their own that patterns look for by spelling. */
 const TRIGGER_WORDS = new Set([
+  ...QUOTE_JUDGED,
   ...MADE_TO_FEEL,
   ...FILLED_WITH,
   ...LACKED_QUALITIES,
@@ -500,6 +553,7 @@ const TRIGGER_ROLES =
   R.ATTRIBUTE;
 
 export const PATTERN_WORDS = [
+  ...QUOTE_JUDGED,
   ...MADE_TO_FEEL,
   ...FILLED_WITH,
   ...LACKED_QUALITIES,

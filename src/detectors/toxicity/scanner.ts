@@ -19,6 +19,7 @@ import {
   LACKED_QUALITIES,
   MADE_TO_FEEL,
   PLACES_OF_WORSHIP,
+  QUOTE_JUDGED,
   FILTER_MASK,
   R,
   TROPES,
@@ -214,6 +215,8 @@ const FED_UP = new Map([
   [hashWord('up'), hashes('with')], // "fed up with"
 ]);
 const FED = hashWord('fed');
+/** Words that judge a quotation before them (`CounterSpeech.judge`). */
+const JUDGED = new Set(QUOTE_JUDGED);
 /** "<group> have no morals" (`lacking`). */
 const LACKED = new Set(LACKED_QUALITIES);
 const HAVE = hashes('have has');
@@ -1514,6 +1517,7 @@ export class ToxicityScanner {
     // "wrong" denounces, "not wrong" does not; "okay" only as "not okay".
     if (roles & R.DENOUNCE && NEEDS_NEG.has(w) === this.find(R.NEG, ANY_ROLE, 2, 1) > 0)
       this.excuse(this.counter.denounce(this.hCount));
+    else if (JUDGED.has(w)) this.excuse(this.counter.judge(this.hCount));
     if (roles & R.PROF) this.hit('profanity', e.prof, start, end, base, 'swear word');
     if (roles & R.GROUP) {
       this.sawGroup = true;
