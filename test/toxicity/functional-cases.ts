@@ -111,6 +111,9 @@ export const FUNCTIONALITIES: readonly Functionality[] = [
       'We must get rid of {G} once and for all.',
       '{G} should be put in camps.',
       '{G} deserve a slow and painful death.',
+      '{G} should be sent to the gas chambers.',
+      '{G} have no right to live.',
+      '{G} should be purged.',
     ],
   },
   // Slur usage

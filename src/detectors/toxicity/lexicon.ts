@@ -251,7 +251,7 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
     0,
     0,
     0,
-    'kill murder assassinate shoot stab hang lynch gas exterminate slaughter behead decapitate burn rape strangle choke bomb massacre execute torture slit butcher drown eradicate annihilate genocide hunt beat hurt punch slap eliminate sterilize sterilise euthanize euthanise enslave castrate wipe',
+    'kill murder assassinate shoot stab hang lynch gas exterminate slaughter behead decapitate burn rape strangle choke bomb massacre execute torture slit butcher drown eradicate annihilate genocide hunt beat hurt punch slap eliminate sterilize sterilise euthanize euthanise enslave castrate wipe purge cull neuter electrocute crucify flog whip maim mutilate poison starve crush nuke dismember obliterate erase liquidate torch',
   ],
   ['THREATWORD', 0, 0, 0, 'kys'],
   [
@@ -473,6 +473,11 @@ const OBJECT_WORDS = [
   'prisons',
   'jail',
   'ghettos',
+  'chambers',
+  'ovens',
+  'removed',
+  'disappear',
+  'vanish',
   ...BODY_PARTS,
   ...PLACES_OF_WORSHIP,
   'kitchen',
@@ -634,7 +639,7 @@ function parseRoles(spec: string): number {
  * Found by collapsing every word of ../shared/data and keeping the real English ones.
  */
 const ORDINARY_DOUBLES =
-  'assess assessed assesses assessing assessment assessor reassess root roots rooted rooting heel heels thee bee bees wee goon goons shiite shiites rapping rapper rappers rapped looser loosen woops noor aa ann ii iii iss hee shee conn conns';
+  'assess assessed assesses assessing assessment assessor reassess root roots rooted rooting heel heels thee bee bees wee goon goons shiite shiites rapping rapper rappers rapped looser loosen woops noor aa ann ii iii iss hee shee conn conns poisson';
 
 /** {@link ORDINARY_DOUBLES} as a list. */
 export const ORDINARY_DOUBLE_WORDS: readonly string[] = ORDINARY_DOUBLES.split(' ');
@@ -866,6 +871,24 @@ export function lexicon(): Lexicon {
     castrated: 'castrate',
     drowned: 'drown',
     wiped: 'wipe',
+    purged: 'purge',
+    culled: 'cull',
+    neutered: 'neuter',
+    electrocuted: 'electrocute',
+    crucified: 'crucify',
+    flogged: 'flog',
+    whipped: 'whip',
+    maimed: 'maim',
+    mutilated: 'mutilate',
+    poisoned: 'poison',
+    starved: 'starve',
+    crushed: 'crush',
+    nuked: 'nuke',
+    dismembered: 'dismember',
+    obliterated: 'obliterate',
+    erased: 'erase',
+    liquidated: 'liquidate',
+    torched: 'torch',
     died: 'die',
     dying: 'die',
     hurting: 'hurt',

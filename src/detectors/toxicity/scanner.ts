@@ -193,7 +193,12 @@ const BELONG = hashes('belong belongs');
 /** "<group> belong in a zoo": a place for animals. */
 const CAGES = new Set(['zoo', 'zoos', 'cage', 'cages', 'jungle']);
 /** "<group> should be put in camps / thrown in prison" (`shouldBeExpelled`). */
-const CONFINED = new Set(['camps', 'prison', 'prisons', 'jail', 'ghettos']);
+const CONFINED = new Set(['camps', 'prison', 'prisons', 'jail', 'ghettos', 'chambers', 'ovens']);
+const INTO = hashes('in into to');
+const RIGHT = hashWord('right');
+const FROM = hashes('from');
+/** "The world would be better if <group> didn't exist" (`existenceDenied`). */
+const BETTER = hashes('better happier safer nicer');
 const PUT = hashes('put thrown locked sent herded');
 /** "a waste of space / oxygen / air / skin". */
 const WASTED = new Set(['space', 'oxygen', 'air', 'skin']);
@@ -222,6 +227,9 @@ const LACKED = new Set(LACKED_QUALITIES);
 const HAVE = hashes('have has');
 const NOTHING = hashWord('nothing');
 const BARELY = hashes('barely hardly');
+const TOWARDS_TO = hashes('for to');
+const SOLUTION = hashWord('solution');
+const FINAL = hashWord('final');
 const ANY = hashWord('any');
 /** "Nothing makes me angrier than <group>", "there is no one I hate more than …" (`hatedMost`). */
 const ANGRIER = hashes('angrier madder sicker');
@@ -254,7 +262,7 @@ const ILLEGAL = hashWord('illegal');
 /** "<group> are a horde of locusts", "… a bunch of criminals": a group as a mass. */
 const MASS = hashes('horde hordes swarm swarms pack packs herd herds bunch flock');
 /** "<group> should (all) be deported": expulsion called for in the passive (`shouldBeExpelled`). */
-const EXPELLED = new Set(['deported', 'expelled', 'banned', 'imprisoned', 'jailed', 'interned', 'locked']);
+const EXPELLED = new Set(['deported', 'expelled', 'banned', 'imprisoned', 'jailed', 'interned', 'locked', 'removed']);
 /** Words of degree before a derogatory attribute or a denied quality: "<group> are naturally more violent". */
 const DEGREE = hashes('more naturally inherently genetically always just simply basically fundamentally');
 const LETS = hashWord('lets');
@@ -430,7 +438,26 @@ const scratchHash2 = new WordHasher();
 /** Words that say what should happen to someone ("you should die", "they must be shot"). */
 const NORMATIVE = hashes('should must deserve deserves need needs gotta ought');
 /** Verbs too common in friendly speech to make a threat on their own ("I'll beat you at chess"). */
-const WEAK_VERBS = new Set(['beat', 'hunt', 'burn', 'bomb', 'slap', 'wipe']);
+const WEAK_VERBS = new Set([
+  'beat',
+  'hunt',
+  'burn',
+  'bomb',
+  'slap',
+  'wipe',
+  'purge',
+  'cull',
+  'neuter',
+  'flog',
+  'whip',
+  'starve',
+  'crush',
+  'nuke',
+  'obliterate',
+  'erase',
+  'liquidate',
+  'torch',
+]);
 const STRONG_VERBS = new Set([
   'kill',
   'murder',
@@ -463,6 +490,12 @@ const STRONG_VERBS = new Set([
   'euthanise',
   'enslave',
   'castrate',
+  'electrocute',
+  'crucify',
+  'maim',
+  'mutilate',
+  'poison',
+  'dismember',
 ]);
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
@@ -1679,6 +1712,7 @@ export class ToxicityScanner {
       this.hatredOwned(e, roles, end);
       this.swarmOf(e, roles, end);
       this.hatedMost(e, roles, end);
+      this.finalSolution(e, roles, end);
       this.nothingGood(e, roles, end);
     }
     if (roles & R.VIOLENT) {
@@ -2514,23 +2548,90 @@ export class ToxicityScanner {
     else if (BODY.has(w)) this.bodyThreat(w, end);
     else if (PLACES.has(w)) this.placeAttacked(w, end);
     else if (EXPELLED.has(w)) this.shouldBeExpelled(w, end);
-    else if (w === 'exist') this.existenceDenied(end);
+    else if (w === 'exist') {
+      if (this.noRightTo()) this.rightToDenied(w, end);
+      else this.existenceDenied(end);
+    } else if (w === 'disappear' || w === 'vanish') this.shouldVanish(w, end);
     else if (w === 'bullet' || w === 'beating') this.bulletDeserved(w, end, 1);
     else if (w === 'attack' && this.wordAt(1) === 'acid') this.bulletDeserved('acid attack', end, 2);
     else if (w === 'death') this.deathCalledFor(end);
-    else if (CONFINED.has(w)) {
-      // "<group> should be put in camps / thrown in prison"
-      if (this.wordAt(1) === 'in' && PUT.has(this.hashAt(2)))
-        this.shouldBeExpelled(`${this.wordAt(2) ?? ''} in ${w}`, end, 3);
-    } else if (w === 'home' || CAGES.has(w)) this.belongsIn(w, end);
+    else if (CONFINED.has(w)) this.confined(w, end);
+    else if (w === 'home' || CAGES.has(w)) this.belongsIn(w, end);
     else if (WASTED.has(w)) this.wasteOf(w, end);
     else if (w === 'place') this.knowTheirPlace(end);
     else if (ILLNESS.has(w)) this.beingIsIllness(w, end);
     else if (w === 'happened' || w === 'happen' || w === 'hoax') this.genocideDenied(w, end);
+    else if (w === 'live' && this.noRightTo()) this.rightToDenied(w, end);
     else if ((w === 'live' && this.wordAt(1) === 'to') || (w === 'allowed' && this.rightDenied()))
       this.qualityDenied(w, end); // "<group> don't deserve to live", "<group> should not be allowed to vote"
     else if (w === 'kitchen') this.kitchen(end);
     else if (w === 'came') this.cameFrom(end);
+  }
+
+  /**
+   * "<group> should be put in camps / thrown in prison" (0.75, flagged); "… sent to the gas
+   * chambers / the ovens" (a threat, 0.9).
+   */
+  private confined(w: string, end: number): void {
+    const deadly = w === 'chambers' || w === 'ovens';
+    let k = 1;
+    if (w === 'chambers' && this.wordAt(k) === 'gas') k++;
+    if (this.wordAt(k) === 'the') k++;
+    if (!INTO.has(this.hashAt(k)) || !PUT.has(this.hashAt(k + 1))) return;
+    if (!deadly) {
+      this.shouldBeExpelled(`${this.wordAt(k + 1) ?? ''} in ${w}`, end, k + 2);
+      return;
+    }
+    const g = this.passiveTarget(k + 2);
+    if (g > 0 && this.groupAtTarget(g))
+      this.threatOf(
+        true,
+        0.9,
+        this.startAt(g),
+        end,
+        `${this.wordAt(g) ?? ''} … ${w}`,
+        'calling for the deaths of a group',
+      );
+  }
+
+  /** "<group> have no right to live / exist" (0.8, flagged). */
+  private rightToDenied(w: string, end: number): void {
+    const g = this.subjectGroup(5);
+    if (g > 0)
+      this.hit(
+        'identity_attack',
+        0.8,
+        this.startAt(g),
+        end,
+        `${this.wordAt(g) ?? ''} … no right to ${w}`,
+        'right to live denied to a group',
+      );
+  }
+
+  /** Whether the words before this one are "have no right to" (`rightToDenied`). */
+  private noRightTo(): boolean {
+    return this.wordAt(1) === 'to' && this.hashAt(2) === RIGHT && this.wordAt(3) === 'no' && HAVE.has(this.hashAt(4));
+  }
+
+  /** "<group> need to disappear", "… should all vanish" (0.75, flagged): a group wished gone. */
+  private shouldVanish(w: string, end: number): void {
+    let k = 1;
+    if (this.wordAt(k) === 'just') k++;
+    if (this.wordAt(k) === 'to') k++;
+    if (this.roleAt(k) > 0 && this.roleAt(k) & R.ALL) k++;
+    if (!NORMATIVE.has(this.hashAt(k))) return;
+    const g = this.subjectGroup(k + 1);
+    if (g < 0 || !this.opensClause(g)) return;
+    const why = 'wishing a group gone';
+    const hit: Hit = {
+      category: 'identity_attack',
+      score: 0.75,
+      start: this.startAt(g),
+      end,
+      match: `${this.wordAt(g) ?? ''} … ${w}`,
+      why,
+    };
+    this.held = { hit, undoneBy: FROM, alone: false }; // "… need to disappear from the news" is no wish
   }
 
   /** "Go back to where you came from." (0.8), said to the reader or of a group. */
@@ -2724,6 +2825,21 @@ export class ToxicityScanner {
       end,
       `${this.wordAt(g) ?? ''} have no ${w}`,
       'quality denied to a group',
+    );
+  }
+
+  /** "A final solution for / to the <group> (problem)" (0.9): the Nazis' name for the Holocaust, called for. */
+  private finalSolution(e: LexEntry, roles: number, end: number): void {
+    const k = this.pastDeterminers(this.groupName(e, roles) || (roles & R.GROUP ? 1 : 0));
+    if (k === 0 || !TOWARDS_TO.has(this.hashAt(k)) || this.hashAt(k + 1) !== SOLUTION || this.hashAt(k + 2) !== FINAL)
+      return;
+    this.threatOf(
+      true,
+      0.9,
+      this.startAt(k + 2),
+      end,
+      `final solution … ${e.word}`,
+      'calling for the deaths of a group',
     );
   }
 
@@ -3058,7 +3174,9 @@ export class ToxicityScanner {
       k = 2; // "should not", "must never"
     }
     const g = this.subjectGroup(k + 1);
-    if (g < 0 || (wished && !WISH.has(this.wordAt(g + 1) ?? ''))) return;
+    // "I wish <group> didn't exist", "the world would be better if <group> didn't exist"
+    const better = this.hashAt(g + 1) === IF && BETTER.has(this.hashAt(g + 2));
+    if (g < 0 || (wished && !WISH.has(this.wordAt(g + 1) ?? '') && !better)) return;
     this.hit(
       'identity_attack',
       0.8,
