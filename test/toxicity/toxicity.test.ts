@@ -221,6 +221,29 @@ describe('categories', () => {
       ).toEqual([]);
   });
 
+  it('reads a group or a word of hate in leetspeak or masked, and misspelt attributes, but not ordinary words', () => {
+    for (const text of [
+      'I hate w0men.',
+      'Kill all bl4ck people.',
+      'Muslims are t3rr0r1sts.',
+      'Immigrants are sc*m.',
+      'Women are terorists.',
+      'Gay people are crimianls.',
+    ])
+      expect(scanToxicity(text).scores.identity_attack, text).toBeGreaterThanOrEqual(0.75);
+    // "Poisson" is never "poison", "violet" never "violent", "S. mutans" never "mutants".
+    for (const text of [
+      'I will fit a Poisson model to you.',
+      'Muslims are violet in this chart.',
+      'Women carry S. mutans.',
+      'Refugees need to disappear from the news.',
+    ])
+      expect(
+        scanToxicity(text).spans.filter((span) => span.match !== ''), // the rules' spans, not the model's
+        text,
+      ).toEqual([]);
+  });
+
   it('reads two words of hate written as one ("Ihate", "aredisgusting"), not ordinary words or commands made of them', () => {
     for (const text of [
       'Ihate Muslims.',
@@ -828,6 +851,68 @@ describe('categories', () => {
       'Hordes of tourists visit Venice.',
     ])
       expect(detect(text).flagged, text).toBe(false);
+  });
+
+  it('reads feelings, superlatives and calls about a group in their common phrasings', () => {
+    for (const text of [
+      'Muslims fill me with rage.',
+      'Gay people make my blood boil.',
+      'Women make me want to throw up.',
+      'Nothing makes me angrier than immigrants.',
+      'There is nothing I hate more than trans people.',
+      'There is nothing worse than a woman.',
+      "I'm fed up with immigrants.",
+      "I can't bear to be around disabled people.",
+      'How can anyone stand Muslims?',
+      'I have met many Muslims and I hate every single one of them.',
+      'Disabled people have no morals.',
+      "I don't think women are capable of anything.",
+      'I have zero respect for black people.',
+      "I'd say gay people are perverts.",
+      'Muslims need to disappear.',
+      'Immigrants should be put in camps.',
+    ])
+      expect(scanToxicity(text).scores.identity_attack, text).toBeGreaterThanOrEqual(0.75);
+    for (const text of [
+      'We will wipe out all Muslims.',
+      'Trans people deserve a slow and painful death.',
+      'Jews should be sent to the gas chambers.',
+      'We need a final solution for immigrants.',
+      "I'm planning to bomb the local mosque.",
+    ])
+      expect(scanToxicity(text).scores.threat, text).toBeGreaterThanOrEqual(0.8);
+    // Not hate: what is done to a group, another object, praise, and a speaker who denies it.
+    for (const text of [
+      'Violence against women makes me sick.',
+      'Attacks on Muslims fill me with rage.',
+      'Gay people fill me with hope.',
+      'There is nothing I hate more than racism.',
+      'Gay people face abuse from bigots and I hate every one of them.',
+      'I met some women at the party and I loved every one of them.',
+      'I have a lot of respect for women.',
+      'I would never say women are stupid, because they are not.',
+      "I don't think gay people should be shot.",
+      'We need to wipe out poverty among immigrants.',
+      'Criminals should be put in prison.',
+    ])
+      expect(detect(text).flagged, text).toBe(false);
+  });
+
+  it('reads a quotation judged before or after it as denounced, and only what it holds', () => {
+    for (const text of [
+      'Statements like "Black people are animals" are vile.',
+      'People chanting "refugees should be shot" should be prosecuted.',
+      'It is disgusting to write "Muslims are animals" online.',
+      'Whoever wrote "lesbians are disgusting" on the wall should be ashamed.',
+    ])
+      expect(detect(text).flagged, text).toBe(false);
+    // A judged word never excuses the hate it is part of; a quotation no one judges counts.
+    for (const text of [
+      '"Muslims are disgusting" - so true.',
+      'Here is the tweet: "All Muslims should be killed."',
+      'He said "Muslims are animals" and he is right.',
+    ])
+      expect(detect(text).flagged, text).toBe(true);
   });
 
   it('reads "better if <group> were dead", "<group> are the worst" and a claim after a disclaimer', () => {

@@ -667,7 +667,10 @@ export interface Lexicon {
   readonly ordinary: ReadonlySet<number>;
   /** Bloom-style filter over both hashes: `filter[h & FILTER_MASK]` is 1 when h may be a word here. */
   readonly filter: Uint8Array;
-  /** Profane/insult/slur entries grouped by length, for masked words ("f***", "motherf***er"). */
+  /**
+   * Words of abuse grouped by length, for masked words ("f***", "motherf***er", "sc*m"); the
+   * profane ones and slurs first.
+   */
   readonly maskable: ReadonlyMap<number, readonly LexEntry[]>;
   /** Words built from letter runs must be one of these ("f u c k", "k y s"). */
   readonly bad: ReadonlySet<string>;
@@ -694,6 +697,8 @@ export interface Glued {
 export interface Misspelling {
   readonly spelling: string;
   readonly entry: LexEntry;
+  /** Read by the rules only; the model reads the token as written ({@link misspeltFrom}). */
+  readonly rulesOnly: boolean;
 }
 
 /**
@@ -708,9 +713,30 @@ function misspeltFrom(roles: number): number {
   if (roles & R.DEHUMAN) return 6;
   return roles & (R.GROUP | R.SLUR | R.INSULT) ? 7 : Infinity;
 }
+/**
+ * Derogatory attributes of 7 letters or more are read through a misspelling too ("terorists",
+ * "criminlas"), by the rules only: the model was trained reading the words above so, and these as
+ * written.
+ */
+const ATTRIBUTE_MISSPELT_FROM = 7;
 
 /** Ordinary words that are also one of `misspellings` of a listed word (found in ../shared/data). */
-const ORDINARY_MISSPELLINGS = new Set(['refuge', 'garage', 'moneys', 'christina', 'christinas', 'demos', 'hae']);
+const ORDINARY_MISSPELLINGS = new Set([
+  'refuge',
+  'garage',
+  'moneys',
+  'christina',
+  'christinas',
+  'demos',
+  'hae',
+  'abuses',
+  'violet',
+  'invades',
+  'sponges',
+  'weirds',
+  'mooches',
+  'mutans',
+]);
 
 /**
  * The spellings of `word` with one inner letter dropped or two neighbouring letters swapped ("haet");
@@ -919,7 +945,7 @@ export function lexicon(): Lexicon {
       if (!byCollapsedHash.has(c)) byCollapsedHash.set(c, e);
       filter[c & FILTER_MASK] = 1;
     }
-    if (e.roles & (R.PROF | R.SLUR) || (e.roles & R.INSULT && e.prof > 0)) {
+    if (e.roles & (R.PROF | R.SLUR | R.INSULT | R.DEHUMAN | R.ATTRIBUTE)) {
       let list = maskable.get(e.word.length);
       if (!list) maskable.set(e.word.length, (list = []));
       list.push(e);
@@ -927,11 +953,12 @@ export function lexicon(): Lexicon {
   }
   const misspelt = new Map<number, Misspelling>();
   for (const e of exact.values()) {
-    if (e.word.length < misspeltFrom(e.roles)) continue;
+    const rulesOnly = e.word.length < misspeltFrom(e.roles);
+    if (rulesOnly && !(e.roles & R.ATTRIBUTE && e.word.length >= ATTRIBUTE_MISSPELT_FROM)) continue;
     for (const m of misspellings(e.word)) {
       const h = hashWord(m);
       if (exact.has(m) || misspelt.has(h) || ORDINARY_MISSPELLINGS.has(m)) continue;
-      misspelt.set(h, { spelling: m, entry: e });
+      misspelt.set(h, { spelling: m, entry: e, rulesOnly });
       filter[h & FILTER_MASK] = 1;
     }
   }

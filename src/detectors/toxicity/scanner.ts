@@ -607,6 +607,8 @@ export class ToxicityScanner {
   };
   private spans: Hit[] = [];
   private sawGroup: boolean = false;
+  /** The word being read is in disguise and read by the rules only (`deobfuscate`, `endWord`). */
+  private rulesOnly = false;
   /** A group was named as the victim of violence reported in the past ("Jews were murdered"). */
   private groupVictim: boolean = false;
   /** A hateful word denied of a group ("<group> are not disgusting", "no <group> deserve to die"): the model counts half. */
@@ -1096,6 +1098,7 @@ export class ToxicityScanner {
     if (this.rLen > 0) this.flushRun();
     const lex = this.lex;
     let entry: LexEntry | undefined;
+    let disguised: LexEntry | undefined; // read by the rules only: "musl1ms", "sc*m"  (`deobfuscate`)
     let modelHash = h;
     if (len <= TOKEN_CAP) {
       if (lex.filter[h & FILTER_MASK] === 1) entry = this.verify(lex.byHash.get(h), len);
@@ -1110,6 +1113,11 @@ export class ToxicityScanner {
         !(this.tDigit && !this.tSym && (this.tBuf[0] as number) < 58 && (this.tBuf[len - 1] as number) < 58)
       ) {
         entry = this.deobfuscate(len);
+        if (this.rulesOnly) {
+          disguised = entry;
+          entry = undefined;
+          this.rulesOnly = false;
+        }
         if (!entry && this.tSym) modelHash = this.alnumHash(len);
       }
       if (!entry && this.tRepeat && !lex.ordinary.has(h)) {
@@ -1122,7 +1130,9 @@ export class ToxicityScanner {
       // A misspelling of a word of hate or abuse: "muslms", "disgsuting" (lexicon.ts `misspellings`).
       if (!entry && !this.tSym && !this.tDigit && !this.tOther && lex.filter[h & FILTER_MASK] === 1) {
         const m = lex.misspelt.get(h);
-        if (m && m.spelling.length === len && this.tokenString(len) === m.spelling) entry = m.entry;
+        if (m && m.spelling.length === len && this.tokenString(len) === m.spelling)
+          if (m.rulesOnly) disguised = m.entry;
+          else entry = m.entry;
       }
       // Two words with no space between them: "Ihate", "aredisgusting" (lexicon.ts `GLUED_PAIRS`).
       if (!entry && !this.tSym && !this.tDigit && !this.tOther && !this.tFolded && mayBeGlued(lex.gluedBits, h)) {
@@ -1138,6 +1148,15 @@ export class ToxicityScanner {
     }
     if (entry) modelHash = hashWord(entry.word);
     if (!entry && (this.tOther || this.tFolded)) modelHash = FOREIGN_WORD;
+    if (!entry && disguised) {
+      // The word to the rules; the model reads the token as written, as it was trained (leetspeak
+      // group names in its features failed the challenge probes), and a group so written names no
+      // group for the `hate` head.
+      this.rulesOnly = true;
+      this.word(disguised, hashWord(disguised.word), start, end, sent, this.tUpper, modelHash);
+      this.rulesOnly = false;
+      return;
+    }
     this.word(entry, modelHash, start, end, sent, this.tUpper);
   }
 
@@ -1211,8 +1230,13 @@ export class ToxicityScanner {
         s += String.fromCharCode(c < 128 && (codes[c] as number) >= 0 ? (codes[c] as number) : c);
       }
       const e = lex.exact.get(s) ?? (lex.ordinary.has(hashWord(s)) ? undefined : lex.exact.get(collapseRepeats(s)));
-      // A bad word, the reader or hatred: "y0u are an idiot", "I h4te …".
+      // A bad word, the reader or hatred: "y0u are an idiot", "I h4te …"; any other listed word
+      // ("musl1ms", "t3rr0rists", "d34th") is read by the rules only (`endWord`).
       if (e && (lex.bad.has(e.word) || e.roles & (R.SECOND | R.LOATHE))) return e;
+      if (e && (e.roles !== 0 || e.trigger)) {
+        this.rulesOnly = true;
+        return e;
+      }
     }
     // 3. Symbols inside a word dropped: "f*u*c*k", "f#ck" is handled by masks below.
     const innerHash = scratchHash.reset();
@@ -1246,7 +1270,12 @@ export class ToxicityScanner {
             if (c !== e.word.charCodeAt(j) && (m === undefined || m !== e.word.charCodeAt(j))) ok = false;
           }
         }
-        if (ok) return e;
+        if (ok) {
+          // The model reads a masked swear word or slur as the word, as it was trained; other words
+          // of abuse ("sc*m", "st*pid") the rules only.
+          if (!(e.roles & (R.PROF | R.SLUR) || (e.roles & R.INSULT && e.prof > 0))) this.rulesOnly = true;
+          return e;
+        }
       }
     }
     return undefined;
@@ -1553,7 +1582,7 @@ export class ToxicityScanner {
     else if (JUDGED.has(w)) this.excuse(this.counter.judge(this.hCount));
     if (roles & R.PROF) this.hit('profanity', e.prof, start, end, base, 'swear word');
     if (roles & R.GROUP) {
-      this.sawGroup = true;
+      if (!this.rulesOnly) this.sawGroup = true;
       this.counter.group(this.hCount);
     }
     if (roles & (R.GROUP | R.SLUR | R.PERSON) && this.groupName(e, roles) > 0) this.groupAt = this.hCount;
