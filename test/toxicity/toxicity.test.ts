@@ -221,7 +221,7 @@ describe('categories', () => {
       ).toEqual([]);
   });
 
-  it('reads a group or a word of hate in leetspeak or masked, and misspelt attributes, but not ordinary words', () => {
+  it('reads a group or a word of hate in leetspeak, masked or spaced out, and misspelt attributes, but not ordinary words', () => {
     for (const text of [
       'I hate w0men.',
       'Kill all bl4ck people.',
@@ -229,6 +229,9 @@ describe('categories', () => {
       'Immigrants are sc*m.',
       'Women are terorists.',
       'Gay people are crimianls.',
+      'I h a t e women.',
+      'M u s l i m s are scum.',
+      'Women are a c a n c e r.',
     ])
       expect(scanToxicity(text).scores.identity_attack, text).toBeGreaterThanOrEqual(0.75);
     // "Poisson" is never "poison", "violet" never "violent", "S. mutans" never "mutants".
@@ -237,6 +240,7 @@ describe('categories', () => {
       'Muslims are violet in this chart.',
       'Women carry S. mutans.',
       'Refugees need to disappear from the news.',
+      'Let a b c d be the sides of the quadrilateral.',
     ])
       expect(
         scanToxicity(text).spans.filter((span) => span.match !== ''), // the rules' spans, not the model's

@@ -1307,19 +1307,56 @@ export class ToxicityScanner {
         );
         return;
       }
+      // Any other listed word of 4 letters or more ("h a t e", "M u s l i m s", "c a n c e r") is
+      // read by the rules only: the model reads the letters, as it was trained.
+      e = this.listedRun(0, n);
+      if (!e && n >= 5 && ((this.rBuf[0] as number) === 97 || (this.rBuf[0] as number) === 105)) {
+        e = this.listedRun(1, n);
+        if (e) from = 1;
+      }
+      if (e) {
+        if (from === 1) this.singleLetter(0);
+        if (this.pEntry)
+          this.flushPending(true, this.rUpper[from] === 1 && this.rSent[from] === 0, this.letterHash(from));
+        for (let i = from; i < n; i++) {
+          const letter = this.letterEntry(i);
+          const at = [this.rStart[i] as number, this.rEnd[i] as number] as const;
+          this.modelRead(letter ? letter.roles : 0, this.letterHash(i), this.rSent[i] === 1, at[0], at[1]);
+        }
+        this.rulesOnly = true;
+        const start = this.rStart[from] as number;
+        this.word(e, hashWord(e.word), start, this.rEnd[n - 1] as number, this.rSent[from] === 1, false, MODEL_NONE);
+        this.rulesOnly = false;
+        return;
+      }
     }
     for (let i = 0; i < n; i++) this.singleLetter(i);
+  }
+  private letterHash(i: number): number {
+    return hashUnit(this.rBuf[i] as number);
+  }
+  /** The one-letter word ("a", "i", "u") run letter i is, if listed. */
+  private letterEntry(i: number): LexEntry | undefined {
+    const c = this.rBuf[i] as number;
+    const h = hashUnit(c);
+    const e = this.lex.filter[h & FILTER_MASK] === 1 ? this.lex.byHash.get(h) : undefined;
+    return e && e.word.length === 1 && e.word.charCodeAt(0) === c ? e : undefined;
+  }
+  /** A listed word of 4 letters or more that a rule reads, spelt by letters from..n of the run, or undefined. */
+  private listedRun(from: number, n: number): LexEntry | undefined {
+    if (n - from < 4 || !mayBeListed(this.lex.filter, this.rBuf, from, n, LEET_CODES[0] as Int16Array))
+      return undefined;
+    const e = this.lex.exact.get(unitsString(this.rBuf, from, n));
+    return e && (e.trigger || e.roles & (R.GROUP | R.LOATHE)) ? e : undefined;
   }
 
   /** Letter `i` of the run of single letters as a word of its own. */
   private singleLetter(i: number): void {
-    const c = this.rBuf[i] as number;
-    const h = hashUnit(c);
-    const e = this.lex.filter[h & FILTER_MASK] === 1 ? this.lex.byHash.get(h) : undefined;
+    const start = this.rStart[i] as number;
     this.word(
-      e && e.word.length === 1 && e.word.charCodeAt(0) === c ? e : undefined,
-      h,
-      this.rStart[i] as number,
+      this.letterEntry(i),
+      this.letterHash(i),
+      start,
       this.rEnd[i] as number,
       this.rSent[i] === 1,
       this.rUpper[i] === 1,
@@ -1391,19 +1428,8 @@ export class ToxicityScanner {
     model: number,
   ): void {
     const roles = e ? e.roles : 0;
-    // Model: every word except pure expletives. The names of groups ("gay", "muslim", "women")
-    // read the zero unigram bucket — the model must not learn that naming a group is toxic — but
-    // take part in bigrams ("filthy muslims", "muslims are"). Slurs are ordinary model words.
     if (model >= 0) this.modelWord(model, false, TARGET_NONE, sent, start, end);
-    else if (model === MODEL_WORD && !(roles & R.EXPLETIVE))
-      this.modelWord(
-        hash,
-        (roles & (R.GROUP | R.SLUR)) === R.GROUP,
-        roles & (R.GROUP | R.SLUR) ? TARGET_GROUP : roles & R.SECOND ? TARGET_YOU : TARGET_NONE,
-        sent,
-        start,
-        end,
-      );
+    else if (model === MODEL_WORD) this.modelRead(roles, hash, sent, start, end);
     if (this.held) this.nextWord(sent, hash);
     if (sent) this.sentenceStart();
     if (e !== undefined && e.trigger) this.patterns(e, roles, start, end);
@@ -1419,6 +1445,17 @@ export class ToxicityScanner {
   }
 
   /** A model word: `name`, a group's name; `target`, how it names a target; `sent`, it starts a sentence (features.ts). */
+  /**
+   * The model reads a word: every word except pure expletives. The names of groups ("gay", "muslim",
+   * "women") read the zero unigram bucket — the model must not learn that naming a group is toxic —
+   * but take part in bigrams ("filthy muslims", "muslims are"). Slurs are ordinary model words.
+   */
+  private modelRead(roles: number, hash: number, sent: boolean, start: number, end: number): void {
+    if (roles & R.EXPLETIVE) return;
+    const target = roles & (R.GROUP | R.SLUR) ? TARGET_GROUP : roles & R.SECOND ? TARGET_YOU : TARGET_NONE;
+    this.modelWord(hash, (roles & (R.GROUP | R.SLUR)) === R.GROUP, target, sent, start, end);
+  }
+
   private modelWord(hash: number, name: boolean, target: number, sent: boolean, start: number, end: number): void {
     const f = this.fBuf;
     const used = this.feat.word(hash, name, target, sent, f);
