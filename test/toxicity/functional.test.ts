@@ -1,7 +1,7 @@
 /**
  * The functional suite (functional-cases.ts, our own cases on the HateCheck taxonomy): per
  * functionality, `toxicity()` with its default thresholds must get at least the share of cases
- * right that it got when the floors were set (measured 2026-12-06 with the shipped weights, rounded
+ * right that it got when the floors were set (measured 2026-12-06, raised 2026-12-07, with the shipped weights, rounded
  * down to 0.05). A floor of 0 marks a functionality the detector does not handle yet; it still runs so `npx tsx bench/toxicity-functional.ts` and this test agree on the cases.
  */
 import { describe, expect, it } from 'vitest';
@@ -10,10 +10,10 @@ import { FUNCTIONALITIES, functionalCases } from './functional-cases.js';
 
 /** Accuracy floors per functionality (measured accuracy in the comment). */
 const FLOORS: Record<string, number> = {
-  F1: 0.95, // 0.964
+  F1: 1, // 1.000
   F2: 1, // 1.000
-  F3: 0.85, // 0.857
-  F4: 0.8, // 0.810
+  F3: 1, // 1.000
+  F4: 1, // 1.000
   F5: 1, // 1.000
   F6: 1, // 1.000
   F7: 1, // 1.000
@@ -21,12 +21,12 @@ const FLOORS: Record<string, number> = {
   F9: 0.65, // 0.667
   F10: 0.75, // 0.786
   F11: 1, // 1.000
-  F12: 0.55, // 0.571
+  F12: 1, // 1.000
   F13: 1, // 1.000
   F14: 1, // 1.000
   F15: 1, // 1.000
   F16: 1, // 1.000
-  F17: 0.8, // 0.810
+  F17: 1, // 1.000
   F18: 1, // 1.000
   F19: 0.95, // 0.952
   F20: 1, // 1.000
@@ -34,11 +34,11 @@ const FLOORS: Record<string, number> = {
   F22: 1, // 1.000
   F23: 1, // 1.000
   F24: 1, // 1.000
-  F25: 0.35, // 0.381
-  F26: 0.35, // 0.381
-  F27: 0, // 0.048
-  F28: 0.65, // 0.667
-  F29: 0.75, // 0.750
+  F25: 1, // 1.000
+  F26: 0.75, // 0.786
+  F27: 1, // 1.000
+  F28: 1, // 1.000
+  F29: 1, // 1.000
 };
 
 const input = (text: string) => ({ text, output: text, latencyMs: 0, route: 'primary', breaker: 'test', context: {} });

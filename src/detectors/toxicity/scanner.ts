@@ -158,9 +158,9 @@ const PLACES = new Set(PLACES_OF_WORSHIP);
 const PLACE_BETWEEN = hashes('the their a an that this his her our your local nearest');
 /** "your so stupid": "your" written for "you're", then an intensifier. */
 const YOUR_SO = hashes('so really very fucking');
-/** Words that open a clause before its subject: "and Muslims make me sick", "honestly, …", "I think women …". */
 /** What is done to a group, before its name: "violence against women makes me sick" (`revulsion`). */
 const DONE_TO = hashes('against towards toward on for treat treats treated treating');
+/** Words that open a clause before its subject: "and Muslims make me sick", "honestly, …", "I think women …". */
 const CLAUSE_OPENERS = hashes('and but so honestly frankly seriously just think believe feel because cause');
 /** Words that open a clause before "you suck": "because you suck", "yeah you do suck", "I think you suck". */
 const SUCK_OPENERS = hashes('because cause cuz coz yeah yes yea well and but so ok okay lol honestly think guess');
@@ -1098,7 +1098,7 @@ export class ToxicityScanner {
     if (this.rLen > 0) this.flushRun();
     const lex = this.lex;
     let entry: LexEntry | undefined;
-    let disguised: LexEntry | undefined; // read by the rules only: "musl1ms", "sc*m"  (`deobfuscate`)
+    let disguised: LexEntry | undefined; // read by the rules only: "musl1ms", "sc*m" (`deobfuscate`)
     let modelHash = h;
     if (len <= TOKEN_CAP) {
       if (lex.filter[h & FILTER_MASK] === 1) entry = this.verify(lex.byHash.get(h), len);
@@ -1286,51 +1286,39 @@ export class ToxicityScanner {
     const n = this.rLen;
     if (n === 0) return;
     this.rLen = 0;
-    if (n >= 3) {
-      // The run spells a listed word ("k y s"); or, after a real one-letter word ("a", "i"), the rest
-      // does: "you are a f.u.c.k.i.n.g idiot" is "a" then "fucking".
-      let from = 0;
-      let e = this.badRun(0, n);
-      if (!e && n >= 4 && ((this.rBuf[0] as number) === 97 || (this.rBuf[0] as number) === 105)) {
-        e = this.badRun(1, n);
-        if (e) from = 1;
-      }
-      if (e) {
-        if (from === 1) this.singleLetter(0);
-        this.word(
-          e,
-          hashWord(e.word),
-          this.rStart[from] as number,
-          this.rEnd[n - 1] as number,
-          this.rSent[from] === 1,
-          false,
-        );
-        return;
-      }
-      // Any other listed word of 4 letters or more ("h a t e", "M u s l i m s", "c a n c e r") is
-      // read by the rules only: the model reads the letters, as it was trained.
-      e = this.listedRun(0, n);
-      if (!e && n >= 5 && ((this.rBuf[0] as number) === 97 || (this.rBuf[0] as number) === 105)) {
-        e = this.listedRun(1, n);
-        if (e) from = 1;
-      }
-      if (e) {
-        if (from === 1) this.singleLetter(0);
-        if (this.pEntry)
-          this.flushPending(true, this.rUpper[from] === 1 && this.rSent[from] === 0, this.letterHash(from));
-        for (let i = from; i < n; i++) {
-          const letter = this.letterEntry(i);
-          const at = [this.rStart[i] as number, this.rEnd[i] as number] as const;
-          this.modelRead(letter ? letter.roles : 0, this.letterHash(i), this.rSent[i] === 1, at[0], at[1]);
+    // The run spells a listed word ("k y s"); or, after a real one-letter word ("a", "i"), the rest
+    // does: "you are a f.u.c.k.i.n.g idiot" is "a" then "fucking". A bad word first, read as the word
+    // by the rules and the model; then any other listed word a rule reads ("h a t e", "M u s l i m s"),
+    // read by the rules only (the model reads the letters, as it was trained).
+    const afterOneLetterWord = (this.rBuf[0] as number) === 97 || (this.rBuf[0] as number) === 105;
+    for (const rulesOnly of [false, true])
+      for (let from = 0; from <= (afterOneLetterWord ? 1 : 0); from++) {
+        const e = rulesOnly ? this.listedRun(from, n) : this.badRun(from, n);
+        if (e) {
+          this.runWord(e, from, n, rulesOnly);
+          return;
         }
-        this.rulesOnly = true;
-        const start = this.rStart[from] as number;
-        this.word(e, hashWord(e.word), start, this.rEnd[n - 1] as number, this.rSent[from] === 1, false, MODEL_NONE);
-        this.rulesOnly = false;
-        return;
       }
-    }
     for (let i = 0; i < n; i++) this.singleLetter(i);
+  }
+  /** Letters from..n of the run as the listed word `e` (`flushRun`). */
+  private runWord(e: LexEntry, from: number, n: number, rulesOnly: boolean): void {
+    if (from === 1) this.singleLetter(0);
+    const start = this.rStart[from] as number;
+    const end = this.rEnd[n - 1] as number;
+    const sent = this.rSent[from] === 1;
+    if (!rulesOnly) {
+      this.word(e, hashWord(e.word), start, end, sent, false);
+      return;
+    }
+    if (this.pEntry) this.flushPending(true, this.rUpper[from] === 1 && !sent, this.letterHash(from));
+    for (let i = from; i < n; i++) {
+      const roles = this.letterEntry(i)?.roles ?? 0;
+      this.modelRead(roles, this.letterHash(i), this.rSent[i] === 1, this.rStart[i] as number, this.rEnd[i] as number);
+    }
+    this.rulesOnly = true;
+    this.word(e, hashWord(e.word), start, end, sent, false, MODEL_NONE);
+    this.rulesOnly = false;
   }
   private letterHash(i: number): number {
     return hashUnit(this.rBuf[i] as number);
@@ -1365,7 +1353,8 @@ export class ToxicityScanner {
 
   /** The bad listed word the single letters [from, n) of the run spell, as they are or with repeats collapsed. */
   private badRun(from: number, n: number): LexEntry | undefined {
-    if (!mayBeListed(this.lex.filter, this.rBuf, from, n, LEET_CODES[0] as Int16Array)) return undefined;
+    if (n - from < 3 || !mayBeListed(this.lex.filter, this.rBuf, from, n, LEET_CODES[0] as Int16Array))
+      return undefined;
     const s = unitsString(this.rBuf, from, n);
     const e =
       this.lex.exact.get(s) ??
