@@ -873,6 +873,11 @@ describe('categories', () => {
       "I don't think women are capable of anything.",
       'I have zero respect for black people.',
       "I'd say gay people are perverts.",
+      'No Muslim is trustworthy.',
+      'Not a single immigrant is honest.',
+      'I have never met an intelligent woman.',
+      'There is no such thing as an honest immigrant.',
+      'You can never trust immigrants.',
       'Muslims need to disappear.',
       'Immigrants should be put in camps.',
     ])
@@ -883,6 +888,8 @@ describe('categories', () => {
       'Jews should be sent to the gas chambers.',
       'We need a final solution for immigrants.',
       "I'm planning to bomb the local mosque.",
+      'Muslims who pray in public should be shot.',
+      'Black people in my town deserve to die.',
     ])
       expect(scanToxicity(text).scores.threat, text).toBeGreaterThanOrEqual(0.8);
     // Not hate: what is done to a group, another object, praise, and a speaker who denies it.
@@ -898,6 +905,10 @@ describe('categories', () => {
       "I don't think gay people should be shot.",
       'We need to wipe out poverty among immigrants.',
       'Criminals should be put in prison.',
+      'Men who beat women should be locked up.',
+      'No woman is worth less than a man.',
+      'No woman is less capable than a man.',
+      "I have never met an intelligent woman who wasn't kind.",
     ])
       expect(detect(text).flagged, text).toBe(false);
   });

@@ -197,6 +197,9 @@ const CONFINED = new Set(['camps', 'prison', 'prisons', 'jail', 'ghettos', 'cham
 const INTO = hashes('in into to');
 const RIGHT = hashWord('right');
 const FROM = hashes('from');
+/** A relative clause or a phrase of place after the noun it follows (`target`). */
+const WHO = hashes('who whom');
+const PLACE_PREP = hashes('in from at near across');
 /** "The world would be better if <group> didn't exist" (`existenceDenied`). */
 const BETTER = hashes('better happier safer nicer');
 const PUT = hashes('put thrown locked sent herded');
@@ -245,6 +248,14 @@ const MANNER = hashes('forcibly publicly immediately quickly slowly brutally vio
 const TOWARDS = hashes('for of towards toward');
 const NO_REGARD = hashes('no zero');
 const SINGLE = hashWord('single');
+/** "I've never met an intelligent <group>", "there has never been …", "no such thing as …" (`neverSeen`). */
+const MET_BEEN = hashes('met seen known been');
+const THING = hashWord('thing');
+const DENIED = 'quality denied to a group';
+/** Words after a denied quality or member that undo the denial: "worth less than", "a smart woman who …". */
+const DEGREE_AFTER = hashes('less more than');
+const WHO_LIKE = hashes('who that like');
+const SUCH = hashWord('such');
 const EACH = hashWord('each');
 const FEEL = hashes('have feel');
 const FEELING = hashes('feel feels felt feeling');
@@ -1768,6 +1779,7 @@ export class ToxicityScanner {
       this.swarmOf(e, roles, end);
       this.hatedMost(e, roles, end);
       this.finalSolution(e, roles, end);
+      this.neverSeen(e, roles, end);
       this.nothingGood(e, roles, end);
     }
     if (roles & R.VIOLENT) {
@@ -1942,13 +1954,27 @@ export class ToxicityScanner {
     for (let k = from; k <= to; k++) {
       const r = this.roleAt(k);
       if (r < 0 || r & R.NEG) return -1;
+      const h = this.hashAt(k);
+      // "<group> who pray in public should be …", "<group> in my town deserve …": the noun before the
+      // clause or phrase is the one meant, a few words further back.
+      if (k > from && WHO.has(h)) return this.named(k + 1);
+      if (k > from && PLACE_PREP.has(h)) to = Math.min(to + 3, this.sentLen);
       if (r & (R.SECOND | R.GROUP | R.THIRD | R.PERSON | R.SLUR)) {
-        let j = k + 1; // past the rest of the name: "no trans people"
-        while (this.roleAt(j) > 0 && this.roleAt(j) & R.GROUP) j++;
-        return this.roleAt(j) > 0 && this.roleAt(j) & R.NEG ? -1 : k;
+        // The object of a relative clause is not whom the sentence is about: "police who attack Muslims".
+        const b = this.beforeName(k);
+        for (let j = b; j <= b + 2 && j <= this.sentLen; j++) if (WHO.has(this.hashAt(j))) return this.named(j + 1);
+        return this.named(k);
       }
     }
     return -1;
+  }
+
+  /** Word k back if it names someone, with no negation just before the name ("no trans people"), or -1. */
+  private named(k: number): number {
+    if (!(this.roleAt(k) > 0 && this.roleAt(k) & (R.SECOND | R.GROUP | R.THIRD | R.PERSON | R.SLUR))) return -1;
+    let j = k + 1; // past the rest of the name
+    while (this.roleAt(j) > 0 && this.roleAt(j) & R.GROUP) j++;
+    return this.roleAt(j) > 0 && this.roleAt(j) & R.NEG ? -1 : k;
   }
 
   /** Whether one of the k - 1 words before word k back says what should happen ("should", "must" …). */
@@ -2205,7 +2231,7 @@ export class ToxicityScanner {
     else if (DESERVED.has(w)) return;
     const neg = this.wordAt(k);
     // (Not how a group is treated: "I don't think refugees are welcome / respected here" may be a complaint.)
-    if (!deserve && neg === 'are' && !TREATED.has(w)) {
+    if (!deserve && (neg === 'are' || neg === 'is') && !TREATED.has(w)) {
       this.raisedDenial(w, k + 1, end);
       return;
     }
@@ -2221,7 +2247,7 @@ export class ToxicityScanner {
     if (this.roleAt(j) > 0 && this.roleAt(j) & (R.BE | R.INTENT | R.GLUE)) j++;
     if (this.hashAt(j) === LIVES) j++; // "Black lives don't matter"
     const g = this.subjectGroup(j);
-    if (g < 0) return;
+    if (g < 0 || this.wordAt(this.beforeName(g)) === 'no') return; // not "no woman is less capable"
     this.hit(
       'identity_attack',
       0.75,
@@ -2232,13 +2258,21 @@ export class ToxicityScanner {
     );
   }
 
-  /** "I don't think <group> are capable": a quality denied with the negation raised to the opinion (0.75). */
+  /**
+   * "I don't think <group> are capable", "No Muslim is trustworthy", "Not a single immigrant is
+   * honest": a quality denied with the negation raised to the opinion or on the subject (0.75).
+   */
   private raisedDenial(w: string, k: number, end: number): void {
     const g = this.subjectGroup(k);
-    const i = g < 0 ? -1 : this.deniedOpinion(g);
+    if (g < 0) return;
+    let i = this.deniedOpinion(g);
+    const b = this.beforeName(g);
+    if (i < 0 && this.wordAt(b) === 'no' && b === this.sentLen) i = b;
+    if (i < 0 && this.hashAt(b) === SINGLE && this.wordAt(b + 1) === 'a' && this.wordAt(b + 2) === 'not') i = b + 2;
     if (i < 0) return;
-    const match = `${this.wordAt(i) ?? ''} don't think ${this.wordAt(g) ?? ''} … ${w}`;
-    this.hit('identity_attack', 0.75, this.startAt(i), end, match, 'quality denied to a group');
+    const match = `${this.wordAt(g) ?? ''} … not ${w}`;
+    const hit: Hit = { category: 'identity_attack', score: 0.75, start: this.startAt(i), end, match, why: DENIED };
+    this.held = { hit, undoneBy: DEGREE_AFTER, alone: false }; // "no woman is worth less than a man"
   }
 
   /** Whether the clause whose subject is at k back opens with "I don't think (that)": where "I" is, or -1. */
@@ -2262,7 +2296,8 @@ export class ToxicityScanner {
     if (!(this.roleAt(v + 1) > 0 && this.roleAt(v + 1) & R.NEG) && !NEG_AUX.has(neg)) return;
     if (neg === 'no' || neg === 'nor') return;
     // "i (will|do) never …" (GLUE words are unknown to find); "you can't trust <group>", you as anyone.
-    const who = this.wordAt(v) === 'trust' && CANNOT.has(neg) ? R.FIRST | R.SECOND : R.FIRST;
+    const cannot = CANNOT.has(neg) || (neg === 'never' && this.wordAt(v + 2) === 'can'); // "you can never trust"
+    const who = this.wordAt(v) === 'trust' && cannot ? R.FIRST | R.SECOND : R.FIRST;
     const k = v + 1 === this.sentLen ? v + 1 : this.find(who, R.INTENT, v + 4, 1, v + 2);
     if (k < 0 || PAST_NEG.has(this.wordAt(k - 1) ?? '')) return;
     const name = named === 2 ? `${this.wordAt(1) ?? ''} ${e.word}` : e.word;
@@ -2896,6 +2931,31 @@ export class ToxicityScanner {
       `final solution … ${e.word}`,
       'calling for the deaths of a group',
     );
+  }
+
+  /**
+   * "I've never met an intelligent woman", "there is no such thing as an honest immigrant", "there
+   * has never been a competent black person" (0.75, flagged): a quality denied to every member.
+   */
+  private neverSeen(e: LexEntry, roles: number, end: number): void {
+    const named = this.groupName(e, roles) || (roles & R.GROUP && !COLOURS.has(e.word) ? 1 : 0);
+    const q = named; // the quality before the name
+    if (named === 0 || !(this.roleAt(q) > 0 && this.roleAt(q) & R.REGARD)) return;
+    let j = q + 1;
+    if (this.wordAt(j) === 'a' || this.wordAt(j) === 'an' || (this.roleAt(j) > 0 && this.roleAt(j) & R.ALL)) j++; // "an", "any"
+    let from = -1;
+    if (MET_BEEN.has(this.hashAt(j)) && this.wordAt(j + 1) === 'never') from = j + 1;
+    else if (
+      this.wordAt(j) === 'as' &&
+      this.hashAt(j + 1) === THING &&
+      this.hashAt(j + 2) === SUCH &&
+      this.wordAt(j + 3) === 'no'
+    )
+      from = j + 3;
+    if (from < 0) return;
+    const match = `never … ${this.wordAt(q) ?? ''} ${e.word}`;
+    const hit: Hit = { category: 'identity_attack', score: 0.75, start: this.startAt(from), end, match, why: DENIED };
+    this.held = { hit, undoneBy: WHO_LIKE, alone: false }; // "… an intelligent woman who wasn't kind"
   }
 
   /** "There is nothing good about <group>" (0.75, flagged). */
