@@ -878,6 +878,10 @@ describe('categories', () => {
       'I have never met an intelligent woman.',
       'There is no such thing as an honest immigrant.',
       'You can never trust immigrants.',
+      'Why do women have to be so stupid?',
+      'How come immigrants are so lazy?',
+      "Have you ever met a Muslim who wasn't a terrorist?",
+      "Wouldn't it be better if gay people just disappeared?",
       'Muslims need to disappear.',
       'Immigrants should be put in camps.',
     ])
@@ -909,6 +913,8 @@ describe('categories', () => {
       'No woman is worth less than a man.',
       'No woman is less capable than a man.',
       "I have never met an intelligent woman who wasn't kind.",
+      "I married a woman who isn't a liar.",
+      'Why do women have to be so smart?',
     ])
       expect(detect(text).flagged, text).toBe(false);
   });

@@ -199,6 +199,17 @@ const RIGHT = hashWord('right');
 const FROM = hashes('from');
 /** A relative clause or a phrase of place after the noun it follows (`target`). */
 const WHO = hashes('who whom');
+const VANISH = new Set(['disappear', 'vanish', 'disappeared', 'vanished']);
+/** "Why do <group> (always) have to be so …?" (`askedWhyOrExcept`). */
+const HAVE_TO = hashes('have has need needs');
+const DO = hashes('do does');
+const WHY = hashWord('why');
+/** "Is there a single <group> who isn't a criminal?" */
+const NOT_BE = hashes('isnt wasnt arent werent');
+/** The two words before "a <group> who isn't …" that ask for one (last word first): "ever met", "is there", "show me". */
+const EXCEPTION_ASKED = new Map(
+  ['met ever', 'there is', 'me show'].map((p) => p.split(' ').map(hashWord) as [number, number]),
+);
 const PLACE_PREP = hashes('in from at near across');
 /** "The world would be better if <group> didn't exist" (`existenceDenied`). */
 const BETTER = hashes('better happier safer nicer');
@@ -248,6 +259,7 @@ const MANNER = hashes('forcibly publicly immediately quickly slowly brutally vio
 const TOWARDS = hashes('for of towards toward');
 const NO_REGARD = hashes('no zero');
 const SINGLE = hashWord('single');
+const ALWAYS = hashWord('always');
 /** "I've never met an intelligent <group>", "there has never been …", "no such thing as …" (`neverSeen`). */
 const MET_BEEN = hashes('met seen known been');
 const THING = hashWord('thing');
@@ -321,6 +333,7 @@ const OPENERS = [
   'is opinion my',
   'opinion my its',
   'opinion honest my its',
+  'come how',
 ].map((words) => words.split(' ').map(hashWord));
 /** Denied qualities that are things a person does to a group: "I will never respect <group>". */
 const REGARD_VERBS = new Set(['respect', 'trust']);
@@ -1806,6 +1819,7 @@ export class ToxicityScanner {
     }
     if (roles & (R.INSULT | R.DEHUMAN | R.ATTRIBUTE) && !this.hateDenied) this.hateDenied = this.deniedOfGroup();
     if (roles & R.ATTRIBUTE) this.groupCalled(w, end, 0.75, 'derogatory attribute of a group');
+    if (roles & (R.INSULT | R.ATTRIBUTE | R.DEHUMAN)) this.askedWhyOrExcept(w, end);
     if (roles === 0) this.objectWord(w, end);
     if (w === 'cancer' || w === 'plague' || w === 'disease') this.groupCalled(w, end, 0.85, 'group called a disease');
     if (w === 'disease') this.beingIsIllness(w, end);
@@ -2641,7 +2655,7 @@ export class ToxicityScanner {
     else if (w === 'exist') {
       if (this.noRightTo()) this.rightToDenied(w, end);
       else this.existenceDenied(end);
-    } else if (w === 'disappear' || w === 'vanish') this.shouldVanish(w, end);
+    } else if (VANISH.has(w)) this.shouldVanish(w, end);
     else if (w === 'bullet' || w === 'beating') this.bulletDeserved(w, end, 1);
     else if (w === 'attack' && this.wordAt(1) === 'acid') this.bulletDeserved('acid attack', end, 2);
     else if (w === 'death') this.deathCalledFor(end);
@@ -2706,12 +2720,20 @@ export class ToxicityScanner {
   /** "<group> need to disappear", "… should all vanish" (0.75, flagged): a group wished gone. */
   private shouldVanish(w: string, end: number): void {
     let k = 1;
-    if (this.wordAt(k) === 'just') k++;
-    if (this.wordAt(k) === 'to') k++;
-    if (this.roleAt(k) > 0 && this.roleAt(k) & R.ALL) k++;
-    if (!NORMATIVE.has(this.hashAt(k))) return;
-    const g = this.subjectGroup(k + 1);
-    if (g < 0 || !this.opensClause(g)) return;
+    if (this.hashAt(k) === JUST) k++;
+    let g: number;
+    if (w.endsWith('ed')) {
+      // "wouldn't it be better if <group> (just) disappeared"
+      g = this.subjectGroup(k);
+      const b = g < 0 ? -1 : this.beforeName(g);
+      if (b < 0 || this.hashAt(b) !== IF || !BETTER.has(this.hashAt(b + 1))) return;
+    } else {
+      if (this.wordAt(k) === 'to') k++;
+      if (this.roleAt(k) > 0 && this.roleAt(k) & R.ALL) k++;
+      if (!NORMATIVE.has(this.hashAt(k))) return;
+      g = this.subjectGroup(k + 1);
+      if (g < 0 || !this.opensClause(g)) return;
+    }
     const why = 'wishing a group gone';
     const hit: Hit = {
       category: 'identity_attack',
@@ -2956,6 +2978,48 @@ export class ToxicityScanner {
     const match = `never … ${this.wordAt(q) ?? ''} ${e.word}`;
     const hit: Hit = { category: 'identity_attack', score: 0.75, start: this.startAt(from), end, match, why: DENIED };
     this.held = { hit, undoneBy: WHO_LIKE, alone: false }; // "… an intelligent woman who wasn't kind"
+  }
+
+  /**
+   * Questions that say it of every member (0.75, flagged): "Why do <group> (always) have to be so
+   * stupid?", "Have you ever met a <group> who wasn't a criminal?", "Is there a single <group> who
+   * isn't lazy?".
+   */
+  private askedWhyOrExcept(w: string, end: number): void {
+    let k = 1;
+    while (k <= 3 && this.roleAt(k) > 0 && (this.roleAt(k) & (R.FILLER | R.BE)) === R.FILLER && this.wordAt(k) !== 'a')
+      k++; // "so", "such"
+    let from = -1;
+    let g = -1;
+    if (this.wordAt(k) === 'be' && this.wordAt(k + 1) === 'to' && HAVE_TO.has(this.hashAt(k + 2))) {
+      let j = k + 3;
+      if (this.hashAt(j) === ALWAYS) j++;
+      g = this.subjectGroup(j);
+      const b = g < 0 ? -1 : this.beforeName(g);
+      if (b > 0 && DO.has(this.hashAt(b)) && this.hashAt(b + 1) === WHY && b + 1 === this.sentLen) from = b + 1;
+    } else {
+      if (this.wordAt(k) === 'a' || this.wordAt(k) === 'an') k++;
+      if (NOT_BE.has(this.hashAt(k)) && WHO.has(this.hashAt(k + 1))) {
+        g = k + 2;
+        // "black people", "a black person" ("person" is not listed)
+        if (!(this.roleAt(g) > 0 && this.roleAt(g) & R.GROUP) && this.roleAt(g + 1) > 0 && this.roleAt(g + 1) & R.GROUP)
+          g++;
+        // "have you ever met a (single) <group> who …", "is there a …", "show me a …": name one who is not
+        const a = this.hashAt(g + 1) === SINGLE ? g + 2 : g + 1;
+        const asked = EXCEPTION_ASKED.get(this.hashAt(a + 1));
+        if (this.roleAt(g) > 0 && this.roleAt(g) & R.GROUP && this.wordAt(a) === 'a' && asked === this.hashAt(a + 2))
+          from = a + 2;
+      }
+    }
+    if (from < 0) return;
+    this.hit(
+      'identity_attack',
+      0.75,
+      this.startAt(from),
+      end,
+      `${this.wordAt(g) ?? ''} … ${w}`,
+      'derogatory attribute of a group',
+    );
   }
 
   /** "There is nothing good about <group>" (0.75, flagged). */
