@@ -878,6 +878,12 @@ describe('categories', () => {
       'I have never met an intelligent woman.',
       'There is no such thing as an honest immigrant.',
       'You can never trust immigrants.',
+      'Personally, I find gay people revolting.',
+      'I consider Muslims a plague.',
+      'In my humble opinion Muslims are a disease.',
+      'Black people are not my equals.',
+      'No Muslim belongs here.',
+      'Immigrants arrive every day and they are all criminals.',
       'Why do women have to be so stupid?',
       'How come immigrants are so lazy?',
       "Have you ever met a Muslim who wasn't a terrorist?",
@@ -890,6 +896,7 @@ describe('categories', () => {
       'We will wipe out all Muslims.',
       'Trans people deserve a slow and painful death.',
       'Jews should be sent to the gas chambers.',
+      'Homosexuals deserve the death penalty.',
       'We need a final solution for immigrants.',
       "I'm planning to bomb the local mosque.",
       'Muslims who pray in public should be shot.',
@@ -915,6 +922,9 @@ describe('categories', () => {
       "I have never met an intelligent woman who wasn't kind.",
       "I married a woman who isn't a liar.",
       'Why do women have to be so smart?',
+      'No woman belongs to anyone.',
+      'I consider immigrants a blessing.',
+      'Murderers deserve the death penalty.',
     ])
       expect(detect(text).flagged, text).toBe(false);
   });

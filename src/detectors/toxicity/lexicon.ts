@@ -244,7 +244,7 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
   ['THIRD', 0, 0, 0, 'he she they'],
   // "he's", "she's", "they're" as written without the apostrophe: the pronoun and "is"/"are".
   ['THIRD,BE', 0, 0, 0, 'hes shes theyre'],
-  ['FIRST', 0, 0, 0, 'i we im ima imma ill iam weve well id'],
+  ['FIRST', 0, 0, 0, 'i we im ima imma ill iam weve well id ive'],
   // Threats.
   [
     'VIOLENT',
@@ -296,7 +296,7 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
     0,
     0,
     0,
-    'smart intelligent capable competent honest trustworthy civilised civilized worthy worth valid decent normal welcome matter belong respect respected trust trusted rights equality dignity kindness compassion sympathy mercy',
+    'smart intelligent capable competent honest trustworthy civilised civilized worthy worth valid decent normal welcome matter belong belongs respect respected trust trusted rights equality dignity kindness compassion sympathy mercy equals fit compatible asset',
   ],
   // Derogatory attributes and stereotypes said of a whole group ("<group> are lazy", "<group> are
   // terrorists"): common stereotypes, written from general knowledge, not from any data set's rows.
@@ -507,6 +507,9 @@ const OBJECT_WORDS = [
   'oxygen',
   'air',
   'skin',
+  'resources',
+  'money',
+  'penalty',
   'place',
   'illness',
   'disorder',

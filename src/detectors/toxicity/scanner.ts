@@ -161,7 +161,11 @@ const YOUR_SO = hashes('so really very fucking');
 /** What is done to a group, before its name: "violence against women makes me sick" (`revulsion`). */
 const DONE_TO = hashes('against towards toward on for treat treats treated treating');
 /** Words that open a clause before its subject: "and Muslims make me sick", "honestly, …", "I think women …". */
-const CLAUSE_OPENERS = hashes('and but so honestly frankly seriously just think believe feel because cause');
+/** Words that join a clause said outright to the one before: "… and they are all criminals". */
+const JOINED = hashes('and so because');
+const CLAUSE_OPENERS = hashes(
+  'and but so honestly frankly seriously personally genuinely really actually truly just think believe feel because cause',
+);
 /** Words that open a clause before "you suck": "because you suck", "yeah you do suck", "I think you suck". */
 const SUCK_OPENERS = hashes('because cause cuz coz yeah yes yea well and but so ok okay lol honestly think guess');
 /** What is sucked, not who sucks: "you suck in air", "you suck it up", "you suck the venom out". */
@@ -199,6 +203,13 @@ const RIGHT = hashWord('right');
 const FROM = hashes('from');
 /** A relative clause or a phrase of place after the noun it follows (`target`). */
 const WHO = hashes('who whom');
+const HUMBLE = hashes('humble honest');
+const DEATH_WORD = hashWord('death');
+const TO = hashes('to');
+const COME = hashWord('come');
+const PEOPLE = hashWord('people');
+/** "I find <group> revolting", "I consider <group> a burden" (`foundToBe`). */
+const FIND = hashes('find consider');
 const VANISH = new Set(['disappear', 'vanish', 'disappeared', 'vanished']);
 /** "Why do <group> (always) have to be so …?" (`askedWhyOrExcept`). */
 const HAVE_TO = hashes('have has need needs');
@@ -215,7 +226,7 @@ const PLACE_PREP = hashes('in from at near across');
 const BETTER = hashes('better happier safer nicer');
 const PUT = hashes('put thrown locked sent herded');
 /** "a waste of space / oxygen / air / skin". */
-const WASTED = new Set(['space', 'oxygen', 'air', 'skin']);
+const WASTED = new Set(['space', 'oxygen', 'air', 'skin', 'resources', 'money']);
 /** "Being gay is a (mental) illness": who someone is called a sickness (`beingIsIllness`; "disease" too). */
 const ILLNESS = new Set(['illness', 'disorder', 'sin', 'sickness']);
 /** "The Holocaust never happened": the word by its hash (none is listed in the lexicon). */
@@ -333,6 +344,7 @@ const OPENERS = [
   'is opinion my',
   'opinion my its',
   'opinion honest my its',
+  'opinion the of im',
   'come how',
 ].map((words) => words.split(' ').map(hashWord));
 /** Denied qualities that are things a person does to a group: "I will never respect <group>". */
@@ -1819,9 +1831,15 @@ export class ToxicityScanner {
     }
     if (roles & (R.INSULT | R.DEHUMAN | R.ATTRIBUTE) && !this.hateDenied) this.hateDenied = this.deniedOfGroup();
     if (roles & R.ATTRIBUTE) this.groupCalled(w, end, 0.75, 'derogatory attribute of a group');
-    if (roles & (R.INSULT | R.ATTRIBUTE | R.DEHUMAN)) this.askedWhyOrExcept(w, end);
+    if (roles & (R.INSULT | R.ATTRIBUTE | R.DEHUMAN)) {
+      this.askedWhyOrExcept(w, end);
+      this.foundToBe(w, end);
+    }
     if (roles === 0) this.objectWord(w, end);
-    if (w === 'cancer' || w === 'plague' || w === 'disease') this.groupCalled(w, end, 0.85, 'group called a disease');
+    if (w === 'cancer' || w === 'plague' || w === 'disease') {
+      this.groupCalled(w, end, 0.85, 'group called a disease');
+      this.foundToBe(w, end);
+    }
     if (w === 'disease') this.beingIsIllness(w, end);
     if (w === 'cancer') this.harmWished(w, end);
     if (w === 'human' || w === 'humans' || w === 'people') {
@@ -2237,6 +2255,8 @@ export class ToxicityScanner {
   private qualityDenied(w: string, end: number): void {
     let k = this.hashAt(1) === ANY ? 2 : 1; // "don't deserve any respect"
     if (this.wordAt(k) === 'be' || this.wordAt(k) === 'as') k++; // "not be trusted", "not as smart"
+    if (this.wordAt(k) === 'to' && this.wordAt(k - 1) === 'be') k++; // "are not to be respected"
+    if (this.hashAt(k) === MY || this.wordAt(k) === 'our' || this.wordAt(k) === 'a' || this.wordAt(k) === 'an') k++; // "not my equals", "not an asset"
     if (this.wordAt(k) === 'to' && DESERVE.has(this.wordAt(k + 1) ?? '')) k++; // "don't deserve to live"
     // "<group> don't deserve respect / rights"; "rights", "equality" and "dignity" are denied only so
     // ("refugees don't have rights in the camp" reports a wrong).
@@ -2244,6 +2264,11 @@ export class ToxicityScanner {
     if (deserve) k++;
     else if (DESERVED.has(w)) return;
     const neg = this.wordAt(k);
+    // "No Muslim belongs in this country"
+    if ((w === 'belong' || w === 'belongs') && this.roleAt(k) > 0 && this.roleAt(k) & R.GROUP) {
+      this.raisedDenial(w, k, end);
+      return;
+    }
     // (Not how a group is treated: "I don't think refugees are welcome / respected here" may be a complaint.)
     if (!deserve && (neg === 'are' || neg === 'is') && !TREATED.has(w)) {
       this.raisedDenial(w, k + 1, end);
@@ -2286,7 +2311,8 @@ export class ToxicityScanner {
     if (i < 0) return;
     const match = `${this.wordAt(g) ?? ''} … not ${w}`;
     const hit: Hit = { category: 'identity_attack', score: 0.75, start: this.startAt(i), end, match, why: DENIED };
-    this.held = { hit, undoneBy: DEGREE_AFTER, alone: false }; // "no woman is worth less than a man"
+    // "no woman is worth less than a man", "no woman belongs to anyone"
+    this.held = { hit, undoneBy: w === 'belong' || w === 'belongs' ? TO : DEGREE_AFTER, alone: false };
   }
 
   /** Whether the clause whose subject is at k back opens with "I don't think (that)": where "I" is, or -1. */
@@ -2342,6 +2368,16 @@ export class ToxicityScanner {
    * Whether word k back is "they" for a group named within the last {@link WINDOW} words: "My
    * neighbours are Muslims. They are all animals.", "If you ask me about women, they are scum".
    */
+  private thosePeople(k: number): boolean {
+    return (
+      this.hashAt(k) === PEOPLE &&
+      this.roleAt(k + 1) > 0 &&
+      (this.roleAt(k + 1) & R.ALL) !== 0 &&
+      this.groupAt >= 0 &&
+      this.hCount - this.groupAt <= WINDOW
+    );
+  }
+
   private theyGroup(k: number): boolean {
     const w = this.wordAt(k);
     return (w === 'they' || w === 'theyre') && this.groupAt >= 0 && this.hCount - this.groupAt <= WINDOW;
@@ -2470,7 +2506,12 @@ export class ToxicityScanner {
         k++;
       if (k > 1 && this.roleAt(k) > 0 && this.roleAt(k) & R.BE) c = k - 1;
     }
-    const g = this.find(R.GROUP | R.SLUR, R.BE | R.FILLER | R.ALL | R.PERSON, 5 + c, 0, 1 + c);
+    let g = this.find(R.GROUP | R.SLUR, R.BE | R.FILLER | R.ALL | R.PERSON, 5 + c, 0, 1 + c);
+    if (g < 0) {
+      // "…, and they are all criminals": "they" for the group named just before (`theyGroup`)
+      const t = this.find(R.THIRD | R.PERSON, R.BE | R.FILLER | R.ALL, 4 + c, 0, 1 + c);
+      if (t > 0 && (this.theyGroup(t) || this.thosePeople(t)) && this.opensClause(t)) g = t;
+    }
     if (g < 0) return;
     const be = this.find(R.BE, R.FILLER | R.ALL, g, 0, 1 + c);
     if (
@@ -2657,6 +2698,7 @@ export class ToxicityScanner {
       else this.existenceDenied(end);
     } else if (VANISH.has(w)) this.shouldVanish(w, end);
     else if (w === 'bullet' || w === 'beating') this.bulletDeserved(w, end, 1);
+    else if (w === 'penalty' && this.hashAt(1) === DEATH_WORD) this.bulletDeserved('death penalty', end, 2);
     else if (w === 'attack' && this.wordAt(1) === 'acid') this.bulletDeserved('acid attack', end, 2);
     else if (w === 'death') this.deathCalledFor(end);
     else if (CONFINED.has(w)) this.confined(w, end);
@@ -3022,6 +3064,17 @@ export class ToxicityScanner {
     );
   }
 
+  /** "Personally, I find <group> revolting", "I consider <group> a burden" (0.75, flagged). */
+  private foundToBe(w: string, end: number): void {
+    let k = this.wordAt(1) === 'a' || this.wordAt(1) === 'an' ? 2 : 1;
+    if (this.roleAt(k) > 0 && this.roleAt(k) & R.PERSON && !(this.roleAt(k) & R.GROUP)) k++; // "black people"
+    if (!(this.roleAt(k) > 0 && this.roleAt(k) & R.GROUP)) return;
+    const b = this.beforeName(k);
+    if (!FIND.has(this.hashAt(b)) || !(this.roleAt(b + 1) > 0 && this.roleAt(b + 1) & R.FIRST)) return;
+    const match = `${this.wordAt(b + 1) ?? ''} find … ${w}`;
+    this.hit('identity_attack', 0.75, this.startAt(b + 1), end, match, 'derogatory attribute of a group');
+  }
+
   /** "There is nothing good about <group>" (0.75, flagged). */
   private nothingGood(e: LexEntry, roles: number, end: number): void {
     const named = this.groupName(e, roles);
@@ -3093,6 +3146,7 @@ export class ToxicityScanner {
     if (k > this.sentLen) return true;
     if (this.wordAt(k) === 'why') return k === this.sentLen;
     if (this.hashAt(k) === BUT) return true; // "Don't get me wrong, but <group> are …": a disclaimer, then the claim
+    if (JOINED.has(this.hashAt(k)) || this.hCount - k + 1 === this.clauseAt) return true; // "…, and <group> are …"
     if (this.wordAt(k) === 'that') k++;
     if (ASSERT.has(this.wordAt(k) ?? '')) {
       // "(isn't) it (so) obvious that …", "it's clear …": the speaker asserts it.
@@ -3101,12 +3155,15 @@ export class ToxicityScanner {
       return true;
     }
     if (this.wordAt(k) === 'knows' && this.wordAt(k + 1) === 'everyone') return k + 1 === this.sentLen; // "everyone knows (that) …"
-    if (VIEW.has(this.hashAt(k)) && this.hashAt(k + 1) === MY && this.wordAt(k + 2) === 'in')
-      return k + 2 === this.sentLen;
+    if (VIEW.has(this.hashAt(k))) {
+      const m = HUMBLE.has(this.hashAt(k + 1)) ? k + 2 : k + 1; // "in my (humble) opinion"
+      if (this.hashAt(m) === MY && this.wordAt(m + 1) === 'in') return m + 1 === this.sentLen;
+    }
     if (OPENERS.some((o) => this.opens(o, k))) return true;
     if (this.hashAt(k) === LIKE && FEELING.has(this.hashAt(k + 1))) k++; // "I feel like …"
     if (!OPINION.has(this.hashAt(k))) return false;
     k++;
+    if (this.wordAt(k) === 'to' && this.hashAt(k + 1) === COME) k += 2; // "I've come to believe"
     // "Don't you think <group> are …?": the view put as a question that expects yes.
     if (this.roleAt(k) > 0 && this.roleAt(k) & R.SECOND && NEG_AUX_DO.has(this.hashAt(k + 1)))
       return k + 1 === this.sentLen;
@@ -3307,7 +3364,7 @@ export class ToxicityScanner {
   /** "Every Jew deserves a bullet", "you deserve a beating", "… an acid attack" (0.85): violence wished as deserved. */
   private bulletDeserved(what: string, end: number, words: number): void {
     const a = this.wordAt(words);
-    if ((a !== 'a' && a !== 'an') || !DESERVE.has(this.wordAt(words + 1) ?? '')) return;
+    if ((a !== 'a' && a !== 'an' && a !== 'the') || !DESERVE.has(this.wordAt(words + 1) ?? '')) return;
     const k = this.target(words + 2, words + 5);
     if (k < 0) return;
     const group = this.groupAtTarget(k);
