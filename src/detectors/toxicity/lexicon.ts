@@ -296,7 +296,7 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
     0,
     0,
     0,
-    'smart intelligent capable competent honest trustworthy civilised civilized worthy worth valid decent normal welcome matter belong belongs respect respected trust trusted rights equality dignity kindness compassion sympathy mercy equals fit compatible asset',
+    'smart intelligent capable competent honest trustworthy civilised civilized worthy worth valid decent normal welcome matter belong belongs respect respected trust trusted rights equality dignity kindness compassion sympathy mercy equals compatible asset',
   ],
   // Derogatory attributes and stereotypes said of a whole group ("<group> are lazy", "<group> are
   // terrorists"): common stereotypes, written from general knowledge, not from any data set's rows.
