@@ -253,6 +253,8 @@ const HAVE = hashes('have has');
 const NOTHING = hashWord('nothing');
 const BARELY = hashes('barely hardly');
 const TOWARDS_TO = hashes('for to');
+const THAN = hashWord('than');
+const ABOUT = hashWord('about');
 const SOLUTION = hashWord('solution');
 const FINAL = hashWord('final');
 const ANY = hashWord('any');
@@ -1802,10 +1804,7 @@ export class ToxicityScanner {
       this.fedUp(e, roles, end);
       this.hatredOwned(e, roles, end);
       this.swarmOf(e, roles, end);
-      this.hatedMost(e, roles, end);
-      this.finalSolution(e, roles, end);
-      this.neverSeen(e, roles, end);
-      this.nothingGood(e, roles, end);
+      this.aboutMembers(e, roles, end);
     }
     if (roles & R.VIOLENT) {
       this.shouldBeKilled(e, start, end);
@@ -2938,16 +2937,29 @@ export class ToxicityScanner {
   }
 
   /**
+   * The rules in which one member stands for the group ("nothing is worse than a Muslim", "I've never
+   * met an intelligent woman"), each chosen by the word before the name, so that a name costs one look.
+   */
+  private aboutMembers(e: LexEntry, roles: number, end: number): void {
+    const named = this.groupName(e, roles) || (roles & R.GROUP && !COLOURS.has(e.word) ? 1 : 0);
+    if (named === 0) return;
+    if (this.roleAt(named) > 0 && this.roleAt(named) & R.REGARD) {
+      this.neverSeen(e, named, end); // the quality right before the name
+      return;
+    }
+    const k = this.pastDeterminers(named);
+    const h = this.hashAt(k);
+    if (h === THAN) this.hatedMost(e, k, end);
+    else if (h === ABOUT) this.nothingGood(e, k, end);
+    else if (TOWARDS_TO.has(h)) this.finalSolution(e, k, end);
+  }
+
+  /**
    * "There is nothing I hate more than <group>", "I hate nothing more than …", "nothing makes me
    * angrier than …", "nothing is worse than …", "is there anything more disgusting than …": hatred
    * of a group said as a superlative (0.75, flagged).
    */
-  private hatedMost(e: LexEntry, roles: number, end: number): void {
-    // One member stands for the group here: "there is nothing worse than a Muslim".
-    const named = this.groupName(e, roles) || (roles & R.GROUP && !COLOURS.has(e.word) ? 1 : 0);
-    if (named === 0) return;
-    const k = this.pastDeterminers(named);
-    if (this.wordAt(k) !== 'than') return;
+  private hatedMost(e: LexEntry, k: number, end: number): void {
     let none = -1; // where "nothing" / "no one" is
     let from = -1; // the first word of the statement
     if (ANGRIER.has(this.hashAt(k + 1)) && this.wordAt(k + 2) === 'me' && MAKE.has(this.wordAt(k + 3) ?? ''))
@@ -2983,10 +2995,8 @@ export class ToxicityScanner {
   }
 
   /** "A final solution for / to the <group> (problem)" (0.9): the Nazis' name for the Holocaust, called for. */
-  private finalSolution(e: LexEntry, roles: number, end: number): void {
-    const k = this.pastDeterminers(this.groupName(e, roles) || (roles & R.GROUP ? 1 : 0));
-    if (k === 0 || !TOWARDS_TO.has(this.hashAt(k)) || this.hashAt(k + 1) !== SOLUTION || this.hashAt(k + 2) !== FINAL)
-      return;
+  private finalSolution(e: LexEntry, k: number, end: number): void {
+    if (this.hashAt(k + 1) !== SOLUTION || this.hashAt(k + 2) !== FINAL) return;
     this.threatOf(
       true,
       0.9,
@@ -3001,10 +3011,7 @@ export class ToxicityScanner {
    * "I've never met an intelligent woman", "there is no such thing as an honest immigrant", "there
    * has never been a competent black person" (0.75, flagged): a quality denied to every member.
    */
-  private neverSeen(e: LexEntry, roles: number, end: number): void {
-    const named = this.groupName(e, roles) || (roles & R.GROUP && !COLOURS.has(e.word) ? 1 : 0);
-    const q = named; // the quality before the name
-    if (named === 0 || !(this.roleAt(q) > 0 && this.roleAt(q) & R.REGARD)) return;
+  private neverSeen(e: LexEntry, q: number, end: number): void {
     let j = q + 1;
     if (this.wordAt(j) === 'a' || this.wordAt(j) === 'an' || (this.roleAt(j) > 0 && this.roleAt(j) & R.ALL)) j++; // "an", "any"
     let from = -1;
@@ -3076,11 +3083,8 @@ export class ToxicityScanner {
   }
 
   /** "There is nothing good about <group>" (0.75, flagged). */
-  private nothingGood(e: LexEntry, roles: number, end: number): void {
-    const named = this.groupName(e, roles);
-    if (named === 0) return;
-    const k = this.pastDeterminers(named);
-    if (this.wordAt(k) !== 'about' || this.wordAt(k + 1) !== 'good' || this.hashAt(k + 2) !== NOTHING) return;
+  private nothingGood(e: LexEntry, k: number, end: number): void {
+    if (this.wordAt(k + 1) !== 'good' || this.hashAt(k + 2) !== NOTHING) return;
     this.hit(
       'identity_attack',
       0.75,
