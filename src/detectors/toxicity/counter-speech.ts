@@ -120,9 +120,14 @@ export class CounterSpeech<H> {
       return [];
     }
     if (this.groupAt >= 0 && this.groupQuoted) this.denounced = true;
-    const quoted = this.pending.filter((p) => p.quoted);
+    return this.takeQuoted();
+  }
+
+  /** The pending hits a quotation holds, taken from the pending list. */
+  private takeQuoted(): H[] {
+    const quoted = this.pending.filter((p) => p.quoted).map((p) => p.hit);
     this.pending = this.pending.filter((p) => !p.quoted);
-    return quoted.map((p) => p.hit);
+    return quoted;
   }
 
   /**
@@ -132,11 +137,7 @@ export class CounterSpeech<H> {
    */
   afterWord(): { hits: H[]; denounced: boolean } | undefined {
     if (this.pending.length === 0) return undefined;
-    if (this.judgedQuote && this.pending.some((p) => p.quoted)) {
-      const hits = this.pending.filter((p) => p.quoted).map((p) => p.hit);
-      this.pending = this.pending.filter((p) => !p.quoted);
-      return { hits, denounced: true };
-    }
+    if (this.judgedQuote && this.pending.some((p) => p.quoted)) return { hits: this.takeQuoted(), denounced: true };
     const denounced = this.denouncedBefore();
     if (!denounced && !this.attributed) return undefined;
     const hits = this.pending.map((p) => p.hit);

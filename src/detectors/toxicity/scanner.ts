@@ -160,9 +160,9 @@ const PLACE_BETWEEN = hashes('the their a an that this his her our your local ne
 const YOUR_SO = hashes('so really very fucking');
 /** What is done to a group, before its name: "violence against women makes me sick" (`revulsion`). */
 const DONE_TO = hashes('against towards toward on for treat treats treated treating');
-/** Words that open a clause before its subject: "and Muslims make me sick", "honestly, …", "I think women …". */
 /** Words that join a clause said outright to the one before: "… and they are all criminals". */
 const JOINED = hashes('and so because');
+/** Words that open a clause before its subject: "and Muslims make me sick", "honestly, …", "I think women …". */
 const CLAUSE_OPENERS = hashes(
   'and but so honestly frankly seriously personally genuinely really actually truly just think believe feel because cause',
 );
@@ -203,10 +203,15 @@ const RIGHT = hashWord('right');
 const FROM = hashes('from');
 /** A relative clause or a phrase of place after the noun it follows (`target`). */
 const WHO = hashes('who whom');
+const PLACE_PREP = hashes('in from at near across');
+/** "In my humble opinion", "I've come to believe" (`saidOutright`). */
 const HUMBLE = hashes('humble honest');
-const DEATH_WORD = hashWord('death');
-const TO = hashes('to');
 const COME = hashWord('come');
+/** "… deserve the death penalty" (`bulletDeserved`). */
+const DEATH_WORD = hashWord('death');
+/** "No woman belongs to anyone" is no denial (`raisedDenial`). */
+const TO = hashes('to');
+/** "Those people are …" for the group named just before (`thosePeople`). */
 const PEOPLE = hashWord('people');
 /** "I find <group> revolting", "I consider <group> a burden" (`foundToBe`). */
 const FIND = hashes('find consider');
@@ -221,7 +226,6 @@ const NOT_BE = hashes('isnt wasnt arent werent');
 const EXCEPTION_ASKED = new Map(
   ['met ever', 'there is', 'me show'].map((p) => p.split(' ').map(hashWord) as [number, number]),
 );
-const PLACE_PREP = hashes('in from at near across');
 /** "The world would be better if <group> didn't exist" (`existenceDenied`). */
 const BETTER = hashes('better happier safer nicer');
 const PUT = hashes('put thrown locked sent herded');
