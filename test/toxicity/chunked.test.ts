@@ -78,6 +78,13 @@ const MIXED = [
   "your a moron and I hope you get cancer; someone should shoot you, you make me sick. Don't call me idiot. I'll slit your throat; just drop dead",
   'Jews control the media. Women belong in the kitchen; immigrants are taking over our country and bring crime.',
   '"Muslims are scum" is hateful. “Jews are vermin,” he said. It is racist: «Mexicans are animals». A 12" screen.',
+  // Session 13: words read by the rules only (leetspeak, masks, letters spelt out, misspelt attributes),
+  // quotations judged before or after them, and hits held for the next word.
+  'I hate musl1ms and w0men. Immigrants are sc*m and t3rr0r1sts. I h a t e M u s l i m s, a c a n c e r. Women are terorists.',
+  'Statements like "Black people are animals" are vile. It is disgusting to write "Muslims should be shot" online.',
+  'Refugees need to disappear from the news. Muslims need to disappear. No woman belongs to anyone. No Muslim belongs here.',
+  "I have never met an intelligent woman who wasn't kind. I have never met an intelligent woman. Police who attack Muslims should be shot.",
+  'Nothing makes me angrier than Muslims; women fill me with pure rage, and they are all criminals. Why do women have to be so stupid?',
   'x'.repeat(60) + '\nplain',
   ...CHALLENGE.map((c) => c.text),
 ];
