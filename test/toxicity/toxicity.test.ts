@@ -254,6 +254,8 @@ describe('categories', () => {
       'Muslims are disgustingvermin.',
       'Deathto all immigrants.',
       'Women aredisgusting.',
+      'Muslims arenot human.',
+      'Trans people arelazy.',
     ])
       expect(scanToxicity(text).scores.identity_attack, text).toBeGreaterThanOrEqual(0.74);
     for (const text of ['killall node', "Python's islice is lazy.", 'The therapist rapes no one.', 'Amass a fortune.'])

@@ -769,7 +769,7 @@ const GLUED_PAIRS: readonly (readonly [number, number])[] = [
   [R.VIOLENT, R.GROUP | R.ALL],
   [R.ALL, R.GROUP],
   [R.GROUP, R.BE],
-  [R.BE, R.INSULT | R.DEHUMAN],
+  [R.BE, R.INSULT | R.DEHUMAN | R.ATTRIBUTE | R.NEG],
   [R.INSULT, R.DEHUMAN],
 ];
 /** Ordinary words that are two glued listed words: the Unix command. */
