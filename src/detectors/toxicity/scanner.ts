@@ -280,7 +280,7 @@ const ALWAYS = hashWord('always');
 /** "I've never met an intelligent <group>", "there has never been …", "no such thing as …" (`neverSeen`). */
 const MET_BEEN = hashes('met seen known been');
 const THING = hashWord('thing');
-const DENIED = 'quality denied to a group';
+const DENIED = 'quality denied to a group'; // the reason of every rule that denies a group a quality
 /** Words after a denied quality or member that undo the denial: "worth less than", "a smart woman who …". */
 const DEGREE_AFTER = hashes('less more than');
 const WHO_LIKE = hashes('who that like');
@@ -2290,14 +2290,7 @@ export class ToxicityScanner {
     if (this.hashAt(j) === LIVES) j++; // "Black lives don't matter"
     const g = this.subjectGroup(j);
     if (g < 0 || this.wordAt(this.beforeName(g)) === 'no') return; // not "no woman is less capable"
-    this.hit(
-      'identity_attack',
-      0.75,
-      this.startAt(g),
-      end,
-      `${this.wordAt(g) ?? ''} … not ${w}`,
-      'quality denied to a group',
-    );
+    this.hit('identity_attack', 0.75, this.startAt(g), end, `${this.wordAt(g) ?? ''} … not ${w}`, DENIED);
   }
 
   /**
@@ -2988,14 +2981,7 @@ export class ToxicityScanner {
     if (this.wordAt(1) !== 'no' || !HAVE.has(this.hashAt(2))) return;
     const g = this.subjectGroup(3);
     if (g < 0 || !this.opensClause(g)) return;
-    this.hit(
-      'identity_attack',
-      0.75,
-      this.startAt(g),
-      end,
-      `${this.wordAt(g) ?? ''} have no ${w}`,
-      'quality denied to a group',
-    );
+    this.hit('identity_attack', 0.75, this.startAt(g), end, `${this.wordAt(g) ?? ''} have no ${w}`, DENIED);
   }
 
   /** "A final solution for / to the <group> (problem)" (0.9): the Nazis' name for the Holocaust, called for. */
@@ -3089,14 +3075,7 @@ export class ToxicityScanner {
   /** "There is nothing good about <group>" (0.75, flagged). */
   private nothingGood(e: LexEntry, k: number, end: number): void {
     if (this.wordAt(k + 1) !== 'good' || this.hashAt(k + 2) !== NOTHING) return;
-    this.hit(
-      'identity_attack',
-      0.75,
-      this.startAt(k + 2),
-      end,
-      `nothing good about ${e.word}`,
-      'quality denied to a group',
-    );
+    this.hit('identity_attack', 0.75, this.startAt(k + 2), end, `nothing good about ${e.word}`, DENIED);
   }
 
   /** "Swarms of immigrants", "an infestation of …", "hordes of …": a group as a mass of vermin (0.75, flagged). */
