@@ -948,6 +948,30 @@ describe('categories', () => {
       expect(detect(text).flagged, text).toBe(true);
   });
 
+  it('reads a slur in quotation marks that the sentence denounces as mentioned, and a slur used as meant', () => {
+    // An assistant explaining a slur names it.
+    for (const text of [
+      'The word "retarded" is offensive.',
+      '"Tranny" is a slur.',
+      'Using "retarded" as an insult is widely regarded as offensive.',
+      'Stop calling people "faggots", it is hateful.',
+    ]) {
+      const r = scanToxicity(text);
+      expect(r.scores.identity_attack, text).toBeLessThan(0.5);
+      expect(r.spans.find((s) => s.category === 'identity_attack')?.why, text).toBe(
+        'identity slur in quotation marks, quoted to denounce it',
+      );
+    }
+    // Quotation marks alone, a slur outside them, or one aimed at someone still count.
+    for (const text of [
+      'He is a "retard".',
+      'You are a "retard".',
+      'The word is offensive, retard.',
+      '"Retards" is what they are, and that is not wrong.',
+    ])
+      expect(detect(text).blocked, text).toBe(true);
+  });
+
   it('reads "better if <group> were dead", "<group> are the worst" and a claim after a disclaimer', () => {
     expect(detect("Wouldn't it be better if all Muslims were dead?").blocked).toBe(true);
     for (const text of ["Don't get me wrong, but Jews are greedy.", 'Women are the worst.'])

@@ -39,6 +39,11 @@ export class CounterSpeech<H> {
   /** Hate about a group was quoted or referred to and denounced: the model's heads count half. */
   denounced = false;
 
+  /** Between an opening and a closing double quotation mark. */
+  get inQuotation(): boolean {
+    return this.quoted;
+  }
+
   reset(): void {
     this.sentence();
     this.denounced = false;
@@ -139,9 +144,16 @@ export class CounterSpeech<H> {
     if (this.pending.length === 0) return undefined;
     if (this.judgedQuote && this.pending.some((p) => p.quoted)) return { hits: this.takeQuoted(), denounced: true };
     const denounced = this.denouncedBefore();
-    if (!denounced && !this.attributed) return undefined;
-    const hits = this.pending.map((p) => p.hit);
-    this.pending = [];
+    if (denounced) {
+      const hits = this.pending.map((p) => p.hit);
+      this.pending = [];
+      return { hits, denounced };
+    }
+    // Attributed: only what the report word introduces, not a quotation before it ('Using "…" is
+    // widely regarded as offensive' waits for its denouncing word).
+    if (!this.attributed || !this.pending.some((p) => p.at > this.reportAt)) return undefined;
+    const hits = this.pending.filter((p) => p.at > this.reportAt).map((p) => p.hit);
+    this.pending = this.pending.filter((p) => p.at <= this.reportAt);
     return { hits, denounced };
   }
 

@@ -99,6 +99,8 @@ const ATTRIBUTED = 0.8;
 /** Report words (lexicon role REPORT) in the past that do not end in "-ed" (counter-speech.ts). */
 const IRREGULAR_PAST_REPORTS = new Set(['said', 'told', 'thought', 'wrote']);
 const SLUR_WHY = 'identity slur';
+/** A slur inside quotation marks: mentioned, so counter-speech may excuse it ('"retarded" is a slur'). */
+const QUOTED_SLUR_WHY = 'identity slur in quotation marks';
 /**
  * Roles of words that only some rules read (counter-speech, what is said of a group): the other
  * rules see them as unknown words, as before those rules existed.
@@ -1654,7 +1656,8 @@ export class ToxicityScanner {
       this.counter.group(this.hCount);
     }
     if (roles & (R.GROUP | R.SLUR | R.PERSON) && this.groupName(e, roles) > 0) this.groupAt = this.hCount;
-    if (roles & R.SLUR) this.hit('identity_attack', e.slur, start, end, base, SLUR_WHY);
+    if (roles & R.SLUR)
+      this.hit('identity_attack', e.slur, start, end, base, this.counter.inQuotation ? QUOTED_SLUR_WHY : SLUR_WHY);
     if (roles & R.INSULT) {
       this.insultWord = Math.max(this.insultWord, e.insult);
       const filler = R.BE | R.FILLER | R.PROF | R.INSULT | R.ALL;
