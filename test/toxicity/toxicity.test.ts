@@ -9,6 +9,8 @@ import {
   toxicity,
   type ToxicityResult,
 } from '../../src/detectors/toxicity/index.js';
+import { NO_FEATURE } from '../../src/detectors/toxicity/model.js';
+import { trainerView } from '../../src/detectors/toxicity/scanner.js';
 import { CHALLENGE } from './challenge.js';
 import { splitOf } from '../../scripts/train-toxicity.js';
 
@@ -248,6 +250,28 @@ describe('categories', () => {
       ).toEqual([]);
   });
 
+  it('reads the groups only the rules know as groups, and lets the model read them as the words they are', () => {
+    for (const text of ['Roma are thieves.', 'Deport all Syrians.', 'I hate Pakistanis.', 'Somalis are vermin.'])
+      expect(scanToxicity(text).scores.identity_attack, text).toBeGreaterThanOrEqual(0.75);
+    // The model reads them as it reads an unlisted word (no features "said of a group"): its weights never saw them as groups.
+    const used = (text: string) => trainerView(text).buckets.filter((f) => f !== NO_FEATURE).length;
+    expect(used('Somalis are great neighbours.')).toBe(used('Zorblats are great neighbours.'));
+    expect(used('Muslims are great neighbours.')).toBeGreaterThan(used('Zorblats are great neighbours.'));
+    expect(trainerView('Somalis are great neighbours.').sawGroup).toBe(false);
+    expect(trainerView('Muslims are great neighbours.').sawGroup).toBe(true);
+  });
+
+  it('reads a violent noun before "of" as what history reports, not a call ("the genocide of Jews")', () => {
+    for (const text of [
+      'The Holocaust was the genocide of Jews in Europe.',
+      'It recounts the murder of Jews in occupied Poland.',
+      'Colonisation led to the displacement and genocide of indigenous peoples.',
+    ])
+      expect(detect(text).flagged, text).toBe(false);
+    for (const text of ['Kill all of the Jews.', 'Kill every one of those women.'])
+      expect(detect(text).blocked, text).toBe(true);
+  });
+
   it('reads two words of hate written as one ("Ihate", "aredisgusting"), not ordinary words or commands made of them', () => {
     for (const text of [
       'Ihate Muslims.',
@@ -332,24 +356,34 @@ describe('categories', () => {
       '"If women reject me, women are animals."',
     ])
       expect(scanToxicity(text).scores.identity_attack, text).toBeGreaterThanOrEqual(0.8);
-    // Someone else's words in the past, not denounced: flagged, not blocked, as "Nazi propaganda portrayed …".
-    const said = detect('"Muslims are scum," he said, and he was not wrong.');
-    expect([said.flagged, said.blocked]).toEqual([true, undefined]);
+    // Someone else's words in the past, agreed with: the speaker's own.
+    expect(detect('"Muslims are scum," he said, and he was not wrong.').blocked).toBe(true);
   });
 
-  it("flags hate about a group reported as others' words in the past, without blocking it", () => {
+  it("counts hate about a group reported as others' words in the past at half, unless the speaker agrees", () => {
+    // History answers report hate: the rules' half is below the flag.
     for (const text of [
       'Nazi propaganda portrayed Jews as vermin.',
       'In the 1800s, many believed women were inferior to men.',
       'Colonial writers described Africans as savages.',
+      '"Muslims are scum," he said.',
     ]) {
-      const s = scanToxicity(text).scores.identity_attack;
-      expect(s, text).toBeGreaterThanOrEqual(0.5);
-      expect(s, text).toBeLessThan(0.8);
+      const r = scanToxicity(text);
+      expect(r.scores.identity_attack, text).toBeGreaterThan(0);
+      expect(r.scores.identity_attack, text).toBeLessThan(0.5);
+      expect(r.spans[0]?.why, text).toMatch(/reported as others' words$/);
     }
-    // Not when the speaker says it, or says it now.
-    for (const text of ['We always said Jews were vermin.', 'I thought women were animals.', 'Jews are vermin.'])
+    // Not when the speaker says it, says it now, or agrees with it.
+    for (const text of [
+      'We always said Jews were vermin.',
+      'I thought women were animals.',
+      'Jews are vermin.',
+      'Nazi propaganda portrayed Jews as vermin, and it was not wrong.',
+    ])
       expect(scanToxicity(text).scores.identity_attack, text).toBeGreaterThanOrEqual(0.85);
+    // A denouncing word later in the sentence still denounces what was attributed.
+    const denounced = scanToxicity('Nazi propaganda portrayed Jews as vermin, which was hateful.');
+    expect(denounced.spans[0]?.why).toMatch(/, quoted to denounce it$/);
   });
 
   it('reads a slur with an innocent homonym or in a name as harmless, and the slur itself as a slur', () => {

@@ -36,6 +36,8 @@ export class CounterSpeech<H> {
   private groupQuoted = false;
   /** Rule hits in a region of this sentence, not yet denounced, with their word index and whether they were quoted. */
   private pending: { hit: H; at: number; quoted: boolean }[] = [];
+  /** This sentence's hits reported as someone else's words, not denounced (yet). */
+  private attributedHits: H[] = [];
   /** Hate about a group was quoted or referred to and denounced: the model's heads count half. */
   denounced = false;
 
@@ -54,6 +56,7 @@ export class CounterSpeech<H> {
     const c = new CounterSpeech<H>();
     Object.assign(c, this);
     c.pending = this.pending.slice();
+    c.attributedHits = this.attributedHits.slice();
     return c;
   }
 
@@ -63,6 +66,7 @@ export class CounterSpeech<H> {
     this.denounceAt = this.judgedAt = this.groupAt = -1;
     this.judgedQuote = false;
     if (this.pending.length > 0) this.pending = [];
+    if (this.attributedHits.length > 0) this.attributedHits = [];
   }
 
   comma(): void {
@@ -110,7 +114,18 @@ export class CounterSpeech<H> {
     // ('Whoever wrote "lesbians are disgusting" on the wall should be ashamed').
     const near = this.pending.filter((p) => at - p.at <= NEAR || p.quoted);
     this.pending = this.pending.filter((p) => at - p.at > NEAR && !p.quoted);
-    return near.map((p) => p.hit);
+    return near.map((p) => p.hit).concat(this.takeAttributed());
+  }
+
+  /** The speaker agrees with what was reported ("and he was right"): the attributed hits, to count fully. */
+  endorse(): H[] {
+    return this.takeAttributed();
+  }
+
+  private takeAttributed(): H[] {
+    const hits = this.attributedHits;
+    if (hits.length > 0) this.attributedHits = [];
+    return hits;
   }
 
   /**
@@ -144,16 +159,12 @@ export class CounterSpeech<H> {
     if (this.pending.length === 0) return undefined;
     if (this.judgedQuote && this.pending.some((p) => p.quoted)) return { hits: this.takeQuoted(), denounced: true };
     const denounced = this.denouncedBefore();
-    if (denounced) {
-      const hits = this.pending.map((p) => p.hit);
-      this.pending = [];
-      return { hits, denounced };
-    }
-    // Attributed: only what the report word introduces, not a quotation before it ('Using "…" is
-    // widely regarded as offensive' waits for its denouncing word).
-    if (!this.attributed || !this.pending.some((p) => p.at > this.reportAt)) return undefined;
-    const hits = this.pending.filter((p) => p.at > this.reportAt).map((p) => p.hit);
-    this.pending = this.pending.filter((p) => p.at <= this.reportAt);
+    if (!denounced && !this.attributed) return undefined;
+    const hits = this.pending.map((p) => p.hit);
+    this.pending = [];
+    // Attributed hits stay open to the rest of the sentence: a denouncing word ('Using "…" is widely
+    // regarded as offensive') or the speaker's agreement ('…, he said, and he was right') decides.
+    if (!denounced) for (const h of hits) this.attributedHits.push(h);
     return { hits, denounced };
   }
 

@@ -40,6 +40,7 @@ export const R = {
   GLUE: 33554432, // do, does, can, as, that, why, think: function words some rules read by their spelling
   ATTRIBUTE: 67108864, // lazy, greedy, criminals, terrorists: a derogatory attribute ("<group> are lazy")
   PLAIN: 134217728, // wife, boss: read only as written, never in disguise ("sooon" is not "son")
+  RULES_ONLY: 268435456, // a group only the rules read as one; the model reads the word as written (see the list)
 } as const;
 
 export interface LexEntry {
@@ -221,6 +222,17 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
     0,
     0,
     'jews jew jewish judaism muslims muslim moslems islam islamic islamists arabs arab blacks black whites white asians asian mexicans mexican immigrants immigrant migrants migrant refugees refugee illegals foreigners africans african hispanics hispanic latinos latinas latino latina gay gays lesbian lesbians bisexual bisexuals homosexual homosexuals queer queers lgbt lgbtq trans transgender transgenders transsexual transsexuals women woman females female girls men males christians christian christianity catholics catholic hindus hindu hinduism sikhs sikh atheists atheist atheism feminists feminist gypsies negro indians chinese disabled',
+  ],
+  // More groups by nationality, ethnicity, religion, sexuality, disability and age, read as groups by
+  // the rules only ("Roma are thieves", "deport all Somalis"). The model reads them as the words
+  // they are, as it was trained: a group's name is a feature of the model, and a retrain with new
+  // names moves its seed-sensitive `hate` head (MODEL.md). They are not glued or misspelt either.
+  [
+    'GROUP,PERSON,RULES_ONLY',
+    0,
+    0,
+    0,
+    'roma romani somalis somali pakistanis pakistani nigerians haitians syrians afghans iraqis iranians palestinians palestinian israelis turks kurds koreans japanese vietnamese filipinos indonesians russians ukrainians irish italians germans indigenous aboriginals aborigines natives inuit bangladeshis jamaicans europeans latinx buddhists buddhist mormons mormon protestants sunnis shias jains pagans nonbinary intersex asexuals autistic handicapped paraplegics amputees schizophrenics elderly',
   ],
   // People in general (objects of threats).
   [
@@ -714,6 +726,7 @@ export interface Misspelling {
  * letter from "strangle", and a threat needs its verb spelt out.
  */
 function misspeltFrom(roles: number): number {
+  if (roles & R.RULES_ONLY) return Infinity;
   if (roles & R.LOATHE) return 4;
   if (roles & R.DEHUMAN) return 6;
   return roles & (R.GROUP | R.SLUR | R.INSULT) ? 7 : Infinity;
@@ -794,7 +807,9 @@ function gluedWords(exact: ReadonlyMap<string, LexEntry>): { glued: Map<number, 
   const glued = new Map<number, Glued>();
   const gluedBits = new Uint32Array(1 << (GLUED_BITS - 5));
   const withRoles = (roles: number): LexEntry[] =>
-    [...exact.values()].filter((e) => e.roles & roles && (e.word.length >= 3 || e.roles & R.FIRST));
+    [...exact.values()].filter(
+      (e) => e.roles & roles && !(e.roles & R.RULES_ONLY) && (e.word.length >= 3 || e.roles & R.FIRST),
+    );
   const add = (first: LexEntry, second: LexEntry): void => {
     const spelling = first.word + second.word;
     if (exact.has(spelling) || ORDINARY_GLUED.has(spelling)) return;

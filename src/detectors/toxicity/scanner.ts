@@ -94,8 +94,11 @@ const ANIMALS = new Set([
 const NEEDS_NEG = new Set(['okay', 'ok', 'acceptable', 'appropriate']);
 /** What the rules found said of a group, in counter-speech (counter-speech.ts), counts this much. */
 const COUNTER_SPEECH = 0.4;
-/** …and reported as someone else's words in the past: flagged (0.9 → 0.72), not blocked by itself. */
-const ATTRIBUTED = 0.8;
+/**
+ * …and reported as someone else's words in the past, neither denounced nor agreed with: half (0.9 →
+ * 0.45), below the flag. History answers report hate ("Nazi propaganda portrayed Jews as vermin").
+ */
+const ATTRIBUTED = 0.5;
 /** Report words (lexicon role REPORT) in the past that do not end in "-ed" (counter-speech.ts). */
 const IRREGULAR_PAST_REPORTS = new Set(['said', 'told', 'thought', 'wrote']);
 const SLUR_WHY = 'identity slur';
@@ -551,6 +554,8 @@ interface Hit {
   match: string;
   score: number;
   why: string;
+  /** For a hit counter-speech excused: the hit as found. */
+  original?: Hit;
 }
 
 /** A hit the next word decides: kept when its clause ends first, dropped by a next word whose hash is in `undoneBy` ('any': every word). */
@@ -1485,6 +1490,7 @@ export class ToxicityScanner {
    */
   private modelRead(roles: number, hash: number, sent: boolean, start: number, end: number): void {
     if (roles & R.EXPLETIVE) return;
+    if (roles & R.RULES_ONLY) roles = 0;
     const target = roles & (R.GROUP | R.SLUR) ? TARGET_GROUP : roles & R.SECOND ? TARGET_YOU : TARGET_NONE;
     this.modelWord(hash, (roles & (R.GROUP | R.SLUR)) === R.GROUP, target, sent, start, end);
   }
@@ -1622,10 +1628,26 @@ export class ToxicityScanner {
     if (said.size === 0) return;
     for (const h of hits) {
       if (!said.has(`${h.start}:${h.end}`)) continue;
-      const i = this.spans.indexOf(h);
+      // An attributed hit denounced later is found by its original.
+      const i = this.spans.findIndex((s) => s === h || s.original === h);
       // Replaced, not changed: a clone (`result()` mid-stream) shares the hit objects.
-      if (i >= 0) this.spans[i] = { ...h, score: h.score * factor, why: `${h.why}, ${why}` };
+      if (i >= 0) this.spans[i] = { ...h, score: h.score * factor, why: `${h.why}, ${why}`, original: h };
     }
+    this.rescore();
+  }
+
+  /** The speaker agrees with what was reported as others' words: those hits count as found. */
+  private endorse(hits: readonly Hit[]): void {
+    if (hits.length === 0) return;
+    for (const h of hits) {
+      const i = this.spans.findIndex((s) => s.original === h);
+      if (i >= 0) this.spans[i] = h;
+    }
+    this.rescore();
+  }
+
+  /** Each category's best hit again, after counter-speech changed some. */
+  private rescore(): void {
     const best: Partial<Record<ToxicityCategory, Hit>> = {};
     for (const h of this.spans) if (h.score > (best[h.category]?.score ?? -1)) best[h.category] = h;
     for (const c of CATEGORIES) if (c !== 'profanity') this.best[c] = best[c];
@@ -1646,13 +1668,15 @@ export class ToxicityScanner {
       if (this.roleAt(1) & R.NEG && (this.sentLen === 1 || (SAID.has(w) && this.find(R.FIRST, ANY_ROLE, 3, 1, 2) > 0)))
         this.excuse(this.counter.denounce(this.hCount - 1));
     }
-    // "wrong" denounces, "not wrong" does not; "okay" only as "not okay".
-    if (roles & R.DENOUNCE && NEEDS_NEG.has(w) === this.find(R.NEG, ANY_ROLE, 2, 1) > 0)
-      this.excuse(this.counter.denounce(this.hCount));
+    // "wrong" denounces, "not wrong" does not (it agrees); "okay" only as "not okay".
+    const negated = (roles & R.DENOUNCE) !== 0 && this.find(R.NEG, ANY_ROLE, 2, 1) > 0;
+    if (roles & R.DENOUNCE && NEEDS_NEG.has(w) === negated) this.excuse(this.counter.denounce(this.hCount));
     else if (JUDGED.has(w)) this.excuse(this.counter.judge(this.hCount));
+    else if (w === 'wrong' && negated) this.endorse(this.counter.endorse()); // "…, he said, and he was not wrong"
+
     if (roles & R.PROF) this.hit('profanity', e.prof, start, end, base, 'swear word');
     if (roles & R.GROUP) {
-      if (!this.rulesOnly) this.sawGroup = true;
+      if (!this.rulesOnly && !(roles & R.RULES_ONLY)) this.sawGroup = true;
       this.counter.group(this.hCount);
     }
     if (roles & (R.GROUP | R.SLUR | R.PERSON) && this.groupName(e, roles) > 0) this.groupAt = this.hCount;
@@ -2063,6 +2087,8 @@ export class ToxicityScanner {
       else return;
     }
     if (v < 0) return;
+    // "the murder of Jews", "the genocide of indigenous peoples": a noun, what history reports.
+    if (v > 1 && this.wordAt(v - 1) === 'of') return;
     const verb = this.lex.exact.get(this.wordAt(v) as string)?.base ?? '';
     // "beat up", "hunt down": no game. (Word v - 1 is the one after the verb; at v = 1 that is this word.)
     const particle = v === 1 ? e.word : this.wordAt(v - 1);
