@@ -261,6 +261,26 @@ describe('categories', () => {
     expect(trainerView('Muslims are great neighbours.').sawGroup).toBe(true);
   });
 
+  it('halves the model when harm or blame is refused to a group ("<group> should not be deported")', () => {
+    for (const text of [
+      'Muslims should not be deported for their faith.',
+      "Black people don't deserve to be harassed.",
+      'Disabled people must never be attacked.',
+      'Asian people are not to blame for the pandemic.',
+    ]) {
+      expect(trainerView(text).modelHalved, text).toBe(true);
+      expect(detect(text).flagged, text).toBe(false);
+    }
+    // Harm called for, a right denied, or harm refused to someone else is no protection.
+    for (const text of [
+      'Muslims should be deported.',
+      'Gay people should not be allowed to adopt.',
+      'Muslims deserve to be attacked.',
+      'Police should not be attacked.',
+    ])
+      expect(trainerView(text).modelHalved, text).toBe(false);
+  });
+
   it('reads a violent noun before "of" as what history reports, not a call ("the genocide of Jews")', () => {
     for (const text of [
       'The Holocaust was the genocide of Jews in Europe.',

@@ -411,6 +411,45 @@ export const BODY_IDIOMS: readonly (readonly [last: string, noun: string])[] = [
  * `judge`): 'Statements like "<group> are animals" are vile', '… should be banned'. Only after a
  * closed quotation, where they cannot be the quoted hate itself.
  */
+/**
+ * Harm done to people, as a participle: refused to a group, it protects the group ("<group> should not
+ * be deported", "… don't deserve to be harassed"; scanner.ts `protectedFromHarm`), and the model,
+ * which reads these words as it reads hate, counts half.
+ */
+export const HARMS: readonly string[] = [
+  'deported',
+  'expelled',
+  'banned',
+  'excluded',
+  'discriminated',
+  'harassed',
+  'persecuted',
+  'targeted',
+  'punished',
+  'blamed',
+  'shamed',
+  'stigmatized',
+  'stigmatised',
+  'demonized',
+  'demonised',
+  'marginalized',
+  'marginalised',
+  'segregated',
+  'profiled',
+  'scapegoated',
+  'bullied',
+  'mocked',
+  'abused',
+  'attacked',
+  'forced',
+  'denied',
+  'ostracized',
+  'ostracised',
+  'silenced',
+  'dehumanized',
+  'dehumanised',
+];
+
 export const QUOTE_JUDGED: readonly string[] = [
   'disgusting',
   'vile',
@@ -535,6 +574,8 @@ const OBJECT_WORDS = [
 /** Words with no role of their own that patterns look for by spelling. */
 const TRIGGER_WORDS = new Set([
   ...QUOTE_JUDGED,
+  ...HARMS,
+  'blame',
   ...MADE_TO_FEEL,
   ...FILLED_WITH,
   ...LACKED_QUALITIES,
@@ -576,6 +617,8 @@ const TRIGGER_ROLES =
 
 export const PATTERN_WORDS = [
   ...QUOTE_JUDGED,
+  ...HARMS,
+  'blame',
   ...MADE_TO_FEEL,
   ...FILLED_WITH,
   ...LACKED_QUALITIES,

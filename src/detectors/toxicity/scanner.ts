@@ -17,6 +17,7 @@ import {
   BODY_PARTS,
   FILLED_WITH,
   LACKED_QUALITIES,
+  HARMS,
   MADE_TO_FEEL,
   PLACES_OF_WORSHIP,
   QUOTE_JUDGED,
@@ -258,6 +259,8 @@ const FED = hashWord('fed');
 const JUDGED = new Set(QUOTE_JUDGED);
 /** "<group> have no morals" (`lacking`). */
 const LACKED = new Set(LACKED_QUALITIES);
+const HARMED = new Set(HARMS);
+const DO_WORDS = hashes('do does');
 const HAVE = hashes('have has');
 const NOTHING = hashWord('nothing');
 const BARELY = hashes('barely hardly');
@@ -662,6 +665,8 @@ export class ToxicityScanner {
   private groupVictim: boolean = false;
   /** A hateful word denied of a group ("<group> are not disgusting", "no <group> deserve to die"): the model counts half. */
   private hateDenied: boolean = false;
+  /** Harm or blame refused to a group ("<group> should not be deported"): the model counts half. */
+  private groupProtected: boolean = false;
   /** A sentence that so far only calls the group named before it something (`verblessPredicate`). */
   private predicate: { start: number; end: number; word: string; words: number } | undefined;
   private groupAt: number = -1; // the last word naming a group (`theyGroup`)
@@ -738,6 +743,7 @@ export class ToxicityScanner {
     this.sawGroup = false;
     this.groupVictim = false;
     this.hateDenied = false;
+    this.groupProtected = false;
     this.predicate = undefined;
     this.groupAt = -1;
     this.clauseAt = 0;
@@ -1842,6 +1848,11 @@ export class ToxicityScanner {
       this.violenceSuffered(e);
       if (isPastForm(w, base)) this.harmWished(w, end);
     }
+
+    // What protects a group: the model counts half.
+    if (!this.groupProtected && (HARMED.has(w) || (roles & R.VIOLENT && isPastForm(w, base))))
+      this.groupProtected = this.protectedFromHarm();
+    if (!this.groupProtected && w === 'blame') this.groupProtected = this.notToBlame();
 
     // Identity attacks by pattern.
     if (roles & R.REGARD) this.qualityDenied(w, end);
@@ -3471,6 +3482,43 @@ export class ToxicityScanner {
     return (r & (R.GROUP | R.SLUR)) !== 0 || named;
   }
 
+  /**
+   * Harm refused to a group, ending at the participle just read: "<group> should not / must never be
+   * deported", "… shouldn't be harassed", "… don't deserve to be treated …" (`HARMS`, violent verbs).
+   */
+  private protectedFromHarm(): boolean {
+    if (this.wordAt(1) !== 'be') return false;
+    let k = 2;
+    if (this.wordAt(k) === 'to' && DESERVE.has(this.wordAt(k + 1) ?? '')) {
+      k += 2;
+      if (!(this.roleAt(k) > 0 && this.roleAt(k) & R.NEG)) return false;
+      k++;
+      if (DO_WORDS.has(this.hashAt(k))) k++; // "do not deserve"
+    } else if (this.wordAt(k) === 'shouldnt' || this.wordAt(k) === 'mustnt') k++;
+    else {
+      if (!(this.roleAt(k) > 0 && this.roleAt(k) & R.NEG) || this.wordAt(k) === 'no') return false;
+      k++;
+      if (!NORMATIVE.has(this.hashAt(k))) return false;
+      k++;
+    }
+    return this.subjectGroup(k) > 0;
+  }
+
+  /** "<group> are not to blame": blame refused to a group. */
+  private notToBlame(): boolean {
+    const neg = this.roleAt(2);
+    const be = this.roleAt(3);
+    return (
+      this.wordAt(1) === 'to' &&
+      neg > 0 &&
+      (neg & R.NEG) !== 0 &&
+      this.wordAt(2) !== 'no' &&
+      be > 0 &&
+      (be & R.BE) !== 0 &&
+      this.subjectGroup(4) > 0
+    );
+  }
+
   /** "should not be allowed", "shouldn't be allowed", "must never be allowed": a right denied, not reported. */
   private rightDenied(): boolean {
     if (this.wordAt(1) !== 'be') return false;
@@ -3495,7 +3543,7 @@ export class ToxicityScanner {
    * model reads these words as it reads hate, so both its heads count half.
    */
   private modelHalved(): boolean {
-    return this.groupVictim || this.counter.denounced || this.hateDenied;
+    return this.groupVictim || this.counter.denounced || this.hateDenied || this.groupProtected;
   }
 
   private finish(): ToxicityResult {
