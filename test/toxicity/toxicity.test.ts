@@ -735,6 +735,8 @@ describe('categories', () => {
       "Black lives don't matter.",
       'Jews should all be deported.',
       'Muslims need to be expelled.',
+      'Jews should be barred from owning businesses.',
+      'Gay people should be segregated.',
       'Immigrants are nothing but a burden.',
       'Black people are naturally more violent.',
     ])
@@ -746,6 +748,8 @@ describe('categories', () => {
       'Illegal immigrants should be deported.',
       'Immigrants who commit crimes should be deported.',
       'Muslims were banned from entering the country in 2017.',
+      'Women should be targeted by the campaign.',
+      'The file should be removed.',
       'Immigrants are fleeing extremely violent gangs.',
     ])
       expect(detect(text).flagged, text).toBe(false);

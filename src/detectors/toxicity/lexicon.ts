@@ -412,9 +412,10 @@ export const BODY_IDIOMS: readonly (readonly [last: string, noun: string])[] = [
  * closed quotation, where they cannot be the quoted hate itself.
  */
 /**
- * Harm done to people, as a participle: refused to a group, it protects the group ("<group> should not
- * be deported", "… don't deserve to be harassed"; scanner.ts `protectedFromHarm`), and the model,
- * which reads these words as it reads hate, counts half.
+ * Harm done to people, as a participle. Called for against a group, it is an identity attack
+ * ("<group> should be deported / barred / segregated", scanner.ts `shouldBeHarmed`); refused to a
+ * group, it protects the group ("<group> should not be deported", "… don't deserve to be harassed",
+ * `protectedFromHarm`), and the model, which reads these words as it reads hate, counts half.
  */
 export const HARMS: readonly string[] = [
   'deported',
@@ -448,7 +449,21 @@ export const HARMS: readonly string[] = [
   'silenced',
   'dehumanized',
   'dehumanised',
+  'imprisoned',
+  'jailed',
+  'interned',
+  'locked',
+  'removed',
+  'barred',
+  'segregated',
+  'exiled',
+  'stripped',
+  'forbidden',
+  'shunned',
+  'outlawed',
 ];
+/** Harms with an ordinary sense when called for ("should be targeted by the campaign", "should be forced to restart"): read only when refused. */
+export const HARMS_REFUSED_ONLY: readonly string[] = ['targeted', 'forced', 'denied', 'profiled', 'attacked', 'abused'];
 
 export const QUOTE_JUDGED: readonly string[] = [
   'disgusting',
@@ -526,7 +541,6 @@ const OBJECT_WORDS = [
   'ghettos',
   'chambers',
   'ovens',
-  'removed',
   'disappear',
   'vanish',
   'disappeared',
@@ -536,13 +550,7 @@ const OBJECT_WORDS = [
   'kitchen',
   'came',
   'allowed',
-  'deported',
-  'imprisoned',
-  'jailed',
-  'interned',
-  'locked',
-  'expelled',
-  'banned',
+  ...HARMS,
   'exist',
   'bullet',
   'beating',
@@ -574,7 +582,6 @@ const OBJECT_WORDS = [
 /** Words with no role of their own that patterns look for by spelling. */
 const TRIGGER_WORDS = new Set([
   ...QUOTE_JUDGED,
-  ...HARMS,
   'blame',
   ...MADE_TO_FEEL,
   ...FILLED_WITH,
@@ -617,7 +624,6 @@ const TRIGGER_ROLES =
 
 export const PATTERN_WORDS = [
   ...QUOTE_JUDGED,
-  ...HARMS,
   'blame',
   ...MADE_TO_FEEL,
   ...FILLED_WITH,

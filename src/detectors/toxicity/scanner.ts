@@ -18,6 +18,7 @@ import {
   FILLED_WITH,
   LACKED_QUALITIES,
   HARMS,
+  HARMS_REFUSED_ONLY,
   MADE_TO_FEEL,
   PLACES_OF_WORSHIP,
   QUOTE_JUDGED,
@@ -202,7 +203,7 @@ const AT_IN = hashes('at in');
 const BELONG = hashes('belong belongs');
 /** "<group> belong in a zoo": a place for animals. */
 const CAGES = new Set(['zoo', 'zoos', 'cage', 'cages', 'jungle']);
-/** "<group> should be put in camps / thrown in prison" (`shouldBeExpelled`). */
+/** "<group> should be put in camps / thrown in prison" (`shouldBeHarmed`). */
 const CONFINED = new Set(['camps', 'prison', 'prisons', 'jail', 'ghettos', 'chambers', 'ovens']);
 const INTO = hashes('in into to');
 const RIGHT = hashWord('right');
@@ -309,8 +310,8 @@ const LIVES = hashWord('lives');
 const ILLEGAL = hashWord('illegal');
 /** "<group> are a horde of locusts", "… a bunch of criminals": a group as a mass. */
 const MASS = hashes('horde hordes swarm swarms pack packs herd herds bunch flock');
-/** "<group> should (all) be deported": expulsion called for in the passive (`shouldBeExpelled`). */
-const EXPELLED = new Set(['deported', 'expelled', 'banned', 'imprisoned', 'jailed', 'interned', 'locked', 'removed']);
+/** "<group> should (all) be deported": expulsion called for in the passive (`shouldBeHarmed`). */
+const CALLED_HARM = new Set(HARMS.filter((w) => !HARMS_REFUSED_ONLY.includes(w)));
 /** Words of degree before a derogatory attribute or a denied quality: "<group> are naturally more violent". */
 const DEGREE = hashes('more naturally inherently genetically always just simply basically fundamentally');
 const LETS = hashWord('lets');
@@ -2728,7 +2729,7 @@ export class ToxicityScanner {
     if (tropeVerbs !== undefined) this.trope(w, tropeVerbs, end);
     else if (BODY.has(w)) this.bodyThreat(w, end);
     else if (PLACES.has(w)) this.placeAttacked(w, end);
-    else if (EXPELLED.has(w)) this.shouldBeExpelled(w, end);
+    else if (CALLED_HARM.has(w)) this.shouldBeHarmed(w, end);
     else if (w === 'exist') {
       if (this.noRightTo()) this.rightToDenied(w, end);
       else this.existenceDenied(end);
@@ -2761,7 +2762,7 @@ export class ToxicityScanner {
     if (this.wordAt(k) === 'the') k++;
     if (!INTO.has(this.hashAt(k)) || !PUT.has(this.hashAt(k + 1))) return;
     if (!deadly) {
-      this.shouldBeExpelled(`${this.wordAt(k + 1) ?? ''} in ${w}`, end, k + 2);
+      this.shouldBeHarmed(`${this.wordAt(k + 1) ?? ''} in ${w}`, end, k + 2);
       return;
     }
     const g = this.passiveTarget(k + 2);
@@ -3251,11 +3252,11 @@ export class ToxicityScanner {
   }
 
   /**
-   * "<group> should (all) be deported / expelled / banned" (0.75, flagged), as `expelled` in the
-   * passive: the group right before "should", so not "illegal immigrants …" or "immigrants who commit
+   * "<group> should (all) be deported / barred / segregated" (0.75, flagged; lexicon.ts `HARMS`), as
+   * `expelled` in the passive: the group right before "should", so not "illegal immigrants …" or "immigrants who commit
    * crimes should be deported", which name whom by what they did.
    */
-  private shouldBeExpelled(w: string, end: number, at = 1): void {
+  private shouldBeHarmed(w: string, end: number, at = 1): void {
     const k = this.passiveTarget(at);
     if (k < 0 || this.hashAt(k + 1) === ILLEGAL || this.deniedOpinion(this.beforeName(k) - 1) >= 0) return;
     for (let j = at + 1; j < k; j++)
@@ -3267,7 +3268,7 @@ export class ToxicityScanner {
         this.startAt(k),
         end,
         `${this.wordAt(k) ?? ''} … ${w}`,
-        'calling to expel a group',
+        `calling for a group to be ${w}`,
       );
   }
 
