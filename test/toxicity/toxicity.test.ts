@@ -761,6 +761,10 @@ describe('categories', () => {
       "I'm convinced that immigrants are criminals.",
       "Don't you think immigrants are ruining everything?",
       'Trans women are not real women.',
+      'Mexicans are not real Americans.',
+      "Jews aren't real citizens.",
+      'Refugees are a drain on our welfare system.',
+      'Bisexuals are all cheaters.',
       'If you ask me, women are lazy.',
       'Is it just me or are Muslims lazy?',
       "Aren't immigrants the worst?",
@@ -1196,6 +1200,8 @@ describe('categories', () => {
       'Muslims are welcome here.',
       'Jews celebrate Passover in spring.',
       'Trans women are women.',
+      'Trans women are real women.',
+      'Muslims are real Americans.',
       'Black women face higher maternal mortality.',
     ]) {
       expect(detect(t).flagged, t).toBe(false);

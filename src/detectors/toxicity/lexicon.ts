@@ -317,7 +317,7 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
     0,
     0,
     0,
-    'lazy greedy violent dangerous evil dishonest deceitful untrustworthy primitive backward backwards barbaric uncivilised uncivilized degenerate degenerates perverted perverts diseased ignorant inbred useless criminal criminals terrorists thieves rapists murderers pedophiles paedophiles predators liars cheats leeches freeloaders invaders burden threat menace vile disgrace deviants repulsive gross revolting horrible creepy awful terrible repugnant hideous loathsome despicable contemptible sickening nasty ruining destroying infesting monsters virus beasts swine maggots worst abomination abominations delusional incapable dirty filthy danger immoral depraved deranged predatory treacherous cruel thugs abusers mutants infection burdens bitter liar arrogant rude smelly stinky annoying selfish weak cowardly hypocrites hypocritical unhygienic unclean mindless savage twisted perverse sinful unnatural abnormal wicked corrupt sneaky devious manipulative disloyal traitors moochers spongers scroungers failures hysterical irrational whiny ungrateful hostile aggressive bloodthirsty fanatical fanatics zealots insane psychotic psychopaths sociopaths lunatics weirdos groomers pedos molesters pitiful parasitic unemployable terrorist rapist thief murderer predator pedophile paedophile pervert deviant invader',
+    'drain scammers cheaters drunks drunkards defective unfit unintelligent frauds crooks gangsters looters extremists jihadists brainwashed promiscuous lazy greedy violent dangerous evil dishonest deceitful untrustworthy primitive backward backwards barbaric uncivilised uncivilized degenerate degenerates perverted perverts diseased ignorant inbred useless criminal criminals terrorists thieves rapists murderers pedophiles paedophiles predators liars cheats leeches freeloaders invaders burden threat menace vile disgrace deviants repulsive gross revolting horrible creepy awful terrible repugnant hideous loathsome despicable contemptible sickening nasty ruining destroying infesting monsters virus beasts swine maggots worst abomination abominations delusional incapable dirty filthy danger immoral depraved deranged predatory treacherous cruel thugs abusers mutants infection burdens bitter liar arrogant rude smelly stinky annoying selfish weak cowardly hypocrites hypocritical unhygienic unclean mindless savage twisted perverse sinful unnatural abnormal wicked corrupt sneaky devious manipulative disloyal traitors moochers spongers scroungers failures hysterical irrational whiny ungrateful hostile aggressive bloodthirsty fanatical fanatics zealots insane psychotic psychopaths sociopaths lunatics weirdos groomers pedos molesters pitiful parasitic unemployable terrorist rapist thief murderer predator pedophile paedophile pervert deviant invader',
   ],
   // Read by spelling: "<group> do not …", "not as …", "I think (that) <group> are …", "why are <group> so …",
   // "<group> disgust me", "I'm sick of <group>", "hunt down", "like rats", "no better than", "less than",
@@ -462,6 +462,8 @@ export const HARMS: readonly string[] = [
   'shunned',
   'outlawed',
 ];
+/** Who a group is denied being, besides a group's name: "<group> are not real citizens" (scanner.ts `BELONGING`). */
+export const REAL_MEMBERS: readonly string[] = ['citizens', 'americans', 'patriots', 'humans'];
 /** Harms with an ordinary sense when called for ("should be targeted by the campaign", "should be forced to restart"): read only when refused. */
 export const HARMS_REFUSED_ONLY: readonly string[] = ['targeted', 'forced', 'denied', 'profiled', 'attacked', 'abused'];
 
@@ -582,6 +584,7 @@ const OBJECT_WORDS = [
 /** Words with no role of their own that patterns look for by spelling. */
 const TRIGGER_WORDS = new Set([
   ...QUOTE_JUDGED,
+  ...REAL_MEMBERS,
   'blame',
   ...MADE_TO_FEEL,
   ...FILLED_WITH,
@@ -624,6 +627,7 @@ const TRIGGER_ROLES =
 
 export const PATTERN_WORDS = [
   ...QUOTE_JUDGED,
+  ...REAL_MEMBERS,
   'blame',
   ...MADE_TO_FEEL,
   ...FILLED_WITH,

@@ -19,6 +19,7 @@ import {
   LACKED_QUALITIES,
   HARMS,
   HARMS_REFUSED_ONLY,
+  REAL_MEMBERS,
   MADE_TO_FEEL,
   PLACES_OF_WORSHIP,
   QUOTE_JUDGED,
@@ -304,6 +305,8 @@ const IF = hashWord('if');
 const BUT = hashWord('but');
 /** "<group> are not real people / normal human beings", "trans women are not real women". */
 const REAL = hashes('real normal proper actual');
+/** What a group is denied being, besides a group: "… are not real citizens / Americans". */
+const BELONGING = new Set(REAL_MEMBERS);
 /** Qualities a group is denied only as undeserved: "<group> don't deserve rights". */
 const DESERVED = new Set(['rights', 'equality', 'dignity', 'live', 'kindness', 'compassion', 'sympathy', 'mercy']);
 const LIVES = hashWord('lives');
@@ -1896,8 +1899,13 @@ export class ToxicityScanner {
         this.notHuman(w, end, c + 1); // "less than human"
       else if (w !== 'people') this.humanAsked(w, end);
     }
-    if ((w === 'women' || w === 'men') && REAL.has(this.hashAt(1)) && this.roleAt(2) > 0 && this.roleAt(2) & R.NEG)
-      this.notHuman(w, end, 3, 'group denied who it is', 0.75); // flagged, not blocked
+    if ((roles & R.GROUP || BELONGING.has(w)) && REAL.has(this.hashAt(1)) && this.roleAt(2) > 0) {
+      // "trans women are not real women", "Mexicans are not real Americans", "… aren't real citizens"
+      if (this.roleAt(2) & R.NEG)
+        this.notHuman(w, end, 3, 'group denied who it is', 0.75); // flagged, not blocked
+      // "Trans women are real women": who a group is affirmed, which the model reads as its denial.
+      else if (this.roleAt(2) & R.BE && this.subjectGroup(3) > 0) this.groupProtected = true;
+    }
     if (roles & R.DEHUMAN) {
       const between = R.BE | R.FILLER | R.ALL | R.PROF | R.INSULT | R.PERSON;
       const c = this.comparison(); // "… are no better than animals"
