@@ -261,12 +261,15 @@ describe('categories', () => {
     expect(trainerView('Muslims are great neighbours.').sawGroup).toBe(true);
   });
 
-  it('halves the model when harm or blame is refused to a group ("<group> should not be deported")', () => {
+  it('halves the model when harm, blame or a hateful word is refused to a group, or its hate denounced', () => {
     for (const text of [
       'Muslims should not be deported for their faith.',
       "Black people don't deserve to be harassed.",
       'Disabled people must never be attacked.',
       'Asian people are not to blame for the pandemic.',
+      "Women aren't inferior to men in any field.",
+      'Disabled people should never be treated as burdens.',
+      'Describing refugees as an invasion is inflammatory rhetoric.',
     ]) {
       expect(trainerView(text).modelHalved, text).toBe(true);
       expect(detect(text).flagged, text).toBe(false);
@@ -277,6 +280,8 @@ describe('categories', () => {
       'Gay people should not be allowed to adopt.',
       'Muslims deserve to be attacked.',
       'Police should not be attacked.',
+      'Disabled people should be treated as burdens.',
+      "Women weren't inferior to men, they said.",
     ])
       expect(trainerView(text).modelHalved, text).toBe(false);
   });

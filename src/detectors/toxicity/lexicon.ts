@@ -334,7 +334,7 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
     0,
     0,
     0,
-    'wrong hateful racist racism sexist sexism bigoted bigotry offensive unacceptable harmful hurtful dehumanising dehumanizing derogatory demeaning ashamed shameful stop false untrue baseless prejudice prejudiced discriminatory inappropriate disrespectful xenophobic homophobic transphobic misogynistic antisemitic islamophobic ableist bigot bigots condemn condemns denounce denounces reject rejects debunked okay ok acceptable appropriate',
+    'wrong hateful racist racism sexist sexism bigoted bigotry offensive unacceptable harmful hurtful dehumanising dehumanizing derogatory demeaning ashamed shameful stop false untrue baseless prejudice prejudiced discriminatory inappropriate disrespectful xenophobic homophobic transphobic misogynistic antisemitic islamophobic ableist bigot bigots condemn condemns denounce denounces reject rejects debunked okay ok acceptable appropriate inflammatory insulting degrading stigmatizing stigmatising misleading unfounded unjust unfair pseudoscientific discredited',
   ],
 ];
 

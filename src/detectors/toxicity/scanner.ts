@@ -263,6 +263,8 @@ const JUDGED = new Set(QUOTE_JUDGED);
 const LACKED = new Set(LACKED_QUALITIES);
 const HARMED = new Set(HARMS);
 const DO_WORDS = hashes('do does');
+/** "<group> should never be treated / seen as burdens" (`deniedOfGroup`). */
+const TREATED_AS = hashes('treated seen regarded viewed considered labelled labeled');
 const HAVE = hashes('have has');
 const NOTHING = hashWord('nothing');
 const BARELY = hashes('barely hardly');
@@ -2586,13 +2588,30 @@ export class ToxicityScanner {
     return words.every((h, i) => this.hashAt(k + i) === h);
   }
 
-  /** "<group> are not disgusting", "Muslims are not all terrorists": a hateful word denied of a group. */
+  /**
+   * "<group> are not disgusting", "Muslims aren't all terrorists", "<group> should never be treated as
+   * burdens": a hateful word denied of a group.
+   */
   private deniedOfGroup(): boolean {
     let k = 1;
     while (k <= 3 && this.roleAt(k) > 0 && this.roleAt(k) & (R.FILLER | R.ALL) && !(this.roleAt(k) & R.NEG)) k++;
+    if (this.wordAt(k) === 'as' && TREATED_AS.has(this.hashAt(k + 1)) && this.wordAt(k + 2) === 'be') {
+      const j = this.negatedModal(k + 3);
+      return j > 0 && this.subjectGroup(j) > 0;
+    }
     if (!(this.roleAt(k) > 0 && this.roleAt(k) & R.NEG) || this.wordAt(k) === 'no') return false;
-    if (!(this.roleAt(k + 1) > 0 && this.roleAt(k + 1) & R.BE)) return false;
-    return this.find(R.GROUP | R.SLUR, R.PERSON | R.ALL, k + 4, 0, k + 2) > 0;
+    const w = this.wordAt(k);
+    const be = w === 'arent' || w === 'isnt' ? k : this.roleAt(k + 1) > 0 && this.roleAt(k + 1) & R.BE ? k + 1 : -1;
+    return be > 0 && this.find(R.GROUP | R.SLUR, R.PERSON | R.ALL, be + 3, 0, be + 1) > 0;
+  }
+
+  /** "should not", "must never", "shouldn't" ending j words back: the position just before it, or -1. */
+  private negatedModal(j: number): number {
+    const w = this.wordAt(j);
+    if (w === 'shouldnt' || w === 'mustnt') return j + 1;
+    const r = this.roleAt(j);
+    if (!(r > 0 && r & R.NEG) || w === 'no' || !NORMATIVE.has(this.hashAt(j + 1))) return -1;
+    return j + 2;
   }
 
   /**
@@ -3503,14 +3522,8 @@ export class ToxicityScanner {
       if (!(this.roleAt(k) > 0 && this.roleAt(k) & R.NEG)) return false;
       k++;
       if (DO_WORDS.has(this.hashAt(k))) k++; // "do not deserve"
-    } else if (this.wordAt(k) === 'shouldnt' || this.wordAt(k) === 'mustnt') k++;
-    else {
-      if (!(this.roleAt(k) > 0 && this.roleAt(k) & R.NEG) || this.wordAt(k) === 'no') return false;
-      k++;
-      if (!NORMATIVE.has(this.hashAt(k))) return false;
-      k++;
-    }
-    return this.subjectGroup(k) > 0;
+    } else k = this.negatedModal(k);
+    return k > 0 && this.subjectGroup(k) > 0;
   }
 
   /** "<group> are not to blame": blame refused to a group. */
