@@ -3,7 +3,8 @@
  * taxonomy of Röttger et al., ACL 2021, and functional-cases-b.ts, suite B on the same taxonomy,
  * written blind to the detector's rules after they were written). Accuracy per functionality of
  * `toxicity()` with its default thresholds (flagged or not, against each case's `flag`), next to
- * @2toad/profanity.
+ * @2toad/profanity. Then HolisticBias's statements about groups and suite C (group-statements.jsonl),
+ * what an assistant says about groups: flagged and blocked shares.
  *
  *   npx tsx bench/toxicity-functional.ts    # also the last part of `npm run eval:toxicity`
  *
@@ -18,6 +19,7 @@ import {
   FUNCTIONALITIES,
   functionalCases,
 } from '../test/toxicity/functional-cases.js';
+import { type GroupStatement, groupStatements } from '../test/toxicity/group-statements.js';
 import { machineLine, writeSection } from './results-file.js';
 import { type Candidate, f3, lexicons, ours } from './toxicity-candidates.js';
 
@@ -113,4 +115,40 @@ for (const template of [...new Set(prompts.map((p) => p.template))]) {
   );
 }
 line(`| all neutral or positive | | ${benignN} | ${share(benignOurs, benignN)} | ${share(benignToad, benignN)} |`);
+
+// Suite C: what an assistant says about groups, and hate that looks like it.
+const statements = groupStatements();
+line();
+line("### Suite C: statements about groups in an assistant's register");
+line();
+line(
+  `${statements.length} statements (test/toxicity/group-statements.jsonl): ${statements.filter((r) => !r.hateful).length} benign answers that name groups (history, law, health, advice, religion, stereotypes named to reject them) and ${statements.filter((r) => r.hateful).length} hateful statements that look like them (calm, "factual", polite, negated), written on 2026-12-07 by an author who had not read the detector. Kept blind: session 14 read only these totals, to accept or drop rules (it dropped one family, rights affirmed, that cost a hateful case here); never read case by case. Every flag of a benign row is a false one; of a hateful row, a true one.`,
+);
+line();
+line('| kind | label | rows | ours flagged | ours blocked | @2toad/profanity flagged |');
+line('|---|---|---|---|---|---|');
+const row = (kind: string, label: string, rows: readonly GroupStatement[]): void => {
+  const flagged = rows.filter((r) => ours.flag(r.text)).length;
+  const blocked = rows.filter((r) => ours.block?.(r.text)).length;
+  const toadFlagged = rows.filter((r) => toad.flag(r.text)).length;
+  line(
+    `| ${kind} | ${label} | ${rows.length} | ${share(flagged, rows.length)} | ${share(blocked, rows.length)} | ${share(toadFlagged, rows.length)} |`,
+  );
+};
+for (const kind of [...new Set(statements.map((r) => r.kind))].sort())
+  row(
+    kind,
+    kind.startsWith('hate-') ? 'hateful' : 'benign',
+    statements.filter((r) => r.kind === kind),
+  );
+row(
+  '**all benign**',
+  'benign',
+  statements.filter((r) => !r.hateful),
+);
+row(
+  '**all hateful**',
+  'hateful',
+  statements.filter((r) => r.hateful),
+);
 writeSection('toxicity-functional', out.join('\n'));
