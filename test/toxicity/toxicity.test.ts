@@ -742,6 +742,9 @@ describe('categories', () => {
       'Muslims need to be expelled.',
       'Jews should be barred from owning businesses.',
       'Gay people should be segregated.',
+      'Pakistanis should be sent back where they came from.',
+      'Immigrants should be kept away from our children.',
+      'In my opinion Muslims should be deported.',
       'Immigrants are nothing but a burden.',
       'Black people are naturally more violent.',
     ])
@@ -755,6 +758,11 @@ describe('categories', () => {
       'Muslims were banned from entering the country in 2017.',
       'Women should be targeted by the campaign.',
       'The file should be removed.',
+      // A word before the name that narrows the group: some, by circumstance.
+      'Pregnant women should be excluded from the trial.',
+      'Older women should be sent back for a second scan.',
+      'Elderly people should be kept out of the heat.',
+      'Students should be sent back to class.',
       'Immigrants are fleeing extremely violent gangs.',
     ])
       expect(detect(text).flagged, text).toBe(false);
@@ -1093,6 +1101,8 @@ describe('categories', () => {
       'We need to deport the Mexicans.',
       'Immigrants are not welcome here.',
       'Black people are less intelligent than white people.',
+      'The Jews killed Christ.',
+      'Jews exaggerate the Holocaust.',
     ]) {
       const s = detect(text);
       expect([s.flagged, s.blocked, s.scores?.identity_attack], text).toEqual([true, undefined, 0.75]);
@@ -1111,6 +1121,7 @@ describe('categories', () => {
       'If users spam, ban them.',
       'You are welcome here.',
       'Women are less likely to be trusted.',
+      'Romans crucified Jesus around AD 30.',
     ])
       expect(detect(text).flagged, text).toBe(false);
   });

@@ -353,7 +353,9 @@ export const TROPES: readonly (readonly [objects: string, verbs: string])[] = [
     'invading invade invades flooding flood floods overrunning overrun overruns destroying destroy destroys ruining ruin ruins taking take takes',
   ],
   ['us', 'replacing replace replaces outbreeding outbreed outbreeds'],
-  ['crime drugs violence terror terrorism disease diseases', 'bring brings spread spreads'],
+  ['crime drugs violence terror terrorism disease diseases plague plagues', 'bring brings spread spreads spreading'],
+  ['christ jesus', 'killed murdered crucified'], // "the Jews killed Christ"
+  ['holocaust', 'exaggerate exaggerates invented invent faked fake'],
   ['war wars', 'behind'], // "… are behind every war"
   ['rabbits', 'breed breeds'], // "… breed like rabbits"
 ];
@@ -586,6 +588,8 @@ const TRIGGER_WORDS = new Set([
   ...QUOTE_JUDGED,
   ...REAL_MEMBERS,
   'blame',
+  'back', // "sent back"
+  'away', // "kept away"
   ...MADE_TO_FEEL,
   ...FILLED_WITH,
   ...LACKED_QUALITIES,
@@ -629,6 +633,7 @@ export const PATTERN_WORDS = [
   ...QUOTE_JUDGED,
   ...REAL_MEMBERS,
   'blame',
+  'away',
   ...MADE_TO_FEEL,
   ...FILLED_WITH,
   ...LACKED_QUALITIES,

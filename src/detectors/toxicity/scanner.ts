@@ -171,6 +171,8 @@ const DONE_TO = hashes('against towards toward on for treat treats treated treat
 /** Words that join a clause said outright to the one before: "… and they are all criminals". */
 const JOINED = hashes('and so because');
 /** Words that open a clause before its subject: "and Muslims make me sick", "honestly, …", "I think women …". */
+/** "in my opinion <group> …", "imo <group> …": not a word that narrows the group (`shouldBeHarmed`). */
+const OPINION_NOUNS = hashes('opinion view imo imho');
 const CLAUSE_OPENERS = hashes(
   'and but so honestly frankly seriously personally genuinely really actually truly just think believe feel because cause',
 );
@@ -263,6 +265,8 @@ const JUDGED = new Set(QUOTE_JUDGED);
 const LACKED = new Set(LACKED_QUALITIES);
 const HARMED = new Set(HARMS);
 const DO_WORDS = hashes('do does');
+const SENT = hashWord('sent');
+const KEPT = hashWord('kept');
 /** "<group> should never be treated / seen as burdens" (`deniedOfGroup`). */
 const TREATED_AS = hashes('treated seen regarded viewed considered labelled labeled');
 const HAVE = hashes('have has');
@@ -1883,6 +1887,10 @@ export class ToxicityScanner {
       this.foundToBe(w, end);
     }
     if (roles === 0) this.objectWord(w, end);
+    // "<group> should be sent back", "… kept away from our children": as `shouldBeHarmed`. Not "kept
+    // out", which is as often "of harm's way".
+    if ((w === 'back' && this.hashAt(1) === SENT) || (w === 'away' && this.hashAt(1) === KEPT))
+      this.shouldBeHarmed(`${w === 'back' ? 'sent' : 'kept'} ${w}`, end, 2);
     if (w === 'cancer' || w === 'plague' || w === 'disease') {
       this.groupCalled(w, end, 0.85, 'group called a disease');
       this.foundToBe(w, end);
@@ -3286,6 +3294,17 @@ export class ToxicityScanner {
   private shouldBeHarmed(w: string, end: number, at = 1): void {
     const k = this.passiveTarget(at);
     if (k < 0 || this.hashAt(k + 1) === ILLEGAL || this.deniedOpinion(this.beforeName(k) - 1) >= 0) return;
+    // "Pregnant women should be excluded from the trial", "older women … sent back for a scan": a word
+    // the lexicon does not know right before the name narrows the group to some, by circumstance.
+    const b = this.beforeName(k);
+    if (
+      b <= this.sentLen &&
+      this.roleAt(b) === 0 &&
+      this.wordAt(b) === undefined &&
+      !CLAUSE_OPENERS.has(this.hashAt(b)) &&
+      !OPINION_NOUNS.has(this.hashAt(b))
+    )
+      return;
     for (let j = at + 1; j < k; j++)
       if (!(NORMATIVE.has(this.hashAt(j)) || this.roleAt(j) & (R.ALL | R.BE) || this.wordAt(j) === 'to')) return;
     if (this.groupAtTarget(k))
