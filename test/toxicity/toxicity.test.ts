@@ -251,11 +251,19 @@ describe('categories', () => {
   });
 
   it('reads the groups only the rules know as groups, and lets the model read them as the words they are', () => {
-    for (const text of ['Roma are thieves.', 'Deport all Syrians.', 'I hate Pakistanis.', 'Somalis are vermin.'])
+    for (const text of [
+      'Roma are thieves.',
+      'Deport all Syrians.',
+      'I hate Pakistanis.',
+      'Somalis are vermin.',
+      'Femoids only want money.', // an incel slur for women
+    ])
       expect(scanToxicity(text).scores.identity_attack, text).toBeGreaterThanOrEqual(0.75);
+    expect(detect('Femoids only want money.').blocked).toBe(true);
     // The model reads them as it reads an unlisted word (no features "said of a group"): its weights never saw them as groups.
     const used = (text: string) => trainerView(text).buckets.filter((f) => f !== NO_FEATURE).length;
     expect(used('Somalis are great neighbours.')).toBe(used('Zorblats are great neighbours.'));
+    expect(used('Femoids are great neighbours.')).toBe(used('Zorblats are great neighbours.'));
     expect(used('Muslims are great neighbours.')).toBeGreaterThan(used('Zorblats are great neighbours.'));
     expect(trainerView('Somalis are great neighbours.').sawGroup).toBe(false);
     expect(trainerView('Muslims are great neighbours.').sawGroup).toBe(true);

@@ -215,6 +215,8 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
     'coon coons honky honkies honkie peckerwood peckerwoods redskin redskins spastic whitey whiteys homos',
   ],
   ['SLUR,GROUP', 0.2, 0.3, 0.45, 'negroes'],
+  // Incel slurs for women, read by the rules only (the model, trained without them, reads the words).
+  ['SLUR,GROUP,RULES_ONLY', 0, 0.5, 0.8, 'femoid femoids foid foids roastie roasties'],
   // Groups defined by identity (targets of hate; never toxic by themselves).
   [
     'GROUP,PERSON',

@@ -116,10 +116,11 @@ const AS_WRITTEN = R.REPORT | R.DENOUNCE | R.REGARD | R.GLUE | R.ATTRIBUTE;
  * Whether a listed word is also read in disguise (repeated letters, symbols, emoji letters).
  * Words only some rules read, and `PLAIN` words, are read only as written: nobody disguises "okay",
  * "does" or "wife", and "stoop", Dutch "ook", "#jokes" or "sooon" are not "stop", "ok", a report
- * word or "son". So the model reads them as before.
+ * word or "son". So the model reads them as before. So are `RULES_ONLY` words, which the model reads
+ * as written whatever their spelling.
  */
 const disguisable = (e: LexEntry): boolean =>
-  (e.roles & R.PLAIN) === 0 && ((e.roles & AS_WRITTEN) === 0 || (e.roles & ~AS_WRITTEN) !== 0);
+  (e.roles & (R.PLAIN | R.RULES_ONLY)) === 0 && ((e.roles & AS_WRITTEN) === 0 || (e.roles & ~AS_WRITTEN) !== 0);
 /** Negations with an auxiliary in them; "dont", "isnt", "arent" are NEG words of the lexicon. */
 const NEG_AUX = new Set(['doesnt', 'wont', 'wouldnt', 'shouldnt', 'couldnt', 'cannot', 'cant']);
 /** A negation in the past reports history ("women were not trusted with the vote"), not a view. */
