@@ -301,7 +301,8 @@ describe('categories', () => {
       'Colonisation led to the displacement and genocide of indigenous peoples.',
     ])
       expect(detect(text).flagged, text).toBe(false);
-    for (const text of ['Kill all of the Jews.', 'Kill every one of those women.'])
+    // …unless it is called for.
+    for (const text of ['Kill all of the Jews.', 'Kill every one of those women.', 'I support the killing of gays.'])
       expect(detect(text).blocked, text).toBe(true);
   });
 

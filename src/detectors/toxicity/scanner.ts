@@ -267,6 +267,9 @@ const LACKED = new Set(LACKED_QUALITIES);
 const HARMED = new Set(HARMS);
 const DO_WORDS = hashes('do does');
 const SENT = hashWord('sent');
+const DETERMINERS = hashes('the a an');
+/** Before a noun of violence, a call for it (`calledFor`). */
+const CALLS_FOR = hashes('for want wants need needs demand demands support supports urge urges');
 const KEPT = hashWord('kept');
 /** "<group> should never be treated / seen as burdens" (`deniedOfGroup`). */
 const TREATED_AS = hashes('treated seen regarded viewed considered labelled labeled');
@@ -2118,8 +2121,9 @@ export class ToxicityScanner {
       else return;
     }
     if (v < 0) return;
-    // "the murder of Jews", "the genocide of indigenous peoples": a noun, what history reports.
-    if (v > 1 && this.wordAt(v - 1) === 'of') return;
+    // "the murder of Jews", "the genocide of indigenous peoples": a noun, what history reports; but
+    // "we demand the extermination of …", "calls for the total elimination of …" call for it.
+    if (v > 1 && this.wordAt(v - 1) === 'of' && !this.calledFor(v + 1)) return;
     const verb = this.lex.exact.get(this.wordAt(v) as string)?.base ?? '';
     // "beat up", "hunt down": no game. (Word v - 1 is the one after the verb; at v = 1 that is this word.)
     const particle = v === 1 ? e.word : this.wordAt(v - 1);
@@ -2188,6 +2192,14 @@ export class ToxicityScanner {
       const why = group ? 'violence against a group' : 'call to violence';
       this.threat(message, group ? 0.85 : 0.7, vs, end, `${verb} ${e.word}`, why);
       if (group) this.hit('identity_attack', 0.85, vs, end, `${verb} ${e.word}`, 'violence against a group');
+    }
+  }
+
+  /** A noun of violence ending at word k back is called for: "demand (the total) …", "calls for the …". */
+  private calledFor(k: number): boolean {
+    for (let skipped = 0; ; skipped++, k++) {
+      if (CALLS_FOR.has(this.hashAt(k))) return true;
+      if (skipped === 2 || !(DETERMINERS.has(this.hashAt(k)) || this.roleAt(k) === 0)) return false;
     }
   }
 
