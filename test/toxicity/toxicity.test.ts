@@ -1032,18 +1032,20 @@ describe('categories', () => {
       expect(detect(text).flagged, text).toBe(true);
   });
 
-  it('reads a slur in quotation marks that the sentence denounces as mentioned, and a slur used as meant', () => {
+  it('reads a slur in quotation marks or named as a word that the sentence denounces as mentioned, and a slur used as meant', () => {
     // An assistant explaining a slur names it.
     for (const text of [
       'The word "retarded" is offensive.',
       '"Tranny" is a slur.',
       'Using "retarded" as an insult is widely regarded as offensive.',
       'Stop calling people "faggots", it is hateful.',
+      'The term tranny is considered a slur by most trans people.',
+      'Using the word retarded as an insult is offensive.',
     ]) {
       const r = scanToxicity(text);
       expect(r.scores.identity_attack, text).toBeLessThan(0.5);
-      expect(r.spans.find((s) => s.category === 'identity_attack')?.why, text).toBe(
-        'identity slur in quotation marks, quoted to denounce it',
+      expect(r.spans.find((s) => s.category === 'identity_attack')?.why, text).toMatch(
+        /^identity slur (in quotation marks|named as a word), quoted to denounce it$/,
       );
     }
     // Quotation marks alone, a slur outside them, or one aimed at someone still count.
@@ -1052,6 +1054,7 @@ describe('categories', () => {
       'You are a "retard".',
       'The word is offensive, retard.',
       '"Retards" is what they are, and that is not wrong.',
+      'The word retard fits you perfectly.',
     ])
       expect(detect(text).blocked, text).toBe(true);
   });

@@ -107,6 +107,9 @@ const IRREGULAR_PAST_REPORTS = new Set(['said', 'told', 'thought', 'wrote']);
 const SLUR_WHY = 'identity slur';
 /** A slur inside quotation marks: mentioned, so counter-speech may excuse it ('"retarded" is a slur'). */
 const QUOTED_SLUR_WHY = 'identity slur in quotation marks';
+/** …or named as a word ("the word retard", "the term tranny"), as if quoted. */
+const NAMED_SLUR_WHY = 'identity slur named as a word';
+const MENTION_NOUNS = hashes('word term slur label insult epithet');
 /**
  * Roles of words that only some rules read (counter-speech, what is said of a group): the other
  * rules see them as unknown words, as before those rules existed.
@@ -675,6 +678,8 @@ export class ToxicityScanner {
   private sawGroup: boolean = false;
   /** The word being read is in disguise and read by the rules only (`deobfuscate`, `endWord`). */
   private rulesOnly = false;
+  /** The word being read is a slur named as a word ("the word retard"): mentioned, as if quoted (`emit`). */
+  private namedSlur = false;
   /** A group was named as the victim of violence reported in the past ("Jews were murdered"). */
   private groupVictim: boolean = false;
   /** A hateful word denied of a group ("<group> are not disgusting", "no <group> deserve to die"): the model counts half. */
@@ -1490,7 +1495,15 @@ export class ToxicityScanner {
     else if (model === MODEL_WORD) this.modelRead(roles, hash, sent, start, end);
     if (this.held) this.nextWord(sent, hash);
     if (sent) this.sentenceStart();
-    if (e !== undefined && e.trigger) this.patterns(e, roles, start, end);
+    if (e !== undefined && e.trigger) {
+      // "the word retard", "the term tranny": a slur named as a word is mentioned, as if quoted.
+      const named = (roles & R.SLUR) !== 0 && !this.counter.inQuotation && MENTION_NOUNS.has(this.hashAt(1));
+      if (named) this.counter.quote(this.hCount);
+      this.namedSlur = named;
+      this.patterns(e, roles, start, end);
+      this.namedSlur = false;
+      if (named) this.counter.quote(this.hCount);
+    }
     const i = this.hCount & (HIST - 1);
     this.hRoles[i] = roles;
     this.hWord[i] = e ? e.word : undefined;
@@ -1701,7 +1714,14 @@ export class ToxicityScanner {
     }
     if (roles & (R.GROUP | R.SLUR | R.PERSON) && this.groupName(e, roles) > 0) this.groupAt = this.hCount;
     if (roles & R.SLUR)
-      this.hit('identity_attack', e.slur, start, end, base, this.counter.inQuotation ? QUOTED_SLUR_WHY : SLUR_WHY);
+      this.hit(
+        'identity_attack',
+        e.slur,
+        start,
+        end,
+        base,
+        this.namedSlur ? NAMED_SLUR_WHY : this.counter.inQuotation ? QUOTED_SLUR_WHY : SLUR_WHY,
+      );
     if (roles & R.INSULT) {
       this.insultWord = Math.max(this.insultWord, e.insult);
       const filler = R.BE | R.FILLER | R.PROF | R.INSULT | R.ALL;
