@@ -788,6 +788,10 @@ describe('categories', () => {
       'Refugees are a drain on our welfare system.',
       'Bisexuals are all cheaters.',
       'If you ask me, women are lazy.',
+      "I've worked with plenty of them, and frankly Indians are all liars.",
+      "I'm just being honest: bisexual people are greedy.",
+      'Why should lesbians be allowed to teach our daughters?',
+      'Bisexuals are never faithful to anyone.',
       'Is it just me or are Muslims lazy?',
       "Aren't immigrants the worst?",
     ])
@@ -795,6 +799,8 @@ describe('categories', () => {
     expect(detect('Gay people are not normal human beings.').blocked).toBe(true);
     for (const text of [
       "I'm not sure that immigrants are criminals.",
+      'Refugees should be allowed to vote.',
+      'Why should we ask whether refugees are allowed to vote?',
       'Do you think immigrants are criminals?',
       'Some say immigrants are criminals, but in my view that is false.',
       'These mannequins are not real women.',

@@ -310,7 +310,7 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
     0,
     0,
     0,
-    'smart intelligent capable competent honest trustworthy civilised civilized worthy worth valid decent normal welcome matter belong belongs respect respected trust trusted rights equality dignity kindness compassion sympathy mercy equals compatible asset',
+    'smart intelligent capable competent honest trustworthy civilised civilized worthy worth valid decent normal welcome matter belong belongs respect respected trust trusted rights equality dignity kindness compassion sympathy mercy equals compatible asset loyal faithful reliable grateful',
   ],
   // Derogatory attributes and stereotypes said of a whole group ("<group> are lazy", "<group> are
   // terrorists"): common stereotypes, written from general knowledge, not from any data set's rows.
@@ -346,7 +346,7 @@ const TABLE: readonly (readonly [string, number, number, number, string])[] = [
  * "… are taking our jobs", "… are taking over our country", "… are replacing us", "… bring crime").
  */
 export const TROPES: readonly (readonly [objects: string, verbs: string])[] = [
-  ['media banks government hollywood money economy', 'control controls run runs own owns'],
+  ['media banks government hollywood money economy', 'control controls controlling run runs running own owns owning'],
   ['world', 'control controls own owns'], // not "girls run the world"
 
   ['jobs', 'taking take takes stealing steal steals'],

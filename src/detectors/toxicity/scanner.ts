@@ -270,6 +270,7 @@ const LACKED = new Set(LACKED_QUALITIES);
 const HARMED = new Set(HARMS);
 const DO_WORDS = hashes('do does');
 const SENT = hashWord('sent');
+const SHOULD = hashWord('should');
 const DETERMINERS = hashes('the a an');
 /** Before a noun of violence, a call for it (`calledFor`). */
 const CALLS_FOR = hashes('for want wants need needs demand demands support supports urge urges');
@@ -439,6 +440,7 @@ const DROP = 5; // control characters
 const END = 6; // sentence end: . ? ! newline
 const CLAUSE = 7; // a comma: ends what a report word introduced ("stop saying …, they are …")
 const QUOTE = 8; // a double quotation mark (curly ones are normalised to it): a quotation, read as a report
+const COLON = 9; // a colon: a new clause ("I'm just being honest: <group> are …"), a report word's region goes on
 const CLASS = new Uint8Array(128);
 for (let c = 0; c < 128; c++) {
   let k = SEP;
@@ -448,6 +450,7 @@ for (let c = 0; c < 128; c++) {
   else if (c === 64 || c === 36 || c === 42 || c === 35 || c === 124 || c === 43 || c === 33) k = SYM;
   else if (c === 46 || c === 63 || c === 10 || c === 59) k = END;
   else if (c === 44) k = CLAUSE;
+  else if (c === 58) k = COLON;
   else if (c === 34) k = QUOTE;
   else if (c < 32 && c !== 9 && c !== 13) k = DROP;
   else if (c === 127) k = DROP;
@@ -1069,6 +1072,7 @@ export class ToxicityScanner {
           this.gapEnd = true;
           if (c === 10) this.gapNewline = true;
         } else if (k === QUOTE) this.counter.quote(this.hCount);
+        else if (k === COLON) this.clauseAt = this.hCount;
     }
   }
 
@@ -2623,9 +2627,11 @@ export class ToxicityScanner {
     );
   }
 
-  /** Whether the words from k back are `words` (last word first) and open the sentence. */
+  /** Whether the words from k back are `words` (last word first) and open the sentence or a clause ("…, and frankly"). */
   private opens(words: readonly number[], k: number): boolean {
-    if (k + words.length - 1 !== this.sentLen) return false;
+    let first = k + words.length - 1; // the opener's first word
+    if (first < this.sentLen && JOINED.has(this.hashAt(first + 1))) first++; // "…, and frankly …"
+    if (first !== this.sentLen && this.hCount - first !== this.clauseAt) return false;
     return words.every((h, i) => this.hashAt(k + i) === h);
   }
 
@@ -2815,6 +2821,7 @@ export class ToxicityScanner {
     else if (w === 'live' && this.noRightTo()) this.rightToDenied(w, end);
     else if ((w === 'live' && this.wordAt(1) === 'to') || (w === 'allowed' && this.rightDenied()))
       this.qualityDenied(w, end); // "<group> don't deserve to live", "<group> should not be allowed to vote"
+    else if (w === 'allowed') this.rightQuestioned(end);
     else if (w === 'kitchen') this.kitchen(end);
     else if (w === 'came') this.cameFrom(end);
   }
@@ -3590,6 +3597,23 @@ export class ToxicityScanner {
       be > 0 &&
       (be & R.BE) !== 0 &&
       this.subjectGroup(4) > 0
+    );
+  }
+
+  /** "Why should <group> be allowed to …?" (0.75, flagged): a right put in question, at the start of a sentence. */
+  private rightQuestioned(end: number): void {
+    if (this.wordAt(1) !== 'be') return;
+    const g = this.subjectGroup(2);
+    if (g < 0) return;
+    const b = this.beforeName(g);
+    if (this.hashAt(b) !== SHOULD || this.wordAt(b + 1) !== 'why' || b + 1 !== this.sentLen) return;
+    this.hit(
+      'identity_attack',
+      0.75,
+      this.startAt(b + 1),
+      end,
+      `why should ${this.wordAt(g) ?? ''} be allowed`,
+      'a right put in question for a group',
     );
   }
 
