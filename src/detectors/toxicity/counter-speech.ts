@@ -5,8 +5,9 @@
  * sentence's end; what the rules find there of a group is denounced when a denouncing word (role
  * DENOUNCE) stands within {@link NEAR} words of it in the same sentence, before the report word or
  * after the hate. A report word in the past with no first person before it gives someone else's
- * words ("Nazi propaganda portrayed Jews as vermin"): attributed, it counts less (flagged, not
- * blocked). What is excused and by how much is the scanner's (`excuse`). Why the limits:
+ * words ("Nazi propaganda portrayed Jews as vermin"): attributed, it counts less, until a denouncing
+ * word or the speaker's agreement later in the sentence decides. What is excused and by how much is
+ * the scanner's (`excuse`, `endorse`). Why the limits:
  * docs/detectors/toxicity.md, Limitations. State is per sentence, so chunked equals whole.
  */
 
@@ -117,7 +118,7 @@ export class CounterSpeech<H> {
     return near.map((p) => p.hit).concat(this.takeAttributed());
   }
 
-  /** The speaker agrees with what was reported ("and he was right"): the attributed hits, to count fully. */
+  /** The speaker agrees with what was reported ("and he was not wrong"): the attributed hits, to count fully. */
   endorse(): H[] {
     return this.takeAttributed();
   }
@@ -163,7 +164,7 @@ export class CounterSpeech<H> {
     const hits = this.pending.map((p) => p.hit);
     this.pending = [];
     // Attributed hits stay open to the rest of the sentence: a denouncing word ('Using "…" is widely
-    // regarded as offensive') or the speaker's agreement ('…, he said, and he was right') decides.
+    // regarded as offensive') or the speaker's agreement ('…, he said, and he was not wrong') decides.
     if (!denounced) for (const h of hits) this.attributedHits.push(h);
     return { hits, denounced };
   }

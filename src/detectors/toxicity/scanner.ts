@@ -174,9 +174,9 @@ const YOUR_SO = hashes('so really very fucking');
 const DONE_TO = hashes('against towards toward on for treat treats treated treating');
 /** Words that join a clause said outright to the one before: "… and they are all criminals". */
 const JOINED = hashes('and so because');
-/** Words that open a clause before its subject: "and Muslims make me sick", "honestly, …", "I think women …". */
 /** "in my opinion <group> …", "imo <group> …": not a word that narrows the group (`shouldBeHarmed`). */
 const OPINION_NOUNS = hashes('opinion view imo imho');
+/** Words that open a clause before its subject: "and Muslims make me sick", "honestly, …", "I think women …". */
 const CLAUSE_OPENERS = hashes(
   'and but so honestly frankly seriously personally genuinely really actually truly just think believe feel because cause',
 );
@@ -3619,11 +3619,7 @@ export class ToxicityScanner {
 
   /** "should not be allowed", "shouldn't be allowed", "must never be allowed": a right denied, not reported. */
   private rightDenied(): boolean {
-    if (this.wordAt(1) !== 'be') return false;
-    const neg = this.wordAt(2);
-    return (
-      neg === 'shouldnt' || (this.roleAt(2) > 0 && (this.roleAt(2) & R.NEG) !== 0 && NORMATIVE.has(this.hashAt(3)))
-    );
+    return this.wordAt(1) === 'be' && this.negatedModal(2) > 0;
   }
 
   // ---- result -------------------------------------------------------------------------------
@@ -3637,8 +3633,9 @@ export class ToxicityScanner {
 
   /**
    * Violence a group suffered, reported ("Jews were murdered", `violenceSuffered`), hate quoted to
-   * denounce it (counter-speech.ts) or denied ("<group> are not disgusting", `deniedOfGroup`): the
-   * model reads these words as it reads hate, so both its heads count half.
+   * denounce it (counter-speech.ts) or denied ("<group> are not disgusting", `deniedOfGroup`), harm or
+   * blame refused to a group ("<group> should not be deported", `protectedFromHarm`): the model reads
+   * these words as it reads hate, so both its heads count half.
    */
   private modelHalved(): boolean {
     return this.groupVictim || this.counter.denounced || this.hateDenied || this.groupProtected;
