@@ -85,6 +85,12 @@ const MIXED = [
   'Refugees need to disappear from the news. Muslims need to disappear. No woman belongs to anyone. No Muslim belongs here.',
   "I have never met an intelligent woman who wasn't kind. I have never met an intelligent woman. Police who attack Muslims should be shot.",
   'Nothing makes me angrier than Muslims; women fill me with pure rage, and they are all criminals. Why do women have to be so stupid?',
+  // Session 14: attribution agreed with or denounced later, slurs quoted or named as words, protection,
+  // groups only the rules know, a colon opening a clause, a noun of violence called for.
+  'Nazi propaganda portrayed Jews as vermin, and it was not wrong. Colonial writers described Africans as savages, which was racist.',
+  'The term tranny is considered a slur. The word "retarded" is offensive. The word retard fits you.',
+  "Muslims should not be deported. Women aren't inferior. Trans women are real women. I'm just being honest: gay people are greedy.",
+  'Roma are thieves and should be sent back. Femoids only want money. I support the killing of gays; the genocide of Jews.',
   'x'.repeat(60) + '\nplain',
   ...CHALLENGE.map((c) => c.text),
 ];

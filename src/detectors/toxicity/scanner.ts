@@ -3649,11 +3649,12 @@ export class ToxicityScanner {
    * @internal For streams: the scores of the evidence committed so far (words that ended, windows
    * seen), without ending anything, or undefined when nothing changed since the last call. They
    * never exceed the final scores (every part is a running maximum), so a block they show is the
-   * whole text's block too, with three exceptions: a later report of violence a group suffered
-   * (`violenceSuffered`) or a hateful word denied of a group (`deniedOfGroup`) halves the model's
-   * heads, and a denouncing word after quoted hate lowers what the
-   * rules found in it and halves the model's heads (`excuse`, counter-speech.ts), so a block shown
-   * before either may not be the whole text's. Cheap enough to ask after every chunk.
+   * whole text's block too, with these exceptions: a later report of violence a group suffered
+   * (`violenceSuffered`), a hateful word denied of a group (`deniedOfGroup`) or harm refused to it
+   * (`protectedFromHarm`) halves the model's heads; a denouncing word after quoted hate lowers what
+   * the rules found in it and halves the model's heads (`excuse`, counter-speech.ts), and a report
+   * word after a quotation ('"…," he said') attributes it (`ATTRIBUTED`), so a block shown before any
+   * of them may not be the whole text's. Cheap enough to ask after every chunk.
    */
   committedScores(): ToxicityScores | undefined {
     const key = this.hits * 8 + (this.sawGroup ? 4 : 0) + (this.modelHalved() ? 2 : 0) + this.insultWord;
