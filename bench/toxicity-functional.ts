@@ -122,7 +122,7 @@ line();
 line("### Suite C: statements about groups in an assistant's register");
 line();
 line(
-  `${statements.length} statements (test/toxicity/group-statements.jsonl): ${statements.filter((r) => !r.hateful).length} benign answers that name groups (history, law, health, advice, religion, stereotypes named to reject them) and ${statements.filter((r) => r.hateful).length} hateful statements that look like them (calm, "factual", polite, negated), written on 2026-12-07 by an author who had not read the detector. Kept blind: session 14 read only these totals, to accept or drop rules (it dropped one family, rights affirmed, that cost a hateful case here); never read case by case. Every flag of a benign row is a false one; of a hateful row, a true one.`,
+  `${statements.length} statements (test/toxicity/group-statements.jsonl): ${statements.filter((r) => !r.hateful).length} benign answers that name groups (history, law, health, advice, religion, stereotypes named to reject them) and ${statements.filter((r) => r.hateful).length} hateful statements that look like them (calm, "factual", polite, negated), written on 2026-12-07 by an author who had not read the detector. Kept blind: session 14 read only these totals and per-kind counts, to accept or drop rules (it dropped one family, rights affirmed, that cost a hateful case here); never read case by case. Every flag of a benign row is a false one; of a hateful row, a true one.`,
 );
 line();
 line('| kind | label | rows | ours flagged | ours blocked | @2toad/profanity flagged |');
