@@ -268,10 +268,8 @@ const JUDGED = new Set(QUOTE_JUDGED);
 /** "<group> have no morals" (`lacking`). */
 const LACKED = new Set(LACKED_QUALITIES);
 const HARMED = new Set(HARMS);
-const DO_WORDS = hashes('do does');
 const SENT = hashWord('sent');
 const SHOULD = hashWord('should');
-const DETERMINERS = hashes('the a an');
 /** Before a noun of violence, a call for it (`calledFor`). */
 const CALLS_FOR = hashes('for want wants need needs demand demands support supports urge urges');
 const KEPT = hashWord('kept');
@@ -2223,7 +2221,8 @@ export class ToxicityScanner {
   private calledFor(k: number): boolean {
     for (let skipped = 0; ; skipped++, k++) {
       if (CALLS_FOR.has(this.hashAt(k))) return true;
-      if (skipped === 2 || !(DETERMINERS.has(this.hashAt(k)) || this.roleAt(k) === 0)) return false;
+      if (skipped === 2 || !(ARTICLES.has(this.hashAt(k)) || this.wordAt(k) === 'the' || this.roleAt(k) === 0))
+        return false;
     }
   }
 
@@ -3580,7 +3579,7 @@ export class ToxicityScanner {
       k += 2;
       if (!(this.roleAt(k) > 0 && this.roleAt(k) & R.NEG)) return false;
       k++;
-      if (DO_WORDS.has(this.hashAt(k))) k++; // "do not deserve"
+      if (DO.has(this.hashAt(k))) k++; // "do not deserve"
     } else k = this.negatedModal(k);
     return k > 0 && this.subjectGroup(k) > 0;
   }
